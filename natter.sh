@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Natter's one entry point: installs what the build needs, builds into build/, and then
+#   ./natter.sh demo            starts a server on 127.0.0.1:6789 and two chat windows (aa, bb)
+#   ./natter.sh test            runs the whole test suite (GUI tests offscreen)
+#   ./natter.sh server [args]   runs natter-server with the given options
+#   ./natter.sh build           only builds
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+build_dir="$here/build"
+demo_host=127.0.0.1
+demo_port=6789
+
+packages=(
+    cmake ninja-build g++ pkg-config
+    qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+    libqt6svg6 qt6-qpa-plugins libgl-dev fonts-dejavu-core
+)
+
+say() { printf 'natter: %s\n' "$*" >&2; }
+
+install_dependencies() {
+    local missing=()
+    for package in "${packages[@]}"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' \
+            || missing+=("$package")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    say "installing build dependencies: ${missing[*]}"
+    local sudo=()
+    [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
+        "${missing[@]}" >/dev/null
+}
+
+build() {
+    install_dependencies
+    if [ ! -f "$build_dir/build.ninja" ]; then
+        cmake -S "$here" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+    fi
+    cmake --build "$build_dir" --parallel "$(nproc)"
+}
+
+has_display() { [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; }
+
+demo() {
+    build
+    local server="$build_dir/server/natter-server"
+    local client="$build_dir/client-gui/natter"
+    if ! has_display; then
+        say "no display found (DISPLAY and WAYLAND_DISPLAY are unset): starting only the server."
+        say "chat from a terminal with: nc $demo_host $demo_port   (first line is your nickname)"
+        exec "$server" --host "$demo_host" --port "$demo_port"
+    fi
+    "$server" --host "$demo_host" --port "$demo_port" &
+    local server_pid=$!
+    trap 'kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null' EXIT
+    "$client" --host "$demo_host" --port "$demo_port" --nick aa &
+    local first=$!
+    "$client" --host "$demo_host" --port "$demo_port" --nick bb &
+    local second=$!
+    say "server on $demo_host:$demo_port with windows aa and bb; close both windows to stop."
+    say "others can join with: nc $demo_host $demo_port   (first line is the nickname)"
+    wait "$first" "$second" || true
+}
+
+run_tests() {
+    build
+    QT_QPA_PLATFORM=offscreen ctest --test-dir "$build_dir" --output-on-failure \
+        --timeout 300 --parallel "$(nproc)"
+}
+
+command=${1:-}
+[ $# -gt 0 ] && shift
+case "$command" in
+    demo) demo ;;
+    test) run_tests ;;
+    build) build ;;
+    server) build >&2 && exec "$build_dir/server/natter-server" "$@" ;;
+    *)
+        echo "usage: ./natter.sh demo | test | server [natter-server options] | build" >&2
+        exit 2
+        ;;
+esac

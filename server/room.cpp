@@ -1,0 +1,107 @@
+#include "room.h"
+
+#include "encodedframe.h"
+#include "serverlogging.h"
+#include "session.h"
+
+#include <QCollator>
+#include <QDateTime>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+Room::Room(qsizetype historyLimit, QObject *parent) : QObject(parent), m_history(historyLimit) { }
+
+bool Room::isNickTaken(const QString &nick) const
+{
+    return m_members.contains(Protocol::nickKey(nick));
+}
+
+void Room::join(Session *session, std::optional<qint64> since)
+{
+    const QString nick = session->nick();
+    Q_ASSERT(!isNickTaken(nick));
+    m_members.insert(Protocol::nickKey(nick), session);
+
+    MessageHistory::Replay replay = m_history.replayFor(nick, since);
+    Protocol::Welcome welcome;
+    welcome.nick = nick;
+    welcome.server = QStringLiteral("natter-server/" NATTER_VERSION);
+    welcome.users = nicks();
+    welcome.seq = m_history.lastSeq();
+    welcome.history = std::move(replay.messages);
+    welcome.historyTruncated = replay.truncated;
+    session->send(welcome);
+
+    const QString text = Protocol::joinedText(nick);
+    qCInfo(lcServer).noquote() << text;
+    broadcast(EncodedFrame(Protocol::Joined { nick, QDateTime::currentMSecsSinceEpoch(), text }),
+              session);
+    emit memberJoined(nick);
+}
+
+void Room::leave(Session *session, Protocol::LeaveReason reason)
+{
+    const QString nick = session->nick();
+    const auto it = m_members.constFind(Protocol::nickKey(nick));
+    if (it == m_members.cend() || it.value() != session)
+        return;
+    m_members.erase(it);
+
+    const QString text = Protocol::leftText(nick, reason);
+    qCInfo(lcServer).noquote() << text;
+    if (!m_closing) {
+        broadcast(EncodedFrame(Protocol::Left { nick, reason, QDateTime::currentMSecsSinceEpoch(),
+                                                text }));
+    }
+    emit memberLeft(nick, reason);
+}
+
+std::variant<Protocol::Message, Protocol::ErrorCode> Room::post(Session *sender, const QString &text,
+                                                                const QString &to)
+{
+    Session *recipient = nullptr;
+    if (!to.isEmpty()) {
+        recipient = m_members.value(Protocol::nickKey(to));
+        if (!recipient)
+            return Protocol::ErrorCode::NoSuchUser;
+    }
+    Protocol::Message message;
+    message.timestamp = QDateTime::currentMSecsSinceEpoch();
+    message.from = sender->nick();
+    message.to = recipient ? recipient->nick() : QString();
+    message.text = text;
+    message = m_history.append(std::move(message));
+
+    const EncodedFrame frame(message);
+    if (recipient) {
+        if (recipient != sender)
+            recipient->deliver(frame);
+    } else {
+        broadcast(frame, sender);
+    }
+    return message;
+}
+
+void Room::broadcast(const EncodedFrame &frame, const Session *except) const
+{
+    // A shallow copy: should a delivery ever change the membership, the loop stays valid.
+    const auto members = m_members;
+    for (Session *member : members) {
+        if (member != except)
+            member->deliver(frame);
+    }
+}
+
+QStringList Room::nicks() const
+{
+    QStringList result;
+    result.reserve(m_members.size());
+    for (const Session *member : m_members)
+        result.append(member->nick());
+    QCollator collator;
+    collator.setCaseSensitivity(Qt::CaseInsensitive);
+    std::sort(result.begin(), result.end(), collator);
+    return result;
+}

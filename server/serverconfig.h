@@ -1,0 +1,23 @@
+#pragma once
+
+#include "protocol.h"
+
+#include <QHostAddress>
+
+#include <chrono>
+
+// Everything an operator can set on the command line, with the defaults natter-server runs with.
+struct ServerConfig
+{
+    QHostAddress host = QHostAddress::LocalHost;
+    quint16 port = Protocol::DefaultPort;
+    qsizetype historyLimit = 500; // messages kept in memory and served on join
+    qsizetype maxLineBytes = Protocol::DefaultMaxLineBytes;
+    qsizetype maxTextLength = Protocol::MaxTextLength;
+    // Unsent output a client may have before it counts as too slow to keep up.
+    qsizetype maxSendQueueBytes = 1024 * 1024;
+    // Bytes Qt reads ahead from one socket; past that TCP flow control slows the sender.
+    qsizetype socketReadBufferBytes = 64 * 1024;
+    // How long a graceful stop waits for clients to take their last bytes.
+    std::chrono::milliseconds shutdownGrace { 3000 };
+};

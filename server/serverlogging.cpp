@@ -1,0 +1,4 @@
+#include "serverlogging.h"
+
+Q_LOGGING_CATEGORY(lcServer, "natter.server", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcSession, "natter.session", QtInfoMsg)

@@ -1,0 +1,284 @@
+#include "session.h"
+
+#include "encodedframe.h"
+#include "room.h"
+#include "serverlogging.h"
+
+using namespace Qt::StringLiterals;
+using Protocol::ErrorCode;
+using Protocol::LeaveReason;
+
+Session::Session(QTcpSocket *socket, Room *room, const ServerConfig &config, QObject *parent)
+    : QObject(parent),
+      m_socket(socket),
+      m_room(room),
+      m_config(config),
+      m_framer(config.maxLineBytes),
+      m_peer(u"%1:%2"_s.arg(socket->peerAddress().toString()).arg(socket->peerPort()))
+{
+    socket->setParent(this);
+    // Without TCP_NODELAY small chat lines wait behind delayed ACKs.
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    socket->setSocketOption(QAbstractSocket::KeepAliveOption, 1);
+    socket->setReadBufferSize(config.socketReadBufferBytes);
+    connect(socket, &QTcpSocket::readyRead, this, &Session::processReadyRead);
+    connect(socket, &QTcpSocket::disconnected, this, &Session::handleDisconnected);
+    // errorOccurred is followed by disconnected for a connected socket; abort() makes sure.
+    connect(socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
+        if (error != QAbstractSocket::RemoteHostClosedError)
+            qCDebug(lcSession) << m_peer << "socket error:" << m_socket->errorString();
+        m_socket->abort();
+        handleDisconnected();
+    });
+    qCDebug(lcSession) << m_peer << "connected";
+}
+
+void Session::deliver(const EncodedFrame &frame)
+{
+    write(m_face == Face::PlainText ? frame.plainText() : frame.json());
+}
+
+void Session::send(const Protocol::ServerFrame &frame)
+{
+    deliver(EncodedFrame(frame));
+}
+
+void Session::shutdown(const EncodedFrame &notice)
+{
+    if (m_state == State::Closing)
+        return;
+    deliver(notice);
+    leaveRoom(LeaveReason::Exit);
+    closeAfterWriting();
+}
+
+void Session::processReadyRead()
+{
+    // Qt reads at most socketReadBufferBytes ahead, so this loop is bounded per call; bytes of a
+    // line cut between two reads wait in the framer for the rest.
+    while (m_state != State::Closing && m_socket->bytesAvailable() > 0) {
+        m_framer.append(m_socket->read(m_config.socketReadBufferBytes));
+        QByteArray line;
+        for (;;) {
+            const LineFramer::Status status = m_framer.takeLine(&line);
+            if (status == LineFramer::Status::NeedMore)
+                break;
+            if (status == LineFramer::Status::TooLong) {
+                reject(ErrorCode::TooLong,
+                       u"A line may hold at most %1 bytes; closing the connection."_s.arg(
+                               m_framer.maxLineBytes()));
+                leaveRoom(LeaveReason::Lost);
+                closeAfterWriting();
+                return;
+            }
+            handleLine(line);
+            if (m_state == State::Closing)
+                return;
+        }
+    }
+}
+
+void Session::handleLine(const QByteArray &line)
+{
+    if (m_face == Face::Undecided) {
+        const QByteArray trimmed = line.trimmed();
+        if (trimmed.isEmpty())
+            return; // someone at a terminal pressed Enter before typing a name
+        m_face = trimmed.startsWith('{') ? Face::Json : Face::PlainText;
+        m_state = State::AwaitingNick;
+    }
+    if (m_face == Face::Json)
+        handleJsonLine(line);
+    else
+        handlePlainTextLine(line);
+}
+
+void Session::handleJsonLine(const QByteArray &line)
+{
+    Protocol::Decoded<Protocol::ClientFrame> decoded = Protocol::decodeClientFrame(line);
+    if (!decoded.isValid()) {
+        reject(decoded.error->code, decoded.error->text, decoded.error->id);
+        return;
+    }
+    std::visit([this](const auto &frame) { handleFrame(frame); }, decoded.frame);
+}
+
+void Session::handlePlainTextLine(const QByteArray &line)
+{
+    const std::optional<QString> decoded = Protocol::decodeUtf8(line);
+    if (!decoded) {
+        reject(ErrorCode::BadFrame, u"The line is not valid UTF-8."_s);
+        return;
+    }
+    const QString text = *decoded;
+    const QString trimmed = text.trimmed();
+    if (m_state == State::AwaitingNick) {
+        if (!trimmed.isEmpty())
+            enterRoom(trimmed, std::nullopt);
+        return;
+    }
+    if (trimmed.isEmpty())
+        return;
+    if (trimmed == "exit"_L1 || trimmed == "/quit"_L1) {
+        handleFrame(Protocol::Exit {});
+        return;
+    }
+    if (trimmed == "/who"_L1) {
+        const QStringList nicks = m_room->nicks();
+        write(u"Online now (%1): %2.\n"_s.arg(nicks.size()).arg(nicks.join(u", "_s)).toUtf8());
+        return;
+    }
+    if (trimmed.startsWith("/msg "_L1)) {
+        const QString rest = trimmed.mid(5).trimmed();
+        const qsizetype space = rest.indexOf(u' ');
+        if (space < 0) {
+            reject(ErrorCode::BadFrame, u"Usage: /msg NICK TEXT"_s);
+            return;
+        }
+        say(rest.mid(space + 1).trimmed(), rest.left(space), {});
+        return;
+    }
+    if (trimmed.startsWith(u'/')) {
+        reject(ErrorCode::UnknownType,
+               u"Unknown command %1. Commands: /msg NICK TEXT, /who, exit."_s.arg(
+                       trimmed.section(u' ', 0, 0)));
+        return;
+    }
+    say(text, {}, {});
+}
+
+void Session::handleFrame(const Protocol::Hello &hello)
+{
+    if (m_state == State::InRoom) {
+        reject(ErrorCode::BadFrame, u"Already in the chat as %1."_s.arg(m_nick));
+        return;
+    }
+    enterRoom(hello.nick, hello.since);
+}
+
+void Session::handleFrame(const Protocol::Say &frame)
+{
+    if (m_state != State::InRoom) {
+        reject(ErrorCode::NotRegistered, u"Send hello before anything else."_s, frame.id);
+        return;
+    }
+    say(frame.text, frame.to, frame.id);
+}
+
+void Session::handleFrame(const Protocol::Exit &)
+{
+    leaveRoom(LeaveReason::Exit);
+    closeAfterWriting();
+}
+
+void Session::handleFrame(const Protocol::Ping &ping)
+{
+    send(Protocol::Pong { ping.token });
+}
+
+void Session::handleFrame(const Protocol::Pong &)
+{
+    // Any traffic shows the peer is alive; nothing else to do.
+}
+
+void Session::enterRoom(const QString &nick, std::optional<qint64> since)
+{
+    if (!Protocol::isValidNick(nick)) {
+        reject(ErrorCode::NickInvalid,
+               u"A nickname is 1 to 32 letters, digits, '_' or '-'; \"%1\" is not."_s.arg(nick));
+        return;
+    }
+    if (m_room->isNickTaken(nick)) {
+        reject(ErrorCode::NickTaken, u"The nickname %1 is taken; choose another."_s.arg(nick));
+        return;
+    }
+    m_nick = nick;
+    m_state = State::InRoom;
+    m_room->join(this, since);
+}
+
+void Session::say(const QString &text, const QString &to, const QString &id)
+{
+    if (text.trimmed().isEmpty()) {
+        reject(ErrorCode::BadFrame, u"A message needs some text."_s, id);
+        return;
+    }
+    if (text.size() > m_config.maxTextLength) {
+        reject(ErrorCode::TextTooLong,
+               u"A message may hold at most %1 characters."_s.arg(m_config.maxTextLength), id);
+        return;
+    }
+    const auto result = m_room->post(this, text, to);
+    if (const auto *error = std::get_if<ErrorCode>(&result)) {
+        Q_ASSERT(*error == ErrorCode::NoSuchUser);
+        reject(*error, u"Nobody called %1 is in the chat."_s.arg(to), id);
+        return;
+    }
+    const auto &message = std::get<Protocol::Message>(result);
+    send(Protocol::Ack { id, message.seq, message.timestamp });
+}
+
+void Session::reject(ErrorCode code, const QString &text, const QString &id)
+{
+    qCInfo(lcSession).noquote() << m_peer << (m_nick.isEmpty() ? u"-"_s : m_nick)
+                                << Protocol::errorCodeName(code) << text;
+    send(Protocol::Error { code, text, id });
+}
+
+void Session::write(const QByteArray &bytes)
+{
+    if (bytes.isEmpty() || m_state == State::Closing || !m_socket)
+        return;
+    // Qt never limits a socket's write buffer: a client that stops reading would grow the
+    // server without bound. Past the cap it is dropped, after the current delivery loop.
+    if (m_socket->bytesToWrite() + bytes.size() > m_config.maxSendQueueBytes) {
+        qCInfo(lcSession).noquote() << m_peer << m_nick << "send queue over"
+                                    << m_config.maxSendQueueBytes << "bytes";
+        drop(LeaveReason::Slow);
+        return;
+    }
+    m_socket->write(bytes);
+}
+
+void Session::leaveRoom(LeaveReason reason)
+{
+    if (m_state == State::InRoom)
+        m_room->leave(this, reason);
+    if (m_state != State::Closing)
+        m_state = State::AwaitingNick;
+}
+
+void Session::closeAfterWriting()
+{
+    m_state = State::Closing;
+    m_socket->disconnectFromHost(); // sends what is queued first, then closes
+}
+
+void Session::drop(LeaveReason reason)
+{
+    const bool wasInRoom = m_state == State::InRoom;
+    m_state = State::Closing;
+    // Deferred: this may run inside the room's delivery loop.
+    QMetaObject::invokeMethod(
+            this,
+            [this, reason, wasInRoom] {
+                if (wasInRoom)
+                    m_room->leave(this, reason);
+                if (m_socket)
+                    m_socket->abort();
+                handleDisconnected();
+            },
+            Qt::QueuedConnection);
+}
+
+void Session::handleDisconnected()
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    if (m_state == State::InRoom)
+        m_room->leave(this, LeaveReason::Lost);
+    m_state = State::Closing;
+    qCDebug(lcSession) << m_peer << "disconnected";
+    emit finished(this);
+}

@@ -1,0 +1,70 @@
+#pragma once
+
+#include "lineframer.h"
+#include "protocol.h"
+#include "serverconfig.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QTcpSocket>
+
+class EncodedFrame;
+class Room;
+
+// One client connection: its framing, its state and its limits. The client is never trusted:
+// every line is checked here before the room sees it.
+//
+// States: AwaitingFirstLine -(first line picks the face)-> AwaitingNick -(valid free nick)->
+// InRoom -(exit, error, drop, shutdown)-> Closing. The first line starting with '{' selects the
+// JSON Lines face; any other first line is a plain-text client's nickname.
+class Session : public QObject
+{
+    Q_OBJECT
+public:
+    enum class Face { Undecided, Json, PlainText };
+    enum class State { AwaitingFirstLine, AwaitingNick, InRoom, Closing };
+
+    Session(QTcpSocket *socket, Room *room, const ServerConfig &config, QObject *parent = nullptr);
+
+    QString nick() const { return m_nick; }
+    Face face() const { return m_face; }
+    State state() const { return m_state; }
+    QString peer() const { return m_peer; }
+
+    void deliver(const EncodedFrame &frame);
+    void send(const Protocol::ServerFrame &frame);
+    // Sends the notice, lets the socket flush, then closes. Leaving is silent (see Room).
+    void shutdown(const EncodedFrame &notice);
+
+signals:
+    void finished(Session *session);
+
+private:
+    void processReadyRead();
+    void handleLine(const QByteArray &line);
+    void handleJsonLine(const QByteArray &line);
+    void handlePlainTextLine(const QByteArray &line);
+    void handleFrame(const Protocol::Hello &hello);
+    void handleFrame(const Protocol::Say &say);
+    void handleFrame(const Protocol::Exit &exit);
+    void handleFrame(const Protocol::Ping &ping);
+    void handleFrame(const Protocol::Pong &pong);
+    void enterRoom(const QString &nick, std::optional<qint64> since);
+    void say(const QString &text, const QString &to, const QString &id);
+    void reject(Protocol::ErrorCode code, const QString &text, const QString &id = {});
+    void write(const QByteArray &bytes);
+    void leaveRoom(Protocol::LeaveReason reason);
+    void closeAfterWriting();
+    void drop(Protocol::LeaveReason reason);
+    void handleDisconnected();
+
+    QPointer<QTcpSocket> m_socket;
+    Room *m_room;
+    const ServerConfig &m_config;
+    LineFramer m_framer;
+    QString m_nick;
+    QString m_peer;
+    Face m_face = Face::Undecided;
+    State m_state = State::AwaitingFirstLine;
+    bool m_finished = false;
+};

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <QByteArray>
+#include <QByteArrayView>
+
+// Cuts a byte stream into lines ended by "\n" (a "\r" before it is dropped). One read from a
+// socket is not one message: bytes wait here until their line is complete. The buffer never
+// holds more than one over-long line's worth: a line past the limit is reported as soon as the
+// limit is crossed, without waiting for its end.
+class LineFramer
+{
+public:
+    enum class Status { Line, NeedMore, TooLong };
+
+    explicit LineFramer(qsizetype maxLineBytes);
+
+    void append(QByteArrayView bytes);
+    Status takeLine(QByteArray *line);
+
+    qsizetype maxLineBytes() const { return m_maxLineBytes; }
+    qsizetype bufferedBytes() const { return m_buffer.size() - m_lineStart; }
+    void clear();
+
+private:
+    QByteArray m_buffer;
+    qsizetype m_lineStart = 0;
+    qsizetype m_scannedUpTo = 0; // no "\n" between m_lineStart and here
+    qsizetype m_maxLineBytes;
+    bool m_overflowed = false;
+};

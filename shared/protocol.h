@@ -1,0 +1,155 @@
+#pragma once
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+#include <variant>
+
+// Natter's wire protocol, version 1 (docs/protocol.md is the reference).
+//
+// Grammar of the JSON Lines face: one UTF-8 JSON object per line, ended by "\n".
+//   client: hello (first) -> { say | ping | pong | exit }*
+//   server: welcome -> { message | ack | joined | left | error | ping | pong }* -> shutdown?
+// Unknown fields are ignored so the protocol can grow; unknown types are errors.
+namespace Protocol {
+
+inline constexpr int Version = 1;
+inline constexpr quint16 DefaultPort = 6789;
+inline constexpr qsizetype DefaultMaxLineBytes = 16 * 1024;
+inline constexpr qsizetype MaxTextLength = 4096; // characters of a message's text
+inline constexpr qsizetype MaxNickLength = 32;   // characters of a nickname
+
+enum class ErrorCode {
+    BadFrame,
+    TooLong,
+    UnknownType,
+    NotRegistered,
+    NickTaken,
+    NickInvalid,
+    TextTooLong,
+    NoSuchUser,
+    RateLimited,
+    ServerFull,
+};
+QString errorCodeName(ErrorCode code);
+std::optional<ErrorCode> errorCodeFromName(const QString &name);
+
+enum class LeaveReason { Exit, Lost, Timeout, Slow, Flood };
+QString leaveReasonName(LeaveReason reason);
+std::optional<LeaveReason> leaveReasonFromName(const QString &name);
+
+// The chatroom's own sentences, as the original chatroom printed them. The server sends them in
+// the "text" field and logs them; the desktop client shows a translated version.
+QString joinedText(const QString &nick);
+QString leftText(const QString &nick, LeaveReason reason);
+
+// Nicknames: 1 to 32 letters (any script), digits, '_' and '-'; unique ignoring case.
+bool isValidNick(const QString &nick);
+QString nickKey(const QString &nick);
+
+// Frames sent by clients.
+struct Hello
+{
+    QString nick;
+    int protocol = Version;
+    QString client;
+    std::optional<qint64> since; // the last message number this client saw
+};
+struct Say
+{
+    QString text;
+    QString id; // chosen by the client, echoed in ack and error
+    QString to; // empty: to everyone
+};
+struct Exit
+{
+};
+struct Ping
+{
+    QString token;
+};
+struct Pong
+{
+    QString token;
+};
+
+// Frames sent by the server.
+struct Message
+{
+    qint64 seq = 0;
+    qint64 timestamp = 0; // milliseconds since the Unix epoch
+    QString from;
+    QString to; // empty: a broadcast
+    QString text;
+    bool isDirect() const { return !to.isEmpty(); }
+};
+struct Welcome
+{
+    QString nick;
+    int protocol = Version;
+    QString server;
+    QStringList users;
+    qint64 seq = 0; // the newest message number
+    QList<Message> history;
+    bool historyTruncated = false;
+};
+struct Ack
+{
+    QString id;
+    qint64 seq = 0;
+    qint64 timestamp = 0;
+};
+struct Joined
+{
+    QString nick;
+    qint64 timestamp = 0;
+    QString text;
+};
+struct Left
+{
+    QString nick;
+    LeaveReason reason = LeaveReason::Exit;
+    qint64 timestamp = 0;
+    QString text;
+};
+struct Error
+{
+    ErrorCode code = ErrorCode::BadFrame;
+    QString text;
+    QString id;
+};
+struct Shutdown
+{
+    QString text;
+};
+
+using ClientFrame = std::variant<Hello, Say, Exit, Ping, Pong>;
+using ServerFrame = std::variant<Welcome, Message, Ack, Joined, Left, Error, Shutdown, Ping, Pong>;
+
+// A decoded line: either a frame or the error to answer it with.
+template<typename Frame>
+struct Decoded
+{
+    Frame frame;
+    std::optional<Error> error;
+    bool isValid() const { return !error.has_value(); }
+};
+
+Decoded<ClientFrame> decodeClientFrame(QByteArrayView line);
+Decoded<ServerFrame> decodeServerFrame(QByteArrayView line);
+
+// Each returns one complete line, "\n" included.
+QByteArray encode(const ClientFrame &frame);
+QByteArray encode(const ServerFrame &frame);
+
+QJsonObject toJson(const Message &message);
+
+// Strict UTF-8: invalid sequences are reported instead of silently replaced.
+std::optional<QString> decodeUtf8(QByteArrayView bytes);
+
+} // namespace Protocol

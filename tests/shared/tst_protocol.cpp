@@ -1,0 +1,245 @@
+#include "protocol.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace Protocol;
+
+Q_DECLARE_METATYPE(Protocol::ErrorCode)
+
+namespace {
+
+// Compares as JSON objects so that key order does not matter.
+QJsonObject parsed(const QByteArray &line)
+{
+    return QJsonDocument::fromJson(line).object();
+}
+
+} // namespace
+
+class tst_Protocol : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void clientFramesRoundTrip();
+    void serverFramesRoundTrip();
+    void encodedLinesEndWithOneNewline();
+    void malformedClientFrames_data();
+    void malformedClientFrames();
+    void unknownFieldsAreIgnored();
+    void errorEchoesId();
+    void nickRules_data();
+    void nickRules();
+    void nickKeyIgnoresCase();
+    void leaveTexts();
+    void strictUtf8();
+};
+
+void tst_Protocol::clientFramesRoundTrip()
+{
+    const Hello hello { u"aa"_s, 1, u"natter/0.1"_s, 17 };
+    auto decoded = decodeClientFrame(encode(ClientFrame { hello }));
+    QVERIFY(decoded.isValid());
+    const auto &helloBack = std::get<Hello>(decoded.frame);
+    QCOMPARE(helloBack.nick, hello.nick);
+    QCOMPARE(helloBack.protocol, 1);
+    QCOMPARE(helloBack.client, hello.client);
+    QCOMPARE(helloBack.since, std::optional<qint64>(17));
+    QCOMPARE(parsed(encode(ClientFrame { hello })),
+             parsed(R"({"type":"hello","nick":"aa","protocol":1,"client":"natter/0.1","since":17})"));
+
+    const Hello noSince { u"bb"_s, 1, {}, std::nullopt };
+    decoded = decodeClientFrame(encode(ClientFrame { noSince }));
+    QVERIFY(!std::get<Hello>(decoded.frame).since.has_value());
+
+    const Say say { u"hi \"there\"\n你好"_s, u"c1"_s, u"cc"_s };
+    decoded = decodeClientFrame(encode(ClientFrame { say }));
+    QVERIFY(decoded.isValid());
+    QCOMPARE(std::get<Say>(decoded.frame).text, say.text);
+    QCOMPARE(std::get<Say>(decoded.frame).id, say.id);
+    QCOMPARE(std::get<Say>(decoded.frame).to, say.to);
+
+    decoded = decodeClientFrame(encode(ClientFrame { Exit {} }));
+    QVERIFY(std::holds_alternative<Exit>(decoded.frame));
+    decoded = decodeClientFrame(encode(ClientFrame { Ping { u"t"_s } }));
+    QCOMPARE(std::get<Ping>(decoded.frame).token, u"t"_s);
+    decoded = decodeClientFrame(encode(ClientFrame { Pong { u"u"_s } }));
+    QCOMPARE(std::get<Pong>(decoded.frame).token, u"u"_s);
+}
+
+void tst_Protocol::serverFramesRoundTrip()
+{
+    const Message broadcast { 43, 1764147303123, u"aa"_s, {}, u"hi"_s };
+    const Message direct { 44, 1764147303124, u"aa"_s, u"cc"_s, u"psst"_s };
+    QCOMPARE(parsed(encode(ServerFrame { broadcast })),
+             parsed(R"({"type":"message","seq":43,"ts":1764147303123,"from":"aa","text":"hi"})"));
+
+    Welcome welcome { u"aa"_s, 1, u"natter-server/0.1"_s, { u"aa"_s, u"bb"_s }, 44,
+                      { broadcast, direct }, true };
+    auto decoded = decodeServerFrame(encode(ServerFrame { welcome }));
+    QVERIFY2(decoded.isValid(), qPrintable(decoded.error ? decoded.error->text : QString()));
+    const auto &back = std::get<Welcome>(decoded.frame);
+    QCOMPARE(back.nick, welcome.nick);
+    QCOMPARE(back.server, welcome.server);
+    QCOMPARE(back.users, welcome.users);
+    QCOMPARE(back.seq, 44);
+    QCOMPARE(back.history.size(), 2);
+    QCOMPARE(back.history.at(1).to, u"cc"_s);
+    QCOMPARE(back.history.at(1).seq, 44);
+    QVERIFY(back.historyTruncated);
+
+    decoded = decodeServerFrame(encode(ServerFrame { direct }));
+    QCOMPARE(std::get<Message>(decoded.frame).to, u"cc"_s);
+    QCOMPARE(std::get<Message>(decoded.frame).timestamp, 1764147303124);
+
+    decoded = decodeServerFrame(encode(ServerFrame { Ack { u"c1"_s, 43, 5 } }));
+    QCOMPARE(std::get<Ack>(decoded.frame).id, u"c1"_s);
+    QCOMPARE(std::get<Ack>(decoded.frame).seq, 43);
+
+    decoded = decodeServerFrame(encode(ServerFrame { Joined { u"dd"_s, 7, joinedText(u"dd"_s) } }));
+    QCOMPARE(std::get<Joined>(decoded.frame).text, u"dd has joined the chat."_s);
+
+    const Left left { u"cc"_s, LeaveReason::Lost, 8, leftText(u"cc"_s, LeaveReason::Lost) };
+    QCOMPARE(parsed(encode(ServerFrame { left })).value("reason"_L1).toString(), u"lost"_s);
+    decoded = decodeServerFrame(encode(ServerFrame { left }));
+    QCOMPARE(std::get<Left>(decoded.frame).reason, LeaveReason::Lost);
+    QCOMPARE(std::get<Left>(decoded.frame).nick, u"cc"_s);
+
+    decoded = decodeServerFrame(
+            encode(ServerFrame { Error { ErrorCode::NickTaken, u"taken"_s, u"x"_s } }));
+    QCOMPARE(std::get<Error>(decoded.frame).code, ErrorCode::NickTaken);
+    QCOMPARE(std::get<Error>(decoded.frame).id, u"x"_s);
+
+    decoded = decodeServerFrame(encode(ServerFrame { Shutdown { u"bye"_s } }));
+    QCOMPARE(std::get<Shutdown>(decoded.frame).text, u"bye"_s);
+    decoded = decodeServerFrame(encode(ServerFrame { Ping { u"p"_s } }));
+    QCOMPARE(std::get<Ping>(decoded.frame).token, u"p"_s);
+}
+
+void tst_Protocol::encodedLinesEndWithOneNewline()
+{
+    const QByteArray line = encode(ServerFrame { Message { 1, 2, u"a"_s, {}, u"x\ny\n"_s } });
+    QVERIFY(line.endsWith('\n'));
+    QCOMPARE(line.count('\n'), 1); // newlines inside text are escaped by JSON
+}
+
+void tst_Protocol::malformedClientFrames_data()
+{
+    QTest::addColumn<QByteArray>("line");
+    QTest::addColumn<ErrorCode>("code");
+
+    QTest::newRow("empty") << QByteArray() << ErrorCode::BadFrame;
+    QTest::newRow("not json") << QByteArray("hello there") << ErrorCode::BadFrame;
+    QTest::newRow("truncated json") << QByteArray(R"({"type":"say","text":"hi")")
+                                    << ErrorCode::BadFrame;
+    QTest::newRow("array") << QByteArray(R"(["say"])") << ErrorCode::BadFrame;
+    QTest::newRow("number") << QByteArray("42") << ErrorCode::BadFrame;
+    QTest::newRow("no type") << QByteArray(R"({"text":"hi"})") << ErrorCode::BadFrame;
+    QTest::newRow("type not a string") << QByteArray(R"({"type":7})") << ErrorCode::BadFrame;
+    QTest::newRow("unknown type") << QByteArray(R"({"type":"dance"})") << ErrorCode::UnknownType;
+    QTest::newRow("hello without nick") << QByteArray(R"({"type":"hello"})")
+                                        << ErrorCode::BadFrame;
+    QTest::newRow("hello nick a number") << QByteArray(R"({"type":"hello","nick":5})")
+                                         << ErrorCode::BadFrame;
+    QTest::newRow("since a string") << QByteArray(R"({"type":"hello","nick":"a","since":"3"})")
+                                    << ErrorCode::BadFrame;
+    QTest::newRow("since a fraction") << QByteArray(R"({"type":"hello","nick":"a","since":1.5})")
+                                      << ErrorCode::BadFrame;
+    QTest::newRow("say without text") << QByteArray(R"({"type":"say","id":"1"})")
+                                      << ErrorCode::BadFrame;
+    QTest::newRow("say text null") << QByteArray(R"({"type":"say","text":null})")
+                                   << ErrorCode::BadFrame;
+    QTest::newRow("say to a number") << QByteArray(R"({"type":"say","text":"x","to":1})")
+                                     << ErrorCode::BadFrame;
+    QTest::newRow("invalid utf-8") << QByteArray("{\"type\":\"say\",\"text\":\"\xff\"}")
+                                   << ErrorCode::BadFrame;
+    QTest::newRow("overlong utf-8 encoding") << QByteArray("{\"type\":\"say\",\"text\":\"\xc0\xaf\"}")
+                                             << ErrorCode::BadFrame;
+    QTest::newRow("nul byte") << QByteArray("{\"type\":\"say\",\"text\":\"a\0b\"}", 25)
+                              << ErrorCode::BadFrame;
+}
+
+void tst_Protocol::malformedClientFrames()
+{
+    QFETCH(QByteArray, line);
+    QFETCH(ErrorCode, code);
+    const auto decoded = decodeClientFrame(line);
+    QVERIFY(!decoded.isValid());
+    QCOMPARE(decoded.error->code, code);
+    QVERIFY(!decoded.error->text.isEmpty());
+}
+
+void tst_Protocol::unknownFieldsAreIgnored()
+{
+    const auto decoded =
+            decodeClientFrame(R"({"type":"say","text":"hi","room":"main","future":[1,2]})");
+    QVERIFY(decoded.isValid());
+    QCOMPARE(std::get<Say>(decoded.frame).text, u"hi"_s);
+}
+
+void tst_Protocol::errorEchoesId()
+{
+    const auto decoded = decodeClientFrame(R"({"type":"say","id":"c9","text":3})");
+    QVERIFY(!decoded.isValid());
+    QCOMPARE(decoded.error->id, u"c9"_s);
+}
+
+void tst_Protocol::nickRules_data()
+{
+    QTest::addColumn<QString>("nick");
+    QTest::addColumn<bool>("valid");
+    QTest::newRow("empty") << QString() << false;
+    QTest::newRow("ascii") << u"aa"_s << true;
+    QTest::newRow("digits, underscore, dash") << u"a_1-b"_s << true;
+    QTest::newRow("chinese") << u"小明"_s << true;
+    QTest::newRow("german") << u"Jürgen"_s << true;
+    QTest::newRow("cyrillic") << u"Иван"_s << true;
+    QTest::newRow("32 characters") << QString(32, u'x') << true;
+    QTest::newRow("33 characters") << QString(33, u'x') << false;
+    QTest::newRow("32 characters outside the BMP") << QString::fromUcs4(
+            std::u32string(32, U'\U00020000').c_str()) << true;
+    QTest::newRow("space") << u"a b"_s << false;
+    QTest::newRow("colon") << u"a:b"_s << false;
+    QTest::newRow("slash") << u"/msg"_s << false;
+    QTest::newRow("emoji") << u"a😀"_s << false;
+    QTest::newRow("newline") << u"a\n"_s << false;
+}
+
+void tst_Protocol::nickRules()
+{
+    QFETCH(QString, nick);
+    QFETCH(bool, valid);
+    QCOMPARE(isValidNick(nick), valid);
+}
+
+void tst_Protocol::nickKeyIgnoresCase()
+{
+    QCOMPARE(nickKey(u"AA"_s), nickKey(u"aa"_s));
+    QCOMPARE(nickKey(u"STRASSE"_s), nickKey(u"strasse"_s));
+    QVERIFY(nickKey(u"aa"_s) != nickKey(u"ab"_s));
+}
+
+void tst_Protocol::leaveTexts()
+{
+    QCOMPARE(leftText(u"bb"_s, LeaveReason::Exit), u"bb has left the chat."_s);
+    QCOMPARE(leftText(u"cc"_s, LeaveReason::Lost),
+             u"No message from cc, cc will be removed from the chatroom."_s);
+    for (auto reason : { LeaveReason::Exit, LeaveReason::Lost, LeaveReason::Timeout,
+                         LeaveReason::Slow, LeaveReason::Flood })
+        QCOMPARE(leaveReasonFromName(leaveReasonName(reason)), reason);
+    QVERIFY(!leaveReasonFromName(u"bored"_s));
+}
+
+void tst_Protocol::strictUtf8()
+{
+    QCOMPARE(decodeUtf8("h\xc3\xa9llo"), std::optional<QString>(u"héllo"_s));
+    QVERIFY(!decodeUtf8("\xe4\xbd"));      // cut inside a character
+    QVERIFY(!decodeUtf8("\xed\xa0\x80")); // a surrogate
+    QVERIFY(decodeUtf8(QByteArray()).has_value());
+}
+
+QTEST_APPLESS_MAIN(tst_Protocol)
+#include "tst_protocol.moc"
