@@ -1,0 +1,191 @@
+#include "testclient.h"
+
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTcpServer>
+#include <QTest>
+
+#include <csignal>
+
+using namespace Qt::StringLiterals;
+using namespace Protocol;
+
+// The built natter-server, started the way an operator starts it.
+class tst_ServerBinary : public QObject
+{
+    Q_OBJECT
+
+public:
+    tst_ServerBinary()
+    {
+        m_server.setProcessChannelMode(QProcess::MergedChannels);
+        connect(&m_server, &QProcess::readyRead, this, [this] { m_output += m_server.readAll(); });
+    }
+
+private slots:
+    void cleanup();
+    void seedScenarioAndSigterm();
+    void plainTextClientLikeNc();
+    void portInUseIsAClearError();
+    void badOptionIsAClearError_data();
+    void badOptionIsAClearError();
+    void helpAndVersion();
+
+private:
+    quint16 startServer(const QStringList &arguments = {});
+    QString output() const;
+
+    QProcess m_server;
+    QByteArray m_output;
+};
+
+void tst_ServerBinary::cleanup()
+{
+    if (m_server.state() != QProcess::NotRunning) {
+        m_server.kill();
+        QTRY_COMPARE(m_server.state(), QProcess::NotRunning);
+    }
+    m_output.clear();
+}
+
+quint16 tst_ServerBinary::startServer(const QStringList &arguments)
+{
+    m_server.start(QStringLiteral(NATTER_SERVER_BINARY),
+                   QStringList { u"--port"_s, u"0"_s } + arguments);
+    // Port 0 lets the kernel pick a free port; the server says which one.
+    static const QRegularExpression listening(u"listening on 127\\.0\\.0\\.1:(\\d+)"_s);
+    QRegularExpressionMatch match;
+    if (!QTest::qWaitFor([&] { return (match = listening.match(output())).hasMatch(); }, 10000))
+        return 0;
+    return quint16(match.captured(1).toUInt());
+}
+
+QString tst_ServerBinary::output() const
+{
+    return QString::fromUtf8(m_output);
+}
+
+void tst_ServerBinary::seedScenarioAndSigterm()
+{
+    const quint16 port = startServer();
+    QVERIFY2(port != 0, qPrintable(output()));
+
+    TestClient aa, bb, cc, dd;
+    for (auto [client, nick] : { std::pair { &aa, u"aa"_s }, std::pair { &bb, u"bb"_s },
+                                 std::pair { &cc, u"cc"_s }, std::pair { &dd, u"dd"_s } }) {
+        client->connectTo(port);
+        client->hello(nick);
+        QTRY_COMPARE(client->count<Welcome>(), 1);
+    }
+    aa.say(u"hi all"_s, u"1"_s);
+    QTRY_COMPARE(bb.count<Message>(), 1);
+    QTRY_COMPARE(cc.count<Message>(), 1);
+    QTRY_COMPARE(dd.count<Message>(), 1);
+    QTRY_COMPARE(aa.count<Ack>(), 1);
+
+    bb.send(Exit {});
+    QTRY_COMPARE(aa.count<Left>(), 1);
+    QCOMPARE(aa.last<Left>().text, u"bb has left the chat."_s);
+    cc.socket()->abort();
+    QTRY_COMPARE(dd.count<Left>(), 2);
+    QCOMPARE(dd.last<Left>().reason, LeaveReason::Lost);
+
+    // The console tells the same story, each line stamped with the time.
+    static const QRegularExpression stamped(u"^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} "_s,
+                                            QRegularExpression::MultilineOption);
+    QTRY_VERIFY(output().contains(u"cc will be removed from the chatroom"_s));
+    QVERIFY(output().contains(u"dd has joined the chat."_s));
+    QVERIFY(output().contains(u"bb has left the chat."_s));
+    QVERIFY(output().contains(u"No message from cc"_s));
+    QVERIFY(stamped.match(output()).hasMatch());
+
+    ::kill(pid_t(m_server.processId()), SIGTERM);
+    QTRY_COMPARE_WITH_TIMEOUT(m_server.state(), QProcess::NotRunning, 10000);
+    QCOMPARE(m_server.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(m_server.exitCode(), 0);
+    QTRY_COMPARE(aa.count<Shutdown>(), 1);
+    QTRY_VERIFY(aa.wasDisconnected());
+    QTRY_VERIFY(dd.wasDisconnected());
+}
+
+void tst_ServerBinary::plainTextClientLikeNc()
+{
+    const quint16 port = startServer();
+    QVERIFY(port != 0);
+    TestClient json;
+    json.connectTo(port);
+    json.hello(u"aa"_s);
+    QTRY_COMPARE(json.count<Welcome>(), 1);
+    TestClient nc;
+    nc.connectTo(port);
+    nc.sendLine("cc");
+    nc.sendLine("hi from nc");
+    QTRY_COMPARE(json.count<Message>(), 1);
+    QCOMPARE(json.last<Message>().text, u"hi from nc"_s);
+    ::kill(pid_t(m_server.processId()), SIGINT);
+    QTRY_VERIFY(nc.hasLine("The server is shutting down."));
+    QTRY_COMPARE_WITH_TIMEOUT(m_server.state(), QProcess::NotRunning, 10000);
+    QCOMPARE(m_server.exitCode(), 0);
+}
+
+void tst_ServerBinary::portInUseIsAClearError()
+{
+    QTcpServer occupier;
+    QVERIFY(occupier.listen(QHostAddress::LocalHost, 0));
+    QProcess server;
+    server.setProcessChannelMode(QProcess::MergedChannels);
+    server.start(QStringLiteral(NATTER_SERVER_BINARY),
+                 { u"--port"_s, QString::number(occupier.serverPort()) });
+    QTRY_COMPARE_WITH_TIMEOUT(server.state(), QProcess::NotRunning, 10000);
+    QCOMPARE(server.exitCode(), 2);
+    const QByteArray text = server.readAll();
+    QVERIFY2(text.contains("cannot listen on 127.0.0.1:"), text.constData());
+    QCOMPARE(text.count('\n'), 1);
+}
+
+void tst_ServerBinary::badOptionIsAClearError_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QByteArray>("message");
+    QTest::newRow("unknown option") << QStringList { u"--colour"_s } << QByteArray("colour");
+    QTest::newRow("port not a number") << QStringList { u"--port"_s, u"abc"_s }
+                                       << QByteArray("--port must be");
+    QTest::newRow("port too large") << QStringList { u"--port"_s, u"70000"_s }
+                                    << QByteArray("--port must be");
+    QTest::newRow("bad host") << QStringList { u"--host"_s, u"not-an-ip"_s }
+                              << QByteArray("--host must be");
+    QTest::newRow("negative history") << QStringList { u"--history"_s, u"-1"_s }
+                                      << QByteArray("--history must be");
+}
+
+void tst_ServerBinary::badOptionIsAClearError()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QByteArray, message);
+    QProcess server;
+    server.setProcessChannelMode(QProcess::MergedChannels);
+    server.start(QStringLiteral(NATTER_SERVER_BINARY), arguments);
+    QTRY_COMPARE_WITH_TIMEOUT(server.state(), QProcess::NotRunning, 10000);
+    QCOMPARE(server.exitCode(), 2);
+    const QByteArray text = server.readAll();
+    QVERIFY2(text.contains(message), text.constData());
+    QCOMPARE(text.count('\n'), 1);
+}
+
+void tst_ServerBinary::helpAndVersion()
+{
+    QProcess server;
+    server.start(QStringLiteral(NATTER_SERVER_BINARY), { u"--help"_s });
+    QTRY_COMPARE_WITH_TIMEOUT(server.state(), QProcess::NotRunning, 10000);
+    QCOMPARE(server.exitCode(), 0);
+    const QByteArray help = server.readAllStandardOutput();
+    for (const char *option : { "--host", "--port", "--history", "--max-line", "--max-sendq" })
+        QVERIFY2(help.contains(option), option);
+
+    server.start(QStringLiteral(NATTER_SERVER_BINARY), { u"--version"_s });
+    QTRY_COMPARE_WITH_TIMEOUT(server.state(), QProcess::NotRunning, 10000);
+    QCOMPARE(server.readAllStandardOutput().trimmed(), QByteArray("natter-server " NATTER_VERSION));
+}
+
+QTEST_GUILESS_MAIN(tst_ServerBinary)
+#include "tst_serverbinary.moc"

@@ -1,0 +1,47 @@
+#include "testclient.h"
+
+#include <QHostAddress>
+
+TestClient::TestClient(QObject *parent) : QObject(parent)
+{
+    connect(&m_socket, &QTcpSocket::readyRead, this, &TestClient::processReadyRead);
+    connect(&m_socket, &QTcpSocket::disconnected, this, [this] { m_disconnected = true; });
+}
+
+void TestClient::connectTo(quint16 port)
+{
+    m_socket.connectToHost(QHostAddress::LocalHost, port);
+}
+
+void TestClient::hello(const QString &nick, std::optional<qint64> since)
+{
+    send(Protocol::Hello { nick, Protocol::Version, QStringLiteral("natter-test"), since });
+}
+
+void TestClient::say(const QString &text, const QString &id, const QString &to)
+{
+    send(Protocol::Say { text, id, to });
+}
+
+void TestClient::clear()
+{
+    m_lines.clear();
+    m_frames.clear();
+}
+
+void TestClient::processReadyRead()
+{
+    m_framer.append(m_socket.readAll());
+    QByteArray line;
+    while (m_framer.takeLine(&line) == LineFramer::Status::Line) {
+        m_lines.append(line);
+        if (line.startsWith('{')) {
+            auto decoded = Protocol::decodeServerFrame(line);
+            if (decoded.isValid())
+                m_frames.append(std::move(decoded.frame));
+            else
+                qWarning("TestClient: undecodable server frame: %s", line.constData());
+        }
+        emit frameReceived();
+    }
+}

@@ -1,0 +1,64 @@
+#pragma once
+
+#include "lineframer.h"
+#include "protocol.h"
+
+#include <QByteArrayList>
+#include <QList>
+#include <QTcpSocket>
+
+// A client the tests drive by hand: it records every line and every decoded server frame so
+// that a test can wait for one with QTRY_* and then inspect it.
+class TestClient : public QObject
+{
+    Q_OBJECT
+public:
+    explicit TestClient(QObject *parent = nullptr);
+
+    void connectTo(quint16 port);
+    QTcpSocket *socket() { return &m_socket; }
+    bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
+    bool wasDisconnected() const { return m_disconnected; }
+
+    void sendLine(const QByteArray &line) { m_socket.write(line + '\n'); }
+    void sendRaw(const QByteArray &bytes) { m_socket.write(bytes); }
+    void send(const Protocol::ClientFrame &frame) { m_socket.write(Protocol::encode(frame)); }
+    void hello(const QString &nick, std::optional<qint64> since = std::nullopt);
+    void say(const QString &text, const QString &id, const QString &to = {});
+
+    const QByteArrayList &lines() const { return m_lines; }
+    const QList<Protocol::ServerFrame> &frames() const { return m_frames; }
+    void clear();
+
+    template<typename Frame>
+    QList<Frame> all() const
+    {
+        QList<Frame> result;
+        for (const auto &frame : m_frames) {
+            if (const auto *typed = std::get_if<Frame>(&frame))
+                result.append(*typed);
+        }
+        return result;
+    }
+    template<typename Frame>
+    qsizetype count() const { return all<Frame>().size(); }
+    template<typename Frame>
+    Frame last() const
+    {
+        const QList<Frame> frames = all<Frame>();
+        return frames.isEmpty() ? Frame {} : frames.constLast();
+    }
+    bool hasLine(const QByteArray &line) const { return m_lines.contains(line); }
+
+signals:
+    void frameReceived();
+
+private:
+    void processReadyRead();
+
+    QTcpSocket m_socket;
+    LineFramer m_framer { 1024 * 1024 };
+    QByteArrayList m_lines;
+    QList<Protocol::ServerFrame> m_frames;
+    bool m_disconnected = false;
+};
