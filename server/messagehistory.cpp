@@ -36,9 +36,12 @@ MessageHistory::Replay MessageHistory::replayFor(const QString &nick,
                                      [&](const Protocol::Message &m) { return m.seq <= *since; });
     }
     for (auto it = first; it != m_messages.cend(); ++it) {
-        if (!it->isDirect() || Protocol::nickKey(it->from) == key
-            || Protocol::nickKey(it->to) == key)
-            replay.messages.append(*it);
+        const bool own = Protocol::nickKey(it->from) == key;
+        if (it->isDirect() && !own && Protocol::nickKey(it->to) != key)
+            continue;
+        replay.messages.append(*it);
+        if (!own)
+            replay.messages.last().id.clear();
     }
     return replay;
 }

@@ -59,7 +59,7 @@ void Room::leave(Session *session, Protocol::LeaveReason reason)
 }
 
 std::variant<Protocol::Message, Protocol::ErrorCode> Room::post(Session *sender, const QString &text,
-                                                                const QString &to)
+                                                                const QString &to, const QString &id)
 {
     Session *recipient = nullptr;
     if (!to.isEmpty()) {
@@ -72,9 +72,12 @@ std::variant<Protocol::Message, Protocol::ErrorCode> Room::post(Session *sender,
     message.from = sender->nick();
     message.to = recipient ? recipient->nick() : QString();
     message.text = text;
+    message.id = id; // kept so that the sender's own history shows which of its messages landed
     message = m_history.append(std::move(message));
 
-    const EncodedFrame frame(message);
+    Protocol::Message delivered = message;
+    delivered.id.clear(); // a client id is the sender's business only
+    const EncodedFrame frame(std::move(delivered));
     if (recipient) {
         if (recipient != sender)
             recipient->deliver(frame);

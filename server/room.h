@@ -28,7 +28,8 @@ public:
     void leave(Session *session, Protocol::LeaveReason reason);
     // A message from a member to everyone else, or to one member when `to` is set.
     std::variant<Protocol::Message, Protocol::ErrorCode> post(Session *sender, const QString &text,
-                                                              const QString &to = {});
+                                                              const QString &to = {},
+                                                              const QString &id = {});
 
     // While closing, members leave silently: everyone is getting the shutdown notice instead.
     void setClosing(bool closing) { m_closing = closing; }

@@ -208,7 +208,7 @@ void Session::say(const QString &text, const QString &to, const QString &id)
                u"A message may hold at most %1 characters."_s.arg(m_config.maxTextLength), id);
         return;
     }
-    const auto result = m_room->post(this, text, to);
+    const auto result = m_room->post(this, text, to, id);
     if (const auto *error = std::get_if<ErrorCode>(&result)) {
         Q_ASSERT(*error == ErrorCode::NoSuchUser);
         reject(*error, u"Nobody called %1 is in the chat."_s.arg(to), id);

@@ -150,6 +150,7 @@ Message messageFromJson(FieldReader &reader)
     message.from = reader.string("from"_L1);
     message.to = reader.string("to"_L1, false);
     message.text = reader.string("text"_L1);
+    message.id = reader.string("id"_L1, false);
     return message;
 }
 
@@ -348,6 +349,8 @@ QJsonObject toJson(const Message &message)
     if (message.isDirect())
         object.insert("to"_L1, message.to);
     object.insert("text"_L1, message.text);
+    if (!message.id.isEmpty())
+        object.insert("id"_L1, message.id);
     return object;
 }
 

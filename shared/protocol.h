@@ -86,6 +86,7 @@ struct Message
     QString from;
     QString to; // empty: a broadcast
     QString text;
+    QString id; // the sender's client id; only ever sent back to the sender itself
     bool isDirect() const { return !to.isEmpty(); }
 };
 struct Welcome

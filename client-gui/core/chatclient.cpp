@@ -1,0 +1,408 @@
+#include "chatclient.h"
+
+#include <QDateTime>
+#include <QLoggingCategory>
+#include <QRandomGenerator>
+
+using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
+using Protocol::ErrorCode;
+using Protocol::LeaveReason;
+
+Q_LOGGING_CATEGORY(lcClient, "natter.client", QtInfoMsg)
+
+namespace {
+// A welcome carries the history and the user list: it may be large, but not without bound.
+constexpr qsizetype MaxServerLineBytes = 64 * 1024 * 1024;
+}
+
+ChatClient::ChatClient(QObject *parent)
+    : QObject(parent),
+      m_framer(MaxServerLineBytes),
+      // Client ids must not repeat across runs: the server drops a repeated id as a duplicate.
+      m_idPrefix(QString::number(QRandomGenerator::global()->generate64(), 36))
+{
+    connect(&m_socket, &QTcpSocket::connected, this, &ChatClient::handleConnected);
+    connect(&m_socket, &QTcpSocket::readyRead, this, &ChatClient::processReadyRead);
+    connect(&m_socket, &QTcpSocket::disconnected, this, &ChatClient::handleConnectionLost);
+    connect(&m_socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError) {
+        qCInfo(lcClient) << "connection to" << m_host << m_port << "failed:"
+                         << m_socket.errorString();
+        handleConnectionLost();
+    });
+
+    m_reconnectTimer.setSingleShot(true);
+    connect(&m_reconnectTimer, &QTimer::timeout, this, &ChatClient::openConnection);
+    m_countdownTimer.setInterval(1s);
+    connect(&m_countdownTimer, &QTimer::timeout, this,
+            [this] { emit reconnectCountdown(secondsUntilReconnect()); });
+
+    m_pingTimer.setSingleShot(true);
+    m_deadTimer.setSingleShot(true);
+    setHeartbeat(30s, 60s);
+    connect(&m_pingTimer, &QTimer::timeout, this,
+            [this] { write(Protocol::Ping { QString::number(QDateTime::currentMSecsSinceEpoch()) }); });
+    connect(&m_deadTimer, &QTimer::timeout, this, [this] {
+        qCInfo(lcClient) << "no traffic from the server; reconnecting";
+        m_socket.abort();
+        handleConnectionLost();
+    });
+}
+
+ChatClient::~ChatClient()
+{
+    // The socket outlives the models it would report to while closing.
+    m_socket.disconnect(this);
+    m_socket.abort();
+}
+
+void ChatClient::setReconnectDelays(std::chrono::milliseconds first,
+                                    std::chrono::milliseconds longest)
+{
+    m_backoff = ReconnectBackoff(first, longest);
+}
+
+void ChatClient::setHeartbeat(std::chrono::milliseconds pingAfter,
+                              std::chrono::milliseconds deadAfter)
+{
+    m_pingTimer.setInterval(pingAfter);
+    m_deadTimer.setInterval(deadAfter);
+}
+
+void ChatClient::connectToServer(const QString &host, quint16 port, const QString &nick)
+{
+    if (host != m_host || port != m_port)
+        m_lastSeq = 0; // message numbers belong to one server
+    m_host = host;
+    m_port = port;
+    m_nick = nick;
+    m_wantOnline = true;
+    m_wasOnline = false;
+    m_backoff.reset();
+    openConnection();
+}
+
+void ChatClient::disconnectFromServer()
+{
+    m_wantOnline = false;
+    m_reconnectTimer.stop();
+    m_countdownTimer.stop();
+    m_pingTimer.stop();
+    m_deadTimer.stop();
+    if (m_state == State::Online)
+        write(Protocol::Exit {});
+    m_socket.disconnectFromHost();
+    if (m_socket.state() != QAbstractSocket::UnconnectedState)
+        m_socket.abort();
+    m_users.clear();
+    setState(State::Disconnected);
+}
+
+QString ChatClient::sendMessage(const QString &text, const QString &to)
+{
+    const Outgoing message { m_idPrefix + u'-' + QString::number(++m_nextId), text, to };
+    MessageModel::Entry entry;
+    entry.timestamp = QDateTime::currentMSecsSinceEpoch();
+    entry.from = m_nick;
+    entry.to = to;
+    entry.text = text;
+    entry.own = true;
+    entry.delivery = MessageModel::Delivery::Pending;
+    entry.id = message.id;
+    m_messages.append(std::move(entry));
+    m_outbox.append(message);
+    if (m_state == State::Online)
+        transmit(message);
+    return message.id;
+}
+
+void ChatClient::retryMessage(const QString &id)
+{
+    const QModelIndexList found =
+            m_messages.match(m_messages.index(0), MessageModel::IdRole, id, 1, Qt::MatchExactly);
+    if (found.isEmpty())
+        return;
+    const MessageModel::Entry &entry = m_messages.entry(found.first().row());
+    if (entry.delivery != MessageModel::Delivery::Failed)
+        return;
+    const Outgoing message { id, entry.text, entry.to };
+    m_messages.markPending(id);
+    m_outbox.append(message);
+    if (m_state == State::Online)
+        transmit(message);
+}
+
+int ChatClient::secondsUntilReconnect() const
+{
+    if (m_state != State::Reconnecting)
+        return 0;
+    return int((m_reconnectDeadline.remainingTime() + 999) / 1000);
+}
+
+void ChatClient::setState(State state)
+{
+    if (state == m_state)
+        return;
+    m_state = state;
+    emit stateChanged(state);
+}
+
+void ChatClient::openConnection()
+{
+    m_countdownTimer.stop();
+    m_socket.abort();
+    m_framer.clear();
+    setState(State::Connecting);
+    m_socket.connectToHost(m_host, m_port);
+}
+
+void ChatClient::scheduleReconnect()
+{
+    const auto delay = m_backoff.next();
+    m_reconnectDeadline.setRemainingTime(delay);
+    m_reconnectTimer.start(delay);
+    setState(State::Reconnecting);
+    m_countdownTimer.start();
+    emit reconnectCountdown(secondsUntilReconnect());
+    qCInfo(lcClient) << "reconnecting in" << delay.count() << "ms";
+}
+
+void ChatClient::handleConnected()
+{
+    m_socket.setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    m_socket.setSocketOption(QAbstractSocket::KeepAliveOption, 1);
+    setState(State::Joining);
+    std::optional<qint64> since;
+    if (m_lastSeq > 0)
+        since = m_lastSeq;
+    write(Protocol::Hello { m_nick, Protocol::Version, QStringLiteral("natter/" NATTER_VERSION), since });
+    m_pingTimer.start();
+    m_deadTimer.start();
+}
+
+void ChatClient::handleConnectionLost()
+{
+    // Both errorOccurred and disconnected may report the same loss.
+    m_pingTimer.stop();
+    m_deadTimer.stop();
+    if (!m_wantOnline || m_reconnectTimer.isActive())
+        return;
+    if (m_state == State::Online) {
+        m_wasOnline = true;
+        showNotice(tr("Connection to the server lost."));
+    }
+    m_users.clear();
+    scheduleReconnect();
+}
+
+void ChatClient::processReadyRead()
+{
+    m_pingTimer.start();
+    m_deadTimer.start();
+    m_framer.append(m_socket.readAll());
+    QByteArray line;
+    for (;;) {
+        const LineFramer::Status status = m_framer.takeLine(&line);
+        if (status == LineFramer::Status::NeedMore)
+            return;
+        if (status == LineFramer::Status::TooLong) {
+            qCWarning(lcClient) << "the server sent a line over" << MaxServerLineBytes << "bytes";
+            m_socket.abort();
+            return;
+        }
+        auto decoded = Protocol::decodeServerFrame(line);
+        if (!decoded.isValid()) {
+            // A newer server may send frames this client does not know: skip them.
+            qCWarning(lcClient) << "ignoring a frame from the server:" << decoded.error->text;
+            continue;
+        }
+        std::visit([this](const auto &frame) { handleFrame(frame); }, decoded.frame);
+        if (m_socket.state() != QAbstractSocket::ConnectedState)
+            return;
+    }
+}
+
+void ChatClient::handleFrame(const Protocol::Welcome &welcome)
+{
+    m_nick = welcome.nick;
+    if (welcome.seq < m_lastSeq) {
+        // The server's numbering restarted (it keeps no store): start counting again.
+        m_lastSeq = 0;
+    }
+    if (welcome.historyTruncated)
+        showNotice(tr("Some messages may be missing: the server no longer has them all."));
+    for (const Protocol::Message &message : welcome.history)
+        addMessage(message);
+    m_lastSeq = std::max(m_lastSeq, welcome.seq);
+    m_users.setUsers(welcome.users);
+    showNotice(m_wasOnline ? tr("Reconnected as %1.").arg(m_nick)
+                          : tr("You are in the chat as %1.").arg(m_nick));
+    m_wasOnline = true;
+    m_backoff.reset();
+    setState(State::Online);
+    // Unacknowledged messages go again with their ids; the server drops any it already has.
+    for (const Outgoing &message : std::as_const(m_outbox))
+        transmit(message);
+}
+
+void ChatClient::handleFrame(const Protocol::Message &message)
+{
+    if (message.seq <= m_lastSeq)
+        return; // already shown
+    addMessage(message);
+    emit messageReceived(message);
+}
+
+void ChatClient::addMessage(const Protocol::Message &message)
+{
+    if (message.seq <= m_lastSeq)
+        return;
+    m_lastSeq = message.seq;
+    const bool own = Protocol::nickKey(message.from) == Protocol::nickKey(m_nick);
+    if (own && !message.id.isEmpty() && m_messages.markDelivered(message.id, message.seq,
+                                                                 message.timestamp)) {
+        // An own message whose ack was lost with the connection: it did arrive.
+        m_outbox.removeIf([&](const Outgoing &o) { return o.id == message.id; });
+        return;
+    }
+    MessageModel::Entry entry;
+    entry.seq = message.seq;
+    entry.timestamp = message.timestamp;
+    entry.from = message.from;
+    entry.to = message.to;
+    entry.text = message.text;
+    entry.own = own;
+    entry.delivery = own ? MessageModel::Delivery::Delivered : MessageModel::Delivery::Received;
+    entry.id = message.id;
+    m_messages.append(std::move(entry));
+}
+
+void ChatClient::handleFrame(const Protocol::Ack &ack)
+{
+    // The server writes in order, so everything numbered before this ack has reached us.
+    m_lastSeq = std::max(m_lastSeq, ack.seq);
+    m_outbox.removeIf([&](const Outgoing &o) { return o.id == ack.id; });
+    m_messages.markDelivered(ack.id, ack.seq, ack.timestamp);
+}
+
+void ChatClient::handleFrame(const Protocol::Joined &joined)
+{
+    m_users.addUser(joined.nick);
+    showNotice(tr("%1 has joined the chat.").arg(joined.nick), joined.timestamp);
+}
+
+void ChatClient::handleFrame(const Protocol::Left &left)
+{
+    m_users.removeUser(left.nick);
+    showNotice(leftText(left), left.timestamp);
+}
+
+void ChatClient::handleFrame(const Protocol::Error &error)
+{
+    const bool aboutNick = error.code == ErrorCode::NickTaken || error.code == ErrorCode::NickInvalid;
+    if (aboutNick && m_state == State::Joining) {
+        if (m_wasOnline && error.code == ErrorCode::NickTaken) {
+            // Our previous connection may still look alive to the server; it will be removed.
+            m_socket.abort();
+            return;
+        }
+        m_wantOnline = false;
+        m_socket.abort();
+        setState(State::Disconnected);
+        emit nickRejected(error.code, errorText(error.code));
+        return;
+    }
+    if (!error.id.isEmpty()) {
+        m_outbox.removeIf([&](const Outgoing &o) { return o.id == error.id; });
+        if (m_messages.markFailed(error.id, errorText(error.code)))
+            return;
+    }
+    showError(errorText(error.code));
+}
+
+void ChatClient::showError(const QString &text)
+{
+    MessageModel::Entry entry;
+    entry.kind = MessageModel::Kind::Error;
+    entry.timestamp = QDateTime::currentMSecsSinceEpoch();
+    entry.text = text;
+    m_messages.append(std::move(entry));
+}
+
+void ChatClient::handleFrame(const Protocol::Shutdown &)
+{
+    showNotice(tr("The server is shutting down."));
+}
+
+void ChatClient::handleFrame(const Protocol::Ping &ping)
+{
+    write(Protocol::Pong { ping.token });
+}
+
+void ChatClient::handleFrame(const Protocol::Pong &)
+{
+}
+
+void ChatClient::showNotice(const QString &text, qint64 timestamp)
+{
+    MessageModel::Entry entry;
+    entry.kind = MessageModel::Kind::Notice;
+    entry.timestamp = timestamp > 0 ? timestamp : QDateTime::currentMSecsSinceEpoch();
+    entry.text = text;
+    m_messages.append(std::move(entry));
+}
+
+void ChatClient::transmit(const Outgoing &message)
+{
+    write(Protocol::Say { message.text, message.id, message.to });
+}
+
+void ChatClient::write(const Protocol::ClientFrame &frame)
+{
+    if (m_socket.state() == QAbstractSocket::ConnectedState)
+        m_socket.write(Protocol::encode(frame));
+}
+
+QString ChatClient::leftText(const Protocol::Left &left) const
+{
+    switch (left.reason) {
+    case LeaveReason::Exit:
+        return tr("%1 has left the chat.").arg(left.nick);
+    case LeaveReason::Lost:
+        return tr("No message from %1, %1 will be removed from the chatroom.").arg(left.nick);
+    case LeaveReason::Timeout:
+        return tr("%1 timed out and was removed from the chatroom.").arg(left.nick);
+    case LeaveReason::Slow:
+        return tr("%1 could not keep up and was removed from the chatroom.").arg(left.nick);
+    case LeaveReason::Flood:
+        return tr("%1 sent too many messages and was removed from the chatroom.").arg(left.nick);
+    }
+    return left.text;
+}
+
+QString ChatClient::errorText(ErrorCode code)
+{
+    switch (code) {
+    case ErrorCode::BadFrame:
+        return tr("The server could not read what was sent.");
+    case ErrorCode::TooLong:
+        return tr("That was too long for the server.");
+    case ErrorCode::UnknownType:
+        return tr("The server does not know that request.");
+    case ErrorCode::NotRegistered:
+        return tr("Not in the chat yet.");
+    case ErrorCode::NickTaken:
+        return tr("That nickname is taken. Please choose another.");
+    case ErrorCode::NickInvalid:
+        return tr("A nickname is 1 to 32 letters, digits, '_' or '-'.");
+    case ErrorCode::TextTooLong:
+        return tr("The message is too long.");
+    case ErrorCode::NoSuchUser:
+        return tr("Nobody with that nickname is in the chat.");
+    case ErrorCode::RateLimited:
+        return tr("Too many messages at once; slow down.");
+    case ErrorCode::ServerFull:
+        return tr("The server is full. Try again later.");
+    }
+    return {};
+}

@@ -1,0 +1,121 @@
+#pragma once
+
+#include "lineframer.h"
+#include "messagemodel.h"
+#include "protocol.h"
+#include "reconnectbackoff.h"
+#include "userlistmodel.h"
+
+#include <QDeadlineTimer>
+#include <QObject>
+#include <QTcpSocket>
+#include <QTimer>
+
+#include <chrono>
+
+// The desktop client's connection to a natter-server, without any widget: it owns the socket,
+// speaks the JSON Lines protocol, reconnects with backoff when the connection is lost, keeps an
+// outbox so that nothing typed is lost, and exposes the conversation as two models.
+//
+// States: Disconnected -connectToServer-> Connecting -connected-> Joining -welcome-> Online.
+// A lost connection (not the user's own disconnect) goes to Reconnecting, which counts down and
+// connects again, sending hello with `since` = the last message number seen.
+class ChatClient : public QObject
+{
+    Q_OBJECT
+public:
+    enum class State { Disconnected, Connecting, Joining, Online, Reconnecting };
+    Q_ENUM(State)
+
+    explicit ChatClient(QObject *parent = nullptr);
+    ~ChatClient() override;
+
+    void connectToServer(const QString &host, quint16 port, const QString &nick);
+    // The user's own goodbye: sends exit and does not reconnect.
+    void disconnectFromServer();
+
+    // Queues a message (to one user when `to` is set) and sends it as soon as the client is
+    // online. Returns the message's client id.
+    QString sendMessage(const QString &text, const QString &to = {});
+    // Sends a failed message again, keeping its place in the conversation.
+    void retryMessage(const QString &id);
+
+    State state() const { return m_state; }
+    QString host() const { return m_host; }
+    quint16 port() const { return m_port; }
+    QString nick() const { return m_nick; }
+    qint64 lastSeq() const { return m_lastSeq; }
+    qsizetype outboxSize() const { return m_outbox.size(); }
+    // Whole seconds until the next connection attempt while reconnecting.
+    int secondsUntilReconnect() const;
+
+    MessageModel *messages() { return &m_messages; }
+    UserListModel *users() { return &m_users; }
+
+    void setReconnectDelays(std::chrono::milliseconds first, std::chrono::milliseconds longest);
+    // No traffic for `pingAfter` sends a ping; none for `deadAfter` counts as a lost connection.
+    void setHeartbeat(std::chrono::milliseconds pingAfter, std::chrono::milliseconds deadAfter);
+
+    // Lines for the conversation that come from this side, not from the server.
+    void showNotice(const QString &text, qint64 timestamp = 0);
+    void showError(const QString &text);
+
+    static QString errorText(Protocol::ErrorCode code);
+
+signals:
+    void stateChanged(ChatClient::State state);
+    void reconnectCountdown(int seconds);
+    // nick_taken or nick_invalid on a connection the user started: choose another nickname.
+    void nickRejected(Protocol::ErrorCode code, const QString &text);
+    // A message from someone else arrived live (not replayed history).
+    void messageReceived(const Protocol::Message &message);
+
+private:
+    struct Outgoing
+    {
+        QString id;
+        QString text;
+        QString to;
+    };
+
+    void setState(State state);
+    void openConnection();
+    void scheduleReconnect();
+    void handleConnected();
+    void handleConnectionLost();
+    void processReadyRead();
+    void handleFrame(const Protocol::Welcome &welcome);
+    void handleFrame(const Protocol::Message &message);
+    void handleFrame(const Protocol::Ack &ack);
+    void handleFrame(const Protocol::Joined &joined);
+    void handleFrame(const Protocol::Left &left);
+    void handleFrame(const Protocol::Error &error);
+    void handleFrame(const Protocol::Shutdown &shutdown);
+    void handleFrame(const Protocol::Ping &ping);
+    void handleFrame(const Protocol::Pong &pong);
+    void addMessage(const Protocol::Message &message);
+    void transmit(const Outgoing &message);
+    void write(const Protocol::ClientFrame &frame);
+    QString leftText(const Protocol::Left &left) const;
+
+    QTcpSocket m_socket;
+    LineFramer m_framer;
+    MessageModel m_messages;
+    UserListModel m_users;
+    ReconnectBackoff m_backoff;
+    QTimer m_reconnectTimer;
+    QTimer m_countdownTimer;
+    QDeadlineTimer m_reconnectDeadline;
+    QTimer m_pingTimer;
+    QTimer m_deadTimer;
+    QList<Outgoing> m_outbox; // accepted from the user, not yet acknowledged, in order
+    QString m_host;
+    quint16 m_port = 0;
+    QString m_nick;
+    QString m_idPrefix;
+    quint64 m_nextId = 0;
+    qint64 m_lastSeq = 0;
+    State m_state = State::Disconnected;
+    bool m_wantOnline = false; // the user asked to be connected
+    bool m_wasOnline = false; // this connection run has been online: rejoining, not joining
+};

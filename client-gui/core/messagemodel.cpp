@@ -1,0 +1,127 @@
+#include "messagemodel.h"
+
+#include <algorithm>
+
+MessageModel::MessageModel(qsizetype maxEntries, QObject *parent)
+    : QAbstractListModel(parent), m_maxEntries(std::max<qsizetype>(1, maxEntries))
+{
+}
+
+int MessageModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_entries.size());
+}
+
+QVariant MessageModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
+        return {};
+    const Entry &entry = m_entries.at(index.row());
+    switch (role) {
+    case Qt::DisplayRole:
+        return entry.kind == Kind::Message ? entry.from + QLatin1String(": ") + entry.text
+                                           : entry.text;
+    case KindRole:
+        return QVariant::fromValue(entry.kind);
+    case SeqRole:
+        return entry.seq;
+    case TimestampRole:
+        return entry.timestamp;
+    case FromRole:
+        return entry.from;
+    case ToRole:
+        return entry.to;
+    case TextRole:
+        return entry.text;
+    case OwnRole:
+        return entry.own;
+    case DeliveryRole:
+        return QVariant::fromValue(entry.delivery);
+    case IdRole:
+        return entry.id;
+    case FailureRole:
+        return entry.failure;
+    }
+    return {};
+}
+
+QHash<int, QByteArray> MessageModel::roleNames() const
+{
+    QHash<int, QByteArray> names = QAbstractListModel::roleNames();
+    names.insert({ { KindRole, "kind" },
+                   { SeqRole, "seq" },
+                   { TimestampRole, "timestamp" },
+                   { FromRole, "from" },
+                   { ToRole, "to" },
+                   { TextRole, "text" },
+                   { OwnRole, "own" },
+                   { DeliveryRole, "delivery" },
+                   { IdRole, "id" },
+                   { FailureRole, "failure" } });
+    return names;
+}
+
+void MessageModel::append(Entry entry)
+{
+    if (m_entries.size() == m_maxEntries) {
+        beginRemoveRows({}, 0, 0);
+        m_entries.removeFirst();
+        endRemoveRows();
+    }
+    const int row = int(m_entries.size());
+    beginInsertRows({}, row, row);
+    m_entries.append(std::move(entry));
+    endInsertRows();
+}
+
+int MessageModel::rowForId(const QString &id) const
+{
+    // Own messages waiting for news are among the newest rows: search from the end.
+    for (qsizetype row = m_entries.size() - 1; row >= 0; --row) {
+        if (m_entries.at(row).own && m_entries.at(row).id == id)
+            return int(row);
+    }
+    return -1;
+}
+
+void MessageModel::changed(int row)
+{
+    const QModelIndex at = index(row);
+    emit dataChanged(at, at);
+}
+
+bool MessageModel::markDelivered(const QString &id, qint64 seq, qint64 timestamp)
+{
+    const int row = rowForId(id);
+    if (row < 0)
+        return false;
+    Entry &entry = m_entries[row];
+    entry.delivery = Delivery::Delivered;
+    entry.seq = seq;
+    entry.timestamp = timestamp;
+    entry.failure.clear();
+    changed(row);
+    return true;
+}
+
+bool MessageModel::markFailed(const QString &id, const QString &reason)
+{
+    const int row = rowForId(id);
+    if (row < 0)
+        return false;
+    m_entries[row].delivery = Delivery::Failed;
+    m_entries[row].failure = reason;
+    changed(row);
+    return true;
+}
+
+bool MessageModel::markPending(const QString &id)
+{
+    const int row = rowForId(id);
+    if (row < 0)
+        return false;
+    m_entries[row].delivery = Delivery::Pending;
+    m_entries[row].failure.clear();
+    changed(row);
+    return true;
+}

@@ -1,0 +1,67 @@
+#pragma once
+
+#include <QAbstractListModel>
+#include <QList>
+#include <QString>
+
+// The conversation as the window shows it: messages and notices, oldest first, bounded to the
+// newest `maxEntries` so that a window left open for weeks stays small and fast.
+class MessageModel : public QAbstractListModel
+{
+    Q_OBJECT
+public:
+    enum class Kind { Message, Notice, Error };
+    Q_ENUM(Kind)
+    enum class Delivery { Received, Pending, Delivered, Failed };
+    Q_ENUM(Delivery)
+
+    struct Entry
+    {
+        Kind kind = Kind::Message;
+        qint64 seq = 0; // 0 until the server numbered it
+        qint64 timestamp = 0; // milliseconds since the Unix epoch
+        QString from;
+        QString to; // a direct message when set
+        QString text;
+        bool own = false;
+        Delivery delivery = Delivery::Received;
+        QString id; // the client id of an own message
+        QString failure; // why an own message was not delivered
+    };
+
+    enum Role {
+        KindRole = Qt::UserRole + 1,
+        SeqRole,
+        TimestampRole,
+        FromRole,
+        ToRole,
+        TextRole,
+        OwnRole,
+        DeliveryRole,
+        IdRole,
+        FailureRole,
+    };
+
+    static constexpr qsizetype DefaultMaxEntries = 10'000;
+    explicit MessageModel(qsizetype maxEntries = DefaultMaxEntries, QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    void append(Entry entry);
+    const Entry &entry(int row) const { return m_entries.at(row); }
+    qsizetype maxEntries() const { return m_maxEntries; }
+
+    // Updates an own message found by its client id; false when it is no longer in view.
+    bool markDelivered(const QString &id, qint64 seq, qint64 timestamp);
+    bool markFailed(const QString &id, const QString &reason);
+    bool markPending(const QString &id);
+
+private:
+    int rowForId(const QString &id) const;
+    void changed(int row);
+
+    QList<Entry> m_entries;
+    qsizetype m_maxEntries;
+};

@@ -1,0 +1,35 @@
+#include "chatinput.h"
+
+#include <QKeyEvent>
+
+ChatInput::ChatInput(QWidget *parent) : QLineEdit(parent) { }
+
+QString ChatInput::takeText()
+{
+    const QString line = text();
+    if (!line.trimmed().isEmpty() && (m_sent.isEmpty() || m_sent.constLast() != line)) {
+        m_sent.append(line);
+        if (m_sent.size() > MaxRecalled)
+            m_sent.removeFirst();
+    }
+    m_recallIndex = m_sent.size();
+    m_draft.clear();
+    clear();
+    return line;
+}
+
+void ChatInput::keyPressEvent(QKeyEvent *event)
+{
+    if (event->key() == Qt::Key_Up && m_recallIndex > 0) {
+        if (m_recallIndex == m_sent.size())
+            m_draft = text();
+        setText(m_sent.at(--m_recallIndex));
+        return;
+    }
+    if (event->key() == Qt::Key_Down && m_recallIndex < m_sent.size()) {
+        ++m_recallIndex;
+        setText(m_recallIndex == m_sent.size() ? m_draft : m_sent.at(m_recallIndex));
+        return;
+    }
+    QLineEdit::keyPressEvent(event);
+}

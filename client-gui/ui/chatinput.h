@@ -1,0 +1,24 @@
+#pragma once
+
+#include <QLineEdit>
+#include <QStringList>
+
+// The line people type into: Up and Down recall what was sent before, like a shell.
+class ChatInput : public QLineEdit
+{
+    Q_OBJECT
+public:
+    explicit ChatInput(QWidget *parent = nullptr);
+
+    // Takes the current text as sent: remembers it and clears the line.
+    QString takeText();
+
+protected:
+    void keyPressEvent(QKeyEvent *event) override;
+
+private:
+    static constexpr qsizetype MaxRecalled = 200;
+    QStringList m_sent;
+    qsizetype m_recallIndex = 0; // == m_sent.size(): the draft, not a recalled line
+    QString m_draft;
+};

@@ -1,0 +1,103 @@
+#include "connectdialog.h"
+
+#include "protocol.h"
+
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+ConnectDialog::ConnectDialog(QWidget *parent)
+    : QDialog(parent),
+      m_host(new QLineEdit(this)),
+      m_port(new QSpinBox(this)),
+      m_nick(new QLineEdit(this)),
+      m_nickHint(new QLabel(this)),
+      m_problem(new QLabel(this)),
+      m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
+{
+    setWindowTitle(tr("Connect to a Natter server"));
+    m_host->setObjectName(u"host"_s);
+    m_port->setObjectName(u"port"_s);
+    m_nick->setObjectName(u"nick"_s);
+    m_problem->setObjectName(u"problem"_s);
+    m_port->setRange(1, 65535);
+    m_port->setValue(Protocol::DefaultPort);
+    m_nick->setMaxLength(int(Protocol::MaxNickLength) * 2); // characters outside the BMP count twice
+    m_nickHint->setWordWrap(true);
+    m_problem->setWordWrap(true);
+    m_problem->setStyleSheet(u"color: #d03030"_s);
+    m_problem->hide();
+    m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Connect"));
+
+    auto *form = new QFormLayout;
+    form->addRow(tr("&Server:"), m_host);
+    form->addRow(tr("&Port:"), m_port);
+    form->addRow(tr("&Nickname:"), m_nick);
+    form->addRow(QString(), m_nickHint);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_problem);
+    layout->addLayout(form);
+    layout->addWidget(m_buttons);
+
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_host, &QLineEdit::textChanged, this, &ConnectDialog::validate);
+    connect(m_nick, &QLineEdit::textChanged, this, &ConnectDialog::validate);
+    validate();
+}
+
+QString ConnectDialog::host() const
+{
+    return m_host->text().trimmed();
+}
+
+quint16 ConnectDialog::port() const
+{
+    return quint16(m_port->value());
+}
+
+QString ConnectDialog::nick() const
+{
+    return m_nick->text().trimmed();
+}
+
+void ConnectDialog::setHost(const QString &host)
+{
+    m_host->setText(host);
+}
+
+void ConnectDialog::setPort(quint16 port)
+{
+    m_port->setValue(port);
+}
+
+void ConnectDialog::setNick(const QString &nick)
+{
+    m_nick->setText(nick);
+    m_nick->setFocus();
+    m_nick->selectAll();
+}
+
+void ConnectDialog::setProblem(const QString &problem)
+{
+    m_problem->setText(problem);
+    m_problem->setVisible(!problem.isEmpty());
+}
+
+void ConnectDialog::validate()
+{
+    const bool nickValid = Protocol::isValidNick(nick());
+    if (nick().isEmpty())
+        m_nickHint->setText(tr("Choose the name others will see."));
+    else if (nickValid)
+        m_nickHint->clear();
+    else
+        m_nickHint->setText(tr("A nickname is 1 to 32 letters, digits, '_' or '-'."));
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(nickValid && !host().isEmpty());
+}

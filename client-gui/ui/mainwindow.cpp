@@ -1,0 +1,262 @@
+#include "mainwindow.h"
+
+#include "chatinput.h"
+#include "connectdialog.h"
+#include "messageview.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QLabel>
+#include <QListView>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace Settings {
+const auto Host = u"connection/host"_s;
+const auto Port = u"connection/port"_s;
+const auto Nick = u"connection/nick"_s;
+const auto Geometry = u"window/geometry"_s;
+const auto Splitter = u"window/splitter"_s;
+} // namespace Settings
+
+MainWindow::MainWindow(ChatClient *client, QWidget *parent)
+    : QMainWindow(parent),
+      m_client(client),
+      m_view(new MessageView(this)),
+      m_userList(new QListView(this)),
+      m_userCount(new QLabel(this)),
+      m_input(new ChatInput(this)),
+      m_splitter(new QSplitter(Qt::Horizontal, this)),
+      m_stateLabel(new QLabel(this)),
+      m_serverLabel(new QLabel(this))
+{
+    setWindowIcon(QIcon(u":/icons/natter.svg"_s));
+    m_view->setObjectName(u"messages"_s);
+    m_userList->setObjectName(u"users"_s);
+    m_input->setObjectName(u"input"_s);
+    m_stateLabel->setObjectName(u"state"_s);
+    m_view->setModel(client->messages());
+    m_userList->setModel(client->users());
+    m_userList->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_input->setPlaceholderText(tr("Type a message and press Enter. /help lists commands."));
+
+    auto *conversation = new QWidget(this);
+    auto *conversationLayout = new QVBoxLayout(conversation);
+    conversationLayout->setContentsMargins(0, 0, 0, 0);
+    conversationLayout->addWidget(m_view);
+    conversationLayout->addWidget(m_input);
+    auto *people = new QWidget(this);
+    auto *peopleLayout = new QVBoxLayout(people);
+    peopleLayout->setContentsMargins(0, 0, 0, 0);
+    peopleLayout->addWidget(m_userCount);
+    peopleLayout->addWidget(m_userList);
+    m_splitter->addWidget(conversation);
+    m_splitter->addWidget(people);
+    m_splitter->setStretchFactor(0, 4);
+    m_splitter->setStretchFactor(1, 1);
+    setCentralWidget(m_splitter);
+    statusBar()->addWidget(m_stateLabel, 1);
+    statusBar()->addPermanentWidget(m_serverLabel);
+    createMenus();
+
+    connect(m_input, &QLineEdit::returnPressed, this, &MainWindow::submitInput);
+    connect(m_userList, &QListView::doubleClicked, this, [this](const QModelIndex &index) {
+        m_input->setText(u"/msg %1 "_s.arg(index.data().toString()));
+        m_input->setFocus();
+    });
+    connect(m_view, &MessageView::retryRequested, client, &ChatClient::retryMessage);
+    connect(client, &ChatClient::stateChanged, this, &MainWindow::updateStatus);
+    connect(client, &ChatClient::reconnectCountdown, this, &MainWindow::updateStatus);
+    connect(client->users(), &UserListModel::countChanged, this, &MainWindow::updateStatus);
+    connect(client, &ChatClient::messageReceived, this, &MainWindow::noteIncoming);
+    connect(client, &ChatClient::nickRejected, this,
+            [this](Protocol::ErrorCode, const QString &text) { showConnectDialog(text); });
+
+    QSettings settings;
+    if (!restoreGeometry(settings.value(Settings::Geometry).toByteArray()))
+        resize(860, 560);
+    m_splitter->restoreState(settings.value(Settings::Splitter).toByteArray());
+    updateStatus();
+    m_input->setFocus();
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *chat = menuBar()->addMenu(tr("&Chat"));
+    m_connectAction = chat->addAction(tr("&Connect…"), this, [this] { showConnectDialog(); });
+    m_connectAction->setShortcut(tr("Ctrl+K"));
+    m_disconnectAction = chat->addAction(tr("&Disconnect"), this, [this] {
+        m_client->disconnectFromServer();
+        m_client->showNotice(tr("You left the chat."));
+    });
+    chat->addSeparator();
+    QAction *quit = chat->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setMenuRole(QAction::QuitRole);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *about = help->addAction(tr("&About Natter"), this, &MainWindow::showAbout);
+    about->setMenuRole(QAction::AboutRole);
+}
+
+void MainWindow::showConnectDialog(const QString &problem)
+{
+    if (!m_connectDialog) {
+        m_connectDialog = new ConnectDialog(this);
+        m_connectDialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(m_connectDialog, &QDialog::accepted, this, [this] {
+            connectTo(m_connectDialog->host(), m_connectDialog->port(), m_connectDialog->nick());
+        });
+        QSettings settings;
+        m_connectDialog->setHost(m_client->host().isEmpty()
+                                         ? settings.value(Settings::Host, u"127.0.0.1"_s).toString()
+                                         : m_client->host());
+        m_connectDialog->setPort(m_client->port() != 0
+                                         ? m_client->port()
+                                         : quint16(settings.value(Settings::Port,
+                                                                  Protocol::DefaultPort)
+                                                           .toUInt()));
+        m_connectDialog->setNick(m_client->nick().isEmpty()
+                                         ? settings.value(Settings::Nick).toString()
+                                         : m_client->nick());
+    }
+    m_connectDialog->setProblem(problem);
+    m_connectDialog->open();
+}
+
+void MainWindow::connectTo(const QString &host, quint16 port, const QString &nick)
+{
+    QSettings settings;
+    settings.setValue(Settings::Host, host);
+    settings.setValue(Settings::Port, port);
+    settings.setValue(Settings::Nick, nick);
+    if (m_client->state() != ChatClient::State::Disconnected)
+        m_client->disconnectFromServer();
+    m_client->connectToServer(host, port, nick);
+}
+
+void MainWindow::submitInput()
+{
+    const QString line = m_input->takeText();
+    if (line.trimmed().isEmpty())
+        return;
+    if (line.trimmed() == "exit"_L1 || line.startsWith(u'/'))
+        runCommand(line.trimmed());
+    else
+        m_client->sendMessage(line);
+}
+
+void MainWindow::runCommand(const QString &line)
+{
+    const QString command = line.section(u' ', 0, 0);
+    if (command == "exit"_L1 || command == "/quit"_L1) {
+        m_client->disconnectFromServer();
+        m_client->showNotice(tr("You left the chat. Use Chat › Connect… to join again."));
+    } else if (command == "/msg"_L1) {
+        const QString nick = line.section(u' ', 1, 1, QString::SectionSkipEmpty);
+        const QString text = line.section(u' ', 2, -1, QString::SectionSkipEmpty);
+        if (nick.isEmpty() || text.isEmpty())
+            m_client->showError(tr("Usage: /msg NICK TEXT"));
+        else
+            m_client->sendMessage(text, nick);
+    } else if (command == "/help"_L1) {
+        m_client->showNotice(tr("Commands: /msg NICK TEXT sends a direct message; "
+                                "/who lists who is online; exit or /quit leaves the chat; "
+                                "/help shows this."));
+    } else if (command == "/who"_L1) {
+        const QStringList users = m_client->users()->users();
+        m_client->showNotice(tr("Online now (%1): %2").arg(users.size()).arg(users.join(u", "_s)));
+    } else {
+        m_client->showError(tr("Unknown command %1. Type /help for the list.").arg(command));
+    }
+}
+
+void MainWindow::noteIncoming(const Protocol::Message &)
+{
+    if (isActiveWindow())
+        return;
+    ++m_unread;
+    updateTitle();
+    QApplication::alert(this);
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::ActivationChange && isActiveWindow() && m_unread > 0) {
+        m_unread = 0;
+        updateTitle();
+    }
+    if (event->type() == QEvent::LanguageChange)
+        updateStatus();
+    QMainWindow::changeEvent(event);
+}
+
+void MainWindow::updateTitle()
+{
+    QString title = m_client->nick().isEmpty()
+            ? tr("Natter")
+            : tr("Natter — %1 on %2").arg(m_client->nick(), m_client->host());
+    if (m_unread > 0)
+        title = u"(%1) "_s.arg(m_unread) + title;
+    setWindowTitle(title);
+}
+
+void MainWindow::updateStatus()
+{
+    QString state;
+    switch (m_client->state()) {
+    case ChatClient::State::Disconnected:
+        state = tr("Offline");
+        break;
+    case ChatClient::State::Connecting:
+        state = tr("Connecting…");
+        break;
+    case ChatClient::State::Joining:
+        state = tr("Joining the chat…");
+        break;
+    case ChatClient::State::Online:
+        state = tr("Online");
+        break;
+    case ChatClient::State::Reconnecting:
+        state = tr("Connection lost. Reconnecting in %1 s…").arg(m_client->secondsUntilReconnect());
+        break;
+    }
+    m_stateLabel->setText(state);
+    const bool online = m_client->state() == ChatClient::State::Online;
+    const int users = int(m_client->users()->rowCount());
+    m_serverLabel->setText(m_client->host().isEmpty()
+                                   ? QString()
+                                   : online ? tr("%1:%2 · %3 online")
+                                                      .arg(m_client->host())
+                                                      .arg(m_client->port())
+                                                      .arg(users)
+                                            : u"%1:%2"_s.arg(m_client->host()).arg(m_client->port()));
+    m_userCount->setText(tr("Online: %1").arg(users));
+    m_disconnectAction->setEnabled(m_client->state() != ChatClient::State::Disconnected);
+    updateTitle();
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(this, tr("About Natter"),
+                       tr("<h3>Natter %1</h3><p>A self-hosted desktop chat.</p>"
+                          "<p>Built with Qt %2, running on Qt %3.</p>")
+                               .arg(QStringLiteral(NATTER_VERSION), QStringLiteral(QT_VERSION_STR),
+                                    QString::fromLatin1(qVersion())));
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings settings;
+    settings.setValue(Settings::Geometry, saveGeometry());
+    settings.setValue(Settings::Splitter, m_splitter->saveState());
+    m_client->disconnectFromServer();
+    event->accept();
+}

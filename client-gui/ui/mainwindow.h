@@ -1,0 +1,55 @@
+#pragma once
+
+#include "chatclient.h"
+
+#include <QMainWindow>
+#include <QPointer>
+
+class ChatInput;
+class ConnectDialog;
+class MessageView;
+class QLabel;
+class QListView;
+class QSplitter;
+
+// The chat window: renders what the ChatClient knows and turns what the user types into
+// requests. It holds no connection state of its own.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(ChatClient *client, QWidget *parent = nullptr);
+
+    // Opens the connect dialog (not blocking), pre-filled from the settings or the last try.
+    void showConnectDialog(const QString &problem = {});
+    // Connects with the given values without asking, as `natter --host --port --nick` does.
+    void connectTo(const QString &host, quint16 port, const QString &nick);
+
+    int unreadCount() const { return m_unread; }
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void changeEvent(QEvent *event) override;
+
+private:
+    void createMenus();
+    void submitInput();
+    void runCommand(const QString &line);
+    void noteIncoming(const Protocol::Message &message);
+    void updateStatus();
+    void updateTitle();
+    void showAbout();
+
+    ChatClient *m_client;
+    MessageView *m_view;
+    QListView *m_userList;
+    QLabel *m_userCount;
+    ChatInput *m_input;
+    QSplitter *m_splitter;
+    QLabel *m_stateLabel;
+    QLabel *m_serverLabel;
+    QAction *m_connectAction;
+    QAction *m_disconnectAction;
+    QPointer<ConnectDialog> m_connectDialog;
+    int m_unread = 0;
+};

@@ -1,0 +1,172 @@
+#include "messageview.h"
+
+#include <QDateTime>
+#include <QDesktopServices>
+#include <QLocale>
+#include <QRegularExpression>
+#include <QScrollBar>
+#include <QTextBlock>
+#include <QTextCursor>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const auto RetryScheme = u"natter-retry"_s;
+
+// Escapes text for HTML and turns web addresses into links.
+QString richText(const QString &text)
+{
+    static const QRegularExpression url(uR"((?:https?|ftp)://[^\s<>"]+[^\s<>".,;:!?)\]'])"_s);
+    QString html;
+    qsizetype done = 0;
+    for (auto it = url.globalMatch(text); it.hasNext();) {
+        const QRegularExpressionMatch match = it.next();
+        html += text.mid(done, match.capturedStart() - done).toHtmlEscaped();
+        const QString address = match.captured().toHtmlEscaped();
+        html += u"<a href=\"%1\">%1</a>"_s.arg(address);
+        done = match.capturedEnd();
+    }
+    html += text.mid(done).toHtmlEscaped();
+    html.replace(u'\n', u"<br>"_s);
+    return html;
+}
+
+} // namespace
+
+MessageView::MessageView(QWidget *parent) : QTextBrowser(parent)
+{
+    setOpenLinks(false);
+    setUndoRedoEnabled(false);
+    setTextInteractionFlags(Qt::TextBrowserInteraction);
+    connect(this, &QTextBrowser::anchorClicked, this, &MessageView::openLink);
+}
+
+void MessageView::setModel(MessageModel *model)
+{
+    if (m_model)
+        m_model->disconnect(this);
+    m_model = model;
+    document()->setMaximumBlockCount(int(model->maxEntries()));
+    connect(model, &QAbstractItemModel::rowsInserted, this,
+            [this](const QModelIndex &, int first, int last) { appendRows(first, last); });
+    connect(model, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex &from, const QModelIndex &to) {
+                updateRows(from.row(), to.row());
+            });
+    connect(model, &QAbstractItemModel::modelReset, this, &MessageView::rebuild);
+    rebuild();
+}
+
+bool MessageView::isAtBottom() const
+{
+    const QScrollBar *bar = verticalScrollBar();
+    return bar->value() >= bar->maximum() - 2;
+}
+
+QColor MessageView::nickColor(const QString &nick, bool darkBackground)
+{
+    // FNV-1a over the folded nick: the same colour in every window and every run.
+    quint32 hash = 2166136261u;
+    for (const QChar c : nick.toCaseFolded())
+        hash = (hash ^ c.unicode()) * 16777619u;
+    return QColor::fromHsl(int(hash % 360), 170, darkBackground ? 170 : 95);
+}
+
+void MessageView::rebuild()
+{
+    clear();
+    if (m_model && m_model->rowCount() > 0)
+        appendRows(0, m_model->rowCount() - 1);
+}
+
+void MessageView::appendRows(int first, int last)
+{
+    const bool follow = isAtBottom();
+    QTextCursor cursor(document());
+    cursor.movePosition(QTextCursor::End);
+    for (int row = first; row <= last; ++row) {
+        // The document starts with one empty block, which the first row fills.
+        if (!(row == 0 && document()->isEmpty()))
+            cursor.insertBlock();
+        cursor.setCharFormat({});
+        cursor.insertHtml(html(m_model->entry(row)));
+    }
+    if (follow)
+        verticalScrollBar()->setValue(verticalScrollBar()->maximum());
+}
+
+void MessageView::updateRows(int first, int last)
+{
+    for (int row = first; row <= last; ++row) {
+        const QTextBlock block = document()->findBlockByNumber(row);
+        if (!block.isValid())
+            continue;
+        QTextCursor cursor(block);
+        cursor.movePosition(QTextCursor::EndOfBlock, QTextCursor::KeepAnchor);
+        cursor.removeSelectedText();
+        cursor.setCharFormat({});
+        cursor.insertHtml(html(m_model->entry(row)));
+    }
+}
+
+QString MessageView::html(const MessageModel::Entry &entry) const
+{
+    const bool dark = palette().color(QPalette::Base).lightness() < 128;
+    const QString grey = dark ? u"#9a9a9a"_s : u"#707070"_s;
+    const QDateTime when = QDateTime::fromMSecsSinceEpoch(entry.timestamp).toLocalTime();
+    QString line = u"<span style=\"color:%1\">%2</span> "_s.arg(
+            grey, QLocale().toString(when.time(), QLocale::ShortFormat).toHtmlEscaped());
+
+    switch (entry.kind) {
+    case MessageModel::Kind::Notice:
+        return line + u"<i style=\"color:%1\">%2</i>"_s.arg(grey, richText(entry.text));
+    case MessageModel::Kind::Error:
+        return line + u"<span style=\"color:#d03030\">%1</span>"_s.arg(richText(entry.text));
+    case MessageModel::Kind::Message:
+        break;
+    }
+
+    const QString nick = u"<b style=\"color:%1\">%2</b>"_s.arg(
+            nickColor(entry.from, dark).name(), entry.from.toHtmlEscaped());
+    if (entry.own && !entry.to.isEmpty())
+        line += tr("%1 → %2 (direct):").arg(nick, entry.to.toHtmlEscaped());
+    else if (!entry.to.isEmpty())
+        line += tr("%1 (direct):").arg(nick);
+    else
+        line += nick + u':';
+    const QString body = richText(entry.text);
+    if (entry.own) {
+        const QString background = dark ? u"#233447"_s : u"#e8f0fb"_s;
+        line += u" <span style=\"background-color:%1\">%2</span>"_s.arg(background, body);
+    } else if (!entry.to.isEmpty()) {
+        line += u" <i>%1</i>"_s.arg(body);
+    } else {
+        line += u' ' + body;
+    }
+
+    switch (entry.delivery) {
+    case MessageModel::Delivery::Received:
+        break;
+    case MessageModel::Delivery::Pending:
+        line += u" <span style=\"color:%1\">%2</span>"_s.arg(grey, tr("⌛ sending…"));
+        break;
+    case MessageModel::Delivery::Delivered:
+        line += u" <span style=\"color:%1\">✓</span>"_s.arg(grey);
+        break;
+    case MessageModel::Delivery::Failed:
+        line += u" <span style=\"color:#d03030\">%1</span> <a href=\"%2:%3\">%4</a>"_s.arg(
+                tr("✗ not delivered: %1").arg(entry.failure.toHtmlEscaped()), RetryScheme,
+                entry.id.toHtmlEscaped(), tr("Retry"));
+        break;
+    }
+    return line;
+}
+
+void MessageView::openLink(const QUrl &url)
+{
+    if (url.scheme() == RetryScheme)
+        emit retryRequested(url.path());
+    else
+        QDesktopServices::openUrl(url);
+}

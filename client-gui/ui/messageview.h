@@ -1,0 +1,32 @@
+#pragma once
+
+#include "messagemodel.h"
+
+#include <QTextBrowser>
+
+// Renders the conversation: one text block per model row, so a row's delivery state can be
+// redrawn in place and the document stays as bounded as the model. Text stays selectable and
+// links clickable; the view follows new lines only while the reader is at the bottom.
+class MessageView : public QTextBrowser
+{
+    Q_OBJECT
+public:
+    explicit MessageView(QWidget *parent = nullptr);
+
+    void setModel(MessageModel *model);
+    bool isAtBottom() const;
+
+    static QColor nickColor(const QString &nick, bool darkBackground);
+
+signals:
+    void retryRequested(const QString &id);
+
+private:
+    void appendRows(int first, int last);
+    void updateRows(int first, int last);
+    void rebuild();
+    QString html(const MessageModel::Entry &entry) const;
+    void openLink(const QUrl &url);
+
+    MessageModel *m_model = nullptr;
+};

@@ -1,0 +1,271 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE">
+<context>
+    <name>ChatClient</name>
+    <message>
+        <source>Connection to the server lost.</source>
+        <translation>Verbindung zum Server verloren.</translation>
+    </message>
+    <message>
+        <source>Some messages may be missing: the server no longer has them all.</source>
+        <translation>Möglicherweise fehlen Nachrichten: Der Server hat nicht mehr alle.</translation>
+    </message>
+    <message>
+        <source>Reconnected as %1.</source>
+        <translation>Wieder verbunden als %1.</translation>
+    </message>
+    <message>
+        <source>You are in the chat as %1.</source>
+        <translation>Du bist als %1 im Chat.</translation>
+    </message>
+    <message>
+        <source>%1 has joined the chat.</source>
+        <translation>%1 ist dem Chat beigetreten.</translation>
+    </message>
+    <message>
+        <source>The server is shutting down.</source>
+        <translation>Der Server wird heruntergefahren.</translation>
+    </message>
+    <message>
+        <source>%1 has left the chat.</source>
+        <translation>%1 hat den Chat verlassen.</translation>
+    </message>
+    <message>
+        <source>No message from %1, %1 will be removed from the chatroom.</source>
+        <translation>Keine Nachricht von %1, %1 wird aus dem Chatraum entfernt.</translation>
+    </message>
+    <message>
+        <source>%1 timed out and was removed from the chatroom.</source>
+        <translation>%1 hat sich zu lange nicht gemeldet und wurde aus dem Chatraum entfernt.</translation>
+    </message>
+    <message>
+        <source>%1 could not keep up and was removed from the chatroom.</source>
+        <translation>%1 kam nicht mehr mit und wurde aus dem Chatraum entfernt.</translation>
+    </message>
+    <message>
+        <source>%1 sent too many messages and was removed from the chatroom.</source>
+        <translation>%1 hat zu viele Nachrichten gesendet und wurde aus dem Chatraum entfernt.</translation>
+    </message>
+    <message>
+        <source>The server could not read what was sent.</source>
+        <translation>Der Server konnte das Gesendete nicht lesen.</translation>
+    </message>
+    <message>
+        <source>That was too long for the server.</source>
+        <translation>Das war zu lang für den Server.</translation>
+    </message>
+    <message>
+        <source>The server does not know that request.</source>
+        <translation>Der Server kennt diese Anfrage nicht.</translation>
+    </message>
+    <message>
+        <source>Not in the chat yet.</source>
+        <translation>Noch nicht im Chat.</translation>
+    </message>
+    <message>
+        <source>That nickname is taken. Please choose another.</source>
+        <translation>Dieser Spitzname ist vergeben. Bitte wähle einen anderen.</translation>
+    </message>
+    <message>
+        <source>A nickname is 1 to 32 letters, digits, '_' or '-'.</source>
+        <translation>Ein Spitzname besteht aus 1 bis 32 Buchstaben, Ziffern, „_“ oder „-“.</translation>
+    </message>
+    <message>
+        <source>The message is too long.</source>
+        <translation>Die Nachricht ist zu lang.</translation>
+    </message>
+    <message>
+        <source>Nobody with that nickname is in the chat.</source>
+        <translation>Niemand mit diesem Spitznamen ist im Chat.</translation>
+    </message>
+    <message>
+        <source>Too many messages at once; slow down.</source>
+        <translation>Zu viele Nachrichten auf einmal – bitte langsamer.</translation>
+    </message>
+    <message>
+        <source>The server is full. Try again later.</source>
+        <translation>Der Server ist voll. Versuche es später noch einmal.</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectDialog</name>
+    <message>
+        <source>Connect to a Natter server</source>
+        <translation>Mit einem Natter-Server verbinden</translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation>Verbinden</translation>
+    </message>
+    <message>
+        <source>&amp;Server:</source>
+        <translation>&amp;Server:</translation>
+    </message>
+    <message>
+        <source>&amp;Port:</source>
+        <translation>&amp;Port:</translation>
+    </message>
+    <message>
+        <source>&amp;Nickname:</source>
+        <translation>Spitz&amp;name:</translation>
+    </message>
+    <message>
+        <source>Choose the name others will see.</source>
+        <translation>Wähle den Namen, den die anderen sehen.</translation>
+    </message>
+    <message>
+        <source>A nickname is 1 to 32 letters, digits, '_' or '-'.</source>
+        <translation>Ein Spitzname besteht aus 1 bis 32 Buchstaben, Ziffern, „_“ oder „-“.</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Type a message and press Enter. /help lists commands.</source>
+        <translation>Nachricht eingeben und Enter drücken. /help zeigt die Befehle.</translation>
+    </message>
+    <message>
+        <source>&amp;Chat</source>
+        <translation>&amp;Chat</translation>
+    </message>
+    <message>
+        <source>&amp;Connect…</source>
+        <translation>&amp;Verbinden …</translation>
+    </message>
+    <message>
+        <source>Ctrl+K</source>
+        <translation>Ctrl+K</translation>
+    </message>
+    <message>
+        <source>&amp;Disconnect</source>
+        <translation>&amp;Trennen</translation>
+    </message>
+    <message>
+        <source>You left the chat.</source>
+        <translation>Du hast den Chat verlassen.</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>&amp;About Natter</source>
+        <translation>Ü&amp;ber Natter</translation>
+    </message>
+    <message>
+        <source>You left the chat. Use Chat › Connect… to join again.</source>
+        <translation>Du hast den Chat verlassen. Mit Chat › Verbinden … trittst du wieder bei.</translation>
+    </message>
+    <message>
+        <source>Usage: /msg NICK TEXT</source>
+        <translation>Verwendung: /msg SPITZNAME TEXT</translation>
+    </message>
+    <message>
+        <source>Commands: /msg NICK TEXT sends a direct message; /who lists who is online; exit or /quit leaves the chat; /help shows this.</source>
+        <translation>Befehle: /msg SPITZNAME TEXT sendet eine Direktnachricht; /who zeigt, wer online ist; exit oder /quit verlässt den Chat; /help zeigt diese Hilfe.</translation>
+    </message>
+    <message>
+        <source>Online now (%1): %2</source>
+        <translation>Jetzt online (%1): %2</translation>
+    </message>
+    <message>
+        <source>Unknown command %1. Type /help for the list.</source>
+        <translation>Unbekannter Befehl %1. /help zeigt die Liste.</translation>
+    </message>
+    <message>
+        <source>Natter</source>
+        <translation>Natter</translation>
+    </message>
+    <message>
+        <source>Natter — %1 on %2</source>
+        <translation>Natter – %1 auf %2</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Verbinde …</translation>
+    </message>
+    <message>
+        <source>Joining the chat…</source>
+        <translation>Trete dem Chat bei …</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <source>Connection lost. Reconnecting in %1 s…</source>
+        <translation>Verbindung verloren. Neuer Versuch in %1 s …</translation>
+    </message>
+    <message>
+        <source>%1:%2 · %3 online</source>
+        <translation>%1:%2 · %3 online</translation>
+    </message>
+    <message>
+        <source>Online: %1</source>
+        <translation>Online: %1</translation>
+    </message>
+    <message>
+        <source>About Natter</source>
+        <translation>Über Natter</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Natter %1&lt;/h3&gt;&lt;p&gt;A self-hosted desktop chat.&lt;/p&gt;&lt;p&gt;Built with Qt %2, running on Qt %3.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Natter %1&lt;/h3&gt;&lt;p&gt;Ein selbst gehosteter Desktop-Chat.&lt;/p&gt;&lt;p&gt;Erstellt mit Qt %2, läuft mit Qt %3.&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>MessageView</name>
+    <message>
+        <source>%1 → %2 (direct):</source>
+        <translation>%1 → %2 (direkt):</translation>
+    </message>
+    <message>
+        <source>%1 (direct):</source>
+        <translation>%1 (direkt):</translation>
+    </message>
+    <message>
+        <source>⌛ sending…</source>
+        <translation>⌛ wird gesendet …</translation>
+    </message>
+    <message>
+        <source>✗ not delivered: %1</source>
+        <translation>✗ nicht zugestellt: %1</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Erneut senden</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Natter: chat with everyone on a Natter server.</source>
+        <translation>Natter: mit allen auf einem Natter-Server chatten.</translation>
+    </message>
+    <message>
+        <source>Server address.</source>
+        <translation>Serveradresse.</translation>
+    </message>
+    <message>
+        <source>Server port.</source>
+        <translation>Server-Port.</translation>
+    </message>
+    <message>
+        <source>Nickname; with --host, connect at once.</source>
+        <translation>Spitzname; mit --host wird sofort verbunden.</translation>
+    </message>
+    <message>
+        <source>--port must be 1 to 65535.</source>
+        <translation>--port muss zwischen 1 und 65535 liegen.</translation>
+    </message>
+</context>
+</TS>

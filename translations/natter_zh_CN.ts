@@ -1,0 +1,271 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>ChatClient</name>
+    <message>
+        <source>Connection to the server lost.</source>
+        <translation>与服务器的连接已断开。</translation>
+    </message>
+    <message>
+        <source>Some messages may be missing: the server no longer has them all.</source>
+        <translation>可能缺少部分消息：服务器已不再保存全部消息。</translation>
+    </message>
+    <message>
+        <source>Reconnected as %1.</source>
+        <translation>已重新连接，昵称为 %1。</translation>
+    </message>
+    <message>
+        <source>You are in the chat as %1.</source>
+        <translation>你已以 %1 的身份加入聊天。</translation>
+    </message>
+    <message>
+        <source>%1 has joined the chat.</source>
+        <translation>%1 加入了聊天。</translation>
+    </message>
+    <message>
+        <source>The server is shutting down.</source>
+        <translation>服务器正在关闭。</translation>
+    </message>
+    <message>
+        <source>%1 has left the chat.</source>
+        <translation>%1 离开了聊天。</translation>
+    </message>
+    <message>
+        <source>No message from %1, %1 will be removed from the chatroom.</source>
+        <translation>没有收到 %1 的消息，%1 将被移出聊天室。</translation>
+    </message>
+    <message>
+        <source>%1 timed out and was removed from the chatroom.</source>
+        <translation>%1 连接超时，已被移出聊天室。</translation>
+    </message>
+    <message>
+        <source>%1 could not keep up and was removed from the chatroom.</source>
+        <translation>%1 接收过慢，已被移出聊天室。</translation>
+    </message>
+    <message>
+        <source>%1 sent too many messages and was removed from the chatroom.</source>
+        <translation>%1 发送消息过多，已被移出聊天室。</translation>
+    </message>
+    <message>
+        <source>The server could not read what was sent.</source>
+        <translation>服务器无法读取发送的内容。</translation>
+    </message>
+    <message>
+        <source>That was too long for the server.</source>
+        <translation>内容过长，服务器无法接受。</translation>
+    </message>
+    <message>
+        <source>The server does not know that request.</source>
+        <translation>服务器不认识该请求。</translation>
+    </message>
+    <message>
+        <source>Not in the chat yet.</source>
+        <translation>尚未加入聊天。</translation>
+    </message>
+    <message>
+        <source>That nickname is taken. Please choose another.</source>
+        <translation>该昵称已被占用，请换一个。</translation>
+    </message>
+    <message>
+        <source>A nickname is 1 to 32 letters, digits, '_' or '-'.</source>
+        <translation>昵称须为 1 到 32 个字母、数字、“_”或“-”。</translation>
+    </message>
+    <message>
+        <source>The message is too long.</source>
+        <translation>消息过长。</translation>
+    </message>
+    <message>
+        <source>Nobody with that nickname is in the chat.</source>
+        <translation>聊天中没有使用该昵称的人。</translation>
+    </message>
+    <message>
+        <source>Too many messages at once; slow down.</source>
+        <translation>消息发送过快，请慢一点。</translation>
+    </message>
+    <message>
+        <source>The server is full. Try again later.</source>
+        <translation>服务器已满，请稍后再试。</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectDialog</name>
+    <message>
+        <source>Connect to a Natter server</source>
+        <translation>连接到 Natter 服务器</translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <source>&amp;Server:</source>
+        <translation>服务器(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>&amp;Port:</source>
+        <translation>端口(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>&amp;Nickname:</source>
+        <translation>昵称(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>Choose the name others will see.</source>
+        <translation>选择其他人看到的名字。</translation>
+    </message>
+    <message>
+        <source>A nickname is 1 to 32 letters, digits, '_' or '-'.</source>
+        <translation>昵称须为 1 到 32 个字母、数字、“_”或“-”。</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Type a message and press Enter. /help lists commands.</source>
+        <translation>输入消息后按回车发送。输入 /help 查看命令。</translation>
+    </message>
+    <message>
+        <source>&amp;Chat</source>
+        <translation>聊天(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Connect…</source>
+        <translation>连接(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Ctrl+K</source>
+        <translation>Ctrl+K</translation>
+    </message>
+    <message>
+        <source>&amp;Disconnect</source>
+        <translation>断开连接(&amp;D)</translation>
+    </message>
+    <message>
+        <source>You left the chat.</source>
+        <translation>你已离开聊天。</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About Natter</source>
+        <translation>关于 Natter(&amp;A)</translation>
+    </message>
+    <message>
+        <source>You left the chat. Use Chat › Connect… to join again.</source>
+        <translation>你已离开聊天。使用“聊天 › 连接…”重新加入。</translation>
+    </message>
+    <message>
+        <source>Usage: /msg NICK TEXT</source>
+        <translation>用法：/msg 昵称 内容</translation>
+    </message>
+    <message>
+        <source>Commands: /msg NICK TEXT sends a direct message; /who lists who is online; exit or /quit leaves the chat; /help shows this.</source>
+        <translation>命令：/msg 昵称 内容 发送私信；/who 列出在线用户；exit 或 /quit 离开聊天；/help 显示本帮助。</translation>
+    </message>
+    <message>
+        <source>Online now (%1): %2</source>
+        <translation>当前在线（%1）：%2</translation>
+    </message>
+    <message>
+        <source>Unknown command %1. Type /help for the list.</source>
+        <translation>未知命令 %1。输入 /help 查看命令列表。</translation>
+    </message>
+    <message>
+        <source>Natter</source>
+        <translation>Natter</translation>
+    </message>
+    <message>
+        <source>Natter — %1 on %2</source>
+        <translation>Natter — %1 @ %2</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <source>Joining the chat…</source>
+        <translation>正在加入聊天…</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <source>Connection lost. Reconnecting in %1 s…</source>
+        <translation>连接已断开，%1 秒后重新连接…</translation>
+    </message>
+    <message>
+        <source>%1:%2 · %3 online</source>
+        <translation>%1:%2 · %3 人在线</translation>
+    </message>
+    <message>
+        <source>Online: %1</source>
+        <translation>在线：%1</translation>
+    </message>
+    <message>
+        <source>About Natter</source>
+        <translation>关于 Natter</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Natter %1&lt;/h3&gt;&lt;p&gt;A self-hosted desktop chat.&lt;/p&gt;&lt;p&gt;Built with Qt %2, running on Qt %3.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Natter %1&lt;/h3&gt;&lt;p&gt;可自行托管的桌面聊天程序。&lt;/p&gt;&lt;p&gt;使用 Qt %2 构建，运行于 Qt %3。&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>MessageView</name>
+    <message>
+        <source>%1 → %2 (direct):</source>
+        <translation>%1 → %2（私信）：</translation>
+    </message>
+    <message>
+        <source>%1 (direct):</source>
+        <translation>%1（私信）：</translation>
+    </message>
+    <message>
+        <source>⌛ sending…</source>
+        <translation>⌛ 正在发送…</translation>
+    </message>
+    <message>
+        <source>✗ not delivered: %1</source>
+        <translation>✗ 未送达：%1</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Natter: chat with everyone on a Natter server.</source>
+        <translation>Natter：与 Natter 服务器上的所有人聊天。</translation>
+    </message>
+    <message>
+        <source>Server address.</source>
+        <translation>服务器地址。</translation>
+    </message>
+    <message>
+        <source>Server port.</source>
+        <translation>服务器端口。</translation>
+    </message>
+    <message>
+        <source>Nickname; with --host, connect at once.</source>
+        <translation>昵称；与 --host 一起使用时立即连接。</translation>
+    </message>
+    <message>
+        <source>--port must be 1 to 65535.</source>
+        <translation>--port 必须在 1 到 65535 之间。</translation>
+    </message>
+</context>
+</TS>
