@@ -89,10 +89,13 @@ void ChatClient::disconnectFromServer()
     m_countdownTimer.stop();
     m_pingTimer.stop();
     m_deadTimer.stop();
-    if (m_state == State::Online)
+    if (m_state == State::Online) {
         write(Protocol::Exit {});
-    m_socket.disconnectFromHost();
-    if (m_socket.state() != QAbstractSocket::UnconnectedState)
+        m_socket.flush(); // hands the exit to the kernel now, without waiting
+    }
+    if (m_socket.state() == QAbstractSocket::ConnectedState)
+        m_socket.disconnectFromHost(); // closes once the exit is written
+    else
         m_socket.abort();
     m_users.clear();
     setState(State::Disconnected);

@@ -1,1 +1,322 @@
+#include "chatclient.h"
+#include "chatinput.h"
+#include "chatserver.h"
+#include "connectdialog.h"
+#include "mainwindow.h"
+#include "messageview.h"
+#include "testclient.h"
+#include "translations.h"
 
+#include <QApplication>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QMenuBar>
+#include <QPushButton>
+#include <QDialogButtonBox>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
+
+// The window as a person uses it, against an in-process server, on the offscreen platform.
+class tst_MainWindow : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void typingAndEnterReachesAnotherClient();
+    void incomingMessagesAndNoticesAppear();
+    void userListFollowsJoinsAndLeaves();
+    void directMessageAndUnknownCommand();
+    void exitLeavesTheChat();
+    void nickTakenBringsBackTheDialog();
+    void connectDialogChecksNickAsTyped();
+    void upAndDownRecallSentLines();
+    void unreadCountWhileNotActive();
+    void translationsChangeTheMenus_data();
+    void translationsChangeTheMenus();
+    void geometryIsRestored();
+
+private:
+    void openWindow(const QString &nick);
+    TestClient *join(const QString &nick);
+    void type(const QString &line);
+    QString viewText() const;
+
+    QTemporaryDir m_settingsDir;
+    std::unique_ptr<ChatServer> m_server;
+    std::unique_ptr<ChatClient> m_client;
+    std::unique_ptr<MainWindow> m_window;
+    QList<TestClient *> m_peers;
+};
+
+void tst_MainWindow::initTestCase()
+{
+    QVERIFY(m_settingsDir.isValid());
+    QCoreApplication::setOrganizationName(u"NatterTest"_s);
+    QCoreApplication::setApplicationName(u"tst_mainwindow"_s);
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+}
+
+void tst_MainWindow::init()
+{
+    ServerConfig config;
+    config.port = 0;
+    m_server = std::make_unique<ChatServer>(config);
+    QVERIFY(m_server->listen());
+    m_client = std::make_unique<ChatClient>();
+    m_client->setReconnectDelays(50ms, 200ms);
+}
+
+void tst_MainWindow::cleanup()
+{
+    m_window.reset();
+    qDeleteAll(m_peers);
+    m_peers.clear();
+    m_client.reset();
+    m_server.reset();
+    Translations::install(QLocale(QLocale::English));
+}
+
+void tst_MainWindow::openWindow(const QString &nick)
+{
+    m_window = std::make_unique<MainWindow>(m_client.get());
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    m_window->connectTo(u"127.0.0.1"_s, m_server->serverPort(), nick);
+}
+
+TestClient *tst_MainWindow::join(const QString &nick)
+{
+    auto *peer = new TestClient;
+    m_peers.append(peer);
+    peer->connectTo(m_server->serverPort());
+    peer->hello(nick);
+    if (!QTest::qWaitFor([&] { return peer->count<Protocol::Welcome>() == 1; }, 5000))
+        qWarning("no welcome for %s", qPrintable(nick));
+    return peer;
+}
+
+void tst_MainWindow::type(const QString &line)
+{
+    auto *input = m_window->findChild<ChatInput *>(u"input"_s);
+    QVERIFY(input);
+    QTest::keyClicks(input, line);
+    QTest::keyClick(input, Qt::Key_Return);
+}
+
+QString tst_MainWindow::viewText() const
+{
+    return m_window->findChild<MessageView *>(u"messages"_s)->toPlainText();
+}
+
+void tst_MainWindow::typingAndEnterReachesAnotherClient()
+{
+    openWindow(u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    TestClient *bb = join(u"bb"_s);
+    type(u"hello bb, from the window"_s);
+    QTRY_COMPARE(bb->count<Protocol::Message>(), 1);
+    QCOMPARE(bb->last<Protocol::Message>().text, u"hello bb, from the window"_s);
+    QCOMPARE(bb->last<Protocol::Message>().from, u"aa"_s);
+    QVERIFY(m_window->findChild<ChatInput *>(u"input"_s)->text().isEmpty());
+    QTRY_VERIFY(viewText().contains(u"aa: hello bb, from the window ✓"_s));
+
+    type(u"   "_s); // empty lines are not sent
+    bb->send(Protocol::Ping { u"sync"_s });
+    QTRY_COMPARE(bb->count<Protocol::Pong>(), 1);
+    QCOMPARE(bb->count<Protocol::Message>(), 1);
+}
+
+void tst_MainWindow::incomingMessagesAndNoticesAppear()
+{
+    openWindow(u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    TestClient *bb = join(u"bb"_s);
+    QTRY_VERIFY(viewText().contains(u"bb has joined the chat."_s));
+    bb->say(u"see https://example.org/x"_s, u"1"_s);
+    QTRY_VERIFY(viewText().contains(u"bb: see https://example.org/x"_s));
+    const QString html = m_window->findChild<MessageView *>(u"messages"_s)->toHtml();
+    QVERIFY(html.contains(u"href=\"https://example.org/x\""_s));
+    auto *state = m_window->findChild<QLabel *>(u"state"_s);
+    QCOMPARE(state->text(), u"Online"_s);
+}
+
+void tst_MainWindow::userListFollowsJoinsAndLeaves()
+{
+    openWindow(u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    auto *users = m_window->findChild<QListView *>(u"users"_s);
+    QCOMPARE(users->model()->rowCount(), 1);
+    TestClient *bb = join(u"bb"_s);
+    TestClient *cc = join(u"cc"_s);
+    QTRY_COMPARE(users->model()->rowCount(), 3);
+    QCOMPARE(users->model()->index(1, 0).data().toString(), u"bb"_s);
+
+    bb->send(Protocol::Exit {});
+    QTRY_VERIFY(viewText().contains(u"bb has left the chat."_s));
+    QTRY_COMPARE(users->model()->rowCount(), 2);
+    cc->socket()->abort();
+    QTRY_VERIFY(viewText().contains(u"No message from cc, cc will be removed from the chatroom."_s));
+    QTRY_COMPARE(users->model()->rowCount(), 1);
+}
+
+void tst_MainWindow::directMessageAndUnknownCommand()
+{
+    openWindow(u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    TestClient *bb = join(u"bb"_s);
+    TestClient *cc = join(u"cc"_s);
+    type(u"/msg bb only for you"_s);
+    QTRY_COMPARE(bb->count<Protocol::Message>(), 1);
+    QCOMPARE(bb->last<Protocol::Message>().to, u"bb"_s);
+    QCOMPARE(bb->last<Protocol::Message>().text, u"only for you"_s);
+    QTRY_VERIFY(viewText().contains(u"aa → bb (direct): only for you"_s));
+    type(u"/dance"_s);
+    QTRY_VERIFY(viewText().contains(u"Unknown command /dance."_s));
+    type(u"/help"_s);
+    QTRY_VERIFY(viewText().contains(u"Commands: /msg NICK TEXT"_s));
+    cc->send(Protocol::Ping { u"sync"_s });
+    QTRY_COMPARE(cc->count<Protocol::Pong>(), 1);
+    QCOMPARE(cc->count<Protocol::Message>(), 0);
+}
+
+void tst_MainWindow::exitLeavesTheChat()
+{
+    openWindow(u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    TestClient *bb = join(u"bb"_s);
+    type(u"exit"_s);
+    QTRY_COMPARE(bb->count<Protocol::Left>(), 1);
+    QCOMPARE(bb->last<Protocol::Left>().text, u"aa has left the chat."_s);
+    QCOMPARE(bb->last<Protocol::Left>().reason, Protocol::LeaveReason::Exit);
+    QCOMPARE(m_client->state(), ChatClient::State::Disconnected);
+    QCOMPARE(m_window->findChild<QLabel *>(u"state"_s)->text(), u"Offline"_s);
+    QVERIFY(viewText().contains(u"You left the chat."_s));
+}
+
+void tst_MainWindow::nickTakenBringsBackTheDialog()
+{
+    join(u"aa"_s);
+    openWindow(u"AA"_s);
+    ConnectDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = m_window->findChild<ConnectDialog *>()) && dialog->isVisible());
+    auto *problem = dialog->findChild<QLabel *>(u"problem"_s);
+    QCOMPARE(problem->text(), ChatClient::errorText(Protocol::ErrorCode::NickTaken));
+    QCOMPARE(dialog->host(), u"127.0.0.1"_s); // the rest is kept
+    QCOMPARE(dialog->port(), m_server->serverPort());
+    QCOMPARE(dialog->nick(), u"AA"_s);
+
+    auto *nick = dialog->findChild<QLineEdit *>(u"nick"_s);
+    nick->setText(u"aa2"_s);
+    dialog->accept();
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    QCOMPARE(m_client->nick(), u"aa2"_s);
+    QCOMPARE(QSettings().value(u"connection/nick"_s).toString(), u"aa2"_s);
+}
+
+void tst_MainWindow::connectDialogChecksNickAsTyped()
+{
+    ConnectDialog dialog;
+    auto *ok = dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+    dialog.setHost(u"127.0.0.1"_s);
+    dialog.setNick(u"good_name"_s);
+    QVERIFY(ok->isEnabled());
+    dialog.setNick(u"bad name"_s);
+    QVERIFY(!ok->isEnabled());
+    dialog.setNick(QString(33, u'x'));
+    QVERIFY(!ok->isEnabled());
+    dialog.setNick(u"Jürgen"_s);
+    QVERIFY(ok->isEnabled());
+}
+
+void tst_MainWindow::upAndDownRecallSentLines()
+{
+    openWindow(u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    auto *input = m_window->findChild<ChatInput *>(u"input"_s);
+    type(u"one"_s);
+    type(u"two"_s);
+    QTest::keyClicks(input, u"draft"_s);
+    QTest::keyClick(input, Qt::Key_Up);
+    QCOMPARE(input->text(), u"two"_s);
+    QTest::keyClick(input, Qt::Key_Up);
+    QCOMPARE(input->text(), u"one"_s);
+    QTest::keyClick(input, Qt::Key_Up);
+    QCOMPARE(input->text(), u"one"_s);
+    QTest::keyClick(input, Qt::Key_Down);
+    QCOMPARE(input->text(), u"two"_s);
+    QTest::keyClick(input, Qt::Key_Down);
+    QCOMPARE(input->text(), u"draft"_s);
+}
+
+void tst_MainWindow::unreadCountWhileNotActive()
+{
+    openWindow(u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    QWidget other;
+    other.show();
+    other.activateWindow();
+    QTRY_VERIFY(!m_window->isActiveWindow());
+    TestClient *bb = join(u"bb"_s);
+    bb->say(u"one"_s, u"1"_s);
+    bb->say(u"two"_s, u"2"_s);
+    QTRY_COMPARE(m_window->unreadCount(), 2);
+    QVERIFY(m_window->windowTitle().startsWith(u"(2) "_s));
+    m_window->activateWindow();
+    QTRY_VERIFY(m_window->isActiveWindow());
+    QTRY_COMPARE(m_window->unreadCount(), 0);
+    QVERIFY(!m_window->windowTitle().startsWith(u"("_s));
+}
+
+void tst_MainWindow::translationsChangeTheMenus_data()
+{
+    QTest::addColumn<QString>("locale");
+    QTest::addColumn<QString>("chatMenu");
+    QTest::addColumn<QString>("helpMenu");
+    QTest::addColumn<QString>("offline");
+    QTest::newRow("English") << u"en"_s << u"&Chat"_s << u"&Help"_s << u"Offline"_s;
+    QTest::newRow("German") << u"de_DE"_s << u"&Chat"_s << u"&Hilfe"_s << u"Offline"_s;
+    QTest::newRow("Simplified Chinese") << u"zh_CN"_s << u"聊天(&C)"_s << u"帮助(&H)"_s << u"离线"_s;
+}
+
+void tst_MainWindow::translationsChangeTheMenus()
+{
+    QFETCH(QString, locale);
+    QFETCH(QString, chatMenu);
+    QFETCH(QString, helpMenu);
+    QFETCH(QString, offline);
+    QCOMPARE(Translations::install(QLocale(locale)), !locale.startsWith(u"en"_s));
+    MainWindow window(m_client.get());
+    const QList<QAction *> menus = window.menuBar()->actions();
+    QCOMPARE(menus.size(), 2);
+    QCOMPARE(menus.at(0)->text(), chatMenu);
+    QCOMPARE(menus.at(1)->text(), helpMenu);
+    QCOMPARE(window.findChild<QLabel *>(u"state"_s)->text(), offline);
+}
+
+void tst_MainWindow::geometryIsRestored()
+{
+    {
+        MainWindow first(m_client.get());
+        first.resize(700, 450);
+        first.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&first));
+        first.close();
+    }
+    MainWindow second(m_client.get());
+    QCOMPARE(second.size(), QSize(700, 450));
+}
+
+QTEST_MAIN(tst_MainWindow)
+#include "tst_mainwindow.moc"
