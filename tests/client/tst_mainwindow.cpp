@@ -162,6 +162,9 @@ void tst_MainWindow::userListFollowsJoinsAndLeaves()
     TestClient *cc = join(u"cc"_s);
     QTRY_COMPARE(users->model()->rowCount(), 3);
     QCOMPARE(users->model()->index(1, 0).data().toString(), u"bb"_s);
+    const QRect bbRow = users->visualRect(users->model()->index(1, 0));
+    QTest::mouseDClick(users->viewport(), Qt::LeftButton, {}, bbRow.center());
+    QCOMPARE(m_window->findChild<ChatInput *>(u"input"_s)->text(), u"/msg bb "_s);
 
     bb->send(Protocol::Exit {});
     QTRY_VERIFY(viewText().contains(u"bb has left the chat."_s));

@@ -1,0 +1,124 @@
+#include "messagemodel.h"
+#include "messageview.h"
+
+#include <QScrollBar>
+#include <QSignalSpy>
+#include <QTest>
+#include <QTextBlock>
+
+using namespace Qt::StringLiterals;
+
+class tst_MessageView : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void oneBlockPerRowAndBoundedScrollback();
+    void deliveryStateIsRedrawnInPlace();
+    void followsNewLinesOnlyAtTheBottom();
+    void retryLinkAsksForARetry();
+    void nickColoursAreStable();
+    void textIsEscaped();
+
+private:
+    static MessageModel::Entry message(const QString &from, const QString &text)
+    {
+        MessageModel::Entry entry;
+        entry.from = from;
+        entry.text = text;
+        entry.timestamp = 1764147303123;
+        return entry;
+    }
+};
+
+void tst_MessageView::oneBlockPerRowAndBoundedScrollback()
+{
+    MessageModel model(5);
+    MessageView view;
+    view.setModel(&model);
+    for (int i = 1; i <= 8; ++i)
+        model.append(message(u"aa"_s, u"line %1"_s.arg(i)));
+    QCOMPARE(model.rowCount(), 5);
+    QCOMPARE(view.document()->blockCount(), 5);
+    QVERIFY(view.document()->firstBlock().text().endsWith(u"aa: line 4"_s));
+    QVERIFY(view.document()->lastBlock().text().endsWith(u"aa: line 8"_s));
+}
+
+void tst_MessageView::deliveryStateIsRedrawnInPlace()
+{
+    MessageModel model;
+    MessageView view;
+    view.setModel(&model);
+    model.append(message(u"bb"_s, u"before"_s));
+    MessageModel::Entry own = message(u"aa"_s, u"mine"_s);
+    own.own = true;
+    own.delivery = MessageModel::Delivery::Pending;
+    own.id = u"x1"_s;
+    model.append(own);
+    model.append(message(u"bb"_s, u"after"_s));
+    QVERIFY(view.document()->findBlockByNumber(1).text().contains(u"sending"_s));
+    QVERIFY(model.markDelivered(u"x1"_s, 7, 1764147303999));
+    QCOMPARE(view.document()->blockCount(), 3);
+    QVERIFY(view.document()->findBlockByNumber(1).text().endsWith(u"aa: mine ✓"_s));
+    QVERIFY(view.document()->findBlockByNumber(2).text().endsWith(u"bb: after"_s));
+}
+
+void tst_MessageView::followsNewLinesOnlyAtTheBottom()
+{
+    MessageModel model;
+    MessageView view;
+    view.resize(300, 120);
+    view.setModel(&model);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    for (int i = 0; i < 100; ++i)
+        model.append(message(u"aa"_s, u"line %1"_s.arg(i)));
+    QScrollBar *bar = view.verticalScrollBar();
+    QVERIFY(bar->maximum() > 0);
+    QCOMPARE(bar->value(), bar->maximum()); // at the bottom: follows
+
+    bar->setValue(0); // the reader scrolled up to read
+    model.append(message(u"aa"_s, u"new"_s));
+    QCOMPARE(bar->value(), 0);
+    bar->setValue(bar->maximum());
+    model.append(message(u"aa"_s, u"newer"_s));
+    QCOMPARE(bar->value(), bar->maximum());
+}
+
+void tst_MessageView::retryLinkAsksForARetry()
+{
+    MessageModel model;
+    MessageView view;
+    view.setModel(&model);
+    MessageModel::Entry own = message(u"aa"_s, u"hello"_s);
+    own.own = true;
+    own.delivery = MessageModel::Delivery::Pending;
+    own.id = u"abc-3"_s;
+    model.append(own);
+    QVERIFY(model.markFailed(u"abc-3"_s, u"The message is too long."_s));
+    QVERIFY(view.toPlainText().contains(u"not delivered: The message is too long. Retry"_s));
+    QSignalSpy retry(&view, &MessageView::retryRequested);
+    emit view.anchorClicked(QUrl(u"natter-retry:abc-3"_s));
+    QCOMPARE(retry.size(), 1);
+    QCOMPARE(retry.at(0).at(0).toString(), u"abc-3"_s);
+}
+
+void tst_MessageView::nickColoursAreStable()
+{
+    QCOMPARE(MessageView::nickColor(u"aa"_s, false), MessageView::nickColor(u"AA"_s, false));
+    QVERIFY(MessageView::nickColor(u"aa"_s, false) != MessageView::nickColor(u"bb"_s, false));
+    QVERIFY(MessageView::nickColor(u"aa"_s, true).lightness()
+            > MessageView::nickColor(u"aa"_s, false).lightness());
+}
+
+void tst_MessageView::textIsEscaped()
+{
+    MessageModel model;
+    MessageView view;
+    view.setModel(&model);
+    model.append(message(u"<b>x</b>"_s, u"<img src=x> & <a href='y'>z</a>"_s));
+    QVERIFY(view.toPlainText().contains(u"<b>x</b>: <img src=x> & <a href='y'>z</a>"_s));
+}
+
+QTEST_MAIN(tst_MessageView)
+#include "tst_messageview.moc"
