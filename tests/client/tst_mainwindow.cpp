@@ -163,6 +163,8 @@ void tst_MainWindow::userListFollowsJoinsAndLeaves()
     QTRY_COMPARE(users->model()->rowCount(), 3);
     QCOMPARE(users->model()->index(1, 0).data().toString(), u"bb"_s);
     const QRect bbRow = users->visualRect(users->model()->index(1, 0));
+    // A double-click is a press and release followed by a second press that is a double-click.
+    QTest::mouseClick(users->viewport(), Qt::LeftButton, {}, bbRow.center());
     QTest::mouseDClick(users->viewport(), Qt::LeftButton, {}, bbRow.center());
     QCOMPARE(m_window->findChild<ChatInput *>(u"input"_s)->text(), u"/msg bb "_s);
 
