@@ -6,10 +6,15 @@
 
 #include <QTcpSocket>
 
+#include <algorithm>
+#include <chrono>
+
 using namespace Qt::StringLiterals;
 
 ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
-    : QObject(parent), m_config(config), m_room(config.historyLimit)
+    : QObject(parent),
+      m_config(config),
+      m_room(config.historyLimit, config.duplicateWindow, config.maxClients)
 {
     // Many clients may connect at once (a restart brings everyone back); the default backlog
     // of 50 would refuse some of them.
@@ -18,6 +23,14 @@ ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
             &ChatServer::acceptPendingConnections);
     m_shutdownDeadline.setSingleShot(true);
     connect(&m_shutdownDeadline, &QTimer::timeout, this, &ChatServer::finishShutdown);
+
+    // One sweep for all connections instead of a timer each: cheap to keep, and nothing is
+    // done per message. A quarter of the shortest limit keeps each limit accurate to 25%.
+    using namespace std::chrono;
+    const milliseconds shortest =
+            std::min({ config.pingInterval, config.timeout, config.helloTimeout });
+    m_livenessSweep.setInterval(std::clamp<milliseconds>(shortest / 4, 20ms, 1000ms));
+    connect(&m_livenessSweep, &QTimer::timeout, this, &ChatServer::checkLiveness);
 }
 
 ChatServer::~ChatServer()
@@ -31,6 +44,7 @@ bool ChatServer::listen()
 {
     if (!m_listener.listen(m_config.host, m_config.port))
         return false;
+    m_livenessSweep.start();
     qCInfo(lcServer).noquote() << u"Natter server listening on %1:%2"_s.arg(
             m_listener.serverAddress().toString()).arg(m_listener.serverPort());
     return true;
@@ -45,15 +59,51 @@ void ChatServer::acceptPendingConnections()
             socket->deleteLater();
             continue;
         }
+        const QHostAddress address = socket->peerAddress();
+        if (m_sessions.size() >= m_config.maxClients) {
+            refuse(socket, Protocol::ErrorCode::ServerFull,
+                   u"The server is full (%1 connections). Try again later."_s.arg(
+                           m_config.maxClients));
+            continue;
+        }
+        int &fromAddress = m_connectionsPerAddress[address];
+        if (fromAddress >= m_config.maxPerAddress) {
+            refuse(socket, Protocol::ErrorCode::TooManyConnections,
+                   u"Too many connections from %1 (at most %2)."_s.arg(address.toString())
+                           .arg(m_config.maxPerAddress));
+            continue;
+        }
+        ++fromAddress;
         auto *session = new Session(socket, &m_room, m_config, this);
         m_sessions.insert(session);
         connect(session, &Session::finished, this, &ChatServer::forgetSession);
     }
 }
 
+void ChatServer::refuse(QTcpSocket *socket, Protocol::ErrorCode code, const QString &text)
+{
+    qCInfo(lcServer).noquote() << "Refused" << socket->peerAddress().toString() << text;
+    socket->write(Protocol::encode(Protocol::Error { code, text, {} }));
+    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    socket->disconnectFromHost();
+    if (socket->state() == QAbstractSocket::UnconnectedState)
+        socket->deleteLater();
+}
+
+void ChatServer::checkLiveness()
+{
+    const qint64 now = Session::monotonicMs();
+    const auto sessions = m_sessions;
+    for (Session *session : sessions)
+        session->checkLiveness(now);
+}
+
 void ChatServer::forgetSession(Session *session)
 {
     m_sessions.remove(session);
+    const auto count = m_connectionsPerAddress.find(session->peerAddress());
+    if (count != m_connectionsPerAddress.end() && --count.value() <= 0)
+        m_connectionsPerAddress.erase(count);
     session->deleteLater(); // we are inside one of its socket's signals
     if (m_shuttingDown && m_sessions.isEmpty())
         finishShutdown();
@@ -66,6 +116,7 @@ void ChatServer::shutdown()
     m_shuttingDown = true;
     qCInfo(lcServer) << "Shutting down:" << m_sessions.size() << "connections to close";
     m_listener.close();
+    m_livenessSweep.stop();
     m_room.setClosing(true);
     const EncodedFrame notice(Protocol::Shutdown { u"The server is shutting down."_s });
     const auto sessions = m_sessions;

@@ -38,12 +38,16 @@ private:
     void acceptPendingConnections();
     void forgetSession(Session *session);
     void finishShutdown();
+    void checkLiveness();
+    void refuse(QTcpSocket *socket, Protocol::ErrorCode code, const QString &text);
 
     ServerConfig m_config;
     QTcpServer m_listener;
     Room m_room;
     QSet<Session *> m_sessions;
+    QHash<QHostAddress, int> m_connectionsPerAddress;
     QTimer m_shutdownDeadline;
+    QTimer m_livenessSweep;
     bool m_shuttingDown = false;
     bool m_stopped = false;
 };

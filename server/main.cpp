@@ -6,6 +6,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <optional>
@@ -22,19 +23,34 @@ int fail(const QString &message)
     return ExitUsage;
 }
 
-std::optional<qint64> parseNumber(const QCommandLineParser &parser, const QString &option,
-                                  qint64 minimum, qint64 maximum, QString *error)
+// Reads a number option and checks its range; on a problem, sets *error (first one wins).
+std::optional<double> parseNumber(const QCommandLineParser &parser, const QString &option,
+                                  double minimum, double maximum, QString *error,
+                                  bool wholeNumber = true)
 {
     bool ok = false;
-    const qint64 value = parser.value(option).toLongLong(&ok);
-    if (!ok || value < minimum || value > maximum) {
-        *error = u"--%1 must be a whole number from %2 to %3, not \"%4\"."_s.arg(option)
-                         .arg(minimum)
-                         .arg(maximum)
-                         .arg(parser.value(option));
+    const double value = parser.value(option).toDouble(&ok);
+    if (!ok || value < minimum || value > maximum || (wholeNumber && value != qint64(value))) {
+        if (error->isEmpty()) {
+            *error = u"--%1 must be %2 from %3 to %4, not \"%5\"."_s.arg(option)
+                             .arg(wholeNumber ? u"a whole number"_s : u"a number"_s)
+                             .arg(minimum)
+                             .arg(maximum)
+                             .arg(parser.value(option));
+        }
         return std::nullopt;
     }
     return value;
+}
+
+std::chrono::milliseconds seconds(double value)
+{
+    return std::chrono::milliseconds(qint64(value * 1000));
+}
+
+QString secondsText(std::chrono::milliseconds value)
+{
+    return QString::number(double(value.count()) / 1000.0);
 }
 
 } // namespace
@@ -53,7 +69,7 @@ int main(int argc, char *argv[])
                                      "clients (nc, telnet) on one TCP port."_s);
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addOptions({
+    QList<QCommandLineOption> options {
             { u"host"_s, u"Address to listen on."_s, u"address"_s, defaults.host.toString() },
             { u"port"_s, u"TCP port to listen on (0 picks a free one)."_s, u"port"_s,
               QString::number(defaults.port) },
@@ -64,7 +80,27 @@ int main(int argc, char *argv[])
             { u"max-sendq"_s,
               u"Unsent bytes a client may fall behind by before it is removed as too slow."_s,
               u"bytes"_s, QString::number(defaults.maxSendQueueBytes) },
-    });
+            { u"ping-interval"_s, u"Seconds of silence before a client is pinged."_s,
+              u"seconds"_s, secondsText(defaults.pingInterval) },
+            { u"timeout"_s, u"Seconds of silence before a client is removed as timed out."_s,
+              u"seconds"_s, secondsText(defaults.timeout) },
+            { u"hello-timeout"_s, u"Seconds a new connection has to say hello."_s,
+              u"seconds"_s, secondsText(defaults.helloTimeout) },
+            { u"rate"_s, u"Messages a second one client may send (0: no limit)."_s,
+              u"messages"_s, QString::number(defaults.rate) },
+            { u"burst"_s, u"Messages a client may send at once before --rate applies."_s,
+              u"messages"_s, QString::number(defaults.burst) },
+            { u"max-clients"_s, u"Connections the server accepts at once."_s, u"count"_s,
+              QString::number(defaults.maxClients) },
+            { u"max-per-ip"_s, u"Connections accepted from one address at once."_s,
+              u"count"_s, QString::number(defaults.maxPerAddress) },
+    };
+    for (QCommandLineOption &option : options) {
+        // Operators should not have to read the source to learn a default.
+        option.setDescription(option.description() + u" Default: "_s
+                              + option.defaultValues().constFirst() + u'.');
+    }
+    parser.addOptions(options);
     if (!parser.parse(app.arguments()))
         return fail(parser.errorText());
     if (parser.isSet(u"help"_s)) {
@@ -86,14 +122,29 @@ int main(int argc, char *argv[])
     const auto port = parseNumber(parser, u"port"_s, 0, 65535, &error);
     const auto history = parseNumber(parser, u"history"_s, 0, 10'000'000, &error);
     const auto maxLine = parseNumber(parser, u"max-line"_s, 64, 16 * 1024 * 1024, &error);
-    const auto maxSendQueue =
-            parseNumber(parser, u"max-sendq"_s, 4 * 1024, qint64(1) << 32, &error);
+    const auto maxSendQueue = parseNumber(parser, u"max-sendq"_s, 4096, 4.0 * (1 << 30), &error);
+    const auto pingInterval = parseNumber(parser, u"ping-interval"_s, 0.05, 86400, &error, false);
+    const auto timeout = parseNumber(parser, u"timeout"_s, 0.1, 86400, &error, false);
+    const auto helloTimeout = parseNumber(parser, u"hello-timeout"_s, 0.1, 3600, &error, false);
+    const auto rate = parseNumber(parser, u"rate"_s, 0, 1e9, &error, false);
+    const auto burst = parseNumber(parser, u"burst"_s, 1, 1e9, &error, false);
+    const auto maxClients = parseNumber(parser, u"max-clients"_s, 1, 1'000'000, &error);
+    const auto maxPerAddress = parseNumber(parser, u"max-per-ip"_s, 1, 1'000'000, &error);
+    if (error.isEmpty() && *timeout <= *pingInterval)
+        error = u"--timeout must be longer than --ping-interval."_s;
     if (!error.isEmpty())
         return fail(error);
     config.port = quint16(*port);
-    config.historyLimit = *history;
-    config.maxLineBytes = *maxLine;
-    config.maxSendQueueBytes = *maxSendQueue;
+    config.historyLimit = qsizetype(*history);
+    config.maxLineBytes = qsizetype(*maxLine);
+    config.maxSendQueueBytes = qsizetype(*maxSendQueue);
+    config.pingInterval = seconds(*pingInterval);
+    config.timeout = seconds(*timeout);
+    config.helloTimeout = seconds(*helloTimeout);
+    config.rate = *rate;
+    config.burst = *burst;
+    config.maxClients = qsizetype(*maxClients);
+    config.maxPerAddress = qsizetype(*maxPerAddress);
 
     ::signal(SIGPIPE, SIG_IGN);
     ChatServer server(config);

@@ -11,7 +11,11 @@
 
 using namespace Qt::StringLiterals;
 
-Room::Room(qsizetype historyLimit, QObject *parent) : QObject(parent), m_history(historyLimit) { }
+Room::Room(qsizetype historyLimit, qsizetype duplicateWindow, qsizetype departedNicks,
+           QObject *parent)
+    : QObject(parent), m_history(historyLimit), m_accepted(duplicateWindow, departedNicks)
+{
+}
 
 bool Room::isNickTaken(const QString &nick) const
 {
@@ -23,6 +27,7 @@ void Room::join(Session *session, std::optional<qint64> since)
     const QString nick = session->nick();
     Q_ASSERT(!isNickTaken(nick));
     m_members.insert(Protocol::nickKey(nick), session);
+    m_accepted.nickJoined(Protocol::nickKey(nick));
 
     MessageHistory::Replay replay = m_history.replayFor(nick, since);
     Protocol::Welcome welcome;
@@ -48,6 +53,7 @@ void Room::leave(Session *session, Protocol::LeaveReason reason)
     if (it == m_members.cend() || it.value() != session)
         return;
     m_members.erase(it);
+    m_accepted.nickLeft(Protocol::nickKey(nick));
 
     const QString text = Protocol::leftText(nick, reason);
     qCInfo(lcServer).noquote() << text;
@@ -74,6 +80,7 @@ std::variant<Protocol::Message, Protocol::ErrorCode> Room::post(Session *sender,
     message.text = text;
     message.id = id; // kept so that the sender's own history shows which of its messages landed
     message = m_history.append(std::move(message));
+    m_accepted.remember(Protocol::nickKey(message.from), id, { message.seq, message.timestamp });
 
     Protocol::Message delivered = message;
     delivered.id.clear(); // a client id is the sender's business only
@@ -85,6 +92,12 @@ std::variant<Protocol::Message, Protocol::ErrorCode> Room::post(Session *sender,
         broadcast(frame, sender);
     }
     return message;
+}
+
+std::optional<DuplicateFilter::Accepted> Room::findAccepted(const Session *sender,
+                                                           const QString &id) const
+{
+    return m_accepted.find(Protocol::nickKey(sender->nick()), id);
 }
 
 void Room::broadcast(const EncodedFrame &frame, const Session *except) const

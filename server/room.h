@@ -1,5 +1,6 @@
 #pragma once
 
+#include "duplicatefilter.h"
 #include "messagehistory.h"
 #include "protocol.h"
 
@@ -20,7 +21,8 @@ class Room : public QObject
 {
     Q_OBJECT
 public:
-    explicit Room(qsizetype historyLimit, QObject *parent = nullptr);
+    Room(qsizetype historyLimit, qsizetype duplicateWindow, qsizetype departedNicks,
+         QObject *parent = nullptr);
 
     bool isNickTaken(const QString &nick) const;
     // The session's nick must be valid and free. Sends it the welcome and tells everyone else.
@@ -30,6 +32,10 @@ public:
     std::variant<Protocol::Message, Protocol::ErrorCode> post(Session *sender, const QString &text,
                                                               const QString &to = {},
                                                               const QString &id = {});
+
+    // The original seq of a message this member already sent with the same client id.
+    std::optional<DuplicateFilter::Accepted> findAccepted(const Session *sender,
+                                                          const QString &id) const;
 
     // While closing, members leave silently: everyone is getting the shutdown notice instead.
     void setClosing(bool closing) { m_closing = closing; }
@@ -46,5 +52,6 @@ signals:
 private:
     QHash<QString, Session *> m_members; // by Protocol::nickKey
     MessageHistory m_history;
+    DuplicateFilter m_accepted;
     bool m_closing = false;
 };

@@ -20,4 +20,20 @@ struct ServerConfig
     qsizetype socketReadBufferBytes = 64 * 1024;
     // How long a graceful stop waits for clients to take their last bytes.
     std::chrono::milliseconds shutdownGrace { 3000 };
+
+    // Liveness: a silent JSON client is pinged, then removed if still silent.
+    std::chrono::milliseconds pingInterval { 30'000 };
+    std::chrono::milliseconds timeout { 90'000 };
+    std::chrono::milliseconds helloTimeout { 10'000 };
+
+    // Flood control: a token bucket of `rate` messages a second (0: off) holding up to `burst`;
+    // a client still over the limit after `floodGrace` is removed.
+    double rate = 10;
+    double burst = 20;
+    std::chrono::milliseconds floodGrace { 10'000 };
+
+    qsizetype maxClients = 10'000;
+    qsizetype maxPerAddress = 50;
+    // Client ids remembered per nick, so that a message sent again is not delivered twice.
+    qsizetype duplicateWindow = 1000;
 };

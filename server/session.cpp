@@ -4,6 +4,14 @@
 #include "room.h"
 #include "serverlogging.h"
 
+#include <chrono>
+
+#ifdef Q_OS_LINUX
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#endif
+
 using namespace Qt::StringLiterals;
 using Protocol::ErrorCode;
 using Protocol::LeaveReason;
@@ -14,12 +22,27 @@ Session::Session(QTcpSocket *socket, Room *room, const ServerConfig &config, QOb
       m_room(room),
       m_config(config),
       m_framer(config.maxLineBytes),
-      m_peer(u"%1:%2"_s.arg(socket->peerAddress().toString()).arg(socket->peerPort()))
+      m_peer(u"%1:%2"_s.arg(socket->peerAddress().toString()).arg(socket->peerPort())),
+      m_peerAddress(socket->peerAddress()),
+      m_bucket(config.rate, config.burst, monotonicMs()),
+      m_connectedMs(monotonicMs()),
+      m_lastActivityMs(m_connectedMs)
 {
     socket->setParent(this);
     // Without TCP_NODELAY small chat lines wait behind delayed ACKs.
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     socket->setSocketOption(QAbstractSocket::KeepAliveOption, 1);
+#ifdef Q_OS_LINUX
+    // Plain-text clients cannot answer pings, so TCP keepalive is what finds their half-open
+    // connections: probe after one ping interval of silence, give up after three misses.
+    const int idleSeconds = std::max(1, int(config.pingInterval.count() / 1000));
+    const int probeSeconds = 10;
+    const int probes = 3;
+    const auto fd = int(socket->socketDescriptor());
+    ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idleSeconds, sizeof idleSeconds);
+    ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &probeSeconds, sizeof probeSeconds);
+    ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &probes, sizeof probes);
+#endif
     socket->setReadBufferSize(config.socketReadBufferBytes);
     connect(socket, &QTcpSocket::readyRead, this, &Session::processReadyRead);
     connect(socket, &QTcpSocket::disconnected, this, &Session::handleDisconnected);
@@ -31,6 +54,59 @@ Session::Session(QTcpSocket *socket, Room *room, const ServerConfig &config, QOb
         handleDisconnected();
     });
     qCDebug(lcSession) << m_peer << "connected";
+}
+
+qint64 Session::monotonicMs()
+{
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+void Session::checkLiveness(qint64 nowMs)
+{
+    if (m_state == State::Closing)
+        return;
+    if (m_state != State::InRoom) {
+        if (nowMs - m_connectedMs >= m_config.helloTimeout.count()) {
+            reject(ErrorCode::Timeout, u"No hello within %1 s; closing the connection."_s.arg(
+                                               m_config.helloTimeout.count() / 1000.0));
+            closeAfterWriting();
+        }
+        return;
+    }
+    if (m_face != Face::Json)
+        return; // TCP keepalive watches plain-text clients
+    const qint64 silentMs = nowMs - m_lastActivityMs;
+    if (silentMs >= m_config.timeout.count()) {
+        qCInfo(lcSession).noquote() << m_peer << m_nick << "silent for" << silentMs << "ms";
+        drop(LeaveReason::Timeout);
+    } else if (silentMs >= m_config.pingInterval.count() && !m_pinged) {
+        m_pinged = true;
+        send(Protocol::Ping { QString::number(nowMs) });
+    }
+}
+
+bool Session::admit(const QString &id)
+{
+    const qint64 now = monotonicMs();
+    if (m_bucket.tryTake(now))
+        return true;
+    // A streak of rejections with no second of calm between them is a flood.
+    const bool newStreak = now - m_lastRejectionMs > 1000;
+    if (newStreak)
+        m_floodStartMs = now;
+    m_lastRejectionMs = now;
+    if (now - m_floodStartMs >= m_config.floodGrace.count()) {
+        qCInfo(lcSession).noquote() << m_peer << m_nick << "still flooding after"
+                                    << m_config.floodGrace.count() << "ms";
+        drop(LeaveReason::Flood);
+        return false;
+    }
+    reject(ErrorCode::RateLimited,
+           u"Too many messages: at most %1 a second. This one was not delivered."_s.arg(
+                   m_config.rate),
+           id, newStreak ? LogRejection::Yes : LogRejection::No);
+    return false;
 }
 
 void Session::deliver(const EncodedFrame &frame)
@@ -56,6 +132,8 @@ void Session::processReadyRead()
 {
     // Qt reads at most socketReadBufferBytes ahead, so this loop is bounded per call; bytes of a
     // line cut between two reads wait in the framer for the rest.
+    m_lastActivityMs = monotonicMs();
+    m_pinged = false;
     while (m_state != State::Closing && m_socket->bytesAvailable() > 0) {
         m_framer.append(m_socket->read(m_config.socketReadBufferBytes));
         QByteArray line;
@@ -97,7 +175,9 @@ void Session::handleJsonLine(const QByteArray &line)
 {
     Protocol::Decoded<Protocol::ClientFrame> decoded = Protocol::decodeClientFrame(line);
     if (!decoded.isValid()) {
-        reject(decoded.error->code, decoded.error->text, decoded.error->id);
+        // Errors cost the server a reply and a log line: they count against the rate too.
+        if (admit(decoded.error->id))
+            reject(decoded.error->code, decoded.error->text, decoded.error->id);
         return;
     }
     std::visit([this](const auto &frame) { handleFrame(frame); }, decoded.frame);
@@ -138,6 +218,8 @@ void Session::handlePlainTextLine(const QByteArray &line)
         say(rest.mid(space + 1).trimmed(), rest.left(space), {});
         return;
     }
+    if (!admit({}))
+        return;
     if (trimmed.startsWith(u'/')) {
         reject(ErrorCode::UnknownType,
                u"Unknown command %1. Commands: /msg NICK TEXT, /who, exit."_s.arg(
@@ -162,7 +244,8 @@ void Session::handleFrame(const Protocol::Say &frame)
         reject(ErrorCode::NotRegistered, u"Send hello before anything else."_s, frame.id);
         return;
     }
-    say(frame.text, frame.to, frame.id);
+    if (admit(frame.id))
+        say(frame.text, frame.to, frame.id);
 }
 
 void Session::handleFrame(const Protocol::Exit &)
@@ -208,6 +291,11 @@ void Session::say(const QString &text, const QString &to, const QString &id)
                u"A message may hold at most %1 characters."_s.arg(m_config.maxTextLength), id);
         return;
     }
+    if (const auto accepted = m_room->findAccepted(this, id)) {
+        // Sent again after a reconnect: it was delivered the first time, so only re-ack it.
+        send(Protocol::Ack { id, accepted->seq, accepted->timestamp });
+        return;
+    }
     const auto result = m_room->post(this, text, to, id);
     if (const auto *error = std::get_if<ErrorCode>(&result)) {
         Q_ASSERT(*error == ErrorCode::NoSuchUser);
@@ -218,10 +306,12 @@ void Session::say(const QString &text, const QString &to, const QString &id)
     send(Protocol::Ack { id, message.seq, message.timestamp });
 }
 
-void Session::reject(ErrorCode code, const QString &text, const QString &id)
+void Session::reject(ErrorCode code, const QString &text, const QString &id, LogRejection log)
 {
-    qCInfo(lcSession).noquote() << m_peer << (m_nick.isEmpty() ? u"-"_s : m_nick)
-                                << Protocol::errorCodeName(code) << text;
+    if (log == LogRejection::Yes) {
+        qCInfo(lcSession).noquote() << m_peer << (m_nick.isEmpty() ? u"-"_s : m_nick)
+                                    << Protocol::errorCodeName(code) << text;
+    }
     send(Protocol::Error { code, text, id });
 }
 

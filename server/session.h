@@ -3,6 +3,7 @@
 #include "lineframer.h"
 #include "protocol.h"
 #include "serverconfig.h"
+#include "tokenbucket.h"
 
 #include <QObject>
 #include <QPointer>
@@ -26,10 +27,18 @@ public:
 
     Session(QTcpSocket *socket, Room *room, const ServerConfig &config, QObject *parent = nullptr);
 
+    static qint64 monotonicMs();
+
     QString nick() const { return m_nick; }
     Face face() const { return m_face; }
     State state() const { return m_state; }
     QString peer() const { return m_peer; }
+
+    QHostAddress peerAddress() const { return m_peerAddress; }
+
+    // Called periodically by the server: pings a silent client, removes a dead one, and closes
+    // a connection that never said hello.
+    void checkLiveness(qint64 nowMs);
 
     void deliver(const EncodedFrame &frame);
     void send(const Protocol::ServerFrame &frame);
@@ -51,7 +60,10 @@ private:
     void handleFrame(const Protocol::Pong &pong);
     void enterRoom(const QString &nick, std::optional<qint64> since);
     void say(const QString &text, const QString &to, const QString &id);
-    void reject(Protocol::ErrorCode code, const QString &text, const QString &id = {});
+    bool admit(const QString &id);
+    enum class LogRejection { Yes, No };
+    void reject(Protocol::ErrorCode code, const QString &text, const QString &id = {},
+                LogRejection log = LogRejection::Yes);
     void write(const QByteArray &bytes);
     void leaveRoom(Protocol::LeaveReason reason);
     void closeAfterWriting();
@@ -64,6 +76,13 @@ private:
     LineFramer m_framer;
     QString m_nick;
     QString m_peer;
+    QHostAddress m_peerAddress;
+    TokenBucket m_bucket;
+    qint64 m_connectedMs;
+    qint64 m_lastActivityMs;
+    qint64 m_floodStartMs = 0;
+    qint64 m_lastRejectionMs = -1'000'000;
+    bool m_pinged = false;
     Face m_face = Face::Undecided;
     State m_state = State::AwaitingFirstLine;
     bool m_finished = false;

@@ -26,6 +26,8 @@ constexpr std::array errorCodeNames = {
     std::pair { ErrorCode::NoSuchUser, "no_such_user" },
     std::pair { ErrorCode::RateLimited, "rate_limited" },
     std::pair { ErrorCode::ServerFull, "server_full" },
+    std::pair { ErrorCode::TooManyConnections, "too_many_connections" },
+    std::pair { ErrorCode::Timeout, "timeout" },
 };
 
 constexpr std::array leaveReasonNames = {

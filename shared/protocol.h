@@ -35,6 +35,8 @@ enum class ErrorCode {
     NoSuchUser,
     RateLimited,
     ServerFull,
+    TooManyConnections,
+    Timeout,
 };
 QString errorCodeName(ErrorCode code);
 std::optional<ErrorCode> errorCodeFromName(const QString &name);

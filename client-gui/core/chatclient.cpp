@@ -37,6 +37,10 @@ ChatClient::ChatClient(QObject *parent)
     connect(&m_countdownTimer, &QTimer::timeout, this,
             [this] { emit reconnectCountdown(secondsUntilReconnect()); });
 
+    m_rateLimitPause.setSingleShot(true);
+    m_rateLimitPause.setInterval(1s);
+    connect(&m_rateLimitPause, &QTimer::timeout, this, &ChatClient::transmitOutbox);
+
     m_pingTimer.setSingleShot(true);
     m_deadTimer.setSingleShot(true);
     setHeartbeat(30s, 60s);
@@ -114,8 +118,7 @@ QString ChatClient::sendMessage(const QString &text, const QString &to)
     entry.id = message.id;
     m_messages.append(std::move(entry));
     m_outbox.append(message);
-    if (m_state == State::Online)
-        transmit(message);
+    transmitOutbox();
     return message.id;
 }
 
@@ -128,11 +131,9 @@ void ChatClient::retryMessage(const QString &id)
     const MessageModel::Entry &entry = m_messages.entry(found.first().row());
     if (entry.delivery != MessageModel::Delivery::Failed)
         return;
-    const Outgoing message { id, entry.text, entry.to };
+    m_outbox.append(Outgoing { id, entry.text, entry.to });
     m_messages.markPending(id);
-    m_outbox.append(message);
-    if (m_state == State::Online)
-        transmit(message);
+    transmitOutbox();
 }
 
 int ChatClient::secondsUntilReconnect() const
@@ -244,8 +245,9 @@ void ChatClient::handleFrame(const Protocol::Welcome &welcome)
     m_backoff.reset();
     setState(State::Online);
     // Unacknowledged messages go again with their ids; the server drops any it already has.
-    for (const Outgoing &message : std::as_const(m_outbox))
-        transmit(message);
+    for (Outgoing &message : m_outbox)
+        message.inFlight = false;
+    transmitOutbox();
 }
 
 void ChatClient::handleFrame(const Protocol::Message &message)
@@ -265,7 +267,7 @@ void ChatClient::addMessage(const Protocol::Message &message)
     if (own && !message.id.isEmpty() && m_messages.markDelivered(message.id, message.seq,
                                                                  message.timestamp)) {
         // An own message whose ack was lost with the connection: it did arrive.
-        m_outbox.removeIf([&](const Outgoing &o) { return o.id == message.id; });
+        forgetOutgoing(message.id);
         return;
     }
     MessageModel::Entry entry;
@@ -284,7 +286,7 @@ void ChatClient::handleFrame(const Protocol::Ack &ack)
 {
     // The server writes in order, so everything numbered before this ack has reached us.
     m_lastSeq = std::max(m_lastSeq, ack.seq);
-    m_outbox.removeIf([&](const Outgoing &o) { return o.id == ack.id; });
+    forgetOutgoing(ack.id);
     m_messages.markDelivered(ack.id, ack.seq, ack.timestamp);
 }
 
@@ -315,8 +317,17 @@ void ChatClient::handleFrame(const Protocol::Error &error)
         emit nickRejected(error.code, errorText(error.code));
         return;
     }
+    if (Outgoing *message = outgoing(error.id);
+        message && error.code == ErrorCode::RateLimited
+        && ++message->rateLimited < MaxRateLimitedTries) {
+        // Not delivered yet, not failed either: hold everything back a moment, then resend.
+        message->inFlight = false;
+        if (!m_rateLimitPause.isActive())
+            m_rateLimitPause.start();
+        return;
+    }
     if (!error.id.isEmpty()) {
-        m_outbox.removeIf([&](const Outgoing &o) { return o.id == error.id; });
+        forgetOutgoing(error.id);
         if (m_messages.markFailed(error.id, errorText(error.code)))
             return;
     }
@@ -355,9 +366,30 @@ void ChatClient::showNotice(const QString &text, qint64 timestamp)
     m_messages.append(std::move(entry));
 }
 
-void ChatClient::transmit(const Outgoing &message)
+void ChatClient::transmitOutbox()
 {
-    write(Protocol::Say { message.text, message.id, message.to });
+    if (m_state != State::Online || m_rateLimitPause.isActive())
+        return;
+    for (Outgoing &message : m_outbox) {
+        if (!message.inFlight) {
+            write(Protocol::Say { message.text, message.id, message.to });
+            message.inFlight = true;
+        }
+    }
+}
+
+ChatClient::Outgoing *ChatClient::outgoing(const QString &id)
+{
+    for (Outgoing &message : m_outbox) {
+        if (message.id == id)
+            return &message;
+    }
+    return nullptr;
+}
+
+void ChatClient::forgetOutgoing(const QString &id)
+{
+    m_outbox.removeIf([&](const Outgoing &message) { return message.id == id; });
 }
 
 void ChatClient::write(const Protocol::ClientFrame &frame)
@@ -406,6 +438,10 @@ QString ChatClient::errorText(ErrorCode code)
         return tr("Too many messages at once; slow down.");
     case ErrorCode::ServerFull:
         return tr("The server is full. Try again later.");
+    case ErrorCode::TooManyConnections:
+        return tr("Too many connections from this address.");
+    case ErrorCode::Timeout:
+        return tr("The server gave up waiting.");
     }
     return {};
 }

@@ -55,6 +55,8 @@ public:
     void setReconnectDelays(std::chrono::milliseconds first, std::chrono::milliseconds longest);
     // No traffic for `pingAfter` sends a ping; none for `deadAfter` counts as a lost connection.
     void setHeartbeat(std::chrono::milliseconds pingAfter, std::chrono::milliseconds deadAfter);
+    // How long to hold messages back after the server said "rate_limited".
+    void setRateLimitPause(std::chrono::milliseconds pause) { m_rateLimitPause.setInterval(pause); }
 
     // Lines for the conversation that come from this side, not from the server.
     void showNotice(const QString &text, qint64 timestamp = 0);
@@ -76,7 +78,10 @@ private:
         QString id;
         QString text;
         QString to;
+        bool inFlight = false; // written on the current connection, no answer yet
+        int rateLimited = 0; // times the server said "slow down" to this one
     };
+    static constexpr int MaxRateLimitedTries = 5;
 
     void setState(State state);
     void openConnection();
@@ -94,7 +99,9 @@ private:
     void handleFrame(const Protocol::Ping &ping);
     void handleFrame(const Protocol::Pong &pong);
     void addMessage(const Protocol::Message &message);
-    void transmit(const Outgoing &message);
+    void transmitOutbox();
+    Outgoing *outgoing(const QString &id);
+    void forgetOutgoing(const QString &id);
     void write(const Protocol::ClientFrame &frame);
     QString leftText(const Protocol::Left &left) const;
 
@@ -108,6 +115,7 @@ private:
     QDeadlineTimer m_reconnectDeadline;
     QTimer m_pingTimer;
     QTimer m_deadTimer;
+    QTimer m_rateLimitPause;
     QList<Outgoing> m_outbox; // accepted from the user, not yet acknowledged, in order
     QString m_host;
     quint16 m_port = 0;

@@ -27,9 +27,19 @@ private slots:
     void nickTakenIsReportedAndStopsReconnecting();
     void unreachableServerKeepsRetrying();
     void failedMessageCanBeRetried();
+    void heartbeatFindsADeadServer();
+    void unacknowledgedMessageIsResentExactlyOnce();
+    void rateLimitedMessagesAreSentAgain();
+    void missingHistoryIsShown();
 
 private:
-    void startServer(quint16 port = 0);
+    void startServer(quint16 port = 0, ServerConfig config = unlimited());
+    static ServerConfig unlimited()
+    {
+        ServerConfig config;
+        config.rate = 0;
+        return config;
+    }
     TestClient *join(const QString &nick);
     QStringList texts() const;
 
@@ -38,9 +48,8 @@ private:
     QList<TestClient *> m_peers;
 };
 
-void tst_ChatClient::startServer(quint16 port)
+void tst_ChatClient::startServer(quint16 port, ServerConfig config)
 {
-    ServerConfig config;
     config.port = port;
     config.maxTextLength = 50;
     m_server = std::make_unique<ChatServer>(config);
@@ -243,6 +252,98 @@ void tst_ChatClient::failedMessageCanBeRetried()
     QTRY_COMPARE(bb->count<Protocol::Message>(), 1);
     QCOMPARE(bb->last<Protocol::Message>().to, u"bb"_s);
     QTRY_COMPARE(model->entry(row).delivery, MessageModel::Delivery::Delivered);
+}
+
+void tst_ChatClient::heartbeatFindsADeadServer()
+{
+    TcpRelay relay(m_server->serverPort());
+    QVERIFY(relay.listen());
+    m_client->setHeartbeat(100ms, 300ms);
+    m_client->connectToServer(u"127.0.0.1"_s, relay.port(), u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    relay.setFrozen(true); // no error, no close: only the silence tells
+    QTRY_VERIFY(m_client->state() != ChatClient::State::Online);
+    relay.setFrozen(false);
+    relay.cutAll();
+    QTRY_COMPARE_WITH_TIMEOUT(m_client->state(), ChatClient::State::Online, 10000);
+}
+
+void tst_ChatClient::unacknowledgedMessageIsResentExactlyOnce()
+{
+    TcpRelay relay(m_server->serverPort());
+    QVERIFY(relay.listen());
+    m_client->connectToServer(u"127.0.0.1"_s, relay.port(), u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    TestClient *bb = join(u"bb"_s);
+
+    relay.setFrozen(true, TcpRelay::Direction::ToClient); // the ack will never arrive
+    m_client->sendMessage(u"did this arrive?"_s);
+    QTRY_COMPARE(bb->count<Protocol::Message>(), 1);
+    relay.cutAll();
+    relay.setFrozen(false);
+
+    QTRY_COMPARE_WITH_TIMEOUT(m_client->state(), ChatClient::State::Online, 10000);
+    QTRY_COMPARE(m_client->outboxSize(), 0);
+    MessageModel *model = m_client->messages();
+    int own = 0;
+    for (int row = 0; row < model->rowCount(); ++row) {
+        if (model->entry(row).own) {
+            ++own;
+            QCOMPARE(model->entry(row).delivery, MessageModel::Delivery::Delivered);
+        }
+    }
+    QCOMPARE(own, 1); // shown once, not again from the history
+    bb->send(Protocol::Ping { u"sync"_s });
+    QTRY_COMPARE(bb->count<Protocol::Pong>(), 1);
+    QCOMPARE(bb->count<Protocol::Message>(), 1); // delivered once
+}
+
+void tst_ChatClient::rateLimitedMessagesAreSentAgain()
+{
+    ServerConfig limited;
+    limited.rate = 20;
+    limited.burst = 2;
+    startServer(0, limited);
+    m_client->setRateLimitPause(150ms);
+    m_client->connectToServer(u"127.0.0.1"_s, m_server->serverPort(), u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    TestClient *bb = join(u"bb"_s);
+    for (int i = 1; i <= 6; ++i)
+        m_client->sendMessage(u"quick %1"_s.arg(i));
+    QTRY_COMPARE_WITH_TIMEOUT(bb->count<Protocol::Message>(), 6, 10000);
+    QSet<QString> received;
+    for (const auto &message : bb->all<Protocol::Message>())
+        received.insert(message.text);
+    QCOMPARE(received.size(), 6);
+    QTRY_COMPARE(m_client->outboxSize(), 0);
+}
+
+void tst_ChatClient::missingHistoryIsShown()
+{
+    ServerConfig shortMemory = unlimited();
+    shortMemory.historyLimit = 2;
+    startServer(0, shortMemory);
+    TcpRelay relay(m_server->serverPort());
+    QVERIFY(relay.listen());
+    m_client->connectToServer(u"127.0.0.1"_s, relay.port(), u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    TestClient *bb = join(u"bb"_s);
+    bb->say(u"first"_s, u"0"_s);
+    QTRY_COMPARE(texts().size(), 1);
+    relay.setAccepting(false);
+    relay.cutAll();
+    QTRY_COMPARE(bb->count<Protocol::Left>(), 1);
+    for (int i = 1; i <= 5; ++i)
+        bb->say(u"while away %1"_s.arg(i), QString::number(i));
+    QTRY_COMPARE(bb->count<Protocol::Ack>(), 6);
+    relay.setAccepting(true);
+    QTRY_COMPARE_WITH_TIMEOUT(m_client->state(), ChatClient::State::Online, 10000);
+    QCOMPARE(texts(), QStringList({ u"first"_s, u"while away 4"_s, u"while away 5"_s }));
+    bool noticeShown = false;
+    MessageModel *model = m_client->messages();
+    for (int row = 0; row < model->rowCount(); ++row)
+        noticeShown |= model->entry(row).text.startsWith(u"Some messages may be missing"_s);
+    QVERIFY(noticeShown);
 }
 
 QTEST_GUILESS_MAIN(tst_ChatClient)

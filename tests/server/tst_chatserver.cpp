@@ -49,6 +49,7 @@ void tst_ChatServer::init()
     m_config.historyLimit = 5;
     m_config.maxLineBytes = 1024;
     m_config.maxTextLength = 100;
+    m_config.rate = 0; // the flood tests set their own
     m_server = std::make_unique<ChatServer>(m_config);
     QVERIFY(m_server->listen());
 }

@@ -31,18 +31,19 @@ void TcpRelay::accept()
         auto *server = new QTcpSocket(this);
         client->setParent(this);
         server->connectToHost(QHostAddress::LocalHost, m_targetPort);
-        connect(client, &QTcpSocket::readyRead, this, [=] { pump(client, server); });
-        connect(server, &QTcpSocket::readyRead, this, [=] { pump(server, client); });
-        connect(server, &QTcpSocket::connected, this, [=] { pump(client, server); });
+        connect(client, &QTcpSocket::readyRead, this, [=] { pump(client, server, false); });
+        connect(server, &QTcpSocket::readyRead, this, [=] { pump(server, client, true); });
+        connect(server, &QTcpSocket::connected, this, [=] { pump(client, server, false); });
         connect(client, &QTcpSocket::disconnected, server, &QTcpSocket::disconnectFromHost);
         connect(server, &QTcpSocket::disconnected, client, &QTcpSocket::disconnectFromHost);
         m_pairs.append(Pair { client, server });
     }
 }
 
-void TcpRelay::pump(QTcpSocket *from, QTcpSocket *to)
+void TcpRelay::pump(QTcpSocket *from, QTcpSocket *to, bool toClient)
 {
-    if (m_frozen || to->state() != QAbstractSocket::ConnectedState)
+    if ((toClient ? m_frozenToClient : m_frozenToServer)
+        || to->state() != QAbstractSocket::ConnectedState)
         return;
     to->write(from->readAll());
 }
@@ -60,15 +61,18 @@ void TcpRelay::cutAll()
     m_pairs.clear();
 }
 
-void TcpRelay::setFrozen(bool frozen)
+void TcpRelay::setFrozen(bool frozen, Direction direction)
 {
-    m_frozen = frozen;
+    if (direction != Direction::ToServer)
+        m_frozenToClient = frozen;
+    if (direction != Direction::ToClient)
+        m_frozenToServer = frozen;
     if (frozen)
         return;
     for (const Pair &pair : std::as_const(m_pairs)) {
         if (pair.client && pair.server) {
-            pump(pair.client, pair.server);
-            pump(pair.server, pair.client);
+            pump(pair.client, pair.server, false);
+            pump(pair.server, pair.client, true);
         }
     }
 }

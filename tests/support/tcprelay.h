@@ -19,7 +19,9 @@ public:
 
     void cutAll();
     void setAccepting(bool accepting) { m_accepting = accepting; }
-    void setFrozen(bool frozen);
+    // Stops passing bytes on (in one direction or both) without closing anything.
+    enum class Direction { Both, ToClient, ToServer };
+    void setFrozen(bool frozen, Direction direction = Direction::Both);
 
 private:
     struct Pair
@@ -28,11 +30,12 @@ private:
         QPointer<QTcpSocket> server;
     };
     void accept();
-    void pump(QTcpSocket *from, QTcpSocket *to);
+    void pump(QTcpSocket *from, QTcpSocket *to, bool toClient);
 
     QTcpServer m_listener;
     quint16 m_targetPort;
     QList<Pair> m_pairs;
     bool m_accepting = true;
-    bool m_frozen = false;
+    bool m_frozenToClient = false;
+    bool m_frozenToServer = false;
 };

@@ -37,10 +37,14 @@ void TestClient::processReadyRead()
         m_lines.append(line);
         if (line.startsWith('{')) {
             auto decoded = Protocol::decodeServerFrame(line);
-            if (decoded.isValid())
-                m_frames.append(std::move(decoded.frame));
-            else
+            if (!decoded.isValid()) {
                 qWarning("TestClient: undecodable server frame: %s", line.constData());
+            } else {
+                if (const auto *ping = std::get_if<Protocol::Ping>(&decoded.frame);
+                    ping && m_answersPings)
+                    send(Protocol::Pong { ping->token });
+                m_frames.append(std::move(decoded.frame));
+            }
         }
         emit frameReceived();
     }

@@ -26,6 +26,9 @@ public:
     void hello(const QString &nick, std::optional<qint64> since = std::nullopt);
     void say(const QString &text, const QString &id, const QString &to = {});
 
+    // Like a real client, answer the server's pings (off by default: a silent peer).
+    void setAnswersPings(bool answers) { m_answersPings = answers; }
+
     const QByteArrayList &lines() const { return m_lines; }
     const QList<Protocol::ServerFrame> &frames() const { return m_frames; }
     void clear();
@@ -61,4 +64,5 @@ private:
     QByteArrayList m_lines;
     QList<Protocol::ServerFrame> m_frames;
     bool m_disconnected = false;
+    bool m_answersPings = false;
 };

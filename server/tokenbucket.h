@@ -1,0 +1,34 @@
+#pragma once
+
+#include <QtGlobal>
+
+#include <algorithm>
+
+// Rate limiting as a token bucket: `rate` tokens a second, at most `burst` saved up. A rate of
+// zero turns the limit off. Time is passed in (milliseconds, monotonic) so it is easy to test.
+class TokenBucket
+{
+public:
+    TokenBucket(double rate, double burst, qint64 nowMs)
+        : m_rate(rate), m_burst(std::max(1.0, burst)), m_tokens(m_burst), m_updatedMs(nowMs)
+    {
+    }
+
+    bool tryTake(qint64 nowMs)
+    {
+        if (m_rate <= 0)
+            return true;
+        m_tokens = std::min(m_burst, m_tokens + double(nowMs - m_updatedMs) * m_rate / 1000.0);
+        m_updatedMs = nowMs;
+        if (m_tokens < 1.0)
+            return false;
+        m_tokens -= 1.0;
+        return true;
+    }
+
+private:
+    double m_rate;
+    double m_burst;
+    double m_tokens;
+    qint64 m_updatedMs;
+};
