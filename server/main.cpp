@@ -90,6 +90,9 @@ int main(int argc, char *argv[])
               u"messages"_s, QString::number(defaults.rate) },
             { u"burst"_s, u"Messages a client may send at once before --rate applies."_s,
               u"messages"_s, QString::number(defaults.burst) },
+            { u"flood-grace"_s,
+              u"Seconds a client may stay over --rate before it is removed as flooding."_s,
+              u"seconds"_s, secondsText(defaults.floodGrace) },
             { u"max-clients"_s, u"Connections the server accepts at once."_s, u"count"_s,
               QString::number(defaults.maxClients) },
             { u"max-per-ip"_s, u"Connections accepted from one address at once."_s,
@@ -128,6 +131,7 @@ int main(int argc, char *argv[])
     const auto helloTimeout = parseNumber(parser, u"hello-timeout"_s, 0.1, 3600, &error, false);
     const auto rate = parseNumber(parser, u"rate"_s, 0, 1e9, &error, false);
     const auto burst = parseNumber(parser, u"burst"_s, 1, 1e9, &error, false);
+    const auto floodGrace = parseNumber(parser, u"flood-grace"_s, 0.1, 3600, &error, false);
     const auto maxClients = parseNumber(parser, u"max-clients"_s, 1, 1'000'000, &error);
     const auto maxPerAddress = parseNumber(parser, u"max-per-ip"_s, 1, 1'000'000, &error);
     if (error.isEmpty() && *timeout <= *pingInterval)
@@ -143,6 +147,7 @@ int main(int argc, char *argv[])
     config.helloTimeout = seconds(*helloTimeout);
     config.rate = *rate;
     config.burst = *burst;
+    config.floodGrace = seconds(*floodGrace);
     config.maxClients = qsizetype(*maxClients);
     config.maxPerAddress = qsizetype(*maxPerAddress);
 

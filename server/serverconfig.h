@@ -18,6 +18,9 @@ struct ServerConfig
     qsizetype maxSendQueueBytes = 1024 * 1024;
     // Bytes Qt reads ahead from one socket; past that TCP flow control slows the sender.
     qsizetype socketReadBufferBytes = 64 * 1024;
+    // The kernel's send buffer per socket, fixed: left to autotuning it grows to megabytes for a
+    // reader that has stalled, hiding the backlog that maxSendQueueBytes is meant to bound.
+    int socketSendBufferBytes = 128 * 1024;
     // How long a graceful stop waits for clients to take their last bytes.
     std::chrono::milliseconds shutdownGrace { 3000 };
 

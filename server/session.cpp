@@ -44,6 +44,8 @@ Session::Session(QTcpSocket *socket, Room *room, const ServerConfig &config, QOb
     ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &probes, sizeof probes);
 #endif
     socket->setReadBufferSize(config.socketReadBufferBytes);
+    socket->setSocketOption(QAbstractSocket::SendBufferSizeSocketOption,
+                            config.socketSendBufferBytes);
     connect(socket, &QTcpSocket::readyRead, this, &Session::processReadyRead);
     connect(socket, &QTcpSocket::disconnected, this, &Session::handleDisconnected);
     // errorOccurred is followed by disconnected for a connected socket; abort() makes sure.
