@@ -1,0 +1,9 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+// One fuzzing input: bytes through the line framer (cut where the input says) and every line
+// through both frame decoders, the plain-text rendering and a re-encoding round trip. Aborts
+// on any broken invariant; returns 0 otherwise.
+int fuzzFrames(const std::uint8_t *data, std::size_t size);
