@@ -1,0 +1,31 @@
+#pragma once
+
+#include "messagestore.h"
+
+#include <deque>
+
+// The store of `--no-store`: the newest `limit` messages in memory, gone with the process.
+class MemoryStore : public MessageStore
+{
+    Q_OBJECT
+public:
+    explicit MemoryStore(qsizetype limit, QObject *parent = nullptr);
+
+    bool open(QString *) override { return true; }
+    qint64 lastSeq() const override { return 0; }
+    void write(const QList<Protocol::Message> &batch) override;
+    Replay replay(const QString &nick, std::optional<qint64> since, qsizetype limit) override;
+    QList<Protocol::Message> before(const QString &nick, qint64 before, qsizetype limit) override;
+    QList<Protocol::Message> search(const QString &nick, const QString &query,
+                                    std::optional<qint64> before, qsizetype limit) override;
+    qsizetype removeOlderThan(qint64 timestamp) override;
+
+private:
+    template<typename Predicate>
+    QList<Protocol::Message> newestVisible(const QString &nick, qsizetype limit,
+                                           Predicate matches) const;
+
+    std::deque<Protocol::Message> m_messages;
+    qsizetype m_limit;
+    qint64 m_lastWritten = 0;
+};

@@ -1,0 +1,351 @@
+#include "sqlitestore.h"
+
+#include "serverlogging.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QSqlError>
+#include <QSqlQuery>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// Each schema version's statements, applied in order from the store's version to the newest.
+const QList<QStringList> migrations = {
+    // 1: messages, indexes for direct messages and retention, full-text search when available
+    { u"CREATE TABLE messages (seq INTEGER PRIMARY KEY, ts INTEGER NOT NULL, "
+      "sender TEXT NOT NULL, sender_key TEXT NOT NULL, recipient TEXT, recipient_key TEXT, "
+      "text TEXT NOT NULL, client_id TEXT)"_s,
+      u"CREATE INDEX messages_by_time ON messages (ts)"_s,
+      u"CREATE INDEX messages_direct ON messages (recipient_key, seq) "
+      "WHERE recipient_key IS NOT NULL"_s },
+};
+
+const QStringList fullTextStatements = {
+    u"CREATE VIRTUAL TABLE messages_fts USING fts5(text, content='messages', "
+    "content_rowid='seq')"_s,
+    u"CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN "
+    "INSERT INTO messages_fts (rowid, text) VALUES (new.seq, new.text); END"_s,
+    u"CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN "
+    "INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.seq, old.text); "
+    "END"_s,
+};
+
+const QString visibleTo = u"(recipient_key IS NULL OR sender_key = :key OR recipient_key = :key)"_s;
+
+bool exec(QSqlDatabase &db, const QString &statement, QString *error)
+{
+    QSqlQuery query(db);
+    if (query.exec(statement))
+        return true;
+    *error = query.lastError().text();
+    return false;
+}
+
+QSqlDatabase openConnection(const QString &name, const QString &path, QString *error)
+{
+    QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
+    db.setDatabaseName(path);
+    db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=5000"_s);
+    if (!db.open()) {
+        *error = db.lastError().text();
+        return db;
+    }
+    for (const QString &pragma : { u"PRAGMA journal_mode=WAL"_s, u"PRAGMA synchronous=FULL"_s,
+                                   u"PRAGMA foreign_keys=ON"_s }) {
+        if (!exec(db, pragma, error))
+            break;
+    }
+    return db;
+}
+
+} // namespace
+
+// Lives on the writer thread with its own connection: commits batches, reports each.
+class SqliteWriter : public QObject
+{
+    Q_OBJECT
+public:
+    SqliteWriter(QString path, qint64 maxPageCount)
+        : m_path(std::move(path)), m_maxPageCount(maxPageCount)
+    {
+    }
+    ~SqliteWriter() override
+    {
+        m_db.close();
+        m_db = {};
+        QSqlDatabase::removeDatabase(m_name);
+    }
+
+    QString open()
+    {
+        m_name = u"natter-writer-%1"_s.arg(quintptr(this));
+        QString error;
+        m_db = openConnection(m_name, m_path, &error);
+        if (error.isEmpty() && m_maxPageCount > 0)
+            exec(m_db, u"PRAGMA max_page_count=%1"_s.arg(m_maxPageCount), &error);
+        return error;
+    }
+
+    void write(const QList<Protocol::Message> &batch)
+    {
+        QString error;
+        if (writeAll(batch, &error)) {
+            emit written(true, {});
+            return;
+        }
+        m_db.rollback();
+        emit written(false, error);
+    }
+
+signals:
+    void written(bool ok, const QString &error);
+
+private:
+    bool writeAll(const QList<Protocol::Message> &batch, QString *error)
+    {
+        if (!m_db.transaction()) {
+            *error = m_db.lastError().text();
+            return false;
+        }
+        QSqlQuery insert(m_db);
+        insert.prepare(u"INSERT INTO messages (seq, ts, sender, sender_key, recipient, "
+                       "recipient_key, text, client_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"_s);
+        for (const Protocol::Message &message : batch) {
+            insert.addBindValue(message.seq);
+            insert.addBindValue(message.timestamp);
+            insert.addBindValue(message.from);
+            insert.addBindValue(Protocol::nickKey(message.from));
+            insert.addBindValue(message.isDirect() ? QVariant(message.to) : QVariant());
+            insert.addBindValue(message.isDirect() ? QVariant(Protocol::nickKey(message.to))
+                                                   : QVariant());
+            insert.addBindValue(message.text);
+            insert.addBindValue(message.id.isEmpty() ? QVariant() : QVariant(message.id));
+            if (!insert.exec()) {
+                *error = insert.lastError().text();
+                return false;
+            }
+        }
+        if (!m_db.commit()) {
+            *error = m_db.lastError().text();
+            return false;
+        }
+        return true;
+    }
+
+    QString m_path;
+    qint64 m_maxPageCount;
+    QString m_name;
+    QSqlDatabase m_db;
+};
+
+SqliteStore::SqliteStore(Options options, QObject *parent)
+    : MessageStore(parent),
+      m_options(std::move(options)),
+      m_connectionName(u"natter-reader-%1"_s.arg(quintptr(this)))
+{
+    m_writerThread.setObjectName(u"natter-store-writer"_s);
+}
+
+SqliteStore::~SqliteStore()
+{
+    if (m_writer) {
+        // Batches already handed over are finished before the thread ends.
+        QMetaObject::invokeMethod(m_writer, &QObject::deleteLater, Qt::QueuedConnection);
+        m_writerThread.quit();
+        m_writerThread.wait();
+    }
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+bool SqliteStore::open(QString *error)
+{
+    const QFileInfo file(m_options.path);
+    if (!QDir().mkpath(file.absolutePath())) {
+        *error = u"cannot create the folder %1"_s.arg(file.absolutePath());
+        return false;
+    }
+    QString problem;
+    QSqlDatabase db = openConnection(m_connectionName, m_options.path, &problem);
+    if (problem.isEmpty())
+        migrate(&problem);
+    if (problem.isEmpty()) {
+        QSqlQuery query(u"SELECT COALESCE(MAX(seq), 0) FROM messages"_s, db);
+        if (query.next())
+            m_lastSeq = query.value(0).toLongLong();
+        else
+            problem = query.lastError().text();
+    }
+    if (problem.isEmpty()) {
+        m_writer = new SqliteWriter(m_options.path, m_options.maxPageCount);
+        m_writer->moveToThread(&m_writerThread);
+        connect(m_writer, &SqliteWriter::written, this, &MessageStore::batchWritten);
+        m_writerThread.start();
+        // Once, at start-up: the writer's connection is opened on its own thread.
+        QMetaObject::invokeMethod(m_writer, &SqliteWriter::open, Qt::BlockingQueuedConnection,
+                                  &problem);
+    }
+    if (!problem.isEmpty()) {
+        *error = u"cannot use the message store %1: %2"_s.arg(m_options.path, problem);
+        return false;
+    }
+    qCInfo(lcServer).noquote() << u"Message store %1: %2 messages so far%3"_s.arg(
+            m_options.path, QString::number(m_lastSeq),
+            m_fullText ? u", full-text search on"_s : u""_s);
+    return true;
+}
+
+bool SqliteStore::migrate(QString *error)
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    // Writing the version table first also proves that the file is writable and a database.
+    if (!exec(db, u"CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"_s,
+              error))
+        return false;
+    QSqlQuery query(u"SELECT version FROM schema_version"_s, db);
+    int version = query.next() ? query.value(0).toInt() : 0;
+    if (version > SchemaVersion) {
+        *error = u"the store has schema version %1; this server knows up to %2"_s.arg(version).arg(
+                SchemaVersion);
+        return false;
+    }
+    while (version < SchemaVersion) {
+        if (!db.transaction()) {
+            *error = db.lastError().text();
+            return false;
+        }
+        for (const QString &statement : migrations.at(version)) {
+            if (!exec(db, statement, error)) {
+                db.rollback();
+                return false;
+            }
+        }
+        if (version == 0) {
+            // Full-text search where SQLite was built with FTS5; an indexed LIKE otherwise.
+            QString noFts;
+            for (const QString &statement : fullTextStatements) {
+                if (!exec(db, statement, &noFts))
+                    break;
+            }
+        }
+        ++version;
+        if (!exec(db, u"DELETE FROM schema_version"_s, error)
+            || !exec(db, u"INSERT INTO schema_version (version) VALUES (%1)"_s.arg(version), error)
+            || !db.commit()) {
+            if (error->isEmpty())
+                *error = db.lastError().text();
+            db.rollback();
+            return false;
+        }
+    }
+    QSqlQuery fts(u"SELECT 1 FROM sqlite_master WHERE name = 'messages_fts'"_s, db);
+    m_fullText = fts.next();
+    return true;
+}
+
+void SqliteStore::write(const QList<Protocol::Message> &batch)
+{
+    QMetaObject::invokeMethod(
+            m_writer, [writer = m_writer, batch] { writer->write(batch); }, Qt::QueuedConnection);
+}
+
+QList<Protocol::Message> SqliteStore::select(const QString &where, const QVariantMap &values,
+                                             qsizetype limit)
+{
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.setForwardOnly(true);
+    query.prepare(u"SELECT seq, ts, sender, recipient, text, client_id FROM messages WHERE %1 "
+                  "ORDER BY seq DESC LIMIT %2"_s.arg(where).arg(limit));
+    for (auto it = values.cbegin(); it != values.cend(); ++it)
+        query.bindValue(it.key(), it.value());
+    QList<Protocol::Message> found;
+    if (!query.exec()) {
+        qCWarning(lcServer).noquote() << "message store query failed:" << query.lastError().text();
+        return found;
+    }
+    while (query.next()) {
+        Protocol::Message message;
+        message.seq = query.value(0).toLongLong();
+        message.timestamp = query.value(1).toLongLong();
+        message.from = query.value(2).toString();
+        message.to = query.value(3).toString();
+        message.text = query.value(4).toString();
+        message.id = query.value(5).toString();
+        found.prepend(std::move(message));
+    }
+    return found;
+}
+
+MessageStore::Replay SqliteStore::replay(const QString &nick, std::optional<qint64> since,
+                                         qsizetype limit)
+{
+    Replay replay;
+    const QVariantMap values { { u":key"_s, Protocol::nickKey(nick) },
+                               { u":since"_s, since.value_or(0) } };
+    // One more than asked tells whether some were left out.
+    replay.messages = select(u"seq > :since AND "_s + visibleTo, values, limit + 1);
+    if (replay.messages.size() > limit) {
+        replay.messages.removeFirst();
+        replay.truncated = since.has_value();
+    }
+    if (since && !replay.truncated) {
+        // Retention may have removed what came right after `since`.
+        QSqlQuery oldest(u"SELECT MIN(seq) FROM messages"_s,
+                         QSqlDatabase::database(m_connectionName, false));
+        if (oldest.next() && !oldest.value(0).isNull() && oldest.value(0).toLongLong() > *since + 1)
+            replay.truncated = true;
+    }
+    return replay;
+}
+
+QList<Protocol::Message> SqliteStore::before(const QString &nick, qint64 before, qsizetype limit)
+{
+    return select(u"seq < :before AND "_s + visibleTo,
+                  { { u":key"_s, Protocol::nickKey(nick) }, { u":before"_s, before } }, limit);
+}
+
+QList<Protocol::Message> SqliteStore::search(const QString &nick, const QString &query,
+                                             std::optional<qint64> before, qsizetype limit)
+{
+    const QStringList words = query.split(u' ', Qt::SkipEmptyParts);
+    if (words.isEmpty())
+        return {};
+    QVariantMap values { { u":key"_s, Protocol::nickKey(nick) },
+                         { u":before"_s, before.value_or(std::numeric_limits<qint64>::max()) } };
+    QString where = u"seq < :before AND "_s + visibleTo;
+    if (m_fullText) {
+        // Each word as an FTS5 string, so that operators and punctuation are taken literally.
+        QStringList terms;
+        for (QString word : words)
+            terms.append(u'"' + word.replace(u'"', u"\"\""_s) + u'"');
+        values.insert(u":match"_s, terms.join(u' '));
+        where += u" AND seq IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH :match)"_s;
+    } else {
+        for (qsizetype i = 0; i < words.size(); ++i) {
+            QString word = words.at(i);
+            word.replace(u'\\', u"\\\\"_s).replace(u'%', u"\\%"_s).replace(u'_', u"\\_"_s);
+            values.insert(u":w%1"_s.arg(i), u'%' + word + u'%');
+            where += u" AND text LIKE :w%1 ESCAPE '\\'"_s.arg(i);
+        }
+    }
+    return select(where, values, limit);
+}
+
+qsizetype SqliteStore::removeOlderThan(qint64 timestamp)
+{
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(u"DELETE FROM messages WHERE ts < ?"_s);
+    query.addBindValue(timestamp);
+    if (!query.exec()) {
+        qCWarning(lcServer).noquote() << "retention failed:" << query.lastError().text();
+        return 0;
+    }
+    return query.numRowsAffected();
+}
+
+#include "sqlitestore.moc"

@@ -1,0 +1,51 @@
+#pragma once
+
+#include "messagestore.h"
+
+#include <QSqlDatabase>
+#include <QThread>
+
+class SqliteWriter;
+
+// The durable store: one SQLite file in WAL mode (the way Quassel keeps its backlog). Writes
+// go to a writer thread that commits each batch in one transaction, so disk syncs never stall
+// the event loop and many messages share one sync; reads run here on their own connection.
+// docs/storage.md describes the schema.
+class SqliteStore : public MessageStore
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        QString path;
+        // Caps the file (in pages) so tests can make the disk "full"; 0 means no cap.
+        qint64 maxPageCount = 0;
+    };
+
+    explicit SqliteStore(Options options, QObject *parent = nullptr);
+    ~SqliteStore() override;
+
+    bool open(QString *error) override;
+    qint64 lastSeq() const override { return m_lastSeq; }
+    void write(const QList<Protocol::Message> &batch) override;
+    Replay replay(const QString &nick, std::optional<qint64> since, qsizetype limit) override;
+    QList<Protocol::Message> before(const QString &nick, qint64 before, qsizetype limit) override;
+    QList<Protocol::Message> search(const QString &nick, const QString &query,
+                                    std::optional<qint64> before, qsizetype limit) override;
+    qsizetype removeOlderThan(qint64 timestamp) override;
+
+    bool hasFullTextSearch() const { return m_fullText; }
+    static constexpr int SchemaVersion = 1;
+
+private:
+    bool migrate(QString *error);
+    QList<Protocol::Message> select(const QString &where, const QVariantMap &values,
+                                    qsizetype limit);
+
+    Options m_options;
+    QString m_connectionName;
+    QThread m_writerThread;
+    SqliteWriter *m_writer = nullptr;
+    qint64 m_lastSeq = 0;
+    bool m_fullText = false;
+};
