@@ -1,9 +1,12 @@
 #include "chatserver.h"
 
 #include "encodedframe.h"
+#include "memorystore.h"
 #include "serverlogging.h"
 #include "session.h"
+#include "sqlitestore.h"
 
+#include <QDateTime>
 #include <QTcpSocket>
 
 #include <algorithm>
@@ -12,10 +15,14 @@
 using namespace Qt::StringLiterals;
 
 ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
-    : QObject(parent),
-      m_config(config),
-      m_room(config.historyLimit, config.duplicateWindow, config.maxClients)
+    : QObject(parent), m_config(config)
 {
+    if (config.storePath.isEmpty()) {
+        m_store = std::make_unique<MemoryStore>(config.historyLimit);
+    } else {
+        m_store = std::make_unique<SqliteStore>(
+                SqliteStore::Options { config.storePath, config.storeMaxPageCount });
+    }
     // Many clients may connect at once (a restart brings everyone back); the default backlog
     // of 50 would refuse some of them.
     m_listener.setListenBacklogSize(1024);
@@ -35,15 +42,35 @@ ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
 
 ChatServer::~ChatServer()
 {
-    // Sessions are children; the room they talk to must not be used while they go.
-    for (Session *session : std::as_const(m_sessions))
+    // Sessions talk to the room while they go: they go first.
+    for (Session *session : std::as_const(m_sessions)) {
         session->disconnect(this);
+        delete session;
+    }
 }
 
 bool ChatServer::listen()
 {
-    if (!m_listener.listen(m_config.host, m_config.port))
+    // Listening first: a port in use is the likelier problem, and it leaves the store untouched.
+    if (!m_listener.listen(m_config.host, m_config.port)) {
+        m_error = u"cannot listen on %1:%2: %3"_s.arg(m_config.host.toString())
+                          .arg(m_config.port)
+                          .arg(m_listener.errorString());
         return false;
+    }
+    if (!m_room) {
+        if (!m_store->open(&m_error)) {
+            m_listener.close();
+            return false;
+        }
+        m_room = std::make_unique<Room>(m_store.get(), m_config.historyLimit,
+                                        m_config.duplicateWindow, m_config.maxClients);
+        if (m_config.retainDays > 0) {
+            connect(&m_retention, &QTimer::timeout, this, &ChatServer::applyRetention);
+            m_retention.start(std::chrono::hours(1));
+            applyRetention();
+        }
+    }
     m_livenessSweep.start();
     qCInfo(lcServer).noquote() << u"Natter server listening on %1:%2"_s.arg(
             m_listener.serverAddress().toString()).arg(m_listener.serverPort());
@@ -74,7 +101,7 @@ void ChatServer::acceptPendingConnections()
             continue;
         }
         ++fromAddress;
-        auto *session = new Session(socket, &m_room, m_config, this);
+        auto *session = new Session(socket, m_room.get(), m_config, this);
         m_sessions.insert(session);
         connect(session, &Session::finished, this, &ChatServer::forgetSession);
     }
@@ -117,16 +144,34 @@ void ChatServer::shutdown()
     qCInfo(lcServer) << "Shutting down:" << m_sessions.size() << "connections to close";
     m_listener.close();
     m_livenessSweep.stop();
-    m_room.setClosing(true);
+    m_retention.stop();
+    m_shutdownDeadline.start(m_config.shutdownGrace);
+    // Messages already accepted are stored and acknowledged before anyone is told to go.
+    if (m_room && m_room->isBusy())
+        connect(m_room.get(), &Room::idle, this, &ChatServer::closeSessions, Qt::SingleShotConnection);
+    else
+        closeSessions();
+}
+
+void ChatServer::closeSessions()
+{
+    if (m_room)
+        m_room->setClosing(true);
     const EncodedFrame notice(Protocol::Shutdown { u"The server is shutting down."_s });
     const auto sessions = m_sessions;
     for (Session *session : sessions)
         session->shutdown(notice);
-    if (m_sessions.isEmpty()) {
+    if (m_sessions.isEmpty())
         QMetaObject::invokeMethod(this, &ChatServer::finishShutdown, Qt::QueuedConnection);
-        return;
-    }
-    m_shutdownDeadline.start(m_config.shutdownGrace);
+}
+
+void ChatServer::applyRetention()
+{
+    const qint64 cutoff = QDateTime::currentMSecsSinceEpoch()
+            - qint64(m_config.retainDays) * 24 * 60 * 60 * 1000;
+    if (const qsizetype removed = m_store->removeOlderThan(cutoff))
+        qCInfo(lcServer) << "Retention: removed" << removed << "messages older than"
+                         << m_config.retainDays << "days";
 }
 
 void ChatServer::finishShutdown()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "messagestore.h"
 #include "room.h"
 #include "serverconfig.h"
 
@@ -7,6 +8,8 @@
 #include <QSet>
 #include <QTcpServer>
 #include <QTimer>
+
+#include <memory>
 
 class Session;
 
@@ -19,12 +22,13 @@ public:
     explicit ChatServer(const ServerConfig &config, QObject *parent = nullptr);
     ~ChatServer() override;
 
+    // Opens the message store, then listens; false with errorString() when either fails.
     bool listen();
-    QString errorString() const { return m_listener.errorString(); }
+    QString errorString() const { return m_error; }
     QHostAddress serverAddress() const { return m_listener.serverAddress(); }
     quint16 serverPort() const { return m_listener.serverPort(); }
 
-    Room *room() { return &m_room; }
+    Room *room() { return m_room.get(); }
     qsizetype sessionCount() const { return m_sessions.size(); }
 
     // Tells every client, lets their sockets flush, closes them; emits stopped() when done
@@ -38,12 +42,17 @@ private:
     void acceptPendingConnections();
     void forgetSession(Session *session);
     void finishShutdown();
+    void closeSessions();
+    void applyRetention();
     void checkLiveness();
     void refuse(QTcpSocket *socket, Protocol::ErrorCode code, const QString &text);
 
     ServerConfig m_config;
     QTcpServer m_listener;
-    Room m_room;
+    std::unique_ptr<MessageStore> m_store;
+    std::unique_ptr<Room> m_room;
+    QString m_error;
+    QTimer m_retention;
     QSet<Session *> m_sessions;
     QHash<QHostAddress, int> m_connectionsPerAddress;
     QTimer m_shutdownDeadline;

@@ -29,6 +29,7 @@ struct PlainTextFormatter
     QString operator()(const Protocol::Ack &) const { return {}; }
     QString operator()(const Protocol::Ping &) const { return {}; }
     QString operator()(const Protocol::Pong &) const { return {}; }
+    QString operator()(const Protocol::Results &) const { return {}; }
 };
 
 } // namespace

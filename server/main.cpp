@@ -5,6 +5,8 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDir>
+#include <QStandardPaths>
 
 #include <chrono>
 #include <csignal>
@@ -73,8 +75,13 @@ int main(int argc, char *argv[])
             { u"host"_s, u"Address to listen on."_s, u"address"_s, defaults.host.toString() },
             { u"port"_s, u"TCP port to listen on (0 picks a free one)."_s, u"port"_s,
               QString::number(defaults.port) },
-            { u"history"_s, u"Messages kept in memory and replayed to joining clients."_s,
+            { u"history"_s, u"Messages replayed to a joining client (and kept in memory "
+                            "with --no-store)."_s,
               u"count"_s, QString::number(defaults.historyLimit) },
+            { u"data-dir"_s, u"Folder of the message store (natter.sqlite)."_s, u"folder"_s,
+              QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) },
+            { u"retain-days"_s, u"Days messages are kept in the store (0: forever)."_s,
+              u"days"_s, QString::number(defaults.retainDays) },
             { u"max-line"_s, u"Longest line a client may send, in bytes."_s, u"bytes"_s,
               QString::number(defaults.maxLineBytes) },
             { u"max-sendq"_s,
@@ -98,7 +105,10 @@ int main(int argc, char *argv[])
             { u"max-per-ip"_s, u"Connections accepted from one address at once."_s,
               u"count"_s, QString::number(defaults.maxPerAddress) },
     };
+    options.append({ u"no-store"_s, u"Keep messages in memory only; they are gone on restart."_s });
     for (QCommandLineOption &option : options) {
+        if (option.defaultValues().isEmpty())
+            continue;
         // Operators should not have to read the source to learn a default.
         option.setDescription(option.description() + u" Default: "_s
                               + option.defaultValues().constFirst() + u'.');
@@ -132,6 +142,7 @@ int main(int argc, char *argv[])
     const auto rate = parseNumber(parser, u"rate"_s, 0, 1e9, &error, false);
     const auto burst = parseNumber(parser, u"burst"_s, 1, 1e9, &error, false);
     const auto floodGrace = parseNumber(parser, u"flood-grace"_s, 0.1, 3600, &error, false);
+    const auto retainDays = parseNumber(parser, u"retain-days"_s, 0, 100'000, &error);
     const auto maxClients = parseNumber(parser, u"max-clients"_s, 1, 1'000'000, &error);
     const auto maxPerAddress = parseNumber(parser, u"max-per-ip"_s, 1, 1'000'000, &error);
     if (error.isEmpty() && *timeout <= *pingInterval)
@@ -150,14 +161,14 @@ int main(int argc, char *argv[])
     config.floodGrace = seconds(*floodGrace);
     config.maxClients = qsizetype(*maxClients);
     config.maxPerAddress = qsizetype(*maxPerAddress);
+    config.retainDays = int(*retainDays);
+    if (!parser.isSet(u"no-store"_s))
+        config.storePath = QDir(parser.value(u"data-dir"_s)).filePath(u"natter.sqlite"_s);
 
     ::signal(SIGPIPE, SIG_IGN);
     ChatServer server(config);
-    if (!server.listen()) {
-        return fail(u"cannot listen on %1:%2: %3"_s.arg(config.host.toString())
-                            .arg(config.port)
-                            .arg(server.errorString()));
-    }
+    if (!server.listen())
+        return fail(server.errorString());
 
     UnixSignalWatcher signalWatcher({ SIGINT, SIGTERM });
     QObject::connect(&signalWatcher, &UnixSignalWatcher::signalReceived, &server, [&server](int number) {

@@ -18,6 +18,7 @@ public:
     QList<Protocol::Message> before(const QString &nick, qint64 before, qsizetype limit) override;
     QList<Protocol::Message> search(const QString &nick, const QString &query,
                                     std::optional<qint64> before, qsizetype limit) override;
+    QList<Protocol::Message> recentWithClientIds(qsizetype) override { return {}; }
     qsizetype removeOlderThan(qint64 timestamp) override;
 
 private:

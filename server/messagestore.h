@@ -38,6 +38,8 @@ public:
     // The newest `limit` messages `nick` may see whose text contains all words of `query`.
     virtual QList<Protocol::Message> search(const QString &nick, const QString &query,
                                             std::optional<qint64> before, qsizetype limit) = 0;
+    // The newest `limit` messages that carried a client id, for the duplicate filter.
+    virtual QList<Protocol::Message> recentWithClientIds(qsizetype limit) = 0;
     // Retention: removes messages older than `timestamp`; returns how many.
     virtual qsizetype removeOlderThan(qint64 timestamp) = 0;
 

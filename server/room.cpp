@@ -1,6 +1,5 @@
 #include "room.h"
 
-#include "encodedframe.h"
 #include "serverlogging.h"
 #include "session.h"
 
@@ -10,11 +9,22 @@
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
+using Protocol::ErrorCode;
 
-Room::Room(qsizetype historyLimit, qsizetype duplicateWindow, qsizetype departedNicks,
-           QObject *parent)
-    : QObject(parent), m_history(historyLimit), m_accepted(duplicateWindow, departedNicks)
+Room::Room(MessageStore *store, qsizetype historyLimit, qsizetype duplicateWindow,
+           qsizetype departedNicks, QObject *parent)
+    : QObject(parent),
+      m_store(store),
+      m_accepted(duplicateWindow, departedNicks),
+      m_historyLimit(historyLimit),
+      m_lastSeq(store->lastSeq()),
+      m_deliveredSeq(store->lastSeq())
 {
+    connect(store, &MessageStore::batchWritten, this, &Room::finishWrite);
+    // A message sent again after a restart (its ack lost in the crash) is still known.
+    for (const Protocol::Message &message : store->recentWithClientIds(10 * duplicateWindow))
+        m_accepted.remember(Protocol::nickKey(message.from), message.id,
+                            { message.seq, message.timestamp });
 }
 
 bool Room::isNickTaken(const QString &nick) const
@@ -29,21 +39,26 @@ void Room::join(Session *session, std::optional<qint64> since)
     m_members.insert(Protocol::nickKey(nick), session);
     m_accepted.nickJoined(Protocol::nickKey(nick));
 
-    MessageHistory::Replay replay = m_history.replayFor(nick, since);
     Protocol::Welcome welcome;
+    // A `since` from the future means the numbering restarted (a server without a store was
+    // restarted): the client gets what is kept and is told its view has a gap.
+    if (since && *since > m_deliveredSeq) {
+        since.reset();
+        welcome.historyTruncated = true;
+    }
+    MessageStore::Replay replay = m_store->replay(nick, since, m_historyLimit);
     welcome.nick = nick;
     welcome.server = QStringLiteral("natter-server/" NATTER_VERSION);
     welcome.users = nicks();
-    welcome.seq = m_history.lastSeq();
-    welcome.history = std::move(replay.messages);
-    welcome.historyTruncated = replay.truncated;
+    welcome.seq = m_deliveredSeq;
+    welcome.history = forReader(nick, std::move(replay.messages));
+    welcome.historyTruncated = welcome.historyTruncated || replay.truncated;
     session->send(welcome);
 
     const QString text = Protocol::joinedText(nick);
     qCInfo(lcServer).noquote() << text;
-    broadcast(EncodedFrame(Protocol::Joined { nick, QDateTime::currentMSecsSinceEpoch(), text }),
-              session);
-    emit memberJoined(nick);
+    enqueue({ std::nullopt, session,
+              EncodedFrame(Protocol::Joined { nick, QDateTime::currentMSecsSinceEpoch(), text }) });
 }
 
 void Room::leave(Session *session, Protocol::LeaveReason reason)
@@ -58,46 +73,165 @@ void Room::leave(Session *session, Protocol::LeaveReason reason)
     const QString text = Protocol::leftText(nick, reason);
     qCInfo(lcServer).noquote() << text;
     if (!m_closing) {
-        broadcast(EncodedFrame(Protocol::Left { nick, reason, QDateTime::currentMSecsSinceEpoch(),
-                                                text }));
+        enqueue({ std::nullopt, nullptr,
+                  EncodedFrame(Protocol::Left { nick, reason, QDateTime::currentMSecsSinceEpoch(),
+                                                text }) });
     }
-    emit memberLeft(nick, reason);
 }
 
-std::variant<Protocol::Message, Protocol::ErrorCode> Room::post(Session *sender, const QString &text,
-                                                                const QString &to, const QString &id)
+std::optional<ErrorCode> Room::post(Session *sender, const QString &text, const QString &to,
+                                    const QString &id)
 {
-    Session *recipient = nullptr;
+    if (const auto accepted = m_accepted.find(Protocol::nickKey(sender->nick()), id)) {
+        // Sent again after a reconnect: it was delivered the first time, so only re-ack it.
+        sender->send(Protocol::Ack { id, accepted->seq, accepted->timestamp });
+        return std::nullopt;
+    }
+    if (Pending *pending = findPending(Protocol::nickKey(sender->nick()), id)) {
+        pending->repeatedBy.append(sender); // acked together with the first copy
+        return std::nullopt;
+    }
+    QString recipient;
     if (!to.isEmpty()) {
-        recipient = m_members.value(Protocol::nickKey(to));
-        if (!recipient)
-            return Protocol::ErrorCode::NoSuchUser;
+        const Session *member = m_members.value(Protocol::nickKey(to));
+        if (!member)
+            return ErrorCode::NoSuchUser;
+        recipient = member->nick();
     }
     Protocol::Message message;
+    message.seq = ++m_lastSeq;
     message.timestamp = QDateTime::currentMSecsSinceEpoch();
     message.from = sender->nick();
-    message.to = recipient ? recipient->nick() : QString();
+    message.to = recipient;
     message.text = text;
-    message.id = id; // kept so that the sender's own history shows which of its messages landed
-    message = m_history.append(std::move(message));
-    m_accepted.remember(Protocol::nickKey(message.from), id, { message.seq, message.timestamp });
-
-    Protocol::Message delivered = message;
-    delivered.id.clear(); // a client id is the sender's business only
-    const EncodedFrame frame(std::move(delivered));
-    if (recipient) {
-        if (recipient != sender)
-            recipient->deliver(frame);
-    } else {
-        broadcast(frame, sender);
-    }
-    return message;
+    message.id = id; // stored, so the sender's own history shows which of its messages landed
+    enqueue({ std::move(message), sender, std::nullopt });
+    return std::nullopt;
 }
 
-std::optional<DuplicateFilter::Accepted> Room::findAccepted(const Session *sender,
-                                                           const QString &id) const
+QList<Protocol::Message> Room::history(const Session *reader, qint64 before, qsizetype limit)
 {
-    return m_accepted.find(Protocol::nickKey(sender->nick()), id);
+    return forReader(reader->nick(), m_store->before(reader->nick(), before, limit));
+}
+
+QList<Protocol::Message> Room::search(const Session *reader, const QString &query,
+                                      std::optional<qint64> before, qsizetype limit)
+{
+    return forReader(reader->nick(), m_store->search(reader->nick(), query, before, limit));
+}
+
+QList<Protocol::Message> Room::forReader(const QString &nick,
+                                         QList<Protocol::Message> messages) const
+{
+    // The store may already hold a batch whose delivery is a moment away: the reader will get
+    // those as they are delivered, so they are not served twice.
+    messages.removeIf([this](const Protocol::Message &m) { return m.seq > m_deliveredSeq; });
+    const QString key = Protocol::nickKey(nick);
+    for (Protocol::Message &message : messages) {
+        if (Protocol::nickKey(message.from) != key)
+            message.id.clear(); // a client id is the sender's business only
+    }
+    return messages;
+}
+
+Room::Pending *Room::findPending(const QString &nickKey, const QString &id)
+{
+    if (id.isEmpty())
+        return nullptr;
+    for (QList<Pending> *list : { &m_writing, &m_queued }) {
+        for (Pending &pending : *list) {
+            if (pending.message && pending.message->id == id
+                && Protocol::nickKey(pending.message->from) == nickKey)
+                return &pending;
+        }
+    }
+    return nullptr;
+}
+
+void Room::enqueue(Pending pending)
+{
+    m_queued.append(std::move(pending));
+    // Everything that arrives in this turn of the event loop goes to the store as one batch.
+    if (!m_writeScheduled && m_writing.isEmpty()) {
+        m_writeScheduled = true;
+        QMetaObject::invokeMethod(this, &Room::writeQueued, Qt::QueuedConnection);
+    }
+}
+
+void Room::writeQueued()
+{
+    m_writeScheduled = false;
+    if (!m_writing.isEmpty() || m_queued.isEmpty())
+        return;
+    m_writing = std::exchange(m_queued, {});
+    QList<Protocol::Message> batch;
+    for (const Pending &pending : std::as_const(m_writing)) {
+        if (pending.message)
+            batch.append(*pending.message);
+    }
+    if (batch.isEmpty())
+        finishWrite(true, {});
+    else
+        m_store->write(batch);
+}
+
+void Room::finishWrite(bool ok, const QString &error)
+{
+    const QList<Pending> done = std::exchange(m_writing, {});
+    if (!ok)
+        qCCritical(lcServer).noquote() << "Could not store messages:" << error;
+    for (const Pending &pending : done) {
+        if (pending.notice) {
+            broadcast(*pending.notice, pending.sender);
+        } else if (ok) {
+            deliver(pending);
+        } else {
+            const Protocol::Error failed {
+                ErrorCode::StoreFailed,
+                u"The server could not store the message, so it was not delivered."_s,
+                pending.message->id
+            };
+            for (Session *sender : pending.repeatedBy + QList<QPointer<Session>> { pending.sender }) {
+                if (sender)
+                    sender->send(failed);
+            }
+        }
+    }
+    if (!ok) {
+        // The failed batch's numbers were never used: those still queued take them over.
+        m_lastSeq = m_deliveredSeq;
+        for (Pending &pending : m_queued) {
+            if (pending.message)
+                pending.message->seq = ++m_lastSeq;
+        }
+    }
+    if (!m_queued.isEmpty())
+        writeQueued();
+    else if (!isBusy())
+        emit idle();
+}
+
+void Room::deliver(const Pending &pending)
+{
+    const Protocol::Message &message = *pending.message;
+    Protocol::Message delivered = message;
+    delivered.id.clear();
+    const EncodedFrame frame(std::move(delivered));
+    if (message.isDirect()) {
+        Session *recipient = m_members.value(Protocol::nickKey(message.to));
+        if (recipient && recipient != pending.sender)
+            recipient->deliver(frame);
+    } else {
+        broadcast(frame, pending.sender);
+    }
+    m_deliveredSeq = message.seq;
+    m_accepted.remember(Protocol::nickKey(message.from), message.id,
+                        { message.seq, message.timestamp });
+    const Protocol::Ack ack { message.id, message.seq, message.timestamp };
+    for (Session *sender : pending.repeatedBy + QList<QPointer<Session>> { pending.sender }) {
+        if (sender)
+            sender->send(ack);
+    }
 }
 
 void Room::broadcast(const EncodedFrame &frame, const Session *except) const

@@ -1,57 +1,82 @@
 #pragma once
 
 #include "duplicatefilter.h"
-#include "messagehistory.h"
+#include "encodedframe.h"
+#include "messagestore.h"
 #include "protocol.h"
 
 #include <QHash>
 #include <QObject>
+#include <QPointer>
 #include <QStringList>
 
 #include <optional>
-#include <variant>
 
-class EncodedFrame;
 class Session;
 
-// The chatroom: who is in it, delivery of messages and notices, and the recent history.
-// Sessions talk to the room only through join/leave/post, so more rooms can come later
-// without changing how a session works.
+// The chatroom: who is in it, and the order in which everything said in it reaches everyone.
+// A message is numbered when posted, written to the store together with whatever else arrived in
+// the same turn of the event loop, and delivered and acknowledged only once the store has it: an
+// ack means the message is safe. Join and leave notices queue behind earlier messages so that
+// everybody sees one order. Sessions talk to the room only through join/leave/post, so more
+// rooms can come later without changing how a session works.
 class Room : public QObject
 {
     Q_OBJECT
 public:
-    Room(qsizetype historyLimit, qsizetype duplicateWindow, qsizetype departedNicks,
-         QObject *parent = nullptr);
+    Room(MessageStore *store, qsizetype historyLimit, qsizetype duplicateWindow,
+         qsizetype departedNicks, QObject *parent = nullptr);
 
     bool isNickTaken(const QString &nick) const;
     // The session's nick must be valid and free. Sends it the welcome and tells everyone else.
     void join(Session *session, std::optional<qint64> since);
     void leave(Session *session, Protocol::LeaveReason reason);
-    // A message from a member to everyone else, or to one member when `to` is set.
-    std::variant<Protocol::Message, Protocol::ErrorCode> post(Session *sender, const QString &text,
-                                                              const QString &to = {},
-                                                              const QString &id = {});
+    // A message from a member to everyone else, or to one member when `to` is set. The sender
+    // gets its ack (or store_failed) once the store has answered; a repeated id is acked again.
+    std::optional<Protocol::ErrorCode> post(Session *sender, const QString &text,
+                                            const QString &to, const QString &id);
 
-    // The original seq of a message this member already sent with the same client id.
-    std::optional<DuplicateFilter::Accepted> findAccepted(const Session *sender,
-                                                          const QString &id) const;
+    QList<Protocol::Message> history(const Session *reader, qint64 before, qsizetype limit);
+    QList<Protocol::Message> search(const Session *reader, const QString &query,
+                                    std::optional<qint64> before, qsizetype limit);
 
     // While closing, members leave silently: everyone is getting the shutdown notice instead.
     void setClosing(bool closing) { m_closing = closing; }
-    void broadcast(const EncodedFrame &frame, const Session *except = nullptr) const;
+    // True while messages wait for the store; idle() is emitted when the last one is done.
+    bool isBusy() const { return !m_queued.isEmpty() || !m_writing.isEmpty(); }
 
     QStringList nicks() const; // sorted for display
     qsizetype memberCount() const { return m_members.size(); }
-    qint64 lastSeq() const { return m_history.lastSeq(); }
+    qint64 lastSeq() const { return m_deliveredSeq; }
 
 signals:
-    void memberJoined(const QString &nick);
-    void memberLeft(const QString &nick, Protocol::LeaveReason reason);
+    void idle();
 
 private:
+    struct Pending
+    {
+        std::optional<Protocol::Message> message; // numbered, not yet safe
+        QPointer<Session> sender;
+        std::optional<EncodedFrame> notice; // or a notice for everyone but `sender`
+        QList<QPointer<Session>> repeatedBy; // sent the same id again before it was safe
+    };
+    Pending *findPending(const QString &nickKey, const QString &id);
+
+    void enqueue(Pending pending);
+    void writeQueued();
+    void finishWrite(bool ok, const QString &error);
+    void deliver(const Pending &pending);
+    void broadcast(const EncodedFrame &frame, const Session *except = nullptr) const;
+    QList<Protocol::Message> forReader(const QString &nick, QList<Protocol::Message> messages) const;
+
+    MessageStore *m_store;
     QHash<QString, Session *> m_members; // by Protocol::nickKey
-    MessageHistory m_history;
     DuplicateFilter m_accepted;
+    QList<Pending> m_queued; // in order, not yet handed to the store
+    QList<Pending> m_writing; // handed to the store, waiting for its answer
+    qsizetype m_historyLimit;
+    qint64 m_lastSeq = 0; // the newest number given out
+    qint64 m_deliveredSeq = 0; // the newest number delivered
+    bool m_writeScheduled = false;
     bool m_closing = false;
 };

@@ -11,7 +11,11 @@ struct ServerConfig
 {
     QHostAddress host = QHostAddress::LocalHost;
     quint16 port = Protocol::DefaultPort;
-    qsizetype historyLimit = 500; // messages kept in memory and served on join
+    qsizetype historyLimit = 500; // messages served on join (and kept, without a store)
+    // The SQLite file; empty keeps messages in memory only.
+    QString storePath;
+    int retainDays = 0; // 0: keep forever
+    qint64 storeMaxPageCount = 0; // tests cap the file to make the disk "full"
     qsizetype maxLineBytes = Protocol::DefaultMaxLineBytes;
     qsizetype maxTextLength = Protocol::MaxTextLength;
     // Unsent output a client may have before it counts as too slow to keep up.

@@ -4,6 +4,7 @@
 #include "room.h"
 #include "serverlogging.h"
 
+#include <algorithm>
 #include <chrono>
 
 #ifdef Q_OS_LINUX
@@ -240,14 +241,39 @@ void Session::handleFrame(const Protocol::Hello &hello)
     enterRoom(hello.nick, hello.since);
 }
 
+bool Session::requireRoom(const QString &id)
+{
+    if (m_state == State::InRoom)
+        return true;
+    reject(ErrorCode::NotRegistered, u"Send hello before anything else."_s, id);
+    return false;
+}
+
 void Session::handleFrame(const Protocol::Say &frame)
 {
-    if (m_state != State::InRoom) {
-        reject(ErrorCode::NotRegistered, u"Send hello before anything else."_s, frame.id);
+    if (requireRoom(frame.id) && admit(frame.id))
+        say(frame.text, frame.to, frame.id);
+}
+
+void Session::handleFrame(const Protocol::Search &search)
+{
+    if (!requireRoom(search.id) || !admit(search.id))
+        return;
+    if (search.query.trimmed().isEmpty() || search.query.size() > m_config.maxTextLength) {
+        reject(ErrorCode::BadFrame, u"A search needs 1 to %1 characters."_s.arg(
+                                            m_config.maxTextLength), search.id);
         return;
     }
-    if (admit(frame.id))
-        say(frame.text, frame.to, frame.id);
+    send(Protocol::Results { search.id, m_room->search(this, search.query, search.before,
+                                                       Protocol::MaxResults) });
+}
+
+void Session::handleFrame(const Protocol::History &history)
+{
+    if (!requireRoom(history.id) || !admit(history.id))
+        return;
+    const qsizetype limit = std::clamp<qint64>(history.limit, 1, Protocol::MaxResults);
+    send(Protocol::Results { history.id, m_room->history(this, history.before, limit) });
 }
 
 void Session::handleFrame(const Protocol::Exit &)
@@ -293,19 +319,10 @@ void Session::say(const QString &text, const QString &to, const QString &id)
                u"A message may hold at most %1 characters."_s.arg(m_config.maxTextLength), id);
         return;
     }
-    if (const auto accepted = m_room->findAccepted(this, id)) {
-        // Sent again after a reconnect: it was delivered the first time, so only re-ack it.
-        send(Protocol::Ack { id, accepted->seq, accepted->timestamp });
-        return;
-    }
-    const auto result = m_room->post(this, text, to, id);
-    if (const auto *error = std::get_if<ErrorCode>(&result)) {
+    if (const auto error = m_room->post(this, text, to, id)) {
         Q_ASSERT(*error == ErrorCode::NoSuchUser);
         reject(*error, u"Nobody called %1 is in the chat."_s.arg(to), id);
-        return;
     }
-    const auto &message = std::get<Protocol::Message>(result);
-    send(Protocol::Ack { id, message.seq, message.timestamp });
 }
 
 void Session::reject(ErrorCode code, const QString &text, const QString &id, LogRejection log)

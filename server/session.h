@@ -58,6 +58,9 @@ private:
     void handleFrame(const Protocol::Exit &exit);
     void handleFrame(const Protocol::Ping &ping);
     void handleFrame(const Protocol::Pong &pong);
+    void handleFrame(const Protocol::Search &search);
+    void handleFrame(const Protocol::History &history);
+    bool requireRoom(const QString &id);
     void enterRoom(const QString &nick, std::optional<qint64> since);
     void say(const QString &text, const QString &to, const QString &id);
     bool admit(const QString &id);

@@ -174,6 +174,9 @@ bool SqliteStore::open(QString *error)
     QSqlDatabase db = openConnection(m_connectionName, m_options.path, &problem);
     if (problem.isEmpty())
         migrate(&problem);
+    // Finding out now that the file cannot be written beats failing every message later.
+    if (problem.isEmpty())
+        exec(db, u"UPDATE schema_version SET version = version"_s, &problem);
     if (problem.isEmpty()) {
         QSqlQuery query(u"SELECT COALESCE(MAX(seq), 0) FROM messages"_s, db);
         if (query.next())
@@ -203,7 +206,7 @@ bool SqliteStore::open(QString *error)
 bool SqliteStore::migrate(QString *error)
 {
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
-    // Writing the version table first also proves that the file is writable and a database.
+    // Creating the version table first also proves that the file is a database.
     if (!exec(db, u"CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"_s,
               error))
         return false;
@@ -334,6 +337,11 @@ QList<Protocol::Message> SqliteStore::search(const QString &nick, const QString 
         }
     }
     return select(where, values, limit);
+}
+
+QList<Protocol::Message> SqliteStore::recentWithClientIds(qsizetype limit)
+{
+    return select(u"client_id IS NOT NULL"_s, {}, limit);
 }
 
 qsizetype SqliteStore::removeOlderThan(qint64 timestamp)

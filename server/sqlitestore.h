@@ -32,6 +32,7 @@ public:
     QList<Protocol::Message> before(const QString &nick, qint64 before, qsizetype limit) override;
     QList<Protocol::Message> search(const QString &nick, const QString &query,
                                     std::optional<qint64> before, qsizetype limit) override;
+    QList<Protocol::Message> recentWithClientIds(qsizetype limit) override;
     qsizetype removeOlderThan(qint64 timestamp) override;
 
     bool hasFullTextSearch() const { return m_fullText; }

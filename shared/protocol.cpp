@@ -28,6 +28,7 @@ constexpr std::array errorCodeNames = {
     std::pair { ErrorCode::ServerFull, "server_full" },
     std::pair { ErrorCode::TooManyConnections, "too_many_connections" },
     std::pair { ErrorCode::Timeout, "timeout" },
+    std::pair { ErrorCode::StoreFailed, "store_failed" },
 };
 
 constexpr std::array leaveReasonNames = {
@@ -156,6 +157,18 @@ Message messageFromJson(FieldReader &reader)
     return message;
 }
 
+QList<Message> messagesFromJson(FieldReader &reader, QLatin1StringView key)
+{
+    QList<Message> messages;
+    for (const QJsonValue &entry : reader.array(key)) {
+        FieldReader messageReader(entry.toObject());
+        messages.append(messageFromJson(messageReader));
+        if (!entry.isObject() || !messageReader.problem().isEmpty())
+            reader.fail(key, "an array of messages"_L1);
+    }
+    return messages;
+}
+
 template<typename Frame, typename Variant>
 Decoded<Variant> finish(Frame &&frame, const FieldReader &reader, const QString &id = {})
 {
@@ -200,6 +213,35 @@ struct Encoder
         return object;
     }
     QJsonObject operator()(const Exit &) const { return typed("exit"_L1); }
+    QJsonObject operator()(const Search &search) const
+    {
+        QJsonObject object = typed("search"_L1);
+        object.insert("query"_L1, search.query);
+        if (!search.id.isEmpty())
+            object.insert("id"_L1, search.id);
+        if (search.before)
+            object.insert("before"_L1, *search.before);
+        return object;
+    }
+    QJsonObject operator()(const History &history) const
+    {
+        QJsonObject object = typed("history"_L1);
+        object.insert("before"_L1, history.before);
+        object.insert("limit"_L1, history.limit);
+        if (!history.id.isEmpty())
+            object.insert("id"_L1, history.id);
+        return object;
+    }
+    QJsonObject operator()(const Results &results) const
+    {
+        QJsonObject object = typed("results"_L1);
+        object.insert("id"_L1, results.id);
+        QJsonArray messages;
+        for (const Message &message : results.messages)
+            messages.append(toJson(message));
+        object.insert("messages"_L1, messages);
+        return object;
+    }
     QJsonObject operator()(const Ping &ping) const
     {
         QJsonObject object = typed("ping"_L1);
@@ -380,6 +422,20 @@ Decoded<ClientFrame> decodeClientFrame(QByteArrayView line)
     }
     if (type == "exit"_L1)
         return { Exit {}, std::nullopt };
+    if (type == "search"_L1) {
+        Search search;
+        search.id = reader.string("id"_L1, false);
+        search.query = reader.string("query"_L1);
+        search.before = reader.integer("before"_L1, false);
+        return finish<Search, ClientFrame>(std::move(search), reader, search.id);
+    }
+    if (type == "history"_L1) {
+        History history;
+        history.id = reader.string("id"_L1, false);
+        history.before = reader.integer("before"_L1).value_or(0);
+        history.limit = reader.integer("limit"_L1, false).value_or(MaxResults);
+        return finish<History, ClientFrame>(std::move(history), reader, history.id);
+    }
     if (type == "ping"_L1)
         return finish<Ping, ClientFrame>(Ping { reader.string("token"_L1, false) }, reader);
     if (type == "pong"_L1)
@@ -409,12 +465,7 @@ Decoded<ServerFrame> decodeServerFrame(QByteArrayView line)
             welcome.users.append(user.toString());
         }
         welcome.seq = reader.integer("seq"_L1).value_or(0);
-        for (const QJsonValue &entry : reader.array("history"_L1)) {
-            FieldReader messageReader(entry.toObject());
-            welcome.history.append(messageFromJson(messageReader));
-            if (!entry.isObject() || !messageReader.problem().isEmpty())
-                reader.fail("history"_L1, "an array of messages"_L1);
-        }
+        welcome.history = messagesFromJson(reader, "history"_L1);
         welcome.historyTruncated = reader.boolean("history_truncated"_L1);
         return finish<Welcome, ServerFrame>(std::move(welcome), reader);
     }
@@ -452,6 +503,12 @@ Decoded<ServerFrame> decodeServerFrame(QByteArrayView line)
         error.text = reader.string("text"_L1, false);
         error.id = reader.string("id"_L1, false);
         return finish<Error, ServerFrame>(std::move(error), reader);
+    }
+    if (type == "results"_L1) {
+        Results results;
+        results.id = reader.string("id"_L1, false);
+        results.messages = messagesFromJson(reader, "messages"_L1);
+        return finish<Results, ServerFrame>(std::move(results), reader);
     }
     if (type == "shutdown"_L1)
         return finish<Shutdown, ServerFrame>(Shutdown { reader.string("text"_L1, false) }, reader);

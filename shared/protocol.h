@@ -13,8 +13,9 @@
 // Natter's wire protocol, version 1 (docs/protocol.md is the reference).
 //
 // Grammar of the JSON Lines face: one UTF-8 JSON object per line, ended by "\n".
-//   client: hello (first) -> { say | ping | pong | exit }*
-//   server: welcome -> { message | ack | joined | left | error | ping | pong }* -> shutdown?
+//   client: hello (first) -> { say | search | history | ping | pong | exit }*
+//   server: welcome -> { message | ack | results | joined | left | error | ping | pong }*
+//           -> shutdown?
 // Unknown fields are ignored so the protocol can grow; unknown types are errors.
 namespace Protocol {
 
@@ -23,6 +24,7 @@ inline constexpr quint16 DefaultPort = 6789;
 inline constexpr qsizetype DefaultMaxLineBytes = 16 * 1024;
 inline constexpr qsizetype MaxTextLength = 4096; // characters of a message's text
 inline constexpr qsizetype MaxNickLength = 32;   // characters of a nickname
+inline constexpr qsizetype MaxResults = 50;      // messages in one results frame
 
 enum class ErrorCode {
     BadFrame,
@@ -37,6 +39,7 @@ enum class ErrorCode {
     ServerFull,
     TooManyConnections,
     Timeout,
+    StoreFailed,
 };
 QString errorCodeName(ErrorCode code);
 std::optional<ErrorCode> errorCodeFromName(const QString &name);
@@ -70,6 +73,18 @@ struct Say
 };
 struct Exit
 {
+};
+struct Search
+{
+    QString query;
+    QString id;
+    std::optional<qint64> before; // only messages numbered below this
+};
+struct History
+{
+    qint64 before = 0; // messages numbered below this, newest first
+    qint64 limit = 50;
+    QString id;
 };
 struct Ping
 {
@@ -130,9 +145,15 @@ struct Shutdown
 {
     QString text;
 };
+struct Results
+{
+    QString id; // the id of the search or history request
+    QList<Message> messages; // oldest first
+};
 
-using ClientFrame = std::variant<Hello, Say, Exit, Ping, Pong>;
-using ServerFrame = std::variant<Welcome, Message, Ack, Joined, Left, Error, Shutdown, Ping, Pong>;
+using ClientFrame = std::variant<Hello, Say, Exit, Ping, Pong, Search, History>;
+using ServerFrame =
+        std::variant<Welcome, Message, Ack, Joined, Left, Error, Shutdown, Ping, Pong, Results>;
 
 // A decoded line: either a frame or the error to answer it with.
 template<typename Frame>

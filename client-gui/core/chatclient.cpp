@@ -75,8 +75,10 @@ void ChatClient::setHeartbeat(std::chrono::milliseconds pingAfter,
 
 void ChatClient::connectToServer(const QString &host, quint16 port, const QString &nick)
 {
-    if (host != m_host || port != m_port)
+    if (host != m_host || port != m_port) {
         m_lastSeq = 0; // message numbers belong to one server
+        m_reachedOldest = false;
+    }
     m_host = host;
     m_port = port;
     m_nick = nick;
@@ -107,7 +109,7 @@ void ChatClient::disconnectFromServer()
 
 QString ChatClient::sendMessage(const QString &text, const QString &to)
 {
-    const Outgoing message { m_idPrefix + u'-' + QString::number(++m_nextId), text, to };
+    const Outgoing message { nextId(), text, to };
     MessageModel::Entry entry;
     entry.timestamp = QDateTime::currentMSecsSinceEpoch();
     entry.from = m_nick;
@@ -186,6 +188,7 @@ void ChatClient::handleConnected()
 
 void ChatClient::handleConnectionLost()
 {
+    m_olderRequest.clear(); // its answer will not come on a new connection
     // Both errorOccurred and disconnected may report the same loss.
     m_pingTimer.stop();
     m_deadTimer.stop();
@@ -270,6 +273,12 @@ void ChatClient::addMessage(const Protocol::Message &message)
         forgetOutgoing(message.id);
         return;
     }
+    m_messages.append(entryFor(message));
+}
+
+MessageModel::Entry ChatClient::entryFor(const Protocol::Message &message) const
+{
+    const bool own = Protocol::nickKey(message.from) == Protocol::nickKey(m_nick);
     MessageModel::Entry entry;
     entry.seq = message.seq;
     entry.timestamp = message.timestamp;
@@ -279,7 +288,54 @@ void ChatClient::addMessage(const Protocol::Message &message)
     entry.own = own;
     entry.delivery = own ? MessageModel::Delivery::Delivered : MessageModel::Delivery::Received;
     entry.id = message.id;
-    m_messages.append(std::move(entry));
+    return entry;
+}
+
+QString ChatClient::nextId()
+{
+    return m_idPrefix + u'-' + QString::number(++m_nextId);
+}
+
+QString ChatClient::search(const QString &query)
+{
+    if (m_state != State::Online || query.trimmed().isEmpty())
+        return {};
+    const QString id = nextId();
+    write(Protocol::Search { query.trimmed(), id, std::nullopt });
+    return id;
+}
+
+bool ChatClient::loadOlder()
+{
+    const qint64 oldest = m_messages.oldestSeq();
+    if (m_state != State::Online || isLoadingOlder() || m_reachedOldest || oldest <= 1
+        || m_messages.rowCount() >= m_messages.maxEntries())
+        return false;
+    m_olderRequest = nextId();
+    write(Protocol::History { oldest, Protocol::MaxResults, m_olderRequest });
+    return true;
+}
+
+void ChatClient::handleFrame(const Protocol::Results &results)
+{
+    if (results.id != m_olderRequest) {
+        emit searchResults(results.id, results.messages);
+        return;
+    }
+    m_olderRequest.clear();
+    // Only what is older than the top of the view, and only as much as the view may hold.
+    const qint64 oldest = m_messages.oldestSeq();
+    QList<MessageModel::Entry> entries;
+    for (const Protocol::Message &message : results.messages) {
+        if (oldest == 0 || message.seq < oldest)
+            entries.append(entryFor(message));
+    }
+    const qsizetype room = m_messages.maxEntries() - m_messages.rowCount();
+    if (entries.size() > room)
+        entries = entries.mid(entries.size() - room);
+    m_reachedOldest = results.messages.isEmpty();
+    m_messages.prepend(entries);
+    emit olderLoaded(int(entries.size()));
 }
 
 void ChatClient::handleFrame(const Protocol::Ack &ack)
@@ -442,6 +498,8 @@ QString ChatClient::errorText(ErrorCode code)
         return tr("Too many connections from this address.");
     case ErrorCode::Timeout:
         return tr("The server gave up waiting.");
+    case ErrorCode::StoreFailed:
+        return tr("The server could not store the message.");
     }
     return {};
 }

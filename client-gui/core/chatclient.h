@@ -40,6 +40,14 @@ public:
     // Sends a failed message again, keeping its place in the conversation.
     void retryMessage(const QString &id);
 
+    // Asks the server for messages containing all words of `query`; the answer comes as
+    // searchResults with the returned id. Empty when offline.
+    QString search(const QString &query);
+    // Asks for the messages before the oldest one shown; they are put at the top of the model.
+    // False when offline, already asking, or nothing older exists.
+    bool loadOlder();
+    bool isLoadingOlder() const { return !m_olderRequest.isEmpty(); }
+
     State state() const { return m_state; }
     QString host() const { return m_host; }
     quint16 port() const { return m_port; }
@@ -71,6 +79,8 @@ signals:
     void nickRejected(Protocol::ErrorCode code, const QString &text);
     // A message from someone else arrived live (not replayed history).
     void messageReceived(const Protocol::Message &message);
+    void searchResults(const QString &id, const QList<Protocol::Message> &messages);
+    void olderLoaded(int count);
 
 private:
     struct Outgoing
@@ -98,7 +108,10 @@ private:
     void handleFrame(const Protocol::Shutdown &shutdown);
     void handleFrame(const Protocol::Ping &ping);
     void handleFrame(const Protocol::Pong &pong);
+    void handleFrame(const Protocol::Results &results);
     void addMessage(const Protocol::Message &message);
+    MessageModel::Entry entryFor(const Protocol::Message &message) const;
+    QString nextId();
     void transmitOutbox();
     Outgoing *outgoing(const QString &id);
     void forgetOutgoing(const QString &id);
@@ -123,6 +136,8 @@ private:
     QString m_idPrefix;
     quint64 m_nextId = 0;
     qint64 m_lastSeq = 0;
+    QString m_olderRequest; // id of the history request under way
+    bool m_reachedOldest = false;
     State m_state = State::Disconnected;
     bool m_wantOnline = false; // the user asked to be connected
     bool m_wasOnline = false; // this connection run has been online: rejoining, not joining

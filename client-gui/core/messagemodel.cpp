@@ -74,6 +74,24 @@ void MessageModel::append(Entry entry)
     endInsertRows();
 }
 
+void MessageModel::prepend(const QList<Entry> &entries)
+{
+    if (entries.isEmpty())
+        return;
+    beginInsertRows({}, 0, int(entries.size()) - 1);
+    m_entries = entries + m_entries;
+    endInsertRows();
+}
+
+qint64 MessageModel::oldestSeq() const
+{
+    for (const Entry &entry : m_entries) {
+        if (entry.seq > 0)
+            return entry.seq;
+    }
+    return 0;
+}
+
 int MessageModel::rowForId(const QString &id) const
 {
     // Own messages waiting for news are among the newest rows: search from the end.

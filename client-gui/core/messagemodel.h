@@ -50,6 +50,10 @@ public:
     QHash<int, QByteArray> roleNames() const override;
 
     void append(Entry entry);
+    // Older entries go on top (scrolling back); the caller keeps within maxEntries().
+    void prepend(const QList<Entry> &entries);
+    // The smallest message number in the model, 0 when it holds none.
+    qint64 oldestSeq() const;
     const Entry &entry(int row) const { return m_entries.at(row); }
     qsizetype maxEntries() const { return m_maxEntries; }
 

@@ -3,6 +3,7 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTcpServer>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <csignal>
@@ -35,6 +36,7 @@ private:
     quint16 startServer(const QStringList &arguments = {});
     QString output() const;
 
+    QTemporaryDir m_dataDir;
     QProcess m_server;
     QByteArray m_output;
 };
@@ -51,7 +53,8 @@ void tst_ServerBinary::cleanup()
 quint16 tst_ServerBinary::startServer(const QStringList &arguments)
 {
     m_server.start(QStringLiteral(NATTER_SERVER_BINARY),
-                   QStringList { u"--port"_s, u"0"_s } + arguments);
+                   QStringList { u"--port"_s, u"0"_s, u"--data-dir"_s, m_dataDir.path() }
+                           + arguments);
     // Port 0 lets the kernel pick a free port; the server says which one.
     static const QRegularExpression listening(u"listening on 127\\.0\\.0\\.1:(\\d+)"_s);
     QRegularExpressionMatch match;

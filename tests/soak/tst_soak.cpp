@@ -7,6 +7,7 @@
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 
@@ -192,6 +193,7 @@ void tst_Soak::twoHundredClients()
     constexpr qint64 RssBoundKiB = 64 * 1024;
 #endif
 
+    QTemporaryDir dataDir; // the soak runs with the durable store
     QByteArray log; // before the process: its last output may arrive while it is destroyed
     QProcess server;
     server.setProcessChannelMode(QProcess::MergedChannels);
@@ -199,7 +201,7 @@ void tst_Soak::twoHundredClients()
     server.start(QStringLiteral(NATTER_SERVER_BINARY),
                  { u"--port"_s, u"0"_s, u"--rate"_s, u"10"_s, u"--burst"_s, u"20"_s,
                    u"--flood-grace"_s, u"3"_s, u"--max-sendq"_s, u"131072"_s, u"--history"_s,
-                   u"100000"_s, u"--max-per-ip"_s, u"1000"_s });
+                   u"100000"_s, u"--max-per-ip"_s, u"1000"_s, u"--data-dir"_s, dataDir.path() });
     static const QRegularExpression listening(u"listening on 127\\.0\\.0\\.1:(\\d+)"_s);
     QRegularExpressionMatch match;
     QVERIFY(QTest::qWaitFor(
