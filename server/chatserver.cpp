@@ -10,9 +10,22 @@
 #include <QTcpSocket>
 
 #include <algorithm>
+#include <unistd.h>
 #include <chrono>
 
 using namespace Qt::StringLiterals;
+
+void UnbufferedTcpServer::incomingConnection(qintptr socketDescriptor)
+{
+    auto *socket = new QTcpSocket(this);
+    if (!socket->setSocketDescriptor(socketDescriptor, QAbstractSocket::ConnectedState,
+                                     QIODevice::ReadWrite | QIODevice::Unbuffered)) {
+        delete socket;
+        ::close(int(socketDescriptor));
+        return;
+    }
+    addPendingConnection(socket);
+}
 
 ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
     : QObject(parent), m_config(config)

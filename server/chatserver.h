@@ -13,6 +13,19 @@
 
 class Session;
 
+// Accepts connections as unbuffered sockets: a write goes straight to the kernel when it has
+// room, and only the remainder is queued; reads come straight from the kernel too, so no
+// per-connection read buffer is kept. Measured in docs/benchmarks.md.
+class UnbufferedTcpServer : public QTcpServer
+{
+    Q_OBJECT
+public:
+    using QTcpServer::QTcpServer;
+
+protected:
+    void incomingConnection(qintptr socketDescriptor) override;
+};
+
 // Owns the listening socket, the room and every session; accepts connections and stops
 // gracefully.
 class ChatServer : public QObject
@@ -48,7 +61,7 @@ private:
     void refuse(QTcpSocket *socket, Protocol::ErrorCode code, const QString &text);
 
     ServerConfig m_config;
-    QTcpServer m_listener;
+    UnbufferedTcpServer m_listener;
     std::unique_ptr<MessageStore> m_store;
     std::unique_ptr<Room> m_room;
     QString m_error;

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <sys/resource.h>
 #include <cstdio>
 #include <optional>
 
@@ -166,6 +167,12 @@ int main(int argc, char *argv[])
         config.storePath = QDir(parser.value(u"data-dir"_s)).filePath(u"natter.sqlite"_s);
 
     ::signal(SIGPIPE, SIG_IGN);
+    // Each client is a file descriptor: allow as many as the system lets this user have.
+    rlimit files {};
+    if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &files);
+    }
     ChatServer server(config);
     if (!server.listen())
         return fail(server.errorString());

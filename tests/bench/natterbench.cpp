@@ -1,0 +1,372 @@
+// natter-bench: opens many client connections to a natter-server from one thread with epoll and
+// measures fan-out throughput, one-way latency and the server's memory. Prints one JSON line.
+//
+//   natter-bench --port P --clients C --senders S --rate R --duration D [--server-pid PID]
+//   natter-bench --port P --idle C --server-pid PID
+//
+// R is the total rate of all senders. Senders send open-loop (on a schedule, whether or not earlier messages arrived); each message
+// carries its send time, so receivers compute one-way latency on the same clock.
+
+#include <algorithm>
+#include <arpa/inet.h>
+#include <cerrno>
+#include <chrono>
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <string>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int64_t nowNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch())
+            .count();
+}
+
+struct Options
+{
+    int port = 6789;
+    int clients = 200;
+    int senders = 20;
+    double rate = 1000; // messages a second, all senders together
+    double duration = 10;
+    int idle = 0;
+    long serverPid = 0;
+    int textBytes = 64;
+};
+
+struct Client
+{
+    int fd = -1;
+    bool welcomed = false;
+    std::string in;
+    std::string out;
+    bool wantWrite = false;
+};
+
+long rssKiB(long pid)
+{
+    if (pid <= 0)
+        return -1;
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    std::string key;
+    while (status >> key) {
+        if (key == "VmRSS:") {
+            long value = 0;
+            status >> value;
+            return value;
+        }
+        status.ignore(1 << 20, '\n');
+    }
+    return -1;
+}
+
+double cpuSeconds()
+{
+    rusage usage {};
+    getrusage(RUSAGE_SELF, &usage);
+    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+            + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+[[noreturn]] void die(const char *what)
+{
+    std::fprintf(stderr, "natter-bench: %s: %s\n", what, std::strerror(errno));
+    std::exit(1);
+}
+
+class Bench
+{
+public:
+    explicit Bench(const Options &options) : m_options(options)
+    {
+        m_epoll = epoll_create1(0);
+        if (m_epoll < 0)
+            die("epoll_create1");
+    }
+
+    void connectAll(int count)
+    {
+        const int64_t start = nowNs();
+        m_clients.resize(count);
+        for (int i = 0; i < count; ++i) {
+            Client &client = m_clients[i];
+            client.fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+            if (client.fd < 0)
+                die("socket");
+            const int one = 1;
+            setsockopt(client.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+            sockaddr_in address {};
+            address.sin_family = AF_INET;
+            address.sin_port = htons(uint16_t(m_options.port));
+            address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+            if (connect(client.fd, reinterpret_cast<sockaddr *>(&address), sizeof address) < 0
+                && errno != EINPROGRESS)
+                die("connect");
+            client.out = "{\"type\":\"hello\",\"nick\":\"b" + std::to_string(i)
+                    + "\",\"client\":\"natter-bench\"}\n";
+            epoll_event event { EPOLLIN | EPOLLOUT, { .u32 = uint32_t(i) } };
+            client.wantWrite = true;
+            epoll_ctl(m_epoll, EPOLL_CTL_ADD, client.fd, &event);
+            // Keep the kernel's accept queue from overflowing: let the server catch up.
+            if (i % 500 == 499)
+                poll(0);
+        }
+        while (m_welcomed < count) {
+            poll(100);
+            if (nowNs() - start > int64_t(60e9)) {
+                std::fprintf(stderr, "natter-bench: only %d of %d clients joined in 60 s\n",
+                             m_welcomed, count);
+                break;
+            }
+        }
+        m_connectSeconds = double(nowNs() - start) / 1e9;
+    }
+
+    void run()
+    {
+        const int64_t start = nowNs();
+        const int64_t end = start + int64_t(m_options.duration * 1e9);
+        // Each sender sends rate/senders a second, the senders spread evenly over time.
+        const int64_t interval =
+                int64_t(1e9 * m_options.senders / std::max(0.001, m_options.rate));
+        std::vector<int64_t> due(size_t(m_options.senders));
+        for (size_t s = 0; s < due.size(); ++s)
+            due[s] = start + int64_t(s) * interval / int64_t(std::max<size_t>(1, due.size()));
+        const std::string padding(size_t(m_options.textBytes), 'x');
+        const double cpuBefore = cpuSeconds();
+        while (true) {
+            const int64_t now = nowNs();
+            if (now >= end)
+                break;
+            for (size_t s = 0; s < due.size(); ++s) {
+                while (due[s] <= now && due[s] < end) {
+                    m_sendLagNs = std::max(m_sendLagNs, now - due[s]);
+                    Client &client = m_clients[s];
+                    char head[64];
+                    std::snprintf(head, sizeof head, "t=%" PRId64 " ", due[s]);
+                    client.out += "{\"type\":\"say\",\"text\":\"";
+                    client.out += head;
+                    client.out += padding;
+                    client.out += "\"}\n";
+                    flush(int(s));
+                    ++m_sent;
+                    due[s] += interval;
+                }
+            }
+            poll(0);
+        }
+        // Let what is in flight arrive.
+        const int64_t drainEnd = nowNs() + int64_t(3e9);
+        const uint64_t expected = m_sent * uint64_t(m_clients.size() - 1);
+        while (nowNs() < drainEnd && m_delivered < expected)
+            poll(10);
+        m_runSeconds = double(end - start) / 1e9;
+        m_cpuSeconds = cpuSeconds() - cpuBefore;
+    }
+
+    void report(long rssBefore, long rssAfter, const char *workload)
+    {
+        std::sort(m_latencyUs.begin(), m_latencyUs.end());
+        auto percentile = [&](double p) -> double {
+            if (m_latencyUs.empty())
+                return -1;
+            return m_latencyUs[std::min(m_latencyUs.size() - 1,
+                                        size_t(p * double(m_latencyUs.size())))]
+                    / 1000.0;
+        };
+        const uint64_t expected = m_sent * uint64_t(m_clients.size() - 1);
+        std::printf("{\"workload\":\"%s\",\"clients\":%zu,\"joined\":%d,\"connect_s\":%.3f,"
+                    "\"senders\":%d,\"rate\":%g,\"duration_s\":%.1f,\"sent\":%" PRIu64
+                    ",\"delivered\":%" PRIu64 ",\"delivery_ratio\":%.6f,\"deliveries_per_s\":%.0f,"
+                    "\"latency_ms\":{\"p50\":%.2f,\"p90\":%.2f,\"p99\":%.2f,\"max\":%.2f},"
+                    "\"bench_cpu\":%.2f,\"bench_send_lag_ms\":%.2f,"
+                    "\"server_rss_kib\":{\"before\":%ld,\"after\":%ld}}\n",
+                    workload, m_clients.size(), m_welcomed, m_connectSeconds, m_options.senders,
+                    m_options.rate, m_runSeconds, m_sent, m_delivered,
+                    expected ? double(m_delivered) / double(expected) : 0.0,
+                    m_runSeconds > 0 ? double(m_delivered) / m_runSeconds : 0.0, percentile(0.5),
+                    percentile(0.9), percentile(0.99),
+                    m_latencyUs.empty() ? -1.0 : m_latencyUs.back() / 1000.0,
+                    m_runSeconds > 0 ? m_cpuSeconds / m_runSeconds : 0.0, m_sendLagNs / 1e6,
+                    rssBefore, rssAfter);
+        std::fflush(stdout);
+    }
+
+private:
+    void flush(int index)
+    {
+        Client &client = m_clients[size_t(index)];
+        while (!client.out.empty()) {
+            const ssize_t written = ::send(client.fd, client.out.data(), client.out.size(),
+                                           MSG_NOSIGNAL);
+            if (written > 0) {
+                client.out.erase(0, size_t(written));
+                continue;
+            }
+            if (written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOTCONN))
+                break;
+            die("send");
+        }
+        const bool wantWrite = !client.out.empty();
+        if (wantWrite != client.wantWrite) {
+            epoll_event event { EPOLLIN | (wantWrite ? EPOLLOUT : 0u), { .u32 = uint32_t(index) } };
+            epoll_ctl(m_epoll, EPOLL_CTL_MOD, client.fd, &event);
+            client.wantWrite = wantWrite;
+        }
+    }
+
+    void poll(int timeoutMs)
+    {
+        epoll_event events[512];
+        const int count = epoll_wait(m_epoll, events, 512, timeoutMs);
+        for (int e = 0; e < count; ++e) {
+            const int index = int(events[e].data.u32);
+            if (events[e].events & EPOLLOUT)
+                flush(index);
+            if (events[e].events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+                read(index);
+        }
+    }
+
+    void read(int index)
+    {
+        Client &client = m_clients[size_t(index)];
+        char buffer[65536];
+        for (;;) {
+            const ssize_t got = ::recv(client.fd, buffer, sizeof buffer, 0);
+            if (got > 0) {
+                client.in.append(buffer, size_t(got));
+                continue;
+            }
+            if (got == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
+                if (!m_warnedClosed) {
+                    std::fprintf(stderr, "natter-bench: the server closed client %d\n", index);
+                    m_warnedClosed = true;
+                }
+                epoll_ctl(m_epoll, EPOLL_CTL_DEL, client.fd, nullptr);
+            }
+            break;
+        }
+        const int64_t now = nowNs();
+        size_t start = 0;
+        for (;;) {
+            const size_t end = client.in.find('\n', start);
+            if (end == std::string::npos)
+                break;
+            line(client, std::string_view(client.in).substr(start, end - start), now);
+            start = end + 1;
+        }
+        client.in.erase(0, start);
+    }
+
+    void line(Client &client, std::string_view text, int64_t now)
+    {
+        static constexpr std::string_view stamp = "\"text\":\"t=";
+        if (!client.welcomed) {
+            if (text.find("\"type\":\"welcome\"") != std::string_view::npos) {
+                client.welcomed = true;
+                ++m_welcomed;
+            }
+            return;
+        }
+        const size_t at = text.find(stamp);
+        if (at == std::string_view::npos || text.find("\"type\":\"message\"") == std::string_view::npos)
+            return;
+        const int64_t sentAt = std::strtoll(text.data() + at + stamp.size(), nullptr, 10);
+        ++m_delivered;
+        m_latencyUs.push_back(uint32_t(std::max<int64_t>(0, now - sentAt) / 1000));
+    }
+
+    Options m_options;
+    int m_epoll = -1;
+    std::vector<Client> m_clients;
+    std::vector<uint32_t> m_latencyUs;
+    int m_welcomed = 0;
+    uint64_t m_sent = 0;
+    uint64_t m_delivered = 0;
+    int64_t m_sendLagNs = 0;
+    double m_connectSeconds = 0;
+    double m_runSeconds = 0;
+    double m_cpuSeconds = 0;
+    bool m_warnedClosed = false;
+};
+
+Options parse(int argc, char **argv)
+{
+    Options options;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        auto value = [&]() -> const char * {
+            if (i + 1 >= argc) {
+                std::fprintf(stderr, "natter-bench: %s needs a value\n", arg.c_str());
+                std::exit(2);
+            }
+            return argv[++i];
+        };
+        if (arg == "--port")
+            options.port = std::atoi(value());
+        else if (arg == "--clients")
+            options.clients = std::atoi(value());
+        else if (arg == "--senders")
+            options.senders = std::atoi(value());
+        else if (arg == "--rate")
+            options.rate = std::atof(value());
+        else if (arg == "--duration")
+            options.duration = std::atof(value());
+        else if (arg == "--idle")
+            options.idle = std::atoi(value());
+        else if (arg == "--server-pid")
+            options.serverPid = std::atol(value());
+        else if (arg == "--text-bytes")
+            options.textBytes = std::atoi(value());
+        else {
+            std::fprintf(stderr,
+                         "usage: natter-bench --port P (--clients C --senders S --rate R "
+                         "--duration D | --idle C) [--server-pid PID] [--text-bytes N]\n");
+            std::exit(2);
+        }
+    }
+    options.senders = std::min(options.senders, options.clients);
+    return options;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    const Options options = parse(argc, argv);
+    rlimit files {};
+    getrlimit(RLIMIT_NOFILE, &files);
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+
+    Bench bench(options);
+    const long rssBefore = rssKiB(options.serverPid);
+    if (options.idle > 0) {
+        bench.connectAll(options.idle);
+        const long rssAfter = rssKiB(options.serverPid);
+        bench.report(rssBefore, rssAfter, "idle");
+        if (rssBefore > 0)
+            std::fprintf(stderr, "natter-bench: %.2f KiB of server RSS per idle connection\n",
+                         double(rssAfter - rssBefore) / options.idle);
+        return 0;
+    }
+    bench.connectAll(options.clients);
+    bench.run();
+    bench.report(rssBefore, rssKiB(options.serverPid), "fanout");
+    return 0;
+}
