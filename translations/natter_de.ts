@@ -87,6 +87,18 @@
         <source>The server is full. Try again later.</source>
         <translation>Der Server ist voll. Versuche es später noch einmal.</translation>
     </message>
+    <message>
+        <source>Too many connections from this address.</source>
+        <translation>Zu viele Verbindungen von dieser Adresse.</translation>
+    </message>
+    <message>
+        <source>The server gave up waiting.</source>
+        <translation>Der Server hat das Warten aufgegeben.</translation>
+    </message>
+    <message>
+        <source>The server could not store the message.</source>
+        <translation>Der Server konnte die Nachricht nicht speichern.</translation>
+    </message>
 </context>
 <context>
     <name>ConnectDialog</name>
@@ -221,6 +233,18 @@
         <source>&lt;h3&gt;Natter %1&lt;/h3&gt;&lt;p&gt;A self-hosted desktop chat.&lt;/p&gt;&lt;p&gt;Built with Qt %2, running on Qt %3.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Natter %1&lt;/h3&gt;&lt;p&gt;Ein selbst gehosteter Desktop-Chat.&lt;/p&gt;&lt;p&gt;Erstellt mit Qt %2, läuft mit Qt %3.&lt;/p&gt;</translation>
     </message>
+    <message>
+        <source>Searching needs a connection.</source>
+        <translation>Zum Suchen ist eine Verbindung nötig.</translation>
+    </message>
+    <message>
+        <source>That message is further back: scroll up to load it.</source>
+        <translation>Diese Nachricht liegt weiter zurück: Nach oben scrollen, um sie zu laden.</translation>
+    </message>
+    <message>
+        <source>&amp;Find…</source>
+        <translation>&amp;Suchen …</translation>
+    </message>
 </context>
 <context>
     <name>MessageView</name>
@@ -243,6 +267,29 @@
     <message>
         <source>Retry</source>
         <translation>Erneut senden</translation>
+    </message>
+</context>
+<context>
+    <name>SearchBar</name>
+    <message>
+        <source>Search the conversation and press Enter</source>
+        <translation>Im Gespräch suchen und Enter drücken</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>Suche läuft …</translation>
+    </message>
+    <message>
+        <source>Nothing found.</source>
+        <translation>Nichts gefunden.</translation>
+    </message>
+    <message>
+        <source>%1 found</source>
+        <translation>%1 gefunden</translation>
     </message>
 </context>
 <context>

@@ -87,6 +87,18 @@
         <source>The server is full. Try again later.</source>
         <translation>服务器已满，请稍后再试。</translation>
     </message>
+    <message>
+        <source>Too many connections from this address.</source>
+        <translation>来自该地址的连接过多。</translation>
+    </message>
+    <message>
+        <source>The server gave up waiting.</source>
+        <translation>服务器已停止等待。</translation>
+    </message>
+    <message>
+        <source>The server could not store the message.</source>
+        <translation>服务器无法保存该消息。</translation>
+    </message>
 </context>
 <context>
     <name>ConnectDialog</name>
@@ -221,6 +233,18 @@
         <source>&lt;h3&gt;Natter %1&lt;/h3&gt;&lt;p&gt;A self-hosted desktop chat.&lt;/p&gt;&lt;p&gt;Built with Qt %2, running on Qt %3.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Natter %1&lt;/h3&gt;&lt;p&gt;可自行托管的桌面聊天程序。&lt;/p&gt;&lt;p&gt;使用 Qt %2 构建，运行于 Qt %3。&lt;/p&gt;</translation>
     </message>
+    <message>
+        <source>Searching needs a connection.</source>
+        <translation>搜索需要连接到服务器。</translation>
+    </message>
+    <message>
+        <source>That message is further back: scroll up to load it.</source>
+        <translation>该消息较早：请向上滚动以加载。</translation>
+    </message>
+    <message>
+        <source>&amp;Find…</source>
+        <translation>查找(&amp;F)…</translation>
+    </message>
 </context>
 <context>
     <name>MessageView</name>
@@ -243,6 +267,29 @@
     <message>
         <source>Retry</source>
         <translation>重试</translation>
+    </message>
+</context>
+<context>
+    <name>SearchBar</name>
+    <message>
+        <source>Search the conversation and press Enter</source>
+        <translation>搜索聊天记录，按回车开始</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>正在搜索…</translation>
+    </message>
+    <message>
+        <source>Nothing found.</source>
+        <translation>未找到结果。</translation>
+    </message>
+    <message>
+        <source>%1 found</source>
+        <translation>找到 %1 条</translation>
     </message>
 </context>
 <context>

@@ -3,6 +3,7 @@
 #include "chatinput.h"
 #include "connectdialog.h"
 #include "messageview.h"
+#include "searchbar.h"
 
 #include <QAction>
 #include <QApplication>
@@ -30,6 +31,7 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     : QMainWindow(parent),
       m_client(client),
       m_view(new MessageView(this)),
+      m_searchBar(new SearchBar(this)),
       m_userList(new QListView(this)),
       m_userCount(new QLabel(this)),
       m_input(new ChatInput(this)),
@@ -50,7 +52,10 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     auto *conversation = new QWidget(this);
     auto *conversationLayout = new QVBoxLayout(conversation);
     conversationLayout->setContentsMargins(0, 0, 0, 0);
+    conversationLayout->addWidget(m_searchBar);
     conversationLayout->addWidget(m_view);
+    m_searchBar->setObjectName(u"search"_s);
+    m_searchBar->hide();
     conversationLayout->addWidget(m_input);
     auto *people = new QWidget(this);
     auto *peopleLayout = new QVBoxLayout(people);
@@ -72,6 +77,18 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
         m_input->setFocus();
     });
     connect(m_view, &MessageView::retryRequested, client, &ChatClient::retryMessage);
+    connect(m_view, &MessageView::scrolledToTop, client, &ChatClient::loadOlder);
+    connect(m_searchBar, &SearchBar::searchRequested, this, [this](const QString &query) {
+        const QString id = m_client->search(query);
+        m_searchBar->setPendingId(id);
+        if (id.isEmpty())
+            m_searchBar->setStatus(tr("Searching needs a connection."));
+    });
+    connect(client, &ChatClient::searchResults, m_searchBar, &SearchBar::showResults);
+    connect(m_searchBar, &SearchBar::messageChosen, this, [this](qint64 seq) {
+        if (!m_view->scrollToSeq(seq))
+            m_searchBar->setStatus(tr("That message is further back: scroll up to load it."));
+    });
     connect(client, &ChatClient::stateChanged, this, &MainWindow::updateStatus);
     connect(client, &ChatClient::reconnectCountdown, this, &MainWindow::updateStatus);
     connect(client->users(), &UserListModel::countChanged, this, &MainWindow::updateStatus);
@@ -96,6 +113,8 @@ void MainWindow::createMenus()
         m_client->disconnectFromServer();
         m_client->showNotice(tr("You left the chat."));
     });
+    QAction *find = chat->addAction(tr("&Find…"), this, [this] { m_searchBar->open(); });
+    find->setShortcut(QKeySequence::Find);
     chat->addSeparator();
     QAction *quit = chat->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);

@@ -11,6 +11,7 @@ class MessageView;
 class QLabel;
 class QListView;
 class QSplitter;
+class SearchBar;
 
 // The chat window: renders what the ChatClient knows and turns what the user types into
 // requests. It holds no connection state of its own.
@@ -42,6 +43,7 @@ private:
 
     ChatClient *m_client;
     MessageView *m_view;
+    SearchBar *m_searchBar;
     QListView *m_userList;
     QLabel *m_userCount;
     ChatInput *m_input;

@@ -40,6 +40,10 @@ MessageView::MessageView(QWidget *parent) : QTextBrowser(parent)
     setUndoRedoEnabled(false);
     setTextInteractionFlags(Qt::TextBrowserInteraction);
     connect(this, &QTextBrowser::anchorClicked, this, &MessageView::openLink);
+    connect(verticalScrollBar(), &QScrollBar::valueChanged, this, [this](int value) {
+        if (value == 0 && verticalScrollBar()->maximum() > 0)
+            emit scrolledToTop();
+    });
 }
 
 void MessageView::setModel(MessageModel *model)
@@ -49,7 +53,7 @@ void MessageView::setModel(MessageModel *model)
     m_model = model;
     document()->setMaximumBlockCount(int(model->maxEntries()));
     connect(model, &QAbstractItemModel::rowsInserted, this,
-            [this](const QModelIndex &, int first, int last) { appendRows(first, last); });
+            [this](const QModelIndex &, int first, int last) { insertRows(first, last); });
     connect(model, &QAbstractItemModel::dataChanged, this,
             [this](const QModelIndex &from, const QModelIndex &to) {
                 updateRows(from.row(), to.row());
@@ -80,6 +84,30 @@ void MessageView::rebuild()
         appendRows(0, m_model->rowCount() - 1);
 }
 
+void MessageView::insertRows(int first, int last)
+{
+    if (first == 0 && m_model->rowCount() > last + 1)
+        prependRows(last + 1);
+    else
+        appendRows(first, last);
+}
+
+void MessageView::prependRows(int count)
+{
+    // Older messages arrive on top; the reader keeps looking at the same lines.
+    QScrollBar *bar = verticalScrollBar();
+    const int fromBottom = bar->maximum() - bar->value();
+    QTextCursor cursor(document());
+    cursor.movePosition(QTextCursor::Start);
+    for (int row = 0; row < count; ++row) {
+        cursor.setCharFormat({});
+        cursor.insertHtml(html(row));
+        cursor.insertBlock();
+    }
+    updateRows(count, count); // its day header may no longer be needed
+    bar->setValue(bar->maximum() - fromBottom);
+}
+
 void MessageView::appendRows(int first, int last)
 {
     const bool follow = isAtBottom();
@@ -90,8 +118,11 @@ void MessageView::appendRows(int first, int last)
         if (!(row == 0 && document()->isEmpty()))
             cursor.insertBlock();
         cursor.setCharFormat({});
-        cursor.insertHtml(html(m_model->entry(row)));
+        cursor.insertHtml(html(row));
     }
+    // A full view dropped its oldest line: the new first line may need its day header.
+    if (m_model->rowCount() == m_model->maxEntries())
+        updateRows(0, 0);
     if (follow)
         verticalScrollBar()->setValue(verticalScrollBar()->maximum());
 }
@@ -106,16 +137,40 @@ void MessageView::updateRows(int first, int last)
         cursor.movePosition(QTextCursor::EndOfBlock, QTextCursor::KeepAnchor);
         cursor.removeSelectedText();
         cursor.setCharFormat({});
-        cursor.insertHtml(html(m_model->entry(row)));
+        cursor.insertHtml(html(row));
     }
 }
 
-QString MessageView::html(const MessageModel::Entry &entry) const
+bool MessageView::scrollToSeq(qint64 seq)
 {
+    for (int row = m_model->rowCount() - 1; row >= 0; --row) {
+        if (m_model->entry(row).seq != seq)
+            continue;
+        QTextCursor cursor(document()->findBlockByNumber(row));
+        cursor.movePosition(QTextCursor::EndOfBlock, QTextCursor::KeepAnchor);
+        setTextCursor(cursor);
+        ensureCursorVisible();
+        return true;
+    }
+    return false;
+}
+
+QString MessageView::html(int row) const
+{
+    const MessageModel::Entry &entry = m_model->entry(row);
     const bool dark = palette().color(QPalette::Base).lightness() < 128;
     const QString grey = dark ? u"#9a9a9a"_s : u"#707070"_s;
     const QDateTime when = QDateTime::fromMSecsSinceEpoch(entry.timestamp).toLocalTime();
-    QString line = u"<span style=\"color:%1\">%2</span> "_s.arg(
+    QString line;
+    // A day header inside the row's own block keeps one block per row.
+    const bool newDay = row == 0
+            || QDateTime::fromMSecsSinceEpoch(m_model->entry(row - 1).timestamp).toLocalTime().date()
+                    != when.date();
+    if (newDay) {
+        line = u"<span style=\"color:%1\">——— %2 ———</span><br>"_s.arg(
+                grey, QLocale().toString(when.date(), QLocale::LongFormat).toHtmlEscaped());
+    }
+    line += u"<span style=\"color:%1\">%2</span> "_s.arg(
             grey, QLocale().toString(when.time(), QLocale::ShortFormat).toHtmlEscaped());
 
     switch (entry.kind) {

@@ -15,17 +15,23 @@ public:
 
     void setModel(MessageModel *model);
     bool isAtBottom() const;
+    // Scrolls to the message numbered `seq` and selects it; false when it is not loaded.
+    bool scrollToSeq(qint64 seq);
 
     static QColor nickColor(const QString &nick, bool darkBackground);
 
 signals:
     void retryRequested(const QString &id);
+    // The reader scrolled to the very top: time to load older messages.
+    void scrolledToTop();
 
 private:
+    void insertRows(int first, int last);
     void appendRows(int first, int last);
+    void prependRows(int count);
     void updateRows(int first, int last);
     void rebuild();
-    QString html(const MessageModel::Entry &entry) const;
+    QString html(int row) const;
     void openLink(const QUrl &url);
 
     MessageModel *m_model = nullptr;

@@ -4,6 +4,7 @@
 #include "testclient.h"
 
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
@@ -31,6 +32,7 @@ private slots:
     void unacknowledgedMessageIsResentExactlyOnce();
     void rateLimitedMessagesAreSentAgain();
     void missingHistoryIsShown();
+    void scrollingBackLoadsOlderMessages();
 
 private:
     void startServer(quint16 port = 0, ServerConfig config = unlimited());
@@ -344,6 +346,33 @@ void tst_ChatClient::missingHistoryIsShown()
     for (int row = 0; row < model->rowCount(); ++row)
         noticeShown |= model->entry(row).text.startsWith(u"Some messages may be missing"_s);
     QVERIFY(noticeShown);
+}
+
+void tst_ChatClient::scrollingBackLoadsOlderMessages()
+{
+    QTemporaryDir dir;
+    ServerConfig stored = unlimited();
+    stored.historyLimit = 5;
+    stored.storePath = dir.filePath(u"natter.sqlite"_s);
+    startServer(0, stored);
+    TestClient *bb = join(u"bb"_s);
+    for (int i = 1; i <= 20; ++i)
+        bb->say(u"m%1"_s.arg(i), QString::number(i));
+    QTRY_COMPARE(bb->count<Protocol::Ack>(), 20);
+
+    m_client->connectToServer(u"127.0.0.1"_s, m_server->serverPort(), u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    QCOMPARE(texts().first(), u"m16"_s); // the newest five on joining
+    QSignalSpy loaded(m_client.get(), &ChatClient::olderLoaded);
+    QVERIFY(m_client->loadOlder());
+    QVERIFY(!m_client->loadOlder()); // one request at a time
+    QTRY_COMPARE(loaded.size(), 1);
+    QCOMPARE(loaded.at(0).at(0).toInt(), 15);
+    QStringList expected;
+    for (int i = 1; i <= 20; ++i)
+        expected.append(u"m%1"_s.arg(i));
+    QCOMPARE(texts(), expected);
+    QVERIFY(!m_client->loadOlder()); // nothing older than m1
 }
 
 QTEST_GUILESS_MAIN(tst_ChatClient)

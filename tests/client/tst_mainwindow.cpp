@@ -4,6 +4,7 @@
 #include "connectdialog.h"
 #include "mainwindow.h"
 #include "messageview.h"
+#include "searchbar.h"
 #include "testclient.h"
 #include "translations.h"
 
@@ -11,6 +12,8 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QListWidget>
+#include <QTextBlock>
 #include <QMenuBar>
 #include <QPushButton>
 #include <QDialogButtonBox>
@@ -45,6 +48,7 @@ private slots:
     void translationsChangeTheMenus_data();
     void translationsChangeTheMenus();
     void geometryIsRestored();
+    void findJumpsToTheMessage();
 
 private:
     void openWindow(const QString &nick);
@@ -72,6 +76,7 @@ void tst_MainWindow::init()
 {
     ServerConfig config;
     config.port = 0;
+    config.rate = 0;
     m_server = std::make_unique<ChatServer>(config);
     QVERIFY(m_server->listen());
     m_client = std::make_unique<ChatClient>();
@@ -321,6 +326,33 @@ void tst_MainWindow::geometryIsRestored()
     }
     MainWindow second(m_client.get());
     QCOMPARE(second.size(), QSize(700, 450));
+}
+
+void tst_MainWindow::findJumpsToTheMessage()
+{
+    openWindow(u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    TestClient *bb = join(u"bb"_s);
+    for (int i = 1; i <= 30; ++i)
+        bb->say(i == 7 ? u"the needle is here"_s : u"hay %1"_s.arg(i), QString::number(i));
+    QTRY_VERIFY(viewText().contains(u"hay 30"_s));
+
+    auto *search = m_window->findChild<SearchBar *>(u"search"_s);
+    QVERIFY(!search->isVisible());
+    QTest::keySequence(m_window.get(), QKeySequence::Find);
+    QVERIFY(search->isVisible());
+    auto *query = search->findChild<QLineEdit *>(u"searchQuery"_s);
+    QTRY_VERIFY(query->hasFocus());
+    QTest::keyClicks(query, u"needle"_s);
+    QTest::keyClick(query, Qt::Key_Return);
+    auto *results = search->findChild<QListWidget *>(u"searchResults"_s);
+    QTRY_COMPARE(results->count(), 1);
+    QVERIFY(results->item(0)->text().contains(u"bb: the needle is here"_s));
+
+    emit results->itemActivated(results->item(0));
+    auto *view = m_window->findChild<MessageView *>(u"messages"_s);
+    QVERIFY(view->textCursor().hasSelection());
+    QVERIFY(view->textCursor().block().text().contains(u"the needle is here"_s));
 }
 
 QTEST_MAIN(tst_MainWindow)

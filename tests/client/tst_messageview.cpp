@@ -4,6 +4,8 @@
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QTest>
+#include <QDateTime>
+#include <QLocale>
 #include <QTextBlock>
 
 using namespace Qt::StringLiterals;
@@ -19,6 +21,7 @@ private slots:
     void retryLinkAsksForARetry();
     void nickColoursAreStable();
     void textIsEscaped();
+    void dayHeadersAndOlderRowsOnTop();
 
 private:
     static MessageModel::Entry message(const QString &from, const QString &text)
@@ -118,6 +121,41 @@ void tst_MessageView::textIsEscaped()
     view.setModel(&model);
     model.append(message(u"<b>x</b>"_s, u"<img src=x> & <a href='y'>z</a>"_s));
     QVERIFY(view.toPlainText().contains(u"<b>x</b>: <img src=x> & <a href='y'>z</a>"_s));
+}
+
+void tst_MessageView::dayHeadersAndOlderRowsOnTop()
+{
+    MessageModel model;
+    MessageView view;
+    view.setModel(&model);
+    const QDateTime today(QDate(2026, 11, 26), QTime(9, 0));
+    auto at = [](const QString &text, const QDateTime &when, qint64 seq) {
+        MessageModel::Entry entry;
+        entry.from = u"aa"_s;
+        entry.text = text;
+        entry.seq = seq;
+        entry.timestamp = when.toMSecsSinceEpoch();
+        return entry;
+    };
+    model.append(at(u"morning"_s, today, 10));
+    model.append(at(u"later"_s, today.addSecs(3600), 11));
+    const QString todayHeader = QLocale().toString(today.date(), QLocale::LongFormat);
+    QVERIFY(view.document()->findBlockByNumber(0).text().contains(todayHeader));
+    QVERIFY(!view.document()->findBlockByNumber(1).text().contains(todayHeader));
+
+    // Scrolling back brings yesterday's messages on top, each day with its header once.
+    model.prepend({ at(u"yesterday 1"_s, today.addDays(-1), 8),
+                    at(u"yesterday 2"_s, today.addDays(-1).addSecs(60), 9) });
+    QCOMPARE(view.document()->blockCount(), 4);
+    const QString yesterdayHeader = QLocale().toString(today.date().addDays(-1), QLocale::LongFormat);
+    QVERIFY(view.document()->findBlockByNumber(0).text().contains(yesterdayHeader));
+    QVERIFY(view.document()->findBlockByNumber(1).text().endsWith(u"aa: yesterday 2"_s));
+    QVERIFY(!view.document()->findBlockByNumber(1).text().contains(yesterdayHeader));
+    QVERIFY(view.document()->findBlockByNumber(2).text().contains(todayHeader));
+    QVERIFY(view.document()->findBlockByNumber(3).text().endsWith(u"aa: later"_s));
+    QVERIFY(view.scrollToSeq(9));
+    QCOMPARE(view.textCursor().blockNumber(), 1);
+    QVERIFY(!view.scrollToSeq(1));
 }
 
 QTEST_MAIN(tst_MessageView)
