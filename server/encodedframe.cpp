@@ -30,6 +30,13 @@ struct PlainTextFormatter
     QString operator()(const Protocol::Ping &) const { return {}; }
     QString operator()(const Protocol::Pong &) const { return {}; }
     QString operator()(const Protocol::Results &) const { return {}; }
+    QString operator()(const Protocol::Notices &notices) const
+    {
+        QStringList lines;
+        for (const auto &notice : notices.notices)
+            lines.append(std::visit(*this, notice));
+        return lines.join(u'\n');
+    }
 };
 
 } // namespace
@@ -59,7 +66,8 @@ QByteArray EncodedFrame::toPlainText(const Protocol::ServerFrame &frame)
         return {};
     // Multi-line texts stay one chat line each so a terminal reader can't be shown a fake speaker.
     QString singleLine = text;
-    if (!std::holds_alternative<Protocol::Welcome>(frame))
+    if (!std::holds_alternative<Protocol::Welcome>(frame)
+        && !std::holds_alternative<Protocol::Notices>(frame))
         singleLine.replace(u'\n', u' ');
     return singleLine.toUtf8() + '\n';
 }

@@ -180,9 +180,28 @@ void Room::finishWrite(bool ok, const QString &error)
     const QList<Pending> done = std::exchange(m_writing, {});
     if (!ok)
         qCCritical(lcServer).noquote() << "Could not store messages:" << error;
-    for (const Pending &pending : done) {
+    for (qsizetype i = 0; i < done.size(); ++i) {
+        const Pending &pending = done.at(i);
         if (pending.notice) {
-            broadcast(*pending.notice, pending.sender);
+            // Notices next to each other go out as one frame: when hundreds of people come
+            // back at once, each member gets a few frames instead of one per person.
+            qsizetype end = i + 1;
+            while (end < done.size() && done.at(end).notice)
+                ++end;
+            if (end - i == 1) {
+                broadcast(*pending.notice, pending.sender);
+                continue;
+            }
+            Protocol::Notices notices;
+            for (qsizetype n = i; n < end; ++n) {
+                const Protocol::ServerFrame &frame = done.at(n).notice->frame();
+                if (const auto *joined = std::get_if<Protocol::Joined>(&frame))
+                    notices.notices.append(*joined);
+                else if (const auto *left = std::get_if<Protocol::Left>(&frame))
+                    notices.notices.append(*left);
+            }
+            broadcast(EncodedFrame(std::move(notices)));
+            i = end - 1;
         } else if (ok) {
             deliver(pending);
         } else {

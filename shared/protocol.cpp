@@ -157,6 +157,28 @@ Message messageFromJson(FieldReader &reader)
     return message;
 }
 
+Joined joinedFromJson(FieldReader &reader)
+{
+    Joined joined;
+    joined.nick = reader.string("nick"_L1);
+    joined.timestamp = reader.integer("ts"_L1).value_or(0);
+    joined.text = reader.string("text"_L1, false);
+    return joined;
+}
+
+Left leftFromJson(FieldReader &reader)
+{
+    Left left;
+    left.nick = reader.string("nick"_L1);
+    const auto reason = leaveReasonFromName(reader.string("reason"_L1));
+    if (!reason)
+        reader.fail("reason"_L1, "a known leave reason"_L1);
+    left.reason = reason.value_or(LeaveReason::Lost);
+    left.timestamp = reader.integer("ts"_L1).value_or(0);
+    left.text = reader.string("text"_L1, false);
+    return left;
+}
+
 QList<Message> messagesFromJson(FieldReader &reader, QLatin1StringView key)
 {
     QList<Message> messages;
@@ -230,6 +252,15 @@ struct Encoder
         object.insert("limit"_L1, history.limit);
         if (!history.id.isEmpty())
             object.insert("id"_L1, history.id);
+        return object;
+    }
+    QJsonObject operator()(const Notices &notices) const
+    {
+        QJsonObject object = typed("notices"_L1);
+        QJsonArray list;
+        for (const auto &notice : notices.notices)
+            list.append(std::visit(*this, notice));
+        object.insert("notices"_L1, list);
         return object;
     }
     QJsonObject operator()(const Results &results) const
@@ -476,23 +507,26 @@ Decoded<ServerFrame> decodeServerFrame(QByteArrayView line)
         ack.timestamp = reader.integer("ts"_L1).value_or(0);
         return finish<Ack, ServerFrame>(std::move(ack), reader);
     }
-    if (type == "joined"_L1) {
-        Joined joined;
-        joined.nick = reader.string("nick"_L1);
-        joined.timestamp = reader.integer("ts"_L1).value_or(0);
-        joined.text = reader.string("text"_L1, false);
-        return finish<Joined, ServerFrame>(std::move(joined), reader);
-    }
-    if (type == "left"_L1) {
-        Left left;
-        left.nick = reader.string("nick"_L1);
-        const auto reason = leaveReasonFromName(reader.string("reason"_L1));
-        if (!reason)
-            reader.fail("reason"_L1, "a known leave reason"_L1);
-        left.reason = reason.value_or(LeaveReason::Lost);
-        left.timestamp = reader.integer("ts"_L1).value_or(0);
-        left.text = reader.string("text"_L1, false);
-        return finish<Left, ServerFrame>(std::move(left), reader);
+    if (type == "joined"_L1)
+        return finish<Joined, ServerFrame>(joinedFromJson(reader), reader);
+    if (type == "left"_L1)
+        return finish<Left, ServerFrame>(leftFromJson(reader), reader);
+    if (type == "notices"_L1) {
+        Notices notices;
+        for (const QJsonValue &entry : reader.array("notices"_L1)) {
+            const QJsonObject object = entry.toObject();
+            FieldReader noticeReader(object);
+            const QJsonValue noticeType = object.value("type"_L1);
+            if (noticeType == "joined"_L1)
+                notices.notices.append(joinedFromJson(noticeReader));
+            else if (noticeType == "left"_L1)
+                notices.notices.append(leftFromJson(noticeReader));
+            else
+                noticeReader.fail("type"_L1, "joined or left"_L1);
+            if (!noticeReader.problem().isEmpty())
+                reader.fail("notices"_L1, "an array of joined and left notices"_L1);
+        }
+        return finish<Notices, ServerFrame>(std::move(notices), reader);
     }
     if (type == "error"_L1) {
         Error error;

@@ -14,7 +14,8 @@
 //
 // Grammar of the JSON Lines face: one UTF-8 JSON object per line, ended by "\n".
 //   client: hello (first) -> { say | search | history | ping | pong | exit }*
-//   server: welcome -> { message | ack | results | joined | left | error | ping | pong }*
+//   server: welcome -> { message | ack | results | joined | left | notices | error | ping
+//           | pong }*
 //           -> shutdown?
 // Unknown fields are ignored so the protocol can grow; unknown types are errors.
 namespace Protocol {
@@ -145,6 +146,11 @@ struct Shutdown
 {
     QString text;
 };
+// Several join and leave notices at once, in order (a reconnect storm brings hundreds).
+struct Notices
+{
+    QList<std::variant<Joined, Left>> notices;
+};
 struct Results
 {
     QString id; // the id of the search or history request
@@ -153,7 +159,8 @@ struct Results
 
 using ClientFrame = std::variant<Hello, Say, Exit, Ping, Pong, Search, History>;
 using ServerFrame =
-        std::variant<Welcome, Message, Ack, Joined, Left, Error, Shutdown, Ping, Pong, Results>;
+        std::variant<Welcome, Message, Ack, Joined, Left, Error, Shutdown, Ping, Pong, Results,
+                     Notices>;
 
 // A decoded line: either a frame or the error to answer it with.
 template<typename Frame>

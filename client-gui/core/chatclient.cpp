@@ -346,8 +346,16 @@ void ChatClient::handleFrame(const Protocol::Ack &ack)
     m_messages.markDelivered(ack.id, ack.seq, ack.timestamp);
 }
 
+void ChatClient::handleFrame(const Protocol::Notices &notices)
+{
+    for (const auto &notice : notices.notices)
+        std::visit([this](const auto &frame) { handleFrame(frame); }, notice);
+}
+
 void ChatClient::handleFrame(const Protocol::Joined &joined)
 {
+    if (Protocol::nickKey(joined.nick) == Protocol::nickKey(m_nick))
+        return; // our own arrival, in a batch of notices
     m_users.addUser(joined.nick);
     showNotice(tr("%1 has joined the chat.").arg(joined.nick), joined.timestamp);
 }

@@ -109,6 +109,7 @@ private:
     void handleFrame(const Protocol::Ping &ping);
     void handleFrame(const Protocol::Pong &pong);
     void handleFrame(const Protocol::Results &results);
+    void handleFrame(const Protocol::Notices &notices);
     void addMessage(const Protocol::Message &message);
     MessageModel::Entry entryFor(const Protocol::Message &message) const;
     QString nextId();

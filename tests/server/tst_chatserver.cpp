@@ -32,6 +32,7 @@ private slots:
     void textTooLong();
     void slowReaderIsRemoved();
     void gracefulShutdown();
+    void noticesArriveTogetherInAStorm();
 
 private:
     TestClient *connectClient();
@@ -393,6 +394,33 @@ void tst_ChatServer::gracefulShutdown()
     QCOMPARE(aa->count<Shutdown>(), 1);
     QCOMPARE(aa->count<Left>(), 0); // no leave noise while everyone is told to go
     QVERIFY(plain->hasLine("The server is shutting down."));
+}
+
+void tst_ChatServer::noticesArriveTogetherInAStorm()
+{
+    TestClient *observer = join(u"observer"_s);
+    TestClient *plain = connectClient();
+    plain->sendLine("terminal");
+    QTRY_COMPARE(observer->count<Joined>(), 1);
+    // Twenty people come back at once, as after a server restart.
+    QList<TestClient *> storm;
+    for (int i = 0; i < 20; ++i) {
+        storm.append(connectClient());
+        storm.last()->hello(u"s%1"_s.arg(i));
+    }
+    QTRY_COMPARE(observer->count<Joined>(), 21);
+    const auto coalesced = std::count_if(observer->lines().cbegin(), observer->lines().cend(),
+                                         [](const QByteArray &line) {
+                                             return line.contains("\"type\":\"notices\"");
+                                         });
+    QVERIFY2(coalesced >= 1, "twenty joins should not take twenty frames");
+    QVERIFY(observer->lines().size() < 21);
+    // A terminal client reads each notice as its own line.
+    QTRY_COMPARE(std::count_if(plain->lines().cbegin(), plain->lines().cend(),
+                               [](const QByteArray &line) {
+                                   return line.startsWith("s") && line.endsWith("has joined the chat.");
+                               }),
+                 20);
 }
 
 QTEST_GUILESS_MAIN(tst_ChatServer)

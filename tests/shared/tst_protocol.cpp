@@ -113,6 +113,14 @@ void tst_Protocol::serverFramesRoundTrip()
     QCOMPARE(std::get<Error>(decoded.frame).code, ErrorCode::NickTaken);
     QCOMPARE(std::get<Error>(decoded.frame).id, u"x"_s);
 
+    const Notices notices { { Joined { u"dd"_s, 1, u"dd has joined the chat."_s }, left } };
+    decoded = decodeServerFrame(encode(ServerFrame { notices }));
+    QVERIFY(decoded.isValid());
+    const auto &noticesBack = std::get<Notices>(decoded.frame).notices;
+    QCOMPARE(noticesBack.size(), 2);
+    QCOMPARE(std::get<Joined>(noticesBack.at(0)).nick, u"dd"_s);
+    QCOMPARE(std::get<Left>(noticesBack.at(1)).reason, LeaveReason::Lost);
+
     decoded = decodeServerFrame(encode(ServerFrame { Shutdown { u"bye"_s } }));
     QCOMPARE(std::get<Shutdown>(decoded.frame).text, u"bye"_s);
     decoded = decodeServerFrame(encode(ServerFrame { Ping { u"p"_s } }));

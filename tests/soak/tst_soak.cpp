@@ -139,6 +139,13 @@ private:
         m_outbox.remove(error.id);
     }
     void handle(const Left &left) { m_leaves.insert(left.nick, left.reason); }
+    void handle(const Notices &notices)
+    {
+        for (const auto &notice : notices.notices) {
+            if (const auto *left = std::get_if<Left>(&notice))
+                handle(*left);
+        }
+    }
     void handle(const Ping &ping) { m_socket.write(encode(ClientFrame { Pong { ping.token } })); }
     template<typename Other>
     void handle(const Other &) { }

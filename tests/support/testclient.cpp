@@ -15,6 +15,7 @@ void TestClient::connectTo(quint16 port)
 
 void TestClient::hello(const QString &nick, std::optional<qint64> since)
 {
+    m_nick = nick;
     send(Protocol::Hello { nick, Protocol::Version, QStringLiteral("natter-test"), since });
 }
 
@@ -43,7 +44,17 @@ void TestClient::processReadyRead()
                 if (const auto *ping = std::get_if<Protocol::Ping>(&decoded.frame);
                     ping && m_answersPings)
                     send(Protocol::Pong { ping->token });
-                m_frames.append(std::move(decoded.frame));
+                if (const auto *batch = std::get_if<Protocol::Notices>(&decoded.frame)) {
+                    // Coalesced notices count as the single notices they stand for.
+                    // A batch may hold this client's own arrival; real clients skip it too.
+                    for (const auto &notice : batch->notices) {
+                        const auto *joined = std::get_if<Protocol::Joined>(&notice);
+                        if (!joined || joined->nick != m_nick)
+                            std::visit([this](const auto &n) { m_frames.append(n); }, notice);
+                    }
+                } else {
+                    m_frames.append(std::move(decoded.frame));
+                }
             }
         }
         emit frameReceived();

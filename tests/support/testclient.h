@@ -65,4 +65,5 @@ private:
     QList<Protocol::ServerFrame> m_frames;
     bool m_disconnected = false;
     bool m_answersPings = false;
+    QString m_nick;
 };
