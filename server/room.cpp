@@ -3,7 +3,6 @@
 #include "serverlogging.h"
 #include "session.h"
 
-#include <QCollator>
 #include <QDateTime>
 
 #include <algorithm>
@@ -37,6 +36,7 @@ void Room::join(Session *session, std::optional<qint64> since)
     const QString nick = session->nick();
     Q_ASSERT(!isNickTaken(nick));
     m_members.insert(Protocol::nickKey(nick), session);
+    m_orderedNicks.insert(Protocol::nickKey(nick), nick);
     m_accepted.nickJoined(Protocol::nickKey(nick));
 
     Protocol::Welcome welcome;
@@ -68,6 +68,7 @@ void Room::leave(Session *session, Protocol::LeaveReason reason)
     if (it == m_members.cend() || it.value() != session)
         return;
     m_members.erase(it);
+    m_orderedNicks.remove(Protocol::nickKey(nick));
     m_accepted.nickLeft(Protocol::nickKey(nick));
 
     const QString text = Protocol::leftText(nick, reason);
@@ -265,12 +266,5 @@ void Room::broadcast(const EncodedFrame &frame, const Session *except) const
 
 QStringList Room::nicks() const
 {
-    QStringList result;
-    result.reserve(m_members.size());
-    for (const Session *member : m_members)
-        result.append(member->nick());
-    QCollator collator;
-    collator.setCaseSensitivity(Qt::CaseInsensitive);
-    std::sort(result.begin(), result.end(), collator);
-    return result;
+    return m_orderedNicks.values();
 }

@@ -6,6 +6,7 @@
 #include "protocol.h"
 
 #include <QHash>
+#include <QMap>
 #include <QObject>
 #include <QPointer>
 #include <QStringList>
@@ -45,7 +46,7 @@ public:
     // True while messages wait for the store; idle() is emitted when the last one is done.
     bool isBusy() const { return !m_queued.isEmpty() || !m_writing.isEmpty(); }
 
-    QStringList nicks() const; // sorted for display
+    QStringList nicks() const; // ordered by case-folded nick; clients sort for display
     qsizetype memberCount() const { return m_members.size(); }
     qint64 lastSeq() const { return m_deliveredSeq; }
 
@@ -71,6 +72,8 @@ private:
 
     MessageStore *m_store;
     QHash<QString, Session *> m_members; // by Protocol::nickKey
+    // The same nicks kept in order, so a welcome costs a walk, not a sort, per join.
+    QMap<QString, QString> m_orderedNicks; // nickKey -> nick
     DuplicateFilter m_accepted;
     QList<Pending> m_queued; // in order, not yet handed to the store
     QList<Pending> m_writing; // handed to the store, waiting for its answer
