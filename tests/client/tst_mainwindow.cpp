@@ -105,9 +105,7 @@ TestClient *tst_MainWindow::join(const QString &nick)
 {
     auto *peer = new TestClient;
     m_peers.append(peer);
-    peer->connectTo(m_server->serverPort());
-    peer->hello(nick);
-    if (!QTest::qWaitFor([&] { return peer->count<Protocol::Welcome>() == 1; }, 5000))
+    if (!peer->join(m_server->serverPort(), nick))
         qWarning("no welcome for %s", qPrintable(nick));
     return peer;
 }

@@ -68,9 +68,7 @@ TestClient *tst_Persistence::join(const QString &nick, std::optional<qint64> sin
 {
     auto *client = new TestClient;
     m_clients.append(client);
-    client->connectTo(m_port);
-    client->hello(nick, since);
-    if (!QTest::qWaitFor([&] { return client->count<Welcome>() == 1; }, 5000))
+    if (!client->join(m_port, nick, since))
         qWarning("no welcome for %s", qPrintable(nick));
     return client;
 }

@@ -1,6 +1,7 @@
 #include "testclient.h"
 
 #include <QHostAddress>
+#include <QTest>
 
 TestClient::TestClient(QObject *parent) : QObject(parent)
 {
@@ -17,6 +18,14 @@ void TestClient::hello(const QString &nick, std::optional<qint64> since)
 {
     m_nick = nick;
     send(Protocol::Hello { nick, Protocol::Version, QStringLiteral("natter-test"), since });
+}
+
+bool TestClient::join(quint16 port, const QString &nick, std::optional<qint64> since)
+{
+    connectTo(port);
+    hello(nick, since);
+    // The welcome is the server's answer to hello; nothing else can arrive before it.
+    return QTest::qWaitFor([this] { return count<Protocol::Welcome>() == 1; }, 5000);
 }
 
 void TestClient::say(const QString &text, const QString &id, const QString &to)

@@ -24,6 +24,8 @@ public:
     void sendRaw(const QByteArray &bytes) { m_socket.write(bytes); }
     void send(const Protocol::ClientFrame &frame) { m_socket.write(Protocol::encode(frame)); }
     void hello(const QString &nick, std::optional<qint64> since = std::nullopt);
+    // Connects, says hello and waits up to 5 s for the welcome; false when none came.
+    bool join(quint16 port, const QString &nick, std::optional<qint64> since = std::nullopt);
     void say(const QString &text, const QString &id, const QString &to = {});
 
     // Like a real client, answer the server's pings (off by default: a silent peer).
