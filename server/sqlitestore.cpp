@@ -3,6 +3,7 @@
 #include "serverlogging.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -171,7 +172,13 @@ bool SqliteStore::open(QString *error)
         return false;
     }
     QString problem;
-    QSqlDatabase db = openConnection(m_connectionName, m_options.path, &problem);
+    // SQLite in WAL mode writes to a side file first, so a read-only database would only show
+    // at the first checkpoint: ask the file system now.
+    if (QFile existing(m_options.path); existing.exists() && !existing.open(QIODevice::ReadWrite))
+        problem = u"the file is read-only (%1)"_s.arg(existing.errorString());
+    QSqlDatabase db = problem.isEmpty()
+            ? openConnection(m_connectionName, m_options.path, &problem)
+            : QSqlDatabase();
     if (problem.isEmpty())
         migrate(&problem);
     // Finding out now that the file cannot be written beats failing every message later.
