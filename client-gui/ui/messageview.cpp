@@ -3,6 +3,7 @@
 #include <QDateTime>
 #include <QDesktopServices>
 #include <QLocale>
+#include <QMouseEvent>
 #include <QRegularExpression>
 #include <QScrollBar>
 #include <QTextBlock>
@@ -34,12 +35,12 @@ QString richText(const QString &text)
 
 } // namespace
 
-MessageView::MessageView(QWidget *parent) : QTextBrowser(parent)
+MessageView::MessageView(QWidget *parent) : QPlainTextEdit(parent)
 {
-    setOpenLinks(false);
+    setReadOnly(true);
     setUndoRedoEnabled(false);
-    setTextInteractionFlags(Qt::TextBrowserInteraction);
-    connect(this, &QTextBrowser::anchorClicked, this, &MessageView::openLink);
+    setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard
+                            | Qt::LinksAccessibleByMouse);
     connect(verticalScrollBar(), &QScrollBar::valueChanged, this, [this](int value) {
         if (value == 0 && verticalScrollBar()->maximum() > 0)
             emit scrolledToTop();
@@ -218,7 +219,23 @@ QString MessageView::html(int row) const
     return line;
 }
 
-void MessageView::openLink(const QUrl &url)
+void MessageView::mouseMoveEvent(QMouseEvent *event)
+{
+    viewport()->setCursor(anchorAt(event->position().toPoint()).isEmpty() ? Qt::IBeamCursor
+                                                                           : Qt::PointingHandCursor);
+    QPlainTextEdit::mouseMoveEvent(event);
+}
+
+void MessageView::mouseReleaseEvent(QMouseEvent *event)
+{
+    const QString anchor = anchorAt(event->position().toPoint());
+    // A drag that selected text is not a click on the link it ended on.
+    if (event->button() == Qt::LeftButton && !anchor.isEmpty() && !textCursor().hasSelection())
+        activateLink(QUrl(anchor));
+    QPlainTextEdit::mouseReleaseEvent(event);
+}
+
+void MessageView::activateLink(const QUrl &url)
 {
     if (url.scheme() == RetryScheme)
         emit retryRequested(url.path());

@@ -2,12 +2,15 @@
 
 #include "messagemodel.h"
 
-#include <QTextBrowser>
+#include <QPlainTextEdit>
+#include <QUrl>
 
 // Renders the conversation: one text block per model row, so a row's delivery state can be
-// redrawn in place and the document stays as bounded as the model. Text stays selectable and
-// links clickable; the view follows new lines only while the reader is at the bottom.
-class MessageView : public QTextBrowser
+// redrawn in place and the document stays as bounded as the model. A QPlainTextEdit because its
+// layout works block by block: appending to (and trimming) a full 10,000-line view costs the
+// same as to an empty one, where QTextEdit relays out the whole document. Text stays selectable
+// and links clickable; the view follows new lines only while the reader is at the bottom.
+class MessageView : public QPlainTextEdit
 {
     Q_OBJECT
 public:
@@ -19,6 +22,8 @@ public:
     bool scrollToSeq(qint64 seq);
 
     static QColor nickColor(const QString &nick, bool darkBackground);
+    // What a click on a link does: opens web links, asks for a retry on "Retry".
+    void activateLink(const QUrl &url);
 
 signals:
     void retryRequested(const QString &id);
@@ -32,7 +37,11 @@ private:
     void updateRows(int first, int last);
     void rebuild();
     QString html(int row) const;
-    void openLink(const QUrl &url);
 
+protected:
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+
+private:
     MessageModel *m_model = nullptr;
 };

@@ -149,7 +149,7 @@ void tst_MainWindow::incomingMessagesAndNoticesAppear()
     QTRY_VERIFY(viewText().contains(u"bb has joined the chat."_s));
     bb->say(u"see https://example.org/x"_s, u"1"_s);
     QTRY_VERIFY(viewText().contains(u"bb: see https://example.org/x"_s));
-    const QString html = m_window->findChild<MessageView *>(u"messages"_s)->toHtml();
+    const QString html = m_window->findChild<MessageView *>(u"messages"_s)->document()->toHtml();
     QVERIFY(html.contains(u"href=\"https://example.org/x\""_s));
     auto *state = m_window->findChild<QLabel *>(u"state"_s);
     QCOMPARE(state->text(), u"Online"_s);
