@@ -238,12 +238,12 @@
         <translation>Zum Suchen ist eine Verbindung nötig.</translation>
     </message>
     <message>
-        <source>That message is further back: scroll up to load it.</source>
-        <translation>Diese Nachricht liegt weiter zurück: Nach oben scrollen, um sie zu laden.</translation>
-    </message>
-    <message>
         <source>&amp;Find…</source>
         <translation>&amp;Suchen …</translation>
+    </message>
+    <message>
+        <source>That message is further back than the view can hold.</source>
+        <translation>Diese Nachricht liegt weiter zurück, als die Ansicht fassen kann.</translation>
     </message>
 </context>
 <context>

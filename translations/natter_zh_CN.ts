@@ -238,12 +238,12 @@
         <translation>搜索需要连接到服务器。</translation>
     </message>
     <message>
-        <source>That message is further back: scroll up to load it.</source>
-        <translation>该消息较早：请向上滚动以加载。</translation>
-    </message>
-    <message>
         <source>&amp;Find…</source>
         <translation>查找(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>That message is further back than the view can hold.</source>
+        <translation>该消息太早，超出了视图能容纳的范围。</translation>
     </message>
 </context>
 <context>

@@ -85,9 +85,10 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
             m_searchBar->setStatus(tr("Searching needs a connection."));
     });
     connect(client, &ChatClient::searchResults, m_searchBar, &SearchBar::showResults);
-    connect(m_searchBar, &SearchBar::messageChosen, this, [this](qint64 seq) {
-        if (!m_view->scrollToSeq(seq))
-            m_searchBar->setStatus(tr("That message is further back: scroll up to load it."));
+    connect(m_searchBar, &SearchBar::messageChosen, this, &MainWindow::jumpTo);
+    connect(client, &ChatClient::olderLoaded, this, [this](int count) {
+        if (m_jumpTarget > 0 && count > 0)
+            jumpTo(m_jumpTarget);
     });
     connect(client, &ChatClient::stateChanged, this, &MainWindow::updateStatus);
     connect(client, &ChatClient::reconnectCountdown, this, &MainWindow::updateStatus);
@@ -159,6 +160,18 @@ void MainWindow::connectTo(const QString &host, quint16 port, const QString &nic
     if (m_client->state() != ChatClient::State::Disconnected)
         m_client->disconnectFromServer();
     m_client->connectToServer(host, port, nick);
+}
+
+void MainWindow::jumpTo(qint64 seq)
+{
+    // A result further back than the view reaches is loaded page by page until it is there.
+    m_jumpTarget = 0;
+    if (m_view->scrollToSeq(seq))
+        return;
+    if (m_client->loadOlder())
+        m_jumpTarget = seq;
+    else
+        m_searchBar->setStatus(tr("That message is further back than the view can hold."));
 }
 
 void MainWindow::submitInput()

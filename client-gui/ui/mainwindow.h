@@ -40,6 +40,7 @@ private:
     void updateStatus();
     void updateTitle();
     void showAbout();
+    void jumpTo(qint64 seq);
 
     ChatClient *m_client;
     MessageView *m_view;
@@ -54,4 +55,5 @@ private:
     QAction *m_disconnectAction;
     QPointer<ConnectDialog> m_connectDialog;
     int m_unread = 0;
+    qint64 m_jumpTarget = 0; // a search result still being loaded from further back
 };

@@ -49,6 +49,7 @@ private slots:
     void translationsChangeTheMenus();
     void geometryIsRestored();
     void findJumpsToTheMessage();
+    void findLoadsOlderMessagesToJump();
 
 private:
     void openWindow(const QString &nick);
@@ -351,6 +352,40 @@ void tst_MainWindow::findJumpsToTheMessage()
     auto *view = m_window->findChild<MessageView *>(u"messages"_s);
     QVERIFY(view->textCursor().hasSelection());
     QVERIFY(view->textCursor().block().text().contains(u"the needle is here"_s));
+}
+
+void tst_MainWindow::findLoadsOlderMessagesToJump()
+{
+    cleanup();
+    ServerConfig config;
+    config.port = 0;
+    config.rate = 0;
+    config.historyLimit = 10; // a joining window gets only the newest ten
+    QTemporaryDir storeDir;
+    config.storePath = storeDir.filePath(u"natter.sqlite"_s);
+    m_server = std::make_unique<ChatServer>(config);
+    QVERIFY(m_server->listen());
+    m_client = std::make_unique<ChatClient>();
+    TestClient *bb = join(u"bb"_s);
+    for (int i = 1; i <= 120; ++i)
+        bb->say(i == 3 ? u"the old needle"_s : u"hay %1"_s.arg(i), QString::number(i));
+    QTRY_COMPARE(bb->count<Protocol::Ack>(), 120);
+    openWindow(u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    QVERIFY(!viewText().contains(u"the old needle"_s));
+
+    auto *search = m_window->findChild<SearchBar *>(u"search"_s);
+    search->open();
+    auto *query = search->findChild<QLineEdit *>(u"searchQuery"_s);
+    QTest::keyClicks(query, u"needle"_s);
+    QTest::keyClick(query, Qt::Key_Return);
+    auto *results = search->findChild<QListWidget *>(u"searchResults"_s);
+    QTRY_COMPARE(results->count(), 1);
+    emit results->itemActivated(results->item(0));
+    auto *view = m_window->findChild<MessageView *>(u"messages"_s);
+    // Three pages of fifty come in before message 3 is there to jump to.
+    QTRY_VERIFY(view->textCursor().block().text().contains(u"the old needle"_s));
+    cleanup(); // the store's folder goes with this function
 }
 
 QTEST_MAIN(tst_MainWindow)
