@@ -8,6 +8,13 @@ DuplicateFilter::DuplicateFilter(qsizetype window, qsizetype departedNicks)
 {
 }
 
+namespace {
+size_t idHash(const QString &id)
+{
+    return qHash(id, size_t(0x6e61747465720001ull));
+}
+} // namespace
+
 std::optional<DuplicateFilter::Accepted> DuplicateFilter::find(const QString &nickKey,
                                                                const QString &id) const
 {
@@ -16,15 +23,10 @@ std::optional<DuplicateFilter::Accepted> DuplicateFilter::find(const QString &ni
     const auto window = m_byNick.constFind(nickKey);
     if (window == m_byNick.cend())
         return std::nullopt;
-    const size_t idHash = qHash(id, 0x6e61747465720001ull);
-    // A repeat is almost always one of the newest: look from there backwards.
-    const std::vector<Entry> &entries = window->entries;
-    for (size_t i = 0; i < entries.size(); ++i) {
-        const size_t at = (window->next + entries.size() - 1 - i) % entries.size();
-        if (entries[at].idHash == idHash)
-            return entries[at].accepted;
-    }
-    return std::nullopt;
+    const auto found = window->byId.constFind(idHash(id));
+    if (found == window->byId.cend())
+        return std::nullopt;
+    return found.value();
 }
 
 void DuplicateFilter::remember(const QString &nickKey, const QString &id, Accepted accepted)
@@ -32,14 +34,15 @@ void DuplicateFilter::remember(const QString &nickKey, const QString &id, Accept
     if (id.isEmpty() || m_window == 0)
         return;
     Window &window = m_byNick[nickKey];
-    const Entry entry { qHash(id, 0x6e61747465720001ull), accepted };
-    if (qsizetype(window.entries.size()) < m_window) {
-        window.entries.push_back(entry);
-        window.next = window.entries.size() % size_t(m_window);
+    const size_t hash = idHash(id);
+    if (qsizetype(window.order.size()) < m_window) {
+        window.order.push_back(hash);
     } else {
-        window.entries[window.next] = entry;
-        window.next = (window.next + 1) % window.entries.size();
+        window.byId.remove(window.order[window.next]);
+        window.order[window.next] = hash;
+        window.next = (window.next + 1) % window.order.size();
     }
+    window.byId.insert(hash, accepted);
 }
 
 void DuplicateFilter::nickJoined(const QString &nickKey)

@@ -30,14 +30,11 @@ public:
     qsizetype rememberedNicks() const { return m_byNick.size(); }
 
 private:
-    struct Entry
-    {
-        size_t idHash; // a 64-bit hash instead of the id: a fixed, small cost per message
-        Accepted accepted;
-    };
+    // Ids are kept as 64-bit hashes: a fixed, small cost per message whatever the id's length.
     struct Window
     {
-        std::vector<Entry> entries; // a ring once full
+        QHash<size_t, Accepted> byId; // looked up once per message
+        std::vector<size_t> order; // the same hashes oldest first, a ring once full
         size_t next = 0;
     };
 
