@@ -44,7 +44,6 @@ Session::Session(QTcpSocket *socket, Room *room, const ServerConfig &config, QOb
     ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &probeSeconds, sizeof probeSeconds);
     ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &probes, sizeof probes);
 #endif
-    socket->setReadBufferSize(config.socketReadBufferBytes);
     socket->setSocketOption(QAbstractSocket::SendBufferSizeSocketOption,
                             config.socketSendBufferBytes);
     connect(socket, &QTcpSocket::readyRead, this, &Session::processReadyRead);
@@ -127,18 +126,17 @@ void Session::shutdown(const EncodedFrame &notice)
     if (m_state == State::Closing)
         return;
     deliver(notice);
-    leaveRoom(LeaveReason::Exit);
-    closeAfterWriting();
+    leaveAndClose(LeaveReason::Exit);
 }
 
 void Session::processReadyRead()
 {
-    // Qt reads at most socketReadBufferBytes ahead, so this loop is bounded per call; bytes of a
+    // The socket is unbuffered: each read takes one chunk from the kernel; bytes of a
     // line cut between two reads wait in the framer for the rest.
     m_lastActivityMs = monotonicMs();
     m_pinged = false;
     while (m_state != State::Closing && m_socket->bytesAvailable() > 0) {
-        m_framer.append(m_socket->read(m_config.socketReadBufferBytes));
+        m_framer.append(m_socket->read(m_config.readChunkBytes));
         QByteArray line;
         for (;;) {
             const LineFramer::Status status = m_framer.takeLine(&line);
@@ -148,8 +146,7 @@ void Session::processReadyRead()
                 reject(ErrorCode::TooLong,
                        u"A line may hold at most %1 bytes; closing the connection."_s.arg(
                                m_framer.maxLineBytes()));
-                leaveRoom(LeaveReason::Lost);
-                closeAfterWriting();
+                leaveAndClose(LeaveReason::Lost);
                 return;
             }
             handleLine(line);
@@ -278,8 +275,7 @@ void Session::handleFrame(const Protocol::History &history)
 
 void Session::handleFrame(const Protocol::Exit &)
 {
-    leaveRoom(LeaveReason::Exit);
-    closeAfterWriting();
+    leaveAndClose(LeaveReason::Exit);
 }
 
 void Session::handleFrame(const Protocol::Ping &ping)
@@ -349,12 +345,11 @@ void Session::write(const QByteArray &bytes)
     m_socket->write(bytes);
 }
 
-void Session::leaveRoom(LeaveReason reason)
+void Session::leaveAndClose(LeaveReason reason)
 {
     if (m_state == State::InRoom)
         m_room->leave(this, reason);
-    if (m_state != State::Closing)
-        m_state = State::AwaitingNick;
+    closeAfterWriting();
 }
 
 void Session::closeAfterWriting()

@@ -68,7 +68,7 @@ private:
     void reject(Protocol::ErrorCode code, const QString &text, const QString &id = {},
                 LogRejection log = LogRejection::Yes);
     void write(const QByteArray &bytes);
-    void leaveRoom(Protocol::LeaveReason reason);
+    void leaveAndClose(Protocol::LeaveReason reason);
     void closeAfterWriting();
     void drop(Protocol::LeaveReason reason);
     void handleDisconnected();

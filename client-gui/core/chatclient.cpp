@@ -255,25 +255,24 @@ void ChatClient::handleFrame(const Protocol::Welcome &welcome)
 
 void ChatClient::handleFrame(const Protocol::Message &message)
 {
-    if (message.seq <= m_lastSeq)
-        return; // already shown
-    addMessage(message);
-    emit messageReceived(message);
+    if (addMessage(message))
+        emit messageReceived(message);
 }
 
-void ChatClient::addMessage(const Protocol::Message &message)
+bool ChatClient::addMessage(const Protocol::Message &message)
 {
     if (message.seq <= m_lastSeq)
-        return;
+        return false; // already shown
     m_lastSeq = message.seq;
     const bool own = Protocol::nickKey(message.from) == Protocol::nickKey(m_nick);
     if (own && !message.id.isEmpty() && m_messages.markDelivered(message.id, message.seq,
                                                                  message.timestamp)) {
         // An own message whose ack was lost with the connection: it did arrive.
         forgetOutgoing(message.id);
-        return;
+        return true;
     }
     m_messages.append(entryFor(message));
+    return true;
 }
 
 MessageModel::Entry ChatClient::entryFor(const Protocol::Message &message) const

@@ -110,7 +110,8 @@ private:
     void handleFrame(const Protocol::Pong &pong);
     void handleFrame(const Protocol::Results &results);
     void handleFrame(const Protocol::Notices &notices);
-    void addMessage(const Protocol::Message &message);
+    // False when the message was already shown.
+    bool addMessage(const Protocol::Message &message);
     MessageModel::Entry entryFor(const Protocol::Message &message) const;
     QString nextId();
     void transmitOutbox();
