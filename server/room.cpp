@@ -1,5 +1,6 @@
 #include "room.h"
 
+#include "deliverybatch.h"
 #include "serverlogging.h"
 #include "session.h"
 
@@ -181,6 +182,7 @@ void Room::finishWrite(bool ok, const QString &error)
     const QList<Pending> done = std::exchange(m_writing, {});
     if (!ok)
         qCCritical(lcServer).noquote() << "Could not store messages:" << error;
+    DeliveryBatch batch;
     for (qsizetype i = 0; i < done.size(); ++i) {
         const Pending &pending = done.at(i);
         if (pending.notice) {
@@ -190,7 +192,7 @@ void Room::finishWrite(bool ok, const QString &error)
             while (end < done.size() && done.at(end).notice)
                 ++end;
             if (end - i == 1) {
-                broadcast(*pending.notice, pending.sender);
+                batch.toAllBut(*pending.notice, pending.sender);
                 continue;
             }
             Protocol::Notices notices;
@@ -201,22 +203,20 @@ void Room::finishWrite(bool ok, const QString &error)
                 else if (const auto *left = std::get_if<Protocol::Left>(&frame))
                     notices.notices.append(*left);
             }
-            broadcast(EncodedFrame(std::move(notices)));
+            batch.toAllBut(EncodedFrame(std::move(notices)), nullptr);
             i = end - 1;
         } else if (ok) {
-            deliver(pending);
+            deliver(pending, &batch);
         } else {
-            const Protocol::Error failed {
-                ErrorCode::StoreFailed,
-                u"The server could not store the message, so it was not delivered."_s,
-                pending.message->id
-            };
-            for (Session *sender : pending.repeatedBy + QList<QPointer<Session>> { pending.sender }) {
-                if (sender)
-                    sender->send(failed);
-            }
+            const EncodedFrame failed(Protocol::Error {
+                    ErrorCode::StoreFailed,
+                    u"The server could not store the message, so it was not delivered."_s,
+                    pending.message->id });
+            for (Session *sender : pending.repeatedBy + QList<QPointer<Session>> { pending.sender })
+                batch.toOne(sender, failed);
         }
     }
+    batch.send(m_members.values());
     if (!ok) {
         // The failed batch's numbers were never used: those still queued take them over.
         m_lastSeq = m_deliveredSeq;
@@ -231,7 +231,7 @@ void Room::finishWrite(bool ok, const QString &error)
         emit idle();
 }
 
-void Room::deliver(const Pending &pending)
+void Room::deliver(const Pending &pending, DeliveryBatch *batch)
 {
     const Protocol::Message &message = *pending.message;
     Protocol::Message delivered = message;
@@ -240,28 +240,16 @@ void Room::deliver(const Pending &pending)
     if (message.isDirect()) {
         Session *recipient = m_members.value(Protocol::nickKey(message.to));
         if (recipient && recipient != pending.sender)
-            recipient->deliver(frame);
+            batch->toOne(recipient, frame);
     } else {
-        broadcast(frame, pending.sender);
+        batch->toAllBut(frame, pending.sender);
     }
     m_deliveredSeq = message.seq;
     m_accepted.remember(Protocol::nickKey(message.from), message.id,
                         { message.seq, message.timestamp });
-    const Protocol::Ack ack { message.id, message.seq, message.timestamp };
-    for (Session *sender : pending.repeatedBy + QList<QPointer<Session>> { pending.sender }) {
-        if (sender)
-            sender->send(ack);
-    }
-}
-
-void Room::broadcast(const EncodedFrame &frame, const Session *except) const
-{
-    // A shallow copy: should a delivery ever change the membership, the loop stays valid.
-    const auto members = m_members;
-    for (Session *member : members) {
-        if (member != except)
-            member->deliver(frame);
-    }
+    const EncodedFrame ack(Protocol::Ack { message.id, message.seq, message.timestamp });
+    for (Session *sender : pending.repeatedBy + QList<QPointer<Session>> { pending.sender })
+        batch->toOne(sender, ack);
 }
 
 QStringList Room::nicks() const

@@ -13,6 +13,7 @@
 
 #include <optional>
 
+class DeliveryBatch;
 class Session;
 
 // The chatroom: who is in it, and the order in which everything said in it reaches everyone.
@@ -66,8 +67,7 @@ private:
     void enqueue(Pending pending);
     void writeQueued();
     void finishWrite(bool ok, const QString &error);
-    void deliver(const Pending &pending);
-    void broadcast(const EncodedFrame &frame, const Session *except = nullptr) const;
+    void deliver(const Pending &pending, DeliveryBatch *batch);
     QList<Protocol::Message> forReader(const QString &nick, QList<Protocol::Message> messages) const;
 
     MessageStore *m_store;

@@ -334,15 +334,15 @@ void Session::write(const QByteArray &bytes)
 {
     if (bytes.isEmpty() || m_state == State::Closing || !m_socket)
         return;
-    // Qt never limits a socket's write buffer: a client that stops reading would grow the
-    // server without bound. Past the cap it is dropped, after the current delivery loop.
-    if (m_socket->bytesToWrite() + bytes.size() > m_config.maxSendQueueBytes) {
+    // Writes go to the kernel first; Qt queues only what it did not take, and never limits that
+    // queue: a client that stops reading would grow the server without bound. Past the cap it
+    // is dropped, after the current delivery loop.
+    m_socket->write(bytes);
+    if (m_socket->bytesToWrite() > m_config.maxSendQueueBytes) {
         qCInfo(lcSession).noquote() << m_peer << m_nick << "send queue over"
                                     << m_config.maxSendQueueBytes << "bytes";
         drop(LeaveReason::Slow);
-        return;
     }
-    m_socket->write(bytes);
 }
 
 void Session::leaveAndClose(LeaveReason reason)

@@ -41,6 +41,8 @@ public:
     void checkLiveness(qint64 nowMs);
 
     void deliver(const EncodedFrame &frame);
+    // Frames already encoded for this session's face, several at once.
+    void deliverBytes(const QByteArray &bytes) { write(bytes); }
     void send(const Protocol::ServerFrame &frame);
     // Sends the notice, lets the socket flush, then closes. Leaving is silent (see Room).
     void shutdown(const EncodedFrame &notice);
