@@ -38,6 +38,12 @@ void Room::join(Session *session, std::optional<qint64> since)
     Q_ASSERT(!isNickTaken(nick));
     m_members.insert(Protocol::nickKey(nick), session);
     m_orderedNicks.insert(Protocol::nickKey(nick), nick);
+    if (!m_usersJson.isEmpty()) {
+        m_usersJson.chop(1); // "]"
+        if (m_members.size() > 1)
+            m_usersJson += ',';
+        m_usersJson += Protocol::encodeNicks({ nick }).mid(1); // "\"nick\"]"
+    }
     m_accepted.nickJoined(Protocol::nickKey(nick));
 
     Protocol::Welcome welcome;
@@ -50,11 +56,15 @@ void Room::join(Session *session, std::optional<qint64> since)
     MessageStore::Replay replay = m_store->replay(nick, since, m_historyLimit);
     welcome.nick = nick;
     welcome.server = QStringLiteral("natter-server/" NATTER_VERSION);
-    welcome.users = nicks();
     welcome.seq = m_deliveredSeq;
     welcome.history = forReader(nick, std::move(replay.messages));
     welcome.historyTruncated = welcome.historyTruncated || replay.truncated;
-    session->send(welcome);
+    if (session->face() == Session::Face::Json) {
+        session->deliverBytes(Protocol::encodeWelcome(welcome, usersJson()));
+    } else {
+        welcome.users = nicks();
+        session->send(welcome);
+    }
 
     const QString text = Protocol::joinedText(nick);
     qCInfo(lcServer).noquote() << text;
@@ -70,6 +80,7 @@ void Room::leave(Session *session, Protocol::LeaveReason reason)
         return;
     m_members.erase(it);
     m_orderedNicks.remove(Protocol::nickKey(nick));
+    m_usersJson.clear();
     m_accepted.nickLeft(Protocol::nickKey(nick));
 
     const QString text = Protocol::leftText(nick, reason);
@@ -250,6 +261,13 @@ void Room::deliver(const Pending &pending, DeliveryBatch *batch)
     const EncodedFrame ack(Protocol::Ack { message.id, message.seq, message.timestamp });
     for (Session *sender : pending.repeatedBy + QList<QPointer<Session>> { pending.sender })
         batch->toOne(sender, ack);
+}
+
+const QByteArray &Room::usersJson()
+{
+    if (m_usersJson.isEmpty())
+        m_usersJson = Protocol::encodeNicks(nicks());
+    return m_usersJson;
 }
 
 QStringList Room::nicks() const

@@ -47,7 +47,7 @@ public:
     // True while messages wait for the store; idle() is emitted when the last one is done.
     bool isBusy() const { return !m_queued.isEmpty() || !m_writing.isEmpty(); }
 
-    QStringList nicks() const; // ordered by case-folded nick; clients sort for display
+    QStringList nicks() const; // ordered by case-folded nick
     qsizetype memberCount() const { return m_members.size(); }
     qint64 lastSeq() const { return m_deliveredSeq; }
 
@@ -74,6 +74,11 @@ private:
     QHash<QString, Session *> m_members; // by Protocol::nickKey
     // The same nicks kept in order, so a welcome costs a walk, not a sort, per join.
     QMap<QString, QString> m_orderedNicks; // nickKey -> nick
+    // Who is online as the JSON array a welcome carries, kept between joins so that a welcome
+    // costs a copy, not an encoding of every nick: joins append, a leave clears it. In join
+    // order after the first rebuild; clients sort for display.
+    const QByteArray &usersJson();
+    QByteArray m_usersJson;
     DuplicateFilter m_accepted;
     QList<Pending> m_queued; // in order, not yet handed to the store
     QList<Pending> m_writing; // handed to the store, waiting for its answer

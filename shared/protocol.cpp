@@ -564,4 +564,22 @@ QByteArray encode(const ServerFrame &frame)
     return toLine(std::visit(Encoder {}, frame));
 }
 
+QByteArray encodeWelcome(const Welcome &welcome, const QByteArray &usersJson)
+{
+    QJsonObject object = Encoder {}(welcome);
+    object.remove("users"_L1);
+    QByteArray line = toLine(object);
+    Q_ASSERT(line.endsWith("}\n"));
+    line.chop(2);
+    line += ",\"users\":";
+    line += usersJson;
+    line += "}\n";
+    return line;
+}
+
+QByteArray encodeNicks(const QStringList &nicks)
+{
+    return QJsonDocument(QJsonArray::fromStringList(nicks)).toJson(QJsonDocument::Compact);
+}
+
 } // namespace Protocol

@@ -177,6 +177,10 @@ Decoded<ServerFrame> decodeServerFrame(QByteArrayView line);
 // Each returns one complete line, "\n" included.
 QByteArray encode(const ClientFrame &frame);
 QByteArray encode(const ServerFrame &frame);
+// A welcome whose user list is already encoded (a JSON array, see encodeNicks): a server with
+// thousands online keeps that array and appends to it instead of encoding it for every join.
+QByteArray encodeWelcome(const Welcome &welcome, const QByteArray &usersJson);
+QByteArray encodeNicks(const QStringList &nicks);
 
 QJsonObject toJson(const Message &message);
 

@@ -3,6 +3,8 @@
 //
 //   natter-bench --port P --clients C --senders S --rate R --duration D [--server-pid PID]
 //   natter-bench --port P --idle C --server-pid PID
+//   add --proto irc to drive an IRC server (ngircd, InspIRCd) with the same workload: NICK/USER,
+//   JOIN #bench, PRIVMSG #bench, PONG.
 //
 // R is the total rate of all senders. Senders send open-loop (on a schedule, whether or not earlier messages arrived); each message
 // carries its send time, so receivers compute one-way latency on the same clock.
@@ -46,6 +48,7 @@ struct Options
     int idle = 0;
     long serverPid = 0;
     int textBytes = 64;
+    bool irc = false;
 };
 
 struct Client
@@ -116,8 +119,11 @@ public:
             if (connect(client.fd, reinterpret_cast<sockaddr *>(&address), sizeof address) < 0
                 && errno != EINPROGRESS)
                 die("connect");
-            client.out = "{\"type\":\"hello\",\"nick\":\"b" + std::to_string(i)
-                    + "\",\"client\":\"natter-bench\"}\n";
+            const std::string nick = "b" + std::to_string(i);
+            client.out = m_options.irc
+                    ? "NICK " + nick + "\r\nUSER " + nick + " 0 * :natter-bench\r\n"
+                    : "{\"type\":\"hello\",\"nick\":\"" + nick
+                            + "\",\"client\":\"natter-bench\"}\n";
             epoll_event event { EPOLLIN | EPOLLOUT, { .u32 = uint32_t(i) } };
             client.wantWrite = true;
             epoll_ctl(m_epoll, EPOLL_CTL_ADD, client.fd, &event);
@@ -159,16 +165,19 @@ public:
                     Client &client = m_clients[s];
                     char head[64];
                     std::snprintf(head, sizeof head, "t=%" PRId64 " ", due[s]);
-                    client.out += "{\"type\":\"say\",\"text\":\"";
+                    client.out += m_options.irc ? "PRIVMSG #bench :" : "{\"type\":\"say\",\"text\":\"";
                     client.out += head;
                     client.out += padding;
-                    client.out += "\"}\n";
+                    client.out += m_options.irc ? "\r\n" : "\"}\n";
                     flush(int(s));
                     ++m_sent;
                     due[s] += interval;
                 }
             }
-            poll(0);
+            int64_t next = end;
+            for (const int64_t when : due)
+                next = std::min(next, when);
+            pollUntil(next);
         }
         // Let what is in flight arrive.
         const int64_t drainEnd = nowNs() + int64_t(3e9);
@@ -233,10 +242,20 @@ private:
         }
     }
 
-    void poll(int timeoutMs)
+    // Waits for events, but no later than `deadlineNs` (nanosecond precision, so an open-loop
+    // schedule is kept without spinning).
+    void pollUntil(int64_t deadlineNs)
     {
-        epoll_event events[512];
-        const int count = epoll_wait(m_epoll, events, 512, timeoutMs);
+        const int64_t waitNs = std::max<int64_t>(0, deadlineNs - nowNs());
+        const timespec timeout { time_t(waitNs / 1'000'000'000), long(waitNs % 1'000'000'000) };
+        handle(epoll_pwait2(m_epoll, m_events, MaxEvents, &timeout, nullptr));
+    }
+
+    void poll(int timeoutMs) { handle(epoll_wait(m_epoll, m_events, MaxEvents, timeoutMs)); }
+
+    void handle(int count)
+    {
+        epoll_event *events = m_events;
         for (int e = 0; e < count; ++e) {
             const int index = int(events[e].data.u32);
             if (events[e].events & EPOLLOUT)
@@ -249,11 +268,10 @@ private:
     void read(int index)
     {
         Client &client = m_clients[size_t(index)];
-        char buffer[65536];
         for (;;) {
-            const ssize_t got = ::recv(client.fd, buffer, sizeof buffer, 0);
+            const ssize_t got = ::recv(client.fd, m_buffer, sizeof m_buffer, 0);
             if (got > 0) {
-                client.in.append(buffer, size_t(got));
+                lines(client, index, std::string_view(m_buffer, size_t(got)));
                 continue;
             }
             if (got == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
@@ -265,20 +283,41 @@ private:
             }
             break;
         }
-        const int64_t now = nowNs();
-        size_t start = 0;
-        for (;;) {
-            const size_t end = client.in.find('\n', start);
-            if (end == std::string::npos)
-                break;
-            line(client, std::string_view(client.in).substr(start, end - start), now);
-            start = end + 1;
-        }
-        client.in.erase(0, start);
     }
 
-    void line(Client &client, std::string_view text, int64_t now)
+    // Whole lines are parsed where they arrived; only a line cut by the end of a read is copied.
+    void lines(Client &client, int index, std::string_view data)
     {
+        const int64_t now = nowNs();
+        if (!client.in.empty()) {
+            const size_t end = data.find('\n');
+            if (end == std::string_view::npos) {
+                client.in.append(data);
+                return;
+            }
+            client.in.append(data.substr(0, end));
+            line(client, index, client.in, now);
+            client.in.clear();
+            data.remove_prefix(end + 1);
+        }
+        for (;;) {
+            const void *found = std::memchr(data.data(), '\n', data.size());
+            if (!found) {
+                client.in.assign(data);
+                return;
+            }
+            const size_t end = size_t(static_cast<const char *>(found) - data.data());
+            line(client, index, data.substr(0, end), now);
+            data.remove_prefix(end + 1);
+        }
+    }
+
+    void line(Client &client, int index, std::string_view text, int64_t now)
+    {
+        if (m_options.irc) {
+            ircLine(client, index, text, now);
+            return;
+        }
         static constexpr std::string_view stamp = "\"text\":\"t=";
         if (!client.welcomed) {
             if (text.find("\"type\":\"welcome\"") != std::string_view::npos) {
@@ -287,14 +326,48 @@ private:
             }
             return;
         }
+        // Only chat messages carry a text starting "t=": no need to look at the type.
         const size_t at = text.find(stamp);
-        if (at == std::string_view::npos || text.find("\"type\":\"message\"") == std::string_view::npos)
+        if (at != std::string_view::npos)
+            arrived(text.data() + at + stamp.size(), now);
+    }
+
+    void ircLine(Client &client, int index, std::string_view text, int64_t now)
+    {
+        if (text.substr(0, 5) == "PING ") {
+            client.out += "PONG ";
+            client.out.append(text.substr(5));
+            client.out += "\r\n";
+            flush(index);
             return;
-        const int64_t sentAt = std::strtoll(text.data() + at + stamp.size(), nullptr, 10);
+        }
+        if (!client.welcomed) {
+            // 001 ends registration; 366 (end of NAMES) means the JOIN is done.
+            if (text.find(" 001 ") != std::string_view::npos) {
+                client.out += "JOIN #bench\r\n";
+                flush(index);
+            } else if (text.find(" 366 ") != std::string_view::npos) {
+                client.welcomed = true;
+                ++m_welcomed;
+            }
+            return;
+        }
+        static constexpr std::string_view stamp = " :t=";
+        const size_t at = text.find(stamp);
+        if (at != std::string_view::npos && text.find(" PRIVMSG ") != std::string_view::npos)
+            arrived(text.data() + at + stamp.size(), now);
+    }
+
+    void arrived(const char *stamp, int64_t now)
+    {
+        const int64_t sentAt = std::strtoll(stamp, nullptr, 10);
         ++m_delivered;
         m_latencyUs.push_back(uint32_t(std::max<int64_t>(0, now - sentAt) / 1000));
     }
 
+    static constexpr int MaxEvents = 512;
+    epoll_event m_events[MaxEvents];
+    char m_buffer[256 * 1024];
     Options m_options;
     int m_epoll = -1;
     std::vector<Client> m_clients;
@@ -336,12 +409,15 @@ Options parse(int argc, char **argv)
             options.idle = std::atoi(value());
         else if (arg == "--server-pid")
             options.serverPid = std::atol(value());
+        else if (arg == "--proto")
+            options.irc = std::string(value()) == "irc";
         else if (arg == "--text-bytes")
             options.textBytes = std::atoi(value());
         else {
             std::fprintf(stderr,
                          "usage: natter-bench --port P (--clients C --senders S --rate R "
-                         "--duration D | --idle C) [--server-pid PID] [--text-bytes N]\n");
+                         "--duration D | --idle C) [--server-pid PID] [--text-bytes N] "
+                         "[--proto natter|irc]\n");
             std::exit(2);
         }
     }
