@@ -11,6 +11,11 @@
 using namespace Qt::StringLiterals;
 using Protocol::ErrorCode;
 
+namespace {
+// Messages read but not yet handed to the store; past this, members are not read from.
+constexpr qsizetype MaxQueuedMessages = 10'000;
+}
+
 Room::Room(MessageStore *store, qsizetype historyLimit, qsizetype duplicateWindow,
            qsizetype departedNicks, QObject *parent)
     : QObject(parent),
@@ -81,6 +86,9 @@ void Room::leave(Session *session, Protocol::LeaveReason reason)
     m_members.erase(it);
     m_orderedNicks.remove(Protocol::nickKey(nick));
     m_usersJson.clear();
+    m_behind.remove(session);
+    m_paused.removeAll(session);
+    resumeIfCaughtUp();
     m_accepted.nickLeft(Protocol::nickKey(nick));
 
     const QString text = Protocol::leftText(nick, reason);
@@ -240,6 +248,37 @@ void Room::finishWrite(bool ok, const QString &error)
         writeQueued();
     else if (!isBusy())
         emit idle();
+    resumeIfCaughtUp();
+}
+
+bool Room::isBackedUp() const
+{
+    return m_queued.size() >= MaxQueuedMessages
+            || (m_behind.size() >= 2 && m_behind.size() * 4 >= m_members.size());
+}
+
+void Room::pauseReading(Session *session)
+{
+    m_paused.append(session);
+}
+
+void Room::memberBehind(Session *session, bool behind)
+{
+    if (behind)
+        m_behind.insert(session);
+    else if (m_behind.remove(session))
+        resumeIfCaughtUp();
+}
+
+void Room::resumeIfCaughtUp()
+{
+    if (m_paused.isEmpty() || isBackedUp())
+        return;
+    // Queued: this may run inside a delivery or a leave, and reading may post more.
+    for (const QPointer<Session> &session : std::exchange(m_paused, {})) {
+        if (session)
+            QMetaObject::invokeMethod(session, &Session::resumeReading, Qt::QueuedConnection);
+    }
 }
 
 void Room::deliver(const Pending &pending, DeliveryBatch *batch)

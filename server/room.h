@@ -9,6 +9,7 @@
 #include <QMap>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 #include <QStringList>
 
 #include <optional>
@@ -47,6 +48,13 @@ public:
     // True while messages wait for the store; idle() is emitted when the last one is done.
     bool isBusy() const { return !m_queued.isEmpty() || !m_writing.isEmpty(); }
 
+    // Overloaded: too many messages wait for the store, or a quarter of the members (two at
+    // least, so one slow reader is not enough) are behind on their output. Sessions then stop
+    // reading (pauseReading) until the room has caught up.
+    bool isBackedUp() const;
+    void pauseReading(Session *session);
+    void memberBehind(Session *session, bool behind);
+
     QStringList nicks() const; // ordered by case-folded nick
     qsizetype memberCount() const { return m_members.size(); }
     qint64 lastSeq() const { return m_deliveredSeq; }
@@ -65,6 +73,7 @@ private:
     Pending *findPending(const QString &nickKey, const QString &id);
 
     void enqueue(Pending pending);
+    void resumeIfCaughtUp();
     void writeQueued();
     void finishWrite(bool ok, const QString &error);
     void deliver(const Pending &pending, DeliveryBatch *batch);
@@ -85,6 +94,8 @@ private:
     qsizetype m_historyLimit;
     qint64 m_lastSeq = 0; // the newest number given out
     qint64 m_deliveredSeq = 0; // the newest number delivered
+    QSet<const Session *> m_behind;
+    QList<QPointer<Session>> m_paused;
     bool m_writeScheduled = false;
     bool m_closing = false;
 };

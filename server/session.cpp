@@ -135,7 +135,32 @@ void Session::processReadyRead()
     // line cut between two reads wait in the framer for the rest.
     m_lastActivityMs = monotonicMs();
     m_pinged = false;
-    while (m_state != State::Closing && m_socket->bytesAvailable() > 0) {
+    // Push-back: while the room cannot get messages out, nothing more is read from its members.
+    // The unbuffered socket raises readyRead again only after a read, so a paused session
+    // costs nothing, and the kernel's full buffer slows the sender through TCP flow control.
+    if (m_state == State::InRoom && m_room->isBackedUp()) {
+        if (!m_readPaused) {
+            m_readPaused = true;
+            m_room->pauseReading(this);
+        }
+        return;
+    }
+    m_readPaused = false;
+    // One chunk per turn of the event loop: a flooding sender cannot starve the others, and
+    // what it sent past this chunk waits in the kernel. Qt raises readyRead only for new
+    // data, so the rest is picked up by a queued call, after everyone else's turn.
+    if (m_state != State::Closing && m_socket->bytesAvailable() > 0) {
+        if (m_socket->bytesAvailable() > m_config.readChunkBytes && !m_readScheduled) {
+            m_readScheduled = true;
+            QMetaObject::invokeMethod(
+                    this,
+                    [this] {
+                        m_readScheduled = false;
+                        if (m_socket)
+                            processReadyRead();
+                    },
+                    Qt::QueuedConnection);
+        }
         m_framer.append(m_socket->read(m_config.readChunkBytes));
         QByteArray line;
         for (;;) {
@@ -342,7 +367,32 @@ void Session::write(const QByteArray &bytes)
         qCInfo(lcSession).noquote() << m_peer << m_nick << "send queue over"
                                     << m_config.maxSendQueueBytes << "bytes";
         drop(LeaveReason::Slow);
+        return;
     }
+    updateBacklog();
+}
+
+void Session::resumeReading()
+{
+    if (m_readPaused && m_socket)
+        processReadyRead();
+}
+
+void Session::updateBacklog()
+{
+    // A member with a quarter of its send queue used is behind. One such member is a slow
+    // reader (cut at the cap); many at once mean the room is overloaded (see Room).
+    const bool behind = m_state == State::InRoom && m_socket
+            && m_socket->bytesToWrite() > m_config.maxSendQueueBytes / 4;
+    if (behind == m_behind)
+        return;
+    m_behind = behind;
+    m_room->memberBehind(this, behind);
+    if (behind)
+        connect(m_socket, &QTcpSocket::bytesWritten, this, &Session::updateBacklog,
+                Qt::UniqueConnection);
+    else if (m_socket)
+        disconnect(m_socket, &QTcpSocket::bytesWritten, this, &Session::updateBacklog);
 }
 
 void Session::leaveAndClose(LeaveReason reason)

@@ -46,6 +46,8 @@ public:
     void send(const Protocol::ServerFrame &frame);
     // Sends the notice, lets the socket flush, then closes. Leaving is silent (see Room).
     void shutdown(const EncodedFrame &notice);
+    // Reading was paused because the room is backed up: take up what the kernel kept.
+    void resumeReading();
 
 signals:
     void finished(Session *session);
@@ -70,6 +72,7 @@ private:
     void reject(Protocol::ErrorCode code, const QString &text, const QString &id = {},
                 LogRejection log = LogRejection::Yes);
     void write(const QByteArray &bytes);
+    void updateBacklog();
     void leaveAndClose(Protocol::LeaveReason reason);
     void closeAfterWriting();
     void drop(Protocol::LeaveReason reason);
@@ -91,4 +94,7 @@ private:
     Face m_face = Face::Undecided;
     State m_state = State::AwaitingFirstLine;
     bool m_finished = false;
+    bool m_readPaused = false;
+    bool m_readScheduled = false;
+    bool m_behind = false; // counted in the room's backlog
 };

@@ -39,8 +39,19 @@ void TestClient::clear()
     m_frames.clear();
 }
 
+void TestClient::setReadingPaused(bool paused)
+{
+    m_readingPaused = paused;
+    // A one-byte buffer makes the socket stop taking data from the kernel.
+    m_socket.setReadBufferSize(paused ? 1 : 0);
+    if (!paused)
+        QMetaObject::invokeMethod(this, &TestClient::processReadyRead, Qt::QueuedConnection);
+}
+
 void TestClient::processReadyRead()
 {
+    if (m_readingPaused)
+        return;
     m_framer.append(m_socket.readAll());
     QByteArray line;
     while (m_framer.takeLine(&line) == LineFramer::Status::Line) {

@@ -30,6 +30,8 @@ public:
 
     // Like a real client, answer the server's pings (off by default: a silent peer).
     void setAnswersPings(bool answers) { m_answersPings = answers; }
+    // A reader that stops reading: the kernel's buffers fill and the server's output backs up.
+    void setReadingPaused(bool paused);
 
     const QByteArrayList &lines() const { return m_lines; }
     const QList<Protocol::ServerFrame> &frames() const { return m_frames; }
@@ -67,5 +69,6 @@ private:
     QList<Protocol::ServerFrame> m_frames;
     bool m_disconnected = false;
     bool m_answersPings = false;
+    bool m_readingPaused = false;
     QString m_nick;
 };
