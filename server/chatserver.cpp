@@ -7,6 +7,8 @@
 #include "sqlitestore.h"
 
 #include <QDateTime>
+#include <QFile>
+#include <QSslKey>
 #include <QTcpSocket>
 
 #include <algorithm>
@@ -15,20 +17,8 @@
 
 using namespace Qt::StringLiterals;
 
-void UnbufferedTcpServer::incomingConnection(qintptr socketDescriptor)
-{
-    auto *socket = new QTcpSocket(this);
-    if (!socket->setSocketDescriptor(socketDescriptor, QAbstractSocket::ConnectedState,
-                                     QIODevice::ReadWrite | QIODevice::Unbuffered)) {
-        delete socket;
-        ::close(int(socketDescriptor));
-        return;
-    }
-    addPendingConnection(socket);
-}
-
 ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
-    : QObject(parent), m_config(config)
+    : QObject(parent), m_config(config), m_access(m_config)
 {
     if (config.storePath.isEmpty()) {
         m_store = std::make_unique<MemoryStore>(config.historyLimit);
@@ -62,8 +52,45 @@ ChatServer::~ChatServer()
     }
 }
 
+bool ChatServer::setUpTls()
+{
+    QFile certFile(m_config.tlsCertPath);
+    QFile keyFile(m_config.tlsKeyPath);
+    if (!certFile.open(QIODevice::ReadOnly)) {
+        m_error = u"cannot read the TLS certificate %1: %2"_s.arg(m_config.tlsCertPath,
+                                                                  certFile.errorString());
+        return false;
+    }
+    if (!keyFile.open(QIODevice::ReadOnly)) {
+        m_error = u"cannot read the TLS key %1: %2"_s.arg(m_config.tlsKeyPath,
+                                                          keyFile.errorString());
+        return false;
+    }
+    const QList<QSslCertificate> chain = QSslCertificate::fromData(certFile.readAll());
+    const QByteArray keyPem = keyFile.readAll();
+    QSslKey key(keyPem, QSsl::Rsa);
+    if (key.isNull())
+        key = QSslKey(keyPem, QSsl::Ec);
+    if (chain.isEmpty() || key.isNull()) {
+        m_error = u"%1 holds no PEM certificate, or %2 no unencrypted PEM RSA or EC key"_s.arg(
+                m_config.tlsCertPath, m_config.tlsKeyPath);
+        return false;
+    }
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setLocalCertificateChain(chain);
+    tls.setPrivateKey(key);
+    tls.setPeerVerifyMode(QSslSocket::VerifyNone); // clients prove who they are by password
+    tls.setProtocol(QSsl::TlsV1_2OrLater);
+    m_listener.setTls(tls);
+    return true;
+}
+
 bool ChatServer::listen()
 {
+    if (!m_access.load(&m_error))
+        return false;
+    if (!m_config.tlsCertPath.isEmpty() && !m_listener.usesTls() && !setUpTls())
+        return false;
     // Listening first: a port in use is the likelier problem, and it leaves the store untouched.
     if (!m_listener.listen(m_config.host, m_config.port)) {
         m_error = u"cannot listen on %1:%2: %3"_s.arg(m_config.host.toString())
@@ -100,6 +127,18 @@ void ChatServer::acceptPendingConnections()
             continue;
         }
         const QHostAddress address = socket->peerAddress();
+        if (m_access.isBanned(address)) {
+            refuse(socket, Protocol::ErrorCode::Banned,
+                   u"Too many failed logins from %1; try again later."_s.arg(
+                           address.toString()));
+            continue;
+        }
+        if (m_config.tlsOnly && ChatListener::isPlain(socket)) {
+            refuse(socket, Protocol::ErrorCode::TlsRequired,
+                   u"This server accepts TLS connections only: turn on \"Use TLS\" in your "
+                   "client."_s);
+            continue;
+        }
         if (m_sessions.size() >= m_config.maxClients) {
             refuse(socket, Protocol::ErrorCode::ServerFull,
                    u"The server is full (%1 connections). Try again later."_s.arg(
@@ -114,7 +153,7 @@ void ChatServer::acceptPendingConnections()
             continue;
         }
         ++fromAddress;
-        auto *session = new Session(socket, m_room.get(), m_config, this);
+        auto *session = new Session(socket, m_room.get(), &m_access, m_config, this);
         m_sessions.insert(session);
         connect(session, &Session::finished, this, &ChatServer::forgetSession);
     }
@@ -123,7 +162,11 @@ void ChatServer::acceptPendingConnections()
 void ChatServer::refuse(QTcpSocket *socket, Protocol::ErrorCode code, const QString &text)
 {
     qCInfo(lcServer).noquote() << "Refused" << socket->peerAddress().toString() << text;
-    socket->write(Protocol::encode(Protocol::Error { code, text, {} }));
+    // Someone at a terminal gets a sentence; JSON clients (and TLS ones) get an error frame.
+    if (ChatListener::isPlain(socket) && !ChatListener::isJsonClient(socket))
+        socket->write(EncodedFrame::toPlainText(Protocol::Error { code, text, {} }));
+    else
+        socket->write(Protocol::encode(Protocol::Error { code, text, {} }));
     connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
     socket->disconnectFromHost();
     if (socket->state() == QAbstractSocket::UnconnectedState)
@@ -133,6 +176,7 @@ void ChatServer::refuse(QTcpSocket *socket, Protocol::ErrorCode code, const QStr
 void ChatServer::checkLiveness()
 {
     const qint64 now = Session::monotonicMs();
+    m_listener.closeSilent(now, m_config.helloTimeout.count());
     const auto sessions = m_sessions;
     for (Session *session : sessions)
         session->checkLiveness(now);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "accesscontrol.h"
+#include "chatlistener.h"
 #include "messagestore.h"
 #include "room.h"
 #include "serverconfig.h"
@@ -12,19 +14,6 @@
 #include <memory>
 
 class Session;
-
-// Accepts connections as unbuffered sockets: a write goes straight to the kernel when it has
-// room, and only the remainder is queued; reads come straight from the kernel too, so no
-// per-connection read buffer is kept. Measured in docs/benchmarks.md.
-class UnbufferedTcpServer : public QTcpServer
-{
-    Q_OBJECT
-public:
-    using QTcpServer::QTcpServer;
-
-protected:
-    void incomingConnection(qintptr socketDescriptor) override;
-};
 
 // Owns the listening socket, the room and every session; accepts connections and stops
 // gracefully.
@@ -59,9 +48,11 @@ private:
     void applyRetention();
     void checkLiveness();
     void refuse(QTcpSocket *socket, Protocol::ErrorCode code, const QString &text);
+    bool setUpTls();
 
     ServerConfig m_config;
-    UnbufferedTcpServer m_listener;
+    ChatListener m_listener;
+    AccessControl m_access;
     std::unique_ptr<MessageStore> m_store;
     std::unique_ptr<Room> m_room;
     QString m_error;

@@ -77,7 +77,7 @@ void Room::join(Session *session, std::optional<qint64> since)
               EncodedFrame(Protocol::Joined { nick, QDateTime::currentMSecsSinceEpoch(), text }) });
 }
 
-void Room::leave(Session *session, Protocol::LeaveReason reason)
+void Room::leave(Session *session, Protocol::LeaveReason reason, const QString &customText)
 {
     const QString nick = session->nick();
     const auto it = m_members.constFind(Protocol::nickKey(nick));
@@ -91,7 +91,7 @@ void Room::leave(Session *session, Protocol::LeaveReason reason)
     resumeIfCaughtUp();
     m_accepted.nickLeft(Protocol::nickKey(nick));
 
-    const QString text = Protocol::leftText(nick, reason);
+    const QString text = customText.isEmpty() ? Protocol::leftText(nick, reason) : customText;
     qCInfo(lcServer).noquote() << text;
     if (!m_closing) {
         enqueue({ std::nullopt, nullptr,

@@ -3,6 +3,7 @@
 #include "protocol.h"
 
 #include <QHostAddress>
+#include <QStringList>
 
 #include <chrono>
 
@@ -41,6 +42,24 @@ struct ServerConfig
     double rate = 10;
     double burst = 20;
     std::chrono::milliseconds floodGrace { 10'000 };
+
+    // TLS: with a certificate and key the port takes TLS and plain clients alike (told apart
+    // by their first byte), or TLS only.
+    QString tlsCertPath;
+    QString tlsKeyPath;
+    bool tlsOnly = false;
+
+    // Accounts: registered nicks need their password; others may join unless registeredOnly.
+    QString accountsPath;
+    QString passwordFile; // a shared password for everyone without an account
+    bool registeredOnly = false;
+    QStringList operators; // registered nicks that may kick
+    // A failed login is answered after loginFailureDelay times the address's recent failures;
+    // loginFailuresBeforeBan within loginFailureWindow ban the address for banDuration.
+    std::chrono::milliseconds loginFailureDelay { 1000 };
+    int loginFailuresBeforeBan = 10;
+    std::chrono::milliseconds loginFailureWindow { 120'000 };
+    std::chrono::milliseconds banDuration { 300'000 };
 
     qsizetype maxClients = 10'000;
     qsizetype maxPerAddress = 50;

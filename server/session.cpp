@@ -1,11 +1,14 @@
 #include "session.h"
 
 #include "encodedframe.h"
+#include "accesscontrol.h"
 #include "room.h"
 #include "serverlogging.h"
 
 #include <algorithm>
 #include <chrono>
+
+#include <QTimer>
 
 #ifdef Q_OS_LINUX
 #include <netinet/in.h>
@@ -17,10 +20,12 @@ using namespace Qt::StringLiterals;
 using Protocol::ErrorCode;
 using Protocol::LeaveReason;
 
-Session::Session(QTcpSocket *socket, Room *room, const ServerConfig &config, QObject *parent)
+Session::Session(QTcpSocket *socket, Room *room, AccessControl *access, const ServerConfig &config,
+                 QObject *parent)
     : QObject(parent),
       m_socket(socket),
       m_room(room),
+      m_access(access),
       m_config(config),
       m_framer(config.maxLineBytes),
       m_peer(u"%1:%2"_s.arg(socket->peerAddress().toString()).arg(socket->peerPort())),
@@ -135,6 +140,10 @@ void Session::processReadyRead()
     // line cut between two reads wait in the framer for the rest.
     m_lastActivityMs = monotonicMs();
     m_pinged = false;
+    if (m_state == State::Authenticating) {
+        m_readPaused = true; // picked up again once the password is checked
+        return;
+    }
     // Push-back: while the room cannot get messages out, nothing more is read from its members.
     // The unbuffered socket raises readyRead again only after a read, so a paused session
     // costs nothing, and the kernel's full buffer slows the sender through TCP flow control.
@@ -146,10 +155,12 @@ void Session::processReadyRead()
         return;
     }
     m_readPaused = false;
+    if (m_state == State::Closing || !m_socket)
+        return;
     // One chunk per turn of the event loop: a flooding sender cannot starve the others, and
     // what it sent past this chunk waits in the kernel. Qt raises readyRead only for new
     // data, so the rest is picked up by a queued call, after everyone else's turn.
-    if (m_state != State::Closing && m_socket->bytesAvailable() > 0) {
+    if (m_socket->bytesAvailable() > 0) {
         if (m_socket->bytesAvailable() > m_config.readChunkBytes && !m_readScheduled) {
             m_readScheduled = true;
             QMetaObject::invokeMethod(
@@ -162,21 +173,25 @@ void Session::processReadyRead()
                     Qt::QueuedConnection);
         }
         m_framer.append(m_socket->read(m_config.readChunkBytes));
-        QByteArray line;
-        for (;;) {
-            const LineFramer::Status status = m_framer.takeLine(&line);
-            if (status == LineFramer::Status::NeedMore)
-                break;
-            if (status == LineFramer::Status::TooLong) {
-                reject(ErrorCode::TooLong,
-                       u"A line may hold at most %1 bytes; closing the connection."_s.arg(
-                               m_framer.maxLineBytes()));
-                leaveAndClose(LeaveReason::Lost);
-                return;
-            }
-            handleLine(line);
-            if (m_state == State::Closing)
-                return;
+    }
+    QByteArray line;
+    for (;;) {
+        const LineFramer::Status status = m_framer.takeLine(&line);
+        if (status == LineFramer::Status::NeedMore)
+            break;
+        if (status == LineFramer::Status::TooLong) {
+            reject(ErrorCode::TooLong,
+                   u"A line may hold at most %1 bytes; closing the connection."_s.arg(
+                           m_framer.maxLineBytes()));
+            leaveAndClose(LeaveReason::Lost);
+            return;
+        }
+        handleLine(line);
+        if (m_state == State::Closing)
+            return;
+        if (m_state == State::Authenticating) {
+            m_readPaused = true; // the lines after hello wait for the password check
+            return;
         }
     }
 }
@@ -218,14 +233,22 @@ void Session::handlePlainTextLine(const QByteArray &line)
     const QString text = *decoded;
     const QString trimmed = text.trimmed();
     if (m_state == State::AwaitingNick) {
+        // "nick" or "nick password": a nick never holds a space.
         if (!trimmed.isEmpty())
-            enterRoom(trimmed, std::nullopt);
+            enterRoom(trimmed.section(u' ', 0, 0), std::nullopt,
+                      trimmed.section(u' ', 1).trimmed());
         return;
     }
     if (trimmed.isEmpty())
         return;
     if (trimmed == "exit"_L1 || trimmed == "/quit"_L1) {
         handleFrame(Protocol::Exit {});
+        return;
+    }
+    if (trimmed.startsWith("/kick "_L1)) {
+        const QString rest = trimmed.mid(6).trimmed();
+        handleFrame(Protocol::Kick { rest.section(u' ', 0, 0), rest.section(u' ', 1).trimmed(),
+                                     {} });
         return;
     }
     if (trimmed == "/who"_L1) {
@@ -247,7 +270,7 @@ void Session::handlePlainTextLine(const QByteArray &line)
         return;
     if (trimmed.startsWith(u'/')) {
         reject(ErrorCode::UnknownType,
-               u"Unknown command %1. Commands: /msg NICK TEXT, /who, exit."_s.arg(
+               u"Unknown command %1. Commands: /msg NICK TEXT, /who, /kick NICK [REASON], exit."_s.arg(
                        trimmed.section(u' ', 0, 0)));
         return;
     }
@@ -260,7 +283,7 @@ void Session::handleFrame(const Protocol::Hello &hello)
         reject(ErrorCode::BadFrame, u"Already in the chat as %1."_s.arg(m_nick));
         return;
     }
-    enterRoom(hello.nick, hello.since);
+    enterRoom(hello.nick, hello.since, hello.password);
 }
 
 bool Session::requireRoom(const QString &id)
@@ -313,8 +336,11 @@ void Session::handleFrame(const Protocol::Pong &)
     // Any traffic shows the peer is alive; nothing else to do.
 }
 
-void Session::enterRoom(const QString &nick, std::optional<qint64> since)
+void Session::enterRoom(const QString &nick, std::optional<qint64> since,
+                        const QString &password)
 {
+    if (m_state == State::Authenticating)
+        return;
     if (!Protocol::isValidNick(nick)) {
         reject(ErrorCode::NickInvalid,
                u"A nickname is 1 to 32 letters, digits, '_' or '-'; \"%1\" is not."_s.arg(nick));
@@ -324,9 +350,83 @@ void Session::enterRoom(const QString &nick, std::optional<qint64> since)
         reject(ErrorCode::NickTaken, u"The nickname %1 is taken; choose another."_s.arg(nick));
         return;
     }
-    m_nick = nick;
-    m_state = State::InRoom;
-    m_room->join(this, since);
+    m_state = State::Authenticating;
+    m_access->check(nick, password, this,
+                    [this, nick, since](AccessControl::Verdict verdict, bool isOperator) {
+                        finishAuthentication(verdict, nick, since, isOperator);
+                    });
+}
+
+void Session::finishAuthentication(AccessControl::Verdict verdict, const QString &nick,
+                                   std::optional<qint64> since, bool isOperator)
+{
+    if (m_state != State::Authenticating)
+        return; // the connection went meanwhile
+    using Verdict = AccessControl::Verdict;
+    if (verdict == Verdict::Failed) {
+        const auto delay = m_access->recordFailure(m_peerAddress);
+        qCWarning(lcSession).noquote() << m_peer << "failed login as" << nick;
+        // Held back, and nothing more is read meanwhile: guessing gets slower with each try.
+        QTimer::singleShot(delay, this, [this, nick] {
+            if (m_state != State::Authenticating || !m_socket)
+                return;
+            m_state = State::AwaitingNick;
+            reject(ErrorCode::AuthFailed, u"Wrong password for %1."_s.arg(nick),
+                   {}, LogRejection::No);
+            closeAfterWriting();
+        });
+        return;
+    }
+    m_state = State::AwaitingNick;
+    if (verdict == Verdict::PasswordRequired) {
+        reject(ErrorCode::AuthRequired,
+               m_access->isRegistered(nick)
+                       ? u"The nickname %1 is registered: give its password."_s.arg(nick)
+                       : u"This server needs a password."_s);
+    } else if (verdict == Verdict::RegistrationRequired) {
+        reject(ErrorCode::AuthRequired,
+               u"Only registered nicknames may join this server; %1 is not one."_s.arg(nick));
+    } else if (m_room->isNickTaken(nick)) { // taken while the password was being checked
+        reject(ErrorCode::NickTaken, u"The nickname %1 is taken; choose another."_s.arg(nick));
+    } else {
+        m_nick = nick;
+        m_operator = isOperator;
+        m_state = State::InRoom;
+        m_room->join(this, since);
+    }
+    if (m_readPaused)
+        QMetaObject::invokeMethod(this, &Session::resumeReading, Qt::QueuedConnection);
+}
+
+void Session::handleFrame(const Protocol::Kick &kick)
+{
+    if (!requireRoom(kick.id) || !admit(kick.id))
+        return;
+    if (!m_operator) {
+        reject(ErrorCode::Forbidden, u"Only operators may remove people from the chat."_s,
+               kick.id);
+        return;
+    }
+    Session *target = m_room->member(kick.nick);
+    if (!target || target->m_state != State::InRoom) {
+        reject(ErrorCode::NoSuchUser, u"Nobody called %1 is in the chat."_s.arg(kick.nick),
+               kick.id);
+        return;
+    }
+    qCInfo(lcServer).noquote() << m_nick << "removed" << target->m_nick
+                               << (kick.reason.isEmpty() ? QString() : u"(%1)"_s.arg(kick.reason));
+    target->kickedBy(m_nick, kick.reason);
+}
+
+void Session::kickedBy(const QString &operatorNick, const QString &reason)
+{
+    const QString why = reason.isEmpty() ? QString() : u": "_s + reason;
+    send(Protocol::Error { ErrorCode::Kicked,
+                           u"You were removed from the chat by %1%2."_s.arg(operatorNick, why),
+                           {} });
+    m_room->leave(this, LeaveReason::Kicked,
+                  u"%1 was removed from the chat by %2%3."_s.arg(m_nick, operatorNick, why));
+    closeAfterWriting();
 }
 
 void Session::say(const QString &text, const QString &to, const QString &id)

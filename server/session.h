@@ -1,5 +1,6 @@
 #pragma once
 
+#include "accesscontrol.h"
 #include "lineframer.h"
 #include "protocol.h"
 #include "serverconfig.h"
@@ -16,16 +17,18 @@ class Room;
 // every line is checked here before the room sees it.
 //
 // States: AwaitingFirstLine -(first line picks the face)-> AwaitingNick -(valid free nick)->
-// InRoom -(exit, error, drop, shutdown)-> Closing. The first line starting with '{' selects the
+// Authenticating (password checked off the event loop) -> InRoom -(exit, error, drop, kick,
+// shutdown)-> Closing. The first line starting with '{' selects the
 // JSON Lines face; any other first line is a plain-text client's nickname.
 class Session : public QObject
 {
     Q_OBJECT
 public:
     enum class Face { Undecided, Json, PlainText };
-    enum class State { AwaitingFirstLine, AwaitingNick, InRoom, Closing };
+    enum class State { AwaitingFirstLine, AwaitingNick, Authenticating, InRoom, Closing };
 
-    Session(QTcpSocket *socket, Room *room, const ServerConfig &config, QObject *parent = nullptr);
+    Session(QTcpSocket *socket, Room *room, AccessControl *access, const ServerConfig &config,
+            QObject *parent = nullptr);
 
     static qint64 monotonicMs();
 
@@ -64,8 +67,12 @@ private:
     void handleFrame(const Protocol::Pong &pong);
     void handleFrame(const Protocol::Search &search);
     void handleFrame(const Protocol::History &history);
+    void handleFrame(const Protocol::Kick &kick);
+    void kickedBy(const QString &operatorNick, const QString &reason);
     bool requireRoom(const QString &id);
-    void enterRoom(const QString &nick, std::optional<qint64> since);
+    void enterRoom(const QString &nick, std::optional<qint64> since, const QString &password);
+    void finishAuthentication(AccessControl::Verdict verdict, const QString &nick, std::optional<qint64> since,
+                              bool isOperator);
     void say(const QString &text, const QString &to, const QString &id);
     bool admit(const QString &id);
     enum class LogRejection { Yes, No };
@@ -80,6 +87,7 @@ private:
 
     QPointer<QTcpSocket> m_socket;
     Room *m_room;
+    AccessControl *m_access;
     const ServerConfig &m_config;
     LineFramer m_framer;
     QString m_nick;
@@ -94,6 +102,7 @@ private:
     Face m_face = Face::Undecided;
     State m_state = State::AwaitingFirstLine;
     bool m_finished = false;
+    bool m_operator = false;
     bool m_readPaused = false;
     bool m_readScheduled = false;
     bool m_behind = false; // counted in the room's backlog

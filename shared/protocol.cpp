@@ -29,12 +29,19 @@ constexpr std::array errorCodeNames = {
     std::pair { ErrorCode::TooManyConnections, "too_many_connections" },
     std::pair { ErrorCode::Timeout, "timeout" },
     std::pair { ErrorCode::StoreFailed, "store_failed" },
+    std::pair { ErrorCode::AuthRequired, "auth_required" },
+    std::pair { ErrorCode::AuthFailed, "auth_failed" },
+    std::pair { ErrorCode::Banned, "banned" },
+    std::pair { ErrorCode::TlsRequired, "tls_required" },
+    std::pair { ErrorCode::Forbidden, "forbidden" },
+    std::pair { ErrorCode::Kicked, "kicked" },
 };
 
 constexpr std::array leaveReasonNames = {
     std::pair { LeaveReason::Exit, "exit" },     std::pair { LeaveReason::Lost, "lost" },
     std::pair { LeaveReason::Timeout, "timeout" }, std::pair { LeaveReason::Slow, "slow" },
     std::pair { LeaveReason::Flood, "flood" },
+    std::pair { LeaveReason::Kicked, "kicked" },
 };
 
 template<typename Enum, std::size_t N>
@@ -222,6 +229,18 @@ struct Encoder
             object.insert("client"_L1, hello.client);
         if (hello.since)
             object.insert("since"_L1, *hello.since);
+        if (!hello.password.isEmpty())
+            object.insert("password"_L1, hello.password);
+        return object;
+    }
+    QJsonObject operator()(const Kick &kick) const
+    {
+        QJsonObject object = typed("kick"_L1);
+        object.insert("nick"_L1, kick.nick);
+        if (!kick.reason.isEmpty())
+            object.insert("reason"_L1, kick.reason);
+        if (!kick.id.isEmpty())
+            object.insert("id"_L1, kick.id);
         return object;
     }
     QJsonObject operator()(const Say &say) const
@@ -384,6 +403,8 @@ QString leftText(const QString &nick, LeaveReason reason)
         return u"%1 could not keep up and was removed from the chatroom."_s.arg(nick);
     case LeaveReason::Flood:
         return u"%1 sent too many messages and was removed from the chatroom."_s.arg(nick);
+    case LeaveReason::Kicked:
+        return u"%1 was removed from the chatroom by an operator."_s.arg(nick);
     }
     Q_UNREACHABLE();
     return {};
@@ -442,6 +463,7 @@ Decoded<ClientFrame> decodeClientFrame(QByteArrayView line)
         hello.protocol = int(reader.integer("protocol"_L1, false).value_or(Version));
         hello.client = reader.string("client"_L1, false);
         hello.since = reader.integer("since"_L1, false);
+        hello.password = reader.string("password"_L1, false);
         return finish<Hello, ClientFrame>(std::move(hello), reader);
     }
     if (type == "say"_L1) {
@@ -466,6 +488,13 @@ Decoded<ClientFrame> decodeClientFrame(QByteArrayView line)
         history.before = reader.integer("before"_L1).value_or(0);
         history.limit = reader.integer("limit"_L1, false).value_or(MaxResults);
         return finish<History, ClientFrame>(std::move(history), reader, history.id);
+    }
+    if (type == "kick"_L1) {
+        Kick kick;
+        kick.id = reader.string("id"_L1, false);
+        kick.nick = reader.string("nick"_L1);
+        kick.reason = reader.string("reason"_L1, false);
+        return finish<Kick, ClientFrame>(std::move(kick), reader, kick.id);
     }
     if (type == "ping"_L1)
         return finish<Ping, ClientFrame>(Ping { reader.string("token"_L1, false) }, reader);

@@ -13,7 +13,7 @@
 // Natter's wire protocol, version 1 (docs/protocol.md is the reference).
 //
 // Grammar of the JSON Lines face: one UTF-8 JSON object per line, ended by "\n".
-//   client: hello (first) -> { say | search | history | ping | pong | exit }*
+//   client: hello (first) -> { say | search | history | kick | ping | pong | exit }*
 //   server: welcome -> { message | ack | results | joined | left | notices | error | ping
 //           | pong }*
 //           -> shutdown?
@@ -41,11 +41,17 @@ enum class ErrorCode {
     TooManyConnections,
     Timeout,
     StoreFailed,
+    AuthRequired,
+    AuthFailed,
+    Banned,
+    TlsRequired,
+    Forbidden,
+    Kicked,
 };
 QString errorCodeName(ErrorCode code);
 std::optional<ErrorCode> errorCodeFromName(const QString &name);
 
-enum class LeaveReason { Exit, Lost, Timeout, Slow, Flood };
+enum class LeaveReason { Exit, Lost, Timeout, Slow, Flood, Kicked };
 QString leaveReasonName(LeaveReason reason);
 std::optional<LeaveReason> leaveReasonFromName(const QString &name);
 
@@ -65,6 +71,8 @@ struct Hello
     int protocol = Version;
     QString client;
     std::optional<qint64> since; // the last message number this client saw
+    // A registered nick's password, or the server's shared password; never logged.
+    QString password;
 };
 struct Say
 {
@@ -85,6 +93,13 @@ struct History
 {
     qint64 before = 0; // messages numbered below this, newest first
     qint64 limit = 50;
+    QString id;
+};
+// An operator removes a member from the room.
+struct Kick
+{
+    QString nick;
+    QString reason;
     QString id;
 };
 struct Ping
@@ -157,7 +172,7 @@ struct Results
     QList<Message> messages; // oldest first
 };
 
-using ClientFrame = std::variant<Hello, Say, Exit, Ping, Pong, Search, History>;
+using ClientFrame = std::variant<Hello, Say, Exit, Ping, Pong, Search, History, Kick>;
 using ServerFrame =
         std::variant<Welcome, Message, Ack, Joined, Left, Error, Shutdown, Ping, Pong, Results,
                      Notices>;

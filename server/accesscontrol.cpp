@@ -1,0 +1,121 @@
+#include "accesscontrol.h"
+
+#include "protocol.h"
+#include "serverlogging.h"
+#include "session.h"
+
+#include <QFile>
+#include <QPointer>
+#include <QThread>
+
+using namespace Qt::StringLiterals;
+
+AccessControl::AccessControl(const ServerConfig &config, QObject *parent)
+    : QObject(parent), m_config(config)
+{
+    m_hashing.setMaxThreadCount(std::max(1, QThread::idealThreadCount() - 1));
+    for (const QString &nick : config.operators)
+        m_operators.insert(Protocol::nickKey(nick));
+}
+
+AccessControl::~AccessControl()
+{
+    m_hashing.waitForDone();
+}
+
+bool AccessControl::load(QString *error)
+{
+    if (!m_config.accountsPath.isEmpty() && !m_accounts.load(m_config.accountsPath, error))
+        return false;
+    if (!m_config.passwordFile.isEmpty()) {
+        QFile file(m_config.passwordFile);
+        if (!file.open(QIODevice::ReadOnly)) {
+            *error = u"Cannot read the password file %1: %2"_s.arg(m_config.passwordFile,
+                                                                   file.errorString());
+            return false;
+        }
+        m_serverPassword = file.readLine().trimmed();
+        if (m_serverPassword.isEmpty()) {
+            *error = u"The password file %1 is empty."_s.arg(m_config.passwordFile);
+            return false;
+        }
+    }
+    for (const QString &nick : m_config.operators) {
+        if (!m_accounts.isRegistered(nick)) {
+            *error = u"Operator %1 has no account: an operator must log in with a password "
+                     "(natter-server --accounts FILE --add-user %1)."_s.arg(nick);
+            return false;
+        }
+    }
+    return true;
+}
+
+void AccessControl::check(const QString &nick, const QString &password, QObject *context,
+                          std::function<void(Verdict, bool)> done)
+{
+    // Always answered through the event loop, by this object (which waits for the hashing
+    // threads when destroyed), and only if the asking session still exists.
+    auto answer = [this, context = QPointer<QObject>(context), done](Verdict verdict,
+                                                                      bool isOperator) {
+        QMetaObject::invokeMethod(
+                this,
+                [context, done, verdict, isOperator] {
+                    if (context)
+                        done(verdict, isOperator);
+                },
+                Qt::QueuedConnection);
+    };
+    if (const std::optional<AccountStore::Hash> hash = m_accounts.hashFor(nick)) {
+        if (password.isEmpty()) {
+            answer(Verdict::PasswordRequired, false);
+            return;
+        }
+        const bool isOperator = m_operators.contains(Protocol::nickKey(nick));
+        m_hashing.start([hash = *hash, password, answer, isOperator] {
+            const bool ok = AccountStore::verify(hash, password);
+            answer(ok ? Verdict::Allowed : Verdict::Failed, ok && isOperator);
+        });
+        return;
+    }
+    if (m_config.registeredOnly) {
+        answer(Verdict::RegistrationRequired, false);
+    } else if (!m_serverPassword.isEmpty() && password.isEmpty()) {
+        answer(Verdict::PasswordRequired, false);
+    } else if (!m_serverPassword.isEmpty()) {
+        const bool ok = AccountStore::equalInConstantTime(password.toUtf8(), m_serverPassword);
+        answer(ok ? Verdict::Allowed : Verdict::Failed, false);
+    } else {
+        answer(Verdict::Allowed, false);
+    }
+}
+
+std::chrono::milliseconds AccessControl::recordFailure(const QHostAddress &address)
+{
+    const qint64 now = Session::monotonicMs();
+    QList<qint64> &failures = m_failures[address];
+    failures.removeIf([&](qint64 at) { return now - at > m_config.loginFailureWindow.count(); });
+    failures.append(now);
+    if (m_failures.size() > 10'000) { // addresses that failed once, long ago
+        m_failures.removeIf([&](const auto &entry) {
+            return entry.value().isEmpty()
+                    || now - entry.value().constLast() > m_config.loginFailureWindow.count();
+        });
+        m_bannedUntil.removeIf([&](const auto &entry) { return entry.value() <= now; });
+    }
+    if (failures.size() >= m_config.loginFailuresBeforeBan) {
+        m_bannedUntil.insert(address, now + m_config.banDuration.count());
+        qCWarning(lcServer).noquote()
+                << u"Banning %1 for %2 s after %3 failed logins"_s.arg(address.toString())
+                           .arg(m_config.banDuration.count() / 1000)
+                           .arg(failures.size());
+        failures.clear();
+    }
+    // Each failure within the window makes the next answer slower.
+    return m_config.loginFailureDelay * std::max<qsizetype>(1, failures.size());
+}
+
+bool AccessControl::isBanned(const QHostAddress &address) const
+{
+    const auto it = m_bannedUntil.constFind(address);
+    return it != m_bannedUntil.cend() && Session::monotonicMs() < *it;
+}

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHash>
+#include <QString>
+
+#include <optional>
+
+// Registered nicks and their password hashes, from a text file the operator keeps. The file
+// holds salted PBKDF2-SHA256 hashes only, one account a line:
+//   nick:pbkdf2-sha256:ITERATIONS:SALT(base64):KEY(base64)
+class AccountStore
+{
+public:
+    struct Hash
+    {
+        int iterations = 0;
+        QByteArray salt;
+        QByteArray key;
+    };
+    static constexpr int DefaultIterations = 100'000; // about 0.2 s a check on one core
+
+    bool load(const QString &path, QString *error);
+    bool isEmpty() const { return m_accounts.isEmpty(); }
+    bool isRegistered(const QString &nick) const;
+    std::optional<Hash> hashFor(const QString &nick) const;
+
+    // A new random salt each time.
+    static Hash hash(const QString &password, int iterations = DefaultIterations);
+    // Slow on purpose (that is the point of PBKDF2): run it off the event loop.
+    static bool verify(const Hash &hash, const QString &password);
+    static bool equalInConstantTime(QByteArrayView a, QByteArrayView b);
+
+    // Adds the account or replaces its password, rewriting the file atomically.
+    static bool addUser(const QString &path, const QString &nick, const QString &password,
+                        QString *error, int iterations = DefaultIterations);
+
+private:
+    QHash<QString, Hash> m_accounts; // by Protocol::nickKey
+};

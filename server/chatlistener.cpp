@@ -1,0 +1,124 @@
+#include "chatlistener.h"
+
+#include "serverlogging.h"
+#include "session.h"
+
+#include <QSocketNotifier>
+#include <QSslSocket>
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace {
+constexpr char PlainProperty[] = "natterPlain";
+constexpr char FirstByteProperty[] = "natterFirstByte";
+constexpr char TlsHandshakeRecord = 0x16;
+}
+
+ChatListener::~ChatListener()
+{
+    for (auto it = m_undecided.cbegin(); it != m_undecided.cend(); ++it) {
+        delete it->notifier;
+        ::close(int(it.key()));
+    }
+}
+
+bool ChatListener::isPlain(const QTcpSocket *socket)
+{
+    return socket->property(PlainProperty).toBool();
+}
+
+bool ChatListener::isJsonClient(const QTcpSocket *socket)
+{
+    return socket->property(FirstByteProperty).toInt() == '{';
+}
+
+void ChatListener::incomingConnection(qintptr socketDescriptor)
+{
+    if (!m_useTls) {
+        auto *socket = new QTcpSocket(this);
+        if (!socket->setSocketDescriptor(socketDescriptor, QAbstractSocket::ConnectedState,
+                                         QIODevice::ReadWrite | QIODevice::Unbuffered)) {
+            delete socket;
+            ::close(int(socketDescriptor));
+            return;
+        }
+        addPendingConnection(socket);
+        return;
+    }
+    auto *notifier = new QSocketNotifier(socketDescriptor, QSocketNotifier::Read, this);
+    connect(notifier, &QSocketNotifier::activated, this,
+            [this, socketDescriptor] { decide(socketDescriptor); });
+    m_undecided.insert(socketDescriptor, { notifier, Session::monotonicMs() });
+}
+
+void ChatListener::decide(qintptr socketDescriptor)
+{
+    const auto it = m_undecided.find(socketDescriptor);
+    if (it == m_undecided.end())
+        return;
+    char first = 0;
+    const ssize_t peeked = ::recv(int(socketDescriptor), &first, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (peeked == 0 || (peeked < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
+        drop(socketDescriptor); // gone before saying anything
+        return;
+    }
+    if (peeked < 0)
+        return;
+    it->notifier->deleteLater(); // we are inside its signal
+    m_undecided.erase(it);
+
+    QTcpSocket *socket = nullptr;
+    if (first == TlsHandshakeRecord) {
+        auto *tls = new QSslSocket(this);
+        tls->setSslConfiguration(m_tls);
+        // QSslSocket is buffered; the cap keeps a client that floods from growing it.
+        tls->setReadBufferSize(64 * 1024);
+        if (tls->setSocketDescriptor(socketDescriptor)) {
+            connect(tls, &QSslSocket::sslErrors, tls, [tls](const QList<QSslError> &errors) {
+                qCInfo(lcSession) << tls->peerAddress().toString() << "TLS errors:" << errors;
+            });
+            tls->startServerEncryption();
+            socket = tls;
+        } else {
+            delete tls;
+        }
+    } else {
+        socket = new QTcpSocket(this);
+        if (socket->setSocketDescriptor(socketDescriptor, QAbstractSocket::ConnectedState,
+                                        QIODevice::ReadWrite | QIODevice::Unbuffered)) {
+            socket->setProperty(PlainProperty, true);
+            socket->setProperty(FirstByteProperty, int(first));
+        } else {
+            delete socket;
+            socket = nullptr;
+        }
+    }
+    if (!socket) {
+        ::close(int(socketDescriptor));
+        return;
+    }
+    addPendingConnection(socket); // emits pendingConnectionAvailable
+}
+
+void ChatListener::drop(qintptr socketDescriptor)
+{
+    const auto it = m_undecided.find(socketDescriptor);
+    if (it == m_undecided.end())
+        return;
+    it->notifier->setEnabled(false);
+    it->notifier->deleteLater();
+    m_undecided.erase(it);
+    ::close(int(socketDescriptor));
+}
+
+void ChatListener::closeSilent(qint64 nowMs, qint64 maxWaitMs)
+{
+    QList<qintptr> silent;
+    for (auto it = m_undecided.cbegin(); it != m_undecided.cend(); ++it) {
+        if (nowMs - it->acceptedMs >= maxWaitMs)
+            silent.append(it.key());
+    }
+    for (const qintptr descriptor : silent)
+        drop(descriptor);
+}
