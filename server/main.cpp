@@ -1,3 +1,4 @@
+#include "accountstore.h"
 #include "chatserver.h"
 #include "serverconfig.h"
 #include "serverlogging.h"
@@ -5,11 +6,14 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QTextStream>
 #include <QDir>
 #include <QStandardPaths>
 
 #include <chrono>
 #include <csignal>
+#include <termios.h>
+#include <unistd.h>
 #include <sys/resource.h>
 #include <cstdio>
 #include <optional>
@@ -54,6 +58,48 @@ std::chrono::milliseconds seconds(double value)
 QString secondsText(std::chrono::milliseconds value)
 {
     return QString::number(double(value.count()) / 1000.0);
+}
+
+// Reads a password from the terminal without echo, or one line from a pipe (for scripts).
+std::optional<QString> readPassword(const char *prompt)
+{
+    const bool terminal = ::isatty(STDIN_FILENO);
+    termios saved {};
+    if (terminal) {
+        std::fputs(prompt, stderr);
+        std::fflush(stderr);
+        ::tcgetattr(STDIN_FILENO, &saved);
+        termios silent = saved;
+        silent.c_lflag &= ~tcflag_t(ECHO);
+        ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent);
+    }
+    QTextStream in(stdin);
+    QString line;
+    const bool read = in.readLineInto(&line);
+    if (terminal) {
+        ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+        std::fputs("\n", stderr);
+    }
+    if (!read)
+        return std::nullopt;
+    return line;
+}
+
+int addUser(const QString &accountsPath, const QString &nick)
+{
+    if (!Protocol::isValidNick(nick))
+        return fail(u"\"%1\" is not a valid nickname."_s.arg(nick));
+    const std::optional<QString> password = readPassword("Password: ");
+    if (!password || password->isEmpty())
+        return fail(u"no password given."_s);
+    if (::isatty(STDIN_FILENO) && readPassword("Again: ") != password)
+        return fail(u"the passwords differ."_s);
+    QString error;
+    if (!AccountStore::addUser(accountsPath, nick, *password, &error))
+        return fail(error);
+    std::printf("%s can now log in with its password (%s).\n", qPrintable(nick),
+                qPrintable(accountsPath));
+    return 0;
 }
 
 } // namespace
@@ -112,6 +158,22 @@ int main(int argc, char *argv[])
               u"count"_s, QString::number(defaults.maxPerAddress) },
     };
     options.append({ u"no-store"_s, u"Keep messages in memory only; they are gone on restart."_s });
+    options.append({ u"tls-cert"_s, u"PEM certificate (chain): serve TLS on the port."_s,
+                     u"file"_s });
+    options.append({ u"tls-key"_s, u"PEM private key of --tls-cert (unencrypted)."_s, u"file"_s });
+    options.append({ u"tls-only"_s, u"Refuse clients that do not use TLS."_s });
+    options.append({ u"accounts"_s, u"Accounts file: registered nicks and their password "
+                                    "hashes."_s,
+                     u"file"_s });
+    options.append({ u"add-user"_s, u"Ask for a password (not echoed) and add or update NICK "
+                                    "in --accounts, then exit."_s,
+                     u"nick"_s });
+    options.append({ u"registered-only"_s, u"Only registered nicks may join."_s });
+    options.append({ u"password-file"_s, u"File whose first line is the password everyone "
+                                         "without an account must give."_s,
+                     u"file"_s });
+    options.append({ u"operators"_s, u"Comma-separated registered nicks that may /kick."_s,
+                     u"nicks"_s });
     for (QCommandLineOption &option : options) {
         if (option.defaultValues().isEmpty())
             continue;
@@ -170,6 +232,24 @@ int main(int argc, char *argv[])
     config.retainDays = int(*retainDays);
     if (!parser.isSet(u"no-store"_s))
         config.storePath = QDir(parser.value(u"data-dir"_s)).filePath(u"natter.sqlite"_s);
+    config.tlsCertPath = parser.value(u"tls-cert"_s);
+    config.tlsKeyPath = parser.value(u"tls-key"_s);
+    config.tlsOnly = parser.isSet(u"tls-only"_s);
+    config.accountsPath = parser.value(u"accounts"_s);
+    config.registeredOnly = parser.isSet(u"registered-only"_s);
+    config.passwordFile = parser.value(u"password-file"_s);
+    config.operators = parser.value(u"operators"_s).split(u',', Qt::SkipEmptyParts);
+    for (QString &nick : config.operators)
+        nick = nick.trimmed();
+    if (config.tlsCertPath.isEmpty() != config.tlsKeyPath.isEmpty())
+        return fail(u"--tls-cert and --tls-key go together."_s);
+    if (config.tlsOnly && config.tlsCertPath.isEmpty())
+        return fail(u"--tls-only needs --tls-cert and --tls-key."_s);
+    if ((config.registeredOnly || !config.operators.isEmpty() || parser.isSet(u"add-user"_s))
+        && config.accountsPath.isEmpty())
+        return fail(u"--registered-only, --operators and --add-user need --accounts FILE."_s);
+    if (parser.isSet(u"add-user"_s))
+        return addUser(config.accountsPath, parser.value(u"add-user"_s));
 
     ::signal(SIGPIPE, SIG_IGN);
     // Each client is a file descriptor: allow as many as the system lets this user have.

@@ -1,5 +1,6 @@
 #include "testclient.h"
 
+#include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTcpServer>
@@ -31,6 +32,7 @@ private slots:
     void badOptionIsAClearError_data();
     void badOptionIsAClearError();
     void helpAndVersion();
+    void addUserThenLogInOverTls();
 
 private:
     quint16 startServer(const QStringList &arguments = {});
@@ -159,6 +161,14 @@ void tst_ServerBinary::badOptionIsAClearError_data()
                               << QByteArray("--host must be");
     QTest::newRow("negative history") << QStringList { u"--history"_s, u"-1"_s }
                                       << QByteArray("--history must be");
+    QTest::newRow("cert without key") << QStringList { u"--tls-cert"_s, u"cert.pem"_s }
+                                      << QByteArray("--tls-cert and --tls-key go together");
+    QTest::newRow("missing cert") << QStringList { u"--tls-cert"_s, u"/nonexistent/cert.pem"_s,
+                                                   u"--tls-key"_s, u"/nonexistent/key.pem"_s,
+                                                   u"--no-store"_s, u"--port"_s, u"0"_s }
+                                  << QByteArray("cannot read the TLS certificate");
+    QTest::newRow("operators without accounts") << QStringList { u"--operators"_s, u"alice"_s }
+                                                << QByteArray("need --accounts");
 }
 
 void tst_ServerBinary::badOptionIsAClearError()
@@ -188,6 +198,37 @@ void tst_ServerBinary::helpAndVersion()
     server.start(QStringLiteral(NATTER_SERVER_BINARY), { u"--version"_s });
     QTRY_COMPARE_WITH_TIMEOUT(server.state(), QProcess::NotRunning, 10000);
     QCOMPARE(server.readAllStandardOutput().trimmed(), QByteArray("natter-server " NATTER_VERSION));
+}
+
+
+void tst_ServerBinary::addUserThenLogInOverTls()
+{
+    const QString accounts = m_dataDir.filePath(u"accounts"_s);
+    QProcess addUser;
+    addUser.start(QStringLiteral(NATTER_SERVER_BINARY),
+                  { u"--accounts"_s, accounts, u"--add-user"_s, u"alice"_s });
+    addUser.write("s3cret\n"); // not a terminal: one line from the pipe, no echo to switch off
+    addUser.closeWriteChannel();
+    QTRY_COMPARE_WITH_TIMEOUT(addUser.state(), QProcess::NotRunning, 10000);
+    QCOMPARE(addUser.exitCode(), 0);
+    QFile file(accounts);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray line = file.readAll();
+    QVERIFY(line.startsWith("alice:pbkdf2-sha256:100000:"));
+    QVERIFY(!line.contains("s3cret"));
+
+    const quint16 port = startServer(
+            { u"--accounts"_s, accounts, u"--registered-only"_s, u"--tls-only"_s,
+              u"--tls-cert"_s, QStringLiteral(NATTER_TEST_DATA "/test-only-cert.pem"),
+              u"--tls-key"_s, QStringLiteral(NATTER_TEST_DATA "/test-only-key.pem") });
+    QVERIFY(port != 0);
+    const QList<QSslCertificate> certificate =
+            QSslCertificate::fromPath(QStringLiteral(NATTER_TEST_DATA "/test-only-cert.pem"));
+    TestClient alice;
+    alice.connectEncrypted(port, certificate.constFirst());
+    alice.hello(u"alice"_s, std::nullopt, u"s3cret"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(alice.count<Welcome>(), 1, 10000);
+    QVERIFY(alice.socket()->isEncrypted());
 }
 
 QTEST_GUILESS_MAIN(tst_ServerBinary)

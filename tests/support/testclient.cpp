@@ -3,6 +3,8 @@
 #include <QHostAddress>
 #include <QTest>
 
+using namespace Qt::StringLiterals;
+
 TestClient::TestClient(QObject *parent) : QObject(parent)
 {
     connect(&m_socket, &QTcpSocket::readyRead, this, &TestClient::processReadyRead);
@@ -14,10 +16,19 @@ void TestClient::connectTo(quint16 port)
     m_socket.connectToHost(QHostAddress::LocalHost, port);
 }
 
-void TestClient::hello(const QString &nick, std::optional<qint64> since)
+void TestClient::connectEncrypted(quint16 port, const QSslCertificate &certificate)
+{
+    QSslConfiguration tls = m_socket.sslConfiguration();
+    tls.setCaCertificates({ certificate });
+    m_socket.setSslConfiguration(tls);
+    m_socket.connectToHostEncrypted(u"127.0.0.1"_s, port);
+}
+
+void TestClient::hello(const QString &nick, std::optional<qint64> since, const QString &password)
 {
     m_nick = nick;
-    send(Protocol::Hello { nick, Protocol::Version, QStringLiteral("natter-test"), since });
+    send(Protocol::Hello { nick, Protocol::Version, QStringLiteral("natter-test"), since,
+                           password });
 }
 
 bool TestClient::join(quint16 port, const QString &nick, std::optional<qint64> since)

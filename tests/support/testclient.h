@@ -5,7 +5,7 @@
 
 #include <QByteArrayList>
 #include <QList>
-#include <QTcpSocket>
+#include <QSslSocket>
 
 // A client the tests drive by hand: it records every line and every decoded server frame so
 // that a test can wait for one with QTRY_* and then inspect it.
@@ -16,14 +16,17 @@ public:
     explicit TestClient(QObject *parent = nullptr);
 
     void connectTo(quint16 port);
-    QTcpSocket *socket() { return &m_socket; }
+    // TLS, trusting `certificate` (the test server's self-signed one) as the only CA.
+    void connectEncrypted(quint16 port, const QSslCertificate &certificate);
+    QSslSocket *socket() { return &m_socket; }
     bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
     bool wasDisconnected() const { return m_disconnected; }
 
     void sendLine(const QByteArray &line) { m_socket.write(line + '\n'); }
     void sendRaw(const QByteArray &bytes) { m_socket.write(bytes); }
     void send(const Protocol::ClientFrame &frame) { m_socket.write(Protocol::encode(frame)); }
-    void hello(const QString &nick, std::optional<qint64> since = std::nullopt);
+    void hello(const QString &nick, std::optional<qint64> since = std::nullopt,
+               const QString &password = {});
     // Connects, says hello and waits up to 5 s for the welcome; false when none came.
     bool join(quint16 port, const QString &nick, std::optional<qint64> since = std::nullopt);
     void say(const QString &text, const QString &id, const QString &to = {});
@@ -63,7 +66,7 @@ signals:
 private:
     void processReadyRead();
 
-    QTcpSocket m_socket;
+    QSslSocket m_socket;
     LineFramer m_framer { 1024 * 1024 };
     QByteArrayList m_lines;
     QList<Protocol::ServerFrame> m_frames;

@@ -1,0 +1,387 @@
+#include "accountstore.h"
+#include "chatserver.h"
+#include "testclient.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
+using namespace Protocol;
+
+// Who gets in: TLS on the chat port, accounts, the shared password, bans and kicks.
+class tst_Security : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init();
+    void cleanup();
+
+    void chatOverTls();
+    void plainClientsStillWelcomeWithoutTlsOnly();
+    void plainClientIsRefusedUnderTlsOnly_data();
+    void plainClientIsRefusedUnderTlsOnly();
+    void accountsFileHoldsHashesOnly();
+    void registeredNickNeedsItsPassword();
+    void registeredNickCannotBeTaken();
+    void registeredOnlyRefusesOthers();
+    void sharedServerPassword();
+    void failedLoginsSlowDownThenBan();
+    void operatorKicks();
+
+private:
+    void start(ServerConfig config);
+    TestClient *client();
+    QString accountsWith(const QStringList &nicksAndPasswords);
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<ChatServer> m_server;
+    QList<TestClient *> m_clients;
+    QSslCertificate m_certificate;
+};
+
+void tst_Security::init()
+{
+    QVERIFY(m_dir.isValid());
+    const QList<QSslCertificate> certificates =
+            QSslCertificate::fromPath(QStringLiteral(NATTER_TEST_DATA "/test-only-cert.pem"));
+    QCOMPARE(certificates.size(), 1);
+    m_certificate = certificates.constFirst();
+}
+
+void tst_Security::cleanup()
+{
+    qDeleteAll(m_clients);
+    m_clients.clear();
+    m_server.reset();
+}
+
+void tst_Security::start(ServerConfig config)
+{
+    config.port = 0;
+    m_server = std::make_unique<ChatServer>(config);
+    QVERIFY2(m_server->listen(), qPrintable(m_server->errorString()));
+}
+
+TestClient *tst_Security::client()
+{
+    auto *client = new TestClient;
+    client->setAnswersPings(true);
+    m_clients.append(client);
+    return client;
+}
+
+QString tst_Security::accountsWith(const QStringList &nicksAndPasswords)
+{
+    const QString path = m_dir.filePath(u"accounts"_s);
+    QFile::remove(path);
+    for (qsizetype i = 0; i + 1 < nicksAndPasswords.size(); i += 2) {
+        QString error;
+        // Few iterations: the tests check the logic, not the cost of guessing.
+        if (!AccountStore::addUser(path, nicksAndPasswords.at(i), nicksAndPasswords.at(i + 1),
+                                   &error, 1000))
+            qWarning("%s", qPrintable(error));
+    }
+    return path;
+}
+
+static ServerConfig tlsConfig(bool tlsOnly)
+{
+    ServerConfig config;
+    config.tlsCertPath = QStringLiteral(NATTER_TEST_DATA "/test-only-cert.pem");
+    config.tlsKeyPath = QStringLiteral(NATTER_TEST_DATA "/test-only-key.pem");
+    config.tlsOnly = tlsOnly;
+    return config;
+}
+
+void tst_Security::chatOverTls()
+{
+    start(tlsConfig(true));
+    TestClient *aa = client();
+    TestClient *bb = client();
+    aa->connectEncrypted(m_server->serverPort(), m_certificate);
+    bb->connectEncrypted(m_server->serverPort(), m_certificate);
+    QTRY_VERIFY_WITH_TIMEOUT(aa->socket()->isEncrypted() && bb->socket()->isEncrypted(), 5000);
+    QVERIFY(aa->socket()->sslHandshakeErrors().isEmpty());
+    QCOMPARE(aa->socket()->peerCertificate(), m_certificate);
+    aa->hello(u"aa"_s);
+    QTRY_COMPARE(aa->count<Welcome>(), 1);
+    bb->hello(u"bb"_s);
+    QTRY_COMPARE(bb->count<Welcome>(), 1);
+
+    aa->say(u"over TLS"_s, u"1"_s);
+    QTRY_COMPARE(bb->count<Message>(), 1);
+    QCOMPARE(bb->last<Message>().text, u"over TLS"_s);
+    QTRY_COMPARE(aa->count<Ack>(), 1);
+    bb->say(u"and back"_s, u"2"_s);
+    QTRY_COMPARE(aa->count<Message>(), 1);
+    QCOMPARE(aa->last<Message>().from, u"bb"_s);
+}
+
+void tst_Security::plainClientsStillWelcomeWithoutTlsOnly()
+{
+    start(tlsConfig(false));
+    TestClient *secure = client();
+    secure->connectEncrypted(m_server->serverPort(), m_certificate);
+    secure->hello(u"secure"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(secure->count<Welcome>(), 1, 5000);
+    TestClient *nc = client();
+    nc->connectTo(m_server->serverPort());
+    nc->sendLine("plain");
+    nc->sendLine("hello from a terminal");
+    QTRY_COMPARE(secure->count<Message>(), 1);
+    QCOMPARE(secure->last<Message>().text, u"hello from a terminal"_s);
+}
+
+void tst_Security::plainClientIsRefusedUnderTlsOnly_data()
+{
+    QTest::addColumn<bool>("json");
+    QTest::newRow("JSON client") << true;
+    QTest::newRow("terminal client") << false;
+}
+
+void tst_Security::plainClientIsRefusedUnderTlsOnly()
+{
+    QFETCH(bool, json);
+    start(tlsConfig(true));
+    TestClient *plain = client();
+    plain->connectTo(m_server->serverPort());
+    if (json)
+        plain->hello(u"plain"_s);
+    else
+        plain->sendLine("plain");
+    QTRY_VERIFY(plain->wasDisconnected());
+    if (json) {
+        QCOMPARE(plain->count<Error>(), 1);
+        QCOMPARE(plain->last<Error>().code, ErrorCode::TlsRequired);
+    } else {
+        QCOMPARE(plain->lines().size(), 1);
+        QVERIFY(plain->lines().constFirst().startsWith("Error: This server accepts TLS"));
+    }
+    QCOMPARE(m_server->room()->memberCount(), 0);
+}
+
+void tst_Security::accountsFileHoldsHashesOnly()
+{
+    const QString path = accountsWith({ u"alice"_s, u"correct horse"_s });
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray content = file.readAll();
+    QVERIFY(!content.contains("correct horse"));
+    static const QRegularExpression line(u"^alice:pbkdf2-sha256:1000:[A-Za-z0-9+/=]{24}:"
+                                         "[A-Za-z0-9+/=]{44}\\n$"_s);
+    QVERIFY2(line.match(QString::fromLatin1(content)).hasMatch(), content.constData());
+    QCOMPARE(file.permissions() & (QFileDevice::ReadOther | QFileDevice::ReadGroup),
+             QFileDevice::Permissions {});
+    // Same password again: a new salt, so a different line.
+    accountsWith({ u"alice"_s, u"correct horse"_s });
+    QFile again(path);
+    QVERIFY(again.open(QIODevice::ReadOnly));
+    QVERIFY(again.readAll() != content);
+}
+
+void tst_Security::registeredNickNeedsItsPassword()
+{
+    ServerConfig config;
+    config.accountsPath = accountsWith({ u"alice"_s, u"s3cret"_s });
+    config.loginFailureDelay = 10ms;
+    start(config);
+
+    TestClient *missing = client();
+    missing->connectTo(m_server->serverPort());
+    missing->hello(u"alice"_s);
+    QTRY_COMPARE(missing->count<Error>(), 1);
+    QCOMPARE(missing->last<Error>().code, ErrorCode::AuthRequired);
+    QVERIFY(!missing->wasDisconnected()); // may try again with the password
+    missing->hello(u"alice"_s, std::nullopt, u"s3cret"_s);
+    QTRY_COMPARE(missing->count<Welcome>(), 1);
+    missing->socket()->disconnectFromHost();
+    QTRY_COMPARE(m_server->room()->memberCount(), 0);
+
+    TestClient *wrong = client();
+    wrong->connectTo(m_server->serverPort());
+    wrong->hello(u"alice"_s, std::nullopt, u"guess"_s);
+    QTRY_COMPARE(wrong->count<Error>(), 1);
+    QCOMPARE(wrong->last<Error>().code, ErrorCode::AuthFailed);
+    QTRY_VERIFY(wrong->wasDisconnected());
+    QCOMPARE(wrong->count<Welcome>(), 0);
+
+    TestClient *right = client();
+    right->connectTo(m_server->serverPort());
+    right->hello(u"Alice"_s, std::nullopt, u"s3cret"_s); // nicks are case-insensitive
+    QTRY_COMPARE(right->count<Welcome>(), 1);
+    QCOMPARE(right->last<Welcome>().nick, u"Alice"_s);
+}
+
+void tst_Security::registeredNickCannotBeTaken()
+{
+    ServerConfig config;
+    config.accountsPath = accountsWith({ u"alice"_s, u"s3cret"_s });
+    config.loginFailureDelay = 10ms;
+    start(config);
+    // Nobody is online as alice, and still nobody else may use the name, in any case.
+    for (const QString &nick : { u"alice"_s, u"ALICE"_s }) {
+        TestClient *impostor = client();
+        impostor->connectTo(m_server->serverPort());
+        impostor->hello(nick);
+        QTRY_COMPARE(impostor->count<Error>(), 1);
+        QCOMPARE(impostor->last<Error>().code, ErrorCode::AuthRequired);
+        QCOMPARE(impostor->count<Welcome>(), 0);
+    }
+    TestClient *terminal = client();
+    terminal->connectTo(m_server->serverPort());
+    terminal->sendLine("alice");
+    QTRY_VERIFY(terminal->lines().size() == 1);
+    QVERIFY(terminal->lines().constFirst().startsWith("Error: The nickname alice is registered"));
+    terminal->sendLine("alice s3cret"); // a terminal gives "nick password"
+    QTRY_VERIFY(terminal->lines().size() >= 2);
+    QVERIFY(terminal->lines().at(1).startsWith("Welcome to Natter, alice!"));
+    QCOMPARE(m_server->room()->memberCount(), 1);
+}
+
+void tst_Security::registeredOnlyRefusesOthers()
+{
+    ServerConfig config;
+    config.accountsPath = accountsWith({ u"alice"_s, u"s3cret"_s });
+    config.registeredOnly = true;
+    start(config);
+    TestClient *stranger = client();
+    stranger->connectTo(m_server->serverPort());
+    stranger->hello(u"bob"_s);
+    QTRY_COMPARE(stranger->count<Error>(), 1);
+    QCOMPARE(stranger->last<Error>().code, ErrorCode::AuthRequired);
+    QVERIFY(stranger->last<Error>().text.contains(u"Only registered"_s));
+    TestClient *alice = client();
+    alice->connectTo(m_server->serverPort());
+    alice->hello(u"alice"_s, std::nullopt, u"s3cret"_s);
+    QTRY_COMPARE(alice->count<Welcome>(), 1);
+}
+
+void tst_Security::sharedServerPassword()
+{
+    ServerConfig config;
+    config.accountsPath = accountsWith({ u"alice"_s, u"s3cret"_s });
+    config.passwordFile = m_dir.filePath(u"password"_s);
+    config.loginFailureDelay = 10ms;
+    QFile file(config.passwordFile);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("letmein\n");
+    file.close();
+    start(config);
+
+    TestClient *none = client();
+    none->connectTo(m_server->serverPort());
+    none->hello(u"bob"_s);
+    QTRY_COMPARE(none->count<Error>(), 1);
+    QCOMPARE(none->last<Error>().code, ErrorCode::AuthRequired);
+
+    TestClient *wrong = client();
+    wrong->connectTo(m_server->serverPort());
+    wrong->hello(u"bob"_s, std::nullopt, u"letmeout"_s);
+    QTRY_COMPARE(wrong->count<Error>(), 1);
+    QCOMPARE(wrong->last<Error>().code, ErrorCode::AuthFailed);
+    QTRY_VERIFY(wrong->wasDisconnected());
+
+    TestClient *bob = client();
+    bob->connectTo(m_server->serverPort());
+    bob->hello(u"bob"_s, std::nullopt, u"letmein"_s);
+    QTRY_COMPARE(bob->count<Welcome>(), 1);
+    // An account's own password is enough; the shared one is not its password.
+    TestClient *alice = client();
+    alice->connectTo(m_server->serverPort());
+    alice->hello(u"alice"_s, std::nullopt, u"letmein"_s);
+    QTRY_COMPARE(alice->count<Error>(), 1);
+    QCOMPARE(alice->last<Error>().code, ErrorCode::AuthFailed);
+    TestClient *realAlice = client();
+    realAlice->connectTo(m_server->serverPort());
+    realAlice->hello(u"alice"_s, std::nullopt, u"s3cret"_s);
+    QTRY_COMPARE(realAlice->count<Welcome>(), 1);
+}
+
+void tst_Security::failedLoginsSlowDownThenBan()
+{
+    ServerConfig config;
+    config.accountsPath = accountsWith({ u"alice"_s, u"s3cret"_s });
+    config.loginFailureDelay = 100ms;
+    config.loginFailuresBeforeBan = 3;
+    config.banDuration = 60s;
+    start(config);
+
+    // Each wrong guess from this address is answered later than the one before.
+    for (int attempt = 1; attempt <= 2; ++attempt) {
+        TestClient *guesser = client();
+        guesser->connectTo(m_server->serverPort());
+        QElapsedTimer answeredAfter;
+        answeredAfter.start();
+        guesser->hello(u"alice"_s, std::nullopt, u"guess%1"_s.arg(attempt));
+        QTRY_COMPARE_WITH_TIMEOUT(guesser->count<Error>(), 1, 5000);
+        QCOMPARE(guesser->last<Error>().code, ErrorCode::AuthFailed);
+        QVERIFY2(answeredAfter.elapsed() >= 100 * attempt,
+                 qPrintable(u"answered after %1 ms"_s.arg(answeredAfter.elapsed())));
+        QTRY_VERIFY(guesser->wasDisconnected());
+    }
+    QTest::ignoreMessage(QtWarningMsg,
+                         QRegularExpression(u"Banning 127.0.0.1 for 60 s after 3 failed logins"_s));
+    TestClient *third = client();
+    third->connectTo(m_server->serverPort());
+    third->hello(u"alice"_s, std::nullopt, u"guess3"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(third->count<Error>(), 1, 5000);
+    QTRY_VERIFY(third->wasDisconnected());
+
+    // Banned: even the right password is not looked at.
+    TestClient *banned = client();
+    banned->connectTo(m_server->serverPort());
+    banned->hello(u"alice"_s, std::nullopt, u"s3cret"_s);
+    QTRY_VERIFY(banned->wasDisconnected());
+    QCOMPARE(banned->count<Error>(), 1);
+    QCOMPARE(banned->last<Error>().code, ErrorCode::Banned);
+    QCOMPARE(banned->count<Welcome>(), 0);
+}
+
+void tst_Security::operatorKicks()
+{
+    ServerConfig config;
+    config.accountsPath = accountsWith({ u"alice"_s, u"s3cret"_s, u"bob"_s, u"hunter2"_s });
+    config.operators = { u"alice"_s };
+    start(config);
+    TestClient *alice = client();
+    alice->connectTo(m_server->serverPort());
+    alice->hello(u"alice"_s, std::nullopt, u"s3cret"_s);
+    QTRY_COMPARE(alice->count<Welcome>(), 1);
+    TestClient *bob = client();
+    bob->connectTo(m_server->serverPort());
+    bob->hello(u"bob"_s, std::nullopt, u"hunter2"_s);
+    QTRY_COMPARE(bob->count<Welcome>(), 1);
+    TestClient *carol = client();
+    QVERIFY(carol->join(m_server->serverPort(), u"carol"_s));
+
+    // Only operators may kick.
+    bob->send(Kick { u"alice"_s, u"mutiny"_s, u"k1"_s });
+    QTRY_COMPARE(bob->count<Error>(), 1);
+    QCOMPARE(bob->last<Error>().code, ErrorCode::Forbidden);
+    QCOMPARE(bob->last<Error>().id, u"k1"_s);
+    alice->send(Kick { u"nobody"_s, {}, u"k2"_s });
+    QTRY_COMPARE(alice->count<Error>(), 1);
+    QCOMPARE(alice->last<Error>().code, ErrorCode::NoSuchUser);
+
+    alice->send(Kick { u"bob"_s, u"spam"_s, u"k3"_s });
+    QTRY_VERIFY(bob->wasDisconnected());
+    QCOMPARE(bob->last<Error>().code, ErrorCode::Kicked);
+    QVERIFY(bob->last<Error>().text.contains(u"alice: spam"_s));
+    for (TestClient *witness : { alice, carol }) {
+        QTRY_COMPARE(witness->count<Left>(), 1);
+        QCOMPARE(witness->last<Left>().nick, u"bob"_s);
+        QCOMPARE(witness->last<Left>().reason, LeaveReason::Kicked);
+        QCOMPARE(witness->last<Left>().text, u"bob was removed from the chat by alice: spam."_s);
+    }
+    QCOMPARE(m_server->room()->memberCount(), 2);
+}
+
+QTEST_GUILESS_MAIN(tst_Security)
+#include "tst_security.moc"
