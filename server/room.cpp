@@ -77,7 +77,8 @@ void Room::join(Session *session, std::optional<qint64> since)
               EncodedFrame(Protocol::Joined { nick, QDateTime::currentMSecsSinceEpoch(), text }) });
 }
 
-void Room::leave(Session *session, Protocol::LeaveReason reason, const QString &customText)
+void Room::leave(Session *session, Protocol::LeaveReason reason, const QString &by,
+                 const QString &comment)
 {
     const QString nick = session->nick();
     const auto it = m_members.constFind(Protocol::nickKey(nick));
@@ -91,12 +92,17 @@ void Room::leave(Session *session, Protocol::LeaveReason reason, const QString &
     resumeIfCaughtUp();
     m_accepted.nickLeft(Protocol::nickKey(nick));
 
-    const QString text = customText.isEmpty() ? Protocol::leftText(nick, reason) : customText;
+    QString text = Protocol::leftText(nick, reason);
+    if (!by.isEmpty()) {
+        text = comment.isEmpty() ? u"%1 was removed from the chat by %2."_s.arg(nick, by)
+                                 : u"%1 was removed from the chat by %2: %3."_s.arg(nick, by,
+                                                                                   comment);
+    }
     qCInfo(lcServer).noquote() << text;
     if (!m_closing) {
         enqueue({ std::nullopt, nullptr,
                   EncodedFrame(Protocol::Left { nick, reason, QDateTime::currentMSecsSinceEpoch(),
-                                                text }) });
+                                                text, by, comment }) });
     }
 }
 

@@ -33,8 +33,9 @@ public:
     bool isNickTaken(const QString &nick) const;
     // The session's nick must be valid and free. Sends it the welcome and tells everyone else.
     void join(Session *session, std::optional<qint64> since);
-    // `text` replaces the standard sentence (a kick names who and why).
-    void leave(Session *session, Protocol::LeaveReason reason, const QString &text = {});
+    // A kick names the operator and their reason.
+    void leave(Session *session, Protocol::LeaveReason reason, const QString &by = {},
+               const QString &comment = {});
     Session *member(const QString &nick) const { return m_members.value(Protocol::nickKey(nick)); }
     // A message from a member to everyone else, or to one member when `to` is set. The sender
     // gets its ack (or store_failed) once the store has answered; a repeated id is acked again.

@@ -424,8 +424,7 @@ void Session::kickedBy(const QString &operatorNick, const QString &reason)
     send(Protocol::Error { ErrorCode::Kicked,
                            u"You were removed from the chat by %1%2."_s.arg(operatorNick, why),
                            {} });
-    m_room->leave(this, LeaveReason::Kicked,
-                  u"%1 was removed from the chat by %2%3."_s.arg(m_nick, operatorNick, why));
+    m_room->leave(this, LeaveReason::Kicked, operatorNick, reason);
     closeAfterWriting();
 }
 

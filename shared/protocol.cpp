@@ -183,6 +183,8 @@ Left leftFromJson(FieldReader &reader)
     left.reason = reason.value_or(LeaveReason::Lost);
     left.timestamp = reader.integer("ts"_L1).value_or(0);
     left.text = reader.string("text"_L1, false);
+    left.by = reader.string("by"_L1, false);
+    left.comment = reader.string("comment"_L1, false);
     return left;
 }
 
@@ -344,6 +346,10 @@ struct Encoder
         object.insert("reason"_L1, leaveReasonName(left.reason));
         object.insert("ts"_L1, left.timestamp);
         object.insert("text"_L1, left.text);
+        if (!left.by.isEmpty())
+            object.insert("by"_L1, left.by);
+        if (!left.comment.isEmpty())
+            object.insert("comment"_L1, left.comment);
         return object;
     }
     QJsonObject operator()(const Error &error) const

@@ -150,6 +150,8 @@ struct Left
     LeaveReason reason = LeaveReason::Exit;
     qint64 timestamp = 0;
     QString text;
+    QString by; // the operator, for "kicked"
+    QString comment; // the operator's reason, if any
 };
 struct Error
 {

@@ -22,7 +22,13 @@ ChatClient::ChatClient(QObject *parent)
       // Client ids must not repeat across runs: the server drops a repeated id as a duplicate.
       m_idPrefix(QString::number(QRandomGenerator::global()->generate64(), 36))
 {
-    connect(&m_socket, &QTcpSocket::connected, this, &ChatClient::handleConnected);
+    // Over TLS, hello waits for the handshake: nothing goes out before the server is checked.
+    connect(&m_socket, &QSslSocket::connected, this, [this] {
+        if (!m_useTls)
+            handleConnected();
+    });
+    connect(&m_socket, &QSslSocket::encrypted, this, &ChatClient::handleConnected);
+    connect(&m_socket, &QSslSocket::sslErrors, this, &ChatClient::handleSslErrors);
     connect(&m_socket, &QTcpSocket::readyRead, this, &ChatClient::processReadyRead);
     connect(&m_socket, &QTcpSocket::disconnected, this, &ChatClient::handleConnectionLost);
     connect(&m_socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError) {
@@ -73,8 +79,11 @@ void ChatClient::setHeartbeat(std::chrono::milliseconds pingAfter,
     m_deadTimer.setInterval(deadAfter);
 }
 
-void ChatClient::connectToServer(const QString &host, quint16 port, const QString &nick)
+void ChatClient::connectToServer(const QString &host, quint16 port, const QString &nick,
+                                 const QString &password, bool useTls)
 {
+    m_password = password;
+    m_useTls = useTls;
     if (host != m_host || port != m_port) {
         m_lastSeq = 0; // message numbers belong to one server
         m_reachedOldest = false;
@@ -159,7 +168,47 @@ void ChatClient::openConnection()
     m_socket.abort();
     m_framer.clear();
     setState(State::Connecting);
-    m_socket.connectToHost(m_host, m_port);
+    if (m_useTls)
+        m_socket.connectToHostEncrypted(m_host, m_port);
+    else
+        m_socket.connectToHost(m_host, m_port);
+}
+
+void ChatClient::handleSslErrors(const QList<QSslError> &errors)
+{
+    const QByteArray fingerprint = m_socket.peerCertificate().digest(QCryptographicHash::Sha256);
+    const CertificateTrust::Status status = m_trust.check(m_host, m_port, fingerprint);
+    if (status == CertificateTrust::Status::Trusted) {
+        m_socket.ignoreSslErrors(errors); // must happen inside this slot
+        return;
+    }
+    qCWarning(lcClient) << "certificate of" << m_host << m_port << "not trusted:" << errors;
+    QStringList problems;
+    for (const QSslError &error : errors)
+        problems.append(error.errorString());
+    m_pendingFingerprint = fingerprint;
+    m_wantOnline = false;
+    m_socket.abort();
+    setState(State::Disconnected);
+    emit certificateNeedsTrust(m_host, m_port, CertificateTrust::formatFingerprint(fingerprint),
+                               status == CertificateTrust::Status::Changed, problems);
+}
+
+void ChatClient::acceptCertificate(bool always)
+{
+    if (m_pendingFingerprint.isEmpty())
+        return;
+    if (always)
+        m_trust.trustAlways(m_host, m_port, m_pendingFingerprint);
+    else
+        m_trust.trustOnce(m_host, m_port, m_pendingFingerprint);
+    m_pendingFingerprint.clear();
+    connectToServer(m_host, m_port, m_nick, m_password, m_useTls);
+}
+
+void ChatClient::kick(const QString &nick, const QString &reason)
+{
+    write(Protocol::Kick { nick, reason, nextId() });
 }
 
 void ChatClient::scheduleReconnect()
@@ -181,7 +230,8 @@ void ChatClient::handleConnected()
     std::optional<qint64> since;
     if (m_lastSeq > 0)
         since = m_lastSeq;
-    write(Protocol::Hello { m_nick, Protocol::Version, QStringLiteral("natter/" NATTER_VERSION), since });
+    write(Protocol::Hello { m_nick, Protocol::Version, QStringLiteral("natter/" NATTER_VERSION),
+                            since, m_password });
     m_pingTimer.start();
     m_deadTimer.start();
 }
@@ -367,17 +417,21 @@ void ChatClient::handleFrame(const Protocol::Left &left)
 
 void ChatClient::handleFrame(const Protocol::Error &error)
 {
-    const bool aboutNick = error.code == ErrorCode::NickTaken || error.code == ErrorCode::NickInvalid;
-    if (aboutNick && m_state == State::Joining) {
+    const bool refusal = error.code == ErrorCode::NickTaken || error.code == ErrorCode::NickInvalid
+            || error.code == ErrorCode::AuthRequired || error.code == ErrorCode::AuthFailed
+            || error.code == ErrorCode::Banned || error.code == ErrorCode::TlsRequired;
+    if (refusal && m_state == State::Joining) {
         if (m_wasOnline && error.code == ErrorCode::NickTaken) {
             // Our previous connection may still look alive to the server; it will be removed.
             m_socket.abort();
             return;
         }
-        m_wantOnline = false;
-        m_socket.abort();
-        setState(State::Disconnected);
-        emit nickRejected(error.code, errorText(error.code));
+        refuseJoin(error.code);
+        return;
+    }
+    if (error.code == ErrorCode::Kicked) {
+        showError(errorText(error.code));
+        refuseJoin(error.code);
         return;
     }
     if (Outgoing *message = outgoing(error.id);
@@ -395,6 +449,14 @@ void ChatClient::handleFrame(const Protocol::Error &error)
             return;
     }
     showError(errorText(error.code));
+}
+
+void ChatClient::refuseJoin(ErrorCode code)
+{
+    m_wantOnline = false;
+    m_socket.abort();
+    setState(State::Disconnected);
+    emit joinRefused(code, errorText(code));
 }
 
 void ChatClient::showError(const QString &text)
@@ -474,6 +536,10 @@ QString ChatClient::leftText(const Protocol::Left &left) const
         return tr("%1 could not keep up and was removed from the chatroom.").arg(left.nick);
     case LeaveReason::Flood:
         return tr("%1 sent too many messages and was removed from the chatroom.").arg(left.nick);
+    case LeaveReason::Kicked:
+        if (left.comment.isEmpty())
+            return tr("%1 was removed from the chat by %2.").arg(left.nick, left.by);
+        return tr("%1 was removed from the chat by %2: %3").arg(left.nick, left.by, left.comment);
     }
     return left.text;
 }
@@ -507,6 +573,18 @@ QString ChatClient::errorText(ErrorCode code)
         return tr("The server gave up waiting.");
     case ErrorCode::StoreFailed:
         return tr("The server could not store the message.");
+    case ErrorCode::AuthRequired:
+        return tr("This server needs a password for that nickname, or for everyone.");
+    case ErrorCode::AuthFailed:
+        return tr("The password is wrong.");
+    case ErrorCode::Banned:
+        return tr("Too many failed logins from this address. Try again in a few minutes.");
+    case ErrorCode::TlsRequired:
+        return tr("This server only accepts encrypted connections: tick \"Use TLS\".");
+    case ErrorCode::Forbidden:
+        return tr("Only operators may do that.");
+    case ErrorCode::Kicked:
+        return tr("An operator removed you from the chat.");
     }
     return {};
 }

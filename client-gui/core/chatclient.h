@@ -1,5 +1,6 @@
 #pragma once
 
+#include "certificatetrust.h"
 #include "lineframer.h"
 #include "messagemodel.h"
 #include "protocol.h"
@@ -8,7 +9,7 @@
 
 #include <QDeadlineTimer>
 #include <QObject>
-#include <QTcpSocket>
+#include <QSslSocket>
 #include <QTimer>
 
 #include <chrono>
@@ -30,7 +31,19 @@ public:
     explicit ChatClient(QObject *parent = nullptr);
     ~ChatClient() override;
 
-    void connectToServer(const QString &host, quint16 port, const QString &nick);
+    // `password` is a registered nick's password or the server's shared one; empty for none.
+    // With `useTls` the connection is encrypted and the server's certificate checked: against
+    // the system's CAs, else against the certificates the user chose to trust.
+    void connectToServer(const QString &host, quint16 port, const QString &nick,
+                         const QString &password = {}, bool useTls = false);
+    // The user trusts the certificate last reported by certificateNeedsTrust (for this run,
+    // or remembered): connects again.
+    void acceptCertificate(bool always);
+    bool usesTls() const { return m_useTls; }
+    bool isEncrypted() const { return m_socket.isEncrypted(); }
+    CertificateTrust *certificateTrust() { return &m_trust; }
+    // Sends an operator's kick; the answer is a left notice, or an error.
+    void kick(const QString &nick, const QString &reason);
     // The user's own goodbye: sends exit and does not reconnect.
     void disconnectFromServer();
 
@@ -75,8 +88,14 @@ public:
 signals:
     void stateChanged(ChatClient::State state);
     void reconnectCountdown(int seconds);
-    // nick_taken or nick_invalid on a connection the user started: choose another nickname.
-    void nickRejected(Protocol::ErrorCode code, const QString &text);
+    // The server would not let us in (nick_taken, nick_invalid, auth_required, auth_failed,
+    // banned, tls_required) or removed us (kicked): the client stays disconnected, and the
+    // user has to change something before connecting again.
+    void joinRefused(Protocol::ErrorCode code, const QString &text);
+    // The server's certificate is not vouched for by a system CA and not trusted yet (or it
+    // differs from the one trusted before: `changed`). The connection is closed meanwhile.
+    void certificateNeedsTrust(const QString &host, quint16 port, const QString &fingerprint,
+                               bool changed, const QStringList &problems);
     // A message from someone else arrived live (not replayed history).
     void messageReceived(const Protocol::Message &message);
     void searchResults(const QString &id, const QList<Protocol::Message> &messages);
@@ -120,7 +139,12 @@ private:
     void write(const Protocol::ClientFrame &frame);
     QString leftText(const Protocol::Left &left) const;
 
-    QTcpSocket m_socket;
+    void handleSslErrors(const QList<QSslError> &errors);
+    void refuseJoin(Protocol::ErrorCode code);
+
+    QSslSocket m_socket;
+    CertificateTrust m_trust;
+    QByteArray m_pendingFingerprint; // reported by certificateNeedsTrust, not yet accepted
     LineFramer m_framer;
     MessageModel m_messages;
     UserListModel m_users;
@@ -135,6 +159,8 @@ private:
     QString m_host;
     quint16 m_port = 0;
     QString m_nick;
+    QString m_password;
+    bool m_useTls = false;
     QString m_idPrefix;
     quint64 m_nextId = 0;
     qint64 m_lastSeq = 0;

@@ -2,7 +2,9 @@
 
 #include "protocol.h"
 
+#include <QCheckBox>
 #include <QDialogButtonBox>
+#include <QHostAddress>
 #include <QFormLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -17,6 +19,9 @@ ConnectDialog::ConnectDialog(QWidget *parent)
       m_host(new QLineEdit(this)),
       m_port(new QSpinBox(this)),
       m_nick(new QLineEdit(this)),
+      m_password(new QLineEdit(this)),
+      m_rememberPassword(new QCheckBox(tr("&Remember the password"), this)),
+      m_useTls(new QCheckBox(tr("Use &TLS (encrypted connection)"), this)),
       m_nickHint(new QLabel(this)),
       m_problem(new QLabel(this)),
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
@@ -26,6 +31,11 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     m_port->setObjectName(u"port"_s);
     m_nick->setObjectName(u"nick"_s);
     m_problem->setObjectName(u"problem"_s);
+    m_password->setObjectName(u"password"_s);
+    m_rememberPassword->setObjectName(u"rememberPassword"_s);
+    m_useTls->setObjectName(u"useTls"_s);
+    m_password->setEchoMode(QLineEdit::Password);
+    m_password->setPlaceholderText(tr("Only if the nickname or the server has one"));
     m_port->setRange(1, 65535);
     m_port->setValue(Protocol::DefaultPort);
     m_nick->setMaxLength(int(Protocol::MaxNickLength) * 2); // characters outside the BMP count twice
@@ -40,6 +50,14 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     form->addRow(tr("&Port:"), m_port);
     form->addRow(tr("&Nickname:"), m_nick);
     form->addRow(QString(), m_nickHint);
+    form->addRow(tr("Pass&word:"), m_password);
+    auto *plainTextNote = new QLabel(
+            tr("A remembered password is stored unencrypted in Natter's settings file."), this);
+    plainTextNote->setWordWrap(true);
+    plainTextNote->setEnabled(false);
+    form->addRow(QString(), m_rememberPassword);
+    form->addRow(QString(), plainTextNote);
+    form->addRow(QString(), m_useTls);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_problem);
     layout->addLayout(form);
@@ -48,6 +66,11 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_host, &QLineEdit::textChanged, this, &ConnectDialog::validate);
+    connect(m_host, &QLineEdit::textChanged, this, [this] {
+        if (!m_useTlsChosen)
+            m_useTls->setChecked(!isLoopback(host()));
+    });
+    connect(m_useTls, &QCheckBox::clicked, this, [this] { m_useTlsChosen = true; });
     connect(m_nick, &QLineEdit::textChanged, this, &ConnectDialog::validate);
     validate();
 }
@@ -65,6 +88,39 @@ quint16 ConnectDialog::port() const
 QString ConnectDialog::nick() const
 {
     return m_nick->text().trimmed();
+}
+
+QString ConnectDialog::password() const
+{
+    return m_password->text();
+}
+
+bool ConnectDialog::useTls() const
+{
+    return m_useTls->isChecked();
+}
+
+bool ConnectDialog::rememberPassword() const
+{
+    return m_rememberPassword->isChecked();
+}
+
+void ConnectDialog::setPassword(const QString &password, bool remembered)
+{
+    m_password->setText(password);
+    m_rememberPassword->setChecked(remembered);
+}
+
+void ConnectDialog::setUseTls(bool useTls)
+{
+    m_useTls->setChecked(useTls);
+    m_useTlsChosen = true;
+}
+
+bool ConnectDialog::isLoopback(const QString &host)
+{
+    return host.compare("localhost"_L1, Qt::CaseInsensitive) == 0
+            || QHostAddress(host).isLoopback();
 }
 
 void ConnectDialog::setHost(const QString &host)

@@ -2,13 +2,15 @@
 
 #include <QDialog>
 
+class QCheckBox;
 class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
 class QSpinBox;
 
-// Asks where to connect and under which nickname; checks the nickname against the protocol's
-// rules while it is typed, and shows why the server refused the last one.
+// Asks where to connect, under which nickname and password, and whether to use TLS; checks the
+// nickname against the protocol's rules while it is typed, and shows why the server refused
+// the last attempt. TLS is on by default for any host but this machine.
 class ConnectDialog : public QDialog
 {
     Q_OBJECT
@@ -18,10 +20,17 @@ public:
     QString host() const;
     quint16 port() const;
     QString nick() const;
+    QString password() const;
+    bool useTls() const;
+    bool rememberPassword() const;
 
     void setHost(const QString &host);
     void setPort(quint16 port);
     void setNick(const QString &nick);
+    void setPassword(const QString &password, bool remembered);
+    void setUseTls(bool useTls);
+
+    static bool isLoopback(const QString &host);
     void setProblem(const QString &problem);
 
 private:
@@ -30,6 +39,10 @@ private:
     QLineEdit *m_host;
     QSpinBox *m_port;
     QLineEdit *m_nick;
+    QLineEdit *m_password;
+    QCheckBox *m_rememberPassword;
+    QCheckBox *m_useTls;
+    bool m_useTlsChosen = false; // the user (or saved settings) decided, not the host
     QLabel *m_nickHint;
     QLabel *m_problem;
     QDialogButtonBox *m_buttons;

@@ -5,6 +5,7 @@
 #include "messageview.h"
 #include "searchbar.h"
 
+#include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
@@ -12,6 +13,7 @@
 #include <QListView>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -23,6 +25,9 @@ namespace Settings {
 const auto Host = u"connection/host"_s;
 const auto Port = u"connection/port"_s;
 const auto Nick = u"connection/nick"_s;
+const auto UseTls = u"connection/tls"_s;
+// Only when the user ticks "remember": QSettings files are plain text.
+const auto Password = u"connection/password"_s;
 const auto Geometry = u"window/geometry"_s;
 const auto Splitter = u"window/splitter"_s;
 } // namespace Settings
@@ -94,8 +99,9 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     connect(client, &ChatClient::reconnectCountdown, this, &MainWindow::updateStatus);
     connect(client->users(), &UserListModel::countChanged, this, &MainWindow::updateStatus);
     connect(client, &ChatClient::messageReceived, this, &MainWindow::noteIncoming);
-    connect(client, &ChatClient::nickRejected, this,
+    connect(client, &ChatClient::joinRefused, this,
             [this](Protocol::ErrorCode, const QString &text) { showConnectDialog(text); });
+    connect(client, &ChatClient::certificateNeedsTrust, this, &MainWindow::askCertificateTrust);
 
     QSettings settings;
     if (!restoreGeometry(settings.value(Settings::Geometry).toByteArray()))
@@ -132,7 +138,13 @@ void MainWindow::showConnectDialog(const QString &problem)
         m_connectDialog = new ConnectDialog(this);
         m_connectDialog->setAttribute(Qt::WA_DeleteOnClose);
         connect(m_connectDialog, &QDialog::accepted, this, [this] {
-            connectTo(m_connectDialog->host(), m_connectDialog->port(), m_connectDialog->nick());
+            QSettings settings;
+            if (m_connectDialog->rememberPassword())
+                settings.setValue(Settings::Password, m_connectDialog->password());
+            else
+                settings.remove(Settings::Password);
+            connectTo(m_connectDialog->host(), m_connectDialog->port(), m_connectDialog->nick(),
+                      m_connectDialog->password(), m_connectDialog->useTls());
         });
         QSettings settings;
         m_connectDialog->setHost(m_client->host().isEmpty()
@@ -146,20 +158,70 @@ void MainWindow::showConnectDialog(const QString &problem)
         m_connectDialog->setNick(m_client->nick().isEmpty()
                                          ? settings.value(Settings::Nick).toString()
                                          : m_client->nick());
+        if (settings.contains(Settings::UseTls))
+            m_connectDialog->setUseTls(settings.value(Settings::UseTls).toBool());
+        m_connectDialog->setPassword(settings.value(Settings::Password).toString(),
+                                     settings.contains(Settings::Password));
     }
     m_connectDialog->setProblem(problem);
     m_connectDialog->open();
 }
 
-void MainWindow::connectTo(const QString &host, quint16 port, const QString &nick)
+void MainWindow::connectTo(const QString &host, quint16 port, const QString &nick,
+                           const QString &password, std::optional<bool> useTls)
 {
+    const bool tls = useTls.value_or(!ConnectDialog::isLoopback(host));
     QSettings settings;
     settings.setValue(Settings::Host, host);
     settings.setValue(Settings::Port, port);
     settings.setValue(Settings::Nick, nick);
+    settings.setValue(Settings::UseTls, tls);
     if (m_client->state() != ChatClient::State::Disconnected)
         m_client->disconnectFromServer();
-    m_client->connectToServer(host, port, nick);
+    m_client->connectToServer(host, port, nick, password, tls);
+}
+
+void MainWindow::askCertificateTrust(const QString &host, quint16 port,
+                                     const QString &fingerprint, bool changed,
+                                     const QStringList &problems)
+{
+    auto *box = new QMessageBox(this);
+    box->setObjectName(u"certificateTrust"_s);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setTextFormat(Qt::RichText);
+    const QString server = u"%1:%2"_s.arg(host.toHtmlEscaped()).arg(port);
+    QPushButton *once = nullptr;
+    QPushButton *always = nullptr;
+    if (changed) {
+        // Loud, and nothing is accepted by default: this is what an attack looks like.
+        box->setIcon(QMessageBox::Critical);
+        box->setWindowTitle(tr("Server certificate changed"));
+        box->setText(tr("<b>The certificate of %1 is not the one you trusted before.</b><br>"
+                        "Someone may be intercepting the connection. Go on only if the "
+                        "server's owner told you the certificate was replaced.")
+                             .arg(server));
+        always = box->addButton(tr("Trust the &new certificate"), QMessageBox::AcceptRole);
+    } else {
+        box->setIcon(QMessageBox::Warning);
+        box->setWindowTitle(tr("Unknown server certificate"));
+        box->setText(tr("No certificate authority vouches for %1 (its certificate may be "
+                        "self-signed). Compare the fingerprint below with the one the "
+                        "server's owner gave you.")
+                             .arg(server));
+        once = box->addButton(tr("Trust &once"), QMessageBox::AcceptRole);
+        always = box->addButton(tr("Trust &always"), QMessageBox::AcceptRole);
+    }
+    box->setInformativeText(tr("SHA-256 fingerprint:<br><tt>%1</tt><br><br>%2")
+                                    .arg(fingerprint, problems.join(u"<br>"_s).toHtmlEscaped()));
+    box->setDefaultButton(box->addButton(QMessageBox::Cancel));
+    connect(box, &QMessageBox::buttonClicked, this, [this, box, once, always](QAbstractButton *button) {
+        if (button == once || button == always)
+            m_client->acceptCertificate(button == always);
+        else
+            m_client->showError(tr("Not connected: the server's certificate was not trusted."));
+        box->close();
+    });
+    box->open();
 }
 
 void MainWindow::jumpTo(qint64 seq)
@@ -200,8 +262,15 @@ void MainWindow::runCommand(const QString &line)
             m_client->sendMessage(text, nick);
     } else if (command == "/help"_L1) {
         m_client->showNotice(tr("Commands: /msg NICK TEXT sends a direct message; "
-                                "/who lists who is online; exit or /quit leaves the chat; "
+                                "/who lists who is online; /kick NICK [REASON] removes someone "
+                                "(operators only); exit or /quit leaves the chat; "
                                 "/help shows this."));
+    } else if (command == "/kick"_L1) {
+        const QString nick = line.section(u' ', 1, 1, QString::SectionSkipEmpty);
+        if (nick.isEmpty())
+            m_client->showError(tr("Usage: /kick NICK [REASON]"));
+        else
+            m_client->kick(nick, line.section(u' ', 2, -1, QString::SectionSkipEmpty));
     } else if (command == "/who"_L1) {
         const QStringList users = m_client->users()->users();
         m_client->showNotice(tr("Online now (%1): %2").arg(users.size()).arg(users.join(u", "_s)));

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+
 #include "chatclient.h"
 
 #include <QMainWindow>
@@ -24,7 +26,9 @@ public:
     // Opens the connect dialog (not blocking), pre-filled from the settings or the last try.
     void showConnectDialog(const QString &problem = {});
     // Connects with the given values without asking, as `natter --host --port --nick` does.
-    void connectTo(const QString &host, quint16 port, const QString &nick);
+    // TLS by default for any host but this machine.
+    void connectTo(const QString &host, quint16 port, const QString &nick,
+                   const QString &password = {}, std::optional<bool> useTls = std::nullopt);
 
     int unreadCount() const { return m_unread; }
 
@@ -33,6 +37,8 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    void askCertificateTrust(const QString &host, quint16 port, const QString &fingerprint,
+                             bool changed, const QStringList &problems);
     void createMenus();
     void submitInput();
     void runCommand(const QString &line);

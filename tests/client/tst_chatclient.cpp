@@ -215,7 +215,7 @@ void tst_ChatClient::offlineMessagesDeliveredOnceInOrder()
 void tst_ChatClient::nickTakenIsReportedAndStopsReconnecting()
 {
     join(u"aa"_s);
-    QSignalSpy rejected(m_client.get(), &ChatClient::nickRejected);
+    QSignalSpy rejected(m_client.get(), &ChatClient::joinRefused);
     m_client->connectToServer(u"127.0.0.1"_s, m_server->serverPort(), u"AA"_s);
     QTRY_COMPARE(rejected.size(), 1);
     QCOMPARE(rejected.at(0).at(0).value<ErrorCode>(), ErrorCode::NickTaken);

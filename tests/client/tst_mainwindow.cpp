@@ -9,17 +9,20 @@
 #include "translations.h"
 
 #include <QApplication>
+#include <QCheckBox>
+#include <QDialogButtonBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
 #include <QListWidget>
-#include <QTextBlock>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QPushButton>
-#include <QDialogButtonBox>
 #include <QSettings>
+#include <QSslCertificate>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextBlock>
 
 #include <memory>
 
@@ -43,6 +46,10 @@ private slots:
     void exitLeavesTheChat();
     void nickTakenBringsBackTheDialog();
     void connectDialogChecksNickAsTyped();
+    void connectDialogUsesTlsForOtherHosts();
+    void passwordIsKeptOnlyWhenAskedTo();
+    void unknownCertificateAsksAndTrustOnceConnects();
+    void changedCertificateIsALoudWarning();
     void upAndDownRecallSentLines();
     void unreadCountWhileNotActive();
     void translationsChangeTheMenus_data();
@@ -92,6 +99,10 @@ void tst_MainWindow::cleanup()
     m_client.reset();
     m_server.reset();
     Translations::install(QLocale(QLocale::English));
+    QSettings settings;
+    settings.remove(u"connection/password"_s);
+    settings.remove(u"connection/tls"_s);
+    settings.remove(u"trustedCertificates"_s);
 }
 
 void tst_MainWindow::openWindow(const QString &nick)
@@ -386,6 +397,116 @@ void tst_MainWindow::findLoadsOlderMessagesToJump()
     // Three pages of fifty come in before message 3 is there to jump to.
     QTRY_VERIFY(view->textCursor().block().text().contains(u"the old needle"_s));
     cleanup(); // the store's folder goes with this function
+}
+
+
+void tst_MainWindow::connectDialogUsesTlsForOtherHosts()
+{
+    ConnectDialog dialog;
+    auto *host = dialog.findChild<QLineEdit *>(u"host"_s);
+    host->setText(u"127.0.0.1"_s);
+    QVERIFY(!dialog.useTls());
+    host->setText(u"localhost"_s);
+    QVERIFY(!dialog.useTls());
+    host->setText(u"chat.example.org"_s);
+    QVERIFY(dialog.useTls());
+    host->setText(u"::1"_s);
+    QVERIFY(!dialog.useTls());
+    // Once the user has chosen, the host no longer decides.
+    auto *useTls = dialog.findChild<QCheckBox *>(u"useTls"_s);
+    QTest::mouseClick(useTls, Qt::LeftButton, {}, QPoint(4, useTls->height() / 2));
+    QVERIFY(dialog.useTls());
+    host->setText(u"127.0.0.2"_s);
+    QVERIFY(dialog.useTls());
+}
+
+void tst_MainWindow::passwordIsKeptOnlyWhenAskedTo()
+{
+    m_window = std::make_unique<MainWindow>(m_client.get());
+    m_window->show();
+    for (const bool remember : { false, true }) {
+        m_window->showConnectDialog();
+        ConnectDialog *dialog = nullptr;
+        QTRY_VERIFY((dialog = m_window->findChild<ConnectDialog *>()) && dialog->isVisible());
+        dialog->setHost(u"127.0.0.1"_s);
+        dialog->setPort(m_server->serverPort());
+        dialog->setNick(u"pw%1"_s.arg(remember));
+        auto *password = dialog->findChild<QLineEdit *>(u"password"_s);
+        QCOMPARE(password->echoMode(), QLineEdit::Password);
+        password->setText(u"s3cret"_s);
+        dialog->findChild<QCheckBox *>(u"rememberPassword"_s)->setChecked(remember);
+        dialog->accept();
+        QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+        QCOMPARE(QSettings().contains(u"connection/password"_s), remember);
+        m_client->disconnectFromServer();
+        QTRY_VERIFY(!m_window->findChild<ConnectDialog *>());
+    }
+    QCOMPARE(QSettings().value(u"connection/password"_s).toString(), u"s3cret"_s);
+    m_window->showConnectDialog(); // a remembered password fills the field again
+    ConnectDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = m_window->findChild<ConnectDialog *>()) && dialog->isVisible());
+    QCOMPARE(dialog->password(), u"s3cret"_s);
+    QVERIFY(dialog->rememberPassword());
+}
+
+static std::unique_ptr<ChatServer> tlsServer()
+{
+    ServerConfig config;
+    config.port = 0;
+    config.tlsCertPath = QStringLiteral(NATTER_TEST_DATA "/test-only-cert.pem");
+    config.tlsKeyPath = QStringLiteral(NATTER_TEST_DATA "/test-only-key.pem");
+    config.tlsOnly = true;
+    auto server = std::make_unique<ChatServer>(config);
+    if (!server->listen())
+        qWarning("%s", qPrintable(server->errorString()));
+    return server;
+}
+
+void tst_MainWindow::unknownCertificateAsksAndTrustOnceConnects()
+{
+    m_server = tlsServer();
+    m_window = std::make_unique<MainWindow>(m_client.get());
+    m_window->show();
+    m_window->connectTo(u"127.0.0.1"_s, m_server->serverPort(), u"aa"_s, {}, true);
+    QMessageBox *box = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT((box = m_window->findChild<QMessageBox *>(u"certificateTrust"_s)),
+                             5000);
+    QCOMPARE(box->icon(), QMessageBox::Warning);
+    const QString fingerprint = CertificateTrust::formatFingerprint(
+            QSslCertificate::fromPath(QStringLiteral(NATTER_TEST_DATA "/test-only-cert.pem"))
+                    .constFirst()
+                    .digest(QCryptographicHash::Sha256));
+    QVERIFY(box->informativeText().contains(fingerprint));
+    QCOMPARE(box->defaultButton(), box->button(QMessageBox::Cancel));
+    QAbstractButton *once = nullptr;
+    for (QAbstractButton *button : box->buttons()) {
+        if (button->text().remove(u'&') == u"Trust once"_s)
+            once = button;
+    }
+    QVERIFY(once);
+    once->click();
+    QTRY_COMPARE_WITH_TIMEOUT(m_client->state(), ChatClient::State::Online, 5000);
+    QVERIFY(m_client->isEncrypted());
+}
+
+void tst_MainWindow::changedCertificateIsALoudWarning()
+{
+    m_server = tlsServer();
+    CertificateTrust().trustAlways(u"127.0.0.1"_s, m_server->serverPort(), QByteArray(32, 'x'));
+    m_window = std::make_unique<MainWindow>(m_client.get());
+    m_window->show();
+    m_window->connectTo(u"127.0.0.1"_s, m_server->serverPort(), u"aa"_s, {}, true);
+    QMessageBox *box = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT((box = m_window->findChild<QMessageBox *>(u"certificateTrust"_s)),
+                             5000);
+    QCOMPARE(box->icon(), QMessageBox::Critical);
+    QVERIFY(box->text().contains(u"not the one you trusted before"_s));
+    QCOMPARE(box->buttons().size(), 2); // trust the new one, or cancel; no "once"
+    QCOMPARE(box->defaultButton(), box->button(QMessageBox::Cancel));
+    box->button(QMessageBox::Cancel)->click();
+    QVERIFY(!QTest::qWaitFor([&] { return m_client->state() != ChatClient::State::Disconnected; },
+                             300));
+    QVERIFY(viewText().contains(u"certificate was not trusted"_s));
 }
 
 QTEST_MAIN(tst_MainWindow)

@@ -379,6 +379,8 @@ void tst_Security::operatorKicks()
         QCOMPARE(witness->last<Left>().nick, u"bob"_s);
         QCOMPARE(witness->last<Left>().reason, LeaveReason::Kicked);
         QCOMPARE(witness->last<Left>().text, u"bob was removed from the chat by alice: spam."_s);
+        QCOMPARE(witness->last<Left>().by, u"alice"_s);
+        QCOMPARE(witness->last<Left>().comment, u"spam"_s);
     }
     QCOMPARE(m_server->room()->memberCount(), 2);
 }
