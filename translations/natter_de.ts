@@ -68,7 +68,7 @@
         <translation>Dieser Spitzname ist vergeben. Bitte wähle einen anderen.</translation>
     </message>
     <message>
-        <source>A nickname is 1 to 32 letters, digits, '_' or '-'.</source>
+        <source>A nickname is 1 to 32 letters, digits, &apos;_&apos; or &apos;-&apos;.</source>
         <translation>Ein Spitzname besteht aus 1 bis 32 Buchstaben, Ziffern, „_“ oder „-“.</translation>
     </message>
     <message>
@@ -99,6 +99,38 @@
         <source>The server could not store the message.</source>
         <translation>Der Server konnte die Nachricht nicht speichern.</translation>
     </message>
+    <message>
+        <source>%1 was removed from the chat by %2.</source>
+        <translation>%1 wurde von %2 aus dem Chat entfernt.</translation>
+    </message>
+    <message>
+        <source>%1 was removed from the chat by %2: %3</source>
+        <translation>%1 wurde von %2 aus dem Chat entfernt: %3</translation>
+    </message>
+    <message>
+        <source>This server needs a password for that nickname, or for everyone.</source>
+        <translation>Dieser Server verlangt ein Passwort für diesen Spitznamen oder für alle.</translation>
+    </message>
+    <message>
+        <source>The password is wrong.</source>
+        <translation>Das Passwort ist falsch.</translation>
+    </message>
+    <message>
+        <source>Too many failed logins from this address. Try again in a few minutes.</source>
+        <translation>Zu viele fehlgeschlagene Anmeldungen von dieser Adresse. Versuche es in ein paar Minuten noch einmal.</translation>
+    </message>
+    <message>
+        <source>This server only accepts encrypted connections: tick &quot;Use TLS&quot;.</source>
+        <translation>Dieser Server nimmt nur verschlüsselte Verbindungen an: Kreuze „TLS verwenden“ an.</translation>
+    </message>
+    <message>
+        <source>Only operators may do that.</source>
+        <translation>Das dürfen nur Operatoren.</translation>
+    </message>
+    <message>
+        <source>An operator removed you from the chat.</source>
+        <translation>Ein Operator hat dich aus dem Chat entfernt.</translation>
+    </message>
 </context>
 <context>
     <name>ConnectDialog</name>
@@ -127,8 +159,28 @@
         <translation>Wähle den Namen, den die anderen sehen.</translation>
     </message>
     <message>
-        <source>A nickname is 1 to 32 letters, digits, '_' or '-'.</source>
+        <source>A nickname is 1 to 32 letters, digits, &apos;_&apos; or &apos;-&apos;.</source>
         <translation>Ein Spitzname besteht aus 1 bis 32 Buchstaben, Ziffern, „_“ oder „-“.</translation>
+    </message>
+    <message>
+        <source>&amp;Remember the password</source>
+        <translation>Passwort &amp;merken</translation>
+    </message>
+    <message>
+        <source>Use &amp;TLS (encrypted connection)</source>
+        <translation>&amp;TLS verwenden (verschlüsselte Verbindung)</translation>
+    </message>
+    <message>
+        <source>Only if the nickname or the server has one</source>
+        <translation>Nur wenn der Spitzname oder der Server eines hat</translation>
+    </message>
+    <message>
+        <source>Pass&amp;word:</source>
+        <translation>Pass&amp;wort:</translation>
+    </message>
+    <message>
+        <source>A remembered password is stored unencrypted in Natter&apos;s settings file.</source>
+        <translation>Ein gemerktes Passwort wird unverschlüsselt in Natters Einstellungsdatei gespeichert.</translation>
     </message>
 </context>
 <context>
@@ -176,10 +228,6 @@
     <message>
         <source>Usage: /msg NICK TEXT</source>
         <translation>Verwendung: /msg SPITZNAME TEXT</translation>
-    </message>
-    <message>
-        <source>Commands: /msg NICK TEXT sends a direct message; /who lists who is online; exit or /quit leaves the chat; /help shows this.</source>
-        <translation>Befehle: /msg SPITZNAME TEXT sendet eine Direktnachricht; /who zeigt, wer online ist; exit oder /quit verlässt den Chat; /help zeigt diese Hilfe.</translation>
     </message>
     <message>
         <source>Online now (%1): %2</source>
@@ -244,6 +292,50 @@
     <message>
         <source>That message is further back than the view can hold.</source>
         <translation>Diese Nachricht liegt weiter zurück, als die Ansicht fassen kann.</translation>
+    </message>
+    <message>
+        <source>Server certificate changed</source>
+        <translation>Serverzertifikat geändert</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;The certificate of %1 is not the one you trusted before.&lt;/b&gt;&lt;br&gt;Someone may be intercepting the connection. Go on only if the server&apos;s owner told you the certificate was replaced.</source>
+        <translation>&lt;b&gt;Das Zertifikat von %1 ist nicht das, dem du zuvor vertraut hast.&lt;/b&gt;&lt;br&gt;Möglicherweise fängt jemand die Verbindung ab. Mach nur weiter, wenn der Betreiber des Servers dir gesagt hat, dass das Zertifikat ersetzt wurde.</translation>
+    </message>
+    <message>
+        <source>Trust the &amp;new certificate</source>
+        <translation>Dem &amp;neuen Zertifikat vertrauen</translation>
+    </message>
+    <message>
+        <source>Unknown server certificate</source>
+        <translation>Unbekanntes Serverzertifikat</translation>
+    </message>
+    <message>
+        <source>No certificate authority vouches for %1 (its certificate may be self-signed). Compare the fingerprint below with the one the server&apos;s owner gave you.</source>
+        <translation>Keine Zertifizierungsstelle bürgt für %1 (das Zertifikat ist vielleicht selbst signiert). Vergleiche den Fingerabdruck unten mit dem, den dir der Betreiber des Servers gegeben hat.</translation>
+    </message>
+    <message>
+        <source>Trust &amp;once</source>
+        <translation>&amp;Einmal vertrauen</translation>
+    </message>
+    <message>
+        <source>Trust &amp;always</source>
+        <translation>&amp;Immer vertrauen</translation>
+    </message>
+    <message>
+        <source>SHA-256 fingerprint:&lt;br&gt;&lt;tt&gt;%1&lt;/tt&gt;&lt;br&gt;&lt;br&gt;%2</source>
+        <translation>SHA-256-Fingerabdruck:&lt;br&gt;&lt;tt&gt;%1&lt;/tt&gt;&lt;br&gt;&lt;br&gt;%2</translation>
+    </message>
+    <message>
+        <source>Not connected: the server&apos;s certificate was not trusted.</source>
+        <translation>Nicht verbunden: Dem Zertifikat des Servers wurde nicht vertraut.</translation>
+    </message>
+    <message>
+        <source>Commands: /msg NICK TEXT sends a direct message; /who lists who is online; /kick NICK [REASON] removes someone (operators only); exit or /quit leaves the chat; /help shows this.</source>
+        <translation>Befehle: /msg SPITZNAME TEXT sendet eine Direktnachricht; /who zeigt, wer online ist; /kick SPITZNAME [GRUND] entfernt jemanden (nur Operatoren); exit oder /quit verlässt den Chat; /help zeigt diese Hilfe.</translation>
+    </message>
+    <message>
+        <source>Usage: /kick NICK [REASON]</source>
+        <translation>Verwendung: /kick SPITZNAME [GRUND]</translation>
     </message>
 </context>
 <context>

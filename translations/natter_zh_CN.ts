@@ -68,7 +68,7 @@
         <translation>该昵称已被占用，请换一个。</translation>
     </message>
     <message>
-        <source>A nickname is 1 to 32 letters, digits, '_' or '-'.</source>
+        <source>A nickname is 1 to 32 letters, digits, &apos;_&apos; or &apos;-&apos;.</source>
         <translation>昵称须为 1 到 32 个字母、数字、“_”或“-”。</translation>
     </message>
     <message>
@@ -99,6 +99,38 @@
         <source>The server could not store the message.</source>
         <translation>服务器无法保存该消息。</translation>
     </message>
+    <message>
+        <source>%1 was removed from the chat by %2.</source>
+        <translation>%1 已被 %2 移出聊天。</translation>
+    </message>
+    <message>
+        <source>%1 was removed from the chat by %2: %3</source>
+        <translation>%1 已被 %2 移出聊天：%3</translation>
+    </message>
+    <message>
+        <source>This server needs a password for that nickname, or for everyone.</source>
+        <translation>此服务器要求该昵称（或所有人）提供密码。</translation>
+    </message>
+    <message>
+        <source>The password is wrong.</source>
+        <translation>密码错误。</translation>
+    </message>
+    <message>
+        <source>Too many failed logins from this address. Try again in a few minutes.</source>
+        <translation>此地址登录失败次数过多。请几分钟后再试。</translation>
+    </message>
+    <message>
+        <source>This server only accepts encrypted connections: tick &quot;Use TLS&quot;.</source>
+        <translation>此服务器只接受加密连接：请勾选“使用 TLS”。</translation>
+    </message>
+    <message>
+        <source>Only operators may do that.</source>
+        <translation>只有管理员可以这样做。</translation>
+    </message>
+    <message>
+        <source>An operator removed you from the chat.</source>
+        <translation>管理员已将你移出聊天。</translation>
+    </message>
 </context>
 <context>
     <name>ConnectDialog</name>
@@ -127,8 +159,28 @@
         <translation>选择其他人看到的名字。</translation>
     </message>
     <message>
-        <source>A nickname is 1 to 32 letters, digits, '_' or '-'.</source>
+        <source>A nickname is 1 to 32 letters, digits, &apos;_&apos; or &apos;-&apos;.</source>
         <translation>昵称须为 1 到 32 个字母、数字、“_”或“-”。</translation>
+    </message>
+    <message>
+        <source>&amp;Remember the password</source>
+        <translation>记住密码(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Use &amp;TLS (encrypted connection)</source>
+        <translation>使用 TLS（加密连接）(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Only if the nickname or the server has one</source>
+        <translation>仅当昵称或服务器设有密码时填写</translation>
+    </message>
+    <message>
+        <source>Pass&amp;word:</source>
+        <translation>密码(&amp;W)：</translation>
+    </message>
+    <message>
+        <source>A remembered password is stored unencrypted in Natter&apos;s settings file.</source>
+        <translation>记住的密码会以未加密形式保存在 Natter 的设置文件中。</translation>
     </message>
 </context>
 <context>
@@ -176,10 +228,6 @@
     <message>
         <source>Usage: /msg NICK TEXT</source>
         <translation>用法：/msg 昵称 内容</translation>
-    </message>
-    <message>
-        <source>Commands: /msg NICK TEXT sends a direct message; /who lists who is online; exit or /quit leaves the chat; /help shows this.</source>
-        <translation>命令：/msg 昵称 内容 发送私信；/who 列出在线用户；exit 或 /quit 离开聊天；/help 显示本帮助。</translation>
     </message>
     <message>
         <source>Online now (%1): %2</source>
@@ -244,6 +292,50 @@
     <message>
         <source>That message is further back than the view can hold.</source>
         <translation>该消息太早，超出了视图能容纳的范围。</translation>
+    </message>
+    <message>
+        <source>Server certificate changed</source>
+        <translation>服务器证书已更改</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;The certificate of %1 is not the one you trusted before.&lt;/b&gt;&lt;br&gt;Someone may be intercepting the connection. Go on only if the server&apos;s owner told you the certificate was replaced.</source>
+        <translation>&lt;b&gt;%1 的证书不是你之前信任的那一个。&lt;/b&gt;&lt;br&gt;可能有人在拦截连接。只有在服务器所有者告诉你证书已更换时才继续。</translation>
+    </message>
+    <message>
+        <source>Trust the &amp;new certificate</source>
+        <translation>信任新证书(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Unknown server certificate</source>
+        <translation>未知的服务器证书</translation>
+    </message>
+    <message>
+        <source>No certificate authority vouches for %1 (its certificate may be self-signed). Compare the fingerprint below with the one the server&apos;s owner gave you.</source>
+        <translation>没有证书颁发机构为 %1 担保（其证书可能是自签名的）。请将下面的指纹与服务器所有者提供给你的指纹进行比较。</translation>
+    </message>
+    <message>
+        <source>Trust &amp;once</source>
+        <translation>仅信任一次(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Trust &amp;always</source>
+        <translation>始终信任(&amp;A)</translation>
+    </message>
+    <message>
+        <source>SHA-256 fingerprint:&lt;br&gt;&lt;tt&gt;%1&lt;/tt&gt;&lt;br&gt;&lt;br&gt;%2</source>
+        <translation>SHA-256 指纹：&lt;br&gt;&lt;tt&gt;%1&lt;/tt&gt;&lt;br&gt;&lt;br&gt;%2</translation>
+    </message>
+    <message>
+        <source>Not connected: the server&apos;s certificate was not trusted.</source>
+        <translation>未连接：服务器的证书未被信任。</translation>
+    </message>
+    <message>
+        <source>Commands: /msg NICK TEXT sends a direct message; /who lists who is online; /kick NICK [REASON] removes someone (operators only); exit or /quit leaves the chat; /help shows this.</source>
+        <translation>命令：/msg 昵称 文本 发送私信；/who 列出在线用户；/kick 昵称 [原因] 移出某人（仅限管理员）；exit 或 /quit 离开聊天；/help 显示此帮助。</translation>
+    </message>
+    <message>
+        <source>Usage: /kick NICK [REASON]</source>
+        <translation>用法：/kick 昵称 [原因]</translation>
     </message>
 </context>
 <context>
