@@ -65,7 +65,10 @@ void ChatListener::decide(qintptr socketDescriptor)
     }
     if (peeked < 0)
         return;
-    it->notifier->deleteLater(); // we are inside its signal
+    // Off now (the socket below watches the same descriptor), deleted later: we are inside its
+    // signal.
+    it->notifier->setEnabled(false);
+    it->notifier->deleteLater();
     m_undecided.erase(it);
 
     QTcpSocket *socket = nullptr;

@@ -9,9 +9,11 @@
 #include <QDateTime>
 #include <QFile>
 #include <QSslKey>
+#include <QSslSocket>
 #include <QTcpSocket>
 
 #include <algorithm>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <chrono>
 
@@ -168,9 +170,23 @@ void ChatServer::refuse(QTcpSocket *socket, Protocol::ErrorCode code, const QStr
     else
         socket->write(Protocol::encode(Protocol::Error { code, text, {} }));
     connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
-    socket->disconnectFromHost();
-    if (socket->state() == QAbstractSocket::UnconnectedState)
+    // Closing a socket with unread input makes the kernel send a reset, which can destroy the
+    // answer before the client reads it. So the sending side is shut (the client sees the end
+    // of the stream after the answer), input is read and dropped until the client closes, and
+    // a client that never does is cut after two seconds.
+    auto discard = [socket] {
+        for (int i = 0; i < 16 && !socket->read(4096).isEmpty(); ++i) { }
+    };
+    connect(socket, &QTcpSocket::readyRead, socket, discard);
+    socket->flush(); // a new socket queues its first write; hand it to the kernel now
+    if (socket->bytesToWrite() == 0 && !qobject_cast<QSslSocket *>(socket))
+        ::shutdown(int(socket->socketDescriptor()), SHUT_WR);
+    else
+        socket->disconnectFromHost();
+    QTimer::singleShot(2000, socket, [socket] {
+        socket->abort();
         socket->deleteLater();
+    });
 }
 
 void ChatServer::checkLiveness()
