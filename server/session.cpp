@@ -71,7 +71,9 @@ qint64 Session::monotonicMs()
 
 void Session::checkLiveness(qint64 nowMs)
 {
-    if (m_state == State::Closing)
+    // A password check ends by itself (hashing, or the delay after a wrong one), which may
+    // outlast the hello timeout on purpose.
+    if (m_state == State::Closing || m_state == State::Authenticating)
         return;
     if (m_state != State::InRoom) {
         if (nowMs - m_connectedMs >= m_config.helloTimeout.count()) {
