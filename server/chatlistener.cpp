@@ -38,7 +38,7 @@ void ChatListener::incomingConnection(qintptr socketDescriptor)
     if (!m_useTls) {
         auto *socket = new QTcpSocket(this);
         if (!socket->setSocketDescriptor(socketDescriptor, QAbstractSocket::ConnectedState,
-                                         QIODevice::ReadWrite | QIODevice::Unbuffered)) {
+                                         QIODevice::ReadWrite)) {
             delete socket;
             ::close(int(socketDescriptor));
             return;
@@ -89,7 +89,7 @@ void ChatListener::decide(qintptr socketDescriptor)
     } else {
         socket = new QTcpSocket(this);
         if (socket->setSocketDescriptor(socketDescriptor, QAbstractSocket::ConnectedState,
-                                        QIODevice::ReadWrite | QIODevice::Unbuffered)) {
+                                        QIODevice::ReadWrite)) {
             socket->setProperty(PlainProperty, true);
             socket->setProperty(FirstByteProperty, int(first));
         } else {

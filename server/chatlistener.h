@@ -6,9 +6,8 @@
 
 class QSocketNotifier;
 
-// Accepts connections as unbuffered sockets: a write goes straight to the kernel when it has
-// room, and only the remainder is queued; reads come straight from the kernel too, so no
-// per-connection read buffer is kept (docs/benchmarks.md).
+// Accepts connections as QTcpSockets. (Qt buffers a socket made from an accepted descriptor
+// whatever open mode it is given; Session writes around that, see Session::write.)
 //
 // With TLS set up, one port serves both kinds of client: a connection's first byte tells them
 // apart (a TLS ClientHello starts with 0x16, a chat line never does), so the byte is peeked,

@@ -107,7 +107,7 @@ int addUser(const QString &accountsPath, const QString &nick)
 int main(int argc, char *argv[])
 {
     // Qt's own Unix event dispatcher: the glib one walks a list of every socket notifier each
-    // time one is switched on or off, which an unbuffered socket does on every read. With 2,000
+    // time one is switched on or off, which a socket does on every read. With 2,000
     // clients p99 latency in the room benchmark fell from 359 to 71 ms (docs/benchmarks.md).
     if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
         qputenv("QT_NO_GLIB", "1");

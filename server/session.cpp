@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include <QSslSocket>
 #include <QTimer>
 
 #ifdef Q_OS_LINUX
@@ -32,7 +33,8 @@ Session::Session(QTcpSocket *socket, Room *room, AccessControl *access, const Se
       m_peerAddress(socket->peerAddress()),
       m_bucket(config.rate, config.burst, monotonicMs()),
       m_connectedMs(monotonicMs()),
-      m_lastActivityMs(m_connectedMs)
+      m_lastActivityMs(m_connectedMs),
+      m_directWrites(!qobject_cast<QSslSocket *>(socket))
 {
     socket->setParent(this);
     // Without TCP_NODELAY small chat lines wait behind delayed ACKs.
@@ -51,6 +53,7 @@ Session::Session(QTcpSocket *socket, Room *room, AccessControl *access, const Se
 #endif
     socket->setSocketOption(QAbstractSocket::SendBufferSizeSocketOption,
                             config.socketSendBufferBytes);
+    socket->setReadBufferSize(std::max(config.readBufferBytes, config.maxLineBytes + 1));
     connect(socket, &QTcpSocket::readyRead, this, &Session::processReadyRead);
     connect(socket, &QTcpSocket::disconnected, this, &Session::handleDisconnected);
     // errorOccurred is followed by disconnected for a connected socket; abort() makes sure.
@@ -138,8 +141,7 @@ void Session::shutdown(const EncodedFrame &notice)
 
 void Session::processReadyRead()
 {
-    // The socket is unbuffered: each read takes one chunk from the kernel; bytes of a
-    // line cut between two reads wait in the framer for the rest.
+    // Bytes of a line cut between two reads wait in the framer for the rest.
     m_lastActivityMs = monotonicMs();
     m_pinged = false;
     if (m_state == State::Authenticating) {
@@ -147,8 +149,8 @@ void Session::processReadyRead()
         return;
     }
     // Push-back: while the room cannot get messages out, nothing more is read from its members.
-    // The unbuffered socket raises readyRead again only after a read, so a paused session
-    // costs nothing, and the kernel's full buffer slows the sender through TCP flow control.
+    // Qt stops reading ahead once the socket's read buffer is full, so the kernel's buffer
+    // fills next and TCP flow control slows the sender.
     if (m_state == State::InRoom && m_room->isBackedUp()) {
         if (!m_readPaused) {
             m_readPaused = true;
@@ -460,10 +462,22 @@ void Session::write(const QByteArray &bytes)
 {
     if (bytes.isEmpty() || m_state == State::Closing || !m_socket)
         return;
-    // Writes go to the kernel first; Qt queues only what it did not take, and never limits that
-    // queue: a client that stops reading would grow the server without bound. Past the cap it
-    // is dropped, after the current delivery loop.
-    m_socket->write(bytes);
+    // Straight to the kernel while nothing is queued: QTcpSocket would copy the bytes into its
+    // write buffer (a 32 KiB block it then keeps) and send them a turn later, switching its
+    // write notifier on and off for every delivery. Only what the kernel does not take is
+    // handed to Qt, so the order is kept. TLS sockets must encrypt, so they always go via Qt.
+    qsizetype sent = 0;
+    if (m_directWrites && m_socket->bytesToWrite() == 0) {
+        const ssize_t written = ::send(int(m_socket->socketDescriptor()), bytes.constData(),
+                                       size_t(bytes.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (written > 0)
+            sent = qsizetype(written);
+        // On an error Qt gets the rest and reports the broken connection itself.
+    }
+    if (sent < bytes.size())
+        m_socket->write(bytes.constData() + sent, bytes.size() - sent);
+    // Qt never limits a socket's write buffer: a client that stops reading would grow the
+    // server without bound. Past the cap it is dropped, after the current delivery loop.
     if (m_socket->bytesToWrite() > m_config.maxSendQueueBytes) {
         qCInfo(lcSession).noquote() << m_peer << m_nick << "send queue over"
                                     << m_config.maxSendQueueBytes << "bytes";

@@ -96,6 +96,7 @@ private:
     TokenBucket m_bucket;
     qint64 m_connectedMs;
     qint64 m_lastActivityMs;
+    bool m_directWrites; // plain TCP: the kernel takes what it can before Qt queues the rest
     qint64 m_floodStartMs = 0;
     qint64 m_lastRejectionMs = -1'000'000;
     bool m_pinged = false;

@@ -154,6 +154,10 @@ public:
         for (size_t s = 0; s < due.size(); ++s)
             due[s] = start + int64_t(s) * interval / int64_t(std::max<size_t>(1, due.size()));
         const std::string padding(size_t(m_options.textBytes), 'x');
+        // Room for every expected latency up front: growing the vector mid-run would stall the
+        // loop while megabytes are copied.
+        m_latencyUs.reserve(size_t(std::min(2e8, m_options.rate * m_options.duration
+                                                        * double(m_clients.size()))));
         const double cpuBefore = cpuSeconds();
         while (true) {
             const int64_t now = nowNs();
@@ -272,6 +276,10 @@ private:
             const ssize_t got = ::recv(client.fd, m_buffer, sizeof m_buffer, 0);
             if (got > 0) {
                 lines(client, index, std::string_view(m_buffer, size_t(got)));
+                // Less than a full buffer means the socket is drained: epoll (level-triggered)
+                // reports it again when more comes, so no second recv just to hear EAGAIN.
+                if (size_t(got) < sizeof m_buffer)
+                    break;
                 continue;
             }
             if (got == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
@@ -303,7 +311,8 @@ private:
         for (;;) {
             const void *found = std::memchr(data.data(), '\n', data.size());
             if (!found) {
-                client.in.assign(data);
+                if (!data.empty())
+                    client.in.assign(data);
                 return;
             }
             const size_t end = size_t(static_cast<const char *>(found) - data.data());
