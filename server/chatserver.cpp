@@ -105,8 +105,7 @@ bool ChatServer::listen()
             m_listener.close();
             return false;
         }
-        m_room = std::make_unique<Room>(m_store.get(), m_config.historyLimit,
-                                        m_config.duplicateWindow, m_config.maxClients);
+        m_room = std::make_unique<Room>(m_store.get(), m_config);
         if (m_config.retainDays > 0) {
             connect(&m_retention, &QTimer::timeout, this, &ChatServer::applyRetention);
             m_retention.start(std::chrono::hours(1));

@@ -10,6 +10,12 @@ struct PlainTextFormatter
 {
     QString operator()(const Protocol::Welcome &welcome) const
     {
+        if (!welcome.usersListed) {
+            return u"Welcome to Natter, %1! Online now: %2.\n"
+                   "Type a line to chat. /msg NICK TEXT sends a direct message, exit leaves."_s
+                    .arg(welcome.nick)
+                    .arg(welcome.online);
+        }
         return u"Welcome to Natter, %1! Online now (%2): %3.\n"
                "Type a line to chat. /msg NICK TEXT sends a direct message, /who lists who is "
                "online, exit leaves."_s.arg(welcome.nick)
@@ -30,6 +36,12 @@ struct PlainTextFormatter
     QString operator()(const Protocol::Ping &) const { return {}; }
     QString operator()(const Protocol::Pong &) const { return {}; }
     QString operator()(const Protocol::Results &) const { return {}; }
+    QString operator()(const Protocol::Presence &presence) const
+    {
+        if (!presence.users)
+            return u"Online now: %1."_s.arg(presence.online);
+        return u"Online now (%1): %2."_s.arg(presence.online).arg(presence.users->join(u", "_s));
+    }
     QString operator()(const Protocol::Notices &notices) const
     {
         QStringList lines;

@@ -156,6 +156,10 @@ int main(int argc, char *argv[])
               QString::number(defaults.maxClients) },
             { u"max-per-ip"_s, u"Connections accepted from one address at once."_s,
               u"count"_s, QString::number(defaults.maxPerAddress) },
+            { u"announce-limit"_s, u"Members above which joins and leaves are no longer "
+                                   "announced one by one, only the number online (0: always "
+                                   "announce)."_s,
+              u"count"_s, QString::number(defaults.announceLimit) },
     };
     options.append({ u"no-store"_s, u"Keep messages in memory only; they are gone on restart."_s });
     options.append({ u"tls-cert"_s, u"PEM certificate (chain): serve TLS on the port."_s,
@@ -213,6 +217,7 @@ int main(int argc, char *argv[])
     const auto retainDays = parseNumber(parser, u"retain-days"_s, 0, 100'000, &error);
     const auto maxClients = parseNumber(parser, u"max-clients"_s, 1, 1'000'000, &error);
     const auto maxPerAddress = parseNumber(parser, u"max-per-ip"_s, 1, 1'000'000, &error);
+    const auto announceLimit = parseNumber(parser, u"announce-limit"_s, 0, 1'000'000, &error);
     if (error.isEmpty() && *timeout <= *pingInterval)
         error = u"--timeout must be longer than --ping-interval."_s;
     if (!error.isEmpty())
@@ -229,6 +234,7 @@ int main(int argc, char *argv[])
     config.floodGrace = seconds(*floodGrace);
     config.maxClients = qsizetype(*maxClients);
     config.maxPerAddress = qsizetype(*maxPerAddress);
+    config.announceLimit = qsizetype(*announceLimit);
     config.retainDays = int(*retainDays);
     if (!parser.isSet(u"no-store"_s))
         config.storePath = QDir(parser.value(u"data-dir"_s)).filePath(u"natter.sqlite"_s);

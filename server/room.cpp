@@ -16,18 +16,25 @@ namespace {
 constexpr qsizetype MaxQueuedMessages = 10'000;
 }
 
-Room::Room(MessageStore *store, qsizetype historyLimit, qsizetype duplicateWindow,
-           qsizetype departedNicks, QObject *parent)
+Room::Room(MessageStore *store, const ServerConfig &config, QObject *parent)
     : QObject(parent),
       m_store(store),
-      m_accepted(duplicateWindow, departedNicks),
-      m_historyLimit(historyLimit),
+      // Nicks that left are remembered up to the number of clients the server takes.
+      m_accepted(config.duplicateWindow, config.maxClients),
+      m_historyLimit(config.historyLimit),
+      m_announceLimit(config.announceLimit),
       m_lastSeq(store->lastSeq()),
       m_deliveredSeq(store->lastSeq())
 {
     connect(store, &MessageStore::batchWritten, this, &Room::finishWrite);
+    m_presenceTimer.setInterval(config.presenceInterval);
+    connect(&m_presenceTimer, &QTimer::timeout, this, [this] {
+        if (m_members.size() != m_announcedCount)
+            enqueuePresence();
+    });
     // A message sent again after a restart (its ack lost in the crash) is still known.
-    for (const Protocol::Message &message : store->recentWithClientIds(10 * duplicateWindow))
+    for (const Protocol::Message &message :
+         store->recentWithClientIds(10 * config.duplicateWindow))
         m_accepted.remember(Protocol::nickKey(message.from), message.id,
                             { message.seq, message.timestamp });
 }
@@ -43,7 +50,7 @@ void Room::join(Session *session, std::optional<qint64> since)
     Q_ASSERT(!isNickTaken(nick));
     m_members.insert(Protocol::nickKey(nick), session);
     m_orderedNicks.insert(Protocol::nickKey(nick), nick);
-    if (!m_usersJson.isEmpty()) {
+    if (!m_usersJson.isEmpty() && !isLarge()) {
         m_usersJson.chop(1); // "]"
         if (m_members.size() > 1)
             m_usersJson += ',';
@@ -64,7 +71,11 @@ void Room::join(Session *session, std::optional<qint64> since)
     welcome.seq = m_deliveredSeq;
     welcome.history = forReader(nick, std::move(replay.messages));
     welcome.historyTruncated = welcome.historyTruncated || replay.truncated;
-    if (session->face() == Session::Face::Json) {
+    welcome.online = m_members.size();
+    if (isLarge()) {
+        welcome.usersListed = false;
+        session->send(welcome);
+    } else if (session->face() == Session::Face::Json) {
         session->deliverBytes(Protocol::encodeWelcome(welcome, usersJson()));
     } else {
         welcome.users = nicks();
@@ -73,8 +84,12 @@ void Room::join(Session *session, std::optional<qint64> since)
 
     const QString text = Protocol::joinedText(nick);
     qCInfo(lcServer).noquote() << text;
-    enqueue({ std::nullopt, session,
-              EncodedFrame(Protocol::Joined { nick, QDateTime::currentMSecsSinceEpoch(), text }) });
+    if (!m_large && !isLarge()) {
+        enqueue({ std::nullopt, session,
+                  EncodedFrame(Protocol::Joined { nick, QDateTime::currentMSecsSinceEpoch(),
+                                                  text }) });
+    }
+    updateLargeness();
 }
 
 void Room::leave(Session *session, Protocol::LeaveReason reason, const QString &by,
@@ -99,11 +114,45 @@ void Room::leave(Session *session, Protocol::LeaveReason reason, const QString &
                                                                                    comment);
     }
     qCInfo(lcServer).noquote() << text;
-    if (!m_closing) {
+    if (!m_closing && !m_large && !isLarge()) {
         enqueue({ std::nullopt, nullptr,
                   EncodedFrame(Protocol::Left { nick, reason, QDateTime::currentMSecsSinceEpoch(),
                                                 text, by, comment }) });
     }
+    updateLargeness();
+}
+
+bool Room::isLarge() const
+{
+    return m_announceLimit > 0 && m_members.size() > m_announceLimit;
+}
+
+void Room::updateLargeness()
+{
+    const bool large = isLarge();
+    if (large == m_large)
+        return;
+    m_large = large;
+    qCInfo(lcServer) << (large ? "Over" : "Back within") << m_announceLimit
+                     << "members: joins and leaves are" << (large ? "no longer" : "again")
+                     << "announced one by one";
+    if (large)
+        m_presenceTimer.start();
+    else
+        m_presenceTimer.stop();
+    if (!m_closing)
+        enqueuePresence();
+}
+
+void Room::enqueuePresence()
+{
+    // Queued like a notice, so it keeps its place among the messages; when the room is small
+    // again, everyone gets the list they will keep up to date from the notices.
+    m_announcedCount = m_members.size();
+    Protocol::Presence presence { m_members.size(), std::nullopt };
+    if (!m_large)
+        presence.users = nicks();
+    enqueue({ std::nullopt, nullptr, EncodedFrame(std::move(presence)) });
 }
 
 std::optional<ErrorCode> Room::post(Session *sender, const QString &text, const QString &to,
@@ -211,10 +260,15 @@ void Room::finishWrite(bool ok, const QString &error)
     for (qsizetype i = 0; i < done.size(); ++i) {
         const Pending &pending = done.at(i);
         if (pending.notice) {
-            // Notices next to each other go out as one frame: when hundreds of people come
-            // back at once, each member gets a few frames instead of one per person.
+            // Join and leave notices next to each other go out as one frame: when hundreds of
+            // people come back at once, each member gets a few frames instead of one per person.
+            const auto isJoinOrLeave = [](const Pending &p) {
+                return p.notice
+                        && (std::holds_alternative<Protocol::Joined>(p.notice->frame())
+                            || std::holds_alternative<Protocol::Left>(p.notice->frame()));
+            };
             qsizetype end = i + 1;
-            while (end < done.size() && done.at(end).notice)
+            while (isJoinOrLeave(pending) && end < done.size() && isJoinOrLeave(done.at(end)))
                 ++end;
             if (end - i == 1) {
                 batch.toAllBut(*pending.notice, pending.sender);

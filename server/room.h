@@ -4,6 +4,7 @@
 #include "encodedframe.h"
 #include "messagestore.h"
 #include "protocol.h"
+#include "serverconfig.h"
 
 #include <QHash>
 #include <QMap>
@@ -11,6 +12,7 @@
 #include <QPointer>
 #include <QSet>
 #include <QStringList>
+#include <QTimer>
 
 #include <optional>
 
@@ -27,8 +29,10 @@ class Room : public QObject
 {
     Q_OBJECT
 public:
-    Room(MessageStore *store, qsizetype historyLimit, qsizetype duplicateWindow,
-         qsizetype departedNicks, QObject *parent = nullptr);
+    // Past `config.announceLimit` members (0: never) joins and leaves are no longer announced one by
+    // one: every member hearing of every arrival costs the square of the room's size. The
+    // welcome then gives the number online, and a presence frame updates it now and then.
+    Room(MessageStore *store, const ServerConfig &config, QObject *parent = nullptr);
 
     bool isNickTaken(const QString &nick) const;
     // The session's nick must be valid and free. Sends it the welcome and tells everyone else.
@@ -77,6 +81,9 @@ private:
 
     void enqueue(Pending pending);
     void resumeIfCaughtUp();
+    bool isLarge() const;
+    void updateLargeness();
+    void enqueuePresence();
     void writeQueued();
     void finishWrite(bool ok, const QString &error);
     void deliver(const Pending &pending, DeliveryBatch *batch);
@@ -95,6 +102,10 @@ private:
     QList<Pending> m_queued; // in order, not yet handed to the store
     QList<Pending> m_writing; // handed to the store, waiting for its answer
     qsizetype m_historyLimit;
+    qsizetype m_announceLimit;
+    bool m_large = false;
+    qsizetype m_announcedCount = 0;
+    QTimer m_presenceTimer;
     qint64 m_lastSeq = 0; // the newest number given out
     qint64 m_deliveredSeq = 0; // the newest number delivered
     QSet<const Session *> m_behind;

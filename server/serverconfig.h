@@ -63,6 +63,11 @@ struct ServerConfig
     std::chrono::milliseconds loginFailureWindow { 120'000 };
     std::chrono::milliseconds banDuration { 300'000 };
 
+    // Rooms with more members than this no longer announce each join and leave (0: always).
+    qsizetype announceLimit = 1000;
+    // How often such a room tells everyone how many are online, if that changed.
+    std::chrono::milliseconds presenceInterval { 5000 };
+
     qsizetype maxClients = 10'000;
     qsizetype maxPerAddress = 50;
     // Client ids remembered per nick, so that a message sent again is not delivered twice.

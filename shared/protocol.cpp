@@ -173,6 +173,17 @@ Joined joinedFromJson(FieldReader &reader)
     return joined;
 }
 
+QStringList stringsFromJson(FieldReader &reader, QLatin1StringView key)
+{
+    QStringList strings;
+    for (const QJsonValue &value : reader.array(key)) {
+        if (!value.isString())
+            reader.fail(key, "an array of strings"_L1);
+        strings.append(value.toString());
+    }
+    return strings;
+}
+
 Left leftFromJson(FieldReader &reader)
 {
     Left left;
@@ -284,6 +295,14 @@ struct Encoder
         object.insert("notices"_L1, list);
         return object;
     }
+    QJsonObject operator()(const Presence &presence) const
+    {
+        QJsonObject object = typed("presence"_L1);
+        object.insert("online"_L1, presence.online);
+        if (presence.users)
+            object.insert("users"_L1, QJsonArray::fromStringList(*presence.users));
+        return object;
+    }
     QJsonObject operator()(const Results &results) const
     {
         QJsonObject object = typed("results"_L1);
@@ -313,7 +332,9 @@ struct Encoder
         object.insert("nick"_L1, welcome.nick);
         object.insert("protocol"_L1, welcome.protocol);
         object.insert("server"_L1, welcome.server);
-        object.insert("users"_L1, QJsonArray::fromStringList(welcome.users));
+        if (welcome.usersListed)
+            object.insert("users"_L1, QJsonArray::fromStringList(welcome.users));
+        object.insert("online"_L1, welcome.online);
         object.insert("seq"_L1, welcome.seq);
         QJsonArray history;
         for (const Message &message : welcome.history)
@@ -525,11 +546,10 @@ Decoded<ServerFrame> decodeServerFrame(QByteArrayView line)
         welcome.nick = reader.string("nick"_L1);
         welcome.protocol = int(reader.integer("protocol"_L1).value_or(0));
         welcome.server = reader.string("server"_L1, false);
-        for (const QJsonValue &user : reader.array("users"_L1)) {
-            if (!user.isString())
-                reader.fail("users"_L1, "an array of strings"_L1);
-            welcome.users.append(user.toString());
-        }
+        welcome.usersListed = object.contains("users"_L1);
+        if (welcome.usersListed)
+            welcome.users = stringsFromJson(reader, "users"_L1);
+        welcome.online = reader.integer("online"_L1, false).value_or(welcome.users.size());
         welcome.seq = reader.integer("seq"_L1).value_or(0);
         welcome.history = messagesFromJson(reader, "history"_L1);
         welcome.historyTruncated = reader.boolean("history_truncated"_L1);
@@ -546,6 +566,13 @@ Decoded<ServerFrame> decodeServerFrame(QByteArrayView line)
         return finish<Joined, ServerFrame>(joinedFromJson(reader), reader);
     if (type == "left"_L1)
         return finish<Left, ServerFrame>(leftFromJson(reader), reader);
+    if (type == "presence"_L1) {
+        Presence presence;
+        presence.online = reader.integer("online"_L1).value_or(0);
+        if (object.contains("users"_L1))
+            presence.users = stringsFromJson(reader, "users"_L1);
+        return finish<Presence, ServerFrame>(std::move(presence), reader);
+    }
     if (type == "notices"_L1) {
         Notices notices;
         for (const QJsonValue &entry : reader.array("notices"_L1)) {

@@ -14,8 +14,8 @@
 //
 // Grammar of the JSON Lines face: one UTF-8 JSON object per line, ended by "\n".
 //   client: hello (first) -> { say | search | history | kick | ping | pong | exit }*
-//   server: welcome -> { message | ack | results | joined | left | notices | error | ping
-//           | pong }*
+//   server: welcome -> { message | ack | results | joined | left | notices | presence | error
+//           | ping | pong }*
 //           -> shutdown?
 // Unknown fields are ignored so the protocol can grow; unknown types are errors.
 namespace Protocol {
@@ -128,6 +128,10 @@ struct Welcome
     int protocol = Version;
     QString server;
     QStringList users;
+    // A room past the server's --announce-limit sends only how many are online: listing them
+    // to every newcomer (and every arrival to everyone) would cost the square of its size.
+    bool usersListed = true;
+    qint64 online = 0;
     qint64 seq = 0; // the newest message number
     QList<Message> history;
     bool historyTruncated = false;
@@ -168,6 +172,13 @@ struct Notices
 {
     QList<std::variant<Joined, Left>> notices;
 };
+// How many are online, for a room too large to announce each arrival; with `users` when the
+// room has become small enough to list again.
+struct Presence
+{
+    qint64 online = 0;
+    std::optional<QStringList> users;
+};
 struct Results
 {
     QString id; // the id of the search or history request
@@ -177,7 +188,7 @@ struct Results
 using ClientFrame = std::variant<Hello, Say, Exit, Ping, Pong, Search, History, Kick>;
 using ServerFrame =
         std::variant<Welcome, Message, Ack, Joined, Left, Error, Shutdown, Ping, Pong, Results,
-                     Notices>;
+                     Notices, Presence>;
 
 // A decoded line: either a frame or the error to answer it with.
 template<typename Frame>

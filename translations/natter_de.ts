@@ -337,6 +337,10 @@
         <source>Usage: /kick NICK [REASON]</source>
         <translation>Verwendung: /kick SPITZNAME [GRUND]</translation>
     </message>
+    <message>
+        <source>Online: %1 (too many to list)</source>
+        <translation>Online: %1 (zu viele, um sie aufzulisten)</translation>
+    </message>
 </context>
 <context>
     <name>MessageView</name>

@@ -337,6 +337,10 @@
         <source>Usage: /kick NICK [REASON]</source>
         <translation>用法：/kick 昵称 [原因]</translation>
     </message>
+    <message>
+        <source>Online: %1 (too many to list)</source>
+        <translation>在线：%1（人数太多，无法列出）</translation>
+    </message>
 </context>
 <context>
     <name>MessageView</name>

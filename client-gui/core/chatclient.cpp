@@ -291,7 +291,10 @@ void ChatClient::handleFrame(const Protocol::Welcome &welcome)
     for (const Protocol::Message &message : welcome.history)
         addMessage(message);
     m_lastSeq = std::max(m_lastSeq, welcome.seq);
-    m_users.setUsers(welcome.users);
+    if (welcome.usersListed)
+        m_users.setUsers(welcome.users);
+    else
+        m_users.setCountOnly(welcome.online);
     showNotice(m_wasOnline ? tr("Reconnected as %1.").arg(m_nick)
                           : tr("You are in the chat as %1.").arg(m_nick));
     m_wasOnline = true;
@@ -393,6 +396,14 @@ void ChatClient::handleFrame(const Protocol::Ack &ack)
     m_lastSeq = std::max(m_lastSeq, ack.seq);
     forgetOutgoing(ack.id);
     m_messages.markDelivered(ack.id, ack.seq, ack.timestamp);
+}
+
+void ChatClient::handleFrame(const Protocol::Presence &presence)
+{
+    if (presence.users)
+        m_users.setUsers(*presence.users);
+    else
+        m_users.setCountOnly(presence.online);
 }
 
 void ChatClient::handleFrame(const Protocol::Notices &notices)

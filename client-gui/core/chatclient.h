@@ -129,6 +129,7 @@ private:
     void handleFrame(const Protocol::Pong &pong);
     void handleFrame(const Protocol::Results &results);
     void handleFrame(const Protocol::Notices &notices);
+    void handleFrame(const Protocol::Presence &presence);
     // False when the message was already shown.
     bool addMessage(const Protocol::Message &message);
     MessageModel::Entry entryFor(const Protocol::Message &message) const;

@@ -26,8 +26,19 @@ void UserListModel::setUsers(QStringList users)
     std::sort(users.begin(), users.end(), m_collator);
     beginResetModel();
     m_users = std::move(users);
+    m_countOnly = false;
     endResetModel();
     emit countChanged(int(m_users.size()));
+}
+
+void UserListModel::setCountOnly(qsizetype online)
+{
+    beginResetModel();
+    m_users.clear();
+    m_online = online;
+    m_countOnly = true;
+    endResetModel();
+    emit countChanged(int(online));
 }
 
 QStringList::const_iterator UserListModel::lowerBound(const QString &nick) const
@@ -37,6 +48,8 @@ QStringList::const_iterator UserListModel::lowerBound(const QString &nick) const
 
 void UserListModel::addUser(const QString &nick)
 {
+    if (m_countOnly)
+        return;
     const auto key = Protocol::nickKey(nick);
     if (std::any_of(m_users.cbegin(), m_users.cend(),
                     [&](const QString &user) { return Protocol::nickKey(user) == key; }))
@@ -50,6 +63,8 @@ void UserListModel::addUser(const QString &nick)
 
 void UserListModel::removeUser(const QString &nick)
 {
+    if (m_countOnly)
+        return;
     const auto key = Protocol::nickKey(nick);
     const auto it = std::find_if(m_users.cbegin(), m_users.cend(),
                                  [&](const QString &user) { return Protocol::nickKey(user) == key; });

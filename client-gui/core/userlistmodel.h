@@ -4,7 +4,8 @@
 #include <QCollator>
 #include <QStringList>
 
-// Who is online, kept sorted the way people read names (case-insensitive, locale-aware).
+// Who is online, kept sorted the way people read names (case-insensitive, locale-aware); in a
+// room too large to list, only how many.
 class UserListModel : public QAbstractListModel
 {
     Q_OBJECT
@@ -15,6 +16,10 @@ public:
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
 
     void setUsers(QStringList users);
+    // A room too large to list: only how many are online is known.
+    void setCountOnly(qsizetype online);
+    bool isCountOnly() const { return m_countOnly; }
+    qsizetype onlineCount() const { return m_countOnly ? m_online : m_users.size(); }
     void addUser(const QString &nick);
     void removeUser(const QString &nick);
     void clear() { setUsers({}); }
@@ -28,4 +33,6 @@ private:
 
     QStringList m_users;
     QCollator m_collator;
+    qsizetype m_online = 0;
+    bool m_countOnly = false;
 };

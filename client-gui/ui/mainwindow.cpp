@@ -273,7 +273,12 @@ void MainWindow::runCommand(const QString &line)
             m_client->kick(nick, line.section(u' ', 2, -1, QString::SectionSkipEmpty));
     } else if (command == "/who"_L1) {
         const QStringList users = m_client->users()->users();
-        m_client->showNotice(tr("Online now (%1): %2").arg(users.size()).arg(users.join(u", "_s)));
+        if (m_client->users()->isCountOnly())
+            m_client->showNotice(tr("Online: %1 (too many to list)")
+                                         .arg(m_client->users()->onlineCount()));
+        else
+            m_client->showNotice(
+                    tr("Online now (%1): %2").arg(users.size()).arg(users.join(u", "_s)));
     } else {
         m_client->showError(tr("Unknown command %1. Type /help for the list.").arg(command));
     }
@@ -331,7 +336,7 @@ void MainWindow::updateStatus()
     }
     m_stateLabel->setText(state);
     const bool online = m_client->state() == ChatClient::State::Online;
-    const int users = int(m_client->users()->rowCount());
+    const int users = int(m_client->users()->onlineCount());
     m_serverLabel->setText(m_client->host().isEmpty()
                                    ? QString()
                                    : online ? tr("%1:%2 · %3 online")
@@ -339,7 +344,9 @@ void MainWindow::updateStatus()
                                                       .arg(m_client->port())
                                                       .arg(users)
                                             : u"%1:%2"_s.arg(m_client->host()).arg(m_client->port()));
-    m_userCount->setText(tr("Online: %1").arg(users));
+    m_userCount->setText(m_client->users()->isCountOnly()
+                                 ? tr("Online: %1 (too many to list)").arg(users)
+                                 : tr("Online: %1").arg(users));
     m_disconnectAction->setEnabled(m_client->state() != ChatClient::State::Disconnected);
     updateTitle();
 }

@@ -33,6 +33,7 @@ private slots:
     void rateLimitedMessagesAreSentAgain();
     void missingHistoryIsShown();
     void scrollingBackLoadsOlderMessages();
+    void largeRoomShowsTheCountOnly();
 
 private:
     void startServer(quint16 port = 0, ServerConfig config = unlimited());
@@ -371,6 +372,29 @@ void tst_ChatClient::scrollingBackLoadsOlderMessages()
         expected.append(u"m%1"_s.arg(i));
     QCOMPARE(texts(), expected);
     QVERIFY(!m_client->loadOlder()); // nothing older than m1
+}
+
+void tst_ChatClient::largeRoomShowsTheCountOnly()
+{
+    ServerConfig config = unlimited();
+    config.announceLimit = 2;
+    config.presenceInterval = 100ms;
+    startServer(0, config);
+    TestClient *bb = join(u"bb"_s);
+    join(u"cc"_s);
+    m_client->connectToServer(u"127.0.0.1"_s, m_server->serverPort(), u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    UserListModel *users = m_client->users();
+    QVERIFY(users->isCountOnly());
+    QCOMPARE(users->onlineCount(), 3);
+    QCOMPARE(users->rowCount(), 0);
+    join(u"dd"_s);
+    QTRY_COMPARE(users->onlineCount(), 4);
+
+    bb->send(Protocol::Exit {});
+    m_peers.last()->send(Protocol::Exit {}); // dd
+    QTRY_VERIFY(!users->isCountOnly());
+    QCOMPARE(users->users(), QStringList({ u"aa"_s, u"cc"_s }));
 }
 
 QTEST_GUILESS_MAIN(tst_ChatClient)

@@ -7,6 +7,7 @@
 #include <memory>
 
 using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
 using namespace Protocol;
 
 class tst_ChatServer : public QObject
@@ -33,6 +34,7 @@ private slots:
     void slowReaderIsRemoved();
     void gracefulShutdown();
     void noticesArriveTogetherInAStorm();
+    void largeRoomSendsCountsNotEveryArrival();
 
 private:
     TestClient *connectClient();
@@ -420,6 +422,47 @@ void tst_ChatServer::noticesArriveTogetherInAStorm()
                                    return line.startsWith("s") && line.endsWith("has joined the chat.");
                                }),
                  20);
+}
+
+void tst_ChatServer::largeRoomSendsCountsNotEveryArrival()
+{
+    m_server.reset();
+    m_config.announceLimit = 3;
+    m_config.presenceInterval = 100ms;
+    m_server = std::make_unique<ChatServer>(m_config);
+    QVERIFY(m_server->listen());
+    TestClient *aa = join(u"aa"_s);
+    join(u"bb"_s);
+    join(u"cc"_s);
+    QTRY_COMPARE(aa->count<Joined>(), 2); // small: every arrival announced
+
+    // The fourth member makes the room large: its welcome has the count, not the list, and the
+    // others hear the new count instead of "dd has joined".
+    TestClient *dd = join(u"dd"_s);
+    QVERIFY(!dd->last<Welcome>().usersListed);
+    QVERIFY(dd->last<Welcome>().users.isEmpty());
+    QCOMPARE(dd->last<Welcome>().online, 4);
+    QTRY_COMPARE(aa->count<Presence>(), 1);
+    QCOMPARE(aa->last<Presence>().online, 4);
+    QVERIFY(!aa->last<Presence>().users);
+    TestClient *terminal = connectClient();
+    terminal->sendLine("ee");
+    QTRY_VERIFY(!terminal->lines().isEmpty());
+    QCOMPARE(terminal->lines().constFirst(), QByteArray("Welcome to Natter, ee! Online now: 5."));
+    // Later arrivals are not announced; the count follows within the presence interval.
+    QTRY_COMPARE(aa->last<Presence>().online, 5);
+    QCOMPARE(aa->count<Joined>(), 2);
+
+    // Small again: everyone gets the whole list, and arrivals are announced once more.
+    terminal->sendLine("exit");
+    dd->send(Exit {});
+    QTRY_VERIFY(aa->last<Presence>().users.has_value());
+    QCOMPARE(aa->last<Presence>().online, 3);
+    QCOMPARE(*aa->last<Presence>().users, QStringList({ u"aa"_s, u"bb"_s, u"cc"_s }));
+    QCOMPARE(aa->count<Left>(), 0);
+    m_clients.at(2)->send(Exit {}); // cc
+    QTRY_COMPARE(aa->count<Left>(), 1);
+    QCOMPARE(aa->last<Left>().nick, u"cc"_s);
 }
 
 QTEST_GUILESS_MAIN(tst_ChatServer)

@@ -77,7 +77,7 @@ void tst_Protocol::serverFramesRoundTrip()
     QCOMPARE(parsed(encode(ServerFrame { broadcast })),
              parsed(R"({"type":"message","seq":43,"ts":1764147303123,"from":"aa","text":"hi"})"));
 
-    Welcome welcome { u"aa"_s, 1, u"natter-server/0.1"_s, { u"aa"_s, u"bb"_s }, 44,
+    Welcome welcome { u"aa"_s, 1, u"natter-server/0.1"_s, { u"aa"_s, u"bb"_s }, true, 2, 44,
                       { broadcast, direct }, true };
     auto decoded = decodeServerFrame(encode(ServerFrame { welcome }));
     QVERIFY2(decoded.isValid(), qPrintable(decoded.error ? decoded.error->text : QString()));
@@ -85,11 +85,29 @@ void tst_Protocol::serverFramesRoundTrip()
     QCOMPARE(back.nick, welcome.nick);
     QCOMPARE(back.server, welcome.server);
     QCOMPARE(back.users, welcome.users);
+    QVERIFY(back.usersListed);
+    QCOMPARE(back.online, 2);
     QCOMPARE(back.seq, 44);
     QCOMPARE(back.history.size(), 2);
     QCOMPARE(back.history.at(1).to, u"cc"_s);
     QCOMPARE(back.history.at(1).seq, 44);
     QVERIFY(back.historyTruncated);
+
+    // A room too large to list: the count only, both in the welcome and in presence frames.
+    Welcome large = welcome;
+    large.users.clear();
+    large.usersListed = false;
+    large.online = 12'000;
+    decoded = decodeServerFrame(encode(ServerFrame { large }));
+    QVERIFY(!encode(ServerFrame { large }).contains("\"users\""));
+    QVERIFY(!std::get<Welcome>(decoded.frame).usersListed);
+    QCOMPARE(std::get<Welcome>(decoded.frame).online, 12'000);
+    decoded = decodeServerFrame(encode(ServerFrame { Presence { 12'001, std::nullopt } }));
+    QCOMPARE(std::get<Presence>(decoded.frame).online, 12'001);
+    QVERIFY(!std::get<Presence>(decoded.frame).users);
+    decoded = decodeServerFrame(
+            encode(ServerFrame { Presence { 2, QStringList { u"aa"_s, u"bb"_s } } }));
+    QCOMPARE(*std::get<Presence>(decoded.frame).users, QStringList({ u"aa"_s, u"bb"_s }));
 
     decoded = decodeServerFrame(encode(ServerFrame { direct }));
     QCOMPARE(std::get<Message>(decoded.frame).to, u"cc"_s);
