@@ -21,13 +21,12 @@ struct ServerConfig
     qsizetype maxTextLength = Protocol::MaxTextLength;
     // Unsent output a client may have before it counts as too slow to keep up.
     qsizetype maxSendQueueBytes = 1024 * 1024;
-    // Bytes taken from a socket per turn of the event loop. Small, because everything read in
-    // one turn is fanned out to every member in one write: 20 senders' chunks make a batch far
-    // below maxSendQueueBytes.
-    qsizetype readChunkBytes = 8 * 1024;
-    // What Qt may read ahead from the kernel per socket; past it the rest waits in the kernel
-    // and TCP flow control slows the sender (push-back, and a bound on a flooder's memory).
-    qsizetype readBufferBytes = 32 * 1024;
+    // What Qt may read ahead from the kernel per socket, and so what is taken from a socket
+    // per turn of the event loop; past it the rest waits in the kernel and TCP flow control
+    // slows the sender (push-back, and a bound on a flooder's memory). Small, because
+    // everything read in one turn is fanned out to every member in one write: 20 senders'
+    // reads make a batch far below maxSendQueueBytes.
+    qsizetype readBufferBytes = 8 * 1024;
     // The kernel's send buffer per socket, fixed: left to autotuning it grows to megabytes for a
     // reader that has stalled, hiding the backlog that maxSendQueueBytes is meant to bound.
     int socketSendBufferBytes = 128 * 1024;

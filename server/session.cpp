@@ -53,7 +53,7 @@ Session::Session(QTcpSocket *socket, Room *room, AccessControl *access, const Se
 #endif
     socket->setSocketOption(QAbstractSocket::SendBufferSizeSocketOption,
                             config.socketSendBufferBytes);
-    socket->setReadBufferSize(std::max(config.readBufferBytes, config.maxLineBytes + 1));
+    socket->setReadBufferSize(config.readBufferBytes);
     connect(socket, &QTcpSocket::readyRead, this, &Session::processReadyRead);
     connect(socket, &QTcpSocket::disconnected, this, &Session::handleDisconnected);
     // errorOccurred is followed by disconnected for a connected socket; abort() makes sure.
@@ -161,23 +161,12 @@ void Session::processReadyRead()
     m_readPaused = false;
     if (m_state == State::Closing || !m_socket)
         return;
-    // One chunk per turn of the event loop: a flooding sender cannot starve the others, and
-    // what it sent past this chunk waits in the kernel. Qt raises readyRead only for new
-    // data, so the rest is picked up by a queued call, after everyone else's turn.
-    if (m_socket->bytesAvailable() > 0) {
-        if (m_socket->bytesAvailable() > m_config.readChunkBytes && !m_readScheduled) {
-            m_readScheduled = true;
-            QMetaObject::invokeMethod(
-                    this,
-                    [this] {
-                        m_readScheduled = false;
-                        if (m_socket)
-                            processReadyRead();
-                    },
-                    Qt::QueuedConnection);
-        }
-        m_framer.append(m_socket->read(m_config.readChunkBytes));
-    }
+    // At most Qt's read-ahead (readBufferBytes) per turn of the event loop: a flooding sender
+    // cannot starve the others, and what it sent past that waits in the kernel. Asking for
+    // exactly what is buffered lets Qt hand over its read block instead of copying out of it
+    // and keeping the empty 16 KiB block for the socket's lifetime.
+    if (const qint64 buffered = m_socket->bytesAvailable(); buffered > 0)
+        m_framer.append(m_socket->read(buffered));
     QByteArray line;
     for (;;) {
         const LineFramer::Status status = m_framer.takeLine(&line);

@@ -105,6 +105,5 @@ private:
     bool m_finished = false;
     bool m_operator = false;
     bool m_readPaused = false;
-    bool m_readScheduled = false;
     bool m_behind = false; // counted in the room's backlog
 };

@@ -40,8 +40,13 @@ LineFramer::Status LineFramer::takeLine(QByteArray *line)
     }
     *line = m_buffer.mid(m_lineStart, end - m_lineStart);
     m_lineStart = m_scannedUpTo = newline + 1;
-    // Drop consumed bytes once they outweigh what is left, so the buffer stays small.
-    if (m_lineStart >= m_buffer.size() / 2) {
+    // Drop consumed bytes once they outweigh what is left, so the buffer stays small; all
+    // consumed, its memory goes too (thousands of idle connections each keeping a read's worth
+    // would add up).
+    if (m_lineStart == m_buffer.size()) {
+        m_buffer.clear();
+        m_lineStart = m_scannedUpTo = 0;
+    } else if (m_lineStart >= m_buffer.size() / 2) {
         m_buffer.remove(0, m_lineStart);
         m_lineStart = m_scannedUpTo = 0;
     }
