@@ -3,6 +3,7 @@
 //
 //   natter-bench --port P --clients C --senders S --rate R --duration D [--server-pid PID]
 //   natter-bench --port P --idle C --server-pid PID
+//   --connect-window N keeps at most N connections opening at once (default: all at once).
 //   add --proto irc to drive an IRC server (ngircd, InspIRCd) with the same workload: NICK/USER,
 //   JOIN #bench, PRIVMSG #bench, PONG.
 //
@@ -49,6 +50,7 @@ struct Options
     long serverPid = 0;
     int textBytes = 64;
     bool irc = false;
+    int connectWindow = 0; // connections opened but not yet welcomed; 0: no limit
 };
 
 struct Client
@@ -105,35 +107,21 @@ public:
     {
         const int64_t start = nowNs();
         m_clients.resize(count);
-        for (int i = 0; i < count; ++i) {
-            Client &client = m_clients[i];
-            client.fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-            if (client.fd < 0)
-                die("socket");
-            const int one = 1;
-            setsockopt(client.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-            sockaddr_in address {};
-            address.sin_family = AF_INET;
-            address.sin_port = htons(uint16_t(m_options.port));
-            address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-            if (connect(client.fd, reinterpret_cast<sockaddr *>(&address), sizeof address) < 0
-                && errno != EINPROGRESS)
-                die("connect");
-            const std::string nick = "b" + std::to_string(i);
-            client.out = m_options.irc
-                    ? "NICK " + nick + "\r\nUSER " + nick + " 0 * :natter-bench\r\n"
-                    : "{\"type\":\"hello\",\"nick\":\"" + nick
-                            + "\",\"client\":\"natter-bench\"}\n";
-            epoll_event event { EPOLLIN | EPOLLOUT, { .u32 = uint32_t(i) } };
-            client.wantWrite = true;
-            epoll_ctl(m_epoll, EPOLL_CTL_ADD, client.fd, &event);
-            // Read while connecting: the first clients get notices of every later arrival, and
-            // a client that does not read them is (rightly) cut off as too slow.
-            if (i % 50 == 49)
-                poll(1);
-        }
+        int opened = 0;
         while (m_welcomed < count) {
-            poll(100);
+            // With --connect-window N at most N connections are opened and not yet welcomed:
+            // a server with a short listen backlog (ngircd's is 10) would otherwise drop some
+            // handshakes and leave those clients hanging for a minute.
+            while (opened < count
+                   && (m_options.connectWindow == 0
+                       || opened - m_welcomed < m_options.connectWindow)) {
+                open(opened++);
+                // Read while connecting: the first clients get notices of later arrivals, and
+                // a client that does not read them is (rightly) cut off as too slow.
+                if (opened % 50 == 0)
+                    poll(0);
+            }
+            poll(opened < count ? 1 : 100);
             if (nowNs() - start > int64_t(60e9)) {
                 std::fprintf(stderr, "natter-bench: only %d of %d clients joined in 60 s\n",
                              m_welcomed, count);
@@ -221,6 +209,30 @@ public:
     }
 
 private:
+    void open(int index)
+    {
+        Client &client = m_clients[size_t(index)];
+        client.fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        if (client.fd < 0)
+            die("socket");
+        const int one = 1;
+        setsockopt(client.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        sockaddr_in address {};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(uint16_t(m_options.port));
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (connect(client.fd, reinterpret_cast<sockaddr *>(&address), sizeof address) < 0
+            && errno != EINPROGRESS)
+            die("connect");
+        const std::string nick = "b" + std::to_string(index);
+        client.out = m_options.irc
+                ? "NICK " + nick + "\r\nUSER " + nick + " 0 * :natter-bench\r\n"
+                : "{\"type\":\"hello\",\"nick\":\"" + nick + "\",\"client\":\"natter-bench\"}\n";
+        epoll_event event { EPOLLIN | EPOLLOUT, { .u32 = uint32_t(index) } };
+        client.wantWrite = true;
+        epoll_ctl(m_epoll, EPOLL_CTL_ADD, client.fd, &event);
+    }
+
     void flush(int index)
     {
         Client &client = m_clients[size_t(index)];
@@ -418,6 +430,8 @@ Options parse(int argc, char **argv)
             options.idle = std::atoi(value());
         else if (arg == "--server-pid")
             options.serverPid = std::atol(value());
+        else if (arg == "--connect-window")
+            options.connectWindow = std::atoi(value());
         else if (arg == "--proto")
             options.irc = std::string(value()) == "irc";
         else if (arg == "--text-bytes")
@@ -426,7 +440,7 @@ Options parse(int argc, char **argv)
             std::fprintf(stderr,
                          "usage: natter-bench --port P (--clients C --senders S --rate R "
                          "--duration D | --idle C) [--server-pid PID] [--text-bytes N] "
-                         "[--proto natter|irc]\n");
+                         "[--proto natter|irc] [--connect-window N]\n");
             std::exit(2);
         }
     }
