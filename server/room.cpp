@@ -163,9 +163,12 @@ std::optional<ErrorCode> Room::post(Session *sender, const QString &text, const 
         sender->send(Protocol::Ack { id, accepted->seq, accepted->timestamp });
         return std::nullopt;
     }
-    if (Pending *pending = findPending(Protocol::nickKey(sender->nick()), id)) {
-        pending->repeatedBy.append(sender); // acked together with the first copy
-        return std::nullopt;
+    const QString key = pendingKey(sender->nick(), id);
+    if (!id.isEmpty()) {
+        if (const auto pending = m_pendingIds.find(key); pending != m_pendingIds.end()) {
+            pending->append(sender); // acked together with the first copy
+            return std::nullopt;
+        }
     }
     QString recipient;
     if (!to.isEmpty()) {
@@ -181,6 +184,8 @@ std::optional<ErrorCode> Room::post(Session *sender, const QString &text, const 
     message.to = recipient;
     message.text = text;
     message.id = id; // stored, so the sender's own history shows which of its messages landed
+    if (!id.isEmpty())
+        m_pendingIds.insert(key, {});
     enqueue({ std::move(message), sender, std::nullopt });
     return std::nullopt;
 }
@@ -210,18 +215,17 @@ QList<Protocol::Message> Room::forReader(const QString &nick,
     return messages;
 }
 
-Room::Pending *Room::findPending(const QString &nickKey, const QString &id)
+QString Room::pendingKey(const QString &nick, const QString &id)
 {
-    if (id.isEmpty())
-        return nullptr;
-    for (QList<Pending> *list : { &m_writing, &m_queued }) {
-        for (Pending &pending : *list) {
-            if (pending.message && pending.message->id == id
-                && Protocol::nickKey(pending.message->from) == nickKey)
-                return &pending;
-        }
-    }
-    return nullptr;
+    return Protocol::nickKey(nick) + u'\n' + id; // a nick never holds a line break
+}
+
+QList<QPointer<Session>> Room::takeSenders(const Pending &pending)
+{
+    QList<QPointer<Session>> senders { pending.sender };
+    if (!pending.message->id.isEmpty())
+        senders += m_pendingIds.take(pendingKey(pending.message->from, pending.message->id));
+    return senders;
 }
 
 void Room::enqueue(Pending pending)
@@ -291,7 +295,7 @@ void Room::finishWrite(bool ok, const QString &error)
                     ErrorCode::StoreFailed,
                     u"The server could not store the message, so it was not delivered."_s,
                     pending.message->id });
-            for (Session *sender : pending.repeatedBy + QList<QPointer<Session>> { pending.sender })
+            for (Session *sender : takeSenders(pending))
                 batch.toOne(sender, failed);
         }
     }
@@ -358,7 +362,7 @@ void Room::deliver(const Pending &pending, DeliveryBatch *batch)
     m_accepted.remember(Protocol::nickKey(message.from), message.id,
                         { message.seq, message.timestamp });
     const EncodedFrame ack(Protocol::Ack { message.id, message.seq, message.timestamp });
-    for (Session *sender : pending.repeatedBy + QList<QPointer<Session>> { pending.sender })
+    for (Session *sender : takeSenders(pending))
         batch->toOne(sender, ack);
 }
 

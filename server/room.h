@@ -75,9 +75,10 @@ private:
         std::optional<Protocol::Message> message; // numbered, not yet safe
         QPointer<Session> sender;
         std::optional<EncodedFrame> notice; // or a notice for everyone but `sender`
-        QList<QPointer<Session>> repeatedBy; // sent the same id again before it was safe
     };
-    Pending *findPending(const QString &nickKey, const QString &id);
+    static QString pendingKey(const QString &nick, const QString &id);
+    // The sender and whoever sent the same id again while it waited for the store.
+    QList<QPointer<Session>> takeSenders(const Pending &pending);
 
     void enqueue(Pending pending);
     void resumeIfCaughtUp();
@@ -101,6 +102,9 @@ private:
     DuplicateFilter m_accepted;
     QList<Pending> m_queued; // in order, not yet handed to the store
     QList<Pending> m_writing; // handed to the store, waiting for its answer
+    // Ids of the messages queued or being written, with the sessions that sent one again
+    // meanwhile: a hash lookup per message instead of a scan of the queue.
+    QHash<QString, QList<QPointer<Session>>> m_pendingIds;
     qsizetype m_historyLimit;
     qsizetype m_announceLimit;
     bool m_large = false;

@@ -5,6 +5,7 @@
 #   tests/bench/compare.sh                      # every server, every workload
 #   SERVERS="natter ngircd" DURATION=10 tests/bench/compare.sh
 #
+# natter-server stores every message in SQLite as in production (NATTER_STORE=0: in memory).
 # Each server runs with its flood limits off or raised (natter-server --rate 0, ngircd
 # MaxPenaltyTime = 0, InspIRCd fakelag off and a huge commandrate), from a configuration written
 # here into a temporary folder. Each workload gets a freshly started server.
@@ -17,6 +18,8 @@ SERVERS=${SERVERS:-"natter ngircd inspircd"}
 # clients senders rate: the rooms of issue 7's targets, then the idle-memory run.
 WORKLOADS=${WORKLOADS:-"200:20:5000 200:20:10000 200:20:30000 2000:20:500 10000:20:50 idle:10000"}
 PORT=${PORT:-6810}
+# natter-server keeps every message in its SQLite store (fsync per batch) unless NATTER_STORE=0.
+NATTER_STORE=${NATTER_STORE:-1}
 # Connections opening at once, for ngircd only: its listen backlog is 10, and a fuller one drops
 # handshakes. (InspIRCd holds each registration about a second, so a window would only slow it.)
 NGIRCD_CONNECT_WINDOW=${NGIRCD_CONNECT_WINDOW:-10}
@@ -95,7 +98,10 @@ wait_for_port() {
 start_server() {
     case $1 in
     natter)
-        taskset -c 0 "$BUILD/server/natter-server" --port "$PORT" --rate 0 --no-store \
+        rm -rf "$work/natter-data"
+        local store=(--no-store)
+        [ "$NATTER_STORE" = 1 ] && store=(--data-dir "$work/natter-data")
+        taskset -c 0 "$BUILD/server/natter-server" --port "$PORT" --rate 0 "${store[@]}" \
             --max-clients 20000 --max-per-ip 100000 > "$work/natter.log" 2>&1 &
         ;;
     ngircd)
