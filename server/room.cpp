@@ -13,7 +13,11 @@ using Protocol::ErrorCode;
 
 namespace {
 // Messages read but not yet handed to the store; past this, members are not read from.
-constexpr qsizetype MaxQueuedMessages = 10'000;
+constexpr qsizetype MaxQueuedMessages = 5'000;
+// Messages in one store transaction, and so in one delivery to each member: a batch of this
+// many stays far below --max-sendq, so a store that fell behind does not make every member
+// look too slow when it catches up.
+constexpr qsizetype MaxBatchMessages = 1'000;
 }
 
 Room::Room(MessageStore *store, const ServerConfig &config, QObject *parent)
@@ -243,7 +247,12 @@ void Room::writeQueued()
     m_writeScheduled = false;
     if (!m_writing.isEmpty() || m_queued.isEmpty())
         return;
-    m_writing = std::exchange(m_queued, {});
+    if (m_queued.size() <= MaxBatchMessages) {
+        m_writing = std::exchange(m_queued, {});
+    } else {
+        m_writing = m_queued.first(MaxBatchMessages);
+        m_queued.remove(0, MaxBatchMessages);
+    }
     QList<Protocol::Message> batch;
     for (const Pending &pending : std::as_const(m_writing)) {
         if (pending.message)
