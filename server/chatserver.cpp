@@ -29,8 +29,9 @@ ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
                 SqliteStore::Options { config.storePath, config.storeMaxPageCount });
     }
     // Many clients may connect at once (a restart brings everyone back); the default backlog
-    // of 50 would refuse some of them.
-    m_listener.setListenBacklogSize(1024);
+    // of 50 would refuse some of them, and each refused handshake costs its client a second.
+    // The kernel caps this at net.core.somaxconn (4096 on Debian 12): docs/benchmarks.md.
+    m_listener.setListenBacklogSize(16384);
     connect(&m_listener, &QTcpServer::pendingConnectionAvailable, this,
             &ChatServer::acceptPendingConnections);
     m_shutdownDeadline.setSingleShot(true);
