@@ -60,6 +60,8 @@ private slots:
 
 private:
     void openWindow(const QString &nick);
+    // Opens the window and connects with TLS; the certificate question it asks, or null.
+    QMessageBox *connectOverTlsUntilAsked();
     TestClient *join(const QString &nick);
     void type(const QString &line);
     QString viewText() const;
@@ -449,6 +451,18 @@ void tst_MainWindow::passwordIsKeptOnlyWhenAskedTo()
     QVERIFY(dialog->rememberPassword());
 }
 
+QMessageBox *tst_MainWindow::connectOverTlsUntilAsked()
+{
+    m_window = std::make_unique<MainWindow>(m_client.get());
+    m_window->show();
+    m_window->connectTo(u"127.0.0.1"_s, m_server->serverPort(), u"aa"_s, {}, true);
+    QMessageBox *box = nullptr;
+    const bool asked = QTest::qWaitFor(
+            [&] { return (box = m_window->findChild<QMessageBox *>(u"certificateTrust"_s)); },
+            5000);
+    return asked ? box : nullptr;
+}
+
 static std::unique_ptr<ChatServer> tlsServer()
 {
     ServerConfig config;
@@ -465,12 +479,8 @@ static std::unique_ptr<ChatServer> tlsServer()
 void tst_MainWindow::unknownCertificateAsksAndTrustOnceConnects()
 {
     m_server = tlsServer();
-    m_window = std::make_unique<MainWindow>(m_client.get());
-    m_window->show();
-    m_window->connectTo(u"127.0.0.1"_s, m_server->serverPort(), u"aa"_s, {}, true);
-    QMessageBox *box = nullptr;
-    QTRY_VERIFY_WITH_TIMEOUT((box = m_window->findChild<QMessageBox *>(u"certificateTrust"_s)),
-                             5000);
+    QMessageBox *box = connectOverTlsUntilAsked();
+    QVERIFY(box);
     QCOMPARE(box->icon(), QMessageBox::Warning);
     const QString fingerprint = CertificateTrust::formatFingerprint(
             QSslCertificate::fromPath(QStringLiteral(NATTER_TEST_DATA "/test-only-cert.pem"))
@@ -493,12 +503,8 @@ void tst_MainWindow::changedCertificateIsALoudWarning()
 {
     m_server = tlsServer();
     CertificateTrust().trustAlways(u"127.0.0.1"_s, m_server->serverPort(), QByteArray(32, 'x'));
-    m_window = std::make_unique<MainWindow>(m_client.get());
-    m_window->show();
-    m_window->connectTo(u"127.0.0.1"_s, m_server->serverPort(), u"aa"_s, {}, true);
-    QMessageBox *box = nullptr;
-    QTRY_VERIFY_WITH_TIMEOUT((box = m_window->findChild<QMessageBox *>(u"certificateTrust"_s)),
-                             5000);
+    QMessageBox *box = connectOverTlsUntilAsked();
+    QVERIFY(box);
     QCOMPARE(box->icon(), QMessageBox::Critical);
     QVERIFY(box->text().contains(u"not the one you trusted before"_s));
     QCOMPARE(box->buttons().size(), 2); // trust the new one, or cancel; no "once"
