@@ -54,7 +54,9 @@ void Room::join(Session *session, std::optional<qint64> since)
     Q_ASSERT(!isNickTaken(nick));
     m_members.insert(Protocol::nickKey(nick), session);
     m_orderedNicks.insert(Protocol::nickKey(nick), nick);
-    if (!m_usersJson.isEmpty() && !isLarge()) {
+    if (isLarge()) {
+        m_usersJson.clear(); // not kept up while nobody is sent the list
+    } else if (!m_usersJson.isEmpty()) {
         m_usersJson.chop(1); // "]"
         if (m_members.size() > 1)
             m_usersJson += ',';
