@@ -164,13 +164,14 @@ void Room::enqueuePresence()
 std::optional<ErrorCode> Room::post(Session *sender, const QString &text, const QString &to,
                                     const QString &id)
 {
-    if (const auto accepted = m_accepted.find(Protocol::nickKey(sender->nick()), id)) {
+    const QString senderKey = Protocol::nickKey(sender->nick());
+    if (const auto accepted = m_accepted.find(senderKey, id)) {
         // Sent again after a reconnect: it was delivered the first time, so only re-ack it.
         sender->send(Protocol::Ack { id, accepted->seq, accepted->timestamp });
         return std::nullopt;
     }
-    const QString key = pendingKey(sender->nick(), id);
-    if (!id.isEmpty()) {
+    const QString key = id.isEmpty() ? QString() : pendingKey(senderKey, id);
+    if (!key.isEmpty()) {
         if (const auto pending = m_pendingIds.find(key); pending != m_pendingIds.end()) {
             pending->append(sender); // acked together with the first copy
             return std::nullopt;
@@ -190,7 +191,7 @@ std::optional<ErrorCode> Room::post(Session *sender, const QString &text, const 
     message.to = recipient;
     message.text = text;
     message.id = id; // stored, so the sender's own history shows which of its messages landed
-    if (!id.isEmpty())
+    if (!key.isEmpty())
         m_pendingIds.insert(key, {});
     enqueue({ std::move(message), sender, std::nullopt });
     return std::nullopt;
@@ -221,16 +222,17 @@ QList<Protocol::Message> Room::forReader(const QString &nick,
     return messages;
 }
 
-QString Room::pendingKey(const QString &nick, const QString &id)
+QString Room::pendingKey(const QString &nickKey, const QString &id)
 {
-    return Protocol::nickKey(nick) + u'\n' + id; // a nick never holds a line break
+    return nickKey + u'\n' + id; // a nick never holds a line break
 }
 
 QList<QPointer<Session>> Room::takeSenders(const Pending &pending)
 {
     QList<QPointer<Session>> senders { pending.sender };
     if (!pending.message->id.isEmpty())
-        senders += m_pendingIds.take(pendingKey(pending.message->from, pending.message->id));
+        senders += m_pendingIds.take(
+                pendingKey(Protocol::nickKey(pending.message->from), pending.message->id));
     return senders;
 }
 

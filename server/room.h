@@ -76,7 +76,7 @@ private:
         QPointer<Session> sender;
         std::optional<EncodedFrame> notice; // or a notice for everyone but `sender`
     };
-    static QString pendingKey(const QString &nick, const QString &id);
+    static QString pendingKey(const QString &nickKey, const QString &id);
     // The sender and whoever sent the same id again while it waited for the store.
     QList<QPointer<Session>> takeSenders(const Pending &pending);
 
