@@ -53,39 +53,37 @@ bool AccessControl::load(QString *error)
 void AccessControl::check(const QString &nick, const QString &password, QObject *context,
                           std::function<void(Verdict, bool)> done)
 {
-    // Always answered through the event loop, by this object (which waits for the hashing
-    // threads when destroyed), and only if the asking session still exists.
-    auto answer = [this, context = QPointer<QObject>(context), done](Verdict verdict,
-                                                                      bool isOperator) {
-        QMetaObject::invokeMethod(
-                this,
-                [context, done, verdict, isOperator] {
-                    if (context)
-                        done(verdict, isOperator);
-                },
-                Qt::QueuedConnection);
-    };
     if (const std::optional<AccountStore::Hash> hash = m_accounts.hashFor(nick)) {
         if (password.isEmpty()) {
-            answer(Verdict::PasswordRequired, false);
+            done(Verdict::PasswordRequired, false);
             return;
         }
+        // Hashing takes a while: it is answered through the event loop, by this object (which
+        // waits for the hashing threads when destroyed), and only if the asker still exists.
         const bool isOperator = m_operators.contains(Protocol::nickKey(nick));
-        m_hashing.start([hash = *hash, password, answer, isOperator] {
-            const bool ok = AccountStore::verify(hash, password);
-            answer(ok ? Verdict::Allowed : Verdict::Failed, ok && isOperator);
+        m_hashing.start([this, context = QPointer<QObject>(context), done, hash = *hash, password,
+                         isOperator] {
+            const Verdict verdict =
+                    AccountStore::verify(hash, password) ? Verdict::Allowed : Verdict::Failed;
+            QMetaObject::invokeMethod(
+                    this,
+                    [context, done, verdict, isOperator] {
+                        if (context)
+                            done(verdict, verdict == Verdict::Allowed && isOperator);
+                    },
+                    Qt::QueuedConnection);
         });
         return;
     }
     if (m_config.registeredOnly) {
-        answer(Verdict::RegistrationRequired, false);
+        done(Verdict::RegistrationRequired, false);
     } else if (!m_serverPassword.isEmpty() && password.isEmpty()) {
-        answer(Verdict::PasswordRequired, false);
+        done(Verdict::PasswordRequired, false);
     } else if (!m_serverPassword.isEmpty()) {
         const bool ok = AccountStore::equalInConstantTime(password.toUtf8(), m_serverPassword);
-        answer(ok ? Verdict::Allowed : Verdict::Failed, false);
+        done(ok ? Verdict::Allowed : Verdict::Failed, false);
     } else {
-        answer(Verdict::Allowed, false);
+        done(Verdict::Allowed, false);
     }
 }
 

@@ -25,8 +25,8 @@ public:
     bool load(QString *error);
 
     enum class Verdict { Allowed, PasswordRequired, RegistrationRequired, Failed };
-    // Calls `done` (later, on this thread) once the password is checked: account passwords
-    // are hashed on the thread pool so a login never stalls the room.
+    // Calls `done` with the verdict: at once, or, when an account password must be hashed,
+    // later on this thread (hashing runs on a thread pool so a login never stalls the room).
     void check(const QString &nick, const QString &password, QObject *context,
                std::function<void(Verdict, bool isOperator)> done);
 
