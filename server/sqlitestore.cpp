@@ -106,8 +106,11 @@ signals:
 private:
     bool writeAll(const QList<Protocol::Message> &batch, QString *error)
     {
-        if (!m_db.transaction()) {
-            *error = m_db.lastError().text();
+        // IMMEDIATE takes the write lock up front, where SQLite waits out the busy timeout for
+        // another writer (a backup, an operator's sqlite3 shell); a deferred transaction would
+        // fail the batch at its first insert instead.
+        if (QSqlQuery begin(m_db); !begin.exec(u"BEGIN IMMEDIATE"_s)) {
+            *error = begin.lastError().text();
             return false;
         }
         QSqlQuery insert(m_db);

@@ -4,6 +4,9 @@
 #include <QProcess>
 #include <QScopeGuard>
 #include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTimer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -23,6 +26,7 @@ private slots:
     void olderMessagesForScrollingBack();
     void retentionRemovesOldRows();
     void fullDiskFailsTheBatch();
+    void writeWaitsForAnotherWriter();
     void readOnlyFileIsAClearError();
     void corruptFileIsAClearError();
 
@@ -184,6 +188,26 @@ void tst_SqliteStore::fullDiskFailsTheBatch()
     QCOMPARE(written.at(0).at(0).toBool(), false);
     QVERIFY(!written.at(0).at(1).toString().isEmpty());
     QCOMPARE(store.replay(u"bb"_s, std::nullopt, 500).messages.size(), 1); // rolled back whole
+}
+
+void tst_SqliteStore::writeWaitsForAnotherWriter()
+{
+    SqliteStore store({ path() });
+    QString error;
+    QVERIFY2(store.open(&error), qPrintable(error));
+    {
+        // A backup or an operator's sqlite3 shell holding the write lock for a moment must not
+        // cost messages: the batch waits for the lock instead of failing.
+        QSqlDatabase other = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"other"_s);
+        other.setDatabaseName(path());
+        QVERIFY(other.open());
+        QVERIFY(QSqlQuery(other).exec(u"BEGIN IMMEDIATE"_s));
+        QTimer::singleShot(300, this, [&] { QVERIFY(QSqlQuery(other).exec(u"COMMIT"_s)); });
+        QVERIFY(write(store, { message(1, u"aa"_s, u"waited"_s) }));
+        other.close();
+    }
+    QSqlDatabase::removeDatabase(u"other"_s);
+    QCOMPARE(store.replay(u"bb"_s, std::nullopt, 10).messages.size(), 1);
 }
 
 void tst_SqliteStore::readOnlyFileIsAClearError()
