@@ -287,6 +287,14 @@ void Room::finishWrite(bool ok, const QString &error)
             qsizetype end = i + 1;
             while (isJoinOrLeave(pending) && end < done.size() && isJoinOrLeave(done.at(end)))
                 ++end;
+            // Joins and leaves from before the room grew past the limit are stale by now: the
+            // presence count queued when it did supersedes them. Delivering them anyway would
+            // send every member of a joining crowd the whole crowd (2,000 members x 1,000
+            // notices = 170 MB in a reconnect storm).
+            if (m_large && isJoinOrLeave(pending)) {
+                i = end - 1;
+                continue;
+            }
             if (end - i == 1) {
                 batch.toAllBut(*pending.notice, pending.sender);
                 continue;

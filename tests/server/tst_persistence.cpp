@@ -4,6 +4,8 @@
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -24,11 +26,12 @@ private slots:
     void restartKeepsHistorySeqAndSince();
     void searchAndHistoryFrames();
     void fullStoreRefusesWithStoreFailed();
+    void joinsWaitingForTheStoreAreDroppedOnceTheRoomIsLarge();
     void realBinaryRestart();
     void realBinaryUnusableStore();
 
 private:
-    void start(qint64 maxPageCount = 0);
+    void start(qint64 maxPageCount = 0, qsizetype announceLimit = 1000);
     TestClient *join(const QString &nick, std::optional<qint64> since = std::nullopt);
 
     QTemporaryDir m_dir;
@@ -51,7 +54,7 @@ void tst_Persistence::cleanup()
     m_server.reset();
 }
 
-void tst_Persistence::start(qint64 maxPageCount)
+void tst_Persistence::start(qint64 maxPageCount, qsizetype announceLimit)
 {
     ServerConfig config;
     config.port = m_port;
@@ -59,6 +62,7 @@ void tst_Persistence::start(qint64 maxPageCount)
     config.historyLimit = 100;
     config.storePath = m_dir.filePath(u"natter.sqlite"_s);
     config.storeMaxPageCount = maxPageCount;
+    config.announceLimit = announceLimit;
     m_server = std::make_unique<ChatServer>(config);
     QVERIFY2(m_server->listen(), qPrintable(m_server->errorString()));
     m_port = m_server->serverPort();
@@ -169,6 +173,40 @@ void tst_Persistence::fullStoreRefusesWithStoreFailed()
     const QList<Message> got = bb->all<Message>();
     for (qsizetype i = 0; i < got.size(); ++i)
         QCOMPARE(got.at(i).seq, i + 1);
+}
+
+void tst_Persistence::joinsWaitingForTheStoreAreDroppedOnceTheRoomIsLarge()
+{
+    start(0, 3); // past 3 members, joins are not announced one by one
+    TestClient *aa = join(u"aa"_s);
+    TestClient *bb = join(u"bb"_s);
+    QTRY_COMPARE(aa->count<Joined>(), 1);
+
+    // Another connection takes the database's write lock, so aa's message waits in the store
+    // and everything after it waits behind it, as in a reconnect storm on a busy server.
+    QSqlDatabase lock = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"lock"_s);
+    lock.setDatabaseName(m_dir.filePath(u"natter.sqlite"_s));
+    QVERIFY(lock.open());
+    QVERIFY(QSqlQuery(lock).exec(u"BEGIN IMMEDIATE"_s));
+    aa->say(u"held"_s, u"h1"_s);
+    aa->send(Ping { u"read"_s }); // answered at once: the server has read "held" by then
+    QTRY_COMPARE(aa->count<Pong>(), 1);
+    join(u"cc"_s); // still a small room: announced, but queued behind "held"
+    join(u"dd"_s); // now a large one: the count goes out instead
+    QVERIFY(QSqlQuery(lock).exec(u"COMMIT"_s));
+    lock.close();
+    lock = {};
+    QSqlDatabase::removeDatabase(u"lock"_s);
+
+    QTRY_COMPARE(bb->count<Presence>(), 1);
+    QCOMPARE(bb->last<Presence>().online, 4);
+    QCOMPARE(bb->count<Message>(), 1);
+    QCOMPARE(aa->count<Ack>(), 1);
+    // "cc has joined" is stale once the count is on its way: nobody gets it.
+    for (TestClient *member : { aa, bb }) {
+        QCOMPARE(member->count<Joined>(), 1 - int(member == bb));
+        QCOMPARE(member->count<Notices>(), 0);
+    }
 }
 
 void tst_Persistence::realBinaryRestart()
