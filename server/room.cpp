@@ -31,6 +31,12 @@ Room::Room(MessageStore *store, const ServerConfig &config, QObject *parent)
       m_deliveredSeq(store->lastSeq())
 {
     connect(store, &MessageStore::batchWritten, this, &Room::finishWrite);
+    // A zero timer fires once the event loop has served the sockets that are ready, so the
+    // messages that came in while the room was busy delivering go to the store together
+    // instead of waiting a whole delivery behind the few that arrived first.
+    m_handOff.setSingleShot(true);
+    m_handOff.setInterval(0);
+    connect(&m_handOff, &QTimer::timeout, this, &Room::writeQueued);
     m_presenceTimer.setInterval(config.presenceInterval);
     connect(&m_presenceTimer, &QTimer::timeout, this, [this] {
         if (m_members.size() != m_announcedCount)
@@ -239,16 +245,12 @@ QList<QPointer<Session>> Room::takeSenders(const Pending &pending)
 void Room::enqueue(Pending pending)
 {
     m_queued.append(std::move(pending));
-    // Everything that arrives in this turn of the event loop goes to the store as one batch.
-    if (!m_writeScheduled && m_writing.isEmpty()) {
-        m_writeScheduled = true;
-        QMetaObject::invokeMethod(this, &Room::writeQueued, Qt::QueuedConnection);
-    }
+    if (m_writing.isEmpty() && !m_handOff.isActive())
+        m_handOff.start();
 }
 
 void Room::writeQueued()
 {
-    m_writeScheduled = false;
     if (!m_writing.isEmpty() || m_queued.isEmpty())
         return;
     if (m_queued.size() <= MaxBatchMessages) {
@@ -330,7 +332,7 @@ void Room::finishWrite(bool ok, const QString &error)
         }
     }
     if (!m_queued.isEmpty())
-        writeQueued();
+        m_handOff.start();
     else if (!isBusy())
         emit idle();
     resumeIfCaughtUp();

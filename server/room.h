@@ -114,6 +114,6 @@ private:
     qint64 m_deliveredSeq = 0; // the newest number delivered
     QSet<const Session *> m_behind;
     QList<QPointer<Session>> m_paused;
-    bool m_writeScheduled = false;
+    QTimer m_handOff; // hands the queue to the store
     bool m_closing = false;
 };
