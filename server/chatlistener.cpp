@@ -35,14 +35,17 @@ bool ChatListener::isJsonClient(const QTcpSocket *socket)
 
 void ChatListener::incomingConnection(qintptr socketDescriptor)
 {
+    opened();
     if (!m_useTls) {
         auto *socket = new QTcpSocket(this);
         if (!socket->setSocketDescriptor(socketDescriptor, QAbstractSocket::ConnectedState,
                                          QIODevice::ReadWrite)) {
             delete socket;
             ::close(int(socketDescriptor));
+            closed();
             return;
         }
+        track(socket);
         addPendingConnection(socket);
         return;
     }
@@ -99,8 +102,10 @@ void ChatListener::decide(qintptr socketDescriptor)
     }
     if (!socket) {
         ::close(int(socketDescriptor));
+        closed();
         return;
     }
+    track(socket);
     addPendingConnection(socket); // emits pendingConnectionAvailable
 }
 
@@ -113,6 +118,38 @@ void ChatListener::drop(qintptr socketDescriptor)
     it->notifier->deleteLater();
     m_undecided.erase(it);
     ::close(int(socketDescriptor));
+    closed();
+}
+
+void ChatListener::track(QTcpSocket *socket)
+{
+    // A socket closes its descriptor before it is destroyed, whoever owns it by then.
+    connect(socket, &QObject::destroyed, this, &ChatListener::closed);
+}
+
+void ChatListener::opened()
+{
+    ++m_open;
+    if (m_maxOpen == 0 || m_open < m_maxOpen || m_full)
+        return;
+    m_full = true;
+    qCWarning(lcServer) << m_open << "connections open, as many as this process may have:"
+                        << "new ones wait until one closes";
+    // Qt's accept loop checks its pending limit before each accept(): 0 ends it here.
+    m_maxPending = maxPendingConnections();
+    setMaxPendingConnections(0);
+    pauseAccepting();
+}
+
+void ChatListener::closed()
+{
+    --m_open;
+    if (!m_full || m_open >= m_maxOpen)
+        return;
+    m_full = false;
+    setMaxPendingConnections(m_maxPending);
+    if (isListening())
+        resumeAccepting();
 }
 
 void ChatListener::closeSilent(qint64 nowMs, qint64 maxWaitMs)

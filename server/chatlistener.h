@@ -25,6 +25,13 @@ public:
     static bool isPlain(const QTcpSocket *socket);
     static bool isJsonClient(const QTcpSocket *socket); // its first byte was '{'
 
+    // At most this many connections open at once (0: no limit): sessions, refusals still being
+    // answered and TLS connections not yet decided. Each is a file descriptor; past the
+    // process's limit accept() fails, and Qt's accept loop retries the failure at once, for
+    // ever. Instead, accepting pauses until one closes, and newcomers wait in the kernel's queue.
+    void setMaxOpenConnections(qsizetype max) { m_maxOpen = max; }
+    qsizetype openConnections() const { return m_open; }
+
     // Connections that never sent a byte are closed after `maxWaitMs`.
     void closeSilent(qint64 nowMs, qint64 maxWaitMs);
     qsizetype undecidedCount() const { return m_undecided.size(); }
@@ -40,8 +47,15 @@ private:
     };
     void decide(qintptr socketDescriptor);
     void drop(qintptr socketDescriptor);
+    void track(QTcpSocket *socket);
+    void opened();
+    void closed();
 
     QSslConfiguration m_tls;
     bool m_useTls = false;
     QHash<qintptr, Undecided> m_undecided;
+    qsizetype m_maxOpen = 0;
+    qsizetype m_open = 0;
+    int m_maxPending = 0; // Qt's own limit, while it is set to 0 to stop the accept loop
+    bool m_full = false;
 };

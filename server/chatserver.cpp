@@ -32,8 +32,25 @@ ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
     // of 50 would refuse some of them, and each refused handshake costs its client a second.
     // The kernel caps this at net.core.somaxconn (4096 on Debian 12): docs/benchmarks.md.
     m_listener.setListenBacklogSize(16384);
+    m_listener.setMaxOpenConnections(config.maxOpenConnections);
     connect(&m_listener, &QTcpServer::pendingConnectionAvailable, this,
             &ChatServer::acceptPendingConnections);
+    // When QTcpServer reports that accept() failed for want of resources it stops accepting
+    // for good; they come back as connections close, so it tries again shortly.
+    m_acceptRetry.setSingleShot(true);
+    m_acceptRetry.setInterval(std::chrono::milliseconds(100));
+    connect(&m_listener, &QTcpServer::acceptError, this, [this] {
+        if (!m_acceptFailing) {
+            qCWarning(lcServer).noquote() << "Cannot accept connections:"
+                                          << m_listener.errorString() << "- trying again";
+        }
+        m_acceptFailing = true;
+        m_acceptRetry.start();
+    });
+    connect(&m_acceptRetry, &QTimer::timeout, this, [this] {
+        if (m_listener.isListening() && !m_shuttingDown)
+            m_listener.resumeAccepting();
+    });
     m_shutdownDeadline.setSingleShot(true);
     connect(&m_shutdownDeadline, &QTimer::timeout, this, &ChatServer::finishShutdown);
 
@@ -123,6 +140,8 @@ void ChatServer::acceptPendingConnections()
 {
     while (m_listener.hasPendingConnections()) {
         QTcpSocket *socket = m_listener.nextPendingConnection();
+        if (std::exchange(m_acceptFailing, false))
+            qCInfo(lcServer) << "Accepting connections again";
         if (m_shuttingDown) {
             socket->abort();
             socket->deleteLater();

@@ -61,6 +61,8 @@ private:
     QHash<QHostAddress, int> m_connectionsPerAddress;
     QTimer m_shutdownDeadline;
     QTimer m_livenessSweep;
+    QTimer m_acceptRetry;
+    bool m_acceptFailing = false;
     bool m_shuttingDown = false;
     bool m_stopped = false;
 };

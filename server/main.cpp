@@ -264,6 +264,23 @@ int main(int argc, char *argv[])
         files.rlim_cur = files.rlim_max;
         ::setrlimit(RLIMIT_NOFILE, &files);
     }
+    // Every connection is a descriptor, refusals ("server full") included while they are being
+    // answered, and the store and the listener need some: the server stays within the limit
+    // and keeps room to tell the clients it cannot take that it is full.
+    if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY) {
+        constexpr qsizetype Reserved = 32;
+        config.maxOpenConnections = std::max<qsizetype>(2, qsizetype(files.rlim_cur) - Reserved);
+        const qsizetype fit =
+                std::max<qsizetype>(1, qsizetype(files.rlim_cur) * 3 / 4 - Reserved);
+        if (config.maxClients > fit) {
+            qCWarning(lcServer).noquote() << u"This process may open %1 files: taking at most %2 "
+                                             "clients instead of %3 (raise the limit with "
+                                             "ulimit -n or LimitNOFILE=)."_s.arg(files.rlim_cur)
+                                                     .arg(fit)
+                                                     .arg(config.maxClients);
+            config.maxClients = fit;
+        }
+    }
     ChatServer server(config);
     if (!server.listen())
         return fail(server.errorString());

@@ -68,6 +68,9 @@ struct ServerConfig
     std::chrono::milliseconds presenceInterval { 5000 };
 
     qsizetype maxClients = 10'000;
+    // Connections open at once, refusals and TLS handshakes included; 0: no limit.
+    // natter-server derives it from the process's file limit.
+    qsizetype maxOpenConnections = 0;
     qsizetype maxPerAddress = 50;
     // Client ids remembered per nick, so that a message sent again is not delivered twice.
     qsizetype duplicateWindow = 1000;

@@ -3,11 +3,14 @@
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <csignal>
+#include <sys/resource.h>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 using namespace Protocol;
@@ -33,6 +36,7 @@ private slots:
     void badOptionIsAClearError();
     void helpAndVersion();
     void addUserThenLogInOverTls();
+    void fewFileDescriptorsMeanRefusalsNotSilence();
 
 private:
     quint16 startServer(const QStringList &arguments = {});
@@ -45,6 +49,7 @@ private:
 
 void tst_ServerBinary::cleanup()
 {
+    m_server.setChildProcessModifier({});
     if (m_server.state() != QProcess::NotRunning) {
         m_server.kill();
         QTRY_COMPARE(m_server.state(), QProcess::NotRunning);
@@ -229,6 +234,73 @@ void tst_ServerBinary::addUserThenLogInOverTls()
     alice.hello(u"alice"_s, std::nullopt, u"s3cret"_s);
     QTRY_COMPARE_WITH_TIMEOUT(alice.count<Welcome>(), 1, 10000);
     QVERIFY(alice.socket()->isEncrypted());
+}
+
+
+namespace {
+// User plus system CPU time of a process, in clock ticks.
+qint64 cpuTicks(qint64 pid)
+{
+    QFile stat(u"/proc/%1/stat"_s.arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return -1;
+    // The fields after the command name (which may hold spaces) start after its ')'.
+    const QList<QByteArray> fields = stat.readAll().split(')').last().trimmed().split(' ');
+    return fields.size() > 12 ? fields.at(11).toLongLong() + fields.at(12).toLongLong() : -1;
+}
+}
+
+void tst_ServerBinary::fewFileDescriptorsMeanRefusalsNotSilence()
+{
+    // Run where an administrator left the limit at 128 open files. The server takes fewer clients
+    // than that, so the rest are told "server full"; while refusals still hold descriptors it
+    // stops accepting (accept() would fail, and Qt retries a failed accept at once, for ever).
+    m_server.setChildProcessModifier([] {
+        const rlimit files { 128, 128 };
+        ::setrlimit(RLIMIT_NOFILE, &files);
+    });
+    const quint16 port = startServer({ u"--max-per-ip"_s, u"1000"_s });
+    QVERIFY(port != 0);
+    QVERIFY2(output().contains(u"This process may open 128 files: taking at most 64 clients"_s),
+             qPrintable(output()));
+    const qint64 ticksBefore = cpuTicks(m_server.processId());
+
+    QList<TestClient *> clients;
+    const auto cleanup = qScopeGuard([&] { qDeleteAll(clients); });
+    // More than fit in 128 descriptors at once.
+    for (int i = 0; i < 130; ++i) {
+        auto *client = new TestClient;
+        clients.append(client);
+        // Clients that do not read keep each refusal's descriptor busy until the server gives
+        // up on them (2 s), as slow clients do.
+        client->setReadingPaused(true);
+        client->connectTo(port);
+        client->hello(u"fd%1"_s.arg(i));
+    }
+    const auto logged = [&](const QString &text) { return output().count(text); };
+    QTRY_COMPARE_WITH_TIMEOUT(logged(u"has joined the chat"_s) + logged(u"Refused"_s), 130, 20000);
+    QCOMPARE(logged(u"has joined the chat"_s), 64);
+    QVERIFY2(output().contains(u"new ones wait until one closes"_s), qPrintable(output()));
+    QVERIFY2(!output().contains(u"Cannot accept"_s), qPrintable(output()));
+    // Waiting for descriptors took seconds of wall time and next to no CPU: nothing spun.
+    const qint64 ticks = cpuTicks(m_server.processId()) - ticksBefore;
+    QVERIFY2(ticks < sysconf(_SC_CLK_TCK) / 2, qPrintable(QString::number(ticks)));
+
+    // Everyone hears something: a welcome, or "server full".
+    for (TestClient *client : std::as_const(clients))
+        client->setReadingPaused(false);
+    const auto answered = [&] {
+        return std::count_if(clients.cbegin(), clients.cend(), [](const TestClient *client) {
+            return client->count<Welcome>() + client->count<Error>() > 0;
+        });
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(answered(), 130, 10000);
+    for (const TestClient *client : std::as_const(clients)) {
+        if (client->count<Error>())
+            QCOMPARE(client->last<Error>().code, ErrorCode::ServerFull);
+        else
+            QCOMPARE(client->count<Welcome>(), 1);
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_ServerBinary)
