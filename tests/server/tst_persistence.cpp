@@ -221,8 +221,10 @@ void tst_Persistence::realBinaryRestart()
                      { u"--port"_s, u"0"_s, u"--data-dir"_s, m_dir.path() });
         static const QRegularExpression listening(u"listening on 127\\.0\\.0\\.1:(\\d+)"_s);
         QRegularExpressionMatch match;
-        QTest::qWaitFor([&] { return (match = listening.match(QString::fromUtf8(log))).hasMatch(); },
-                        10000);
+        if (!QTest::qWaitFor(
+                    [&] { return (match = listening.match(QString::fromUtf8(log))).hasMatch(); },
+                    10000))
+            return quint16(0); // checked by the caller
         return quint16(match.captured(1).toUInt());
     };
     m_port = startBinary();
