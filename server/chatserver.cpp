@@ -184,11 +184,26 @@ void ChatServer::refuse(QTcpSocket *socket, Protocol::ErrorCode code, const QStr
 {
     qCInfo(lcServer).noquote() << "Refused" << socket->peerAddress().toString() << text;
     // Someone at a terminal gets a sentence; JSON clients (and TLS ones) get an error frame.
-    if (ChatListener::isPlain(socket) && !ChatListener::isJsonClient(socket))
-        socket->write(EncodedFrame::toPlainText(Protocol::Error { code, text, {} }));
-    else
-        socket->write(Protocol::encode(Protocol::Error { code, text, {} }));
+    const QByteArray answer = ChatListener::isPlain(socket) && !ChatListener::isJsonClient(socket)
+            ? EncodedFrame::toPlainText(Protocol::Error { code, text, {} })
+            : Protocol::encode(Protocol::Error { code, text, {} });
     connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    QTimer::singleShot(2000, socket, [socket] {
+        socket->abort(); // a client that never closes, or never finishes its TLS handshake
+        socket->deleteLater();
+    });
+    // A TLS client still in its handshake could not read an answer: closing now would only
+    // cut the handshake short, so the answer waits until the connection is encrypted.
+    if (auto *tls = qobject_cast<QSslSocket *>(socket); tls && !tls->isEncrypted()) {
+        connect(tls, &QSslSocket::encrypted, tls, [tls, answer] { answerAndClose(tls, answer); });
+        return;
+    }
+    answerAndClose(socket, answer);
+}
+
+void ChatServer::answerAndClose(QTcpSocket *socket, const QByteArray &answer)
+{
+    socket->write(answer);
     // Closing a socket with unread input makes the kernel send a reset, which can destroy the
     // answer before the client reads it. So the sending side is shut (the client sees the end
     // of the stream after the answer), input is read and dropped until the client closes, and
@@ -202,10 +217,6 @@ void ChatServer::refuse(QTcpSocket *socket, Protocol::ErrorCode code, const QStr
         ::shutdown(int(socket->socketDescriptor()), SHUT_WR);
     else
         socket->disconnectFromHost();
-    QTimer::singleShot(2000, socket, [socket] {
-        socket->abort();
-        socket->deleteLater();
-    });
 }
 
 void ChatServer::checkLiveness()

@@ -48,6 +48,7 @@ private:
     void applyRetention();
     void checkLiveness();
     void refuse(QTcpSocket *socket, Protocol::ErrorCode code, const QString &text);
+    static void answerAndClose(QTcpSocket *socket, const QByteArray &answer);
     bool setUpTls();
 
     ServerConfig m_config;

@@ -27,6 +27,7 @@ private slots:
     void plainClientsStillWelcomeWithoutTlsOnly();
     void plainClientIsRefusedUnderTlsOnly_data();
     void plainClientIsRefusedUnderTlsOnly();
+    void tlsClientIsToldWhyItIsRefused();
     void accountsFileHoldsHashesOnly();
     void registeredNickNeedsItsPassword();
     void registeredNickCannotBeTaken();
@@ -165,6 +166,26 @@ void tst_Security::plainClientIsRefusedUnderTlsOnly()
         QVERIFY(plain->lines().constFirst().startsWith("Error: This server accepts TLS"));
     }
     QCOMPARE(m_server->room()->memberCount(), 0);
+}
+
+void tst_Security::tlsClientIsToldWhyItIsRefused()
+{
+    ServerConfig config = tlsConfig(true);
+    config.maxClients = 1;
+    start(config);
+    TestClient *aa = client();
+    aa->connectEncrypted(m_server->serverPort(), m_certificate);
+    aa->hello(u"aa"_s);
+    QTRY_COMPARE(aa->count<Welcome>(), 1);
+
+    // The refusal comes while the newcomer's handshake is under way: it must still arrive,
+    // encrypted, rather than the connection just closing.
+    TestClient *bb = client();
+    bb->connectEncrypted(m_server->serverPort(), m_certificate);
+    QTRY_VERIFY_WITH_TIMEOUT(bb->wasDisconnected(), 5000);
+    QVERIFY(bb->socket()->sslHandshakeErrors().isEmpty());
+    QCOMPARE(bb->count<Error>(), 1);
+    QCOMPARE(bb->last<Error>().code, ErrorCode::ServerFull);
 }
 
 void tst_Security::accountsFileHoldsHashesOnly()
