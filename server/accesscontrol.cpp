@@ -16,6 +16,12 @@ AccessControl::AccessControl(const ServerConfig &config, QObject *parent)
     m_hashing.setMaxThreadCount(std::max(1, QThread::idealThreadCount() - 1));
     for (const QString &nick : config.operators)
         m_operators.insert(Protocol::nickKey(nick));
+    // A file written in place may be caught half-way: reading waits until it has been quiet.
+    m_accountsReload.setSingleShot(true);
+    m_accountsReload.setInterval(std::chrono::milliseconds(200));
+    connect(&m_accountsReload, &QTimer::timeout, this, &AccessControl::reloadAccounts);
+    connect(&m_accountsWatcher, &QFileSystemWatcher::fileChanged, &m_accountsReload,
+            qOverload<>(&QTimer::start));
 }
 
 AccessControl::~AccessControl()
@@ -25,8 +31,11 @@ AccessControl::~AccessControl()
 
 bool AccessControl::load(QString *error)
 {
-    if (!m_config.accountsPath.isEmpty() && !m_accounts.load(m_config.accountsPath, error))
-        return false;
+    if (!m_config.accountsPath.isEmpty()) {
+        if (!m_accounts.load(m_config.accountsPath, error))
+            return false;
+        m_accountsWatcher.addPath(m_config.accountsPath);
+    }
     if (!m_config.passwordFile.isEmpty()) {
         QFile file(m_config.passwordFile);
         if (!file.open(QIODevice::ReadOnly)) {
@@ -48,6 +57,29 @@ bool AccessControl::load(QString *error)
         }
     }
     return true;
+}
+
+void AccessControl::reloadAccounts()
+{
+    const QString &path = m_config.accountsPath;
+    // --add-user replaces the file (QSaveFile), which ends the watch on the old one.
+    if (!m_accountsWatcher.files().contains(path))
+        m_accountsWatcher.addPath(path);
+    AccountStore accounts;
+    QString error;
+    if (!accounts.load(path, &error)) {
+        qCWarning(lcServer).noquote() << "Keeping the accounts read before:" << error;
+        return;
+    }
+    m_accounts = std::move(accounts);
+    qCInfo(lcServer).noquote() << u"Accounts reloaded from %1: %2"_s.arg(path).arg(
+            m_accounts.count());
+    for (const QString &nick : m_config.operators) {
+        if (!m_accounts.isRegistered(nick)) {
+            qCWarning(lcServer).noquote()
+                    << u"Operator %1 has no account any more, so no operator rights."_s.arg(nick);
+        }
+    }
 }
 
 void AccessControl::check(const QString &nick, const QString &password, QObject *context,

@@ -3,12 +3,14 @@
 #include "accountstore.h"
 #include "serverconfig.h"
 
+#include <QFileSystemWatcher>
 #include <QHash>
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
 #include <QSet>
 #include <QThreadPool>
+#include <QTimer>
 
 #include <functional>
 
@@ -21,7 +23,8 @@ public:
     explicit AccessControl(const ServerConfig &config, QObject *parent = nullptr);
     ~AccessControl() override;
 
-    // Reads the accounts and password files named in the configuration.
+    // Reads the accounts and password files named in the configuration. The accounts file is
+    // read again whenever it changes (natter-server --add-user on a running server).
     bool load(QString *error);
 
     enum class Verdict { Allowed, PasswordRequired, RegistrationRequired, Failed };
@@ -38,8 +41,12 @@ public:
     bool isRegistered(const QString &nick) const { return m_accounts.isRegistered(nick); }
 
 private:
+    void reloadAccounts();
+
     const ServerConfig &m_config;
     AccountStore m_accounts;
+    QFileSystemWatcher m_accountsWatcher;
+    QTimer m_accountsReload;
     QByteArray m_serverPassword;
     QSet<QString> m_operators; // nick keys
     QThreadPool m_hashing;

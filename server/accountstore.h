@@ -22,6 +22,7 @@ public:
 
     bool load(const QString &path, QString *error);
     bool isEmpty() const { return m_accounts.isEmpty(); }
+    qsizetype count() const { return m_accounts.size(); }
     bool isRegistered(const QString &nick) const;
     std::optional<Hash> hashFor(const QString &nick) const;
 

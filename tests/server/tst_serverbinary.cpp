@@ -36,6 +36,7 @@ private slots:
     void badOptionIsAClearError();
     void helpAndVersion();
     void addUserThenLogInOverTls();
+    void userAddedWhileRunningCanLogIn();
     void fewFileDescriptorsMeanRefusalsNotSilence();
 
 private:
@@ -236,6 +237,51 @@ void tst_ServerBinary::addUserThenLogInOverTls()
     QVERIFY(alice.socket()->isEncrypted());
 }
 
+
+void tst_ServerBinary::userAddedWhileRunningCanLogIn()
+{
+    const QString accounts = m_dataDir.filePath(u"accounts"_s);
+    QFile::remove(accounts);
+    const auto addUser = [&](const QString &nick, const QByteArray &password) {
+        QProcess process;
+        process.start(QStringLiteral(NATTER_SERVER_BINARY),
+                      { u"--accounts"_s, accounts, u"--add-user"_s, nick });
+        process.write(password + '\n');
+        process.closeWriteChannel();
+        return QTest::qWaitFor([&] { return process.state() == QProcess::NotRunning; }, 10000)
+                && process.exitCode() == 0;
+    };
+    QVERIFY(addUser(u"alice"_s, "s3cret"));
+    const quint16 port = startServer({ u"--accounts"_s, accounts, u"--registered-only"_s });
+    QVERIFY(port != 0);
+
+    TestClient early;
+    early.connectTo(port);
+    early.hello(u"bob"_s, std::nullopt, u"hunter2"_s);
+    QTRY_COMPARE(early.count<Error>(), 1);
+    QCOMPARE(early.last<Error>().code, ErrorCode::AuthRequired);
+    QVERIFY(early.last<Error>().text.contains(u"Only registered nicknames"_s));
+
+    // The operator adds bob while the server runs; no restart.
+    QVERIFY(addUser(u"bob"_s, "hunter2"));
+    QTRY_VERIFY_WITH_TIMEOUT(output().contains(u"Accounts reloaded from %1: 2"_s.arg(accounts)),
+                             5000);
+    TestClient bob;
+    bob.connectTo(port);
+    bob.hello(u"bob"_s, std::nullopt, u"hunter2"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(bob.count<Welcome>(), 1, 5000);
+
+    // A file that cannot be read any more leaves the accounts as they were.
+    QFile broken(accounts);
+    QVERIFY(broken.open(QIODevice::Append));
+    broken.write("not an account line\n");
+    broken.close();
+    QTRY_VERIFY_WITH_TIMEOUT(output().contains(u"Keeping the accounts read before"_s), 5000);
+    TestClient alice;
+    alice.connectTo(port);
+    alice.hello(u"alice"_s, std::nullopt, u"s3cret"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(alice.count<Welcome>(), 1, 5000);
+}
 
 namespace {
 // User plus system CPU time of a process, in clock ticks.
