@@ -84,13 +84,14 @@ void Room::join(Session *session, std::optional<qint64> since)
     welcome.history = forReader(nick, std::move(replay.messages));
     welcome.historyTruncated = welcome.historyTruncated || replay.truncated;
     welcome.online = m_members.size();
-    if (isLarge()) {
-        welcome.usersListed = false;
-        session->send(welcome);
-    } else if (session->face() == Session::Face::Json) {
-        session->deliverBytes(Protocol::encodeWelcome(welcome, usersJson()));
+    welcome.usersListed = !isLarge();
+    if (session->face() == Session::Face::Json) {
+        session->deliverBytes(Protocol::encodeWelcome(
+                welcome, welcome.usersListed ? usersJson() : QByteArray(),
+                encodeHistory(welcome.history)));
     } else {
-        welcome.users = nicks();
+        if (welcome.usersListed)
+            welcome.users = nicks();
         session->send(welcome);
     }
 
@@ -226,6 +227,39 @@ QList<Protocol::Message> Room::forReader(const QString &nick,
             message.id.clear(); // a client id is the sender's business only
     }
     return messages;
+}
+
+QByteArray Room::encodeHistory(const QList<Protocol::Message> &messages)
+{
+    QByteArray array = "[";
+    for (const Protocol::Message &message : messages) {
+        if (array.size() > 1)
+            array += ',';
+        if (!message.id.isEmpty()) { // the reader's own, with its client id: for it alone
+            array += Protocol::encodeMessageObject(message);
+            continue;
+        }
+        if (const auto kept = m_encodedMessages.constFind(message.seq);
+            kept != m_encodedMessages.cend()) {
+            array += *kept;
+            continue;
+        }
+        const QByteArray encoded = Protocol::encodeMessageObject(message);
+        keepEncoded(message.seq, encoded);
+        array += encoded;
+    }
+    array += ']';
+    return array;
+}
+
+void Room::keepEncoded(qint64 seq, const QByteArray &object)
+{
+    if (m_historyLimit == 0)
+        return;
+    m_encodedMessages.insert(seq, object);
+    // Twice the history: room for the newest and for what older welcomes (with `since`) ask.
+    while (m_encodedMessages.size() > 2 * m_historyLimit)
+        m_encodedMessages.erase(m_encodedMessages.begin());
 }
 
 QString Room::pendingKey(const QString &nickKey, const QString &id)
@@ -374,6 +408,8 @@ void Room::deliver(const Pending &pending, DeliveryBatch *batch)
     Protocol::Message delivered = message;
     delivered.id.clear();
     const EncodedFrame frame(std::move(delivered));
+    // The frame's line is the message as every later history shows it (ids stripped).
+    keepEncoded(message.seq, frame.json().chopped(1));
     if (message.isDirect()) {
         Session *recipient = m_members.value(Protocol::nickKey(message.to));
         if (recipient && recipient != pending.sender)

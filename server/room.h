@@ -89,6 +89,9 @@ private:
     void finishWrite(bool ok, const QString &error);
     void deliver(const Pending &pending, DeliveryBatch *batch);
     QList<Protocol::Message> forReader(const QString &nick, QList<Protocol::Message> messages) const;
+    // The messages as a JSON history array, from the encodings kept of recent messages.
+    QByteArray encodeHistory(const QList<Protocol::Message> &messages);
+    void keepEncoded(qint64 seq, const QByteArray &object);
 
     MessageStore *m_store;
     QHash<QString, Session *> m_members; // by Protocol::nickKey
@@ -99,6 +102,10 @@ private:
     // order after the first rebuild; clients sort for display.
     const QByteArray &usersJson();
     QByteArray m_usersJson;
+    // Recent messages as they appear in a history (without client ids), by number: every
+    // welcome carries up to --history of them, and a crowd joining at once would otherwise
+    // encode the same messages once per person (2,000 joins with 500 messages each: 5 s).
+    QMap<qint64, QByteArray> m_encodedMessages;
     DuplicateFilter m_accepted;
     QList<Pending> m_queued; // in order, not yet handed to the store
     QList<Pending> m_writing; // handed to the store, waiting for its answer

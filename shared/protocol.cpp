@@ -626,17 +626,31 @@ QByteArray encode(const ServerFrame &frame)
     return toLine(std::visit(Encoder {}, frame));
 }
 
-QByteArray encodeWelcome(const Welcome &welcome, const QByteArray &usersJson)
+QByteArray encodeWelcome(const Welcome &welcome, const QByteArray &usersJson,
+                         const QByteArray &historyJson)
 {
-    QJsonObject object = Encoder {}(welcome);
-    object.remove("users"_L1);
+    Welcome rest = welcome;
+    if (!historyJson.isEmpty())
+        rest.history.clear();
+    QJsonObject object = Encoder {}(rest);
+    if (!usersJson.isEmpty())
+        object.remove("users"_L1);
+    if (!historyJson.isEmpty())
+        object.remove("history"_L1);
     QByteArray line = toLine(object);
     Q_ASSERT(line.endsWith("}\n"));
     line.chop(2);
-    line += ",\"users\":";
-    line += usersJson;
+    if (!usersJson.isEmpty())
+        line += ",\"users\":" + usersJson;
+    if (!historyJson.isEmpty())
+        line += ",\"history\":" + historyJson;
     line += "}\n";
     return line;
+}
+
+QByteArray encodeMessageObject(const Message &message)
+{
+    return QJsonDocument(toJson(message)).toJson(QJsonDocument::Compact);
 }
 
 QByteArray encodeNicks(const QStringList &nicks)

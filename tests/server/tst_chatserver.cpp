@@ -25,6 +25,7 @@ private slots:
     void directMessages();
     void historyForLateJoiner();
     void historySinceAndTruncation();
+    void historyShowsClientIdsToTheirSenderOnly();
     void plainTextAndJsonClientsTalk();
     void plainTextCommands();
     void onlyHelloOrPingBeforeHello();
@@ -237,6 +238,42 @@ void tst_ChatServer::historySinceAndTruncation()
     TestClient *fromTheFuture = join(u"dd"_s, 100);
     QVERIFY(fromTheFuture->last<Welcome>().historyTruncated);
     QCOMPARE(fromTheFuture->last<Welcome>().history.size(), 5);
+}
+
+void tst_ChatServer::historyShowsClientIdsToTheirSenderOnly()
+{
+    TestClient *aa = join(u"aa"_s);
+    TestClient *bb = join(u"bb"_s);
+    aa->say(u"from aa"_s, u"a1"_s);
+    bb->say(u"from bb"_s, u"b1"_s);
+    aa->say(u"to bb"_s, u"a2"_s, u"bb"_s);
+    QTRY_COMPARE(aa->count<Ack>(), 2);
+    QTRY_COMPARE(bb->count<Ack>(), 1);
+
+    // The first welcome after these keeps their encodings; the ones after must not mix
+    // readers up.
+    TestClient *cc = join(u"cc"_s);
+    aa->send(Exit {});
+    QTRY_COMPARE(bb->count<Left>(), 1);
+    TestClient *aaAgain = join(u"aa"_s);
+    TestClient *dd = join(u"dd"_s);
+
+    const auto ids = [](const TestClient *client) { // in text order: aa's two may come first
+        QStringList ids;
+        for (const Message &message : client->last<Welcome>().history)
+            ids.append(message.text + u'=' + message.id);
+        ids.sort();
+        return ids;
+    };
+    QCOMPARE(ids(cc), QStringList({ u"from aa="_s, u"from bb="_s }));
+    QCOMPARE(ids(aaAgain), QStringList({ u"from aa=a1"_s, u"from bb="_s, u"to bb=a2"_s }));
+    QCOMPARE(ids(dd), QStringList({ u"from aa="_s, u"from bb="_s }));
+    TestClient *bbAgain = connectClient();
+    bb->send(Exit {});
+    QTRY_COMPARE(aaAgain->count<Left>(), 1);
+    bbAgain->hello(u"bb"_s);
+    QTRY_COMPARE(bbAgain->count<Welcome>(), 1);
+    QCOMPARE(ids(bbAgain), QStringList({ u"from aa="_s, u"from bb=b1"_s, u"to bb="_s }));
 }
 
 void tst_ChatServer::plainTextAndJsonClientsTalk()

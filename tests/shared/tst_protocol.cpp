@@ -93,6 +93,16 @@ void tst_Protocol::serverFramesRoundTrip()
     QCOMPARE(back.history.at(1).seq, 44);
     QVERIFY(back.historyTruncated);
 
+    // The same welcome from parts the server keeps encoded: the same JSON.
+    const QByteArray users = encodeNicks(welcome.users);
+    const QByteArray history =
+            '[' + encodeMessageObject(broadcast) + ',' + encodeMessageObject(direct) + ']';
+    QCOMPARE(parsed(encodeWelcome(welcome, users, history)), parsed(encode(ServerFrame { welcome })));
+    QCOMPARE(parsed(encodeWelcome(welcome, {}, history)), parsed(encode(ServerFrame { welcome })));
+    QCOMPARE(parsed(encodeWelcome(welcome, users)), parsed(encode(ServerFrame { welcome })));
+    QVERIFY(encodeWelcome(welcome, users, history).endsWith("}\n"));
+    QCOMPARE(encodeWelcome(welcome, users, history).count('\n'), 1);
+
     // A room too large to list: the count only, both in the welcome and in presence frames.
     Welcome large = welcome;
     large.users.clear();
