@@ -17,6 +17,9 @@ constexpr char TlsHandshakeRecord = 0x16;
 
 ChatListener::~ChatListener()
 {
+    // QTcpServer's destructor would delete the pending sockets, whose destruction reports to
+    // closed(), once this object is no longer a ChatListener: they go now.
+    close();
     for (auto it = m_undecided.cbegin(); it != m_undecided.cend(); ++it) {
         delete it->notifier;
         ::close(int(it.key()));
