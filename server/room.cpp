@@ -235,28 +235,27 @@ QByteArray Room::encodeHistory(const QList<Protocol::Message> &messages)
     for (const Protocol::Message &message : messages) {
         if (array.size() > 1)
             array += ',';
-        if (!message.id.isEmpty()) { // the reader's own, with its client id: for it alone
-            array += Protocol::encodeMessageObject(message);
-            continue;
-        }
+        QByteArray line;
         if (const auto kept = m_encodedMessages.constFind(message.seq);
-            kept != m_encodedMessages.cend()) {
-            array += *kept;
-            continue;
+            kept != m_encodedMessages.cend() && message.id.isEmpty()) {
+            line = *kept;
+        } else {
+            line = Protocol::encode(Protocol::ServerFrame { message });
+            // The reader's own messages carry their client ids: those are for it alone.
+            if (message.id.isEmpty())
+                keepEncoded(message.seq, line);
         }
-        const QByteArray encoded = Protocol::encodeMessageObject(message);
-        keepEncoded(message.seq, encoded);
-        array += encoded;
+        array += QByteArrayView(line).chopped(1); // a frame's line, without its line end
     }
     array += ']';
     return array;
 }
 
-void Room::keepEncoded(qint64 seq, const QByteArray &object)
+void Room::keepEncoded(qint64 seq, const QByteArray &line)
 {
     if (m_historyLimit == 0)
         return;
-    m_encodedMessages.insert(seq, object);
+    m_encodedMessages.insert(seq, line);
     // Twice the history: room for the newest and for what older welcomes (with `since`) ask.
     while (m_encodedMessages.size() > 2 * m_historyLimit)
         m_encodedMessages.erase(m_encodedMessages.begin());
@@ -409,7 +408,7 @@ void Room::deliver(const Pending &pending, DeliveryBatch *batch)
     delivered.id.clear();
     const EncodedFrame frame(std::move(delivered));
     // The frame's line is the message as every later history shows it (ids stripped).
-    keepEncoded(message.seq, frame.json().chopped(1));
+    keepEncoded(message.seq, frame.json());
     if (message.isDirect()) {
         Session *recipient = m_members.value(Protocol::nickKey(message.to));
         if (recipient && recipient != pending.sender)

@@ -91,7 +91,7 @@ private:
     QList<Protocol::Message> forReader(const QString &nick, QList<Protocol::Message> messages) const;
     // The messages as a JSON history array, from the encodings kept of recent messages.
     QByteArray encodeHistory(const QList<Protocol::Message> &messages);
-    void keepEncoded(qint64 seq, const QByteArray &object);
+    void keepEncoded(qint64 seq, const QByteArray &line);
 
     MessageStore *m_store;
     QHash<QString, Session *> m_members; // by Protocol::nickKey
@@ -102,7 +102,7 @@ private:
     // order after the first rebuild; clients sort for display.
     const QByteArray &usersJson();
     QByteArray m_usersJson;
-    // Recent messages as they appear in a history (without client ids), by number: every
+    // Recent messages' frames as sent (without client ids), by number: every
     // welcome carries up to --history of them, and a crowd joining at once would otherwise
     // encode the same messages once per person (2,000 joins with 500 messages each: 5 s).
     QMap<qint64, QByteArray> m_encodedMessages;

@@ -648,11 +648,6 @@ QByteArray encodeWelcome(const Welcome &welcome, const QByteArray &usersJson,
     return line;
 }
 
-QByteArray encodeMessageObject(const Message &message)
-{
-    return QJsonDocument(toJson(message)).toJson(QJsonDocument::Compact);
-}
-
 QByteArray encodeNicks(const QStringList &nicks)
 {
     return QJsonDocument(QJsonArray::fromStringList(nicks)).toJson(QJsonDocument::Compact);

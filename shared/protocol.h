@@ -206,13 +206,11 @@ Decoded<ServerFrame> decodeServerFrame(QByteArrayView line);
 QByteArray encode(const ClientFrame &frame);
 QByteArray encode(const ServerFrame &frame);
 // A welcome whose user list and history are already encoded as JSON arrays (encodeNicks, and
-// encodeMessageObject for each entry): a server with thousands online keeps the user list and
-// appends to it, and keeps each recent message encoded, instead of encoding them for every
+// message frames without their line ends): a server with thousands online keeps the user list
+// and appends to it, and keeps each recent message encoded, instead of encoding them for every
 // join. An empty array argument is encoded here from `welcome`.
 QByteArray encodeWelcome(const Welcome &welcome, const QByteArray &usersJson,
                          const QByteArray &historyJson = {});
-// One message as a JSON object, as it appears in a history array.
-QByteArray encodeMessageObject(const Message &message);
 QByteArray encodeNicks(const QStringList &nicks);
 
 QJsonObject toJson(const Message &message);
