@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "chatcommand.h"
 #include "chatinput.h"
 #include "connectdialog.h"
 #include "messageview.h"
@@ -238,49 +239,46 @@ void MainWindow::jumpTo(qint64 seq)
 
 void MainWindow::submitInput()
 {
-    const QString line = m_input->takeText();
-    if (line.trimmed().isEmpty())
-        return;
-    if (line.trimmed() == "exit"_L1 || line.startsWith(u'/'))
-        runCommand(line.trimmed());
-    else
-        m_client->sendMessage(line);
-}
-
-void MainWindow::runCommand(const QString &line)
-{
-    const QString command = line.section(u' ', 0, 0);
-    if (command == "exit"_L1 || command == "/quit"_L1) {
+    using ChatCommand::Kind;
+    const ChatCommand::Command command = ChatCommand::parse(m_input->takeText());
+    switch (command.kind) {
+    case Kind::Empty:
+        break;
+    case Kind::Say:
+        m_client->sendMessage(command.text);
+        break;
+    case Kind::DirectMessage:
+        m_client->sendMessage(command.text, command.nick);
+        break;
+    case Kind::Quit:
         m_client->disconnectFromServer();
         m_client->showNotice(tr("You left the chat. Use Chat › Connect… to join again."));
-    } else if (command == "/msg"_L1) {
-        const QString nick = line.section(u' ', 1, 1, QString::SectionSkipEmpty);
-        const QString text = line.section(u' ', 2, -1, QString::SectionSkipEmpty);
-        if (nick.isEmpty() || text.isEmpty())
-            m_client->showError(tr("Usage: /msg NICK TEXT"));
-        else
-            m_client->sendMessage(text, nick);
-    } else if (command == "/help"_L1) {
+        break;
+    case Kind::Help:
         m_client->showNotice(tr("Commands: /msg NICK TEXT sends a direct message; "
                                 "/who lists who is online; /kick NICK [REASON] removes someone "
                                 "(operators only); exit or /quit leaves the chat; "
                                 "/help shows this."));
-    } else if (command == "/kick"_L1) {
-        const QString nick = line.section(u' ', 1, 1, QString::SectionSkipEmpty);
-        if (nick.isEmpty())
-            m_client->showError(tr("Usage: /kick NICK [REASON]"));
-        else
-            m_client->kick(nick, line.section(u' ', 2, -1, QString::SectionSkipEmpty));
-    } else if (command == "/who"_L1) {
-        const QStringList users = m_client->users()->users();
-        if (m_client->users()->isCountOnly())
+        break;
+    case Kind::Kick:
+        m_client->kick(command.nick, command.text);
+        break;
+    case Kind::Who:
+        if (m_client->users()->isCountOnly()) {
             m_client->showNotice(tr("Online: %1 (too many to list)")
                                          .arg(m_client->users()->onlineCount()));
-        else
+        } else {
+            const QStringList users = m_client->users()->users();
             m_client->showNotice(
                     tr("Online now (%1): %2").arg(users.size()).arg(users.join(u", "_s)));
-    } else {
-        m_client->showError(tr("Unknown command %1. Type /help for the list.").arg(command));
+        }
+        break;
+    case Kind::Usage:
+        m_client->showError(tr("Usage: %1").arg(command.text));
+        break;
+    case Kind::Unknown:
+        m_client->showError(tr("Unknown command %1. Type /help for the list.").arg(command.text));
+        break;
     }
 }
 

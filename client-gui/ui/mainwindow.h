@@ -41,7 +41,6 @@ private:
                              bool changed, const QStringList &problems);
     void createMenus();
     void submitInput();
-    void runCommand(const QString &line);
     void noteIncoming(const Protocol::Message &message);
     void updateStatus();
     void updateTitle();

@@ -1,0 +1,65 @@
+#include "chatcommand.h"
+
+using namespace Qt::StringLiterals;
+
+namespace ChatCommand {
+
+namespace {
+
+// The word after the command and the rest after it, both trimmed.
+std::pair<QString, QString> splitArguments(const QString &arguments)
+{
+    const QString trimmed = arguments.trimmed();
+    const qsizetype space = trimmed.indexOf(u' ');
+    if (space < 0)
+        return { trimmed, {} };
+    return { trimmed.left(space), trimmed.mid(space + 1).trimmed() };
+}
+
+} // namespace
+
+Command parse(const QString &line)
+{
+    const QString trimmed = line.trimmed();
+    if (trimmed.isEmpty())
+        return {};
+    if (trimmed == "exit"_L1 || trimmed == "/quit"_L1)
+        return { Kind::Quit, {}, {} };
+    if (!trimmed.startsWith(u'/'))
+        return { Kind::Say, {}, line };
+
+    const qsizetype space = trimmed.indexOf(u' ');
+    const QString word = space < 0 ? trimmed : trimmed.left(space);
+    const QString arguments = space < 0 ? QString() : trimmed.mid(space + 1);
+    if (word == "/msg"_L1) {
+        const auto [nick, text] = splitArguments(arguments);
+        if (nick.isEmpty() || text.isEmpty())
+            return { Kind::Usage, {}, usage(Kind::DirectMessage) };
+        return { Kind::DirectMessage, nick, text };
+    }
+    if (word == "/kick"_L1) {
+        const auto [nick, reason] = splitArguments(arguments);
+        if (nick.isEmpty())
+            return { Kind::Usage, {}, usage(Kind::Kick) };
+        return { Kind::Kick, nick, reason };
+    }
+    if (word == "/who"_L1)
+        return { Kind::Who, {}, {} };
+    if (word == "/help"_L1)
+        return { Kind::Help, {}, {} };
+    return { Kind::Unknown, {}, word };
+}
+
+QString usage(Kind kind)
+{
+    switch (kind) {
+    case Kind::DirectMessage:
+        return u"/msg NICK TEXT"_s;
+    case Kind::Kick:
+        return u"/kick NICK [REASON]"_s;
+    default:
+        return {};
+    }
+}
+
+} // namespace ChatCommand

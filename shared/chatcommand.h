@@ -1,0 +1,33 @@
+#pragma once
+
+#include <QString>
+
+// What a person typed in the input line: a message, or one of the chat's commands. The window
+// and the server's plain-text face both read input through this one parser, so the same line
+// means the same thing (and gets the same usage hint) wherever it is typed.
+//
+//   exit | /quit            leave the chat
+//   /msg NICK TEXT          a direct message
+//   /who                    who is online
+//   /kick NICK [REASON]     an operator removes someone
+//   /help                   the list of commands
+//   anything else           a message to everyone ("/..." with an unknown word is an error)
+namespace ChatCommand {
+
+enum class Kind { Empty, Say, DirectMessage, Who, Kick, Quit, Help, Usage, Unknown };
+
+struct Command
+{
+    Kind kind = Kind::Empty;
+    QString nick; // DirectMessage and Kick: who it is for
+    // Say and DirectMessage: the text as typed; Kick: the reason; Unknown: the command word;
+    // Usage: the command's usage line (see usage()).
+    QString text;
+};
+
+Command parse(const QString &line);
+
+// "/msg NICK TEXT" and "/kick NICK [REASON]": the forms a Usage command reports.
+QString usage(Kind kind);
+
+} // namespace ChatCommand
