@@ -2,6 +2,7 @@
 
 #include "encodedframe.h"
 #include "memorystore.h"
+#include "plaintextface.h"
 #include "serverlogging.h"
 #include "session.h"
 #include "sqlitestore.h"
@@ -185,7 +186,7 @@ void ChatServer::refuse(QTcpSocket *socket, Protocol::ErrorCode code, const QStr
     qCInfo(lcServer).noquote() << "Refused" << socket->peerAddress().toString() << text;
     // Someone at a terminal gets a sentence; JSON clients (and TLS ones) get an error frame.
     const QByteArray answer = ChatListener::isPlain(socket) && !ChatListener::isJsonClient(socket)
-            ? EncodedFrame::toPlainText(Protocol::Error { code, text, {} })
+            ? PlainTextFace::format(Protocol::Error { code, text, {} })
             : Protocol::encode(Protocol::Error { code, text, {} });
     connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
     QTimer::singleShot(2000, socket, [socket] {

@@ -13,10 +13,8 @@ public:
 
     const Protocol::ServerFrame &frame() const { return m_frame; }
     const QByteArray &json() const;
-    // Empty when the frame means nothing to a person at a terminal (an ack, a pong).
+    // As PlainTextFace shows it; empty when the frame means nothing to a person at a terminal.
     const QByteArray &plainText() const;
-
-    static QByteArray toPlainText(const Protocol::ServerFrame &frame);
 
 private:
     Protocol::ServerFrame m_frame;

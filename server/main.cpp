@@ -137,8 +137,16 @@ int main(int argc, char *argv[])
             { u"max-line"_s, u"Longest line a client may send, in bytes."_s, u"bytes"_s,
               QString::number(defaults.maxLineBytes) },
             { u"max-sendq"_s,
-              u"Unsent bytes a client may fall behind by before it is removed as too slow."_s,
+              u"Bytes a client may fall behind the room by, for --slow-grace without reading, "
+              "before it is removed as too slow."_s,
               u"bytes"_s, QString::number(defaults.maxSendQueueBytes) },
+            { u"slow-grace"_s,
+              u"Seconds a client may stay over --max-sendq behind without reading."_s,
+              u"seconds"_s, secondsText(defaults.slowGrace) },
+            { u"room-buffer"_s,
+              u"Bytes a room keeps for members that are behind; a member it must forget is "
+              "removed as too slow."_s,
+              u"bytes"_s, QString::number(defaults.roomBufferBytes) },
             { u"ping-interval"_s, u"Seconds of silence before a client is pinged."_s,
               u"seconds"_s, secondsText(defaults.pingInterval) },
             { u"timeout"_s, u"Seconds of silence before a client is removed as timed out."_s,
@@ -208,6 +216,8 @@ int main(int argc, char *argv[])
     const auto history = parseNumber(parser, u"history"_s, 0, 10'000'000, &error);
     const auto maxLine = parseNumber(parser, u"max-line"_s, 64, 16 * 1024 * 1024, &error);
     const auto maxSendQueue = parseNumber(parser, u"max-sendq"_s, 4096, 4.0 * (1 << 30), &error);
+    const auto slowGrace = parseNumber(parser, u"slow-grace"_s, 0.1, 3600, &error, false);
+    const auto roomBuffer = parseNumber(parser, u"room-buffer"_s, 65536, 64.0 * (1 << 30), &error);
     const auto pingInterval = parseNumber(parser, u"ping-interval"_s, 0.05, 86400, &error, false);
     const auto timeout = parseNumber(parser, u"timeout"_s, 0.1, 86400, &error, false);
     const auto helloTimeout = parseNumber(parser, u"hello-timeout"_s, 0.1, 3600, &error, false);
@@ -218,6 +228,8 @@ int main(int argc, char *argv[])
     const auto maxClients = parseNumber(parser, u"max-clients"_s, 1, 1'000'000, &error);
     const auto maxPerAddress = parseNumber(parser, u"max-per-ip"_s, 1, 1'000'000, &error);
     const auto announceLimit = parseNumber(parser, u"announce-limit"_s, 0, 1'000'000, &error);
+    if (error.isEmpty() && *roomBuffer < 2 * *maxSendQueue)
+        error = u"--room-buffer must be at least twice --max-sendq."_s;
     if (error.isEmpty() && *timeout <= *pingInterval)
         error = u"--timeout must be longer than --ping-interval."_s;
     if (!error.isEmpty())
@@ -226,6 +238,8 @@ int main(int argc, char *argv[])
     config.historyLimit = qsizetype(*history);
     config.maxLineBytes = qsizetype(*maxLine);
     config.maxSendQueueBytes = qsizetype(*maxSendQueue);
+    config.slowGrace = seconds(*slowGrace);
+    config.roomBufferBytes = qint64(*roomBuffer);
     config.pingInterval = seconds(*pingInterval);
     config.timeout = seconds(*timeout);
     config.helloTimeout = seconds(*helloTimeout);

@@ -13,6 +13,8 @@ public:
 
     bool open(QString *) override { return true; }
     qint64 lastSeq() const override { return 0; }
+    // Numbering starts again with every start, so every start is a new epoch.
+    QString epoch() const override { return m_epoch; }
     void write(const QList<Protocol::Message> &batch) override;
     Replay replay(const QString &nick, std::optional<qint64> since, qsizetype limit) override;
     QList<Protocol::Message> before(const QString &nick, qint64 before, qsizetype limit) override;
@@ -29,4 +31,5 @@ private:
     std::deque<Protocol::Message> m_messages;
     qsizetype m_limit;
     qint64 m_lastWritten = 0;
+    const QString m_epoch = newEpoch();
 };

@@ -28,6 +28,9 @@ public:
     virtual bool open(QString *error) = 0;
     // The newest message number written before this run (0 for a new store).
     virtual qint64 lastSeq() const = 0;
+    // Names this store's numbering (Protocol::Welcome::epoch): fixed for the store's life.
+    virtual QString epoch() const = 0;
+    static QString newEpoch(); // random, 16 hex digits
     virtual void write(const QList<Protocol::Message> &batch) = 0;
 
     // What `nick` may see (broadcasts, and direct messages to or from it): after `since`, or

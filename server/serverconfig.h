@@ -19,8 +19,13 @@ struct ServerConfig
     qint64 storeMaxPageCount = 0; // tests cap the file to make the disk "full"
     qsizetype maxLineBytes = Protocol::DefaultMaxLineBytes;
     qsizetype maxTextLength = Protocol::MaxTextLength;
-    // Unsent output a client may have before it counts as too slow to keep up.
+    // How far behind the room's newest message a member may stay (for slowGrace, taking
+    // nothing meanwhile) before it counts as too slow to keep up.
     qsizetype maxSendQueueBytes = 1024 * 1024;
+    std::chrono::milliseconds slowGrace { 5000 };
+    // What a room keeps for the members that are behind (its log); a member still behind when
+    // the log must forget is removed as slow. Bounds the server's memory per room.
+    qint64 roomBufferBytes = 32 * 1024 * 1024;
     // What Qt may read ahead from the kernel per socket, and so what is taken from a socket
     // per turn of the event loop; past it the rest waits in the kernel and TCP flow control
     // slows the sender (push-back, and a bound on a flooder's memory). Small, because

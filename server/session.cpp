@@ -2,6 +2,7 @@
 
 #include "encodedframe.h"
 #include "accesscontrol.h"
+#include "plaintextface.h"
 #include "room.h"
 #include "serverlogging.h"
 
@@ -10,6 +11,7 @@
 
 #include <QSslSocket>
 #include <QTimer>
+#include <QTimerEvent>
 
 #ifdef Q_OS_LINUX
 #include <netinet/in.h>
@@ -20,6 +22,13 @@
 using namespace Qt::StringLiterals;
 using Protocol::ErrorCode;
 using Protocol::LeaveReason;
+
+namespace {
+// How long a plain-text line may wait for its "\n" before it counts as complete: the original
+// chatroom's client sends each typed line in one send() without one. People type slower than
+// this; a line cut by the network arrives in pieces far closer together.
+constexpr auto UnfinishedLineTimeout = std::chrono::milliseconds(200);
+}
 
 Session::Session(QTcpSocket *socket, Room *room, AccessControl *access, const ServerConfig &config,
                  QObject *parent)
@@ -148,14 +157,11 @@ void Session::processReadyRead()
         m_readPaused = true; // picked up again once the password is checked
         return;
     }
-    // Push-back: while the room cannot get messages out, nothing more is read from its members.
-    // Qt stops reading ahead once the socket's read buffer is full, so the kernel's buffer
-    // fills next and TCP flow control slows the sender.
-    if (m_state == State::InRoom && m_room->isBackedUp()) {
-        if (!m_readPaused) {
-            m_readPaused = true;
-            m_room->pauseReading(this);
-        }
+    // Push-back: while the room holds this member's input back, nothing more is read. Qt
+    // stops reading ahead once the socket's read buffer is full, so the kernel's buffer fills
+    // next and TCP flow control slows the sender; nobody else is affected.
+    if (m_state == State::InRoom && !m_room->mayRead(this)) {
+        m_readPaused = true;
         return;
     }
     m_readPaused = false;
@@ -167,25 +173,55 @@ void Session::processReadyRead()
     // and keeping the empty 16 KiB block for the socket's lifetime.
     if (const qint64 buffered = m_socket->bytesAvailable(); buffered > 0)
         m_framer.append(m_socket->read(buffered));
+    if (!takeLines())
+        return;
+    const bool mayBePlainText = m_face == Face::PlainText
+            || (m_face == Face::Undecided && !m_framer.unfinished().trimmed().startsWith('{'));
+    if (mayBePlainText && m_framer.bufferedBytes() > 0)
+        m_unfinishedLine.start(int(UnfinishedLineTimeout.count()), this);
+    else
+        m_unfinishedLine.stop();
+}
+
+bool Session::takeLines()
+{
     QByteArray line;
     for (;;) {
         const LineFramer::Status status = m_framer.takeLine(&line);
         if (status == LineFramer::Status::NeedMore)
-            break;
+            return true;
         if (status == LineFramer::Status::TooLong) {
             reject(ErrorCode::TooLong,
                    u"A line may hold at most %1 bytes; closing the connection."_s.arg(
                            m_framer.maxLineBytes()));
             leaveAndClose(LeaveReason::Lost);
-            return;
+            return false;
         }
         handleLine(line);
         if (m_state == State::Closing)
-            return;
+            return false;
         if (m_state == State::Authenticating) {
             m_readPaused = true; // the lines after hello wait for the password check
-            return;
+            return false;
         }
+    }
+}
+
+void Session::timerEvent(QTimerEvent *event)
+{
+    if (event->timerId() != m_unfinishedLine.timerId()) {
+        QObject::timerEvent(event);
+        return;
+    }
+    m_unfinishedLine.stop();
+    // Input held back (a password check, push-back) is taken up again by resumeReading.
+    if (m_state == State::Closing || m_state == State::Authenticating || m_readPaused)
+        return;
+    QByteArray line;
+    if (m_framer.takeUnfinishedLine(&line)) {
+        handleLine(line);
+        if (m_state != State::Closing && m_state != State::Authenticating)
+            takeLines();
     }
 }
 
@@ -223,51 +259,29 @@ void Session::handlePlainTextLine(const QByteArray &line)
         reject(ErrorCode::BadFrame, u"The line is not valid UTF-8."_s);
         return;
     }
-    const QString text = *decoded;
-    const QString trimmed = text.trimmed();
-    if (m_state == State::AwaitingNick) {
-        // "nick" or "nick password": a nick never holds a space.
-        if (!trimmed.isEmpty())
-            enterRoom(trimmed.section(u' ', 0, 0), std::nullopt,
-                      trimmed.section(u' ', 1).trimmed());
-        return;
-    }
+    const QString trimmed = decoded->trimmed();
     if (trimmed.isEmpty())
         return;
-    if (trimmed == "exit"_L1 || trimmed == "/quit"_L1) {
-        handleFrame(Protocol::Exit {});
+    if (m_state == State::AwaitingNick) {
+        // "nick" or "nick password": a nick never holds a space.
+        enterRoom({ trimmed.section(u' ', 0, 0), std::nullopt, {} },
+                  trimmed.section(u' ', 1).trimmed());
         return;
     }
-    if (trimmed.startsWith("/kick "_L1)) {
-        const QString rest = trimmed.mid(6).trimmed();
-        handleFrame(Protocol::Kick { rest.section(u' ', 0, 0), rest.section(u' ', 1).trimmed(),
-                                     {} });
+    // Typed commands are frames like the JSON face's, and pay the same rate (handleFrame).
+    const PlainTextFace::Input input = PlainTextFace::read(*decoded);
+    if (const auto *frame = std::get_if<Protocol::ClientFrame>(&input)) {
+        std::visit([this](const auto &typed) { handleFrame(typed); }, *frame);
         return;
     }
-    if (trimmed == "/who"_L1) {
-        const QStringList nicks = m_room->nicks();
-        write(u"Online now (%1): %2.\n"_s.arg(nicks.size()).arg(nicks.join(u", "_s)).toUtf8());
+    if (!requireRoom({}) || !admit({}))
         return;
-    }
-    if (trimmed.startsWith("/msg "_L1)) {
-        const QString rest = trimmed.mid(5).trimmed();
-        const qsizetype space = rest.indexOf(u' ');
-        if (space < 0) {
-            reject(ErrorCode::BadFrame, u"Usage: /msg NICK TEXT"_s);
-            return;
-        }
-        say(rest.mid(space + 1).trimmed(), rest.left(space), {});
-        return;
-    }
-    if (!admit({}))
-        return;
-    if (trimmed.startsWith(u'/')) {
-        reject(ErrorCode::UnknownType,
-               u"Unknown command %1. Commands: /msg NICK TEXT, /who, /kick NICK [REASON], exit."_s.arg(
-                       trimmed.section(u' ', 0, 0)));
-        return;
-    }
-    say(text, {}, {});
+    if (std::holds_alternative<PlainTextFace::ListMembers>(input))
+        write(PlainTextFace::formatMembers(m_room->nicks()));
+    else if (std::holds_alternative<PlainTextFace::ShowHelp>(input))
+        write(PlainTextFace::helpText());
+    else if (const auto *refusal = std::get_if<PlainTextFace::Refusal>(&input))
+        reject(refusal->code, refusal->text);
 }
 
 void Session::handleFrame(const Protocol::Hello &hello)
@@ -276,7 +290,7 @@ void Session::handleFrame(const Protocol::Hello &hello)
         reject(ErrorCode::BadFrame, u"Already in the chat as %1."_s.arg(m_nick));
         return;
     }
-    enterRoom(hello.nick, hello.since, hello.password);
+    enterRoom({ hello.nick, hello.since, hello.epoch }, hello.password);
 }
 
 bool Session::requireRoom(const QString &id)
@@ -302,7 +316,7 @@ void Session::handleFrame(const Protocol::Search &search)
                                             m_config.maxTextLength), search.id);
         return;
     }
-    send(Protocol::Results { search.id, m_room->search(this, search.query, search.before,
+    send(Protocol::Results { search.id, m_room->search(m_nick, search.query, search.before,
                                                        Protocol::MaxResults) });
 }
 
@@ -311,7 +325,7 @@ void Session::handleFrame(const Protocol::History &history)
     if (!requireRoom(history.id) || !admit(history.id))
         return;
     const qsizetype limit = std::clamp<qint64>(history.limit, 1, Protocol::MaxResults);
-    send(Protocol::Results { history.id, m_room->history(this, history.before, limit) });
+    send(Protocol::Results { history.id, m_room->history(m_nick, history.before, limit) });
 }
 
 void Session::handleFrame(const Protocol::Exit &)
@@ -329,11 +343,11 @@ void Session::handleFrame(const Protocol::Pong &)
     // Any traffic shows the peer is alive; nothing else to do.
 }
 
-void Session::enterRoom(const QString &nick, std::optional<qint64> since,
-                        const QString &password)
+void Session::enterRoom(const JoinRequest &request, const QString &password)
 {
     if (m_state == State::Authenticating)
         return;
+    const QString &nick = request.nick;
     if (!Protocol::isValidNick(nick)) {
         reject(ErrorCode::NickInvalid,
                u"A nickname is 1 to 32 letters, digits, '_' or '-'; \"%1\" is not."_s.arg(nick));
@@ -345,14 +359,15 @@ void Session::enterRoom(const QString &nick, std::optional<qint64> since,
     }
     m_state = State::Authenticating;
     m_access->check(nick, password, this,
-                    [this, nick, since](AccessControl::Verdict verdict, bool isOperator) {
-                        finishAuthentication(verdict, nick, since, isOperator);
+                    [this, request](AccessControl::Verdict verdict, bool isOperator) {
+                        finishAuthentication(verdict, request, isOperator);
                     });
 }
 
-void Session::finishAuthentication(AccessControl::Verdict verdict, const QString &nick,
-                                   std::optional<qint64> since, bool isOperator)
+void Session::finishAuthentication(AccessControl::Verdict verdict, const JoinRequest &request,
+                                   bool isOperator)
 {
+    const QString &nick = request.nick;
     if (m_state != State::Authenticating)
         return; // the connection went meanwhile
     using Verdict = AccessControl::Verdict;
@@ -385,7 +400,12 @@ void Session::finishAuthentication(AccessControl::Verdict verdict, const QString
         m_nick = nick;
         m_operator = isOperator;
         m_state = State::InRoom;
-        m_room->join(this, since);
+        // The room writes its log to the member as fast as the connection takes it.
+        connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
+            if (m_state == State::InRoom)
+                m_room->memberDrained(this);
+        });
+        m_room->join(this, request.since, request.epoch);
     }
     if (m_readPaused)
         QMetaObject::invokeMethod(this, &Session::resumeReading, Qt::QueuedConnection);
@@ -400,7 +420,7 @@ void Session::handleFrame(const Protocol::Kick &kick)
                kick.id);
         return;
     }
-    Session *target = m_room->member(kick.nick);
+    auto *target = dynamic_cast<Session *>(m_room->member(kick.nick));
     if (!target || target->m_state != State::InRoom) {
         reject(ErrorCode::NoSuchUser, u"Nobody called %1 is in the chat."_s.arg(kick.nick),
                kick.id);
@@ -449,6 +469,34 @@ void Session::reject(ErrorCode code, const QString &text, const QString &id, Log
 
 void Session::write(const QByteArray &bytes)
 {
+    writeToSocket(bytes);
+    // Qt never limits a socket's write buffer: a client that asks and never reads would grow
+    // the server without bound. The room's own writes are bounded by its log (see RoomLog).
+    if (m_socket && m_state != State::Closing
+        && m_socket->bytesToWrite() > 2 * m_config.maxSendQueueBytes + m_welcomeBytes) {
+        qCInfo(lcSession).noquote() << m_peer << m_nick << "send queue over"
+                                    << 2 * m_config.maxSendQueueBytes + m_welcomeBytes
+                                    << "bytes";
+        drop(LeaveReason::Slow);
+    }
+}
+
+void Session::writeFromRoom(const QByteArray &bytes)
+{
+    // The room's first write is the welcome, whose history the client asked for: it does not
+    // count against the cap on the session's own answers.
+    if (m_welcomeBytes == 0)
+        m_welcomeBytes = bytes.size();
+    writeToSocket(bytes);
+}
+
+qint64 Session::unsentBytes() const
+{
+    return m_socket ? m_socket->bytesToWrite() : 0;
+}
+
+void Session::writeToSocket(const QByteArray &bytes)
+{
     if (bytes.isEmpty() || m_state == State::Closing || !m_socket)
         return;
     // Straight to the kernel while nothing is queued: QTcpSocket would copy the bytes into its
@@ -465,38 +513,18 @@ void Session::write(const QByteArray &bytes)
     }
     if (sent < bytes.size())
         m_socket->write(bytes.constData() + sent, bytes.size() - sent);
-    // Qt never limits a socket's write buffer: a client that stops reading would grow the
-    // server without bound. Past the cap it is dropped, after the current delivery loop.
-    if (m_socket->bytesToWrite() > m_config.maxSendQueueBytes) {
-        qCInfo(lcSession).noquote() << m_peer << m_nick << "send queue over"
-                                    << m_config.maxSendQueueBytes << "bytes";
-        drop(LeaveReason::Slow);
-        return;
-    }
-    updateBacklog();
+}
+
+void Session::resumeReadingFromRoom()
+{
+    // Queued: the room calls this from inside a delivery or a leave, and reading may post.
+    QMetaObject::invokeMethod(this, &Session::resumeReading, Qt::QueuedConnection);
 }
 
 void Session::resumeReading()
 {
     if (m_readPaused && m_socket)
         processReadyRead();
-}
-
-void Session::updateBacklog()
-{
-    // A member with a quarter of its send queue used is behind. One such member is a slow
-    // reader (cut at the cap); many at once mean the room is overloaded (see Room).
-    const bool behind = m_state == State::InRoom && m_socket
-            && m_socket->bytesToWrite() > m_config.maxSendQueueBytes / 4;
-    if (behind == m_behind)
-        return;
-    m_behind = behind;
-    m_room->memberBehind(this, behind);
-    if (behind)
-        connect(m_socket, &QTcpSocket::bytesWritten, this, &Session::updateBacklog,
-                Qt::UniqueConnection);
-    else if (m_socket)
-        disconnect(m_socket, &QTcpSocket::bytesWritten, this, &Session::updateBacklog);
 }
 
 void Session::leaveAndClose(LeaveReason reason)

@@ -3,9 +3,11 @@
 #include "accesscontrol.h"
 #include "lineframer.h"
 #include "protocol.h"
+#include "roommember.h"
 #include "serverconfig.h"
 #include "tokenbucket.h"
 
+#include <QBasicTimer>
 #include <QObject>
 #include <QPointer>
 #include <QTcpSocket>
@@ -19,12 +21,12 @@ class Room;
 // States: AwaitingFirstLine -(first line picks the face)-> AwaitingNick -(valid free nick)->
 // Authenticating (password checked off the event loop) -> InRoom -(exit, error, drop, kick,
 // shutdown)-> Closing. The first line starting with '{' selects the
-// JSON Lines face; any other first line is a plain-text client's nickname.
-class Session : public QObject
+// JSON Lines face; any other first line is a plain-text client's nickname (PlainTextFace).
+class Session : public QObject, public RoomMember
 {
     Q_OBJECT
 public:
-    enum class Face { Undecided, Json, PlainText };
+    using Face = RoomMember::Face;
     enum class State { AwaitingFirstLine, AwaitingNick, Authenticating, InRoom, Closing };
 
     Session(QTcpSocket *socket, Room *room, AccessControl *access, const ServerConfig &config,
@@ -32,8 +34,8 @@ public:
 
     static qint64 monotonicMs();
 
-    QString nick() const { return m_nick; }
-    Face face() const { return m_face; }
+    QString nick() const override { return m_nick; }
+    Face face() const override { return m_face; }
     State state() const { return m_state; }
     QString peer() const { return m_peer; }
 
@@ -44,13 +46,18 @@ public:
     void checkLiveness(qint64 nowMs);
 
     void deliver(const EncodedFrame &frame);
-    // Frames already encoded for this session's face, several at once.
-    void deliverBytes(const QByteArray &bytes) { write(bytes); }
     void send(const Protocol::ServerFrame &frame);
     // Sends the notice, lets the socket flush, then closes. Leaving is silent (see Room).
     void shutdown(const EncodedFrame &notice);
-    // Reading was paused because the room is backed up: take up what the kernel kept.
-    void resumeReading();
+
+    // RoomMember
+    qint64 unsentBytes() const override;
+    void writeFromRoom(const QByteArray &bytes) override;
+    void removeFromRoom(Protocol::LeaveReason reason) override { drop(reason); }
+    void resumeReadingFromRoom() override;
+
+protected:
+    void timerEvent(QTimerEvent *event) override;
 
 signals:
     void finished(Session *session);
@@ -60,6 +67,8 @@ private:
     void handleLine(const QByteArray &line);
     void handleJsonLine(const QByteArray &line);
     void handlePlainTextLine(const QByteArray &line);
+    bool takeLines();
+    void resumeReading();
     void handleFrame(const Protocol::Hello &hello);
     void handleFrame(const Protocol::Say &say);
     void handleFrame(const Protocol::Exit &exit);
@@ -70,16 +79,25 @@ private:
     void handleFrame(const Protocol::Kick &kick);
     void kickedBy(const QString &operatorNick, const QString &reason);
     bool requireRoom(const QString &id);
-    void enterRoom(const QString &nick, std::optional<qint64> since, const QString &password);
-    void finishAuthentication(AccessControl::Verdict verdict, const QString &nick, std::optional<qint64> since,
+    // What a hello asks for: a nick, and where the client's numbering of messages stands.
+    struct JoinRequest
+    {
+        QString nick;
+        std::optional<qint64> since;
+        QString epoch;
+    };
+    void enterRoom(const JoinRequest &request, const QString &password);
+    void finishAuthentication(AccessControl::Verdict verdict, const JoinRequest &request,
                               bool isOperator);
     void say(const QString &text, const QString &to, const QString &id);
     bool admit(const QString &id);
     enum class LogRejection { Yes, No };
     void reject(Protocol::ErrorCode code, const QString &text, const QString &id = {},
                 LogRejection log = LogRejection::Yes);
+    // The session's own answers (errors, pongs, results): past the send-queue cap on top of
+    // what the room wrote, a client that asks and never reads is cut.
     void write(const QByteArray &bytes);
-    void updateBacklog();
+    void writeToSocket(const QByteArray &bytes);
     void leaveAndClose(Protocol::LeaveReason reason);
     void closeAfterWriting();
     void drop(Protocol::LeaveReason reason);
@@ -105,5 +123,7 @@ private:
     bool m_finished = false;
     bool m_operator = false;
     bool m_readPaused = false;
-    bool m_behind = false; // counted in the room's backlog
+    qint64 m_welcomeBytes = 0; // written unchecked: the history a joining client asked for
+    // A plain-text line without its "\n" is complete after a pause (see processReadyRead).
+    QBasicTimer m_unfinishedLine;
 };

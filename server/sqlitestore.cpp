@@ -194,6 +194,8 @@ bool SqliteStore::open(QString *error)
         else
             problem = query.lastError().text();
     }
+    if (problem.isEmpty())
+        loadEpoch(&problem);
     if (problem.isEmpty()) {
         m_writer = new SqliteWriter(m_options.path, m_options.maxPageCount);
         m_writer->moveToThread(&m_writerThread);
@@ -210,6 +212,30 @@ bool SqliteStore::open(QString *error)
     qCInfo(lcServer).noquote() << u"Message store %1: %2 messages so far%3"_s.arg(
             m_options.path, QString::number(m_lastSeq),
             m_fullText ? u", full-text search on"_s : u""_s);
+    return true;
+}
+
+bool SqliteStore::loadEpoch(QString *error)
+{
+    // Outside the numbered migrations: a store made before epochs existed gets one on its next
+    // start, and its numbering simply continues under that name.
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    if (!exec(db, u"CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, "
+                  "value TEXT NOT NULL)"_s, error))
+        return false;
+    QSqlQuery select(u"SELECT value FROM store_meta WHERE key = 'epoch'"_s, db);
+    if (select.next()) {
+        m_epoch = select.value(0).toString();
+        return true;
+    }
+    QSqlQuery insert(db);
+    insert.prepare(u"INSERT INTO store_meta (key, value) VALUES ('epoch', :epoch)"_s);
+    insert.bindValue(u":epoch"_s, newEpoch());
+    if (!insert.exec()) {
+        *error = insert.lastError().text();
+        return false;
+    }
+    m_epoch = insert.boundValue(u":epoch"_s).toString();
     return true;
 }
 

@@ -27,6 +27,7 @@ public:
 
     bool open(QString *error) override;
     qint64 lastSeq() const override { return m_lastSeq; }
+    QString epoch() const override { return m_epoch; }
     void write(const QList<Protocol::Message> &batch) override;
     Replay replay(const QString &nick, std::optional<qint64> since, qsizetype limit) override;
     QList<Protocol::Message> before(const QString &nick, qint64 before, qsizetype limit) override;
@@ -40,6 +41,7 @@ public:
 
 private:
     bool migrate(QString *error);
+    bool loadEpoch(QString *error);
     QList<Protocol::Message> select(const QString &where, const QVariantMap &values,
                                     qsizetype limit);
 
@@ -48,5 +50,6 @@ private:
     QThread m_writerThread;
     SqliteWriter *m_writer = nullptr;
     qint64 m_lastSeq = 0;
+    QString m_epoch;
     bool m_fullText = false;
 };

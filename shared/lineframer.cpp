@@ -53,6 +53,18 @@ LineFramer::Status LineFramer::takeLine(QByteArray *line)
     return Status::Line;
 }
 
+bool LineFramer::takeUnfinishedLine(QByteArray *line)
+{
+    if (m_overflowed || bufferedBytes() == 0)
+        return false;
+    *line = m_buffer.mid(m_lineStart);
+    if (line->endsWith('\r'))
+        line->chop(1);
+    m_buffer.clear();
+    m_lineStart = m_scannedUpTo = 0;
+    return true;
+}
+
 void LineFramer::clear()
 {
     m_buffer.clear();

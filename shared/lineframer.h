@@ -16,9 +16,14 @@ public:
 
     void append(QByteArrayView bytes);
     Status takeLine(QByteArray *line);
+    // The bytes of a line whose "\n" has not come, as a line: for a peer that sends each line
+    // in one piece without a line end (the original chatroom's client). False when none wait.
+    bool takeUnfinishedLine(QByteArray *line);
 
     qsizetype maxLineBytes() const { return m_maxLineBytes; }
     qsizetype bufferedBytes() const { return m_buffer.size() - m_lineStart; }
+    // The start of the line still waiting for its end.
+    QByteArrayView unfinished() const { return QByteArrayView(m_buffer).sliced(m_lineStart); }
     void clear();
 
 private:

@@ -242,6 +242,8 @@ struct Encoder
             object.insert("client"_L1, hello.client);
         if (hello.since)
             object.insert("since"_L1, *hello.since);
+        if (!hello.epoch.isEmpty())
+            object.insert("epoch"_L1, hello.epoch);
         if (!hello.password.isEmpty())
             object.insert("password"_L1, hello.password);
         return object;
@@ -336,12 +338,16 @@ struct Encoder
             object.insert("users"_L1, QJsonArray::fromStringList(welcome.users));
         object.insert("online"_L1, welcome.online);
         object.insert("seq"_L1, welcome.seq);
+        if (!welcome.epoch.isEmpty())
+            object.insert("epoch"_L1, welcome.epoch);
         QJsonArray history;
         for (const Message &message : welcome.history)
             history.append(toJson(message));
         object.insert("history"_L1, history);
         if (welcome.historyTruncated)
             object.insert("history_truncated"_L1, true);
+        if (welcome.historyReset)
+            object.insert("history_reset"_L1, true);
         return object;
     }
     QJsonObject operator()(const Ack &ack) const
@@ -490,6 +496,7 @@ Decoded<ClientFrame> decodeClientFrame(QByteArrayView line)
         hello.protocol = int(reader.integer("protocol"_L1, false).value_or(Version));
         hello.client = reader.string("client"_L1, false);
         hello.since = reader.integer("since"_L1, false);
+        hello.epoch = reader.string("epoch"_L1, false);
         hello.password = reader.string("password"_L1, false);
         return finish<Hello, ClientFrame>(std::move(hello), reader);
     }
@@ -552,7 +559,9 @@ Decoded<ServerFrame> decodeServerFrame(QByteArrayView line)
         welcome.online = reader.integer("online"_L1, false).value_or(welcome.users.size());
         welcome.seq = reader.integer("seq"_L1).value_or(0);
         welcome.history = messagesFromJson(reader, "history"_L1);
+        welcome.epoch = reader.string("epoch"_L1, false);
         welcome.historyTruncated = reader.boolean("history_truncated"_L1);
+        welcome.historyReset = reader.boolean("history_reset"_L1);
         return finish<Welcome, ServerFrame>(std::move(welcome), reader);
     }
     if (type == "ack"_L1) {

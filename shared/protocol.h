@@ -73,6 +73,8 @@ struct Hello
     std::optional<qint64> since; // the last message number this client saw
     // A registered nick's password, or the server's shared password; never logged.
     QString password;
+    // The server numbering `since` belongs to (the welcome's epoch); empty from older clients.
+    QString epoch;
 };
 struct Say
 {
@@ -133,8 +135,14 @@ struct Welcome
     bool usersListed = true;
     qint64 online = 0;
     qint64 seq = 0; // the newest message number
+    // Names the numbering: chosen when it starts (a new store, or every start without one).
+    // Message numbers from another epoch mean nothing here.
+    QString epoch;
     QList<Message> history;
     bool historyTruncated = false;
+    // The hello's `since` was from another epoch (or from the future): it was ignored, the
+    // history is the newest, and the client must forget the numbers it had.
+    bool historyReset = false;
 };
 struct Ack
 {

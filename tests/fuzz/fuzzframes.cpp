@@ -1,6 +1,6 @@
 #include "fuzzframes.h"
 
-#include "encodedframe.h"
+#include "plaintextface.h"
 #include "lineframer.h"
 #include "protocol.h"
 
@@ -52,7 +52,7 @@ int fuzzFrames(const std::uint8_t *data, std::size_t size)
             const auto server = Protocol::decodeServerFrame(line);
             if (server.isValid()) {
                 roundTrip(server.frame, &Protocol::decodeServerFrame);
-                const QByteArray plain = EncodedFrame::toPlainText(server.frame);
+                const QByteArray plain = PlainTextFace::format(server.frame);
                 check(plain.isEmpty() || plain.endsWith('\n'));
             }
             Protocol::isValidNick(QString::fromUtf8(line));

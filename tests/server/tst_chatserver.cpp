@@ -28,6 +28,7 @@ private slots:
     void historyShowsClientIdsToTheirSenderOnly();
     void plainTextAndJsonClientsTalk();
     void plainTextCommands();
+    void originalChatroomClientWorksUnchanged();
     void onlyHelloOrPingBeforeHello();
     void malformedInputGetsErrorsAndConnectionStays();
     void overlongLineClosesOnlyThatConnection();
@@ -235,9 +236,31 @@ void tst_ChatServer::historySinceAndTruncation()
     QCOMPARE(old->last<Welcome>().history.first().seq, 4);
     QVERIFY(old->last<Welcome>().historyTruncated);
 
+    // A number from the future (a server restarted without its store) is void: the client is
+    // told to start its numbering again, and the newest history is a gap after what it had.
     TestClient *fromTheFuture = join(u"dd"_s, 100);
+    QVERIFY(fromTheFuture->last<Welcome>().historyReset);
     QVERIFY(fromTheFuture->last<Welcome>().historyTruncated);
     QCOMPARE(fromTheFuture->last<Welcome>().history.size(), 5);
+    QVERIFY(!recent->last<Welcome>().historyReset);
+    QCOMPARE(recent->last<Welcome>().epoch, m_server->room()->epoch());
+    QCOMPARE(recent->last<Welcome>().epoch.size(), 16);
+
+    // A number that would be valid here, but from another epoch, is void too.
+    auto *elsewhere = new TestClient;
+    m_clients.append(elsewhere);
+    elsewhere->connectTo(m_server->serverPort());
+    elsewhere->send(Hello { u"ee"_s, Version, {}, 6, {}, u"0123456789abcdef"_s });
+    QTRY_COMPARE(elsewhere->count<Welcome>(), 1);
+    QVERIFY(elsewhere->last<Welcome>().historyReset);
+    QCOMPARE(elsewhere->last<Welcome>().history.size(), 5);
+    auto *sameEpoch = new TestClient;
+    m_clients.append(sameEpoch);
+    sameEpoch->connectTo(m_server->serverPort());
+    sameEpoch->send(Hello { u"ff"_s, Version, {}, 6, {}, m_server->room()->epoch() });
+    QTRY_COMPARE(sameEpoch->count<Welcome>(), 1);
+    QVERIFY(!sameEpoch->last<Welcome>().historyReset);
+    QCOMPARE(sameEpoch->last<Welcome>().history.size(), 2);
 }
 
 void tst_ChatServer::historyShowsClientIdsToTheirSenderOnly()
@@ -323,6 +346,14 @@ void tst_ChatServer::plainTextCommands()
     QTRY_VERIFY(plain->hasLine("Error: Nobody called nobody is in the chat."));
     plain->sendLine("\xff\xfe");
     QTRY_VERIFY(plain->hasLine("Error: The line is not valid UTF-8."));
+    // The window and the terminal read commands with one parser: the same hint for a bare
+    // command, and /help answers.
+    plain->sendLine("/kick");
+    QTRY_VERIFY(plain->hasLine("Error: Usage: /kick NICK [REASON]"));
+    plain->sendLine("/msg aa");
+    QTRY_VERIFY(plain->hasLine("Error: Usage: /msg NICK TEXT"));
+    plain->sendLine("/help");
+    QTRY_VERIFY(plain->lines().constLast().startsWith("Type a line to chat. /msg NICK TEXT"));
 
     TestClient *taken = connectClient();
     taken->sendLine("AA");
@@ -331,6 +362,43 @@ void tst_ChatServer::plainTextCommands()
     QTRY_VERIFY(taken->lines().constLast().startsWith("Welcome to Natter, cc!")
                 || taken->lines().size() >= 2);
     QTRY_COMPARE(m_server->room()->memberCount(), 3);
+}
+
+void tst_ChatServer::originalChatroomClientWorksUnchanged()
+{
+    // The seed's client.py: each typed line goes out in one send(), with no line end, and
+    // whatever arrives is printed as it comes.
+    TestClient *aa = join(u"aa"_s);
+    TestClient *seed = connectClient();
+    QTRY_VERIFY(seed->isConnected());
+    seed->sendRaw("bb");
+    QTRY_COMPARE_WITH_TIMEOUT(aa->count<Joined>(), 1, 3000);
+    QCOMPARE(aa->last<Joined>().nick, u"bb"_s);
+    QTRY_VERIFY(!seed->lines().isEmpty());
+    QVERIFY(seed->lines().first().startsWith("Welcome to Natter, bb!"));
+
+    seed->sendRaw("hello from the original client");
+    QTRY_COMPARE_WITH_TIMEOUT(aa->count<Message>(), 1, 3000);
+    QCOMPARE(aa->last<Message>().text, u"hello from the original client"_s);
+    seed->sendRaw("and again");
+    QTRY_COMPARE_WITH_TIMEOUT(aa->count<Message>(), 2, 3000);
+    QCOMPARE(aa->last<Message>().text, u"and again"_s);
+    aa->say(u"hi bb"_s, u"a1"_s);
+    QTRY_VERIFY(seed->hasLine("aa: hi bb"));
+
+    seed->sendRaw("exit");
+    QTRY_COMPARE_WITH_TIMEOUT(aa->count<Left>(), 1, 3000);
+    QCOMPARE(aa->last<Left>().text, u"bb has left the chat."_s);
+    QTRY_VERIFY(seed->wasDisconnected());
+
+    // A JSON hello that arrives in pieces is not cut short by the pause.
+    TestClient *slow = connectClient();
+    QTRY_VERIFY(slow->isConnected());
+    const QByteArray hello = encode(ClientFrame { Hello { u"cc"_s, Version, {}, {}, {}, {} } });
+    slow->sendRaw(hello.left(10));
+    QVERIFY(!QTest::qWaitFor([&] { return !slow->lines().isEmpty(); }, 400));
+    slow->sendRaw(hello.mid(10));
+    QTRY_COMPARE(slow->count<Welcome>(), 1);
 }
 
 void tst_ChatServer::onlyHelloOrPingBeforeHello()

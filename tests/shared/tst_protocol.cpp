@@ -78,7 +78,7 @@ void tst_Protocol::serverFramesRoundTrip()
              parsed(R"({"type":"message","seq":43,"ts":1764147303123,"from":"aa","text":"hi"})"));
 
     Welcome welcome { u"aa"_s, 1, u"natter-server/0.1"_s, { u"aa"_s, u"bb"_s }, true, 2, 44,
-                      { broadcast, direct }, true };
+                      u"5eed5eed5eed5eed"_s, { broadcast, direct }, true, true };
     auto decoded = decodeServerFrame(encode(ServerFrame { welcome }));
     QVERIFY2(decoded.isValid(), qPrintable(decoded.error ? decoded.error->text : QString()));
     const auto &back = std::get<Welcome>(decoded.frame);
@@ -92,6 +92,8 @@ void tst_Protocol::serverFramesRoundTrip()
     QCOMPARE(back.history.at(1).to, u"cc"_s);
     QCOMPARE(back.history.at(1).seq, 44);
     QVERIFY(back.historyTruncated);
+    QCOMPARE(back.epoch, u"5eed5eed5eed5eed"_s);
+    QVERIFY(back.historyReset);
 
     // The same welcome from parts the server keeps encoded: the same JSON.
     const QByteArray users = encodeNicks(welcome.users);

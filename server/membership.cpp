@@ -1,0 +1,66 @@
+#include "membership.h"
+
+bool Membership::contains(const QString &nick) const
+{
+    return m_members.contains(Protocol::nickKey(nick));
+}
+
+RoomMember *Membership::find(const QString &nick) const
+{
+    return m_members.value(Protocol::nickKey(nick));
+}
+
+void Membership::add(RoomMember *member)
+{
+    const QString nick = member->nick();
+    const QString key = Protocol::nickKey(nick);
+    Q_ASSERT(!m_members.contains(key));
+    m_members.insert(key, member);
+    m_orderedNicks.insert(key, nick);
+    if (isLarge()) {
+        m_usersJson.clear(); // not kept up while nobody is sent the list
+    } else if (!m_usersJson.isEmpty()) {
+        m_usersJson.chop(1); // "]"
+        if (m_members.size() > 1)
+            m_usersJson += ',';
+        m_usersJson += Protocol::encodeNicks({ nick }).mid(1); // "\"nick\"]"
+    }
+}
+
+bool Membership::remove(RoomMember *member)
+{
+    const QString key = Protocol::nickKey(member->nick());
+    const auto it = m_members.constFind(key);
+    if (it == m_members.cend() || it.value() != member)
+        return false;
+    m_members.erase(it);
+    m_orderedNicks.remove(key);
+    m_usersJson.clear();
+    return true;
+}
+
+QStringList Membership::nicks() const
+{
+    return m_orderedNicks.values();
+}
+
+const QByteArray &Membership::usersJson()
+{
+    if (m_usersJson.isEmpty())
+        m_usersJson = Protocol::encodeNicks(nicks());
+    return m_usersJson;
+}
+
+bool Membership::isLarge() const
+{
+    return m_announceLimit > 0 && m_members.size() > m_announceLimit;
+}
+
+bool Membership::takeLargenessChange()
+{
+    const bool large = isLarge();
+    if (large == m_large)
+        return false;
+    m_large = large;
+    return true;
+}

@@ -1,0 +1,293 @@
+#include "messagepipeline.h"
+
+#include "membership.h"
+#include "serverlogging.h"
+
+#include <QDateTime>
+
+using namespace Qt::StringLiterals;
+using Protocol::ErrorCode;
+
+namespace {
+// Messages in one store transaction: a store that fell behind catches up in steps, and each
+// step reaches the log (and the readers) as soon as it is safe.
+constexpr qsizetype MaxBatchMessages = 1'000;
+
+bool isJoinOrLeave(const std::optional<EncodedFrame> &notice)
+{
+    return notice
+            && (std::holds_alternative<Protocol::Joined>(notice->frame())
+                || std::holds_alternative<Protocol::Left>(notice->frame()));
+}
+} // namespace
+
+MessagePipeline::MessagePipeline(MessageStore *store, Membership *membership, RoomLog *log,
+                                 const ServerConfig &config, QObject *parent)
+    : QObject(parent),
+      m_store(store),
+      m_membership(membership),
+      m_log(log),
+      // Nicks that left are remembered up to the number of clients the server takes.
+      m_accepted(config.duplicateWindow, config.maxClients),
+      m_historyLimit(config.historyLimit),
+      m_lastSeq(store->lastSeq()),
+      m_deliveredSeq(store->lastSeq())
+{
+    connect(store, &MessageStore::batchWritten, this, &MessagePipeline::finishWrite);
+    // A zero timer fires once the event loop has served the sockets that are ready, so the
+    // messages that came in while the room was busy delivering go to the store together
+    // instead of waiting a whole delivery behind the few that arrived first.
+    m_handOff.setSingleShot(true);
+    m_handOff.setInterval(0);
+    connect(&m_handOff, &QTimer::timeout, this, &MessagePipeline::writeQueued);
+    // A message sent again after a restart (its ack lost in the crash) is still known.
+    for (const Protocol::Message &message :
+         store->recentWithClientIds(10 * config.duplicateWindow))
+        m_accepted.remember(Protocol::nickKey(message.from), message.id,
+                            { message.seq, message.timestamp });
+}
+
+void MessagePipeline::nickJoined(const QString &nick)
+{
+    m_accepted.nickJoined(Protocol::nickKey(nick));
+}
+
+void MessagePipeline::nickLeft(const QString &nick)
+{
+    m_accepted.nickLeft(Protocol::nickKey(nick));
+}
+
+std::optional<ErrorCode> MessagePipeline::post(RoomMember *sender, const QString &text,
+                                               const QString &to, const QString &id)
+{
+    const QString senderKey = Protocol::nickKey(sender->nick());
+    const RoomLog::ReaderId senderId = m_log->idOf(sender);
+    if (const auto accepted = m_accepted.find(senderKey, id)) {
+        // Sent again after a reconnect: it was delivered the first time, so only re-ack it.
+        append(senderId, EncodedFrame(Protocol::Ack { id, accepted->seq, accepted->timestamp }));
+        m_log->pump(sender);
+        return std::nullopt;
+    }
+    const QString key = id.isEmpty() ? QString() : pendingKey(senderKey, id);
+    if (!key.isEmpty()) {
+        if (const auto pending = m_pendingIds.find(key); pending != m_pendingIds.end()) {
+            pending->append(senderId); // acked together with the first copy
+            return std::nullopt;
+        }
+    }
+    QString recipient;
+    if (!to.isEmpty()) {
+        const RoomMember *member = m_membership->find(to);
+        if (!member)
+            return ErrorCode::NoSuchUser;
+        recipient = member->nick();
+    }
+    Protocol::Message message;
+    message.seq = ++m_lastSeq;
+    message.timestamp = QDateTime::currentMSecsSinceEpoch();
+    message.from = sender->nick();
+    message.to = recipient;
+    message.text = text;
+    message.id = id; // stored, so the sender's own history shows which of its messages landed
+    if (!key.isEmpty())
+        m_pendingIds.insert(key, {});
+    ++m_waitingBySender[senderId];
+    enqueue({ std::move(message), senderId, std::nullopt });
+    return std::nullopt;
+}
+
+void MessagePipeline::enqueueNotice(EncodedFrame notice, RoomLog::ReaderId except)
+{
+    enqueue({ std::nullopt, except, std::move(notice) });
+}
+
+QList<Protocol::Message> MessagePipeline::forReader(const QString &nick,
+                                                    QList<Protocol::Message> messages) const
+{
+    // The store may already hold a batch whose delivery is a moment away: the reader will get
+    // those as they are delivered, so they are not served twice.
+    messages.removeIf([this](const Protocol::Message &m) { return m.seq > m_deliveredSeq; });
+    const QString key = Protocol::nickKey(nick);
+    for (Protocol::Message &message : messages) {
+        if (Protocol::nickKey(message.from) != key)
+            message.id.clear(); // a client id is the sender's business only
+    }
+    return messages;
+}
+
+QByteArray MessagePipeline::encodeHistory(const QList<Protocol::Message> &messages)
+{
+    QByteArray array = "[";
+    for (const Protocol::Message &message : messages) {
+        if (array.size() > 1)
+            array += ',';
+        QByteArray line;
+        if (const auto kept = m_encodedMessages.constFind(message.seq);
+            kept != m_encodedMessages.cend() && message.id.isEmpty()) {
+            line = *kept;
+        } else {
+            line = Protocol::encode(Protocol::ServerFrame { message });
+            // The reader's own messages carry their client ids: those are for it alone.
+            if (message.id.isEmpty())
+                keepEncoded(message.seq, line);
+        }
+        array += QByteArrayView(line).chopped(1); // a frame's line, without its line end
+    }
+    array += ']';
+    return array;
+}
+
+void MessagePipeline::keepEncoded(qint64 seq, const QByteArray &line)
+{
+    if (m_historyLimit == 0)
+        return;
+    m_encodedMessages.insert(seq, line);
+    // Twice the history: room for the newest and for what older welcomes (with `since`) ask.
+    while (m_encodedMessages.size() > 2 * m_historyLimit)
+        m_encodedMessages.erase(m_encodedMessages.begin());
+}
+
+QString MessagePipeline::pendingKey(const QString &nickKey, const QString &id)
+{
+    return nickKey + u'\n' + id; // a nick never holds a line break
+}
+
+QList<RoomLog::ReaderId> MessagePipeline::takeSenders(const Pending &pending)
+{
+    QList<RoomLog::ReaderId> senders { pending.sender };
+    if (!pending.message->id.isEmpty())
+        senders += m_pendingIds.take(
+                pendingKey(Protocol::nickKey(pending.message->from), pending.message->id));
+    return senders;
+}
+
+void MessagePipeline::enqueue(Pending pending)
+{
+    m_queued.append(std::move(pending));
+    if (m_writing.isEmpty() && !m_handOff.isActive())
+        m_handOff.start();
+}
+
+void MessagePipeline::writeQueued()
+{
+    if (!m_writing.isEmpty() || m_queued.isEmpty())
+        return;
+    if (m_queued.size() <= MaxBatchMessages) {
+        m_writing = std::exchange(m_queued, {});
+    } else {
+        m_writing = m_queued.first(MaxBatchMessages);
+        m_queued.remove(0, MaxBatchMessages);
+    }
+    QList<Protocol::Message> batch;
+    for (const Pending &pending : std::as_const(m_writing)) {
+        if (pending.message)
+            batch.append(*pending.message);
+    }
+    if (batch.isEmpty())
+        finishWrite(true, {});
+    else
+        m_store->write(batch);
+}
+
+void MessagePipeline::append(RoomLog::ReaderId only, const EncodedFrame &frame)
+{
+    m_log->appendToOne(only, frame.json(),
+                       m_log->hasPlainTextReaders() ? frame.plainText() : QByteArray(), 0);
+}
+
+void MessagePipeline::finishWrite(bool ok, const QString &error)
+{
+    const QList<Pending> done = std::exchange(m_writing, {});
+    if (!ok)
+        qCCritical(lcServer).noquote() << "Could not store messages:" << error;
+    for (qsizetype i = 0; i < done.size(); ++i) {
+        const Pending &pending = done.at(i);
+        if (pending.notice) {
+            deliverNotices(done, &i);
+            continue;
+        }
+        if (auto waiting = m_waitingBySender.find(pending.sender);
+            waiting != m_waitingBySender.end() && --*waiting <= 0)
+            m_waitingBySender.erase(waiting);
+        if (ok) {
+            deliver(pending);
+            continue;
+        }
+        const EncodedFrame failed(Protocol::Error {
+                ErrorCode::StoreFailed,
+                u"The server could not store the message, so it was not delivered."_s,
+                pending.message->id });
+        for (RoomLog::ReaderId sender : takeSenders(pending))
+            append(sender, failed);
+    }
+    emit delivered();
+    if (!ok) {
+        // The failed batch's numbers were never used: those still queued take them over.
+        m_lastSeq = m_deliveredSeq;
+        for (Pending &pending : m_queued) {
+            if (pending.message)
+                pending.message->seq = ++m_lastSeq;
+        }
+    }
+    if (!m_queued.isEmpty())
+        m_handOff.start();
+    else if (!isBusy())
+        emit idle();
+}
+
+void MessagePipeline::deliverNotices(const QList<Pending> &done, qsizetype *index)
+{
+    const Pending &pending = done.at(*index);
+    // Join and leave notices next to each other go out as one frame: when hundreds of people
+    // come back at once, each member gets a few frames instead of one per person.
+    qsizetype end = *index + 1;
+    while (isJoinOrLeave(pending.notice) && end < done.size() && isJoinOrLeave(done.at(end).notice))
+        ++end;
+    const qsizetype first = *index;
+    *index = end - 1;
+    // Joins and leaves from before the room grew past the limit are stale by now: the presence
+    // count queued when it did supersedes them. Delivering them anyway would send every member
+    // of a joining crowd the whole crowd (2,000 members x 1,000 notices = 170 MB).
+    if (m_membership->wasLarge() && isJoinOrLeave(pending.notice))
+        return;
+    const bool plainText = m_log->hasPlainTextReaders();
+    if (end - first == 1) {
+        m_log->appendToAllBut(pending.sender, pending.notice->json(),
+                              plainText ? pending.notice->plainText() : QByteArray(), 0);
+        return;
+    }
+    Protocol::Notices notices;
+    for (qsizetype n = first; n < end; ++n) {
+        const Protocol::ServerFrame &frame = done.at(n).notice->frame();
+        if (const auto *joined = std::get_if<Protocol::Joined>(&frame))
+            notices.notices.append(*joined);
+        else if (const auto *left = std::get_if<Protocol::Left>(&frame))
+            notices.notices.append(*left);
+    }
+    const EncodedFrame frame(std::move(notices));
+    m_log->appendToAllBut(0, frame.json(), plainText ? frame.plainText() : QByteArray(), 0);
+}
+
+void MessagePipeline::deliver(const Pending &pending)
+{
+    const Protocol::Message &message = *pending.message;
+    Protocol::Message delivered = message;
+    delivered.id.clear();
+    const EncodedFrame frame(std::move(delivered));
+    // The frame's line is the message as every later history shows it (ids stripped).
+    keepEncoded(message.seq, frame.json());
+    const QByteArray plainText = m_log->hasPlainTextReaders() ? frame.plainText() : QByteArray();
+    if (message.isDirect()) {
+        const RoomLog::ReaderId recipient = m_log->idOf(m_membership->find(message.to));
+        if (recipient && recipient != pending.sender)
+            m_log->appendToOne(recipient, frame.json(), plainText, pending.sender);
+    } else {
+        m_log->appendToAllBut(pending.sender, frame.json(), plainText, pending.sender);
+    }
+    m_deliveredSeq = message.seq;
+    m_accepted.remember(Protocol::nickKey(message.from), message.id,
+                        { message.seq, message.timestamp });
+    const EncodedFrame ack(Protocol::Ack { message.id, message.seq, message.timestamp });
+    for (RoomLog::ReaderId sender : takeSenders(pending))
+        append(sender, ack);
+}

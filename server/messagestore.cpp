@@ -1,0 +1,8 @@
+#include "messagestore.h"
+
+#include <QRandomGenerator>
+
+QString MessageStore::newEpoch()
+{
+    return QString::number(QRandomGenerator::system()->generate64(), 16).rightJustified(16, u'0');
+}

@@ -1,0 +1,282 @@
+#include "roomlog.h"
+
+#include "serverlogging.h"
+
+#include <algorithm>
+#include <vector>
+
+namespace {
+// A reader is written to while its connection holds less than this unsent, a chunk at a time:
+// the connection's own buffer stays small, and the backlog stays shared in the log.
+constexpr qint64 LowWaterBytes = 16 * 1024;
+constexpr qint64 ChunkBytes = 64 * 1024;
+// A reader that took nothing for this long while far behind does not count as draining.
+constexpr qint64 StalledAfterMs = 250;
+}
+
+RoomLog::RoomLog(Limits limits) : m_limits(limits) { }
+
+RoomLog::~RoomLog() = default;
+
+qint64 RoomLog::monotonicMs()
+{
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+RoomLog::ReaderId RoomLog::addReader(RoomMember *member)
+{
+    auto reader = std::make_unique<Reader>();
+    reader->member = member;
+    reader->id = m_nextId++;
+    reader->plainText = member->face() == RoomMember::Face::PlainText;
+    reader->cursor = head();
+    reader->lastProgressMs = monotonicMs();
+    if (reader->plainText)
+        ++m_plainTextReaders;
+    m_byId.insert(reader->id, reader.get());
+    const ReaderId id = reader->id;
+    m_readers[member] = std::move(reader);
+    return id;
+}
+
+void RoomLog::removeReader(RoomMember *member)
+{
+    const auto it = m_readers.find(member);
+    if (it == m_readers.end())
+        return;
+    if (it->second->plainText)
+        --m_plainTextReaders;
+    m_byId.remove(it->second->id);
+    m_readers.erase(it);
+    if (m_readers.empty())
+        trim();
+}
+
+RoomLog::ReaderId RoomLog::idOf(const RoomMember *member) const
+{
+    const auto it = m_readers.find(member);
+    return it == m_readers.end() ? 0 : it->second->id;
+}
+
+RoomLog::Reader *RoomLog::find(ReaderId id)
+{
+    return id ? m_byId.value(id) : nullptr;
+}
+
+void RoomLog::appendToAllBut(ReaderId except, QByteArray json, QByteArray plainText,
+                             ReaderId author)
+{
+    Entry entry;
+    entry.json = std::move(json);
+    entry.plainText = std::move(plainText);
+    entry.except = except;
+    append(std::move(entry), except, author);
+}
+
+void RoomLog::appendToOne(ReaderId only, QByteArray json, QByteArray plainText, ReaderId author)
+{
+    if (!find(only))
+        return; // gone meanwhile: nobody else may read it
+    Entry entry;
+    entry.json = std::move(json);
+    entry.plainText = std::move(plainText);
+    entry.only = only;
+    append(std::move(entry), only, author);
+}
+
+void RoomLog::append(Entry entry, ReaderId personalFor, ReaderId author)
+{
+    if (m_readers.empty())
+        return; // nobody to read it; history comes from the store
+    entry.jsonOffset = m_jsonBytes;
+    entry.plainTextOffset = m_plainTextBytes;
+    m_jsonBytes += entry.json.size();
+    m_plainTextBytes += entry.plainText.size();
+    const qint64 index = head();
+    m_entries.push_back(std::move(entry));
+    if (Reader *reader = find(personalFor))
+        reader->personal.push_back(index);
+    if (Reader *reader = find(author))
+        reader->lastAuthored = index;
+}
+
+qint64 RoomLog::retainedBytes() const
+{
+    if (m_entries.empty())
+        return 0;
+    return m_jsonBytes - m_entries.front().jsonOffset + m_plainTextBytes
+            - m_entries.front().plainTextOffset;
+}
+
+qint64 RoomLog::lagBytes(const Reader &reader) const
+{
+    qint64 logged = 0;
+    if (reader.cursor < head()) {
+        const Entry &next = at(reader.cursor);
+        logged = reader.plainText ? m_plainTextBytes - next.plainTextOffset
+                                  : m_jsonBytes - next.jsonOffset;
+    }
+    return logged + reader.member->unsentBytes();
+}
+
+RoomLog::Chunk RoomLog::buildChunk(qint64 from, bool plainText, const Reader *reader) const
+{
+    // `reader` null: the bytes every reader without a personal entry in the range shares.
+    Chunk chunk;
+    qint64 index = from;
+    const qint64 end = head();
+    for (; index < end && chunk.bytes.size() < ChunkBytes; ++index) {
+        const Entry &entry = at(index);
+        const bool wanted = reader ? (entry.only ? entry.only == reader->id
+                                                 : entry.except != reader->id)
+                                   : entry.only == 0;
+        if (wanted)
+            chunk.bytes += plainText ? entry.plainText : entry.json;
+    }
+    chunk.end = index;
+    return chunk;
+}
+
+void RoomLog::pumpReader(Reader *reader, ChunkCache *sharedJson, ChunkCache *sharedPlainText)
+{
+    bool progressed = false;
+    while (!reader->removed && reader->cursor < head()
+           && reader->member->unsentBytes() < LowWaterBytes) {
+        ChunkCache *cache = reader->plainText ? sharedPlainText : sharedJson;
+        Chunk chunk;
+        bool shared = false;
+        if (cache) {
+            auto cached = cache->constFind(reader->cursor);
+            if (cached == cache->cend())
+                cached = cache->insert(reader->cursor,
+                                       buildChunk(reader->cursor, reader->plainText, nullptr));
+            shared = reader->personal.empty() || reader->personal.front() >= cached->end;
+            if (shared)
+                chunk = *cached;
+        }
+        if (!shared)
+            chunk = buildChunk(reader->cursor, reader->plainText, reader);
+        reader->cursor = chunk.end;
+        while (!reader->personal.empty() && reader->personal.front() < reader->cursor)
+            reader->personal.pop_front();
+        progressed = true;
+        if (!chunk.bytes.isEmpty())
+            reader->member->writeFromRoom(chunk.bytes);
+    }
+    if (progressed)
+        reader->lastProgressMs = monotonicMs();
+}
+
+void RoomLog::flush()
+{
+    // Readers at the same place share one chunk (one buffer written to many sockets): after a
+    // store batch that is nearly everyone.
+    ChunkCache sharedJson;
+    ChunkCache sharedPlainText;
+    std::vector<Reader *> readers;
+    readers.reserve(m_readers.size());
+    for (const auto &[member, reader] : m_readers)
+        readers.push_back(reader.get());
+    for (Reader *reader : readers)
+        pumpReader(reader, &sharedJson, &sharedPlainText);
+    trim();
+    refreshMedian();
+}
+
+void RoomLog::pump(RoomMember *member)
+{
+    const auto it = m_readers.find(member);
+    if (it != m_readers.end())
+        pumpReader(it->second.get(), nullptr, nullptr);
+}
+
+void RoomLog::sweep(qint64 nowMs)
+{
+    std::vector<Reader *> readers;
+    readers.reserve(m_readers.size());
+    for (const auto &[member, reader] : m_readers)
+        readers.push_back(reader.get());
+    for (Reader *reader : readers) {
+        if (reader->removed)
+            continue;
+        if (lagBytes(*reader) <= m_limits.maxBehindBytes) {
+            reader->behindSinceMs = -1;
+            continue;
+        }
+        if (reader->behindSinceMs < 0)
+            reader->behindSinceMs = nowMs;
+        // Behind for the whole grace period and nothing taken in it: not a burst being
+        // drained, a reader that stopped.
+        const qint64 grace = m_limits.slowGrace.count();
+        if (nowMs - reader->behindSinceMs >= grace && nowMs - reader->lastProgressMs >= grace)
+            removeAsSlow(reader, "stayed behind without reading");
+    }
+    trim();
+    refreshMedian();
+}
+
+void RoomLog::trim()
+{
+    qint64 oldestNeeded = head();
+    for (const auto &[member, reader] : m_readers) {
+        if (!reader->removed)
+            oldestNeeded = std::min(oldestNeeded, reader->cursor);
+    }
+    while (m_first < oldestNeeded) {
+        m_entries.pop_front();
+        ++m_first;
+    }
+    if (retainedBytes() <= m_limits.budgetBytes)
+        return;
+    // Over budget: the oldest entries go, and the readers still waiting for them with them.
+    while (!m_entries.empty() && retainedBytes() > m_limits.budgetBytes) {
+        m_entries.pop_front();
+        ++m_first;
+    }
+    std::vector<Reader *> lapped;
+    for (const auto &[member, reader] : m_readers) {
+        if (!reader->removed && reader->cursor < m_first)
+            lapped.push_back(reader.get());
+    }
+    for (Reader *reader : lapped)
+        removeAsSlow(reader, "was lapped by the room's buffer");
+}
+
+void RoomLog::removeAsSlow(Reader *reader, const char *why)
+{
+    reader->removed = true;
+    qCInfo(lcServer).noquote() << reader->member->nick() << why << "-" << lagBytes(*reader)
+                               << "bytes behind";
+    reader->member->removeFromRoom(Protocol::LeaveReason::Slow);
+}
+
+void RoomLog::refreshMedian()
+{
+    // Readers that have stopped taking anything are left out: however many they are, they
+    // must not hold back the room (they are removed as slow once the grace is over).
+    const qint64 now = monotonicMs();
+    std::vector<qint64> cursors;
+    cursors.reserve(m_readers.size());
+    for (const auto &[member, reader] : m_readers) {
+        const bool stalled = now - reader->lastProgressMs > StalledAfterMs
+                && lagBytes(*reader) > m_limits.maxBehindBytes;
+        if (!reader->removed && !stalled)
+            cursors.push_back(reader->cursor);
+    }
+    if (cursors.empty()) {
+        m_medianCursor = head();
+        m_medianLagBytes = 0;
+        return;
+    }
+    const auto middle = cursors.begin() + qsizetype(cursors.size()) / 2;
+    std::nth_element(cursors.begin(), middle, cursors.end());
+    m_medianCursor = *middle;
+    m_medianLagBytes = m_medianCursor < head() ? m_jsonBytes - at(m_medianCursor).jsonOffset : 0;
+}
+
+bool RoomLog::isAheadOfMedian(const RoomMember *member) const
+{
+    const auto it = m_readers.find(member);
+    return it != m_readers.end() && it->second->lastAuthored >= m_medianCursor;
+}

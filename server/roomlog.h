@@ -1,0 +1,124 @@
+#pragma once
+
+#include "roommember.h"
+
+#include <QByteArray>
+#include <QHash>
+
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <unordered_map>
+
+// A room's ordered log and its readers' places in it. Every frame the room delivers is encoded
+// once and appended here; each reader (a member) is a cursor, written from whenever its
+// connection can take more, a chunk at a time. So one member that does not read costs the
+// others nothing: it only falls behind the head, and a reader that stays behind without
+// catching up (or that the log's byte budget laps) is removed as slow, while a reader that
+// keeps draining is never removed however big a burst is.
+//
+// Memory is what lies between the slowest reader and the head, bounded by the budget; a
+// reader costs a cursor, not a queue.
+class RoomLog
+{
+public:
+    using ReaderId = quint64; // never 0, never reused
+
+    struct Limits
+    {
+        qint64 budgetBytes = 32 * 1024 * 1024; // --room-buffer
+        qint64 maxBehindBytes = 1024 * 1024; // --max-sendq
+        std::chrono::milliseconds slowGrace { 5000 }; // --slow-grace
+    };
+
+    explicit RoomLog(Limits limits);
+    ~RoomLog();
+
+    // A new reader starts at the head: what was logged before it came is not for it.
+    ReaderId addReader(RoomMember *member);
+    void removeReader(RoomMember *member);
+    ReaderId idOf(const RoomMember *member) const;
+    bool hasPlainTextReaders() const { return m_plainTextReaders > 0; }
+
+    // `plainText` may be empty (nothing to show at a terminal, or no terminal reading); the
+    // author is the member whose input produced the entry (0: none), for push-back.
+    void appendToAllBut(ReaderId except, QByteArray json, QByteArray plainText,
+                        ReaderId author);
+    void appendToOne(ReaderId only, QByteArray json, QByteArray plainText, ReaderId author);
+
+    // Writes every reader what it can take now, then forgets what all of them have taken.
+    void flush();
+    // One reader's connection took what it had: give it the next chunk.
+    void pump(RoomMember *member);
+    // Removes the readers that have stayed too far behind without catching up; called now
+    // and then. Also forgets what everyone has taken.
+    void sweep(qint64 nowMs);
+
+    // How far behind the head the middle reader is, as of the last flush or sweep, counting
+    // only readers that are still taking what they are given: the room produces faster than
+    // its readers take when this grows. Readers that stopped reading do not move it.
+    qint64 medianLagBytes() const { return m_medianLagBytes; }
+    // The member logged something the middle reader has not yet been given.
+    bool isAheadOfMedian(const RoomMember *member) const;
+    void refreshMedian();
+
+    qint64 retainedBytes() const;
+    qint64 head() const { return m_first + qint64(m_entries.size()); }
+    qsizetype readerCount() const { return qsizetype(m_readers.size()); }
+
+    static qint64 monotonicMs();
+
+private:
+    struct Entry
+    {
+        QByteArray json;
+        QByteArray plainText;
+        ReaderId only = 0; // for this reader alone
+        ReaderId except = 0; // or for everyone but this reader
+        qint64 jsonOffset = 0; // bytes logged before this entry, per face
+        qint64 plainTextOffset = 0;
+    };
+    struct Reader
+    {
+        RoomMember *member = nullptr;
+        ReaderId id = 0;
+        bool plainText = false;
+        qint64 cursor = 0; // the next entry to write
+        // Entries at or after the cursor that this reader sees differently from the others
+        // (its own acks, the broadcast it sent): while none is ahead, it shares the others'
+        // bytes instead of getting its own copy.
+        std::deque<qint64> personal;
+        qint64 behindSinceMs = -1;
+        qint64 lastProgressMs = 0;
+        qint64 lastAuthored = -1;
+        bool removed = false;
+    };
+    struct Chunk
+    {
+        QByteArray bytes;
+        qint64 end = 0;
+    };
+    using ChunkCache = QHash<qint64, Chunk>; // by first entry, for one face
+
+    void append(Entry entry, ReaderId personalFor, ReaderId author);
+    const Entry &at(qint64 index) const { return m_entries[size_t(index - m_first)]; }
+    void pumpReader(Reader *reader, ChunkCache *sharedJson, ChunkCache *sharedPlainText);
+    Chunk buildChunk(qint64 from, bool plainText, const Reader *reader) const;
+    qint64 lagBytes(const Reader &reader) const;
+    // Forgets entries every reader has passed, then laps readers if still over budget.
+    void trim();
+    void removeAsSlow(Reader *reader, const char *why);
+    Reader *find(ReaderId id);
+
+    Limits m_limits;
+    std::deque<Entry> m_entries;
+    qint64 m_first = 0; // index of m_entries.front()
+    qint64 m_jsonBytes = 0; // appended so far, per face
+    qint64 m_plainTextBytes = 0;
+    std::unordered_map<const RoomMember *, std::unique_ptr<Reader>> m_readers;
+    QHash<ReaderId, Reader *> m_byId;
+    ReaderId m_nextId = 1;
+    qsizetype m_plainTextReaders = 0;
+    qint64 m_medianCursor = 0;
+    qint64 m_medianLagBytes = 0;
+};

@@ -1,0 +1,31 @@
+#pragma once
+
+#include "protocol.h"
+
+#include <QByteArray>
+#include <QString>
+
+// How a room sees one of its members: a nick, a face, and a place to write. A Session is one;
+// the room's tests use members without sockets. The room never owns a member: a member leaves
+// (Room::leave) before it is destroyed.
+class RoomMember
+{
+public:
+    enum class Face { Undecided, Json, PlainText };
+
+    virtual QString nick() const = 0;
+    virtual Face face() const = 0;
+    // Bytes written to the member that its connection has not yet handed to the network: the
+    // room writes more only while this is small.
+    virtual qint64 unsentBytes() const = 0;
+    // Frames already encoded for this member's face, in order.
+    virtual void writeFromRoom(const QByteArray &bytes) = 0;
+    // The room gives up on the member (it fell too far behind). The member leaves later, from
+    // the event loop, never from inside this call.
+    virtual void removeFromRoom(Protocol::LeaveReason reason) = 0;
+    // The room held the member's input back (Room::mayRead) and may take it again.
+    virtual void resumeReadingFromRoom() = 0;
+
+protected:
+    ~RoomMember() = default;
+};
