@@ -86,6 +86,8 @@ void ChatClient::connectToServer(const QString &host, quint16 port, const QStrin
     m_useTls = useTls;
     if (host != m_host || port != m_port) {
         m_lastSeq = 0; // message numbers belong to one server
+        m_epoch.clear();
+        m_lastSeqByEpoch.clear();
         m_reachedOldest = false;
     }
     m_host = host;
@@ -231,7 +233,7 @@ void ChatClient::handleConnected()
     if (m_lastSeq > 0)
         since = m_lastSeq;
     write(Protocol::Hello { m_nick, Protocol::Version, QStringLiteral("natter/" NATTER_VERSION),
-                            since, m_password });
+                            since, m_password, since ? m_epoch : QString() });
     m_pingTimer.start();
     m_deadTimer.start();
 }
@@ -282,11 +284,30 @@ void ChatClient::processReadyRead()
 void ChatClient::handleFrame(const Protocol::Welcome &welcome)
 {
     m_nick = welcome.nick;
-    if (welcome.seq < m_lastSeq) {
-        // The server's numbering restarted (it keeps no store): start counting again.
-        m_lastSeq = 0;
+    bool missing = welcome.historyTruncated;
+    // A server that keeps no store numbers from 1 again after each restart (a new epoch; an
+    // older server only shows it by a smaller number): the numbers this window holds are void.
+    const bool renumbered = welcome.historyReset
+            || (!welcome.epoch.isEmpty() && !m_epoch.isEmpty() && welcome.epoch != m_epoch)
+            || welcome.seq < m_lastSeq;
+    if (renumbered) {
+        if (!m_epoch.isEmpty() && m_lastSeq > 0) {
+            if (m_lastSeqByEpoch.size() >= 16)
+                m_lastSeqByEpoch.clear(); // a bound; only the newest few matter
+            m_lastSeqByEpoch.insert(m_epoch, m_lastSeq);
+        }
+        m_lastSeq = m_lastSeqByEpoch.take(welcome.epoch);
+        m_messages.forgetNumbering();
+        m_reachedOldest = false;
+        if (m_lastSeq > 0) {
+            // Back in a numbering seen before: only a gap after what was shown is missing.
+            missing = welcome.history.isEmpty()
+                    ? welcome.seq > m_lastSeq
+                    : welcome.history.constFirst().seq > m_lastSeq + 1;
+        }
     }
-    if (welcome.historyTruncated)
+    m_epoch = welcome.epoch;
+    if (missing)
         showNotice(tr("Some messages may be missing: the server no longer has them all."));
     for (const Protocol::Message &message : welcome.history)
         addMessage(message);

@@ -8,6 +8,7 @@
 #include "userlistmodel.h"
 
 #include <QDeadlineTimer>
+#include <QHash>
 #include <QObject>
 #include <QSslSocket>
 #include <QTimer>
@@ -165,6 +166,11 @@ private:
     QString m_idPrefix;
     quint64 m_nextId = 0;
     qint64 m_lastSeq = 0;
+    // The server's numbering m_lastSeq counts in (Welcome::epoch), and where this window stood
+    // in the numberings it saw before: a server that comes back with its old store resumes
+    // there, so nothing is shown twice.
+    QString m_epoch;
+    QHash<QString, qint64> m_lastSeqByEpoch;
     QString m_olderRequest; // id of the history request under way
     bool m_reachedOldest = false;
     State m_state = State::Disconnected;

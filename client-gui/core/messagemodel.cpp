@@ -83,6 +83,12 @@ void MessageModel::prepend(const QList<Entry> &entries)
     endInsertRows();
 }
 
+void MessageModel::forgetNumbering()
+{
+    for (Entry &entry : m_entries)
+        entry.seq = 0;
+}
+
 qint64 MessageModel::oldestSeq() const
 {
     for (const Entry &entry : m_entries) {

@@ -52,6 +52,8 @@ public:
     void append(Entry entry);
     // Older entries go on top (scrolling back); the caller keeps within maxEntries().
     void prepend(const QList<Entry> &entries);
+    // The server's numbering started again: the rows stay, their numbers mean nothing now.
+    void forgetNumbering();
     // The smallest message number in the model, 0 when it holds none.
     qint64 oldestSeq() const;
     const Entry &entry(int row) const { return m_entries.at(row); }

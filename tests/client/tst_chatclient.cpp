@@ -32,6 +32,7 @@ private slots:
     void unacknowledgedMessageIsResentExactlyOnce();
     void rateLimitedMessagesAreSentAgain();
     void missingHistoryIsShown();
+    void serverNumberingStartingAgainShowsNothingTwiceAndMissesNothing();
     void scrollingBackLoadsOlderMessages();
     void largeRoomShowsTheCountOnly();
 
@@ -345,6 +346,60 @@ void tst_ChatClient::missingHistoryIsShown()
     for (int row = 0; row < model->rowCount(); ++row)
         noticeShown |= model->entry(row).text.startsWith(u"Some messages may be missing"_s);
     QVERIFY(noticeShown);
+}
+
+void tst_ChatClient::serverNumberingStartingAgainShowsNothingTwiceAndMissesNothing()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    ServerConfig stored = unlimited();
+    stored.storePath = dir.filePath(u"natter.sqlite"_s);
+    startServer(0, stored);
+    const quint16 port = m_server->serverPort();
+    TcpRelay relay(port);
+    QVERIFY(relay.listen());
+    m_client->connectToServer(u"127.0.0.1"_s, relay.port(), u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    const auto restart = [&](const ServerConfig &config, const QStringList &saidMeanwhile) {
+        relay.setAccepting(false);
+        relay.cutAll();
+        QTRY_COMPARE(m_client->state(), ChatClient::State::Reconnecting);
+        qDeleteAll(m_peers);
+        m_peers.clear();
+        m_server.reset();
+        startServer(port, config);
+        TestClient *cc = join(u"cc"_s);
+        for (const QString &text : saidMeanwhile)
+            cc->say(text, text);
+        QTRY_COMPARE(cc->count<Protocol::Ack>(), saidMeanwhile.size());
+        relay.setAccepting(true);
+        QTRY_COMPARE_WITH_TIMEOUT(m_client->state(), ChatClient::State::Online, 10000);
+    };
+    TestClient *bb = join(u"bb"_s);
+    for (int i = 1; i <= 5; ++i)
+        bb->say(u"m%1"_s.arg(i), QString::number(i));
+    QTRY_COMPARE(texts().size(), 5);
+
+    // Restarted without its store: numbering starts at 1 again, and the window (at 5) must not
+    // take the new 1 to 3 for messages it has seen.
+    restart(unlimited(), { u"n1"_s, u"n2"_s, u"n3"_s });
+    QTRY_COMPARE(texts().size(), 8);
+    QCOMPARE(texts(), QStringList({ u"m1"_s, u"m2"_s, u"m3"_s, u"m4"_s, u"m5"_s, u"n1"_s,
+                                    u"n2"_s, u"n3"_s }));
+    QCOMPARE(m_client->lastSeq(), 3);
+
+    // Back on the store: its numbering resumes where the window left it, so m1 to m5 are not
+    // shown again and what was said meanwhile is.
+    restart(stored, { u"p1"_s });
+    QTRY_COMPARE(texts().size(), 9);
+    QCOMPARE(texts().constLast(), u"p1"_s);
+    QCOMPARE(texts().count(u"m1"_s), 1);
+    QCOMPARE(m_client->lastSeq(), 6);
+    bool gapShown = false;
+    MessageModel *model = m_client->messages();
+    for (int row = 0; row < model->rowCount(); ++row)
+        gapShown |= model->entry(row).text.startsWith(u"Some messages may be missing"_s);
+    QVERIFY(!gapShown);
 }
 
 void tst_ChatClient::scrollingBackLoadsOlderMessages()
