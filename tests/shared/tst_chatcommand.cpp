@@ -1,0 +1,67 @@
+#include "chatcommand.h"
+
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using ChatCommand::Kind;
+
+// What a typed line means, the same in the window and at a terminal.
+class tst_ChatCommand : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void parse_data();
+    void parse();
+};
+
+void tst_ChatCommand::parse_data()
+{
+    QTest::addColumn<QString>("line");
+    QTest::addColumn<Kind>("kind");
+    QTest::addColumn<QString>("nick");
+    QTest::addColumn<QString>("text");
+
+    QTest::newRow("empty") << QString() << Kind::Empty << QString() << QString();
+    QTest::newRow("blank") << u"   "_s << Kind::Empty << QString() << QString();
+    QTest::newRow("message kept as typed")
+            << u"  hello  "_s << Kind::Say << QString() << u"  hello  "_s;
+    QTest::newRow("non-ascii") << u"你好 мир"_s << Kind::Say << QString() << u"你好 мир"_s;
+    QTest::newRow("exit") << u"exit"_s << Kind::Quit << QString() << QString();
+    QTest::newRow("exit with spaces") << u" exit "_s << Kind::Quit << QString() << QString();
+    QTest::newRow("exit in a sentence")
+            << u"exit now"_s << Kind::Say << QString() << u"exit now"_s;
+    QTest::newRow("quit") << u"/quit"_s << Kind::Quit << QString() << QString();
+    QTest::newRow("msg") << u"/msg bb  hi there "_s << Kind::DirectMessage << u"bb"_s
+                         << u"hi there"_s;
+    QTest::newRow("msg without text") << u"/msg bb"_s << Kind::Usage << QString()
+                                      << u"/msg NICK TEXT"_s;
+    QTest::newRow("bare msg") << u"/msg"_s << Kind::Usage << QString() << u"/msg NICK TEXT"_s;
+    QTest::newRow("kick") << u"/kick cc"_s << Kind::Kick << u"cc"_s << QString();
+    QTest::newRow("kick with reason")
+            << u"/kick cc  spamming links"_s << Kind::Kick << u"cc"_s << u"spamming links"_s;
+    QTest::newRow("bare kick") << u"/kick"_s << Kind::Usage << QString()
+                               << u"/kick NICK [REASON]"_s;
+    QTest::newRow("bare kick with space")
+            << u"/kick "_s << Kind::Usage << QString() << u"/kick NICK [REASON]"_s;
+    QTest::newRow("who") << u"/who"_s << Kind::Who << QString() << QString();
+    QTest::newRow("help") << u"/help"_s << Kind::Help << QString() << QString();
+    QTest::newRow("unknown") << u"/dance wildly"_s << Kind::Unknown << QString() << u"/dance"_s;
+    QTest::newRow("msg prefix is not msg")
+            << u"/msgbb hi"_s << Kind::Unknown << QString() << u"/msgbb"_s;
+}
+
+void tst_ChatCommand::parse()
+{
+    QFETCH(QString, line);
+    QFETCH(Kind, kind);
+    QFETCH(QString, nick);
+    QFETCH(QString, text);
+    const ChatCommand::Command command = ChatCommand::parse(line);
+    QCOMPARE(command.kind, kind);
+    QCOMPARE(command.nick, nick);
+    QCOMPARE(command.text, text);
+}
+
+QTEST_APPLESS_MAIN(tst_ChatCommand)
+#include "tst_chatcommand.moc"
