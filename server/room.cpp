@@ -108,7 +108,9 @@ void Room::leave(RoomMember *member, Protocol::LeaveReason reason, const QString
     if (!m_membership.remove(member))
         return;
     const QString nick = member->nick();
-    m_log.removeReader(member);
+    m_log.removeReader(member, reason == Protocol::LeaveReason::Exit
+                                       ? RoomLog::Departure::Orderly
+                                       : RoomLog::Departure::Abrupt);
     m_held.remove(member);
     m_pipeline.nickLeft(nick);
 

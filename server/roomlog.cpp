@@ -40,11 +40,18 @@ RoomLog::ReaderId RoomLog::addReader(RoomMember *member)
     return id;
 }
 
-void RoomLog::removeReader(RoomMember *member)
+void RoomLog::removeReader(RoomMember *member, Departure departure)
 {
     const auto it = m_readers.find(member);
     if (it == m_readers.end())
         return;
+    Reader *reader = it->second.get();
+    while (departure == Departure::Orderly && !reader->removed && reader->cursor < head()) {
+        const Chunk chunk = buildChunk(reader->cursor, reader->plainText, reader);
+        reader->cursor = chunk.end;
+        if (!chunk.bytes.isEmpty())
+            member->writeFromRoom(chunk.bytes);
+    }
     if (it->second->plainText)
         --m_plainTextReaders;
     m_byId.remove(it->second->id);

@@ -36,7 +36,10 @@ public:
 
     // A new reader starts at the head: what was logged before it came is not for it.
     ReaderId addReader(RoomMember *member);
-    void removeReader(RoomMember *member);
+    // A reader that leaves in good order (exit, shutdown) is first written the rest of what
+    // it was due, whatever its connection holds: its acks may be among it.
+    enum class Departure { Abrupt, Orderly };
+    void removeReader(RoomMember *member, Departure departure = Departure::Abrupt);
     ReaderId idOf(const RoomMember *member) const;
     bool hasPlainTextReaders() const { return m_plainTextReaders > 0; }
 

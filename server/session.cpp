@@ -144,8 +144,11 @@ void Session::shutdown(const EncodedFrame &notice)
 {
     if (m_state == State::Closing)
         return;
-    deliver(notice);
-    leaveAndClose(LeaveReason::Exit);
+    // Leaving first: the room writes what it still owed this member, then the notice.
+    if (m_state == State::InRoom)
+        m_room->leave(this, LeaveReason::Exit);
+    writeToSocket(m_face == Face::PlainText ? notice.plainText() : notice.json());
+    closeAfterWriting();
 }
 
 void Session::processReadyRead()

@@ -4,6 +4,10 @@
 //   natter-bench --port P --clients C --senders S --rate R --duration D [--server-pid PID]
 //   natter-bench --port P --idle C --server-pid PID
 //   --connect-window N keeps at most N connections opening at once (default: all at once).
+//   --burst B: each sender sends B messages at once, B times less often (same average rate).
+//   --silent N: the last N clients never read (their kernel buffers fill): the report says how
+//   many of the reading clients the server removed (the target is 0), and the latency and
+//   delivery ratio are the readers'.
 //   add --proto irc to drive an IRC server (ngircd, InspIRCd) with the same workload: NICK/USER,
 //   JOIN #bench, PRIVMSG #bench, PONG.
 //
@@ -51,6 +55,8 @@ struct Options
     int textBytes = 64;
     bool irc = false;
     int connectWindow = 0; // connections opened but not yet welcomed; 0: no limit
+    int burst = 1;
+    int silent = 0;
 };
 
 struct Client
@@ -60,6 +66,7 @@ struct Client
     std::string in;
     std::string out;
     bool wantWrite = false;
+    bool closed = false; // by the server
 };
 
 long rssKiB(long pid)
@@ -136,8 +143,9 @@ public:
         const int64_t start = nowNs();
         const int64_t end = start + int64_t(m_options.duration * 1e9);
         // Each sender sends rate/senders a second, the senders spread evenly over time.
+        const int burst = std::max(1, m_options.burst);
         const int64_t interval =
-                int64_t(1e9 * m_options.senders / std::max(0.001, m_options.rate));
+                int64_t(1e9 * m_options.senders * burst / std::max(0.001, m_options.rate));
         std::vector<int64_t> due(size_t(m_options.senders));
         for (size_t s = 0; s < due.size(); ++s)
             due[s] = start + int64_t(s) * interval / int64_t(std::max<size_t>(1, due.size()));
@@ -157,12 +165,15 @@ public:
                     Client &client = m_clients[s];
                     char head[64];
                     std::snprintf(head, sizeof head, "t=%" PRId64 " ", due[s]);
-                    client.out += m_options.irc ? "PRIVMSG #bench :" : "{\"type\":\"say\",\"text\":\"";
-                    client.out += head;
-                    client.out += padding;
-                    client.out += m_options.irc ? "\r\n" : "\"}\n";
+                    for (int b = 0; b < burst; ++b) {
+                        client.out += m_options.irc ? "PRIVMSG #bench :"
+                                                    : "{\"type\":\"say\",\"text\":\"";
+                        client.out += head;
+                        client.out += padding;
+                        client.out += m_options.irc ? "\r\n" : "\"}\n";
+                        ++m_sent;
+                    }
                     flush(int(s));
-                    ++m_sent;
                     due[s] += interval;
                 }
             }
@@ -173,7 +184,7 @@ public:
         }
         // Let what is in flight arrive.
         const int64_t drainEnd = nowNs() + int64_t(3e9);
-        const uint64_t expected = m_sent * uint64_t(m_clients.size() - 1);
+        const uint64_t expected = m_sent * uint64_t(readers() - 1);
         while (nowNs() < drainEnd && m_delivered < expected)
             poll(10);
         m_runSeconds = double(end - start) / 1e9;
@@ -190,13 +201,22 @@ public:
                                         size_t(p * double(m_latencyUs.size())))]
                     / 1000.0;
         };
-        const uint64_t expected = m_sent * uint64_t(m_clients.size() - 1);
+        const uint64_t expected = m_sent * uint64_t(readers() - 1);
+        // Silent clients cannot tell: the server's FIN waits behind the bytes they never read
+        // (its log says which it removed).
+        int readersRemoved = 0;
+        for (int i = 0; i < readers(); ++i)
+            readersRemoved += isOpen(m_clients[size_t(i)]) ? 0 : 1;
+        if (m_options.silent > 0)
+            std::fprintf(stderr, "natter-bench: %d of %d reading clients were removed\n",
+                         readersRemoved, readers());
         std::printf("{\"workload\":\"%s\",\"clients\":%zu,\"joined\":%d,\"connect_s\":%.3f,"
                     "\"senders\":%d,\"rate\":%g,\"duration_s\":%.1f,\"sent\":%" PRIu64
                     ",\"delivered\":%" PRIu64 ",\"delivery_ratio\":%.6f,\"deliveries_per_s\":%.0f,"
                     "\"latency_ms\":{\"p50\":%.2f,\"p90\":%.2f,\"p99\":%.2f,\"max\":%.2f},"
                     "\"bench_cpu\":%.2f,\"bench_send_lag_ms\":%.2f,"
-                    "\"server_rss_kib\":{\"before\":%ld,\"after\":%ld}}\n",
+                    "\"server_rss_kib\":{\"before\":%ld,\"after\":%ld},"
+                    "\"burst\":%d,\"text_bytes\":%d,\"silent\":%d,\"readers_removed\":%d}\n",
                     workload, m_clients.size(), m_welcomed, m_connectSeconds, m_options.senders,
                     m_options.rate, m_runSeconds, m_sent, m_delivered,
                     expected ? double(m_delivered) / double(expected) : 0.0,
@@ -204,11 +224,24 @@ public:
                     percentile(0.9), percentile(0.99),
                     m_latencyUs.empty() ? -1.0 : m_latencyUs.back() / 1000.0,
                     m_runSeconds > 0 ? m_cpuSeconds / m_runSeconds : 0.0, m_sendLagNs / 1e6,
-                    rssBefore, rssAfter);
+                    rssBefore, rssAfter, m_options.burst, m_options.textBytes, m_options.silent,
+                    readersRemoved);
         std::fflush(stdout);
     }
 
 private:
+    int readers() const { return int(m_clients.size()) - m_options.silent; }
+
+    bool isOpen(const Client &client) const
+    {
+        if (client.closed)
+            return false;
+        tcp_info info {};
+        socklen_t size = sizeof info;
+        return getsockopt(client.fd, IPPROTO_TCP, TCP_INFO, &info, &size) == 0
+                && info.tcpi_state == TCP_ESTABLISHED;
+    }
+
     void open(int index)
     {
         Client &client = m_clients[size_t(index)];
@@ -228,6 +261,12 @@ private:
         client.out = m_options.irc
                 ? "NICK " + nick + "\r\nUSER " + nick + " 0 * :natter-bench\r\n"
                 : "{\"type\":\"hello\",\"nick\":\"" + nick + "\",\"client\":\"natter-bench\"}\n";
+        if (index >= m_options.clients - m_options.silent && m_options.idle == 0) {
+            // A member that never reads: a small receive buffer fills at once, and nothing
+            // takes from it after the welcome.
+            const int small = 4096;
+            setsockopt(client.fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+        }
         epoll_event event { EPOLLIN | EPOLLOUT, { .u32 = uint32_t(index) } };
         client.wantWrite = true;
         epoll_ctl(m_epoll, EPOLL_CTL_ADD, client.fd, &event);
@@ -295,6 +334,7 @@ private:
                 continue;
             }
             if (got == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
+                client.closed = true;
                 if (!m_warnedClosed) {
                     std::fprintf(stderr, "natter-bench: the server closed client %d\n", index);
                     m_warnedClosed = true;
@@ -344,6 +384,8 @@ private:
             if (text.find("\"type\":\"welcome\"") != std::string_view::npos) {
                 client.welcomed = true;
                 ++m_welcomed;
+                if (index >= readers()) // silent from now on
+                    epoll_ctl(m_epoll, EPOLL_CTL_DEL, client.fd, nullptr);
             }
             return;
         }
@@ -436,11 +478,15 @@ Options parse(int argc, char **argv)
             options.irc = std::string(value()) == "irc";
         else if (arg == "--text-bytes")
             options.textBytes = std::atoi(value());
+        else if (arg == "--burst")
+            options.burst = std::atoi(value());
+        else if (arg == "--silent")
+            options.silent = std::atoi(value());
         else {
             std::fprintf(stderr,
                          "usage: natter-bench --port P (--clients C --senders S --rate R "
                          "--duration D | --idle C) [--server-pid PID] [--text-bytes N] "
-                         "[--proto natter|irc] [--connect-window N]\n");
+                         "[--proto natter|irc] [--connect-window N] [--burst B] [--silent N]\n");
             std::exit(2);
         }
     }

@@ -20,6 +20,7 @@ private slots:
     void budgetLapsTheReaderThatIsFurthestBehind();
     void medianLeavesOutReadersThatStopped();
     void newReaderStartsAtTheHead();
+    void orderlyDepartureIsWrittenTheRestFirst();
 
 private:
     static QByteArray line(const QString &text, qsizetype size = 0)
@@ -180,6 +181,26 @@ void tst_RoomLog::newReaderStartsAtTheHead()
     log.appendToAllBut(0, line(u"after"_s), {}, 0);
     log.flush();
     QCOMPARE(late.received(), line(u"after"_s));
+}
+
+void tst_RoomLog::orderlyDepartureIsWrittenTheRestFirst()
+{
+    RoomLog log({});
+    FakeMember reader(u"reader"_s), leaving(u"leaving"_s), cut(u"cut"_s);
+    log.addReader(&reader);
+    log.addReader(&leaving);
+    log.addReader(&cut);
+    leaving.stalled = cut.stalled = true;
+    for (int i = 0; i < 100; ++i)
+        log.appendToAllBut(0, line(u"%1"_s.arg(i), 4000), {}, 0);
+    log.flush();
+    QVERIFY(leaving.receivedBytes() < 400'000);
+    // Exit or shutdown: its acks may be in what is left, so it gets all of it.
+    log.removeReader(&leaving, RoomLog::Departure::Orderly);
+    QCOMPARE(leaving.received(), reader.received());
+    log.removeReader(&cut);
+    QVERIFY(cut.receivedBytes() < 400'000);
+    QCOMPARE(log.readerCount(), 1);
 }
 
 QTEST_APPLESS_MAIN(tst_RoomLog)
