@@ -58,7 +58,8 @@ ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
     // done per message. A quarter of the shortest limit keeps each limit accurate to 25%.
     using namespace std::chrono;
     const milliseconds shortest =
-            std::min({ config.pingInterval, config.timeout, config.helloTimeout });
+            std::min({ config.pingInterval, config.timeout, config.helloTimeout,
+                       config.tlsHandshakeTimeout });
     m_livenessSweep.setInterval(std::clamp<milliseconds>(shortest / 4, 20ms, 1000ms));
     connect(&m_livenessSweep, &QTimer::timeout, this, &ChatServer::checkLiveness);
 }

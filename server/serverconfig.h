@@ -37,6 +37,9 @@ struct ServerConfig
     std::chrono::milliseconds pingInterval { 30'000 };
     std::chrono::milliseconds timeout { 90'000 };
     std::chrono::milliseconds helloTimeout { 10'000 };
+    // A TLS handshake is software talking, not a person: it gets a deadline of its own, also
+    // within helloTimeout, both counted from the accept.
+    std::chrono::milliseconds tlsHandshakeTimeout { 5000 };
 
     // Flood control: a token bucket of `rate` messages a second (0: off) holding up to `burst`;
     // a client still over the limit after `floodGrace` is removed.

@@ -2,6 +2,7 @@
 
 #include "encodedframe.h"
 #include "accesscontrol.h"
+#include "chatlistener.h"
 #include "room.h"
 #include "serverlogging.h"
 
@@ -32,7 +33,7 @@ Session::Session(QTcpSocket *socket, Room *room, AccessControl *access, const Se
       m_peer(u"%1:%2"_s.arg(socket->peerAddress().toString()).arg(socket->peerPort())),
       m_peerAddress(socket->peerAddress()),
       m_bucket(config.rate, config.burst, monotonicMs()),
-      m_connectedMs(monotonicMs()),
+      m_connectedMs(ChatListener::acceptedMs(socket).value_or(monotonicMs())),
       m_lastActivityMs(m_connectedMs),
       m_directWrites(!qobject_cast<QSslSocket *>(socket))
 {
@@ -74,9 +75,29 @@ qint64 Session::monotonicMs()
 
 void Session::checkLiveness(qint64 nowMs)
 {
+    if (m_state == State::Closing) {
+        // A client that neither takes its last bytes nor closes is cut.
+        if (m_socket && nowMs - m_closingSinceMs >= m_config.shutdownGrace.count()) {
+            qCDebug(lcSession) << m_peer << "did not close in time";
+            m_socket->abort();
+            handleDisconnected();
+        }
+        return;
+    }
+    if (const auto *tls = qobject_cast<QSslSocket *>(m_socket.data()); tls && !tls->isEncrypted()
+        && nowMs - m_connectedMs
+                >= std::min(m_config.tlsHandshakeTimeout, m_config.helloTimeout).count()) {
+        // Nothing can be said to a client whose handshake never finished.
+        qCInfo(lcSession).noquote() << m_peer << "TLS handshake not finished within"
+                                    << nowMs - m_connectedMs << "ms; closing the connection";
+        m_state = State::Closing;
+        m_socket->abort();
+        handleDisconnected();
+        return;
+    }
     // A password check ends by itself (hashing, or the delay after a wrong one), which may
     // outlast the hello timeout on purpose.
-    if (m_state == State::Closing || m_state == State::Authenticating)
+    if (m_state == State::Authenticating)
         return;
     if (m_state != State::InRoom) {
         if (nowMs - m_connectedMs >= m_config.helloTimeout.count()) {
@@ -509,6 +530,14 @@ void Session::leaveAndClose(LeaveReason reason)
 void Session::closeAfterWriting()
 {
     m_state = State::Closing;
+    m_closingSinceMs = monotonicMs();
+    if (const auto *tls = qobject_cast<QSslSocket *>(m_socket.data()); tls && !tls->isEncrypted()) {
+        // disconnectFromHost() would wait for the handshake to finish, for ever if the client
+        // stalls it; and nothing written before it finishes could be read anyway.
+        m_socket->abort();
+        handleDisconnected();
+        return;
+    }
     m_socket->disconnectFromHost(); // sends what is queued first, then closes
 }
 

@@ -95,6 +95,7 @@ private:
     QHostAddress m_peerAddress;
     TokenBucket m_bucket;
     qint64 m_connectedMs;
+    qint64 m_closingSinceMs = 0;
     qint64 m_lastActivityMs;
     bool m_directWrites; // plain TCP: the kernel takes what it can before Qt queues the rest
     qint64 m_floodStartMs = 0;

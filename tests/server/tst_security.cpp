@@ -3,6 +3,7 @@
 #include "testclient.h"
 
 #include <QElapsedTimer>
+#include <QTcpServer>
 #include <QFile>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -28,6 +29,8 @@ private slots:
     void plainClientIsRefusedUnderTlsOnly_data();
     void plainClientIsRefusedUnderTlsOnly();
     void tlsClientIsToldWhyItIsRefused();
+    void stalledTlsHandshakesAreClosed_data();
+    void stalledTlsHandshakesAreClosed();
     void accountsFileHoldsHashesOnly();
     void registeredNickNeedsItsPassword();
     void registeredNickCannotBeTaken();
@@ -40,6 +43,7 @@ private:
     void start(ServerConfig config);
     TestClient *client();
     QString accountsWith(const QStringList &nicksAndPasswords);
+    QByteArray captureClientHello();
 
     QTemporaryDir m_dir;
     std::unique_ptr<ChatServer> m_server;
@@ -186,6 +190,73 @@ void tst_Security::tlsClientIsToldWhyItIsRefused()
     QVERIFY(bb->socket()->sslHandshakeErrors().isEmpty());
     QCOMPARE(bb->count<Error>(), 1);
     QCOMPARE(bb->last<Error>().code, ErrorCode::ServerFull);
+}
+
+QByteArray tst_Security::captureClientHello()
+{
+    // What a real TLS client sends first, caught by a listener that never answers it.
+    QTcpServer catcher;
+    if (!catcher.listen(QHostAddress::LocalHost, 0))
+        return {};
+    QSslSocket tls;
+    tls.connectToHostEncrypted(u"127.0.0.1"_s, catcher.serverPort());
+    if (!catcher.waitForNewConnection(5000))
+        return {};
+    std::unique_ptr<QTcpSocket> peer(catcher.nextPendingConnection());
+    QByteArray hello;
+    // A TLS record: type, version (2 bytes), length (2 bytes), then the body.
+    auto complete = [&] {
+        hello += peer->readAll();
+        return hello.size() >= 5
+                && hello.size() >= 5 + ((uchar(hello.at(3)) << 8) | uchar(hello.at(4)));
+    };
+    if (!QTest::qWaitFor(complete, 5000))
+        return {};
+    return hello;
+}
+
+void tst_Security::stalledTlsHandshakesAreClosed_data()
+{
+    QTest::addColumn<int>("helloTimeoutMs");
+    QTest::addColumn<int>("handshakeTimeoutMs");
+    QTest::newRow("hello timeout covers the handshake") << 1000 << 60'000;
+    QTest::newRow("the handshake's own deadline") << 60'000 << 1000;
+}
+
+void tst_Security::stalledTlsHandshakesAreClosed()
+{
+    QFETCH(int, helloTimeoutMs);
+    QFETCH(int, handshakeTimeoutMs);
+    ServerConfig config = tlsConfig(false);
+    config.helloTimeout = std::chrono::milliseconds(helloTimeoutMs);
+    config.tlsHandshakeTimeout = std::chrono::milliseconds(handshakeTimeoutMs);
+    config.maxClients = 4;
+    start(config);
+    const QByteArray clientHello = captureClientHello();
+    QVERIFY(clientHello.startsWith('\x16'));
+
+    // Connections that start a handshake and then say nothing: half send one byte, half a
+    // whole ClientHello. Together they take every slot.
+    std::vector<std::unique_ptr<QTcpSocket>> stalled;
+    for (int i = 0; i < config.maxClients; ++i) {
+        auto socket = std::make_unique<QTcpSocket>();
+        socket->connectToHost(QHostAddress::LocalHost, m_server->serverPort());
+        QTRY_COMPARE(socket->state(), QAbstractSocket::ConnectedState);
+        socket->write(i % 2 ? clientHello : QByteArray(1, '\x16'));
+        stalled.push_back(std::move(socket));
+    }
+    QTRY_COMPARE(m_server->sessionCount(), config.maxClients);
+
+    for (const auto &socket : stalled)
+        QTRY_COMPARE_WITH_TIMEOUT(socket->state(), QAbstractSocket::UnconnectedState, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->sessionCount(), 0, 5000);
+
+    // The slots are free again.
+    TestClient *late = client();
+    late->connectEncrypted(m_server->serverPort(), m_certificate);
+    QTRY_VERIFY_WITH_TIMEOUT(late->socket()->isEncrypted(), 5000);
+    late->hello(u"late"_s);
+    QTRY_COMPARE(late->count<Welcome>(), 1);
 }
 
 void tst_Security::accountsFileHoldsHashesOnly()
