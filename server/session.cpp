@@ -180,7 +180,13 @@ void Session::processReadyRead()
         return;
     }
     m_readPaused = false;
-    if (m_state == State::Closing || !m_socket)
+    if (m_state == State::Closing) {
+        // Dropped, so that Qt keeps reading and sees the client close (closeAfterWriting).
+        if (m_socket)
+            m_socket->read(m_socket->bytesAvailable());
+        return;
+    }
+    if (m_inputStopped || !m_socket)
         return;
     // At most Qt's read-ahead (readBufferBytes) per turn of the event loop: a flooding sender
     // cannot starve the others, and what it sent past that waits in the kernel. Asking for
@@ -538,7 +544,28 @@ void Session::closeAfterWriting()
         handleDisconnected();
         return;
     }
-    m_socket->disconnectFromHost(); // sends what is queued first, then closes
+    if (qobject_cast<QSslSocket *>(m_socket.data())) {
+        m_socket->disconnectFromHost(); // sends what is queued and close_notify, then closes
+        return;
+    }
+    // Closing with input unread makes the kernel reset the connection, which destroys what the
+    // client has not read yet (a shutdown notice, its last acks). So only the sending side is
+    // shut, once everything is written; input is dropped until the client closes, and one that
+    // never does is cut by the liveness sweep or the shutdown deadline.
+    connect(m_socket, &QTcpSocket::bytesWritten, this, &Session::shutWriteOnceWritten,
+            Qt::UniqueConnection);
+    m_socket->flush();
+    shutWriteOnceWritten();
+    // Whatever is already buffered is dropped now.
+    QMetaObject::invokeMethod(this, &Session::processReadyRead, Qt::QueuedConnection);
+}
+
+void Session::shutWriteOnceWritten()
+{
+    if (m_writeShut || !m_socket || m_socket->bytesToWrite() > 0)
+        return;
+    m_writeShut = true;
+    ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
 }
 
 void Session::drop(LeaveReason reason)

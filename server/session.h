@@ -47,6 +47,9 @@ public:
     // Frames already encoded for this session's face, several at once.
     void deliverBytes(const QByteArray &bytes) { write(bytes); }
     void send(const Protocol::ServerFrame &frame);
+    // The server is stopping: nothing more is read, so that the room can finish what it has;
+    // what the client sends now stays in the kernel until closing drops it.
+    void stopReading() { m_inputStopped = true; }
     // Sends the notice, lets the socket flush, then closes. Leaving is silent (see Room).
     void shutdown(const EncodedFrame &notice);
     // Reading was paused because the room is backed up: take up what the kernel kept.
@@ -82,6 +85,7 @@ private:
     void updateBacklog();
     void leaveAndClose(Protocol::LeaveReason reason);
     void closeAfterWriting();
+    void shutWriteOnceWritten();
     void drop(Protocol::LeaveReason reason);
     void handleDisconnected();
 
@@ -107,4 +111,6 @@ private:
     bool m_operator = false;
     bool m_readPaused = false;
     bool m_behind = false; // counted in the room's backlog
+    bool m_inputStopped = false;
+    bool m_writeShut = false;
 };
