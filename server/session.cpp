@@ -371,7 +371,7 @@ void Session::enterRoom(const QString &nick, std::optional<qint64> since,
         return;
     }
     m_state = State::Authenticating;
-    m_access->check(nick, password, this,
+    m_access->check(nick, password, m_peerAddress, this,
                     [this, nick, since](AccessControl::Verdict verdict, bool isOperator) {
                         finishAuthentication(verdict, nick, since, isOperator);
                     });
@@ -383,8 +383,16 @@ void Session::finishAuthentication(AccessControl::Verdict verdict, const QString
     if (m_state != State::Authenticating)
         return; // the connection went meanwhile
     using Verdict = AccessControl::Verdict;
+    if (verdict == Verdict::Banned) { // banned while this connection was waiting for its turn
+        m_state = State::AwaitingNick;
+        reject(ErrorCode::Banned,
+               u"Too many failed logins from %1; try again later."_s.arg(m_peerAddress.toString()),
+               {}, LogRejection::No);
+        closeAfterWriting();
+        return;
+    }
     if (verdict == Verdict::Failed) {
-        const auto delay = m_access->recordFailure(m_peerAddress);
+        const auto delay = m_access->failureDelay(m_peerAddress);
         qCWarning(lcSession).noquote() << m_peer << "failed login as" << nick;
         // Held back, and nothing more is read meanwhile: guessing gets slower with each try.
         QTimer::singleShot(delay, this, [this, nick] {

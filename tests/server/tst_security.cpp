@@ -37,12 +37,16 @@ private slots:
     void registeredOnlyRefusesOthers();
     void sharedServerPassword();
     void failedLoginsSlowDownThenBan();
+    void failuresInFlightCountTowardsTheBan();
+    void passwordChecksLeaveRoomForOthers_data();
+    void passwordChecksLeaveRoomForOthers();
     void operatorKicks();
 
 private:
     void start(ServerConfig config);
     TestClient *client();
-    QString accountsWith(const QStringList &nicksAndPasswords);
+    QString accountsWith(const QStringList &nicksAndPasswords, int iterations = 1000);
+    TestClient *clientFrom(const QString &address);
     QByteArray captureClientHello();
 
     QTemporaryDir m_dir;
@@ -82,18 +86,27 @@ TestClient *tst_Security::client()
     return client;
 }
 
-QString tst_Security::accountsWith(const QStringList &nicksAndPasswords)
+QString tst_Security::accountsWith(const QStringList &nicksAndPasswords, int iterations)
 {
     const QString path = m_dir.filePath(u"accounts"_s);
     QFile::remove(path);
     for (qsizetype i = 0; i + 1 < nicksAndPasswords.size(); i += 2) {
         QString error;
-        // Few iterations: the tests check the logic, not the cost of guessing.
+        // Few iterations unless asked: most tests check the logic, not the cost of guessing.
         if (!AccountStore::addUser(path, nicksAndPasswords.at(i), nicksAndPasswords.at(i + 1),
-                                   &error, 1000))
+                                   &error, iterations))
             qWarning("%s", qPrintable(error));
     }
     return path;
+}
+
+TestClient *tst_Security::clientFrom(const QString &address)
+{
+    // Any 127.x.y.z reaches the server on 127.0.0.1 and is a different address to it.
+    TestClient *result = client();
+    result->socket()->bind(QHostAddress(address));
+    result->connectTo(m_server->serverPort());
+    return result;
 }
 
 static ServerConfig tlsConfig(bool tlsOnly)
@@ -434,6 +447,88 @@ void tst_Security::failedLoginsSlowDownThenBan()
     QCOMPARE(banned->count<Error>(), 1);
     QCOMPARE(banned->last<Error>().code, ErrorCode::Banned);
     QCOMPARE(banned->count<Welcome>(), 0);
+}
+
+void tst_Security::failuresInFlightCountTowardsTheBan()
+{
+    ServerConfig config;
+    config.accountsPath = accountsWith({ u"alice"_s, u"s3cret"_s });
+    config.loginFailureDelay = 10ms;
+    config.loginFailuresBeforeBan = 10;
+    config.banDuration = 60s;
+    start(config);
+    QTest::ignoreMessage(QtWarningMsg,
+                         QRegularExpression(u"Banning 127.0.0.1 for 60 s after 10 failed logins"_s));
+
+    // Fifty guesses sent at once, before any of them is answered.
+    QList<TestClient *> guessers;
+    for (int i = 0; i < 50; ++i) {
+        guessers.append(client());
+        guessers.last()->connectTo(m_server->serverPort());
+    }
+    QTRY_COMPARE(m_server->sessionCount(), 50);
+    for (qsizetype i = 0; i < guessers.size(); ++i)
+        guessers.at(i)->hello(u"alice"_s, std::nullopt, u"guess%1"_s.arg(i));
+
+    // Only as many are checked as the limit allows; the others learn nothing but the ban.
+    int failed = 0;
+    int banned = 0;
+    for (TestClient *guesser : std::as_const(guessers)) {
+        QTRY_COMPARE_WITH_TIMEOUT(guesser->count<Error>(), 1, 10000);
+        const ErrorCode code = guesser->last<Error>().code;
+        QVERIFY2(code == ErrorCode::AuthFailed || code == ErrorCode::Banned,
+                 qPrintable(errorCodeName(code)));
+        ++(code == ErrorCode::AuthFailed ? failed : banned);
+        QTRY_VERIFY(guesser->wasDisconnected());
+    }
+    QCOMPARE(failed, config.loginFailuresBeforeBan);
+    QCOMPARE(banned, 50 - config.loginFailuresBeforeBan);
+}
+
+void tst_Security::passwordChecksLeaveRoomForOthers_data()
+{
+    QTest::addColumn<bool>("manyAddresses");
+    QTest::newRow("from one address") << false;
+    QTest::newRow("from many addresses") << true;
+}
+
+void tst_Security::passwordChecksLeaveRoomForOthers()
+{
+    QFETCH(bool, manyAddresses);
+    ServerConfig config;
+    // The real cost of a check: the point is who waits for the hashing threads.
+    config.accountsPath = accountsWith({ u"mallory"_s, u"m4llory"_s, u"alice"_s, u"s3cret"_s },
+                                       AccountStore::DefaultIterations);
+    start(config);
+    auto aliceLogsIn = [this] {
+        TestClient *alice = clientFrom(u"127.0.0.2"_s);
+        QElapsedTimer timer;
+        timer.start();
+        alice->hello(u"alice"_s, std::nullopt, u"s3cret"_s);
+        if (!QTest::qWaitFor([&] { return alice->count<Welcome>() == 1; }, 30000))
+            return qint64(-1);
+        const qint64 elapsed = timer.elapsed();
+        alice->send(Exit {});
+        if (!QTest::qWaitFor([&] { return alice->wasDisconnected(); }, 5000))
+            return qint64(-1);
+        return elapsed;
+    };
+    const qint64 alone = aliceLogsIn();
+    QVERIFY(alone > 0);
+
+    // Forty correct logins to the attacker's own account (never a failure, so never banned).
+    for (int i = 0; i < 40; ++i) {
+        TestClient *mallory = manyAddresses ? clientFrom(u"127.0.1.%1"_s.arg(i + 1))
+                                            : clientFrom(u"127.0.0.1"_s);
+        mallory->hello(u"mallory"_s, std::nullopt, u"m4llory"_s);
+    }
+    QTRY_COMPARE(m_server->sessionCount(), 40);
+    const qint64 underAttack = aliceLogsIn();
+    QVERIFY(underAttack > 0);
+    qInfo("alice logs in in %lld ms alone, %lld ms during 40 other logins", alone, underAttack);
+    // Alice waits for a check or two, not for forty.
+    QVERIFY2(underAttack < 4 * alone,
+             qPrintable(u"%1 ms against %2 ms alone"_s.arg(underAttack).arg(alone)));
 }
 
 void tst_Security::operatorKicks()
