@@ -209,10 +209,14 @@ QList<Protocol::Message> Room::history(const Session *reader, qint64 before, qsi
     return forReader(reader->nick(), m_store->before(reader->nick(), before, limit));
 }
 
-QList<Protocol::Message> Room::search(const Session *reader, const QString &query,
-                                      std::optional<qint64> before, qsizetype limit)
+void Room::search(const Session *reader, const QStringList &terms, std::optional<qint64> before,
+                  qsizetype limit, QObject *context, MessageStore::Found found)
 {
-    return forReader(reader->nick(), m_store->search(reader->nick(), query, before, limit));
+    m_store->search(reader->nick(), terms, before, limit, context,
+                    [this, nick = reader->nick(), found = std::move(found)](
+                            QList<Protocol::Message> messages) {
+                        found(forReader(nick, std::move(messages)));
+                    });
 }
 
 QList<Protocol::Message> Room::forReader(const QString &nick,

@@ -47,8 +47,9 @@ public:
                                             const QString &to, const QString &id);
 
     QList<Protocol::Message> history(const Session *reader, qint64 before, qsizetype limit);
-    QList<Protocol::Message> search(const Session *reader, const QString &query,
-                                    std::optional<qint64> before, qsizetype limit);
+    // Answered later (see MessageStore::search), if `context` still exists.
+    void search(const Session *reader, const QStringList &terms, std::optional<qint64> before,
+                qsizetype limit, QObject *context, MessageStore::Found found);
 
     // While closing, members leave silently: everyone is getting the shutdown notice instead.
     void setClosing(bool closing) { m_closing = closing; }

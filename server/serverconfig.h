@@ -45,6 +45,8 @@ struct ServerConfig
     // a client still over the limit after `floodGrace` is removed.
     double rate = 10;
     double burst = 20;
+    // What a search takes from the bucket: it costs the server far more than a message.
+    double searchCost = 5;
     std::chrono::milliseconds floodGrace { 10'000 };
 
     // TLS: with a certificate and key the port takes TLS and plain clients alike (told apart

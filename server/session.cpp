@@ -3,6 +3,7 @@
 #include "encodedframe.h"
 #include "accesscontrol.h"
 #include "chatlistener.h"
+#include "messagestore.h"
 #include "room.h"
 #include "serverlogging.h"
 
@@ -119,10 +120,10 @@ void Session::checkLiveness(qint64 nowMs)
     }
 }
 
-bool Session::admit(const QString &id)
+bool Session::admit(const QString &id, double cost)
 {
     const qint64 now = monotonicMs();
-    if (m_bucket.tryTake(now))
+    if (m_bucket.tryTake(now, cost))
         return true;
     // A streak of rejections with no second of calm between them is a flood.
     const bool newStreak = now - m_lastRejectionMs > 1000;
@@ -136,8 +137,11 @@ bool Session::admit(const QString &id)
         return false;
     }
     reject(ErrorCode::RateLimited,
-           u"Too many messages: at most %1 a second. This one was not delivered."_s.arg(
-                   m_config.rate),
+           cost > 1.0 ? u"Too many searches: each costs as much as %1 messages, and at most %2 "
+                        "messages a second are allowed. Try again in a moment."_s.arg(cost).arg(
+                                m_config.rate)
+                      : u"Too many messages: at most %1 a second. This one was not delivered."_s.arg(
+                                m_config.rate),
            id, newStreak ? LogRejection::Yes : LogRejection::No);
     return false;
 }
@@ -322,15 +326,31 @@ void Session::handleFrame(const Protocol::Say &frame)
 
 void Session::handleFrame(const Protocol::Search &search)
 {
-    if (!requireRoom(search.id) || !admit(search.id))
+    if (!requireRoom(search.id) || !admit(search.id, m_config.searchCost))
         return;
+    if (m_searching) {
+        reject(ErrorCode::RateLimited,
+               u"One search at a time: wait for the results of the last one."_s, search.id,
+               LogRejection::No);
+        return;
+    }
     if (search.query.trimmed().isEmpty() || search.query.size() > m_config.maxTextLength) {
         reject(ErrorCode::BadFrame, u"A search needs 1 to %1 characters."_s.arg(
                                             m_config.maxTextLength), search.id);
         return;
     }
-    send(Protocol::Results { search.id, m_room->search(this, search.query, search.before,
-                                                       Protocol::MaxResults) });
+    const QStringList terms = MessageStore::searchTerms(search.query);
+    if (terms.size() > Protocol::MaxSearchTerms) {
+        reject(ErrorCode::BadFrame, u"A search may hold at most %1 different words."_s.arg(
+                                            Protocol::MaxSearchTerms), search.id);
+        return;
+    }
+    m_searching = true;
+    m_room->search(this, terms, search.before, Protocol::MaxResults, this,
+                   [this, id = search.id](QList<Protocol::Message> found) {
+                       m_searching = false;
+                       send(Protocol::Results { id, std::move(found) });
+                   });
 }
 
 void Session::handleFrame(const Protocol::History &history)

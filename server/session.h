@@ -77,7 +77,7 @@ private:
     void finishAuthentication(AccessControl::Verdict verdict, const QString &nick, std::optional<qint64> since,
                               bool isOperator);
     void say(const QString &text, const QString &to, const QString &id);
-    bool admit(const QString &id);
+    bool admit(const QString &id, double cost = 1.0);
     enum class LogRejection { Yes, No };
     void reject(Protocol::ErrorCode code, const QString &text, const QString &id = {},
                 LogRejection log = LogRejection::Yes);
@@ -112,5 +112,6 @@ private:
     bool m_readPaused = false;
     bool m_behind = false; // counted in the room's backlog
     bool m_inputStopped = false;
+    bool m_searching = false; // one search in flight at a time
     bool m_writeShut = false;
 };
