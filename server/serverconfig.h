@@ -30,7 +30,8 @@ struct ServerConfig
     // The kernel's send buffer per socket, fixed: left to autotuning it grows to megabytes for a
     // reader that has stalled, hiding the backlog that maxSendQueueBytes is meant to bound.
     int socketSendBufferBytes = 128 * 1024;
-    // How long a graceful stop waits for clients to take their last bytes.
+    // How long a closing connection (and a graceful stop) waits for its client to take the last
+    // bytes and close.
     std::chrono::milliseconds shutdownGrace { 3000 };
 
     // Liveness: a silent JSON client is pinged, then removed if still silent.

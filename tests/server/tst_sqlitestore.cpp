@@ -26,7 +26,7 @@ private slots:
     void searchFindsAllWordsAndRespectsPrivacy();
     void olderMessagesForScrollingBack();
     void readsDoNotWalkOtherPeoplesDirectMessages();
-    void searchRunsOffTheCallersThread();
+    void searchIsAnsweredLaterAndOnlyToItsAsker();
     void retentionRemovesOldRows();
     void fullDiskFailsTheBatch();
     void writeWaitsForAnotherWriter();
@@ -225,7 +225,7 @@ void tst_SqliteStore::readsDoNotWalkOtherPeoplesDirectMessages()
     QCOMPARE(store.replay(u"pp"_s, std::nullopt, 100).messages.constFirst().text, u"between us"_s);
 }
 
-void tst_SqliteStore::searchRunsOffTheCallersThread()
+void tst_SqliteStore::searchIsAnsweredLaterAndOnlyToItsAsker()
 {
     SqliteStore store({ path() });
     QString error;
