@@ -13,7 +13,8 @@ using namespace Qt::StringLiterals;
 AccessControl::AccessControl(const ServerConfig &config, QObject *parent)
     : QObject(parent), m_config(config)
 {
-    m_hashing.setMaxThreadCount(std::max(1, QThread::idealThreadCount() - 1));
+    // Two at least, so that one can be kept for newcomers (see check()).
+    m_hashing.setMaxThreadCount(std::max(2, QThread::idealThreadCount() - 1));
     for (const QString &nick : config.operators)
         m_operators.insert(Protocol::nickKey(nick));
     // A file written in place may be caught half-way: reading waits until it has been quiet.
@@ -82,29 +83,24 @@ void AccessControl::reloadAccounts()
     }
 }
 
-void AccessControl::check(const QString &nick, const QString &password, QObject *context,
+void AccessControl::check(const QString &nick, const QString &password,
+                          const QHostAddress &address, QObject *context,
                           std::function<void(Verdict, bool)> done)
 {
+    // Connections made before a ban may still be asking.
+    if (isBanned(address)) {
+        done(Verdict::Banned, false);
+        return;
+    }
     if (const std::optional<AccountStore::Hash> hash = m_accounts.hashFor(nick)) {
         if (password.isEmpty()) {
             done(Verdict::PasswordRequired, false);
             return;
         }
-        // Hashing takes a while: it is answered through the event loop, by this object (which
-        // waits for the hashing threads when destroyed), and only if the asker still exists.
-        const bool isOperator = m_operators.contains(Protocol::nickKey(nick));
-        m_hashing.start([this, context = QPointer<QObject>(context), done, hash = *hash, password,
-                         isOperator] {
-            const Verdict verdict =
-                    AccountStore::verify(hash, password) ? Verdict::Allowed : Verdict::Failed;
-            QMetaObject::invokeMethod(
-                    this,
-                    [context, done, verdict, isOperator] {
-                        if (context)
-                            done(verdict, verdict == Verdict::Allowed && isOperator);
-                    },
-                    Qt::QueuedConnection);
-        });
+        const QString account = Protocol::nickKey(nick);
+        m_waiting.push_back({ address, account, *hash, password, m_operators.contains(account),
+                              context, std::move(done) });
+        startChecks();
         return;
     }
     if (m_config.registeredOnly) {
@@ -113,13 +109,88 @@ void AccessControl::check(const QString &nick, const QString &password, QObject 
         done(Verdict::PasswordRequired, false);
     } else if (!m_serverPassword.isEmpty()) {
         const bool ok = AccountStore::equalInConstantTime(password.toUtf8(), m_serverPassword);
+        if (!ok)
+            recordFailure(address);
         done(ok ? Verdict::Allowed : Verdict::Failed, false);
     } else {
         done(Verdict::Allowed, false);
     }
 }
 
-std::chrono::milliseconds AccessControl::recordFailure(const QHostAddress &address)
+void AccessControl::startChecks()
+{
+    const int threads = m_hashing.maxThreadCount();
+    const int unreserved = threads - std::max(1, threads / 4);
+    QList<Check> banned;
+    for (auto it = m_waiting.begin(); it != m_waiting.end() && m_checking < threads;) {
+        if (!it->context) { // the connection went meanwhile
+            it = m_waiting.erase(it);
+            continue;
+        }
+        if (isBanned(it->address)) {
+            banned.append(std::move(*it));
+            it = m_waiting.erase(it);
+            continue;
+        }
+        const int fromAddress = m_checkingFrom.value(it->address);
+        const int forAccount = m_checkingFor.value(it->account);
+        const bool newcomer = fromAddress == 0 && forAccount == 0;
+        if (fromAddress >= MaxChecksPerAddress || forAccount >= MaxChecksPerAccount
+            || recentFailures(it->address) + fromAddress >= m_config.loginFailuresBeforeBan
+            || (!newcomer && m_checking >= unreserved)) {
+            ++it;
+            continue;
+        }
+        ++m_checking;
+        ++m_checkingFrom[it->address];
+        ++m_checkingFor[it->account];
+        // Hashing takes a while: it is answered through the event loop, by this object (which
+        // waits for the hashing threads when destroyed).
+        m_hashing.start([this, check = std::move(*it)] {
+            const bool matches = AccountStore::verify(check.hash, check.password);
+            QMetaObject::invokeMethod(
+                    this, [this, check, matches] { finishCheck(check, matches); },
+                    Qt::QueuedConnection);
+        });
+        it = m_waiting.erase(it);
+    }
+    for (const Check &check : std::as_const(banned)) {
+        if (check.context)
+            check.done(Verdict::Banned, false);
+    }
+}
+
+void AccessControl::finishCheck(const Check &check, bool matches)
+{
+    --m_checking;
+    if (--m_checkingFrom[check.address] <= 0)
+        m_checkingFrom.remove(check.address);
+    if (--m_checkingFor[check.account] <= 0)
+        m_checkingFor.remove(check.account);
+    // Recorded whether or not the asker is still there: hanging up does not hide a guess.
+    if (!matches)
+        recordFailure(check.address);
+    if (check.context)
+        check.done(matches ? Verdict::Allowed : Verdict::Failed, matches && check.isOperator);
+    startChecks();
+}
+
+qsizetype AccessControl::recentFailures(const QHostAddress &address) const
+{
+    const qint64 now = Session::monotonicMs();
+    const QList<qint64> failures = m_failures.value(address);
+    return std::count_if(failures.cbegin(), failures.cend(), [&](qint64 at) {
+        return now - at <= m_config.loginFailureWindow.count();
+    });
+}
+
+std::chrono::milliseconds AccessControl::failureDelay(const QHostAddress &address) const
+{
+    // Each failure within the window makes the next answer slower.
+    return m_config.loginFailureDelay * std::max<qsizetype>(1, recentFailures(address));
+}
+
+void AccessControl::recordFailure(const QHostAddress &address)
 {
     const qint64 now = Session::monotonicMs();
     QList<qint64> &failures = m_failures[address];
@@ -140,8 +211,6 @@ std::chrono::milliseconds AccessControl::recordFailure(const QHostAddress &addre
                            .arg(failures.size());
         failures.clear();
     }
-    // Each failure within the window makes the next answer slower.
-    return m_config.loginFailureDelay * std::max<qsizetype>(1, failures.size());
 }
 
 bool AccessControl::isBanned(const QHostAddress &address) const

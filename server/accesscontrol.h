@@ -8,11 +8,13 @@
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
+#include <QPointer>
 #include <QSet>
 #include <QThreadPool>
 #include <QTimer>
 
 #include <functional>
+#include <list>
 
 // Who may join under which nick, and who has tried too often: the accounts, the shared server
 // password, the operators, and per-address failed logins and bans.
@@ -27,21 +29,43 @@ public:
     // read again whenever it changes (natter-server --add-user on a running server).
     bool load(QString *error);
 
-    enum class Verdict { Allowed, PasswordRequired, RegistrationRequired, Failed };
+    enum class Verdict { Allowed, PasswordRequired, RegistrationRequired, Failed, Banned };
     // Calls `done` with the verdict: at once, or, when an account password must be hashed,
     // later on this thread (hashing runs on a thread pool so a login never stalls the room).
-    void check(const QString &nick, const QString &password, QObject *context,
-               std::function<void(Verdict, bool isOperator)> done);
+    // A failure is recorded against `address`; past the limit the address is banned.
+    //
+    // Checks wait in turn: few run at once per address and per account, an address runs no
+    // more than the failures it has left before a ban (so guesses sent together cannot
+    // outrun it), and a share of the threads is kept for addresses and accounts not already
+    // being checked, so that a crowd of logins cannot make everyone else wait.
+    void check(const QString &nick, const QString &password, const QHostAddress &address,
+               QObject *context, std::function<void(Verdict, bool isOperator)> done);
 
-    // A failed login from `address`: how long to hold the answer back. Past the limit the
-    // address is banned.
-    std::chrono::milliseconds recordFailure(const QHostAddress &address);
+    // How long to hold back the answer to a failed login: longer with each recent failure.
+    std::chrono::milliseconds failureDelay(const QHostAddress &address) const;
     bool isBanned(const QHostAddress &address) const;
 
     bool isRegistered(const QString &nick) const { return m_accounts.isRegistered(nick); }
 
+    static constexpr int MaxChecksPerAddress = 2;
+    static constexpr int MaxChecksPerAccount = 2;
+
 private:
+    struct Check
+    {
+        QHostAddress address;
+        QString account; // nick key
+        AccountStore::Hash hash;
+        QString password;
+        bool isOperator = false;
+        QPointer<QObject> context;
+        std::function<void(Verdict, bool)> done;
+    };
     void reloadAccounts();
+    void recordFailure(const QHostAddress &address);
+    qsizetype recentFailures(const QHostAddress &address) const;
+    void startChecks();
+    void finishCheck(const Check &check, bool matches);
 
     const ServerConfig &m_config;
     AccountStore m_accounts;
@@ -50,6 +74,11 @@ private:
     QByteArray m_serverPassword;
     QSet<QString> m_operators; // nick keys
     QThreadPool m_hashing;
+    // One entry at most per connection that is logging in, so bounded by the connection limits.
+    std::list<Check> m_waiting;
+    int m_checking = 0;
+    QHash<QHostAddress, int> m_checkingFrom;
+    QHash<QString, int> m_checkingFor; // by account
     QHash<QHostAddress, QList<qint64>> m_failures; // monotonic ms, within the window
     QHash<QHostAddress, qint64> m_bannedUntil;
 };

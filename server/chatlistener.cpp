@@ -12,6 +12,7 @@
 namespace {
 constexpr char PlainProperty[] = "natterPlain";
 constexpr char FirstByteProperty[] = "natterFirstByte";
+constexpr char AcceptedProperty[] = "natterAcceptedMs";
 constexpr char TlsHandshakeRecord = 0x16;
 }
 
@@ -34,6 +35,12 @@ bool ChatListener::isPlain(const QTcpSocket *socket)
 bool ChatListener::isJsonClient(const QTcpSocket *socket)
 {
     return socket->property(FirstByteProperty).toInt() == '{';
+}
+
+std::optional<qint64> ChatListener::acceptedMs(const QTcpSocket *socket)
+{
+    const QVariant accepted = socket->property(AcceptedProperty);
+    return accepted.isValid() ? std::optional(accepted.toLongLong()) : std::nullopt;
 }
 
 void ChatListener::incomingConnection(qintptr socketDescriptor)
@@ -75,6 +82,7 @@ void ChatListener::decide(qintptr socketDescriptor)
     // signal.
     it->notifier->setEnabled(false);
     it->notifier->deleteLater();
+    const qint64 accepted = it->acceptedMs;
     m_undecided.erase(it);
 
     QTcpSocket *socket = nullptr;
@@ -108,6 +116,8 @@ void ChatListener::decide(qintptr socketDescriptor)
         closed();
         return;
     }
+    // The hello timeout and the handshake's deadline count from here, not from the first byte.
+    socket->setProperty(AcceptedProperty, accepted);
     track(socket);
     addPendingConnection(socket); // emits pendingConnectionAvailable
 }

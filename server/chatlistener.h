@@ -4,6 +4,8 @@
 #include <QSslConfiguration>
 #include <QTcpServer>
 
+#include <optional>
+
 class QSocketNotifier;
 
 // Accepts connections as QTcpSockets. (Qt buffers a socket made from an accepted descriptor
@@ -24,6 +26,8 @@ public:
     bool usesTls() const { return m_useTls; }
     static bool isPlain(const QTcpSocket *socket);
     static bool isJsonClient(const QTcpSocket *socket); // its first byte was '{'
+    // When the connection was accepted (Session::monotonicMs), before its first byte was awaited.
+    static std::optional<qint64> acceptedMs(const QTcpSocket *socket);
 
     // At most this many connections open at once (0: no limit): sessions, refusals still being
     // answered and TLS connections not yet decided. Each is a file descriptor; past the

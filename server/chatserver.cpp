@@ -59,7 +59,8 @@ ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
     // done per message. A quarter of the shortest limit keeps each limit accurate to 25%.
     using namespace std::chrono;
     const milliseconds shortest =
-            std::min({ config.pingInterval, config.timeout, config.helloTimeout });
+            std::min({ config.pingInterval, config.timeout, config.helloTimeout,
+                       config.tlsHandshakeTimeout });
     m_livenessSweep.setInterval(std::clamp<milliseconds>(shortest / 4, 20ms, 1000ms));
     connect(&m_livenessSweep, &QTimer::timeout, this, &ChatServer::checkLiveness);
 }
@@ -250,7 +251,10 @@ void ChatServer::shutdown()
     m_livenessSweep.stop();
     m_retention.stop();
     m_shutdownDeadline.start(m_config.shutdownGrace);
-    // Messages already accepted are stored and acknowledged before anyone is told to go.
+    // Messages already accepted are stored and acknowledged before anyone is told to go; nothing
+    // new is taken meanwhile, or clients that keep writing would keep the room busy for ever.
+    for (Session *session : std::as_const(m_sessions))
+        session->stopReading();
     if (m_room && m_room->isBusy())
         connect(m_room.get(), &Room::idle, this, &ChatServer::closeSessions, Qt::SingleShotConnection);
     else
@@ -259,6 +263,8 @@ void ChatServer::shutdown()
 
 void ChatServer::closeSessions()
 {
+    if (std::exchange(m_sessionsClosed, true))
+        return;
     if (m_room)
         m_room->setClosing(true);
     const EncodedFrame notice(Protocol::Shutdown { u"The server is shutting down."_s });
@@ -286,6 +292,8 @@ void ChatServer::finishShutdown()
     if (!m_shutdownDeadline.isActive() && !m_sessions.isEmpty())
         qCWarning(lcServer) << m_sessions.size() << "connections did not close in time";
     m_shutdownDeadline.stop();
+    // The store never caught up: members still leave the room before they are deleted.
+    closeSessions();
     const auto remaining = m_sessions;
     for (Session *session : remaining)
         session->deleteLater();

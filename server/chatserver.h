@@ -65,5 +65,6 @@ private:
     QTimer m_acceptRetry;
     bool m_acceptFailing = false;
     bool m_shuttingDown = false;
+    bool m_sessionsClosed = false;
     bool m_stopped = false;
 };

@@ -299,9 +299,12 @@ int main(int argc, char *argv[])
     if (!server.listen())
         return fail(server.errorString());
 
-    UnixSignalWatcher signalWatcher({ SIGINT, SIGTERM });
+    // SIGHUP would otherwise end the process without a word to anyone; until it means something
+    // of its own, it stops the server like SIGTERM.
+    UnixSignalWatcher signalWatcher({ SIGINT, SIGTERM, SIGHUP });
     QObject::connect(&signalWatcher, &UnixSignalWatcher::signalReceived, &server, [&server](int number) {
-        qCInfo(lcServer) << "Received" << (number == SIGINT ? "SIGINT" : "SIGTERM");
+        qCInfo(lcServer) << "Received"
+                         << (number == SIGINT ? "SIGINT" : number == SIGHUP ? "SIGHUP" : "SIGTERM");
         server.shutdown();
     });
     QObject::connect(&server, &ChatServer::stopped, &app, [] {

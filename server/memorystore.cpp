@@ -1,5 +1,7 @@
 #include "memorystore.h"
 
+#include <QPointer>
+
 #include <algorithm>
 
 namespace {
@@ -64,16 +66,28 @@ QList<Protocol::Message> MemoryStore::before(const QString &nick, qint64 before,
     return newestVisible(nick, limit, [&](const Protocol::Message &m) { return m.seq < before; });
 }
 
-QList<Protocol::Message> MemoryStore::search(const QString &nick, const QString &query,
-                                             std::optional<qint64> before, qsizetype limit)
+void MemoryStore::search(const QString &nick, const QStringList &terms,
+                         std::optional<qint64> before, qsizetype limit, QObject *context,
+                         Found found)
 {
-    const QStringList words = query.split(u' ', Qt::SkipEmptyParts);
-    return newestVisible(nick, limit, [&](const Protocol::Message &m) {
-        return (!before || m.seq < *before)
-                && std::all_of(words.cbegin(), words.cend(), [&](const QString &word) {
-                       return m.text.contains(word, Qt::CaseInsensitive);
-                   });
-    });
+    // At most --history messages: quick enough here, answered later like any store's search.
+    QList<Protocol::Message> messages;
+    if (!terms.isEmpty()) {
+        messages = newestVisible(nick, limit, [&](const Protocol::Message &m) {
+            return (!before || m.seq < *before)
+                    && std::all_of(terms.cbegin(), terms.cend(), [&](const QString &word) {
+                           return m.text.contains(word, Qt::CaseInsensitive);
+                       });
+        });
+    }
+    QMetaObject::invokeMethod(
+            this,
+            [context = QPointer<QObject>(context), found = std::move(found),
+             messages = std::move(messages)] {
+                if (context)
+                    found(messages);
+            },
+            Qt::QueuedConnection);
 }
 
 qsizetype MemoryStore::removeOlderThan(qint64 timestamp)

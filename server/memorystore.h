@@ -18,8 +18,8 @@ public:
     void write(const QList<Protocol::Message> &batch) override;
     Replay replay(const QString &nick, std::optional<qint64> since, qsizetype limit) override;
     QList<Protocol::Message> before(const QString &nick, qint64 before, qsizetype limit) override;
-    QList<Protocol::Message> search(const QString &nick, const QString &query,
-                                    std::optional<qint64> before, qsizetype limit) override;
+    void search(const QString &nick, const QStringList &terms, std::optional<qint64> before,
+                qsizetype limit, QObject *context, Found found) override;
     QList<Protocol::Message> recentWithClientIds(qsizetype) override { return {}; }
     qsizetype removeOlderThan(qint64 timestamp) override;
 

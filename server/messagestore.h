@@ -4,14 +4,17 @@
 
 #include <QList>
 #include <QObject>
+#include <QSet>
 #include <QString>
+#include <QStringList>
 
+#include <functional>
 #include <optional>
 
 // Where the room's messages live. Writes are asynchronous and batched: write() takes numbered
 // messages in order, and batchWritten() reports, in the same order, whether each batch is safe.
 // The room delivers and acknowledges a message only after that. Reads are synchronous and see
-// only what was written.
+// only what was written, except search, which is answered later (it may be slow).
 class MessageStore : public QObject
 {
     Q_OBJECT
@@ -38,9 +41,26 @@ public:
     virtual Replay replay(const QString &nick, std::optional<qint64> since, qsizetype limit) = 0;
     // Older messages for scrolling back: the newest `limit` with seq < before.
     virtual QList<Protocol::Message> before(const QString &nick, qint64 before, qsizetype limit) = 0;
-    // The newest `limit` messages `nick` may see whose text contains all words of `query`.
-    virtual QList<Protocol::Message> search(const QString &nick, const QString &query,
-                                            std::optional<qint64> before, qsizetype limit) = 0;
+    // A query's words, each once (ignoring case): what search() looks for.
+    static QStringList searchTerms(const QString &query)
+    {
+        QStringList terms;
+        QSet<QString> seen;
+        for (const QString &word : query.split(u' ', Qt::SkipEmptyParts)) {
+            if (!seen.contains(word.toCaseFolded())) {
+                seen.insert(word.toCaseFolded());
+                terms.append(word);
+            }
+        }
+        return terms;
+    }
+    using Found = std::function<void(QList<Protocol::Message>)>;
+    // The newest `limit` messages `nick` may see whose text contains every one of `terms`.
+    // Answered through the event loop on this object's thread, never before this returns, and
+    // only if `context` still exists; a store whose reads can be slow searches off the event loop.
+    virtual void search(const QString &nick, const QStringList &terms,
+                        std::optional<qint64> before, qsizetype limit, QObject *context,
+                        Found found) = 0;
     // The newest `limit` messages that carried a client id, for the duplicate filter.
     virtual QList<Protocol::Message> recentWithClientIds(qsizetype limit) = 0;
     // Retention: removes messages older than `timestamp`; returns how many.

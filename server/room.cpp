@@ -142,10 +142,13 @@ QList<Protocol::Message> Room::history(const QString &reader, qint64 before, qsi
     return m_pipeline.forReader(reader, m_store->before(reader, before, limit));
 }
 
-QList<Protocol::Message> Room::search(const QString &reader, const QString &query,
-                                      std::optional<qint64> before, qsizetype limit)
+void Room::search(const QString &reader, const QStringList &terms, std::optional<qint64> before,
+                  qsizetype limit, QObject *context, MessageStore::Found found)
 {
-    return m_pipeline.forReader(reader, m_store->search(reader, query, before, limit));
+    m_store->search(reader, terms, before, limit, context,
+                    [this, reader, found = std::move(found)](QList<Protocol::Message> messages) {
+                        found(m_pipeline.forReader(reader, std::move(messages)));
+                    });
 }
 
 void Room::updateLargeness()

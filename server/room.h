@@ -38,8 +38,9 @@ public:
                                             const QString &to, const QString &id);
 
     QList<Protocol::Message> history(const QString &reader, qint64 before, qsizetype limit);
-    QList<Protocol::Message> search(const QString &reader, const QString &query,
-                                    std::optional<qint64> before, qsizetype limit);
+    // Answered later (see MessageStore::search), if `context` still exists.
+    void search(const QString &reader, const QStringList &terms, std::optional<qint64> before,
+                qsizetype limit, QObject *context, MessageStore::Found found);
 
     // Push-back lands on senders, never on the room: false while this member's own messages
     // wait for the store in numbers, or while the room's readers are far behind and it is one

@@ -35,18 +35,24 @@ struct ServerConfig
     // The kernel's send buffer per socket, fixed: left to autotuning it grows to megabytes for a
     // reader that has stalled, hiding the backlog that maxSendQueueBytes is meant to bound.
     int socketSendBufferBytes = 128 * 1024;
-    // How long a graceful stop waits for clients to take their last bytes.
+    // How long a closing connection (and a graceful stop) waits for its client to take the last
+    // bytes and close.
     std::chrono::milliseconds shutdownGrace { 3000 };
 
     // Liveness: a silent JSON client is pinged, then removed if still silent.
     std::chrono::milliseconds pingInterval { 30'000 };
     std::chrono::milliseconds timeout { 90'000 };
     std::chrono::milliseconds helloTimeout { 10'000 };
+    // A TLS handshake is software talking, not a person: it gets a deadline of its own, also
+    // within helloTimeout, both counted from the accept.
+    std::chrono::milliseconds tlsHandshakeTimeout { 5000 };
 
     // Flood control: a token bucket of `rate` messages a second (0: off) holding up to `burst`;
     // a client still over the limit after `floodGrace` is removed.
     double rate = 10;
     double burst = 20;
+    // What a search takes from the bucket: it costs the server far more than a message.
+    double searchCost = 5;
     std::chrono::milliseconds floodGrace { 10'000 };
 
     // TLS: with a certificate and key the port takes TLS and plain clients alike (told apart

@@ -2,6 +2,8 @@
 
 #include "encodedframe.h"
 #include "accesscontrol.h"
+#include "chatlistener.h"
+#include "messagestore.h"
 #include "plaintextface.h"
 #include "room.h"
 #include "serverlogging.h"
@@ -41,7 +43,7 @@ Session::Session(QTcpSocket *socket, Room *room, AccessControl *access, const Se
       m_peer(u"%1:%2"_s.arg(socket->peerAddress().toString()).arg(socket->peerPort())),
       m_peerAddress(socket->peerAddress()),
       m_bucket(config.rate, config.burst, monotonicMs()),
-      m_connectedMs(monotonicMs()),
+      m_connectedMs(ChatListener::acceptedMs(socket).value_or(monotonicMs())),
       m_lastActivityMs(m_connectedMs),
       m_directWrites(!qobject_cast<QSslSocket *>(socket))
 {
@@ -83,9 +85,29 @@ qint64 Session::monotonicMs()
 
 void Session::checkLiveness(qint64 nowMs)
 {
+    if (m_state == State::Closing) {
+        // A client that neither takes its last bytes nor closes is cut.
+        if (m_socket && nowMs - m_closingSinceMs >= m_config.shutdownGrace.count()) {
+            qCDebug(lcSession) << m_peer << "did not close in time";
+            m_socket->abort();
+            handleDisconnected();
+        }
+        return;
+    }
+    if (const auto *tls = qobject_cast<QSslSocket *>(m_socket.data()); tls && !tls->isEncrypted()
+        && nowMs - m_connectedMs
+                >= std::min(m_config.tlsHandshakeTimeout, m_config.helloTimeout).count()) {
+        // Nothing can be said to a client whose handshake never finished.
+        qCInfo(lcSession).noquote() << m_peer << "TLS handshake not finished within"
+                                    << nowMs - m_connectedMs << "ms; closing the connection";
+        m_state = State::Closing;
+        m_socket->abort();
+        handleDisconnected();
+        return;
+    }
     // A password check ends by itself (hashing, or the delay after a wrong one), which may
     // outlast the hello timeout on purpose.
-    if (m_state == State::Closing || m_state == State::Authenticating)
+    if (m_state == State::Authenticating)
         return;
     if (m_state != State::InRoom) {
         if (nowMs - m_connectedMs >= m_config.helloTimeout.count()) {
@@ -107,10 +129,10 @@ void Session::checkLiveness(qint64 nowMs)
     }
 }
 
-bool Session::admit(const QString &id)
+bool Session::admit(const QString &id, double cost)
 {
     const qint64 now = monotonicMs();
-    if (m_bucket.tryTake(now))
+    if (m_bucket.tryTake(now, cost))
         return true;
     // A streak of rejections with no second of calm between them is a flood.
     const bool newStreak = now - m_lastRejectionMs > 1000;
@@ -124,8 +146,11 @@ bool Session::admit(const QString &id)
         return false;
     }
     reject(ErrorCode::RateLimited,
-           u"Too many messages: at most %1 a second. This one was not delivered."_s.arg(
-                   m_config.rate),
+           cost > 1.0 ? u"Too many searches: each costs as much as %1 messages, and at most %2 "
+                        "messages a second are allowed. Try again in a moment."_s.arg(cost).arg(
+                                m_config.rate)
+                      : u"Too many messages: at most %1 a second. This one was not delivered."_s.arg(
+                                m_config.rate),
            id, newStreak ? LogRejection::Yes : LogRejection::No);
     return false;
 }
@@ -168,7 +193,13 @@ void Session::processReadyRead()
         return;
     }
     m_readPaused = false;
-    if (m_state == State::Closing || !m_socket)
+    if (m_state == State::Closing) {
+        // Dropped, so that Qt keeps reading and sees the client close (closeAfterWriting).
+        if (m_socket)
+            m_socket->read(m_socket->bytesAvailable());
+        return;
+    }
+    if (m_inputStopped || !m_socket)
         return;
     // At most Qt's read-ahead (readBufferBytes) per turn of the event loop: a flooding sender
     // cannot starve the others, and what it sent past that waits in the kernel. Asking for
@@ -312,15 +343,31 @@ void Session::handleFrame(const Protocol::Say &frame)
 
 void Session::handleFrame(const Protocol::Search &search)
 {
-    if (!requireRoom(search.id) || !admit(search.id))
+    if (!requireRoom(search.id) || !admit(search.id, m_config.searchCost))
         return;
+    if (m_searching) {
+        reject(ErrorCode::RateLimited,
+               u"One search at a time: wait for the results of the last one."_s, search.id,
+               LogRejection::No);
+        return;
+    }
     if (search.query.trimmed().isEmpty() || search.query.size() > m_config.maxTextLength) {
         reject(ErrorCode::BadFrame, u"A search needs 1 to %1 characters."_s.arg(
                                             m_config.maxTextLength), search.id);
         return;
     }
-    send(Protocol::Results { search.id, m_room->search(m_nick, search.query, search.before,
-                                                       Protocol::MaxResults) });
+    const QStringList terms = MessageStore::searchTerms(search.query);
+    if (terms.size() > Protocol::MaxSearchTerms) {
+        reject(ErrorCode::BadFrame, u"A search may hold at most %1 different words."_s.arg(
+                                            Protocol::MaxSearchTerms), search.id);
+        return;
+    }
+    m_searching = true;
+    m_room->search(m_nick, terms, search.before, Protocol::MaxResults, this,
+                   [this, id = search.id](QList<Protocol::Message> found) {
+                       m_searching = false;
+                       send(Protocol::Results { id, std::move(found) });
+                   });
 }
 
 void Session::handleFrame(const Protocol::History &history)
@@ -361,7 +408,7 @@ void Session::enterRoom(const JoinRequest &request, const QString &password)
         return;
     }
     m_state = State::Authenticating;
-    m_access->check(nick, password, this,
+    m_access->check(nick, password, m_peerAddress, this,
                     [this, request](AccessControl::Verdict verdict, bool isOperator) {
                         finishAuthentication(verdict, request, isOperator);
                     });
@@ -374,8 +421,16 @@ void Session::finishAuthentication(AccessControl::Verdict verdict, const JoinReq
     if (m_state != State::Authenticating)
         return; // the connection went meanwhile
     using Verdict = AccessControl::Verdict;
+    if (verdict == Verdict::Banned) { // banned while this connection was waiting for its turn
+        m_state = State::AwaitingNick;
+        reject(ErrorCode::Banned,
+               u"Too many failed logins from %1; try again later."_s.arg(m_peerAddress.toString()),
+               {}, LogRejection::No);
+        closeAfterWriting();
+        return;
+    }
     if (verdict == Verdict::Failed) {
-        const auto delay = m_access->recordFailure(m_peerAddress);
+        const auto delay = m_access->failureDelay(m_peerAddress);
         qCWarning(lcSession).noquote() << m_peer << "failed login as" << nick;
         // Held back, and nothing more is read meanwhile: guessing gets slower with each try.
         QTimer::singleShot(delay, this, [this, nick] {
@@ -540,7 +595,36 @@ void Session::leaveAndClose(LeaveReason reason)
 void Session::closeAfterWriting()
 {
     m_state = State::Closing;
-    m_socket->disconnectFromHost(); // sends what is queued first, then closes
+    m_closingSinceMs = monotonicMs();
+    if (const auto *tls = qobject_cast<QSslSocket *>(m_socket.data()); tls && !tls->isEncrypted()) {
+        // disconnectFromHost() would wait for the handshake to finish, for ever if the client
+        // stalls it; and nothing written before it finishes could be read anyway.
+        m_socket->abort();
+        handleDisconnected();
+        return;
+    }
+    if (qobject_cast<QSslSocket *>(m_socket.data())) {
+        m_socket->disconnectFromHost(); // sends what is queued and close_notify, then closes
+        return;
+    }
+    // Closing with input unread makes the kernel reset the connection, which destroys what the
+    // client has not read yet (a shutdown notice, its last acks). So only the sending side is
+    // shut, once everything is written; input is dropped until the client closes, and one that
+    // never does is cut by the liveness sweep or the shutdown deadline.
+    connect(m_socket, &QTcpSocket::bytesWritten, this, &Session::shutWriteOnceWritten,
+            Qt::UniqueConnection);
+    m_socket->flush();
+    shutWriteOnceWritten();
+    // Whatever is already buffered is dropped now.
+    QMetaObject::invokeMethod(this, &Session::processReadyRead, Qt::QueuedConnection);
+}
+
+void Session::shutWriteOnceWritten()
+{
+    if (m_writeShut || !m_socket || m_socket->bytesToWrite() > 0)
+        return;
+    m_writeShut = true;
+    ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
 }
 
 void Session::drop(LeaveReason reason)

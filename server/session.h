@@ -47,6 +47,9 @@ public:
 
     void deliver(const EncodedFrame &frame);
     void send(const Protocol::ServerFrame &frame);
+    // The server is stopping: nothing more is read, so that the room can finish what it has;
+    // what the client sends now stays in the kernel until closing drops it.
+    void stopReading() { m_inputStopped = true; }
     // Sends the notice, lets the socket flush, then closes. Leaving is silent (see Room).
     void shutdown(const EncodedFrame &notice);
 
@@ -90,7 +93,7 @@ private:
     void finishAuthentication(AccessControl::Verdict verdict, const JoinRequest &request,
                               bool isOperator);
     void say(const QString &text, const QString &to, const QString &id);
-    bool admit(const QString &id);
+    bool admit(const QString &id, double cost = 1.0);
     enum class LogRejection { Yes, No };
     void reject(Protocol::ErrorCode code, const QString &text, const QString &id = {},
                 LogRejection log = LogRejection::Yes);
@@ -100,6 +103,7 @@ private:
     void writeToSocket(const QByteArray &bytes);
     void leaveAndClose(Protocol::LeaveReason reason);
     void closeAfterWriting();
+    void shutWriteOnceWritten();
     void drop(Protocol::LeaveReason reason);
     void handleDisconnected();
 
@@ -113,6 +117,7 @@ private:
     QHostAddress m_peerAddress;
     TokenBucket m_bucket;
     qint64 m_connectedMs;
+    qint64 m_closingSinceMs = 0;
     qint64 m_lastActivityMs;
     bool m_directWrites; // plain TCP: the kernel takes what it can before Qt queues the rest
     qint64 m_floodStartMs = 0;
@@ -126,4 +131,7 @@ private:
     qint64 m_welcomeBytes = 0; // written unchecked: the history a joining client asked for
     // A plain-text line without its "\n" is complete after a pause (see processReadyRead).
     QBasicTimer m_unfinishedLine;
+    bool m_inputStopped = false;
+    bool m_searching = false; // one search in flight at a time
+    bool m_writeShut = false;
 };

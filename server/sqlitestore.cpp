@@ -5,6 +5,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QPointer>
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -20,6 +21,11 @@ const QList<QStringList> migrations = {
       "text TEXT NOT NULL, client_id TEXT)"_s,
       u"CREATE INDEX messages_by_time ON messages (ts)"_s,
       u"CREATE INDEX messages_direct ON messages (recipient_key, seq) "
+      "WHERE recipient_key IS NOT NULL"_s },
+    // 2: broadcasts and sent direct messages, so that reading what a nick may see never walks
+    // other people's direct messages
+    { u"CREATE INDEX messages_broadcast ON messages (seq) WHERE recipient_key IS NULL"_s,
+      u"CREATE INDEX messages_sent_direct ON messages (sender_key, seq) "
       "WHERE recipient_key IS NOT NULL"_s },
 };
 
@@ -61,7 +67,101 @@ QSqlDatabase openConnection(const QString &name, const QString &path, QString *e
     return db;
 }
 
+const QString columns = u"seq, ts, sender, recipient, text, client_id"_s;
+
+// The messages a query finds, oldest first.
+QList<Protocol::Message> readMessages(const QSqlDatabase &db, const QString &sql,
+                                      const QVariantMap &values)
+{
+    QSqlQuery query(db);
+    query.setForwardOnly(true);
+    query.prepare(sql);
+    for (auto it = values.cbegin(); it != values.cend(); ++it)
+        query.bindValue(it.key(), it.value());
+    QList<Protocol::Message> found;
+    if (!query.exec()) {
+        qCWarning(lcServer).noquote() << "message store query failed:" << query.lastError().text();
+        return found;
+    }
+    while (query.next()) {
+        Protocol::Message message;
+        message.seq = query.value(0).toLongLong();
+        message.timestamp = query.value(1).toLongLong();
+        message.from = query.value(2).toString();
+        message.to = query.value(3).toString();
+        message.text = query.value(4).toString();
+        message.id = query.value(5).toString();
+        found.prepend(std::move(message));
+    }
+    return found;
+}
+
+QList<Protocol::Message> searchMessages(const QSqlDatabase &db, bool fullText,
+                                        const QString &nick, const QStringList &words,
+                                        std::optional<qint64> before, qsizetype limit)
+{
+    if (words.isEmpty())
+        return {};
+    QVariantMap values { { u":key"_s, Protocol::nickKey(nick) },
+                         { u":before"_s, before.value_or(std::numeric_limits<qint64>::max()) } };
+    QString where = u"seq < :before AND "_s + visibleTo;
+    if (fullText) {
+        // Each word as an FTS5 string, so that operators and punctuation are taken literally.
+        QStringList terms;
+        for (QString word : words)
+            terms.append(u'"' + word.replace(u'"', u"\"\""_s) + u'"');
+        values.insert(u":match"_s, terms.join(u' '));
+        where += u" AND seq IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH :match)"_s;
+    } else {
+        for (qsizetype i = 0; i < words.size(); ++i) {
+            QString word = words.at(i);
+            word.replace(u'\\', u"\\\\"_s).replace(u'%', u"\\%"_s).replace(u'_', u"\\_"_s);
+            values.insert(u":w%1"_s.arg(i), u'%' + word + u'%');
+            where += u" AND text LIKE :w%1 ESCAPE '\\'"_s.arg(i);
+        }
+    }
+    return readMessages(db,
+                        u"SELECT %1 FROM messages WHERE %2 ORDER BY seq DESC LIMIT %3"_s.arg(
+                                columns, where).arg(limit),
+                        values);
+}
+
 } // namespace
+
+// Lives on the searcher thread with a read-only connection of its own.
+class SqliteSearcher : public QObject
+{
+    Q_OBJECT
+public:
+    SqliteSearcher(QString path, bool fullText) : m_path(std::move(path)), m_fullText(fullText) { }
+    ~SqliteSearcher() override
+    {
+        m_db.close();
+        m_db = {};
+        QSqlDatabase::removeDatabase(m_name);
+    }
+
+    QString open()
+    {
+        m_name = u"natter-searcher-%1"_s.arg(quintptr(this));
+        m_db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_name);
+        m_db.setDatabaseName(m_path);
+        m_db.setConnectOptions(u"QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=5000"_s);
+        return m_db.open() ? QString() : m_db.lastError().text();
+    }
+
+    QList<Protocol::Message> search(const QString &nick, const QStringList &terms,
+                                    std::optional<qint64> before, qsizetype limit)
+    {
+        return searchMessages(m_db, m_fullText, nick, terms, before, limit);
+    }
+
+private:
+    QString m_path;
+    bool m_fullText;
+    QString m_name;
+    QSqlDatabase m_db;
+};
 
 // Lives on the writer thread with its own connection: commits batches, reports each.
 class SqliteWriter : public QObject
@@ -150,10 +250,17 @@ SqliteStore::SqliteStore(Options options, QObject *parent)
       m_connectionName(u"natter-reader-%1"_s.arg(quintptr(this)))
 {
     m_writerThread.setObjectName(u"natter-store-writer"_s);
+    m_searcherThread.setObjectName(u"natter-store-searcher"_s);
 }
 
 SqliteStore::~SqliteStore()
 {
+    if (m_searcher) {
+        // Searches not started yet are dropped; their askers are going too.
+        QMetaObject::invokeMethod(m_searcher, &QObject::deleteLater, Qt::QueuedConnection);
+        m_searcherThread.quit();
+        m_searcherThread.wait();
+    }
     if (m_writer) {
         // Batches already handed over are finished before the thread ends.
         QMetaObject::invokeMethod(m_writer, &QObject::deleteLater, Qt::QueuedConnection);
@@ -204,6 +311,13 @@ bool SqliteStore::open(QString *error)
         // Once, at start-up: the writer's connection is opened on its own thread.
         QMetaObject::invokeMethod(m_writer, &SqliteWriter::open, Qt::BlockingQueuedConnection,
                                   &problem);
+    }
+    if (problem.isEmpty()) {
+        m_searcher = new SqliteSearcher(m_options.path, m_fullText);
+        m_searcher->moveToThread(&m_searcherThread);
+        m_searcherThread.start();
+        QMetaObject::invokeMethod(m_searcher, &SqliteSearcher::open,
+                                  Qt::BlockingQueuedConnection, &problem);
     }
     if (!problem.isEmpty()) {
         *error = u"cannot use the message store %1: %2"_s.arg(m_options.path, problem);
@@ -296,28 +410,30 @@ void SqliteStore::write(const QList<Protocol::Message> &batch)
 QList<Protocol::Message> SqliteStore::select(const QString &where, const QVariantMap &values,
                                              qsizetype limit)
 {
-    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
-    query.setForwardOnly(true);
-    query.prepare(u"SELECT seq, ts, sender, recipient, text, client_id FROM messages WHERE %1 "
-                  "ORDER BY seq DESC LIMIT %2"_s.arg(where).arg(limit));
-    for (auto it = values.cbegin(); it != values.cend(); ++it)
-        query.bindValue(it.key(), it.value());
-    QList<Protocol::Message> found;
-    if (!query.exec()) {
-        qCWarning(lcServer).noquote() << "message store query failed:" << query.lastError().text();
-        return found;
-    }
-    while (query.next()) {
-        Protocol::Message message;
-        message.seq = query.value(0).toLongLong();
-        message.timestamp = query.value(1).toLongLong();
-        message.from = query.value(2).toString();
-        message.to = query.value(3).toString();
-        message.text = query.value(4).toString();
-        message.id = query.value(5).toString();
-        found.prepend(std::move(message));
-    }
-    return found;
+    return readMessages(QSqlDatabase::database(m_connectionName, false),
+                        u"SELECT %1 FROM messages WHERE %2 ORDER BY seq DESC LIMIT %3"_s.arg(
+                                columns, where).arg(limit),
+                        values);
+}
+
+QList<Protocol::Message> SqliteStore::selectVisible(const QString &range,
+                                                    const QVariantMap &values, qsizetype limit)
+{
+    // Broadcasts, direct messages to the reader, and those it sent, each read newest first from
+    // its own index, then merged: a single query with OR would walk every row in `range`.
+    const QString part = u"SELECT * FROM (SELECT %1 FROM messages INDEXED BY %2 WHERE %3 AND %4 "
+                         "ORDER BY seq DESC LIMIT %5)"_s;
+    const QStringList parts {
+        part.arg(columns, u"messages_broadcast"_s, range, u"recipient_key IS NULL"_s).arg(limit),
+        part.arg(columns, u"messages_direct"_s, range, u"recipient_key = :key"_s).arg(limit),
+        part.arg(columns, u"messages_sent_direct"_s, range,
+                 u"sender_key = :key AND recipient_key IS NOT NULL AND recipient_key <> :key"_s)
+                .arg(limit),
+    };
+    return readMessages(QSqlDatabase::database(m_connectionName, false),
+                        parts.join(u" UNION ALL "_s)
+                                + u" ORDER BY seq DESC LIMIT %1"_s.arg(limit),
+                        values);
 }
 
 MessageStore::Replay SqliteStore::replay(const QString &nick, std::optional<qint64> since,
@@ -327,7 +443,7 @@ MessageStore::Replay SqliteStore::replay(const QString &nick, std::optional<qint
     const QVariantMap values { { u":key"_s, Protocol::nickKey(nick) },
                                { u":since"_s, since.value_or(0) } };
     // One more than asked tells whether some were left out.
-    replay.messages = select(u"seq > :since AND "_s + visibleTo, values, limit + 1);
+    replay.messages = selectVisible(u"seq > :since"_s, values, limit + 1);
     if (replay.messages.size() > limit) {
         replay.messages.removeFirst();
         replay.truncated = since.has_value();
@@ -344,35 +460,30 @@ MessageStore::Replay SqliteStore::replay(const QString &nick, std::optional<qint
 
 QList<Protocol::Message> SqliteStore::before(const QString &nick, qint64 before, qsizetype limit)
 {
-    return select(u"seq < :before AND "_s + visibleTo,
-                  { { u":key"_s, Protocol::nickKey(nick) }, { u":before"_s, before } }, limit);
+    return selectVisible(u"seq < :before"_s,
+                         { { u":key"_s, Protocol::nickKey(nick) }, { u":before"_s, before } },
+                         limit);
 }
 
-QList<Protocol::Message> SqliteStore::search(const QString &nick, const QString &query,
-                                             std::optional<qint64> before, qsizetype limit)
+void SqliteStore::search(const QString &nick, const QStringList &terms,
+                         std::optional<qint64> before, qsizetype limit, QObject *context,
+                         Found found)
 {
-    const QStringList words = query.split(u' ', Qt::SkipEmptyParts);
-    if (words.isEmpty())
-        return {};
-    QVariantMap values { { u":key"_s, Protocol::nickKey(nick) },
-                         { u":before"_s, before.value_or(std::numeric_limits<qint64>::max()) } };
-    QString where = u"seq < :before AND "_s + visibleTo;
-    if (m_fullText) {
-        // Each word as an FTS5 string, so that operators and punctuation are taken literally.
-        QStringList terms;
-        for (QString word : words)
-            terms.append(u'"' + word.replace(u'"', u"\"\""_s) + u'"');
-        values.insert(u":match"_s, terms.join(u' '));
-        where += u" AND seq IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH :match)"_s;
-    } else {
-        for (qsizetype i = 0; i < words.size(); ++i) {
-            QString word = words.at(i);
-            word.replace(u'\\', u"\\\\"_s).replace(u'%', u"\\%"_s).replace(u'_', u"\\_"_s);
-            values.insert(u":w%1"_s.arg(i), u'%' + word + u'%');
-            where += u" AND text LIKE :w%1 ESCAPE '\\'"_s.arg(i);
-        }
-    }
-    return select(where, values, limit);
+    // Run on the searcher thread, answered here; the searcher thread ends before this store.
+    QMetaObject::invokeMethod(
+            m_searcher,
+            [this, searcher = m_searcher, nick, terms, before, limit,
+             context = QPointer<QObject>(context), found = std::move(found)] {
+                QList<Protocol::Message> messages = searcher->search(nick, terms, before, limit);
+                QMetaObject::invokeMethod(
+                        this,
+                        [context, found, messages = std::move(messages)] {
+                            if (context)
+                                found(messages);
+                        },
+                        Qt::QueuedConnection);
+            },
+            Qt::QueuedConnection);
 }
 
 QList<Protocol::Message> SqliteStore::recentWithClientIds(qsizetype limit)

@@ -5,11 +5,14 @@
 #include <QSqlDatabase>
 #include <QThread>
 
+class SqliteSearcher;
 class SqliteWriter;
 
 // The durable store: one SQLite file in WAL mode (the way Quassel keeps its backlog). Writes
 // go to a writer thread that commits each batch in one transaction, so disk syncs never stall
-// the event loop and many messages share one sync; reads run here on their own connection.
+// the event loop and many messages share one sync; reads run here on their own connection,
+// except searches (whose cost grows with the store), which run one after another on a
+// read-only connection of their own on a searcher thread.
 // docs/storage.md describes the schema.
 class SqliteStore : public MessageStore
 {
@@ -31,24 +34,29 @@ public:
     void write(const QList<Protocol::Message> &batch) override;
     Replay replay(const QString &nick, std::optional<qint64> since, qsizetype limit) override;
     QList<Protocol::Message> before(const QString &nick, qint64 before, qsizetype limit) override;
-    QList<Protocol::Message> search(const QString &nick, const QString &query,
-                                    std::optional<qint64> before, qsizetype limit) override;
+    void search(const QString &nick, const QStringList &terms, std::optional<qint64> before,
+                qsizetype limit, QObject *context, Found found) override;
     QList<Protocol::Message> recentWithClientIds(qsizetype limit) override;
     qsizetype removeOlderThan(qint64 timestamp) override;
 
     bool hasFullTextSearch() const { return m_fullText; }
-    static constexpr int SchemaVersion = 1;
+    static constexpr int SchemaVersion = 2;
 
 private:
     bool migrate(QString *error);
     bool loadEpoch(QString *error);
     QList<Protocol::Message> select(const QString &where, const QVariantMap &values,
                                     qsizetype limit);
+    // What values[":key"] may see among the messages whose seq meets `range`.
+    QList<Protocol::Message> selectVisible(const QString &range, const QVariantMap &values,
+                                           qsizetype limit);
 
     Options m_options;
     QString m_connectionName;
     QThread m_writerThread;
     SqliteWriter *m_writer = nullptr;
+    QThread m_searcherThread;
+    SqliteSearcher *m_searcher = nullptr;
     qint64 m_lastSeq = 0;
     QString m_epoch;
     bool m_fullText = false;

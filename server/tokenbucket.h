@@ -14,15 +14,16 @@ public:
     {
     }
 
-    bool tryTake(qint64 nowMs)
+    // Takes `cost` tokens (a request that costs the server more takes more), or none.
+    bool tryTake(qint64 nowMs, double cost = 1.0)
     {
         if (m_rate <= 0)
             return true;
         m_tokens = std::min(m_burst, m_tokens + double(nowMs - m_updatedMs) * m_rate / 1000.0);
         m_updatedMs = nowMs;
-        if (m_tokens < 1.0)
+        if (m_tokens < cost)
             return false;
-        m_tokens -= 1.0;
+        m_tokens -= cost;
         return true;
     }
 

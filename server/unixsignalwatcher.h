@@ -5,7 +5,7 @@
 
 #include <initializer_list>
 
-// Turns SIGINT/SIGTERM into a Qt signal. A signal handler may do almost nothing, so it writes
+// Turns Unix signals (SIGINT, SIGTERM, SIGHUP) into a Qt signal. A signal handler may do almost nothing, so it writes
 // the signal number into a socket pair that the event loop watches (the pattern from Qt's
 // "Calling Qt Functions From Unix Signal Handlers").
 class UnixSignalWatcher : public QObject

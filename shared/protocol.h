@@ -26,6 +26,7 @@ inline constexpr qsizetype DefaultMaxLineBytes = 16 * 1024;
 inline constexpr qsizetype MaxTextLength = 4096; // characters of a message's text
 inline constexpr qsizetype MaxNickLength = 32;   // characters of a nickname
 inline constexpr qsizetype MaxResults = 50;      // messages in one results frame
+inline constexpr qsizetype MaxSearchTerms = 16;  // different words in one search
 
 enum class ErrorCode {
     BadFrame,

@@ -35,6 +35,7 @@ private slots:
     void textTooLong();
     void slowReaderIsRemoved();
     void gracefulShutdown();
+    void shutdownUnderLoadReachesEveryWriter();
     void noticesArriveTogetherInAStorm();
     void largeRoomSendsCountsNotEveryArrival();
 
@@ -500,6 +501,50 @@ void tst_ChatServer::gracefulShutdown()
     QCOMPARE(aa->count<Shutdown>(), 1);
     QCOMPARE(aa->count<Left>(), 0); // no leave noise while everyone is told to go
     QVERIFY(plain->hasLine("The server is shutting down."));
+}
+
+void tst_ChatServer::shutdownUnderLoadReachesEveryWriter()
+{
+    // Twenty members keep 20 messages unacknowledged (a new one for each ack) when the server
+    // stops, and are behind on reading: their input is still unread when their connections
+    // close, and the end of their output is still in the server's kernel.
+    QList<TestClient *> writers;
+    for (int i = 0; i < 20; ++i)
+        writers.append(join(u"w%1"_s.arg(i)));
+    for (TestClient *writer : std::as_const(writers)) {
+        // A small receive buffer, as over a real network: the end of what the server sends
+        // waits in the server's kernel until the client reads.
+        writer->socket()->setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 4096);
+        auto sent = std::make_shared<int>(0);
+        auto writeMore = [writer, sent](int count) {
+            for (int n = 0; n < count; ++n, ++*sent)
+                writer->say(u"message %1"_s.arg(*sent), u"%1"_s.arg(*sent));
+        };
+        connect(writer, &TestClient::frameReceived, writer, [writer, writeMore] {
+            if (std::holds_alternative<Ack>(writer->frames().constLast()))
+                writeMore(1);
+        });
+        writeMore(20);
+    }
+    for (TestClient *writer : std::as_const(writers))
+        QTRY_VERIFY(writer->count<Ack>() > 20);
+    for (TestClient *writer : std::as_const(writers))
+        writer->setReadingPaused(true);
+    QSignalSpy stopped(m_server.get(), &ChatServer::stopped);
+    m_server->shutdown();
+    QTRY_COMPARE(m_server->room()->memberCount(), 0); // everyone has been sent the notice
+    for (TestClient *writer : std::as_const(writers))
+        writer->setReadingPaused(false);
+    QTRY_COMPARE_WITH_TIMEOUT(stopped.size(), 1, 10000);
+
+    // Everyone hears why, and gets the ack of every message the room took from them.
+    qsizetype acks = 0;
+    for (TestClient *writer : std::as_const(writers)) {
+        QTRY_VERIFY(writer->wasDisconnected());
+        QCOMPARE(writer->count<Shutdown>(), 1);
+        acks += writer->count<Ack>();
+    }
+    QCOMPARE(acks, m_server->room()->lastSeq());
 }
 
 void tst_ChatServer::noticesArriveTogetherInAStorm()

@@ -3,6 +3,7 @@
 #include "testclient.h"
 
 #include <QElapsedTimer>
+#include <QTcpServer>
 #include <QFile>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -28,18 +29,25 @@ private slots:
     void plainClientIsRefusedUnderTlsOnly_data();
     void plainClientIsRefusedUnderTlsOnly();
     void tlsClientIsToldWhyItIsRefused();
+    void stalledTlsHandshakesAreClosed_data();
+    void stalledTlsHandshakesAreClosed();
     void accountsFileHoldsHashesOnly();
     void registeredNickNeedsItsPassword();
     void registeredNickCannotBeTaken();
     void registeredOnlyRefusesOthers();
     void sharedServerPassword();
     void failedLoginsSlowDownThenBan();
+    void failuresInFlightCountTowardsTheBan();
+    void passwordChecksLeaveRoomForOthers_data();
+    void passwordChecksLeaveRoomForOthers();
     void operatorKicks();
 
 private:
     void start(ServerConfig config);
     TestClient *client();
-    QString accountsWith(const QStringList &nicksAndPasswords);
+    QString accountsWith(const QStringList &nicksAndPasswords, int iterations = 1000);
+    TestClient *clientFrom(const QString &address);
+    QByteArray captureClientHello();
 
     QTemporaryDir m_dir;
     std::unique_ptr<ChatServer> m_server;
@@ -78,18 +86,27 @@ TestClient *tst_Security::client()
     return client;
 }
 
-QString tst_Security::accountsWith(const QStringList &nicksAndPasswords)
+QString tst_Security::accountsWith(const QStringList &nicksAndPasswords, int iterations)
 {
     const QString path = m_dir.filePath(u"accounts"_s);
     QFile::remove(path);
     for (qsizetype i = 0; i + 1 < nicksAndPasswords.size(); i += 2) {
         QString error;
-        // Few iterations: the tests check the logic, not the cost of guessing.
+        // Few iterations unless asked: most tests check the logic, not the cost of guessing.
         if (!AccountStore::addUser(path, nicksAndPasswords.at(i), nicksAndPasswords.at(i + 1),
-                                   &error, 1000))
+                                   &error, iterations))
             qWarning("%s", qPrintable(error));
     }
     return path;
+}
+
+TestClient *tst_Security::clientFrom(const QString &address)
+{
+    // Any 127.x.y.z reaches the server on 127.0.0.1 and is a different address to it.
+    TestClient *result = client();
+    result->socket()->bind(QHostAddress(address));
+    result->connectTo(m_server->serverPort());
+    return result;
 }
 
 static ServerConfig tlsConfig(bool tlsOnly)
@@ -186,6 +203,73 @@ void tst_Security::tlsClientIsToldWhyItIsRefused()
     QVERIFY(bb->socket()->sslHandshakeErrors().isEmpty());
     QCOMPARE(bb->count<Error>(), 1);
     QCOMPARE(bb->last<Error>().code, ErrorCode::ServerFull);
+}
+
+QByteArray tst_Security::captureClientHello()
+{
+    // What a real TLS client sends first, caught by a listener that never answers it.
+    QTcpServer catcher;
+    if (!catcher.listen(QHostAddress::LocalHost, 0))
+        return {};
+    QSslSocket tls;
+    tls.connectToHostEncrypted(u"127.0.0.1"_s, catcher.serverPort());
+    if (!catcher.waitForNewConnection(5000))
+        return {};
+    std::unique_ptr<QTcpSocket> peer(catcher.nextPendingConnection());
+    QByteArray hello;
+    // A TLS record: type, version (2 bytes), length (2 bytes), then the body.
+    auto complete = [&] {
+        hello += peer->readAll();
+        return hello.size() >= 5
+                && hello.size() >= 5 + ((uchar(hello.at(3)) << 8) | uchar(hello.at(4)));
+    };
+    if (!QTest::qWaitFor(complete, 5000))
+        return {};
+    return hello;
+}
+
+void tst_Security::stalledTlsHandshakesAreClosed_data()
+{
+    QTest::addColumn<int>("helloTimeoutMs");
+    QTest::addColumn<int>("handshakeTimeoutMs");
+    QTest::newRow("hello timeout covers the handshake") << 1000 << 60'000;
+    QTest::newRow("the handshake's own deadline") << 60'000 << 1000;
+}
+
+void tst_Security::stalledTlsHandshakesAreClosed()
+{
+    QFETCH(int, helloTimeoutMs);
+    QFETCH(int, handshakeTimeoutMs);
+    ServerConfig config = tlsConfig(false);
+    config.helloTimeout = std::chrono::milliseconds(helloTimeoutMs);
+    config.tlsHandshakeTimeout = std::chrono::milliseconds(handshakeTimeoutMs);
+    config.maxClients = 4;
+    start(config);
+    const QByteArray clientHello = captureClientHello();
+    QVERIFY(clientHello.startsWith('\x16'));
+
+    // Connections that start a handshake and then say nothing: half send one byte, half a
+    // whole ClientHello. Together they take every slot.
+    std::vector<std::unique_ptr<QTcpSocket>> stalled;
+    for (int i = 0; i < config.maxClients; ++i) {
+        auto socket = std::make_unique<QTcpSocket>();
+        socket->connectToHost(QHostAddress::LocalHost, m_server->serverPort());
+        QTRY_COMPARE(socket->state(), QAbstractSocket::ConnectedState);
+        socket->write(i % 2 ? clientHello : QByteArray(1, '\x16'));
+        stalled.push_back(std::move(socket));
+    }
+    QTRY_COMPARE(m_server->sessionCount(), config.maxClients);
+
+    for (const auto &socket : stalled)
+        QTRY_COMPARE_WITH_TIMEOUT(socket->state(), QAbstractSocket::UnconnectedState, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->sessionCount(), 0, 5000);
+
+    // The slots are free again.
+    TestClient *late = client();
+    late->connectEncrypted(m_server->serverPort(), m_certificate);
+    QTRY_VERIFY_WITH_TIMEOUT(late->socket()->isEncrypted(), 5000);
+    late->hello(u"late"_s);
+    QTRY_COMPARE(late->count<Welcome>(), 1);
 }
 
 void tst_Security::accountsFileHoldsHashesOnly()
@@ -363,6 +447,88 @@ void tst_Security::failedLoginsSlowDownThenBan()
     QCOMPARE(banned->count<Error>(), 1);
     QCOMPARE(banned->last<Error>().code, ErrorCode::Banned);
     QCOMPARE(banned->count<Welcome>(), 0);
+}
+
+void tst_Security::failuresInFlightCountTowardsTheBan()
+{
+    ServerConfig config;
+    config.accountsPath = accountsWith({ u"alice"_s, u"s3cret"_s });
+    config.loginFailureDelay = 10ms;
+    config.loginFailuresBeforeBan = 10;
+    config.banDuration = 60s;
+    start(config);
+    QTest::ignoreMessage(QtWarningMsg,
+                         QRegularExpression(u"Banning 127.0.0.1 for 60 s after 10 failed logins"_s));
+
+    // Fifty guesses sent at once, before any of them is answered.
+    QList<TestClient *> guessers;
+    for (int i = 0; i < 50; ++i) {
+        guessers.append(client());
+        guessers.last()->connectTo(m_server->serverPort());
+    }
+    QTRY_COMPARE(m_server->sessionCount(), 50);
+    for (qsizetype i = 0; i < guessers.size(); ++i)
+        guessers.at(i)->hello(u"alice"_s, std::nullopt, u"guess%1"_s.arg(i));
+
+    // Only as many are checked as the limit allows; the others learn nothing but the ban.
+    int failed = 0;
+    int banned = 0;
+    for (TestClient *guesser : std::as_const(guessers)) {
+        QTRY_COMPARE_WITH_TIMEOUT(guesser->count<Error>(), 1, 10000);
+        const ErrorCode code = guesser->last<Error>().code;
+        QVERIFY2(code == ErrorCode::AuthFailed || code == ErrorCode::Banned,
+                 qPrintable(errorCodeName(code)));
+        ++(code == ErrorCode::AuthFailed ? failed : banned);
+        QTRY_VERIFY(guesser->wasDisconnected());
+    }
+    QCOMPARE(failed, config.loginFailuresBeforeBan);
+    QCOMPARE(banned, 50 - config.loginFailuresBeforeBan);
+}
+
+void tst_Security::passwordChecksLeaveRoomForOthers_data()
+{
+    QTest::addColumn<bool>("manyAddresses");
+    QTest::newRow("from one address") << false;
+    QTest::newRow("from many addresses") << true;
+}
+
+void tst_Security::passwordChecksLeaveRoomForOthers()
+{
+    QFETCH(bool, manyAddresses);
+    ServerConfig config;
+    // The real cost of a check: the point is who waits for the hashing threads.
+    config.accountsPath = accountsWith({ u"mallory"_s, u"m4llory"_s, u"alice"_s, u"s3cret"_s },
+                                       AccountStore::DefaultIterations);
+    start(config);
+    auto aliceLogsIn = [this] {
+        TestClient *alice = clientFrom(u"127.0.0.2"_s);
+        QElapsedTimer timer;
+        timer.start();
+        alice->hello(u"alice"_s, std::nullopt, u"s3cret"_s);
+        if (!QTest::qWaitFor([&] { return alice->count<Welcome>() == 1; }, 30000))
+            return qint64(-1);
+        const qint64 elapsed = timer.elapsed();
+        alice->send(Exit {});
+        if (!QTest::qWaitFor([&] { return alice->wasDisconnected(); }, 5000))
+            return qint64(-1);
+        return elapsed;
+    };
+    const qint64 alone = aliceLogsIn();
+    QVERIFY(alone > 0);
+
+    // Forty correct logins to the attacker's own account (never a failure, so never banned).
+    for (int i = 0; i < 40; ++i) {
+        TestClient *mallory = manyAddresses ? clientFrom(u"127.0.1.%1"_s.arg(i + 1))
+                                            : clientFrom(u"127.0.0.1"_s);
+        mallory->hello(u"mallory"_s, std::nullopt, u"m4llory"_s);
+    }
+    QTRY_COMPARE(m_server->sessionCount(), 40);
+    const qint64 underAttack = aliceLogsIn();
+    QVERIFY(underAttack > 0);
+    qInfo("alice logs in in %lld ms alone, %lld ms during 40 other logins", alone, underAttack);
+    // Alice waits for a check or two, not for forty.
+    QVERIFY2(underAttack < 4 * alone,
+             qPrintable(u"%1 ms against %2 ms alone"_s.arg(underAttack).arg(alone)));
 }
 
 void tst_Security::operatorKicks()

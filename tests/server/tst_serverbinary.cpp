@@ -31,6 +31,7 @@ private slots:
     void cleanup();
     void seedScenarioAndSigterm();
     void plainTextClientLikeNc();
+    void sighupStopsGracefully();
     void portInUseIsAClearError();
     void badOptionIsAClearError_data();
     void badOptionIsAClearError();
@@ -137,6 +138,23 @@ void tst_ServerBinary::plainTextClientLikeNc()
     QTRY_VERIFY(nc.hasLine("The server is shutting down."));
     QTRY_COMPARE_WITH_TIMEOUT(m_server.state(), QProcess::NotRunning, 10000);
     QCOMPARE(m_server.exitCode(), 0);
+}
+
+void tst_ServerBinary::sighupStopsGracefully()
+{
+    const quint16 port = startServer();
+    QVERIFY(port != 0);
+    TestClient aa;
+    aa.connectTo(port);
+    aa.hello(u"aa"_s);
+    QTRY_COMPARE(aa.count<Welcome>(), 1);
+    // Until SIGHUP means something else, it stops the server like SIGTERM, with notice.
+    ::kill(pid_t(m_server.processId()), SIGHUP);
+    QTRY_COMPARE_WITH_TIMEOUT(m_server.state(), QProcess::NotRunning, 10000);
+    QCOMPARE(m_server.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(m_server.exitCode(), 0);
+    QTRY_COMPARE(aa.count<Shutdown>(), 1);
+    QVERIFY(output().contains(u"Received SIGHUP"_s));
 }
 
 void tst_ServerBinary::portInUseIsAClearError()

@@ -1,9 +1,15 @@
 #include "chatserver.h"
+#include "sqlitestore.h"
 #include "tcprelay.h"
 #include "testclient.h"
 
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
+#include <functional>
 #include <memory>
 
 using namespace Qt::StringLiterals;
@@ -26,6 +32,8 @@ private slots:
     void serverFullRefusesTheNextClient();
     void connectionsPerAddressAreCapped();
     void repeatedIdIsAcknowledgedAgainNotDeliveredTwice();
+    void searchFloodLeavesTheRoomResponsive();
+    void searchesAreBoundedPerClient();
 
 private:
     void start(const ServerConfig &config);
@@ -235,6 +243,141 @@ void tst_ServerLimits::repeatedIdIsAcknowledgedAgainNotDeliveredTwice()
     QTRY_COMPARE(reader->count<Message>(), 2);
     QCOMPARE(reader->all<Message>().at(0).text, u"once"_s);
     QCOMPARE(reader->all<Message>().at(1).text, u"new"_s);
+}
+
+void tst_ServerLimits::searchFloodLeavesTheRoomResponsive()
+{
+    // 50,000 messages of the same eight short words: every search below matches all of them.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(u"natter.sqlite"_s);
+    const QStringList words = { u"aa"_s, u"bb"_s, u"cc"_s, u"dd"_s,
+                                u"ee"_s, u"ff"_s, u"gg"_s, u"hh"_s };
+    {
+        SqliteStore store({ path });
+        QString error;
+        QVERIFY2(store.open(&error), qPrintable(error));
+        qint64 seq = 0;
+        for (int b = 0; b < 10; ++b) {
+            QList<Message> batch;
+            for (int i = 0; i < 5000; ++i, ++seq) {
+                batch.append(Message { seq + 1, 1'764'000'000'000 + seq, u"u%1"_s.arg(seq % 50), {},
+                                       words.join(u' ') + u" %1"_s.arg(seq), {} });
+            }
+            QSignalSpy written(&store, &MessageStore::batchWritten);
+            store.write(batch);
+            QVERIFY(written.wait(30000));
+            QVERIFY(written.at(0).at(0).toBool());
+        }
+    }
+    ServerConfig config;
+    config.storePath = path;
+    config.rate = 0; // nothing but one search at a time holds the searchers back
+    start(config);
+
+    TestClient *pinger = join(u"pinger"_s);
+    // Pings one after another, at least `pings` of them and until `enough` holds.
+    auto medianRoundTripUs = [pinger](int pings, const std::function<bool()> &enough) {
+        QSignalSpy frames(pinger, &TestClient::frameReceived);
+        QList<qint64> roundTrips;
+        for (int i = 0; i < pings || !enough(); ++i) {
+            const qsizetype pongs = pinger->count<Pong>();
+            QElapsedTimer timer;
+            timer.start();
+            pinger->send(Ping { QString::number(i) });
+            while (pinger->count<Pong>() == pongs) {
+                if (!frames.wait(30000))
+                    return qint64(-1);
+            }
+            roundTrips.append(timer.nsecsElapsed() / 1000);
+        }
+        std::sort(roundTrips.begin(), roundTrips.end());
+        return roundTrips.at(roundTrips.size() / 2);
+    };
+    const qint64 idle = medianRoundTripUs(20, [] { return true; });
+    QVERIFY(idle >= 0);
+
+    // Two clients search without pause, each a query of 1,024 words (the eight, repeated).
+    QStringList repeated;
+    for (int i = 0; i < 128; ++i)
+        repeated += words;
+    const QString query = repeated.join(u' ');
+    bool flooding = true;
+    int answered = 0;
+    for (int s = 0; s < 2; ++s) {
+        TestClient *searcher = join(u"searcher%1"_s.arg(s));
+        connect(searcher, &TestClient::frameReceived, searcher, [searcher, query, &flooding, &answered] {
+            const auto &frame = searcher->frames().constLast();
+            if (!std::holds_alternative<Results>(frame) && !std::holds_alternative<Error>(frame))
+                return;
+            ++answered;
+            if (flooding)
+                searcher->send(Search { query, u"q"_s, std::nullopt });
+        });
+        searcher->send(Search { query, u"q"_s, std::nullopt });
+    }
+    const qint64 flooded = medianRoundTripUs(10, [&answered] { return answered >= 10; });
+    flooding = false;
+    QVERIFY(flooded >= 0);
+    QCOMPARE(m_clients.at(1)->all<Results>().value(0).messages.size(), Protocol::MaxResults);
+
+    // Loopback round trips on an idle server take microseconds: the baseline is at least 1 ms,
+    // so that the ratio measures the flood, not timer noise.
+    const double ratio = double(flooded) / double(std::max<qint64>(idle, 1000));
+    qInfo("ping median %lld us idle, %lld us during the search flood (%d searches answered): "
+          "ratio %.2f (%.2f against the raw baseline)", idle, flooded, answered, ratio,
+          double(flooded) / double(std::max<qint64>(idle, 1)));
+    QVERIFY2(ratio < 5, qPrintable(u"ratio %1"_s.arg(ratio)));
+}
+
+void tst_ServerLimits::searchesAreBoundedPerClient()
+{
+    ServerConfig config;
+    config.rate = 10;
+    config.burst = 20;
+    start(config);
+    TestClient *aa = join(u"aa"_s);
+    aa->say(u"deploy the plan"_s, u"m1"_s);
+    QTRY_COMPARE(aa->count<Ack>(), 1);
+
+    // One search at a time: a second one sent before the answer is refused, clearly.
+    TestClient *eager = join(u"eager"_s);
+    eager->sendRaw(Protocol::encode(Search { u"deploy"_s, u"q1"_s, std::nullopt })
+                   + Protocol::encode(Search { u"plan"_s, u"q2"_s, std::nullopt }));
+    QTRY_COMPARE(eager->count<Results>(), 1);
+    QTRY_COMPARE(eager->count<Error>(), 1);
+    QCOMPARE(eager->last<Results>().id, u"q1"_s);
+    QCOMPARE(eager->last<Error>().id, u"q2"_s);
+    QCOMPARE(eager->last<Error>().code, ErrorCode::RateLimited);
+    QVERIFY2(eager->last<Error>().text.contains(u"one search at a time"_s, Qt::CaseInsensitive),
+             qPrintable(eager->last<Error>().text));
+
+    // Repeated words count once; too many different ones are refused.
+    TestClient *wordy = join(u"wordy"_s);
+    wordy->send(Search { QStringList(1024, u"the"_s).join(u' '), u"w1"_s, std::nullopt });
+    QTRY_COMPARE(wordy->count<Results>(), 1);
+    QCOMPARE(wordy->last<Results>().messages.size(), 1);
+    QStringList different;
+    for (int i = 0; i < 17; ++i)
+        different.append(u"w%1"_s.arg(i));
+    wordy->send(Search { different.join(u' '), u"w2"_s, std::nullopt });
+    QTRY_COMPARE(wordy->count<Error>(), 1);
+    QCOMPARE(wordy->last<Error>().code, ErrorCode::BadFrame);
+    QCOMPARE(wordy->last<Error>().id, u"w2"_s);
+
+    // A search costs five messages: a burst of 20 tokens pays for four, not twenty.
+    TestClient *searcher = join(u"searcher"_s);
+    QSignalSpy frames(searcher, &TestClient::frameReceived);
+    for (int i = 0; i < 5; ++i) {
+        const qsizetype answers = searcher->count<Results>() + searcher->count<Error>();
+        searcher->send(Search { u"deploy"_s, u"s%1"_s.arg(i), std::nullopt });
+        while (searcher->count<Results>() + searcher->count<Error>() == answers)
+            QVERIFY(frames.wait(5000));
+    }
+    QCOMPARE(searcher->count<Results>(), 4);
+    QCOMPARE(searcher->count<Error>(), 1);
+    QCOMPARE(searcher->last<Error>().code, ErrorCode::RateLimited);
+    QCOMPARE(searcher->last<Error>().id, u"s4"_s);
 }
 
 QTEST_GUILESS_MAIN(tst_ServerLimits)

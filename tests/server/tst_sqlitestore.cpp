@@ -1,5 +1,6 @@
 #include "sqlitestore.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
 #include <QScopeGuard>
@@ -24,6 +25,8 @@ private slots:
     void directMessagesStayBetweenTheirPair();
     void searchFindsAllWordsAndRespectsPrivacy();
     void olderMessagesForScrollingBack();
+    void readsDoNotWalkOtherPeoplesDirectMessages();
+    void searchIsAnsweredLaterAndOnlyToItsAsker();
     void retentionRemovesOldRows();
     void fullDiskFailsTheBatch();
     void writeWaitsForAnotherWriter();
@@ -37,6 +40,8 @@ private:
         return Message { seq, timestamp, from, to, text, u"id%1"_s.arg(seq) };
     }
     bool write(SqliteStore &store, const QList<Message> &batch);
+    static QList<Message> search(SqliteStore &store, const QString &nick, const QString &query,
+                                 std::optional<qint64> before, qsizetype limit);
     QString path() const { return m_dir.filePath(u"natter.sqlite"_s); }
 
     QTemporaryDir m_dir;
@@ -114,6 +119,20 @@ void tst_SqliteStore::directMessagesStayBetweenTheirPair()
     QCOMPARE(store.replay(u"dd"_s, std::nullopt, 10).messages.size(), 1);
 }
 
+QList<Message> tst_SqliteStore::search(SqliteStore &store, const QString &nick,
+                                       const QString &query, std::optional<qint64> before,
+                                       qsizetype limit)
+{
+    std::optional<QList<Message>> found;
+    QObject context;
+    store.search(nick, MessageStore::searchTerms(query), before, limit, &context,
+                 [&](QList<Message> messages) { found = std::move(messages); });
+    // Answered through the event loop, from the searcher thread.
+    if (!QTest::qWaitFor([&] { return found.has_value(); }, 5000))
+        qWarning("no answer to the search for %s", qPrintable(query));
+    return found.value_or(QList<Message> {});
+}
+
 void tst_SqliteStore::searchFindsAllWordsAndRespectsPrivacy()
 {
     SqliteStore store({ path() });
@@ -129,15 +148,15 @@ void tst_SqliteStore::searchFindsAllWordsAndRespectsPrivacy()
             result.append(m.text);
         return result;
     };
-    QCOMPARE(texts(store.search(u"bb"_s, u"deploy"_s, std::nullopt, 50)),
+    QCOMPARE(texts(search(store, u"bb"_s, u"deploy"_s, std::nullopt, 50)),
              QStringList({ u"the deploy went fine"_s, u"deploy again tomorrow"_s,
                            u"100% \"quoted\" (deploy) OR NOT"_s }));
-    QCOMPARE(texts(store.search(u"cc"_s, u"deploy secret"_s, std::nullopt, 50)),
+    QCOMPARE(texts(search(store, u"cc"_s, u"deploy secret"_s, std::nullopt, 50)),
              QStringList { u"secret deploy plan"_s });
-    QVERIFY(store.search(u"bb"_s, u"secret"_s, std::nullopt, 50).isEmpty());
-    QCOMPARE(store.search(u"bb"_s, u"deploy"_s, 2, 50).size(), 1); // before seq 2
-    QCOMPARE(store.search(u"bb"_s, u"\"quoted\" OR"_s, std::nullopt, 50).size(), 1);
-    QVERIFY(store.search(u"bb"_s, u"   "_s, std::nullopt, 50).isEmpty());
+    QVERIFY(search(store, u"bb"_s, u"secret"_s, std::nullopt, 50).isEmpty());
+    QCOMPARE(search(store, u"bb"_s, u"deploy"_s, 2, 50).size(), 1); // before seq 2
+    QCOMPARE(search(store, u"bb"_s, u"\"quoted\" OR"_s, std::nullopt, 50).size(), 1);
+    QVERIFY(search(store, u"bb"_s, u"   "_s, std::nullopt, 50).isEmpty());
     qInfo("full-text search: %s", store.hasFullTextSearch() ? "FTS5" : "LIKE");
 }
 
@@ -157,6 +176,77 @@ void tst_SqliteStore::olderMessagesForScrollingBack()
     QVERIFY(store.before(u"bb"_s, 1, 5).isEmpty());
 }
 
+void tst_SqliteStore::readsDoNotWalkOtherPeoplesDirectMessages()
+{
+    // 100 broadcasts, then 100,000 direct messages between two other people, then 100 to xx.
+    SqliteStore store({ path() });
+    QString error;
+    QVERIFY(store.open(&error));
+    qint64 seq = 0;
+    QList<Message> batch;
+    for (int i = 0; i < 100; ++i)
+        batch.append(message(++seq, u"aa"_s, u"for everyone"_s));
+    QVERIFY(write(store, batch));
+    for (int b = 0; b < 10; ++b) {
+        batch.clear();
+        for (int i = 0; i < 10'000; ++i)
+            batch.append(message(++seq, u"pp"_s, u"between us"_s, u"qq"_s));
+        QVERIFY(write(store, batch));
+    }
+    batch.clear();
+    for (int i = 0; i < 100; ++i)
+        batch.append(message(++seq, u"aa"_s, u"for xx"_s, u"xx"_s));
+    QVERIFY(write(store, batch));
+
+    // xx's newest are at the end; yy's (the broadcasts) are under everyone else's direct
+    // messages. Every one of these reads should cost about the same as the cheapest.
+    auto timeUs = [](const std::function<qsizetype()> &read) {
+        QElapsedTimer timer;
+        timer.start();
+        for (int i = 0; i < 50; ++i) {
+            if (read() != 100)
+                return qint64(-1);
+        }
+        return timer.nsecsElapsed() / 1000;
+    };
+    const qint64 last = seq + 1;
+    const qint64 near = timeUs([&] { return store.replay(u"xx"_s, std::nullopt, 100).messages.size(); });
+    const qint64 far = timeUs([&] { return store.replay(u"yy"_s, std::nullopt, 100).messages.size(); });
+    const qint64 historyNear = timeUs([&] { return store.before(u"xx"_s, last, 100).size(); });
+    const qint64 historyFar = timeUs([&] { return store.before(u"yy"_s, last, 100).size(); });
+    QVERIFY(near > 0 && far > 0 && historyNear > 0 && historyFar > 0);
+    qInfo("50 joins: %lld us for xx, %lld us for yy; 50 history reads: %lld us, %lld us", near,
+          far, historyNear, historyFar);
+    const qint64 cheapest = std::min({ near, far, historyNear, historyFar });
+    for (const qint64 cost : { near, far, historyNear, historyFar })
+        QVERIFY2(cost < 4 * cheapest, qPrintable(u"%1 us against %2 us"_s.arg(cost).arg(cheapest)));
+    QCOMPARE(store.replay(u"yy"_s, std::nullopt, 100).messages.constLast().seq, 100);
+    QCOMPARE(store.replay(u"xx"_s, std::nullopt, 100).messages.constFirst().seq, last - 100);
+    QCOMPARE(store.replay(u"pp"_s, std::nullopt, 100).messages.constFirst().text, u"between us"_s);
+}
+
+void tst_SqliteStore::searchIsAnsweredLaterAndOnlyToItsAsker()
+{
+    SqliteStore store({ path() });
+    QString error;
+    QVERIFY(store.open(&error));
+    QVERIFY(write(store, { message(1, u"aa"_s, u"deploy"_s) }));
+    // Never answered before search() returns, and not at all once the asker is gone.
+    bool answered = false;
+    auto context = std::make_unique<QObject>();
+    store.search(u"bb"_s, { u"deploy"_s }, std::nullopt, 10, context.get(),
+                 [&](QList<Message>) { answered = true; });
+    QVERIFY(!answered);
+    QTRY_VERIFY(answered);
+    answered = false;
+    store.search(u"bb"_s, { u"deploy"_s }, std::nullopt, 10, context.get(),
+                 [&](QList<Message>) { answered = true; });
+    context.reset();
+    // Searches are answered in order: once this one is, the one above has been dropped.
+    QCOMPARE(search(store, u"bb"_s, u"deploy"_s, std::nullopt, 10).size(), 1);
+    QVERIFY(!answered);
+}
+
 void tst_SqliteStore::retentionRemovesOldRows()
 {
     SqliteStore store({ path() });
@@ -168,7 +258,7 @@ void tst_SqliteStore::retentionRemovesOldRows()
     const auto replay = store.replay(u"bb"_s, 0, 10);
     QCOMPARE(replay.messages.size(), 1);
     QVERIFY(replay.truncated); // 1 and 2 are gone for someone who had seen nothing
-    QVERIFY(store.search(u"bb"_s, u"old"_s, std::nullopt, 10).isEmpty());
+    QVERIFY(search(store, u"bb"_s, u"old"_s, std::nullopt, 10).isEmpty());
 }
 
 void tst_SqliteStore::fullDiskFailsTheBatch()

@@ -10,6 +10,7 @@ private slots:
     void burstThenRate();
     void zeroRateMeansNoLimit();
     void savesUpToBurstOnly();
+    void costlyRequestsTakeMore();
 };
 
 void tst_TokenBucket::burstThenRate()
@@ -32,6 +33,16 @@ void tst_TokenBucket::zeroRateMeansNoLimit()
     TokenBucket bucket(0, 1, 0);
     for (int i = 0; i < 100000; ++i)
         QVERIFY(bucket.tryTake(0));
+}
+
+void tst_TokenBucket::costlyRequestsTakeMore()
+{
+    TokenBucket bucket(10, 20, 0);
+    for (int i = 0; i < 4; ++i)
+        QVERIFY(bucket.tryTake(0, 5));
+    QVERIFY(!bucket.tryTake(0, 5));
+    QVERIFY(!bucket.tryTake(400, 5)); // 4 tokens back: a refused request takes none
+    QVERIFY(bucket.tryTake(500, 5));
 }
 
 void tst_TokenBucket::savesUpToBurstOnly()
