@@ -119,8 +119,9 @@ qint64 RoomLog::retainedBytes() const
 qint64 RoomLog::lagBytes(const Reader &reader) const
 {
     qint64 logged = 0;
-    if (reader.cursor < head()) {
-        const Entry &next = at(reader.cursor);
+    // A lapped reader's place is already forgotten: it is at least the whole log behind.
+    if (const qint64 from = std::max(reader.cursor, m_first); from < head()) {
+        const Entry &next = at(from);
         logged = reader.plainText ? m_plainTextBytes - next.plainTextOffset
                                   : m_jsonBytes - next.jsonOffset;
     }
@@ -266,9 +267,11 @@ void RoomLog::refreshMedian()
     std::vector<qint64> cursors;
     cursors.reserve(m_readers.size());
     for (const auto &[member, reader] : m_readers) {
+        if (reader->removed)
+            continue;
         const bool stalled = now - reader->lastProgressMs > StalledAfterMs
                 && lagBytes(*reader) > m_limits.maxBehindBytes;
-        if (!reader->removed && !stalled)
+        if (!stalled)
             cursors.push_back(reader->cursor);
     }
     if (cursors.empty()) {
