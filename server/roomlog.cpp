@@ -103,7 +103,7 @@ void RoomLog::append(Entry entry, ReaderId personalFor, ReaderId author)
     const qint64 index = head();
     m_entries.push_back(std::move(entry));
     if (Reader *reader = find(personalFor))
-        reader->personal.push_back(index);
+        reader->personal.append(index);
     if (Reader *reader = find(author))
         reader->lastAuthored = index;
 }
@@ -167,7 +167,7 @@ void RoomLog::pumpReader(Reader *reader, ChunkCache *sharedJson, ChunkCache *sha
             chunk = buildChunk(reader->cursor, reader->plainText, reader);
         reader->cursor = chunk.end;
         while (!reader->personal.empty() && reader->personal.front() < reader->cursor)
-            reader->personal.pop_front();
+            reader->personal.removeFirst();
         progressed = true;
         if (!chunk.bytes.isEmpty())
             reader->member->writeFromRoom(chunk.bytes);

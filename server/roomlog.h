@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QHash>
+#include <QList>
 
 #include <chrono>
 #include <deque>
@@ -90,7 +91,8 @@ private:
         // Entries at or after the cursor that this reader sees differently from the others
         // (its own acks, the broadcast it sent): while none is ahead, it shares the others'
         // bytes instead of getting its own copy.
-        std::deque<qint64> personal;
+        // A QList, not a deque: empty, it allocates nothing (thousands of idle members).
+        QList<qint64> personal;
         qint64 behindSinceMs = -1;
         qint64 lastProgressMs = 0;
         qint64 lastAuthored = -1;
