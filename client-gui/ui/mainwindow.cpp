@@ -274,7 +274,10 @@ void MainWindow::submitInput()
         }
         break;
     case Kind::Usage:
-        m_client->showError(tr("Usage: %1").arg(command.text));
+        // The usage hints are translated whole: their words (NICK, TEXT) are for the reader.
+        m_client->showError(command.text == ChatCommand::usage(Kind::DirectMessage)
+                                    ? tr("Usage: /msg NICK TEXT")
+                                    : tr("Usage: /kick NICK [REASON]"));
         break;
     case Kind::Unknown:
         m_client->showError(tr("Unknown command %1. Type /help for the list.").arg(command.text));
