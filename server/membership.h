@@ -24,7 +24,6 @@ public:
     bool remove(RoomMember *member);
 
     qsizetype size() const { return m_members.size(); }
-    QList<RoomMember *> members() const { return m_members.values(); }
     QStringList nicks() const; // ordered by case-folded nick
     // Who is online as the JSON array of a welcome, kept between joins so that a welcome costs
     // a copy, not an encoding of every nick. In join order after the first rebuild.

@@ -37,6 +37,8 @@ private:
     QTcpSocket *joinRaw(const QString &nick, Reads reads);
     void burst(QTcpSocket *socket, const QString &nick, int count, qsizetype length);
     bool isReaderRemoved(const TestClient *observer, const QString &nick) const;
+    // Five readers and 44 connections of the same address that send: the room of issue 12.
+    void fillRoom(Reads senders, QList<TestClient *> *readers, QList<QTcpSocket *> *raw);
 
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<ChatServer> m_server;
@@ -115,6 +117,16 @@ bool tst_Delivery::isReaderRemoved(const TestClient *observer, const QString &ni
     return false;
 }
 
+void tst_Delivery::fillRoom(Reads senders, QList<TestClient *> *readers,
+                            QList<QTcpSocket *> *raw)
+{
+    for (int i = 0; i < 5; ++i)
+        readers->append(join(u"reader%1"_s.arg(i)));
+    for (int i = 0; i < 44; ++i)
+        raw->append(joinRaw(u"sender%1"_s.arg(i), senders));
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->room()->memberCount(), 49, 10000);
+}
+
 void tst_Delivery::burstsFromManyConnectionsOfOneAddressRemoveNoReader()
 {
     // The defaults, with the store on: 44 connections from one address each send a burst of
@@ -124,14 +136,10 @@ void tst_Delivery::burstsFromManyConnectionsOfOneAddressRemoveNoReader()
     config.storePath = m_dir->filePath(u"natter.sqlite"_s);
     start(config);
     QList<TestClient *> readers;
-    for (int i = 0; i < 5; ++i)
-        readers.append(join(u"reader%1"_s.arg(i)));
     QList<QTcpSocket *> senders;
-    for (int i = 0; i < 44; ++i)
-        senders.append(joinRaw(u"burst%1"_s.arg(i), Reads::Discarding));
-    QTRY_COMPARE_WITH_TIMEOUT(m_server->room()->memberCount(), 49, 10000);
+    fillRoom(Reads::Discarding, &readers, &senders);
     for (int i = 0; i < senders.size(); ++i)
-        burst(senders.at(i), u"burst%1"_s.arg(i), 20, MaxTextLength);
+        burst(senders.at(i), u"sender%1"_s.arg(i), 20, MaxTextLength);
 
     for (TestClient *reader : std::as_const(readers))
         QTRY_COMPARE_WITH_TIMEOUT(reader->count<Message>(), 880, 30000);
@@ -186,17 +194,13 @@ void tst_Delivery::readersKeepReceivingWhileManyMembersDoNotRead()
     config.slowGrace = 60s;
     start(config);
     QList<TestClient *> readers;
-    for (int i = 0; i < 5; ++i)
-        readers.append(join(u"reader%1"_s.arg(i)));
     QList<QTcpSocket *> silent;
-    for (int i = 0; i < 44; ++i)
-        silent.append(joinRaw(u"silent%1"_s.arg(i), Reads::Never));
-    QTRY_COMPARE_WITH_TIMEOUT(m_server->room()->memberCount(), 49, 10000);
+    fillRoom(Reads::Never, &readers, &silent);
 
     QElapsedTimer clock;
     clock.start();
     for (int i = 0; i < silent.size(); ++i)
-        burst(silent.at(i), u"silent%1"_s.arg(i), 20, MaxTextLength);
+        burst(silent.at(i), u"sender%1"_s.arg(i), 20, MaxTextLength);
     for (TestClient *reader : std::as_const(readers))
         QTRY_COMPARE_WITH_TIMEOUT(reader->count<Message>(), 880, 20000);
     qInfo("880 messages reached all five readers in %lld ms", clock.elapsed());
