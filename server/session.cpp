@@ -324,6 +324,16 @@ void Session::handleFrame(const Protocol::Hello &hello)
         reject(ErrorCode::BadFrame, u"Already in the chat as %1."_s.arg(m_nick));
         return;
     }
+    if (hello.protocol < Protocol::OldestVersion || hello.protocol > Protocol::Version) {
+        const QString supported = Protocol::OldestVersion == Protocol::Version
+                ? QString::number(Protocol::Version)
+                : u"%1 to %2"_s.arg(Protocol::OldestVersion).arg(Protocol::Version);
+        reject(ErrorCode::UnsupportedProtocol,
+               u"This server speaks protocol version %1; the client asked for %2."_s.arg(
+                       supported)
+                       .arg(hello.protocol));
+        return;
+    }
     enterRoom({ hello.nick, hello.since, hello.epoch }, hello.password);
 }
 
@@ -351,7 +361,8 @@ void Session::handleFrame(const Protocol::Search &search)
                LogRejection::No);
         return;
     }
-    if (search.query.trimmed().isEmpty() || search.query.size() > m_config.maxTextLength) {
+    if (Protocol::isBlankText(search.query)
+        || Protocol::textLength(search.query) > m_config.maxTextLength) {
         reject(ErrorCode::BadFrame, u"A search needs 1 to %1 characters."_s.arg(
                                             m_config.maxTextLength), search.id);
         return;
@@ -478,6 +489,11 @@ void Session::handleFrame(const Protocol::Kick &kick)
                kick.id);
         return;
     }
+    if (Protocol::textLength(kick.reason) > m_config.maxTextLength) {
+        reject(ErrorCode::TextTooLong,
+               u"A reason may hold at most %1 characters."_s.arg(m_config.maxTextLength), kick.id);
+        return;
+    }
     auto *target = dynamic_cast<Session *>(m_room->member(kick.nick));
     if (!target || target->m_state != State::InRoom) {
         reject(ErrorCode::NoSuchUser, u"Nobody called %1 is in the chat."_s.arg(kick.nick),
@@ -501,11 +517,11 @@ void Session::kickedBy(const QString &operatorNick, const QString &reason)
 
 void Session::say(const QString &text, const QString &to, const QString &id)
 {
-    if (text.trimmed().isEmpty()) {
-        reject(ErrorCode::BadFrame, u"A message needs some text."_s, id);
+    if (Protocol::isBlankText(text)) {
+        reject(ErrorCode::BadFrame, u"A message needs some text that shows."_s, id);
         return;
     }
-    if (text.size() > m_config.maxTextLength) {
+    if (Protocol::textLength(text) > m_config.maxTextLength) {
         reject(ErrorCode::TextTooLong,
                u"A message may hold at most %1 characters."_s.arg(m_config.maxTextLength), id);
         return;

@@ -5,6 +5,7 @@
 #include <QJsonParseError>
 #include <QStringDecoder>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <utility>
@@ -35,6 +36,7 @@ constexpr std::array errorCodeNames = {
     std::pair { ErrorCode::TlsRequired, "tls_required" },
     std::pair { ErrorCode::Forbidden, "forbidden" },
     std::pair { ErrorCode::Kicked, "kicked" },
+    std::pair { ErrorCode::UnsupportedProtocol, "unsupported_protocol" },
 };
 
 constexpr std::array leaveReasonNames = {
@@ -78,9 +80,15 @@ public:
         const QJsonValue value = m_object.value(key);
         if (value.isUndefined() && !required)
             return {};
-        if (!value.isString())
+        if (!value.isString()) {
             fail(key, "a string"_L1);
-        return value.toString();
+            return {};
+        }
+        QString text = value.toString();
+        // JSON's \u escapes can spell half a surrogate pair: text no store or screen can keep.
+        if (!QStringView(text).isValidUtf16())
+            fail(key, "valid Unicode text (it holds half of a surrogate pair)"_L1);
+        return text;
     }
 
     std::optional<qint64> integer(QLatin1StringView key, bool required = true)
@@ -453,6 +461,48 @@ bool isValidNick(const QString &nick)
             return false;
     }
     return characters > 0;
+}
+
+qsizetype textLength(QStringView text)
+{
+    qsizetype characters = 0;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        if (!(text.at(i).isLowSurrogate() && i > 0 && text.at(i - 1).isHighSurrogate()))
+            ++characters;
+    }
+    return characters;
+}
+
+namespace {
+
+// Characters that leave no mark of their own: spaces, controls, format characters (zero-width
+// space, joiners, bidi marks), variation selectors and the fillers that render as nothing.
+bool isInvisible(char32_t codePoint)
+{
+    switch (QChar::category(codePoint)) {
+    case QChar::Separator_Space:
+    case QChar::Separator_Line:
+    case QChar::Separator_Paragraph:
+    case QChar::Other_Control:
+    case QChar::Other_Format:
+        return true;
+    default:
+        break;
+    }
+    return QChar::isSpace(codePoint) || codePoint == 0x034F || codePoint == 0x115F
+            || codePoint == 0x1160 || codePoint == 0x17B4 || codePoint == 0x17B5
+            || (codePoint >= 0x180B && codePoint <= 0x180F) || codePoint == 0x2800
+            || codePoint == 0x3164 || (codePoint >= 0xFE00 && codePoint <= 0xFE0F)
+            || codePoint == 0xFFA0 || (codePoint >= 0xE0100 && codePoint <= 0xE01EF);
+}
+
+} // namespace
+
+bool isBlankText(QStringView text)
+{
+    const QList<uint> codePoints = text.toUcs4();
+    return std::all_of(codePoints.cbegin(), codePoints.cend(),
+                       [](uint codePoint) { return isInvisible(char32_t(codePoint)); });
 }
 
 QString nickKey(const QString &nick)

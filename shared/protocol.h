@@ -21,9 +21,11 @@
 namespace Protocol {
 
 inline constexpr int Version = 1;
+inline constexpr int OldestVersion = 1; // the oldest version this code still speaks
 inline constexpr quint16 DefaultPort = 6789;
-inline constexpr qsizetype DefaultMaxLineBytes = 16 * 1024;
-inline constexpr qsizetype MaxTextLength = 4096; // characters of a message's text
+// Room for the longest text however it is spelled: 4,096 characters of 6-byte JSON escapes.
+inline constexpr qsizetype DefaultMaxLineBytes = 32 * 1024;
+inline constexpr qsizetype MaxTextLength = 4096; // characters (code points) of a message's text
 inline constexpr qsizetype MaxNickLength = 32;   // characters of a nickname
 inline constexpr qsizetype MaxResults = 50;      // messages in one results frame
 inline constexpr qsizetype MaxSearchTerms = 16;  // different words in one search
@@ -48,6 +50,7 @@ enum class ErrorCode {
     TlsRequired,
     Forbidden,
     Kicked,
+    UnsupportedProtocol,
 };
 QString errorCodeName(ErrorCode code);
 std::optional<ErrorCode> errorCodeFromName(const QString &name);
@@ -60,6 +63,11 @@ std::optional<LeaveReason> leaveReasonFromName(const QString &name);
 // the "text" field and logs them; the desktop client shows a translated version.
 QString joinedText(const QString &nick);
 QString leftText(const QString &nick, LeaveReason reason);
+
+// A text's length in characters as a person counts them: an emoji is one, not two UTF-16 units.
+qsizetype textLength(QStringView text);
+// True when nothing in the text would show: spaces, controls, zero-width and filler characters.
+bool isBlankText(QStringView text);
 
 // Nicknames: 1 to 32 letters (any script), digits, '_' and '-'; unique ignoring case.
 bool isValidNick(const QString &nick);

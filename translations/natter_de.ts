@@ -131,6 +131,10 @@
         <source>An operator removed you from the chat.</source>
         <translation>Ein Operator hat dich aus dem Chat entfernt.</translation>
     </message>
+    <message>
+        <source>This server speaks another version of Natter&apos;s protocol; update Natter.</source>
+        <translation>Dieser Server spricht eine andere Version des Natter-Protokolls; bitte Natter aktualisieren.</translation>
+    </message>
 </context>
 <context>
     <name>ConnectDialog</name>

@@ -131,6 +131,10 @@
         <source>An operator removed you from the chat.</source>
         <translation>管理员已将你移出聊天。</translation>
     </message>
+    <message>
+        <source>This server speaks another version of Natter&apos;s protocol; update Natter.</source>
+        <translation>此服务器使用另一版本的 Natter 协议；请更新 Natter。</translation>
+    </message>
 </context>
 <context>
     <name>ConnectDialog</name>

@@ -617,6 +617,8 @@ QString ChatClient::errorText(ErrorCode code)
         return tr("Only operators may do that.");
     case ErrorCode::Kicked:
         return tr("An operator removed you from the chat.");
+    case ErrorCode::UnsupportedProtocol:
+        return tr("This server speaks another version of Natter's protocol; update Natter.");
     }
     return {};
 }

@@ -29,6 +29,8 @@ private slots:
     void helloIsRequiredInTime();
     void floodIsRateLimitedThenRemoved();
     void sendingWithinTheRateIsNeverLimited();
+    void plainTextCommandsPayTheRate_data();
+    void plainTextCommandsPayTheRate();
     void serverFullRefusesTheNextClient();
     void connectionsPerAddressAreCapped();
     void repeatedIdIsAcknowledgedAgainNotDeliveredTwice();
@@ -188,6 +190,49 @@ void tst_ServerLimits::sendingWithinTheRateIsNeverLimited()
     QTRY_COMPARE(typist->count<Ack>(), 20);
     QCOMPARE(typist->count<Error>(), 0);
     QTRY_COMPARE(reader->count<Message>(), 20);
+}
+
+void tst_ServerLimits::plainTextCommandsPayTheRate_data()
+{
+    QTest::addColumn<QByteArray>("command");
+    QTest::addColumn<QByteArray>("effect"); // how a line that was not rate-limited begins
+    QTest::newRow("/msg to someone") << QByteArray("/msg reader hi") << QByteArray();
+    QTest::newRow("/msg to nobody") << QByteArray("/msg nobody hi") << QByteArray("Error: Nobody");
+    QTest::newRow("/who") << QByteArray("/who") << QByteArray("Online now");
+}
+
+void tst_ServerLimits::plainTextCommandsPayTheRate()
+{
+    QFETCH(QByteArray, command);
+    QFETCH(QByteArray, effect);
+    ServerConfig config;
+    config.rate = 10;
+    config.burst = 5;
+    config.floodGrace = 60000ms; // this test is about the tokens, not about removing the flooder
+    start(config);
+    TestClient *reader = join(u"reader"_s);
+    TestClient *terminal = connectClient();
+    terminal->sendLine("terminal");
+    QTRY_VERIFY(!terminal->lines().isEmpty() && terminal->lines().constFirst().startsWith("Welcome"));
+    terminal->clear();
+
+    constexpr int burst = 100;
+    QByteArray lines;
+    for (int i = 0; i < burst; ++i)
+        lines += command + (command.startsWith("/msg") ? " " + QByteArray::number(i) : "") + '\n';
+    terminal->sendRaw(lines);
+
+    const auto countStarting = [terminal](const QByteArray &prefix) {
+        return std::count_if(terminal->lines().cbegin(), terminal->lines().cend(),
+                             [&prefix](const QByteArray &line) { return line.startsWith(prefix); });
+    };
+    const auto effects = [&] {
+        return effect.isEmpty() ? reader->count<Message>() : countStarting(effect);
+    };
+    // Every line is answered one way or the other: it took effect, or was refused for the rate.
+    QTRY_COMPARE(effects() + countStarting("Error: Too many messages"), burst);
+    QVERIFY2(effects() <= config.burst + 2, qPrintable(QString::number(effects())));
+    QVERIFY(terminal->isConnected());
 }
 
 void tst_ServerLimits::serverFullRefusesTheNextClient()

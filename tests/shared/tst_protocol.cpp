@@ -35,6 +35,10 @@ private slots:
     void nickRules();
     void nickKeyIgnoresCase();
     void leaveTexts();
+    void textLengthCountsCodePoints_data();
+    void textLengthCountsCodePoints();
+    void blankText_data();
+    void blankText();
     void strictUtf8();
 };
 
@@ -198,6 +202,14 @@ void tst_Protocol::malformedClientFrames_data()
                                              << ErrorCode::BadFrame;
     QTest::newRow("nul byte") << QByteArray("{\"type\":\"say\",\"text\":\"a\0b\"}", 25)
                               << ErrorCode::BadFrame;
+    QTest::newRow("lone high surrogate") << QByteArray(R"({"type":"say","text":"a\ud800"})")
+                                         << ErrorCode::BadFrame;
+    QTest::newRow("lone low surrogate") << QByteArray(R"({"type":"say","text":"\udc00b"})")
+                                        << ErrorCode::BadFrame;
+    QTest::newRow("surrogates reversed") << QByteArray(R"({"type":"say","text":"\ude42\ud83d"})")
+                                         << ErrorCode::BadFrame;
+    QTest::newRow("lone surrogate in a nick")
+            << QByteArray(R"({"type":"hello","nick":"a\udbff"})") << ErrorCode::BadFrame;
 }
 
 void tst_Protocol::malformedClientFrames()
@@ -258,6 +270,48 @@ void tst_Protocol::nickKeyIgnoresCase()
     QCOMPARE(nickKey(u"AA"_s), nickKey(u"aa"_s));
     QCOMPARE(nickKey(u"STRASSE"_s), nickKey(u"strasse"_s));
     QVERIFY(nickKey(u"aa"_s) != nickKey(u"ab"_s));
+}
+
+void tst_Protocol::textLengthCountsCodePoints_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<qsizetype>("length");
+    QTest::newRow("empty") << QString() << qsizetype(0);
+    QTest::newRow("ascii") << u"hello"_s << qsizetype(5);
+    QTest::newRow("emoji") << u"\U0001F642\U0001F642"_s << qsizetype(2);
+    QTest::newRow("combining mark") << u"e\u0301"_s << qsizetype(2);
+    QTest::newRow("cjk") << u"\u674E\u96F7"_s << qsizetype(2);
+    QTest::newRow("lone surrogate counts once") << QString(QChar(0xD800)) << qsizetype(1);
+}
+
+void tst_Protocol::textLengthCountsCodePoints()
+{
+    QFETCH(QString, text);
+    QFETCH(qsizetype, length);
+    QCOMPARE(textLength(text), length);
+}
+
+void tst_Protocol::blankText_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<bool>("blank");
+    QTest::newRow("empty") << QString() << true;
+    QTest::newRow("spaces") << u"  \t "_s << true;
+    QTest::newRow("zero-width space") << u"\u200B"_s << true;
+    QTest::newRow("ideographic space") << u"\u3000"_s << true;
+    QTest::newRow("hangul fillers") << u"\u115F\u1160\u3164\uFFA0"_s << true;
+    QTest::newRow("tag characters") << u"\U000E0041"_s << true;
+    QTest::newRow("a letter") << u"\u200Ba"_s << false;
+    QTest::newRow("an emoji") << u"\U0001F642"_s << false;
+    QTest::newRow("a dot") << u"."_s << false;
+    QTest::newRow("a combining mark on its own shows") << u"\u0301"_s << false;
+}
+
+void tst_Protocol::blankText()
+{
+    QFETCH(QString, text);
+    QFETCH(bool, blank);
+    QCOMPARE(isBlankText(text), blank);
 }
 
 void tst_Protocol::leaveTexts()
