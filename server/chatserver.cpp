@@ -6,6 +6,7 @@
 #include "serverlogging.h"
 #include "session.h"
 #include "sqlitestore.h"
+#include "terminaltext.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -20,8 +21,20 @@
 
 using namespace Qt::StringLiterals;
 
+namespace {
+RefusalLog::Limits refusalLimits(const ServerConfig &config)
+{
+    RefusalLog::Limits limits;
+    limits.window = config.refusalLogWindow;
+    return limits;
+}
+} // namespace
+
 ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
-    : QObject(parent), m_config(config), m_access(m_config)
+    : QObject(parent),
+      m_config(config),
+      m_access(m_config),
+      m_refusals(refusalLimits(config))
 {
     if (config.storePath.isEmpty()) {
         m_store = std::make_unique<MemoryStore>(config.historyLimit);
@@ -176,7 +189,7 @@ void ChatServer::acceptPendingConnections()
             continue;
         }
         ++fromAddress;
-        auto *session = new Session(socket, m_room.get(), &m_access, m_config, this);
+        auto *session = new Session(socket, m_room.get(), &m_access, &m_refusals, m_config, this);
         m_sessions.insert(session);
         connect(session, &Session::finished, this, &ChatServer::forgetSession);
     }
@@ -184,7 +197,9 @@ void ChatServer::acceptPendingConnections()
 
 void ChatServer::refuse(QTcpSocket *socket, Protocol::ErrorCode code, const QString &text)
 {
-    qCInfo(lcServer).noquote() << "Refused" << socket->peerAddress().toString() << text;
+    m_refusals.log(lcServer, socket->peerAddress(),
+                   u"Refused %1 %2"_s.arg(socket->peerAddress().toString(),
+                                          TerminalText::escaped(text)));
     // Someone at a terminal gets a sentence; JSON clients (and TLS ones) get an error frame.
     const QByteArray answer = ChatListener::isPlain(socket) && !ChatListener::isJsonClient(socket)
             ? PlainTextFace::format(Protocol::Error { code, text, {} })

@@ -3,6 +3,7 @@
 #include "accesscontrol.h"
 #include "chatlistener.h"
 #include "messagestore.h"
+#include "refusallog.h"
 #include "room.h"
 #include "serverconfig.h"
 
@@ -54,6 +55,7 @@ private:
     ServerConfig m_config;
     ChatListener m_listener;
     AccessControl m_access;
+    RefusalLog m_refusals;
     std::unique_ptr<MessageStore> m_store;
     std::unique_ptr<Room> m_room;
     QString m_error;

@@ -1,6 +1,7 @@
 #include "plaintextface.h"
 
 #include "chatcommand.h"
+#include "terminaltext.h"
 
 using namespace Qt::StringLiterals;
 
@@ -11,6 +12,22 @@ namespace {
 const QString commandList =
         u"Commands: /msg NICK TEXT, /who, /kick NICK [REASON], /help, exit."_s;
 
+// Every field a peer may have chosen goes through this before it reaches a terminal (see
+// TerminalText): the server's own sentences around them hold no controls.
+QString safe(const QString &text)
+{
+    return TerminalText::sanitized(text);
+}
+
+QString safeList(const QStringList &nicks)
+{
+    QStringList result;
+    result.reserve(nicks.size());
+    for (const QString &nick : nicks)
+        result.append(safe(nick));
+    return result.join(u", "_s);
+}
+
 struct Formatter
 {
     QString operator()(const Protocol::Welcome &welcome) const
@@ -18,25 +35,28 @@ struct Formatter
         if (!welcome.usersListed) {
             return u"Welcome to Natter, %1! Online now: %2.\n"
                    "Type a line to chat. /msg NICK TEXT sends a direct message, exit leaves."_s
-                    .arg(welcome.nick)
+                    .arg(safe(welcome.nick))
                     .arg(welcome.online);
         }
         return u"Welcome to Natter, %1! Online now (%2): %3.\n"
                "Type a line to chat. /msg NICK TEXT sends a direct message, /who lists who is "
-               "online, exit leaves."_s.arg(welcome.nick)
+               "online, exit leaves."_s.arg(safe(welcome.nick))
                 .arg(welcome.users.size())
-                .arg(welcome.users.join(u", "_s));
+                .arg(safeList(welcome.users));
     }
     QString operator()(const Protocol::Message &message) const
     {
         if (message.isDirect())
-            return u"[direct] %1: %2"_s.arg(message.from, message.text);
-        return u"%1: %2"_s.arg(message.from, message.text);
+            return u"[direct] %1: %2"_s.arg(safe(message.from), safe(message.text));
+        return u"%1: %2"_s.arg(safe(message.from), safe(message.text));
     }
-    QString operator()(const Protocol::Joined &joined) const { return joined.text; }
-    QString operator()(const Protocol::Left &left) const { return left.text; }
-    QString operator()(const Protocol::Error &error) const { return u"Error: "_s + error.text; }
-    QString operator()(const Protocol::Shutdown &shutdown) const { return shutdown.text; }
+    QString operator()(const Protocol::Joined &joined) const { return safe(joined.text); }
+    QString operator()(const Protocol::Left &left) const { return safe(left.text); }
+    QString operator()(const Protocol::Error &error) const
+    {
+        return u"Error: "_s + safe(error.text);
+    }
+    QString operator()(const Protocol::Shutdown &shutdown) const { return safe(shutdown.text); }
     QString operator()(const Protocol::Ack &) const { return {}; }
     QString operator()(const Protocol::Ping &) const { return {}; }
     QString operator()(const Protocol::Pong &) const { return {}; }
@@ -45,7 +65,7 @@ struct Formatter
     {
         if (!presence.users)
             return u"Online now: %1."_s.arg(presence.online);
-        return u"Online now (%1): %2."_s.arg(presence.online).arg(presence.users->join(u", "_s));
+        return u"Online now (%1): %2."_s.arg(presence.online).arg(safeList(*presence.users));
     }
     QString operator()(const Protocol::Notices &notices) const
     {
@@ -90,17 +110,12 @@ QByteArray format(const Protocol::ServerFrame &frame)
     const QString text = std::visit(Formatter {}, frame);
     if (text.isEmpty())
         return {};
-    // Multi-line texts stay one chat line each so a terminal reader can't be shown a fake speaker.
-    QString singleLine = text;
-    if (!std::holds_alternative<Protocol::Welcome>(frame)
-        && !std::holds_alternative<Protocol::Notices>(frame))
-        singleLine.replace(u'\n', u' ');
-    return singleLine.toUtf8() + '\n';
+    return text.toUtf8() + '\n';
 }
 
 QByteArray formatMembers(const QStringList &nicks)
 {
-    return u"Online now (%1): %2.\n"_s.arg(nicks.size()).arg(nicks.join(u", "_s)).toUtf8();
+    return u"Online now (%1): %2.\n"_s.arg(nicks.size()).arg(safeList(nicks)).toUtf8();
 }
 
 QByteArray helpText()

@@ -1,6 +1,7 @@
 #include "room.h"
 
 #include "serverlogging.h"
+#include "terminaltext.h"
 
 #include <QDateTime>
 
@@ -93,7 +94,7 @@ void Room::join(RoomMember *member, std::optional<qint64> since, const QString &
     const RoomLog::ReaderId id = m_log.addReader(member);
 
     const QString text = Protocol::joinedText(nick);
-    qCInfo(lcServer).noquote() << text;
+    qCInfo(lcServer).noquote() << TerminalText::escaped(text);
     if (!m_membership.wasLarge() && !m_membership.isLarge()) {
         m_pipeline.enqueueNotice(
                 EncodedFrame(Protocol::Joined { nick, QDateTime::currentMSecsSinceEpoch(), text }),
@@ -120,7 +121,7 @@ void Room::leave(RoomMember *member, Protocol::LeaveReason reason, const QString
                                  : u"%1 was removed from the chat by %2: %3."_s.arg(nick, by,
                                                                                    comment);
     }
-    qCInfo(lcServer).noquote() << text;
+    qCInfo(lcServer).noquote() << TerminalText::escaped(text); // the comment is an operator's
     if (!m_closing && !m_membership.wasLarge() && !m_membership.isLarge()) {
         m_pipeline.enqueueNotice(EncodedFrame(Protocol::Left { nick, reason,
                                                                QDateTime::currentMSecsSinceEpoch(),

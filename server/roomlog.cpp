@@ -1,6 +1,7 @@
 #include "roomlog.h"
 
 #include "serverlogging.h"
+#include "terminaltext.h"
 
 #include <algorithm>
 #include <vector>
@@ -254,7 +255,7 @@ void RoomLog::trim()
 void RoomLog::removeAsSlow(Reader *reader, const char *why)
 {
     reader->removed = true;
-    qCInfo(lcServer).noquote() << reader->member->nick() << why << "-" << lagBytes(*reader)
+    qCInfo(lcServer).noquote() << TerminalText::escaped(reader->member->nick()) << why << "-" << lagBytes(*reader)
                                << "bytes behind";
     reader->member->removeFromRoom(Protocol::LeaveReason::Slow);
 }

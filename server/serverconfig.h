@@ -54,6 +54,8 @@ struct ServerConfig
     // What a search takes from the bucket: it costs the server far more than a message.
     double searchCost = 5;
     std::chrono::milliseconds floodGrace { 10'000 };
+    // Refusals are logged at most a few per address per window, then summarised (RefusalLog).
+    std::chrono::milliseconds refusalLogWindow { 60'000 };
 
     // TLS: with a certificate and key the port takes TLS and plain clients alike (told apart
     // by their first byte), or TLS only.

@@ -7,6 +7,7 @@
 #include "plaintextface.h"
 #include "room.h"
 #include "serverlogging.h"
+#include "terminaltext.h"
 
 #include <algorithm>
 #include <chrono>
@@ -32,12 +33,13 @@ namespace {
 constexpr auto UnfinishedLineTimeout = std::chrono::milliseconds(200);
 }
 
-Session::Session(QTcpSocket *socket, Room *room, AccessControl *access, const ServerConfig &config,
-                 QObject *parent)
+Session::Session(QTcpSocket *socket, Room *room, AccessControl *access, RefusalLog *refusals,
+                 const ServerConfig &config, QObject *parent)
     : QObject(parent),
       m_socket(socket),
       m_room(room),
       m_access(access),
+      m_refusals(refusals),
       m_config(config),
       m_framer(config.maxLineBytes),
       m_peer(u"%1:%2"_s.arg(socket->peerAddress().toString()).arg(socket->peerPort())),
@@ -98,8 +100,10 @@ void Session::checkLiveness(qint64 nowMs)
         && nowMs - m_connectedMs
                 >= std::min(m_config.tlsHandshakeTimeout, m_config.helloTimeout).count()) {
         // Nothing can be said to a client whose handshake never finished.
-        qCInfo(lcSession).noquote() << m_peer << "TLS handshake not finished within"
-                                    << nowMs - m_connectedMs << "ms; closing the connection";
+        m_refusals->log(lcSession, m_peerAddress,
+                        u"%1 TLS handshake not finished within %2 ms; closing the connection"_s
+                                .arg(m_peer)
+                                .arg(nowMs - m_connectedMs));
         m_state = State::Closing;
         m_socket->abort();
         handleDisconnected();
@@ -121,7 +125,7 @@ void Session::checkLiveness(qint64 nowMs)
         return; // TCP keepalive watches plain-text clients
     const qint64 silentMs = nowMs - m_lastActivityMs;
     if (silentMs >= m_config.timeout.count()) {
-        qCInfo(lcSession).noquote() << m_peer << m_nick << "silent for" << silentMs << "ms";
+        qCInfo(lcSession).noquote() << m_peer << loggedNick() << "silent for" << silentMs << "ms";
         drop(LeaveReason::Timeout);
     } else if (silentMs >= m_config.pingInterval.count() && !m_pinged) {
         m_pinged = true;
@@ -140,8 +144,9 @@ bool Session::admit(const QString &id, double cost)
         m_floodStartMs = now;
     m_lastRejectionMs = now;
     if (now - m_floodStartMs >= m_config.floodGrace.count()) {
-        qCInfo(lcSession).noquote() << m_peer << m_nick << "still flooding after"
-                                    << m_config.floodGrace.count() << "ms";
+        m_refusals->log(lcSession, m_peerAddress,
+                        u"%1 %2 still flooding after %3 ms"_s.arg(m_peer, loggedNick())
+                                .arg(m_config.floodGrace.count()));
         drop(LeaveReason::Flood);
         return false;
     }
@@ -442,7 +447,8 @@ void Session::finishAuthentication(AccessControl::Verdict verdict, const JoinReq
     }
     if (verdict == Verdict::Failed) {
         const auto delay = m_access->failureDelay(m_peerAddress);
-        qCWarning(lcSession).noquote() << m_peer << "failed login as" << nick;
+        qCWarning(lcSession).noquote() << m_peer << "failed login as"
+                                       << TerminalText::escaped(nick);
         // Held back, and nothing more is read meanwhile: guessing gets slower with each try.
         QTimer::singleShot(delay, this, [this, nick] {
             if (m_state != State::Authenticating || !m_socket)
@@ -500,8 +506,10 @@ void Session::handleFrame(const Protocol::Kick &kick)
                kick.id);
         return;
     }
-    qCInfo(lcServer).noquote() << m_nick << "removed" << target->m_nick
-                               << (kick.reason.isEmpty() ? QString() : u"(%1)"_s.arg(kick.reason));
+    qCInfo(lcServer).noquote() << loggedNick() << "removed" << target->loggedNick()
+                               << (kick.reason.isEmpty()
+                                           ? QString()
+                                           : u"(%1)"_s.arg(TerminalText::escaped(kick.reason)));
     target->kickedBy(m_nick, kick.reason);
 }
 
@@ -534,11 +542,19 @@ void Session::say(const QString &text, const QString &to, const QString &id)
 
 void Session::reject(ErrorCode code, const QString &text, const QString &id, LogRejection log)
 {
+    // The text quotes what the peer sent (a nick, a type, a "to"): escaped and capped.
     if (log == LogRejection::Yes) {
-        qCInfo(lcSession).noquote() << m_peer << (m_nick.isEmpty() ? u"-"_s : m_nick)
-                                    << Protocol::errorCodeName(code) << text;
+        m_refusals->log(lcSession, m_peerAddress,
+                        u"%1 %2 %3 %4"_s.arg(m_peer, loggedNick(), Protocol::errorCodeName(code),
+                                             TerminalText::escaped(text)));
     }
     send(Protocol::Error { code, text, id });
+}
+
+QString Session::loggedNick() const
+{
+    // Valid nicks hold no controls, but the rules are Protocol's to change: escaped anyway.
+    return m_nick.isEmpty() ? u"-"_s : TerminalText::escaped(m_nick);
 }
 
 void Session::write(const QByteArray &bytes)
@@ -548,7 +564,7 @@ void Session::write(const QByteArray &bytes)
     // the server without bound. The room's own writes are bounded by its log (see RoomLog).
     if (m_socket && m_state != State::Closing
         && m_socket->bytesToWrite() > 2 * m_config.maxSendQueueBytes + m_welcomeBytes) {
-        qCInfo(lcSession).noquote() << m_peer << m_nick << "send queue over"
+        qCInfo(lcSession).noquote() << m_peer << loggedNick() << "send queue over"
                                     << 2 * m_config.maxSendQueueBytes + m_welcomeBytes
                                     << "bytes";
         drop(LeaveReason::Slow);

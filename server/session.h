@@ -3,6 +3,7 @@
 #include "accesscontrol.h"
 #include "lineframer.h"
 #include "protocol.h"
+#include "refusallog.h"
 #include "roommember.h"
 #include "serverconfig.h"
 #include "tokenbucket.h"
@@ -29,8 +30,8 @@ public:
     using Face = RoomMember::Face;
     enum class State { AwaitingFirstLine, AwaitingNick, Authenticating, InRoom, Closing };
 
-    Session(QTcpSocket *socket, Room *room, AccessControl *access, const ServerConfig &config,
-            QObject *parent = nullptr);
+    Session(QTcpSocket *socket, Room *room, AccessControl *access, RefusalLog *refusals,
+            const ServerConfig &config, QObject *parent = nullptr);
 
     static qint64 monotonicMs();
 
@@ -97,6 +98,8 @@ private:
     enum class LogRejection { Yes, No };
     void reject(Protocol::ErrorCode code, const QString &text, const QString &id = {},
                 LogRejection log = LogRejection::Yes);
+    // The nick for a log line, escaped ("-" before there is one).
+    QString loggedNick() const;
     // The session's own answers (errors, pongs, results): past the send-queue cap on top of
     // what the room wrote, a client that asks and never reads is cut.
     void write(const QByteArray &bytes);
@@ -110,6 +113,7 @@ private:
     QPointer<QTcpSocket> m_socket;
     Room *m_room;
     AccessControl *m_access;
+    RefusalLog *m_refusals;
     const ServerConfig &m_config;
     LineFramer m_framer;
     QString m_nick;

@@ -3,6 +3,7 @@
 #include "plaintextface.h"
 #include "lineframer.h"
 #include "protocol.h"
+#include "terminaltext.h"
 
 #include <QByteArray>
 
@@ -14,6 +15,40 @@ void check(bool condition)
 {
     if (!condition)
         std::abort();
+}
+
+// What a terminal is sent: only whole lines, no control but their ends.
+void checkPlain(const QByteArray &plain)
+{
+    check(plain.isEmpty() || plain.endsWith('\n'));
+    check(TerminalText::isSafeForTerminal(QString::fromUtf8(plain)));
+}
+
+// The line as a terminal client's typed line, and whatever it makes the server say back.
+void plainFace(const QByteArray &line)
+{
+    const std::optional<QString> typed = Protocol::decodeUtf8(line);
+    if (!typed)
+        return;
+    check(TerminalText::isSafeForTerminal(TerminalText::sanitized(*typed)));
+    const QString logged = TerminalText::escaped(*typed);
+    check(TerminalText::isSafeForTerminal(logged) && !logged.contains(u'\n'));
+    const PlainTextFace::Input input = PlainTextFace::read(*typed);
+    if (const auto *refusal = std::get_if<PlainTextFace::Refusal>(&input)) {
+        checkPlain(PlainTextFace::format(Protocol::Error { refusal->code, refusal->text, {} }));
+    } else if (const auto *frame = std::get_if<Protocol::ClientFrame>(&input)) {
+        // What the room would make of it: the text as a message, the nick as a member.
+        if (const auto *say = std::get_if<Protocol::Say>(frame)) {
+            checkPlain(PlainTextFace::format(Protocol::Message { 1, 0, *typed, say->to, say->text,
+                                                                 {} }));
+            checkPlain(PlainTextFace::formatMembers({ say->to, *typed }));
+        } else if (const auto *kick = std::get_if<Protocol::Kick>(frame)) {
+            checkPlain(PlainTextFace::format(Protocol::Left { kick->nick,
+                                                              Protocol::LeaveReason::Kicked, 0,
+                                                              kick->reason, *typed,
+                                                              kick->reason }));
+        }
+    }
 }
 
 template<typename Frame>
@@ -52,9 +87,9 @@ int fuzzFrames(const std::uint8_t *data, std::size_t size)
             const auto server = Protocol::decodeServerFrame(line);
             if (server.isValid()) {
                 roundTrip(server.frame, &Protocol::decodeServerFrame);
-                const QByteArray plain = PlainTextFace::format(server.frame);
-                check(plain.isEmpty() || plain.endsWith('\n'));
+                checkPlain(PlainTextFace::format(server.frame));
             }
+            plainFace(line);
             Protocol::isValidNick(QString::fromUtf8(line));
         }
         check(framer.bufferedBytes() <= framer.maxLineBytes() + 1 + chunk.size());

@@ -342,8 +342,10 @@ void tst_ServerBinary::fewFileDescriptorsMeanRefusalsNotSilence()
         client->hello(u"fd%1"_s.arg(i));
     }
     const auto logged = [&](const QString &text) { return output().count(text); };
-    QTRY_COMPARE_WITH_TIMEOUT(logged(u"has joined the chat"_s) + logged(u"Refused"_s), 130, 20000);
-    QCOMPARE(logged(u"has joined the chat"_s), 64);
+    // The refusals from one address are logged five at a time per minute (RefusalLog): the
+    // summary of the other 61 would only come after the minute.
+    QTRY_COMPARE_WITH_TIMEOUT(logged(u"has joined the chat"_s), 64, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(logged(u"Refused"_s), 5, 20000);
     QVERIFY2(output().contains(u"new ones wait until one closes"_s), qPrintable(output()));
     QVERIFY2(!output().contains(u"Cannot accept"_s), qPrintable(output()));
     // Waiting for descriptors took seconds of wall time and next to no CPU: nothing spun.
