@@ -2,6 +2,7 @@
 
 #include "protocol.h"
 
+#include <QHash>
 #include <QList>
 #include <QObject>
 #include <QSet>
@@ -11,7 +12,7 @@
 #include <functional>
 #include <optional>
 
-// Where the room's messages live. Writes are asynchronous and batched: write() takes numbered
+// Where the rooms' messages, and the rooms themselves, live. Writes are asynchronous and batched: write() takes numbered
 // messages in order, and batchWritten() reports, in the same order, whether each batch is safe.
 // The room delivers and acknowledges a message only after that. Reads are synchronous and see
 // only what was written, except search, which is answered later (it may be slow).
@@ -27,20 +28,43 @@ public:
         bool truncated = false; // some messages after `since` are not served
     };
 
+    // A room as the store keeps it: its settings, its members (by Protocol::nickKey, with the
+    // nick as they spelled it and the newest number they have read) and who is invited.
+    struct RoomRecord
+    {
+        QString name; // as created; Protocol::roomKey(name) is unique
+        QString topic;
+        QString owner; // the nick that created it (empty for the lobby)
+        bool isPrivate = false;
+        struct Member
+        {
+            QString nick;
+            qint64 read = 0;
+        };
+        QHash<QString, Member> members;
+        QSet<QString> invited; // nick keys
+    };
+
     // Prepares the store; false with a one-line reason when it cannot be used.
     virtual bool open(QString *error) = 0;
-    // The newest message number written before this run (0 for a new store).
+    // The newest message number written before this run, in all rooms (0 for a new store).
+    // Numbers are one sequence for the whole store: each room sees a rising subsequence.
     virtual qint64 lastSeq() const = 0;
+    // The newest number among the messages kept of `room` (0 when none are).
+    virtual qint64 lastSeqIn(const QString &room) const = 0;
     // Names this store's numbering (Protocol::Welcome::epoch): fixed for the store's life.
     virtual QString epoch() const = 0;
     static QString newEpoch(); // random, 16 hex digits
     virtual void write(const QList<Protocol::Message> &batch) = 0;
 
-    // What `nick` may see (broadcasts, and direct messages to or from it): after `since`, or
-    // the newest; at most `limit`, the newest of them.
-    virtual Replay replay(const QString &nick, std::optional<qint64> since, qsizetype limit) = 0;
+    // What `nick` may see of `room` (broadcasts, and direct messages to or from it; direct
+    // messages are only ever in the lobby): after `since`, or the newest; at most `limit`, the
+    // newest of them. --history is a limit per room.
+    virtual Replay replay(const QString &nick, const QString &room, std::optional<qint64> since,
+                          qsizetype limit) = 0;
     // Older messages for scrolling back: the newest `limit` with seq < before.
-    virtual QList<Protocol::Message> before(const QString &nick, qint64 before, qsizetype limit) = 0;
+    virtual QList<Protocol::Message> before(const QString &nick, const QString &room,
+                                            qint64 before, qsizetype limit) = 0;
     // A query's words, each once (ignoring case): what search() looks for.
     static QStringList searchTerms(const QString &query)
     {
@@ -55,16 +79,27 @@ public:
         return terms;
     }
     using Found = std::function<void(QList<Protocol::Message>)>;
-    // The newest `limit` messages `nick` may see whose text contains every one of `terms`.
+    // The newest `limit` messages `nick` may see in `rooms` whose text contains every one of
+    // `terms`.
     // Answered through the event loop on this object's thread, never before this returns, and
     // only if `context` still exists; a store whose reads can be slow searches off the event loop.
-    virtual void search(const QString &nick, const QStringList &terms,
+    virtual void search(const QString &nick, const QStringList &rooms, const QStringList &terms,
                         std::optional<qint64> before, qsizetype limit, QObject *context,
                         Found found) = 0;
     // The newest `limit` messages that carried a client id, for the duplicate filter.
     virtual QList<Protocol::Message> recentWithClientIds(qsizetype limit) = 0;
     // Retention: removes messages older than `timestamp`; returns how many.
     virtual qsizetype removeOlderThan(qint64 timestamp) = 0;
+
+    // Rooms. Every change is written in order after the messages handed over before it, never
+    // blocking the caller; a store without a disk keeps nothing (the rooms live in memory).
+    virtual QList<RoomRecord> loadRooms() = 0;
+    // Creates the room or updates its settings (name, topic, owner, private; not its members).
+    virtual void saveRoom(const RoomRecord &room) = 0;
+    virtual void saveMember(const QString &room, const QString &nick) = 0;
+    virtual void removeMember(const QString &room, const QString &nick) = 0;
+    virtual void saveReadMarker(const QString &room, const QString &nick, qint64 seq) = 0;
+    virtual void saveInvite(const QString &room, const QString &nick) = 0;
 
 signals:
     void batchWritten(bool ok, const QString &error);

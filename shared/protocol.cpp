@@ -37,6 +37,11 @@ constexpr std::array errorCodeNames = {
     std::pair { ErrorCode::Forbidden, "forbidden" },
     std::pair { ErrorCode::Kicked, "kicked" },
     std::pair { ErrorCode::UnsupportedProtocol, "unsupported_protocol" },
+    std::pair { ErrorCode::NoSuchRoom, "no_such_room" },
+    std::pair { ErrorCode::RoomInvalid, "room_invalid" },
+    std::pair { ErrorCode::NotInvited, "not_invited" },
+    std::pair { ErrorCode::NotAMember, "not_a_member" },
+    std::pair { ErrorCode::TooManyRooms, "too_many_rooms" },
 };
 
 constexpr std::array leaveReasonNames = {
@@ -44,6 +49,7 @@ constexpr std::array leaveReasonNames = {
     std::pair { LeaveReason::Timeout, "timeout" }, std::pair { LeaveReason::Slow, "slow" },
     std::pair { LeaveReason::Flood, "flood" },
     std::pair { LeaveReason::Kicked, "kicked" },
+    std::pair { LeaveReason::Part, "part" },
 };
 
 template<typename Enum, std::size_t N>
@@ -160,6 +166,19 @@ std::optional<Error> parseObject(QByteArrayView line, QJsonObject *object, QStri
     return std::nullopt;
 }
 
+// Frames about the lobby leave the room out, so version-1 frames stay as they were.
+void insertRoom(QJsonObject *object, const QString &room)
+{
+    if (!room.isEmpty() && roomKey(room) != Lobby)
+        object->insert("room"_L1, room);
+}
+
+QString roomOrLobby(FieldReader &reader)
+{
+    const QString room = reader.string("room"_L1, false);
+    return room.isEmpty() ? Lobby : room;
+}
+
 Message messageFromJson(FieldReader &reader)
 {
     Message message;
@@ -169,6 +188,7 @@ Message messageFromJson(FieldReader &reader)
     message.to = reader.string("to"_L1, false);
     message.text = reader.string("text"_L1);
     message.id = reader.string("id"_L1, false);
+    message.room = roomOrLobby(reader);
     return message;
 }
 
@@ -178,6 +198,7 @@ Joined joinedFromJson(FieldReader &reader)
     joined.nick = reader.string("nick"_L1);
     joined.timestamp = reader.integer("ts"_L1).value_or(0);
     joined.text = reader.string("text"_L1, false);
+    joined.room = roomOrLobby(reader);
     return joined;
 }
 
@@ -201,6 +222,7 @@ Left leftFromJson(FieldReader &reader)
         reader.fail("reason"_L1, "a known leave reason"_L1);
     left.reason = reason.value_or(LeaveReason::Lost);
     left.timestamp = reader.integer("ts"_L1).value_or(0);
+    left.room = roomOrLobby(reader);
     left.text = reader.string("text"_L1, false);
     left.by = reader.string("by"_L1, false);
     left.comment = reader.string("comment"_L1, false);
@@ -239,6 +261,7 @@ QJsonObject typed(QLatin1StringView type)
     return QJsonObject { { "type"_L1, type } };
 }
 
+
 struct Encoder
 {
     QJsonObject operator()(const Hello &hello) const
@@ -254,6 +277,18 @@ struct Encoder
             object.insert("epoch"_L1, hello.epoch);
         if (!hello.password.isEmpty())
             object.insert("password"_L1, hello.password);
+        if (!hello.rooms.isEmpty()) {
+            QJsonObject rooms;
+            for (const Hello::Position &position : hello.rooms) {
+                QJsonObject entry;
+                if (position.since)
+                    entry.insert("since"_L1, *position.since);
+                if (!position.epoch.isEmpty())
+                    entry.insert("epoch"_L1, position.epoch);
+                rooms.insert(position.room, entry);
+            }
+            object.insert("rooms"_L1, rooms);
+        }
         return object;
     }
     QJsonObject operator()(const Kick &kick) const
@@ -264,6 +299,121 @@ struct Encoder
             object.insert("reason"_L1, kick.reason);
         if (!kick.id.isEmpty())
             object.insert("id"_L1, kick.id);
+        insertRoom(&object, kick.room);
+        return object;
+    }
+    QJsonObject operator()(const Join &join) const
+    {
+        QJsonObject object = typed("join"_L1);
+        object.insert("room"_L1, join.room);
+        if (join.isPrivate)
+            object.insert("private"_L1, true);
+        if (!join.id.isEmpty())
+            object.insert("id"_L1, join.id);
+        return object;
+    }
+    QJsonObject operator()(const Part &part) const
+    {
+        QJsonObject object = typed("part"_L1);
+        object.insert("room"_L1, part.room);
+        if (!part.id.isEmpty())
+            object.insert("id"_L1, part.id);
+        return object;
+    }
+    QJsonObject operator()(const ListRooms &list) const
+    {
+        QJsonObject object = typed("rooms"_L1);
+        if (!list.filter.isEmpty())
+            object.insert("filter"_L1, list.filter);
+        if (!list.id.isEmpty())
+            object.insert("id"_L1, list.id);
+        return object;
+    }
+    QJsonObject operator()(const SetTopic &topic) const
+    {
+        QJsonObject object = typed("topic"_L1);
+        object.insert("room"_L1, topic.room);
+        object.insert("topic"_L1, topic.topic);
+        if (!topic.id.isEmpty())
+            object.insert("id"_L1, topic.id);
+        return object;
+    }
+    QJsonObject operator()(const Invite &invite) const
+    {
+        QJsonObject object = typed("invite"_L1);
+        object.insert("room"_L1, invite.room);
+        object.insert("nick"_L1, invite.nick);
+        if (!invite.id.isEmpty())
+            object.insert("id"_L1, invite.id);
+        return object;
+    }
+    QJsonObject operator()(const MarkRead &read) const
+    {
+        QJsonObject object = typed("read"_L1);
+        object.insert("room"_L1, read.room);
+        object.insert("seq"_L1, read.seq);
+        return object;
+    }
+    QJsonObject operator()(const RoomState &state) const
+    {
+        QJsonObject object = typed("room"_L1);
+        object.insert("room"_L1, state.room);
+        object.insert("topic"_L1, state.topic);
+        if (!state.owner.isEmpty())
+            object.insert("owner"_L1, state.owner);
+        if (state.isPrivate)
+            object.insert("private"_L1, true);
+        object.insert("read"_L1, state.read);
+        if (state.membersListed)
+            object.insert("members"_L1, QJsonArray::fromStringList(state.members));
+        object.insert("member_count"_L1, state.memberCount);
+        if (state.usersListed)
+            object.insert("users"_L1, QJsonArray::fromStringList(state.users));
+        object.insert("online"_L1, state.online);
+        object.insert("seq"_L1, state.seq);
+        if (!state.epoch.isEmpty())
+            object.insert("epoch"_L1, state.epoch);
+        QJsonArray history;
+        for (const Message &message : state.history)
+            history.append(toJson(message));
+        object.insert("history"_L1, history);
+        if (state.historyTruncated)
+            object.insert("history_truncated"_L1, true);
+        if (state.historyReset)
+            object.insert("history_reset"_L1, true);
+        return object;
+    }
+    QJsonObject operator()(const RoomList &list) const
+    {
+        QJsonObject object = typed("room_list"_L1);
+        if (!list.id.isEmpty())
+            object.insert("id"_L1, list.id);
+        QJsonArray rooms;
+        for (const RoomSummary &room : list.rooms) {
+            QJsonObject entry { { "room"_L1, room.room }, { "topic"_L1, room.topic },
+                                { "members"_L1, room.members } };
+            if (room.isPrivate)
+                entry.insert("private"_L1, true);
+            rooms.append(entry);
+        }
+        object.insert("rooms"_L1, rooms);
+        return object;
+    }
+    QJsonObject operator()(const TopicChanged &topic) const
+    {
+        QJsonObject object = typed("topic"_L1);
+        object.insert("room"_L1, topic.room);
+        object.insert("topic"_L1, topic.topic);
+        object.insert("by"_L1, topic.by);
+        object.insert("ts"_L1, topic.timestamp);
+        return object;
+    }
+    QJsonObject operator()(const Invited &invited) const
+    {
+        QJsonObject object = typed("invited"_L1);
+        object.insert("room"_L1, invited.room);
+        object.insert("nick"_L1, invited.nick);
+        object.insert("by"_L1, invited.by);
         return object;
     }
     QJsonObject operator()(const Say &say) const
@@ -274,6 +424,7 @@ struct Encoder
             object.insert("id"_L1, say.id);
         if (!say.to.isEmpty())
             object.insert("to"_L1, say.to);
+        insertRoom(&object, say.room);
         return object;
     }
     QJsonObject operator()(const Exit &) const { return typed("exit"_L1); }
@@ -285,6 +436,8 @@ struct Encoder
             object.insert("id"_L1, search.id);
         if (search.before)
             object.insert("before"_L1, *search.before);
+        if (!search.room.isEmpty())
+            object.insert("room"_L1, search.room);
         return object;
     }
     QJsonObject operator()(const History &history) const
@@ -294,6 +447,7 @@ struct Encoder
         object.insert("limit"_L1, history.limit);
         if (!history.id.isEmpty())
             object.insert("id"_L1, history.id);
+        insertRoom(&object, history.room);
         return object;
     }
     QJsonObject operator()(const Notices &notices) const
@@ -311,6 +465,7 @@ struct Encoder
         object.insert("online"_L1, presence.online);
         if (presence.users)
             object.insert("users"_L1, QJsonArray::fromStringList(*presence.users));
+        insertRoom(&object, presence.room);
         return object;
     }
     QJsonObject operator()(const Results &results) const
@@ -356,6 +511,8 @@ struct Encoder
             object.insert("history_truncated"_L1, true);
         if (welcome.historyReset)
             object.insert("history_reset"_L1, true);
+        if (!welcome.rooms.isEmpty())
+            object.insert("rooms"_L1, QJsonArray::fromStringList(welcome.rooms));
         return object;
     }
     QJsonObject operator()(const Ack &ack) const
@@ -364,6 +521,7 @@ struct Encoder
         object.insert("id"_L1, ack.id);
         object.insert("seq"_L1, ack.seq);
         object.insert("ts"_L1, ack.timestamp);
+        insertRoom(&object, ack.room);
         return object;
     }
     QJsonObject operator()(const Joined &joined) const
@@ -372,6 +530,7 @@ struct Encoder
         object.insert("nick"_L1, joined.nick);
         object.insert("ts"_L1, joined.timestamp);
         object.insert("text"_L1, joined.text);
+        insertRoom(&object, joined.room);
         return object;
     }
     QJsonObject operator()(const Left &left) const
@@ -385,6 +544,7 @@ struct Encoder
             object.insert("by"_L1, left.by);
         if (!left.comment.isEmpty())
             object.insert("comment"_L1, left.comment);
+        insertRoom(&object, left.room);
         return object;
     }
     QJsonObject operator()(const Error &error) const
@@ -446,6 +606,8 @@ QString leftText(const QString &nick, LeaveReason reason)
         return u"%1 sent too many messages and was removed from the chatroom."_s.arg(nick);
     case LeaveReason::Kicked:
         return u"%1 was removed from the chatroom by an operator."_s.arg(nick);
+    case LeaveReason::Part:
+        return u"%1 has left the room."_s.arg(nick);
     }
     Q_UNREACHABLE();
     return {};
@@ -461,6 +623,30 @@ bool isValidNick(const QString &nick)
             return false;
     }
     return characters > 0;
+}
+
+bool isValidRoomName(const QString &name)
+{
+    qsizetype characters = 0;
+    for (const char32_t codePoint : name.toUcs4()) {
+        const bool allowed = QChar::isLetter(codePoint) || QChar::isDigit(codePoint)
+                || codePoint == U'_' || codePoint == U'-' || codePoint == U'.';
+        if (!allowed || ++characters > MaxRoomNameLength)
+            return false;
+    }
+    return characters > 0;
+}
+
+QString roomKey(const QString &name)
+{
+    return name.toCaseFolded();
+}
+
+QString partedText(const QString &nick, const QString &room, LeaveReason reason)
+{
+    if (reason == LeaveReason::Kicked)
+        return u"%1 was removed from #%2."_s.arg(nick, room);
+    return u"%1 has left #%2."_s.arg(nick, room);
 }
 
 qsizetype textLength(QStringView text)
@@ -530,6 +716,7 @@ QJsonObject toJson(const Message &message)
     object.insert("text"_L1, message.text);
     if (!message.id.isEmpty())
         object.insert("id"_L1, message.id);
+    insertRoom(&object, message.room);
     return object;
 }
 
@@ -548,6 +735,18 @@ Decoded<ClientFrame> decodeClientFrame(QByteArrayView line)
         hello.since = reader.integer("since"_L1, false);
         hello.epoch = reader.string("epoch"_L1, false);
         hello.password = reader.string("password"_L1, false);
+        if (const QJsonValue rooms = object.value("rooms"_L1); !rooms.isUndefined()) {
+            if (!rooms.isObject())
+                reader.fail("rooms"_L1, "an object of rooms"_L1);
+            const QJsonObject positions = rooms.toObject();
+            for (auto it = positions.begin(); it != positions.end(); ++it) {
+                FieldReader positionReader(it.value().toObject());
+                hello.rooms.append({ it.key(), positionReader.integer("since"_L1, false),
+                                     positionReader.string("epoch"_L1, false) });
+                if (!it.value().isObject() || !positionReader.problem().isEmpty())
+                    reader.fail("rooms"_L1, "an object of {since, epoch} by room"_L1);
+            }
+        }
         return finish<Hello, ClientFrame>(std::move(hello), reader);
     }
     if (type == "say"_L1) {
@@ -555,6 +754,7 @@ Decoded<ClientFrame> decodeClientFrame(QByteArrayView line)
         say.id = reader.string("id"_L1, false);
         say.text = reader.string("text"_L1);
         say.to = reader.string("to"_L1, false);
+        say.room = roomOrLobby(reader);
         return finish<Say, ClientFrame>(std::move(say), reader, say.id);
     }
     if (type == "exit"_L1)
@@ -564,6 +764,7 @@ Decoded<ClientFrame> decodeClientFrame(QByteArrayView line)
         search.id = reader.string("id"_L1, false);
         search.query = reader.string("query"_L1);
         search.before = reader.integer("before"_L1, false);
+        search.room = reader.string("room"_L1, false);
         return finish<Search, ClientFrame>(std::move(search), reader, search.id);
     }
     if (type == "history"_L1) {
@@ -571,6 +772,7 @@ Decoded<ClientFrame> decodeClientFrame(QByteArrayView line)
         history.id = reader.string("id"_L1, false);
         history.before = reader.integer("before"_L1).value_or(0);
         history.limit = reader.integer("limit"_L1, false).value_or(MaxResults);
+        history.room = roomOrLobby(reader);
         return finish<History, ClientFrame>(std::move(history), reader, history.id);
     }
     if (type == "kick"_L1) {
@@ -578,7 +780,47 @@ Decoded<ClientFrame> decodeClientFrame(QByteArrayView line)
         kick.id = reader.string("id"_L1, false);
         kick.nick = reader.string("nick"_L1);
         kick.reason = reader.string("reason"_L1, false);
+        kick.room = reader.string("room"_L1, false);
         return finish<Kick, ClientFrame>(std::move(kick), reader, kick.id);
+    }
+    if (type == "join"_L1) {
+        Join join;
+        join.id = reader.string("id"_L1, false);
+        join.room = reader.string("room"_L1);
+        join.isPrivate = reader.boolean("private"_L1);
+        return finish<Join, ClientFrame>(std::move(join), reader, join.id);
+    }
+    if (type == "part"_L1) {
+        Part part;
+        part.id = reader.string("id"_L1, false);
+        part.room = reader.string("room"_L1);
+        return finish<Part, ClientFrame>(std::move(part), reader, part.id);
+    }
+    if (type == "rooms"_L1) {
+        ListRooms list;
+        list.id = reader.string("id"_L1, false);
+        list.filter = reader.string("filter"_L1, false);
+        return finish<ListRooms, ClientFrame>(std::move(list), reader, list.id);
+    }
+    if (type == "topic"_L1) {
+        SetTopic topic;
+        topic.id = reader.string("id"_L1, false);
+        topic.room = reader.string("room"_L1);
+        topic.topic = reader.string("topic"_L1);
+        return finish<SetTopic, ClientFrame>(std::move(topic), reader, topic.id);
+    }
+    if (type == "invite"_L1) {
+        Invite invite;
+        invite.id = reader.string("id"_L1, false);
+        invite.room = reader.string("room"_L1);
+        invite.nick = reader.string("nick"_L1);
+        return finish<Invite, ClientFrame>(std::move(invite), reader, invite.id);
+    }
+    if (type == "read"_L1) {
+        MarkRead read;
+        read.room = reader.string("room"_L1);
+        read.seq = reader.integer("seq"_L1).value_or(0);
+        return finish<MarkRead, ClientFrame>(std::move(read), reader);
     }
     if (type == "ping"_L1)
         return finish<Ping, ClientFrame>(Ping { reader.string("token"_L1, false) }, reader);
@@ -612,13 +854,69 @@ Decoded<ServerFrame> decodeServerFrame(QByteArrayView line)
         welcome.epoch = reader.string("epoch"_L1, false);
         welcome.historyTruncated = reader.boolean("history_truncated"_L1);
         welcome.historyReset = reader.boolean("history_reset"_L1);
+        if (object.contains("rooms"_L1))
+            welcome.rooms = stringsFromJson(reader, "rooms"_L1);
         return finish<Welcome, ServerFrame>(std::move(welcome), reader);
+    }
+    if (type == "room"_L1) {
+        RoomState state;
+        state.room = reader.string("room"_L1);
+        state.topic = reader.string("topic"_L1, false);
+        state.owner = reader.string("owner"_L1, false);
+        state.isPrivate = reader.boolean("private"_L1);
+        state.read = reader.integer("read"_L1, false).value_or(0);
+        state.membersListed = object.contains("members"_L1);
+        if (state.membersListed)
+            state.members = stringsFromJson(reader, "members"_L1);
+        state.memberCount = reader.integer("member_count"_L1, false).value_or(state.members.size());
+        state.usersListed = object.contains("users"_L1);
+        if (state.usersListed)
+            state.users = stringsFromJson(reader, "users"_L1);
+        state.online = reader.integer("online"_L1, false).value_or(state.users.size());
+        state.seq = reader.integer("seq"_L1).value_or(0);
+        state.epoch = reader.string("epoch"_L1, false);
+        state.history = messagesFromJson(reader, "history"_L1);
+        state.historyTruncated = reader.boolean("history_truncated"_L1);
+        state.historyReset = reader.boolean("history_reset"_L1);
+        return finish<RoomState, ServerFrame>(std::move(state), reader);
+    }
+    if (type == "room_list"_L1) {
+        RoomList list;
+        list.id = reader.string("id"_L1, false);
+        for (const QJsonValue &entry : reader.array("rooms"_L1)) {
+            FieldReader roomReader(entry.toObject());
+            RoomSummary summary;
+            summary.room = roomReader.string("room"_L1);
+            summary.topic = roomReader.string("topic"_L1, false);
+            summary.members = roomReader.integer("members"_L1, false).value_or(0);
+            summary.isPrivate = roomReader.boolean("private"_L1);
+            if (!entry.isObject() || !roomReader.problem().isEmpty())
+                reader.fail("rooms"_L1, "an array of rooms"_L1);
+            list.rooms.append(summary);
+        }
+        return finish<RoomList, ServerFrame>(std::move(list), reader);
+    }
+    if (type == "topic"_L1) {
+        TopicChanged topic;
+        topic.room = reader.string("room"_L1);
+        topic.topic = reader.string("topic"_L1, false);
+        topic.by = reader.string("by"_L1, false);
+        topic.timestamp = reader.integer("ts"_L1, false).value_or(0);
+        return finish<TopicChanged, ServerFrame>(std::move(topic), reader);
+    }
+    if (type == "invited"_L1) {
+        Invited invited;
+        invited.room = reader.string("room"_L1);
+        invited.nick = reader.string("nick"_L1, false);
+        invited.by = reader.string("by"_L1, false);
+        return finish<Invited, ServerFrame>(std::move(invited), reader);
     }
     if (type == "ack"_L1) {
         Ack ack;
         ack.id = reader.string("id"_L1);
         ack.seq = reader.integer("seq"_L1).value_or(0);
         ack.timestamp = reader.integer("ts"_L1).value_or(0);
+        ack.room = roomOrLobby(reader);
         return finish<Ack, ServerFrame>(std::move(ack), reader);
     }
     if (type == "joined"_L1)
@@ -630,6 +928,7 @@ Decoded<ServerFrame> decodeServerFrame(QByteArrayView line)
         presence.online = reader.integer("online"_L1).value_or(0);
         if (object.contains("users"_L1))
             presence.users = stringsFromJson(reader, "users"_L1);
+        presence.room = roomOrLobby(reader);
         return finish<Presence, ServerFrame>(std::move(presence), reader);
     }
     if (type == "notices"_L1) {
@@ -698,6 +997,27 @@ QByteArray encodeWelcome(const Welcome &welcome, const QByteArray &usersJson,
         object.remove("history"_L1);
     QByteArray line = toLine(object);
     Q_ASSERT(line.endsWith("}\n"));
+    line.chop(2);
+    if (!usersJson.isEmpty())
+        line += ",\"users\":" + usersJson;
+    if (!historyJson.isEmpty())
+        line += ",\"history\":" + historyJson;
+    line += "}\n";
+    return line;
+}
+
+QByteArray encodeRoomState(const RoomState &state, const QByteArray &usersJson,
+                           const QByteArray &historyJson)
+{
+    RoomState rest = state;
+    if (!historyJson.isEmpty())
+        rest.history.clear();
+    QJsonObject object = Encoder {}(rest);
+    if (!usersJson.isEmpty())
+        object.remove("users"_L1);
+    if (!historyJson.isEmpty())
+        object.remove("history"_L1);
+    QByteArray line = toLine(object);
     line.chop(2);
     if (!usersJson.isEmpty())
         line += ",\"users\":" + usersJson;

@@ -10,17 +10,19 @@
 #include <optional>
 #include <variant>
 
-// Natter's wire protocol, version 1 (docs/protocol.md is the reference).
+// Natter's wire protocol, version 2 (docs/protocol.md is the reference). Version 1 clients
+// speak the same frames without rooms: they are in the lobby.
 //
 // Grammar of the JSON Lines face: one UTF-8 JSON object per line, ended by "\n".
-//   client: hello (first) -> { say | search | history | kick | ping | pong | exit }*
-//   server: welcome -> { message | ack | results | joined | left | notices | presence | error
-//           | ping | pong }*
-//           -> shutdown?
+//   client: hello (first) -> { say | search | history | kick | ping | pong | join | part
+//           | rooms | topic | invite | read | exit }*
+//   server: welcome -> room* (version 2: one per room the member is in) -> { message | ack
+//           | results | joined | left | notices | presence | room | room_list | topic
+//           | invited | error | ping | pong }* -> shutdown?
 // Unknown fields are ignored so the protocol can grow; unknown types are errors.
 namespace Protocol {
 
-inline constexpr int Version = 1;
+inline constexpr int Version = 2;
 inline constexpr int OldestVersion = 1; // the oldest version this code still speaks
 inline constexpr quint16 DefaultPort = 6789;
 // Room for the longest text however it is spelled: 4,096 characters of 6-byte JSON escapes.
@@ -29,6 +31,8 @@ inline constexpr qsizetype MaxTextLength = 4096; // characters (code points) of 
 inline constexpr qsizetype MaxNickLength = 32;   // characters of a nickname
 inline constexpr qsizetype MaxResults = 50;      // messages in one results frame
 inline constexpr qsizetype MaxSearchTerms = 16;  // different words in one search
+inline constexpr qsizetype MaxRoomNameLength = 50; // characters of a room's name
+inline constexpr qsizetype MaxTopicLength = 500;   // characters of a room's topic
 
 enum class ErrorCode {
     BadFrame,
@@ -51,11 +55,18 @@ enum class ErrorCode {
     Forbidden,
     Kicked,
     UnsupportedProtocol,
+    NoSuchRoom,
+    RoomInvalid,
+    NotInvited,
+    NotAMember,
+    TooManyRooms,
 };
 QString errorCodeName(ErrorCode code);
 std::optional<ErrorCode> errorCodeFromName(const QString &name);
 
-enum class LeaveReason { Exit, Lost, Timeout, Slow, Flood, Kicked };
+// Exit to Kicked end the member's presence (it is still a member of its rooms); Part ends its
+// membership of one room, as does Kicked when it names a room.
+enum class LeaveReason { Exit, Lost, Timeout, Slow, Flood, Kicked, Part };
 QString leaveReasonName(LeaveReason reason);
 std::optional<LeaveReason> leaveReasonFromName(const QString &name);
 
@@ -63,6 +74,7 @@ std::optional<LeaveReason> leaveReasonFromName(const QString &name);
 // the "text" field and logs them; the desktop client shows a translated version.
 QString joinedText(const QString &nick);
 QString leftText(const QString &nick, LeaveReason reason);
+QString partedText(const QString &nick, const QString &room, LeaveReason reason);
 
 // A text's length in characters as a person counts them: an emoji is one, not two UTF-16 units.
 qsizetype textLength(QStringView text);
@@ -72,6 +84,12 @@ bool isBlankText(QStringView text);
 // Nicknames: 1 to 32 letters (any script), digits, '_' and '-'; unique ignoring case.
 bool isValidNick(const QString &nick);
 QString nickKey(const QString &nick);
+
+// Rooms: 1 to 50 letters (any script), digits, '_', '-' and '.'; unique ignoring case. The
+// server starts with Lobby, where every client without rooms is.
+inline const QString Lobby = QStringLiteral("lobby");
+bool isValidRoomName(const QString &name);
+QString roomKey(const QString &name);
 
 // Frames sent by clients.
 struct Hello
@@ -84,12 +102,21 @@ struct Hello
     QString password;
     // The server numbering `since` belongs to (the welcome's epoch); empty from older clients.
     QString epoch;
+    // Version 2: where the client stands in each room it knows, instead of since/epoch.
+    struct Position
+    {
+        QString room;
+        std::optional<qint64> since;
+        QString epoch;
+    };
+    QList<Position> rooms;
 };
 struct Say
 {
     QString text;
     QString id; // chosen by the client, echoed in ack and error
     QString to; // empty: to everyone
+    QString room; // empty: the lobby
 };
 struct Exit
 {
@@ -99,19 +126,59 @@ struct Search
     QString query;
     QString id;
     std::optional<qint64> before; // only messages numbered below this
+    QString room; // empty: every room the member is in
 };
 struct History
 {
     qint64 before = 0; // messages numbered below this, newest first
     qint64 limit = 50;
     QString id;
+    QString room; // empty: the lobby
 };
-// An operator removes a member from the room.
+// Without a room, an operator removes a member from the server; with one, the room's owner (or
+// an operator) ends the member's membership of it.
 struct Kick
 {
     QString nick;
     QString reason;
     QString id;
+    QString room;
+};
+// Joins a room, creating it (public, or private with isPrivate) when there is none.
+struct Join
+{
+    QString room;
+    bool isPrivate = false;
+    QString id;
+};
+struct Part
+{
+    QString room;
+    QString id;
+};
+// Lists the rooms whose name or topic contains `filter` (ignoring case).
+struct ListRooms
+{
+    QString filter;
+    QString id;
+};
+struct SetTopic
+{
+    QString room;
+    QString topic;
+    QString id;
+};
+struct Invite
+{
+    QString room;
+    QString nick;
+    QString id;
+};
+// The newest message number the member has read in a room.
+struct MarkRead
+{
+    QString room;
+    qint64 seq = 0;
 };
 struct Ping
 {
@@ -131,6 +198,7 @@ struct Message
     QString to; // empty: a broadcast
     QString text;
     QString id; // the sender's client id; only ever sent back to the sender itself
+    QString room = Lobby;
     bool isDirect() const { return !to.isEmpty(); }
 };
 struct Welcome
@@ -152,18 +220,69 @@ struct Welcome
     // The hello's `since` was from another epoch (or from the future): it was ignored, the
     // history is the newest, and the client must forget the numbers it had.
     bool historyReset = false;
+    // Version 2: the rooms the member is in, each described by a room frame that follows.
+    QStringList rooms;
+};
+// Version 2: one room as a member sees it, after the welcome and in answer to join. The same
+// fields as a version-1 welcome describe its lobby.
+struct RoomState
+{
+    QString room;
+    QString topic;
+    QString owner;
+    bool isPrivate = false;
+    qint64 read = 0; // the newest number this member has read here
+    QStringList members; // everyone who is a member, online or not (unless the room is large)
+    bool membersListed = true;
+    QStringList users; // who is online
+    bool usersListed = true;
+    qint64 online = 0;
+    qint64 memberCount = 0;
+    qint64 seq = 0;
+    QString epoch;
+    QList<Message> history;
+    bool historyTruncated = false;
+    bool historyReset = false;
+};
+struct RoomSummary
+{
+    QString room;
+    QString topic;
+    qint64 members = 0;
+    bool isPrivate = false;
+};
+struct RoomList
+{
+    QString id;
+    QList<RoomSummary> rooms;
+};
+struct TopicChanged
+{
+    QString room;
+    QString topic;
+    QString by;
+    qint64 timestamp = 0;
+};
+// Sent to the invited member (if online) and, as the answer, to the one who invited.
+struct Invited
+{
+    QString room;
+    QString nick;
+    QString by;
 };
 struct Ack
 {
     QString id;
     qint64 seq = 0;
     qint64 timestamp = 0;
+    QString room = Lobby;
 };
 struct Joined
 {
     QString nick;
     qint64 timestamp = 0;
     QString text;
+    QString room = Lobby;
 };
 struct Left
 {
@@ -173,6 +292,7 @@ struct Left
     QString text;
     QString by; // the operator, for "kicked"
     QString comment; // the operator's reason, if any
+    QString room = Lobby;
 };
 struct Error
 {
@@ -195,6 +315,7 @@ struct Presence
 {
     qint64 online = 0;
     std::optional<QStringList> users;
+    QString room = Lobby;
 };
 struct Results
 {
@@ -202,10 +323,11 @@ struct Results
     QList<Message> messages; // oldest first
 };
 
-using ClientFrame = std::variant<Hello, Say, Exit, Ping, Pong, Search, History, Kick>;
+using ClientFrame = std::variant<Hello, Say, Exit, Ping, Pong, Search, History, Kick, Join, Part,
+                                 ListRooms, SetTopic, Invite, MarkRead>;
 using ServerFrame =
         std::variant<Welcome, Message, Ack, Joined, Left, Error, Shutdown, Ping, Pong, Results,
-                     Notices, Presence>;
+                     Notices, Presence, RoomState, RoomList, TopicChanged, Invited>;
 
 // A decoded line: either a frame or the error to answer it with.
 template<typename Frame>
@@ -229,6 +351,9 @@ QByteArray encode(const ServerFrame &frame);
 QByteArray encodeWelcome(const Welcome &welcome, const QByteArray &usersJson,
                          const QByteArray &historyJson = {});
 QByteArray encodeNicks(const QStringList &nicks);
+// The same for a room frame.
+QByteArray encodeRoomState(const RoomState &state, const QByteArray &usersJson,
+                           const QByteArray &historyJson = {});
 
 QJsonObject toJson(const Message &message);
 
