@@ -133,12 +133,12 @@ bool ChatServer::listen()
                           .arg(m_listener.errorString());
         return false;
     }
-    if (!m_room) {
+    if (!m_rooms) {
         if (!m_store->open(&m_error)) {
             m_listener.close();
             return false;
         }
-        m_room = std::make_unique<Room>(m_store.get(), m_config);
+        m_rooms = std::make_unique<RoomDirectory>(m_store.get(), m_config);
         if (m_config.retainDays > 0) {
             connect(&m_retention, &QTimer::timeout, this, &ChatServer::applyRetention);
             m_retention.start(std::chrono::hours(1));
@@ -189,7 +189,7 @@ void ChatServer::acceptPendingConnections()
             continue;
         }
         ++fromAddress;
-        auto *session = new Session(socket, m_room.get(), &m_access, &m_refusals, m_config, this);
+        auto *session = new Session(socket, m_rooms.get(), &m_access, &m_refusals, m_config, this);
         m_sessions.insert(session);
         connect(session, &Session::finished, this, &ChatServer::forgetSession);
     }
@@ -270,8 +270,9 @@ void ChatServer::shutdown()
     // new is taken meanwhile, or clients that keep writing would keep the room busy for ever.
     for (Session *session : std::as_const(m_sessions))
         session->stopReading();
-    if (m_room && m_room->isBusy())
-        connect(m_room.get(), &Room::idle, this, &ChatServer::closeSessions, Qt::SingleShotConnection);
+    if (m_rooms && m_rooms->isBusy())
+        connect(m_rooms.get(), &RoomDirectory::idle, this, &ChatServer::closeSessions,
+                Qt::SingleShotConnection);
     else
         closeSessions();
 }
@@ -280,8 +281,8 @@ void ChatServer::closeSessions()
 {
     if (std::exchange(m_sessionsClosed, true))
         return;
-    if (m_room)
-        m_room->setClosing(true);
+    if (m_rooms)
+        m_rooms->setClosing(true);
     const EncodedFrame notice(Protocol::Shutdown { u"The server is shutting down."_s });
     const auto sessions = m_sessions;
     for (Session *session : sessions)

@@ -5,6 +5,7 @@
 #include "messagestore.h"
 #include "refusallog.h"
 #include "room.h"
+#include "roomdirectory.h"
 #include "serverconfig.h"
 
 #include <QObject>
@@ -16,7 +17,7 @@
 
 class Session;
 
-// Owns the listening socket, the room and every session; accepts connections and stops
+// Owns the listening socket, the rooms and every session; accepts connections and stops
 // gracefully.
 class ChatServer : public QObject
 {
@@ -31,7 +32,8 @@ public:
     QHostAddress serverAddress() const { return m_listener.serverAddress(); }
     quint16 serverPort() const { return m_listener.serverPort(); }
 
-    Room *room() { return m_room.get(); }
+    RoomDirectory *rooms() { return m_rooms.get(); }
+    Room *room() { return m_rooms ? m_rooms->lobby() : nullptr; }
     qsizetype sessionCount() const { return m_sessions.size(); }
 
     // Tells every client, lets their sockets flush, closes them; emits stopped() when done
@@ -57,7 +59,7 @@ private:
     AccessControl m_access;
     RefusalLog m_refusals;
     std::unique_ptr<MessageStore> m_store;
-    std::unique_ptr<Room> m_room;
+    std::unique_ptr<RoomDirectory> m_rooms;
     QString m_error;
     QTimer m_retention;
     QSet<Session *> m_sessions;

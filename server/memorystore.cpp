@@ -45,15 +45,15 @@ QList<Protocol::Message> MemoryStore::newestVisible(const QString &nick, qsizety
     return found;
 }
 
-MessageStore::Replay MemoryStore::replay(const QString &nick, std::optional<qint64> since,
-                                         qsizetype limit)
+MessageStore::Replay MemoryStore::replay(const QString &nick, const QString &room,
+                                         std::optional<qint64> since, qsizetype limit)
 {
     Replay replay;
     const qint64 oldestKept = m_messages.empty() ? m_lastWritten + 1 : m_messages.front().seq;
     if (since && *since + 1 < oldestKept)
         replay.truncated = true;
     replay.messages = newestVisible(nick, std::min(limit, m_limit), [&](const Protocol::Message &m) {
-        return !since || m.seq > *since;
+        return m.room == room && (!since || m.seq > *since);
     });
     if (since && !replay.messages.isEmpty() && replay.messages.constFirst().seq > *since + 1
         && replay.messages.size() == std::min(limit, m_limit))
@@ -61,12 +61,14 @@ MessageStore::Replay MemoryStore::replay(const QString &nick, std::optional<qint
     return replay;
 }
 
-QList<Protocol::Message> MemoryStore::before(const QString &nick, qint64 before, qsizetype limit)
+QList<Protocol::Message> MemoryStore::before(const QString &nick, const QString &room,
+                                             qint64 before, qsizetype limit)
 {
-    return newestVisible(nick, limit, [&](const Protocol::Message &m) { return m.seq < before; });
+    return newestVisible(nick, limit,
+                         [&](const Protocol::Message &m) { return m.room == room && m.seq < before; });
 }
 
-void MemoryStore::search(const QString &nick, const QStringList &terms,
+void MemoryStore::search(const QString &nick, const QStringList &rooms, const QStringList &terms,
                          std::optional<qint64> before, qsizetype limit, QObject *context,
                          Found found)
 {
@@ -74,7 +76,7 @@ void MemoryStore::search(const QString &nick, const QStringList &terms,
     QList<Protocol::Message> messages;
     if (!terms.isEmpty()) {
         messages = newestVisible(nick, limit, [&](const Protocol::Message &m) {
-            return (!before || m.seq < *before)
+            return rooms.contains(m.room) && (!before || m.seq < *before)
                     && std::all_of(terms.cbegin(), terms.cend(), [&](const QString &word) {
                            return m.text.contains(word, Qt::CaseInsensitive);
                        });

@@ -16,10 +16,20 @@ public:
     // Numbering starts again with every start, so every start is a new epoch.
     QString epoch() const override { return m_epoch; }
     void write(const QList<Protocol::Message> &batch) override;
-    Replay replay(const QString &nick, std::optional<qint64> since, qsizetype limit) override;
-    QList<Protocol::Message> before(const QString &nick, qint64 before, qsizetype limit) override;
-    void search(const QString &nick, const QStringList &terms, std::optional<qint64> before,
-                qsizetype limit, QObject *context, Found found) override;
+    qint64 lastSeqIn(const QString &) const override { return 0; }
+    Replay replay(const QString &nick, const QString &room, std::optional<qint64> since,
+                  qsizetype limit) override;
+    QList<Protocol::Message> before(const QString &nick, const QString &room, qint64 before,
+                                    qsizetype limit) override;
+    void search(const QString &nick, const QStringList &rooms, const QStringList &terms,
+                std::optional<qint64> before, qsizetype limit, QObject *context,
+                Found found) override;
+    QList<RoomRecord> loadRooms() override { return {}; }
+    void saveRoom(const RoomRecord &) override { }
+    void saveMember(const QString &, const QString &) override { }
+    void removeMember(const QString &, const QString &) override { }
+    void saveReadMarker(const QString &, const QString &, qint64) override { }
+    void saveInvite(const QString &, const QString &) override { }
     QList<Protocol::Message> recentWithClientIds(qsizetype) override { return {}; }
     qsizetype removeOlderThan(qint64 timestamp) override;
 

@@ -4,6 +4,7 @@
 #include "serverlogging.h"
 
 #include <QDateTime>
+#include <QPointer>
 
 using namespace Qt::StringLiterals;
 using Protocol::ErrorCode;
@@ -21,19 +22,18 @@ bool isJoinOrLeave(const std::optional<EncodedFrame> &notice)
 }
 } // namespace
 
-MessagePipeline::MessagePipeline(MessageStore *store, Membership *membership, RoomLog *log,
-                                 const ServerConfig &config, QObject *parent)
+MessagePipeline::MessagePipeline(const QString &room, StoreQueue *queue, Membership *membership,
+                                 RoomLog *log, const ServerConfig &config, QObject *parent)
     : QObject(parent),
-      m_store(store),
+      m_room(room),
+      m_queue(queue),
       m_membership(membership),
       m_log(log),
       // Nicks that left are remembered up to the number of clients the server takes.
       m_accepted(config.duplicateWindow, config.maxClients),
       m_historyLimit(config.historyLimit),
-      m_lastSeq(store->lastSeq()),
-      m_deliveredSeq(store->lastSeq())
+      m_deliveredSeq(queue->store()->lastSeqIn(room))
 {
-    connect(store, &MessageStore::batchWritten, this, &MessagePipeline::finishWrite);
     // A zero timer fires once the event loop has served the sockets that are ready, so the
     // messages that came in while the room was busy delivering go to the store together
     // instead of waiting a whole delivery behind the few that arrived first.
@@ -42,9 +42,12 @@ MessagePipeline::MessagePipeline(MessageStore *store, Membership *membership, Ro
     connect(&m_handOff, &QTimer::timeout, this, &MessagePipeline::writeQueued);
     // A message sent again after a restart (its ack lost in the crash) is still known.
     for (const Protocol::Message &message :
-         store->recentWithClientIds(10 * config.duplicateWindow))
+         queue->store()->recentWithClientIds(10 * config.duplicateWindow)) {
+        if (message.room != m_room)
+            continue;
         m_accepted.remember(Protocol::nickKey(message.from), message.id,
                             { message.seq, message.timestamp });
+    }
 }
 
 void MessagePipeline::nickJoined(const QString &nick)
@@ -83,7 +86,8 @@ std::optional<ErrorCode> MessagePipeline::post(RoomMember *sender, const QString
         recipient = member->nick();
     }
     Protocol::Message message;
-    message.seq = ++m_lastSeq;
+    message.seq = m_queue->nextSeq();
+    message.room = m_room;
     message.timestamp = QDateTime::currentMSecsSinceEpoch();
     message.from = sender->nick();
     message.to = recipient;
@@ -186,7 +190,10 @@ void MessagePipeline::writeQueued()
     if (batch.isEmpty())
         finishWrite(true, {});
     else
-        m_store->write(batch);
+        m_queue->write(batch, [self = QPointer<MessagePipeline>(this)](bool ok, const QString &error) {
+            if (self)
+                self->finishWrite(ok, error);
+        });
 }
 
 void MessagePipeline::append(RoomLog::ReaderId only, const EncodedFrame &frame)
@@ -220,15 +227,9 @@ void MessagePipeline::finishWrite(bool ok, const QString &error)
         for (RoomLog::ReaderId sender : takeSenders(pending))
             append(sender, failed);
     }
+    // The failed batch's numbers stay unused: numbers are shared by every room, so a room
+    // sees gaps in its numbering anyway, and clients go by `since`, not by counting.
     emit delivered();
-    if (!ok) {
-        // The failed batch's numbers were never used: those still queued take them over.
-        m_lastSeq = m_deliveredSeq;
-        for (Pending &pending : m_queued) {
-            if (pending.message)
-                pending.message->seq = ++m_lastSeq;
-        }
-    }
     if (!m_queued.isEmpty())
         m_handOff.start();
     else if (!isBusy())

@@ -5,6 +5,7 @@
 #include "messagestore.h"
 #include "roomlog.h"
 #include "serverconfig.h"
+#include "storequeue.h"
 
 #include <QHash>
 #include <QMap>
@@ -24,7 +25,7 @@ class MessagePipeline : public QObject
 {
     Q_OBJECT
 public:
-    MessagePipeline(MessageStore *store, Membership *membership, RoomLog *log,
+    MessagePipeline(const QString &room, StoreQueue *queue, Membership *membership, RoomLog *log,
                     const ServerConfig &config, QObject *parent = nullptr);
 
     // A message from a member to everyone else, or to one member when `to` is set. The sender
@@ -74,7 +75,8 @@ private:
     void append(RoomLog::ReaderId only, const EncodedFrame &frame);
     void keepEncoded(qint64 seq, const QByteArray &line);
 
-    MessageStore *m_store;
+    QString m_room;
+    StoreQueue *m_queue;
     Membership *m_membership;
     RoomLog *m_log;
     // Recent messages' frames as sent (without client ids), by number: every welcome carries
@@ -89,7 +91,6 @@ private:
     QHash<QString, QList<RoomLog::ReaderId>> m_pendingIds;
     QHash<RoomLog::ReaderId, int> m_waitingBySender;
     qsizetype m_historyLimit;
-    qint64 m_lastSeq = 0; // the newest number given out
     qint64 m_deliveredSeq = 0; // the newest number delivered
     QTimer m_handOff; // hands the queue to the store
 };

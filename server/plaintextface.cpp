@@ -10,13 +10,22 @@ namespace PlainTextFace {
 namespace {
 
 const QString commandList =
-        u"Commands: /msg NICK TEXT, /who, /kick NICK [REASON], /help, exit."_s;
+        u"Commands: /msg NICK TEXT, /who, /join ROOM, /part, /rooms [FILTER], /topic TEXT, "
+        "/invite NICK, /kick NICK [REASON], /help, exit."_s;
 
 // Every field a peer may have chosen goes through this before it reaches a terminal (see
 // TerminalText): the server's own sentences around them hold no controls.
 QString safe(const QString &text)
 {
     return TerminalText::sanitized(text);
+}
+
+// Lines of rooms other than the lobby say where they are from: a terminal shows every room.
+QString inRoom(const QString &room, const QString &line)
+{
+    if (room.isEmpty() || Protocol::roomKey(room) == Protocol::Lobby)
+        return line;
+    return u"[#%1] %2"_s.arg(safe(room), line);
 }
 
 QString safeList(const QStringList &nicks)
@@ -48,10 +57,57 @@ struct Formatter
     {
         if (message.isDirect())
             return u"[direct] %1: %2"_s.arg(safe(message.from), safe(message.text));
-        return u"%1: %2"_s.arg(safe(message.from), safe(message.text));
+        return inRoom(message.room, u"%1: %2"_s.arg(safe(message.from), safe(message.text)));
     }
-    QString operator()(const Protocol::Joined &joined) const { return safe(joined.text); }
-    QString operator()(const Protocol::Left &left) const { return safe(left.text); }
+    QString operator()(const Protocol::Joined &joined) const
+    {
+        return inRoom(joined.room, safe(joined.text));
+    }
+    QString operator()(const Protocol::Left &left) const
+    {
+        return inRoom(left.room, safe(left.text));
+    }
+    QString operator()(const Protocol::RoomState &state) const
+    {
+        QStringList lines;
+        QString header = u"You are in #%1"_s.arg(safe(state.room));
+        if (!state.topic.isEmpty())
+            header += u" (topic: %1)"_s.arg(safe(state.topic));
+        if (state.usersListed)
+            header += u". Online now (%1): %2."_s.arg(state.users.size()).arg(safeList(state.users));
+        else
+            header += u". Online now: %1."_s.arg(state.online);
+        lines.append(header);
+        for (const Protocol::Message &message : state.history)
+            lines.append((*this)(message));
+        lines.append(u"Lines you type now go to #%1."_s.arg(safe(state.room)));
+        return lines.join(u'\n');
+    }
+    QString operator()(const Protocol::RoomList &list) const
+    {
+        QStringList rooms;
+        for (const Protocol::RoomSummary &room : list.rooms) {
+            QString entry = u"#%1 (%2)"_s.arg(safe(room.room)).arg(room.members);
+            if (room.isPrivate)
+                entry += u" private"_s;
+            if (!room.topic.isEmpty())
+                entry += u": "_s + safe(room.topic);
+            rooms.append(entry);
+        }
+        if (rooms.isEmpty())
+            return u"No rooms match."_s;
+        return u"Rooms (%1):\n  "_s.arg(rooms.size()) + rooms.join(u"\n  "_s);
+    }
+    QString operator()(const Protocol::TopicChanged &topic) const
+    {
+        return u"[#%1] %2 set the topic: %3"_s.arg(safe(topic.room), safe(topic.by),
+                                                   safe(topic.topic));
+    }
+    QString operator()(const Protocol::Invited &invited) const
+    {
+        return u"%1 invited %2 to #%3 (/join %3)."_s.arg(safe(invited.by), safe(invited.nick),
+                                                         safe(invited.room));
+    }
     QString operator()(const Protocol::Error &error) const
     {
         return u"Error: "_s + safe(error.text);
@@ -64,8 +120,9 @@ struct Formatter
     QString operator()(const Protocol::Presence &presence) const
     {
         if (!presence.users)
-            return u"Online now: %1."_s.arg(presence.online);
-        return u"Online now (%1): %2."_s.arg(presence.online).arg(safeList(*presence.users));
+            return inRoom(presence.room, u"Online now: %1."_s.arg(presence.online));
+        return inRoom(presence.room, u"Online now (%1): %2."_s.arg(presence.online).arg(
+                                             safeList(*presence.users)));
     }
     QString operator()(const Protocol::Notices &notices) const
     {
@@ -89,7 +146,17 @@ Input read(const QString &line)
     case Kind::DirectMessage:
         return Protocol::ClientFrame { Protocol::Say { command.text, {}, command.nick } };
     case Kind::Kick:
-        return Protocol::ClientFrame { Protocol::Kick { command.nick, command.text, {} } };
+        return Protocol::ClientFrame { Protocol::Kick { command.nick, command.text, {}, {} } };
+    case Kind::Join:
+        return Protocol::ClientFrame { Protocol::Join { command.text, false, {} } };
+    case Kind::Part:
+        return Protocol::ClientFrame { Protocol::Part { command.text, {} } };
+    case Kind::Rooms:
+        return Protocol::ClientFrame { Protocol::ListRooms { command.text, {} } };
+    case Kind::Topic:
+        return Protocol::ClientFrame { Protocol::SetTopic { {}, command.text, {} } };
+    case Kind::Invite:
+        return Protocol::ClientFrame { Protocol::Invite { {}, command.nick, {} } };
     case Kind::Quit:
         return Protocol::ClientFrame { Protocol::Exit {} };
     case Kind::Who:
@@ -121,7 +188,9 @@ QByteArray formatMembers(const QStringList &nicks)
 QByteArray helpText()
 {
     return u"Type a line to chat. /msg NICK TEXT sends a direct message, /who lists who is "
-           "online, /kick NICK [REASON] removes someone (operators only), exit or /quit leaves."
+           "online, /join ROOM joins (or creates) a room and types into it, /part leaves it, "
+           "/rooms [FILTER] lists rooms, /topic TEXT sets its topic, /invite NICK invites, "
+           "/kick NICK [REASON] removes someone (operators only), exit or /quit leaves."
            "\n"_s.toUtf8();
 }
 

@@ -19,12 +19,14 @@ constexpr qsizetype MaxWaitingMessages = 5'000;
 constexpr int MaxWaitingFromOneSender = 200;
 }
 
-Room::Room(MessageStore *store, const ServerConfig &config, QObject *parent)
+Room::Room(const MessageStore::RoomRecord &record, StoreQueue *queue, const ServerConfig &config,
+           QObject *parent)
     : QObject(parent),
-      m_store(store),
+      m_record(record),
+      m_store(queue->store()),
       m_membership(config.announceLimit),
       m_log({ config.roomBufferBytes, config.maxSendQueueBytes, config.slowGrace }),
-      m_pipeline(store, &m_membership, &m_log, config),
+      m_pipeline(record.name, queue, &m_membership, &m_log, config),
       m_historyLimit(config.historyLimit),
       m_maxBehindBytes(config.maxSendQueueBytes)
 {
@@ -54,7 +56,84 @@ Room::Room(MessageStore *store, const ServerConfig &config, QObject *parent)
 
 Room::~Room() = default;
 
-void Room::join(RoomMember *member, std::optional<qint64> since, const QString &epoch)
+bool Room::isMember(const QString &nick) const
+{
+    return m_record.members.contains(Protocol::nickKey(nick));
+}
+
+void Room::addMember(const QString &nick)
+{
+    const QString key = Protocol::nickKey(nick);
+    if (m_record.members.contains(key))
+        return;
+    m_record.members.insert(key, { nick, m_pipeline.deliveredSeq() });
+    m_record.invited.remove(key);
+    m_store->saveMember(m_record.name, nick);
+    m_store->saveReadMarker(m_record.name, nick, m_pipeline.deliveredSeq());
+}
+
+bool Room::isInvited(const QString &nick) const
+{
+    return m_record.invited.contains(Protocol::nickKey(nick));
+}
+
+void Room::invite(const QString &nick)
+{
+    if (m_record.invited.contains(Protocol::nickKey(nick)))
+        return;
+    m_record.invited.insert(Protocol::nickKey(nick));
+    m_store->saveInvite(m_record.name, nick);
+}
+
+bool Room::mayManage(const QString &nick, bool isOperator) const
+{
+    return isOperator
+            || (!m_record.owner.isEmpty()
+                && Protocol::nickKey(m_record.owner) == Protocol::nickKey(nick));
+}
+
+void Room::setTopic(const QString &topic, const QString &by)
+{
+    m_record.topic = topic;
+    m_store->saveRoom(m_record);
+    qCInfo(lcServer).noquote() << TerminalText::escaped(by) << "set the topic of"
+                               << TerminalText::escaped(m_record.name);
+    m_pipeline.enqueueNotice(EncodedFrame(Protocol::TopicChanged {
+                                     m_record.name, topic, by, QDateTime::currentMSecsSinceEpoch() }),
+                             0);
+}
+
+qint64 Room::readMarker(const QString &nick) const
+{
+    return m_record.members.value(Protocol::nickKey(nick)).read;
+}
+
+void Room::setReadMarker(const QString &nick, qint64 seq)
+{
+    const auto member = m_record.members.find(Protocol::nickKey(nick));
+    // A marker never goes back, nor past what the room has delivered.
+    seq = std::min(seq, m_pipeline.deliveredSeq());
+    if (member == m_record.members.end() || seq <= member->read)
+        return;
+    member->read = seq;
+    m_store->saveReadMarker(m_record.name, nick, seq);
+}
+
+QStringList Room::memberNicks() const
+{
+    QMap<QString, QString> ordered;
+    for (auto it = m_record.members.cbegin(); it != m_record.members.cend(); ++it)
+        ordered.insert(it.key(), it->nick);
+    return ordered.values();
+}
+
+Protocol::RoomSummary Room::summary() const
+{
+    return { m_record.name, m_record.topic, m_record.members.size(), m_record.isPrivate };
+}
+
+void Room::join(RoomMember *member, std::optional<qint64> since, const QString &epoch,
+                Greeting greeting)
 {
     const QString nick = member->nick();
     m_membership.add(member);
@@ -68,7 +147,7 @@ void Room::join(RoomMember *member, std::optional<qint64> since, const QString &
         since.reset();
         welcome.historyReset = true;
     }
-    MessageStore::Replay replay = m_store->replay(nick, since, m_historyLimit);
+    MessageStore::Replay replay = m_store->replay(nick, m_record.name, since, m_historyLimit);
     welcome.nick = nick;
     welcome.server = QStringLiteral("natter-server/" NATTER_VERSION);
     welcome.seq = m_pipeline.deliveredSeq();
@@ -82,7 +161,34 @@ void Room::join(RoomMember *member, std::optional<qint64> since, const QString &
     welcome.usersListed = !m_membership.isLarge();
     // The welcome goes before the member's place in the log is taken: everything after it
     // comes from the log, in order.
-    if (member->face() == RoomMember::Face::Json) {
+    if (greeting == Greeting::RoomFrame) {
+        Protocol::RoomState state;
+        state.room = m_record.name;
+        state.topic = m_record.topic;
+        state.owner = m_record.owner;
+        state.isPrivate = m_record.isPrivate;
+        state.read = readMarker(nick);
+        state.memberCount = m_record.members.size();
+        state.membersListed = !m_membership.isLarge();
+        if (state.membersListed)
+            state.members = memberNicks();
+        state.usersListed = welcome.usersListed;
+        state.online = welcome.online;
+        state.seq = welcome.seq;
+        state.epoch = welcome.epoch;
+        state.history = std::move(welcome.history);
+        state.historyTruncated = welcome.historyTruncated;
+        state.historyReset = welcome.historyReset;
+        if (member->face() == RoomMember::Face::Json) {
+            member->writeFromRoom(Protocol::encodeRoomState(
+                    state, state.usersListed ? m_membership.usersJson() : QByteArray(),
+                    m_pipeline.encodeHistory(state.history)));
+        } else {
+            if (state.usersListed)
+                state.users = m_membership.nicks();
+            member->writeFromRoom(EncodedFrame(std::move(state)).plainText());
+        }
+    } else if (member->face() == RoomMember::Face::Json) {
         member->writeFromRoom(Protocol::encodeWelcome(
                 welcome, welcome.usersListed ? m_membership.usersJson() : QByteArray(),
                 m_pipeline.encodeHistory(welcome.history)));
@@ -94,11 +200,13 @@ void Room::join(RoomMember *member, std::optional<qint64> since, const QString &
     const RoomLog::ReaderId id = m_log.addReader(member);
 
     const QString text = Protocol::joinedText(nick);
-    qCInfo(lcServer).noquote() << TerminalText::escaped(text);
+    qCInfo(lcServer).noquote() << TerminalText::escaped(text)
+                               << (isLobby() ? QString() : TerminalText::escaped(m_record.name));
     if (!m_membership.wasLarge() && !m_membership.isLarge()) {
-        m_pipeline.enqueueNotice(
-                EncodedFrame(Protocol::Joined { nick, QDateTime::currentMSecsSinceEpoch(), text }),
-                id);
+        m_pipeline.enqueueNotice(EncodedFrame(Protocol::Joined {
+                                         nick, QDateTime::currentMSecsSinceEpoch(), text,
+                                         m_record.name }),
+                                 id);
     }
     updateLargeness();
 }
@@ -125,11 +233,39 @@ void Room::leave(RoomMember *member, Protocol::LeaveReason reason, const QString
     if (!m_closing && !m_membership.wasLarge() && !m_membership.isLarge()) {
         m_pipeline.enqueueNotice(EncodedFrame(Protocol::Left { nick, reason,
                                                                QDateTime::currentMSecsSinceEpoch(),
-                                                               text, by, comment }),
+                                                               text, by, comment, m_record.name }),
                                  0);
     }
     updateLargeness();
     resumeHeld();
+}
+
+void Room::part(const QString &nick, RoomMember *member, Protocol::LeaveReason reason,
+                const QString &by, const QString &comment)
+{
+    const QString key = Protocol::nickKey(nick);
+    if (!m_record.members.remove(key))
+        return;
+    m_store->removeMember(m_record.name, nick);
+    const Protocol::Left left { nick, reason, QDateTime::currentMSecsSinceEpoch(),
+                                Protocol::partedText(nick, m_record.name, reason), by, comment,
+                                m_record.name };
+    qCInfo(lcServer).noquote() << TerminalText::escaped(left.text);
+    if (member && m_membership.find(nick) == member) {
+        // What the log still owes the member goes first, then its own notice, then nothing.
+        m_pipeline.enqueueNotice(EncodedFrame(left), 0);
+        m_membership.remove(member);
+        m_log.removeReader(member, RoomLog::Departure::Orderly);
+        m_held.remove(member);
+        m_pipeline.nickLeft(nick);
+        member->writeFromRoom(member->face() == RoomMember::Face::Json
+                                      ? EncodedFrame(left).json()
+                                      : EncodedFrame(left).plainText());
+        updateLargeness();
+        resumeHeld();
+        return;
+    }
+    m_pipeline.enqueueNotice(EncodedFrame(left), 0);
 }
 
 std::optional<ErrorCode> Room::post(RoomMember *sender, const QString &text, const QString &to,
@@ -140,16 +276,7 @@ std::optional<ErrorCode> Room::post(RoomMember *sender, const QString &text, con
 
 QList<Protocol::Message> Room::history(const QString &reader, qint64 before, qsizetype limit)
 {
-    return m_pipeline.forReader(reader, m_store->before(reader, before, limit));
-}
-
-void Room::search(const QString &reader, const QStringList &terms, std::optional<qint64> before,
-                  qsizetype limit, QObject *context, MessageStore::Found found)
-{
-    m_store->search(reader, terms, before, limit, context,
-                    [this, reader, found = std::move(found)](QList<Protocol::Message> messages) {
-                        found(m_pipeline.forReader(reader, std::move(messages)));
-                    });
+    return m_pipeline.forReader(reader, m_store->before(reader, m_record.name, before, limit));
 }
 
 void Room::updateLargeness()
@@ -173,7 +300,7 @@ void Room::enqueuePresence()
     // Queued like a notice, so it keeps its place among the messages; when the room is small
     // again, everyone gets the list they will keep up to date from the notices.
     m_announcedCount = m_membership.size();
-    Protocol::Presence presence { m_membership.size(), std::nullopt };
+    Protocol::Presence presence { m_membership.size(), std::nullopt, m_record.name };
     if (!m_membership.wasLarge())
         presence.users = m_membership.nicks();
     m_pipeline.enqueueNotice(EncodedFrame(std::move(presence)), 0);

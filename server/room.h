@@ -6,6 +6,7 @@
 #include "protocol.h"
 #include "roomlog.h"
 #include "serverconfig.h"
+#include "storequeue.h"
 
 #include <QObject>
 #include <QSet>
@@ -14,33 +15,62 @@
 
 #include <optional>
 
-// The chatroom: its membership (who is in), its message pipeline (numbering, the store,
-// acks) and its log (what every member has been sent). Members talk to the room only through
-// join/leave/post and the push-back calls, so more rooms can come without changing them.
+// One room: its settings and members (who belongs, kept in the store, and read markers), who
+// is online in it (Membership), its message pipeline (numbering, the store, acks) and its log
+// (what every online member has been sent). Members talk to the room only through
+// join/leave/part/post and the push-back calls.
 class Room : public QObject
 {
     Q_OBJECT
 public:
     // Past `config.announceLimit` members (0: never) joins and leaves are no longer announced one
     // by one; the welcome then gives the number online, and a presence frame updates it.
-    Room(MessageStore *store, const ServerConfig &config, QObject *parent = nullptr);
+    Room(const MessageStore::RoomRecord &record, StoreQueue *queue, const ServerConfig &config,
+         QObject *parent = nullptr);
     ~Room() override;
 
-    bool isNickTaken(const QString &nick) const { return m_membership.contains(nick); }
-    // The member's nick must be valid and free. Sends it the welcome and tells everyone else.
-    // `since` counts in `epoch` (empty: the client did not say); from another epoch it is void.
-    void join(RoomMember *member, std::optional<qint64> since, const QString &epoch = {});
-    // A kick names the operator and their reason.
+    QString name() const { return m_record.name; }
+    QString topic() const { return m_record.topic; }
+    QString owner() const { return m_record.owner; }
+    bool isPrivate() const { return m_record.isPrivate; }
+    bool isLobby() const { return Protocol::roomKey(m_record.name) == Protocol::Lobby; }
+    // Membership, which outlives connections (presence is `isOnline`).
+    bool isMember(const QString &nick) const;
+    void addMember(const QString &nick);
+    bool isInvited(const QString &nick) const;
+    void invite(const QString &nick);
+    bool mayManage(const QString &nick, bool isOperator) const;
+    void setTopic(const QString &topic, const QString &by);
+    qint64 readMarker(const QString &nick) const;
+    void setReadMarker(const QString &nick, qint64 seq);
+
+    bool isOnline(const QString &nick) const { return m_membership.contains(nick); }
+    // How the member is greeted: a version-1 welcome (the lobby, for clients without rooms) or
+    // a room frame.
+    enum class Greeting { Welcome, RoomFrame };
+    // The member must be a member and not online here. Sends it the greeting and tells
+    // everyone else. `since` counts in `epoch` (empty: the client did not say); from another
+    // epoch it is void.
+    void join(RoomMember *member, std::optional<qint64> since, const QString &epoch = {},
+              Greeting greeting = Greeting::Welcome);
+    // The member goes offline here (it stays a member). A kick names the operator and their
+    // reason.
     void leave(RoomMember *member, Protocol::LeaveReason reason, const QString &by = {},
                const QString &comment = {});
+    // The member's membership ends (part, or a kick by the room's owner): it is told, as is
+    // everyone else, and it no longer gets the room. It need not be online.
+    void part(const QString &nick, RoomMember *member, Protocol::LeaveReason reason,
+              const QString &by = {}, const QString &comment = {});
     RoomMember *member(const QString &nick) const { return m_membership.find(nick); }
     std::optional<Protocol::ErrorCode> post(RoomMember *sender, const QString &text,
                                             const QString &to, const QString &id);
 
     QList<Protocol::Message> history(const QString &reader, qint64 before, qsizetype limit);
-    // Answered later (see MessageStore::search), if `context` still exists.
-    void search(const QString &reader, const QStringList &terms, std::optional<qint64> before,
-                qsizetype limit, QObject *context, MessageStore::Found found);
+    // What the pipeline may serve of messages found in the store for `reader`.
+    QList<Protocol::Message> forReader(const QString &reader, QList<Protocol::Message> found) const
+    {
+        return m_pipeline.forReader(reader, std::move(found));
+    }
 
     // Push-back lands on senders, never on the room: false while this member's own messages
     // wait for the store in numbers, or while the room's readers are far behind and it is one
@@ -58,6 +88,7 @@ public:
     qsizetype memberCount() const { return m_membership.size(); }
     qint64 lastSeq() const { return m_pipeline.deliveredSeq(); }
     QString epoch() const { return m_store->epoch(); }
+    Protocol::RoomSummary summary() const;
 
 signals:
     void idle();
@@ -67,7 +98,9 @@ private:
     void resumeHeld();
     void updateLargeness();
     void enqueuePresence();
+    QStringList memberNicks() const;
 
+    MessageStore::RoomRecord m_record;
     MessageStore *m_store;
     Membership m_membership;
     RoomLog m_log;

@@ -87,4 +87,10 @@ struct ServerConfig
     qsizetype maxPerAddress = 50;
     // Client ids remembered per nick, so that a message sent again is not delivered twice.
     qsizetype duplicateWindow = 1000;
+
+    // Rooms: how many a nick may be a member of, how many the server holds, who may create one.
+    qsizetype maxRoomsPerUser = 100;
+    qsizetype maxRooms = 10'000;
+    enum class RoomCreation { Open, Registered, Operators };
+    RoomCreation roomCreation = RoomCreation::Open;
 };

@@ -6,6 +6,7 @@
 #include "messagestore.h"
 #include "plaintextface.h"
 #include "room.h"
+#include "roomdirectory.h"
 #include "serverlogging.h"
 #include "terminaltext.h"
 
@@ -33,11 +34,11 @@ namespace {
 constexpr auto UnfinishedLineTimeout = std::chrono::milliseconds(200);
 }
 
-Session::Session(QTcpSocket *socket, Room *room, AccessControl *access, RefusalLog *refusals,
+Session::Session(QTcpSocket *socket, RoomDirectory *rooms, AccessControl *access, RefusalLog *refusals,
                  const ServerConfig &config, QObject *parent)
     : QObject(parent),
       m_socket(socket),
-      m_room(room),
+      m_directory(rooms),
       m_access(access),
       m_refusals(refusals),
       m_config(config),
@@ -176,7 +177,7 @@ void Session::shutdown(const EncodedFrame &notice)
         return;
     // Leaving first: the room writes what it still owed this member, then the notice.
     if (m_state == State::InRoom)
-        m_room->leave(this, LeaveReason::Exit);
+        leaveRooms(LeaveReason::Exit);
     writeToSocket(m_face == Face::PlainText ? notice.plainText() : notice.json());
     closeAfterWriting();
 }
@@ -193,7 +194,9 @@ void Session::processReadyRead()
     // Push-back: while the room holds this member's input back, nothing more is read. Qt
     // stops reading ahead once the socket's read buffer is full, so the kernel's buffer fills
     // next and TCP flow control slows the sender; nobody else is affected.
-    if (m_state == State::InRoom && !m_room->mayRead(this)) {
+    if (m_state == State::InRoom
+        && !std::all_of(m_rooms.cbegin(), m_rooms.cend(),
+                        [this](Room *room) { return room->mayRead(this); })) {
         m_readPaused = true;
         return;
     }
@@ -316,7 +319,7 @@ void Session::handlePlainTextLine(const QByteArray &line)
     if (!requireRoom({}) || !admit({}))
         return;
     if (std::holds_alternative<PlainTextFace::ListMembers>(input))
-        write(PlainTextFace::formatMembers(m_room->nicks()));
+        write(PlainTextFace::formatMembers(m_currentRoom->nicks()));
     else if (std::holds_alternative<PlainTextFace::ShowHelp>(input))
         write(PlainTextFace::helpText());
     else if (const auto *refusal = std::get_if<PlainTextFace::Refusal>(&input))
@@ -339,7 +342,8 @@ void Session::handleFrame(const Protocol::Hello &hello)
                        .arg(hello.protocol));
         return;
     }
-    enterRoom({ hello.nick, hello.since, hello.epoch }, hello.password);
+    m_protocol = hello.protocol;
+    enterRoom({ hello.nick, hello.since, hello.epoch, hello.rooms }, hello.password);
 }
 
 bool Session::requireRoom(const QString &id)
@@ -353,7 +357,7 @@ bool Session::requireRoom(const QString &id)
 void Session::handleFrame(const Protocol::Say &frame)
 {
     if (requireRoom(frame.id) && admit(frame.id))
-        say(frame.text, frame.to, frame.id);
+        say(frame.text, frame.to, frame.room, frame.id);
 }
 
 void Session::handleFrame(const Protocol::Search &search)
@@ -379,19 +383,30 @@ void Session::handleFrame(const Protocol::Search &search)
         return;
     }
     m_searching = true;
-    m_room->search(m_nick, terms, search.before, Protocol::MaxResults, this,
-                   [this, id = search.id](QList<Protocol::Message> found) {
-                       m_searching = false;
-                       send(Protocol::Results { id, std::move(found) });
-                   });
+    QList<Room *> rooms = m_rooms;
+    if (!search.room.isEmpty()) {
+        Room *room = myRoom(search.room, search.id);
+        if (!room)
+            return;
+        rooms = { room };
+    }
+    m_searching = true;
+    m_directory->search(m_nick, rooms, terms, search.before, Protocol::MaxResults, this,
+                        [this, id = search.id](QList<Protocol::Message> found) {
+                            m_searching = false;
+                            send(Protocol::Results { id, std::move(found) });
+                        });
 }
 
 void Session::handleFrame(const Protocol::History &history)
 {
     if (!requireRoom(history.id) || !admit(history.id))
         return;
+    Room *room = myRoom(history.room, history.id);
+    if (!room)
+        return;
     const qsizetype limit = std::clamp<qint64>(history.limit, 1, Protocol::MaxResults);
-    send(Protocol::Results { history.id, m_room->history(m_nick, history.before, limit) });
+    send(Protocol::Results { history.id, room->history(m_nick, history.before, limit) });
 }
 
 void Session::handleFrame(const Protocol::Exit &)
@@ -419,7 +434,7 @@ void Session::enterRoom(const JoinRequest &request, const QString &password)
                u"A nickname is 1 to 32 letters, digits, '_' or '-'; \"%1\" is not."_s.arg(nick));
         return;
     }
-    if (m_room->isNickTaken(nick)) {
+    if (m_directory->isOnline(nick)) {
         reject(ErrorCode::NickTaken, u"The nickname %1 is taken; choose another."_s.arg(nick));
         return;
     }
@@ -469,18 +484,62 @@ void Session::finishAuthentication(AccessControl::Verdict verdict, const JoinReq
     } else if (verdict == Verdict::RegistrationRequired) {
         reject(ErrorCode::AuthRequired,
                u"Only registered nicknames may join this server; %1 is not one."_s.arg(nick));
-    } else if (m_room->isNickTaken(nick)) { // taken while the password was being checked
+    } else if (m_directory->isOnline(nick)) { // taken while the password was being checked
         reject(ErrorCode::NickTaken, u"The nickname %1 is taken; choose another."_s.arg(nick));
     } else {
         m_nick = nick;
         m_operator = isOperator;
         m_state = State::InRoom;
-        // The room writes its log to the member as fast as the connection takes it.
+        m_directory->setOnline(this);
+        // The rooms write their logs to the member as fast as the connection takes them.
         connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
-            if (m_state == State::InRoom)
-                m_room->memberDrained(this);
+            if (m_state != State::InRoom)
+                return;
+            for (Room *room : std::as_const(m_rooms))
+                room->memberDrained(this);
         });
-        m_room->join(this, request.since, request.epoch);
+        // A member is back in every room it belongs to; a client without rooms (protocol 1)
+        // is in the lobby, as is anyone who belongs nowhere yet.
+        QList<Room *> rooms = speaksRooms() ? m_directory->roomsOf(nick) : QList<Room *>();
+        if (rooms.isEmpty() || (!speaksRooms() && !rooms.contains(m_directory->lobby())))
+            rooms = { m_directory->lobby() };
+        if (!speaksRooms())
+            rooms = { m_directory->lobby() };
+        m_greeting = true;
+        if (m_face == Face::Json && m_protocol >= 2) {
+            Protocol::Welcome welcome;
+            welcome.nick = nick;
+            welcome.server = QStringLiteral("natter-server/" NATTER_VERSION);
+            welcome.epoch = m_directory->lobby()->epoch();
+            for (const Room *room : std::as_const(rooms))
+                welcome.rooms.append(room->name());
+            writeFromRoom(Protocol::encode(Protocol::ServerFrame { std::move(welcome) }));
+        }
+        for (Room *room : std::as_const(rooms)) {
+            std::optional<qint64> since = request.since;
+            QString epoch = request.epoch;
+            if (m_protocol >= 2 && m_face == Face::Json) {
+                since.reset();
+                epoch.clear();
+                for (const Protocol::Hello::Position &position : request.rooms) {
+                    if (Protocol::roomKey(position.room) == Protocol::roomKey(room->name())) {
+                        since = position.since;
+                        epoch = position.epoch;
+                    }
+                }
+            } else if (room != m_directory->lobby()) {
+                since.reset(); // a plain-text client keeps no numbers
+            }
+            room->addMember(nick);
+            m_rooms.append(room);
+            const bool classic = room == m_directory->lobby()
+                    && (m_face == Face::PlainText || m_protocol < 2);
+            room->join(this, since, epoch,
+                       classic ? Room::Greeting::Welcome : Room::Greeting::RoomFrame);
+        }
+        m_greeting = false;
+        m_currentRoom = m_rooms.contains(m_directory->lobby()) ? m_directory->lobby()
+                                                                : m_rooms.constFirst();
     }
     if (m_readPaused)
         QMetaObject::invokeMethod(this, &Session::resumeReading, Qt::QueuedConnection);
@@ -490,6 +549,11 @@ void Session::handleFrame(const Protocol::Kick &kick)
 {
     if (!requireRoom(kick.id) || !admit(kick.id))
         return;
+    if (!kick.room.isEmpty()) {
+        if (Room *room = myRoom(kick.room, kick.id))
+            kickFromRoom(room, kick);
+        return;
+    }
     if (!m_operator) {
         reject(ErrorCode::Forbidden, u"Only operators may remove people from the chat."_s,
                kick.id);
@@ -500,7 +564,7 @@ void Session::handleFrame(const Protocol::Kick &kick)
                u"A reason may hold at most %1 characters."_s.arg(m_config.maxTextLength), kick.id);
         return;
     }
-    auto *target = dynamic_cast<Session *>(m_room->member(kick.nick));
+    auto *target = dynamic_cast<Session *>(m_directory->online(kick.nick));
     if (!target || target->m_state != State::InRoom) {
         reject(ErrorCode::NoSuchUser, u"Nobody called %1 is in the chat."_s.arg(kick.nick),
                kick.id);
@@ -519,11 +583,11 @@ void Session::kickedBy(const QString &operatorNick, const QString &reason)
     send(Protocol::Error { ErrorCode::Kicked,
                            u"You were removed from the chat by %1%2."_s.arg(operatorNick, why),
                            {} });
-    m_room->leave(this, LeaveReason::Kicked, operatorNick, reason);
+    leaveRooms(LeaveReason::Kicked, operatorNick, reason);
     closeAfterWriting();
 }
 
-void Session::say(const QString &text, const QString &to, const QString &id)
+void Session::say(const QString &text, const QString &to, const QString &room, const QString &id)
 {
     if (Protocol::isBlankText(text)) {
         reject(ErrorCode::BadFrame, u"A message needs some text that shows."_s, id);
@@ -534,7 +598,15 @@ void Session::say(const QString &text, const QString &to, const QString &id)
                u"A message may hold at most %1 characters."_s.arg(m_config.maxTextLength), id);
         return;
     }
-    if (const auto error = m_room->post(this, text, to, id)) {
+    Room *target = to.isEmpty() ? myRoom(room, id) : m_directory->lobby();
+    if (!target)
+        return;
+    if (!to.isEmpty() && !m_rooms.contains(target)) {
+        reject(ErrorCode::NotAMember,
+               u"Direct messages go through the lobby: join it to send one."_s, id);
+        return;
+    }
+    if (const auto error = target->post(this, text, to, id)) {
         Q_ASSERT(*error == ErrorCode::NoSuchUser);
         reject(*error, u"Nobody called %1 is in the chat."_s.arg(to), id);
     }
@@ -573,11 +645,210 @@ void Session::write(const QByteArray &bytes)
 
 void Session::writeFromRoom(const QByteArray &bytes)
 {
-    // The room's first write is the welcome, whose history the client asked for: it does not
+    // A room's first write is its greeting, whose history the client asked for: it does not
     // count against the cap on the session's own answers.
-    if (m_welcomeBytes == 0)
-        m_welcomeBytes = bytes.size();
+    if (m_greeting)
+        m_welcomeBytes += bytes.size();
     writeToSocket(bytes);
+}
+
+void Session::leaveRooms(LeaveReason reason, const QString &by, const QString &comment)
+{
+    const QList<Room *> rooms = std::exchange(m_rooms, {});
+    for (Room *room : rooms)
+        room->leave(this, reason, by, comment);
+    m_currentRoom = nullptr;
+    if (!m_nick.isEmpty())
+        m_directory->setOffline(this);
+}
+
+Room *Session::myRoom(const QString &name, const QString &id)
+{
+    if (name.isEmpty() && m_currentRoom)
+        return m_currentRoom;
+    Room *room = m_directory->find(name);
+    if (!room || (room->isPrivate() && !room->isMember(m_nick) && !m_operator)) {
+        reject(ErrorCode::NoSuchRoom, u"There is no room called #%1."_s.arg(name), id);
+        return nullptr;
+    }
+    if (!m_rooms.contains(room)) {
+        reject(ErrorCode::NotAMember, u"You are not in #%1: join it first."_s.arg(room->name()),
+               id);
+        return nullptr;
+    }
+    return room;
+}
+
+void Session::forgetRoom(Room *room)
+{
+    m_rooms.removeAll(room);
+    if (m_currentRoom == room)
+        m_currentRoom = m_rooms.isEmpty() ? nullptr : m_rooms.constFirst();
+}
+
+void Session::handleFrame(const Protocol::Join &join)
+{
+    if (!requireRoom(join.id) || !admit(join.id))
+        return;
+    if (!Protocol::isValidRoomName(join.room)) {
+        reject(ErrorCode::RoomInvalid,
+               u"A room's name is 1 to %1 letters, digits, '_', '-' or '.'; \"%2\" is not."_s
+                       .arg(Protocol::MaxRoomNameLength)
+                       .arg(join.room),
+               join.id);
+        return;
+    }
+    Room *room = m_directory->find(join.room);
+    if (room && m_rooms.contains(room)) {
+        if (m_face == Face::PlainText)
+            m_currentRoom = room; // /join of a room one is in switches to it
+        else
+            reject(ErrorCode::BadFrame, u"You are in #%1 already."_s.arg(room->name()), join.id);
+        return;
+    }
+    if (m_config.maxRoomsPerUser > 0 && m_rooms.size() >= m_config.maxRoomsPerUser) {
+        reject(ErrorCode::TooManyRooms,
+               u"You are in %1 rooms, the most this server allows: part one first."_s.arg(
+                       m_config.maxRoomsPerUser),
+               join.id);
+        return;
+    }
+    if (room && room->isPrivate() && !room->isMember(m_nick) && !room->isInvited(m_nick)
+        && !m_operator) {
+        reject(ErrorCode::NotInvited,
+               u"#%1 is private: only those its owner invites may join."_s.arg(room->name()),
+               join.id);
+        return;
+    }
+    if (!room) {
+        const auto refusal = m_directory->refuseCreation(
+                m_nick, join.isPrivate, m_access->isRegistered(m_nick), m_operator,
+                !m_config.accountsPath.isEmpty());
+        if (refusal) {
+            reject(refusal->first, refusal->second, join.id);
+            return;
+        }
+        room = m_directory->create(join.room, m_nick, join.isPrivate);
+    }
+    room->addMember(m_nick);
+    m_rooms.append(room);
+    m_greeting = true;
+    room->join(this, std::nullopt, {}, Room::Greeting::RoomFrame);
+    m_greeting = false;
+    if (m_face == Face::PlainText)
+        m_currentRoom = room;
+}
+
+void Session::handleFrame(const Protocol::Part &part)
+{
+    if (!requireRoom(part.id) || !admit(part.id))
+        return;
+    Room *room = myRoom(part.room, part.id);
+    if (!room)
+        return;
+    forgetRoom(room);
+    room->part(m_nick, this, LeaveReason::Part);
+    if (m_rooms.isEmpty() && m_face == Face::PlainText) {
+        // A terminal always has somewhere to type into.
+        Room *lobby = m_directory->lobby();
+        lobby->addMember(m_nick);
+        m_rooms.append(lobby);
+        m_greeting = true;
+        lobby->join(this, std::nullopt, {}, Room::Greeting::RoomFrame);
+        m_greeting = false;
+        m_currentRoom = lobby;
+    }
+}
+
+void Session::handleFrame(const Protocol::ListRooms &list)
+{
+    if (!requireRoom(list.id) || !admit(list.id, m_config.searchCost))
+        return;
+    constexpr qsizetype MaxListed = 500;
+    send(Protocol::RoomList { list.id, m_directory->list(m_nick, list.filter, MaxListed) });
+}
+
+void Session::handleFrame(const Protocol::SetTopic &topic)
+{
+    if (!requireRoom(topic.id) || !admit(topic.id))
+        return;
+    Room *room = myRoom(topic.room, topic.id);
+    if (!room)
+        return;
+    if (!room->mayManage(m_nick, m_operator)) {
+        reject(ErrorCode::Forbidden,
+               u"Only the owner of #%1 (or an operator) may set its topic."_s.arg(room->name()),
+               topic.id);
+        return;
+    }
+    if (Protocol::textLength(topic.topic) > Protocol::MaxTopicLength) {
+        reject(ErrorCode::TextTooLong,
+               u"A topic may hold at most %1 characters."_s.arg(Protocol::MaxTopicLength),
+               topic.id);
+        return;
+    }
+    room->setTopic(topic.topic, m_nick);
+}
+
+void Session::handleFrame(const Protocol::Invite &invite)
+{
+    if (!requireRoom(invite.id) || !admit(invite.id))
+        return;
+    Room *room = myRoom(invite.room, invite.id);
+    if (!room)
+        return;
+    if (room->isPrivate() && !room->mayManage(m_nick, m_operator)) {
+        reject(ErrorCode::Forbidden,
+               u"Only the owner of #%1 (or an operator) may invite to it."_s.arg(room->name()),
+               invite.id);
+        return;
+    }
+    if (!Protocol::isValidNick(invite.nick)) {
+        reject(ErrorCode::NickInvalid, u"\"%1\" is not a nickname."_s.arg(invite.nick),
+               invite.id);
+        return;
+    }
+    room->invite(invite.nick);
+    const Protocol::Invited invited { room->name(), invite.nick, m_nick };
+    send(invited);
+    if (auto *target = dynamic_cast<Session *>(m_directory->online(invite.nick)); target && target != this)
+        target->send(invited);
+}
+
+void Session::handleFrame(const Protocol::MarkRead &read)
+{
+    if (!requireRoom({}))
+        return;
+    // Markers cost the server a hash update; a client sends one per room it looks at.
+    if (Room *room = myRoom(read.room, {}))
+        room->setReadMarker(m_nick, read.seq);
+}
+
+void Session::kickFromRoom(Room *room, const Protocol::Kick &kick)
+{
+    if (!room->mayManage(m_nick, m_operator)) {
+        reject(ErrorCode::Forbidden,
+               u"Only the owner of #%1 (or an operator) may remove people from it."_s.arg(
+                       room->name()),
+               kick.id);
+        return;
+    }
+    if (!room->isMember(kick.nick)) {
+        reject(ErrorCode::NoSuchUser, u"Nobody called %1 is in #%2."_s.arg(kick.nick, room->name()),
+               kick.id);
+        return;
+    }
+    if (Protocol::textLength(kick.reason) > m_config.maxTextLength) {
+        reject(ErrorCode::TextTooLong,
+               u"A reason may hold at most %1 characters."_s.arg(m_config.maxTextLength), kick.id);
+        return;
+    }
+    auto *target = dynamic_cast<Session *>(m_directory->online(kick.nick));
+    if (target && !target->m_rooms.contains(room))
+        target = nullptr;
+    if (target)
+        target->forgetRoom(room);
+    room->part(kick.nick, target, LeaveReason::Kicked, m_nick, kick.reason);
 }
 
 qint64 Session::unsentBytes() const
@@ -620,7 +891,7 @@ void Session::resumeReading()
 void Session::leaveAndClose(LeaveReason reason)
 {
     if (m_state == State::InRoom)
-        m_room->leave(this, reason);
+        leaveRooms(reason);
     closeAfterWriting();
 }
 
@@ -668,7 +939,7 @@ void Session::drop(LeaveReason reason)
             this,
             [this, reason, wasInRoom] {
                 if (wasInRoom)
-                    m_room->leave(this, reason);
+                    leaveRooms(reason);
                 if (m_socket)
                     m_socket->abort();
                 handleDisconnected();
@@ -682,7 +953,7 @@ void Session::handleDisconnected()
         return;
     m_finished = true;
     if (m_state == State::InRoom)
-        m_room->leave(this, LeaveReason::Lost);
+        leaveRooms(LeaveReason::Lost);
     m_state = State::Closing;
     qCDebug(lcSession) << m_peer << "disconnected";
     emit finished(this);

@@ -15,6 +15,7 @@
 
 class EncodedFrame;
 class Room;
+class RoomDirectory;
 
 // One client connection: its framing, its state and its limits. The client is never trusted:
 // every line is checked here before the room sees it.
@@ -30,7 +31,7 @@ public:
     using Face = RoomMember::Face;
     enum class State { AwaitingFirstLine, AwaitingNick, Authenticating, InRoom, Closing };
 
-    Session(QTcpSocket *socket, Room *room, AccessControl *access, RefusalLog *refusals,
+    Session(QTcpSocket *socket, RoomDirectory *rooms, AccessControl *access, RefusalLog *refusals,
             const ServerConfig &config, QObject *parent = nullptr);
 
     static qint64 monotonicMs();
@@ -81,19 +82,35 @@ private:
     void handleFrame(const Protocol::Search &search);
     void handleFrame(const Protocol::History &history);
     void handleFrame(const Protocol::Kick &kick);
+    void handleFrame(const Protocol::Join &join);
+    void handleFrame(const Protocol::Part &part);
+    void handleFrame(const Protocol::ListRooms &list);
+    void handleFrame(const Protocol::SetTopic &topic);
+    void handleFrame(const Protocol::Invite &invite);
+    void handleFrame(const Protocol::MarkRead &read);
     void kickedBy(const QString &operatorNick, const QString &reason);
+    void kickFromRoom(Room *room, const Protocol::Kick &kick);
+    // The room's membership ended (part or kick): the session stops being online there.
+    void forgetRoom(Room *room);
     bool requireRoom(const QString &id);
+    // One of the rooms this member is online in, by name (plain text: empty is the current
+    // room); refuses with no_such_room or not_a_member and returns nothing otherwise.
+    Room *myRoom(const QString &name, const QString &id);
+    bool speaksRooms() const { return m_face == Face::PlainText || m_protocol >= 2; }
+    void leaveRooms(Protocol::LeaveReason reason, const QString &by = {},
+                    const QString &comment = {});
     // What a hello asks for: a nick, and where the client's numbering of messages stands.
     struct JoinRequest
     {
         QString nick;
         std::optional<qint64> since;
         QString epoch;
+        QList<Protocol::Hello::Position> rooms;
     };
     void enterRoom(const JoinRequest &request, const QString &password);
     void finishAuthentication(AccessControl::Verdict verdict, const JoinRequest &request,
                               bool isOperator);
-    void say(const QString &text, const QString &to, const QString &id);
+    void say(const QString &text, const QString &to, const QString &room, const QString &id);
     bool admit(const QString &id, double cost = 1.0);
     enum class LogRejection { Yes, No };
     void reject(Protocol::ErrorCode code, const QString &text, const QString &id = {},
@@ -111,7 +128,10 @@ private:
     void handleDisconnected();
 
     QPointer<QTcpSocket> m_socket;
-    Room *m_room;
+    RoomDirectory *m_directory;
+    QList<Room *> m_rooms; // online in, in the order joined
+    Room *m_currentRoom = nullptr; // plain text: where typed lines go
+    int m_protocol = 1;
     AccessControl *m_access;
     RefusalLog *m_refusals;
     const ServerConfig &m_config;
@@ -133,6 +153,7 @@ private:
     bool m_operator = false;
     bool m_readPaused = false;
     qint64 m_welcomeBytes = 0; // written unchecked: the history a joining client asked for
+    bool m_greeting = false; // the rooms are writing their greetings
     // A plain-text line without its "\n" is complete after a pause (see processReadyRead).
     QBasicTimer m_unfinishedLine;
     bool m_inputStopped = false;

@@ -32,10 +32,24 @@ public:
     qint64 lastSeq() const override { return m_lastSeq; }
     QString epoch() const override { return m_epoch; }
     void write(const QList<Protocol::Message> &batch) override;
-    Replay replay(const QString &nick, std::optional<qint64> since, qsizetype limit) override;
-    QList<Protocol::Message> before(const QString &nick, qint64 before, qsizetype limit) override;
+    qint64 lastSeqIn(const QString &) const override { return m_lastSeq; }
+    Replay replay(const QString &nick, const QString &, std::optional<qint64> since,
+                  qsizetype limit) override { return replay(nick, since, limit); }
+    Replay replay(const QString &nick, std::optional<qint64> since, qsizetype limit);
+    QList<Protocol::Message> before(const QString &nick, const QString &, qint64 before,
+                                    qsizetype limit) override { return this->before(nick, before, limit); }
+    QList<Protocol::Message> before(const QString &nick, qint64 before, qsizetype limit);
+    void search(const QString &nick, const QStringList &, const QStringList &terms,
+                std::optional<qint64> before, qsizetype limit, QObject *context,
+                Found found) override { search(nick, terms, before, limit, context, found); }
     void search(const QString &nick, const QStringList &terms, std::optional<qint64> before,
-                qsizetype limit, QObject *context, Found found) override;
+                qsizetype limit, QObject *context, Found found);
+    QList<RoomRecord> loadRooms() override { return {}; }
+    void saveRoom(const RoomRecord &) override { }
+    void saveMember(const QString &, const QString &) override { }
+    void removeMember(const QString &, const QString &) override { }
+    void saveReadMarker(const QString &, const QString &, qint64) override { }
+    void saveInvite(const QString &, const QString &) override { }
     QList<Protocol::Message> recentWithClientIds(qsizetype limit) override;
     qsizetype removeOlderThan(qint64 timestamp) override;
 

@@ -45,6 +45,31 @@ Command parse(const QString &line)
     }
     if (word == "/who"_L1)
         return { Kind::Who, {}, {} };
+    const QString argument = arguments.trimmed();
+    // "#dev" and "dev" name the same room, as in IRC clients.
+    const QString room = argument.startsWith(u'#') ? argument.mid(1) : argument;
+    if (word == "/join"_L1) {
+        if (room.isEmpty() || room.contains(u' '))
+            return { Kind::Usage, {}, usage(Kind::Join) };
+        return { Kind::Join, {}, room };
+    }
+    if (word == "/part"_L1) {
+        if (room.contains(u' '))
+            return { Kind::Usage, {}, usage(Kind::Part) };
+        return { Kind::Part, {}, room };
+    }
+    if (word == "/rooms"_L1 || word == "/list"_L1)
+        return { Kind::Rooms, {}, argument };
+    if (word == "/topic"_L1) {
+        if (argument.isEmpty())
+            return { Kind::Usage, {}, usage(Kind::Topic) };
+        return { Kind::Topic, {}, argument };
+    }
+    if (word == "/invite"_L1) {
+        if (argument.isEmpty() || argument.contains(u' '))
+            return { Kind::Usage, {}, usage(Kind::Invite) };
+        return { Kind::Invite, argument, {} };
+    }
     if (word == "/help"_L1)
         return { Kind::Help, {}, {} };
     return { Kind::Unknown, {}, word };
@@ -57,6 +82,14 @@ QString usage(Kind kind)
         return u"/msg NICK TEXT"_s;
     case Kind::Kick:
         return u"/kick NICK [REASON]"_s;
+    case Kind::Join:
+        return u"/join ROOM"_s;
+    case Kind::Part:
+        return u"/part [ROOM]"_s;
+    case Kind::Topic:
+        return u"/topic TEXT"_s;
+    case Kind::Invite:
+        return u"/invite NICK"_s;
     default:
         return {};
     }

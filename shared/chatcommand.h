@@ -9,19 +9,40 @@
 //   exit | /quit            leave the chat
 //   /msg NICK TEXT          a direct message
 //   /who                    who is online
+//   /join ROOM              join (or create) a room
+//   /part [ROOM]            leave a room (the current one)
+//   /rooms [FILTER]         list the server's rooms
+//   /topic TEXT             set the current room's topic
+//   /invite NICK            invite someone to the current room
 //   /kick NICK [REASON]     an operator removes someone
 //   /help                   the list of commands
 //   anything else           a message to everyone ("/..." with an unknown word is an error)
 namespace ChatCommand {
 
-enum class Kind { Empty, Say, DirectMessage, Who, Kick, Quit, Help, Usage, Unknown };
+enum class Kind {
+    Empty,
+    Say,
+    DirectMessage,
+    Who,
+    Kick,
+    Quit,
+    Help,
+    Join,
+    Part,
+    Rooms,
+    Topic,
+    Invite,
+    Usage,
+    Unknown
+};
 
 struct Command
 {
     Kind kind = Kind::Empty;
-    QString nick; // DirectMessage and Kick: who it is for
-    // Say and DirectMessage: the text as typed; Kick: the reason; Unknown: the command word;
-    // Usage: the command's usage line (see usage()).
+    QString nick; // DirectMessage, Kick and Invite: who it is for
+    // Say and DirectMessage: the text as typed; Kick: the reason; Join and Part: the room
+    // (without '#'); Rooms: the filter; Topic: the topic; Unknown: the command word; Usage: the
+    // command's usage line (see usage()).
     QString text;
 };
 

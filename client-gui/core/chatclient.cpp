@@ -232,7 +232,8 @@ void ChatClient::handleConnected()
     std::optional<qint64> since;
     if (m_lastSeq > 0)
         since = m_lastSeq;
-    write(Protocol::Hello { m_nick, Protocol::Version, QStringLiteral("natter/" NATTER_VERSION),
+    // The window speaks version 1 (the lobby) until it shows rooms.
+    write(Protocol::Hello { m_nick, 1, QStringLiteral("natter/" NATTER_VERSION),
                             since, m_password, since ? m_epoch : QString() });
     m_pingTimer.start();
     m_deadTimer.start();

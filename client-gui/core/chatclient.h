@@ -128,6 +128,11 @@ private:
     void handleFrame(const Protocol::Shutdown &shutdown);
     void handleFrame(const Protocol::Ping &ping);
     void handleFrame(const Protocol::Pong &pong);
+    // Frames about rooms: a version-1 client is not sent them.
+    void handleFrame(const Protocol::RoomState &) { }
+    void handleFrame(const Protocol::RoomList &) { }
+    void handleFrame(const Protocol::TopicChanged &) { }
+    void handleFrame(const Protocol::Invited &) { }
     void handleFrame(const Protocol::Results &results);
     void handleFrame(const Protocol::Notices &notices);
     void handleFrame(const Protocol::Presence &presence);

@@ -275,9 +275,19 @@ void MainWindow::submitInput()
         break;
     case Kind::Usage:
         // The usage hints are translated whole: their words (NICK, TEXT) are for the reader.
-        m_client->showError(command.text == ChatCommand::usage(Kind::DirectMessage)
-                                    ? tr("Usage: /msg NICK TEXT")
-                                    : tr("Usage: /kick NICK [REASON]"));
+        if (command.text == ChatCommand::usage(Kind::DirectMessage))
+            m_client->showError(tr("Usage: /msg NICK TEXT"));
+        else if (command.text == ChatCommand::usage(Kind::Kick))
+            m_client->showError(tr("Usage: /kick NICK [REASON]"));
+        else
+            m_client->showError(tr("Rooms are not in this window yet: it chats in the lobby."));
+        break;
+    case Kind::Join:
+    case Kind::Part:
+    case Kind::Rooms:
+    case Kind::Topic:
+    case Kind::Invite:
+        m_client->showError(tr("Rooms are not in this window yet: it chats in the lobby."));
         break;
     case Kind::Unknown:
         m_client->showError(tr("Unknown command %1. Type /help for the list.").arg(command.text));

@@ -251,14 +251,14 @@ void tst_ChatServer::historySinceAndTruncation()
     auto *elsewhere = new TestClient;
     m_clients.append(elsewhere);
     elsewhere->connectTo(m_server->serverPort());
-    elsewhere->send(Hello { u"ee"_s, Version, {}, 6, {}, u"0123456789abcdef"_s });
+    elsewhere->send(Hello { u"ee"_s, 1, {}, 6, {}, u"0123456789abcdef"_s });
     QTRY_COMPARE(elsewhere->count<Welcome>(), 1);
     QVERIFY(elsewhere->last<Welcome>().historyReset);
     QCOMPARE(elsewhere->last<Welcome>().history.size(), 5);
     auto *sameEpoch = new TestClient;
     m_clients.append(sameEpoch);
     sameEpoch->connectTo(m_server->serverPort());
-    sameEpoch->send(Hello { u"ff"_s, Version, {}, 6, {}, m_server->room()->epoch() });
+    sameEpoch->send(Hello { u"ff"_s, 1, {}, 6, {}, m_server->room()->epoch() });
     QTRY_COMPARE(sameEpoch->count<Welcome>(), 1);
     QVERIFY(!sameEpoch->last<Welcome>().historyReset);
     QCOMPARE(sameEpoch->last<Welcome>().history.size(), 2);
@@ -397,7 +397,7 @@ void tst_ChatServer::originalChatroomClientWorksUnchanged()
     // A JSON hello that arrives in pieces is not cut short by the pause.
     TestClient *slow = connectClient();
     QTRY_VERIFY(slow->isConnected());
-    const QByteArray hello = encode(ClientFrame { Hello { u"cc"_s, Version, {}, {}, {}, {} } });
+    const QByteArray hello = encode(ClientFrame { Hello { u"cc"_s, 1, {}, {}, {}, {} } });
     slow->sendRaw(hello.left(10));
     QVERIFY(!QTest::qWaitFor([&] { return !slow->lines().isEmpty(); }, 400));
     slow->sendRaw(hello.mid(10));

@@ -88,7 +88,7 @@ QTcpSocket *tst_Delivery::joinRaw(const QString &nick, Reads reads)
     else
         socket->setReadBufferSize(1); // takes nothing from the kernel: its buffers fill
     socket->connectToHost(u"127.0.0.1"_s, m_server->serverPort());
-    socket->write(encode(ClientFrame { Hello { nick, Version, {}, std::nullopt, {}, {} } }));
+    socket->write(encode(ClientFrame { Hello { nick, 1, {}, std::nullopt, {}, {} } }));
     return socket;
 }
 

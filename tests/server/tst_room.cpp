@@ -4,6 +4,15 @@
 
 #include <QTest>
 
+namespace {
+MessageStore::RoomRecord lobby()
+{
+    MessageStore::RoomRecord record;
+    record.name = Protocol::Lobby;
+    return record;
+}
+} // namespace
+
 using namespace Qt::StringLiterals;
 using namespace Protocol;
 
@@ -43,7 +52,8 @@ private:
 void tst_Room::messageIsDeliveredAndAckedOnceStored()
 {
     MemoryStore store(100);
-    Room room(&store, ServerConfig {});
+    StoreQueue queue(&store);
+    Room room(lobby(), &queue, ServerConfig {});
     FakeMember aa(u"aa"_s), bb(u"bb"_s);
     room.join(&aa, std::nullopt);
     room.join(&bb, std::nullopt);
@@ -62,7 +72,8 @@ void tst_Room::messageIsDeliveredAndAckedOnceStored()
 void tst_Room::directMessageReachesOnlyItsRecipient()
 {
     MemoryStore store(100);
-    Room room(&store, ServerConfig {});
+    StoreQueue queue(&store);
+    Room room(lobby(), &queue, ServerConfig {});
     FakeMember aa(u"aa"_s), bb(u"bb"_s), cc(u"cc"_s);
     for (FakeMember *member : { &aa, &bb, &cc })
         room.join(member, std::nullopt);
@@ -79,7 +90,8 @@ void tst_Room::directMessageReachesOnlyItsRecipient()
 void tst_Room::heaviestSenderIsHeldBackNotTheOthers()
 {
     MemoryStore store(100);
-    Room room(&store, ServerConfig {});
+    StoreQueue queue(&store);
+    Room room(lobby(), &queue, ServerConfig {});
     FakeMember flooder(u"flooder"_s), talker(u"talker"_s), reader(u"reader"_s);
     for (FakeMember *member : { &flooder, &talker, &reader })
         room.join(member, std::nullopt);
@@ -103,7 +115,8 @@ void tst_Room::readersBehindHoldBackOnlyThoseWhoSent()
     ServerConfig config;
     config.maxSendQueueBytes = 64 * 1024;
     MemoryStore store(100);
-    Room room(&store, config);
+    StoreQueue queue(&store);
+    Room room(lobby(), &queue, config);
     FakeMember sender(u"sender"_s), quiet(u"quiet"_s), slowA(u"slowA"_s), slowB(u"slowB"_s);
     for (FakeMember *member : { &sender, &quiet, &slowA, &slowB })
         room.join(member, std::nullopt);
@@ -128,7 +141,8 @@ void tst_Room::readersBehindHoldBackOnlyThoseWhoSent()
 void tst_Room::sinceFromAnotherEpochIsVoid()
 {
     MemoryStore store(100);
-    Room room(&store, ServerConfig {});
+    StoreQueue queue(&store);
+    Room room(lobby(), &queue, ServerConfig {});
     FakeMember aa(u"aa"_s);
     room.join(&aa, std::nullopt);
     for (int i = 0; i < 3; ++i)

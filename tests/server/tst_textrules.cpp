@@ -184,7 +184,8 @@ void tst_TextRules::unknownProtocolVersionIsRefusedByName()
     QTRY_COMPARE(client->count<Error>(), 1);
     const Error error = client->last<Error>();
     QCOMPARE(error.code, ErrorCode::UnsupportedProtocol);
-    QVERIFY2(error.text.contains(u"version %1"_s.arg(Version)), qPrintable(error.text));
+    QVERIFY2(error.text.contains(u"version %1 to %2"_s.arg(OldestVersion).arg(Version)),
+             qPrintable(error.text));
     QVERIFY(error.text.contains(QString::number(version)));
     QCOMPARE(client->count<Welcome>(), 0);
     QCOMPARE(m_reader->count<Joined>() + m_reader->count<Notices>(), noticesBefore);

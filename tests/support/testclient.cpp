@@ -27,8 +27,7 @@ void TestClient::connectEncrypted(quint16 port, const QSslCertificate &certifica
 void TestClient::hello(const QString &nick, std::optional<qint64> since, const QString &password)
 {
     m_nick = nick;
-    send(Protocol::Hello { nick, Protocol::Version, QStringLiteral("natter-test"), since,
-                           password });
+    send(Protocol::Hello { nick, m_protocol, QStringLiteral("natter-test"), since, password });
 }
 
 bool TestClient::join(quint16 port, const QString &nick, std::optional<qint64> since)
@@ -41,7 +40,12 @@ bool TestClient::join(quint16 port, const QString &nick, std::optional<qint64> s
 
 void TestClient::say(const QString &text, const QString &id, const QString &to)
 {
-    send(Protocol::Say { text, id, to });
+    send(Protocol::Say { text, id, to, {} });
+}
+
+void TestClient::sayIn(const QString &room, const QString &text, const QString &id)
+{
+    send(Protocol::Say { text, id, {}, room });
 }
 
 void TestClient::clear()

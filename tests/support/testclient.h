@@ -30,6 +30,9 @@ public:
     // Connects, says hello and waits up to 5 s for the welcome; false when none came.
     bool join(quint16 port, const QString &nick, std::optional<qint64> since = std::nullopt);
     void say(const QString &text, const QString &id, const QString &to = {});
+    void sayIn(const QString &room, const QString &text, const QString &id = {});
+    // The protocol version hello asks for: 1 (the lobby only) unless a test speaks rooms.
+    void setProtocol(int version) { m_protocol = version; }
 
     // Like a real client, answer the server's pings (off by default: a silent peer).
     void setAnswersPings(bool answers) { m_answersPings = answers; }
@@ -74,4 +77,5 @@ private:
     bool m_answersPings = false;
     bool m_readingPaused = false;
     QString m_nick;
+    int m_protocol = 1;
 };

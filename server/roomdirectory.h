@@ -1,0 +1,67 @@
+#pragma once
+
+#include "messagestore.h"
+#include "room.h"
+#include "serverconfig.h"
+#include "storequeue.h"
+
+#include <QHash>
+#include <QObject>
+
+#include <memory>
+#include <optional>
+
+// Every room on the server, by Protocol::roomKey, loaded from the store at start (the lobby is
+// always there), and who is online where: a nick is online at most once on the server.
+class RoomDirectory : public QObject
+{
+    Q_OBJECT
+public:
+    RoomDirectory(MessageStore *store, const ServerConfig &config, QObject *parent = nullptr);
+    ~RoomDirectory() override;
+
+    Room *lobby() const { return m_lobby; }
+    Room *find(const QString &name) const;
+    QList<Room *> rooms() const;
+    // The rooms `nick` is a member of, the lobby first.
+    QList<Room *> roomsOf(const QString &nick) const;
+    qsizetype roomCount() const { return m_rooms.size(); }
+
+    // Why `nick` may not create a room now, or nothing. `isRegistered` and `isOperator` say
+    // what the access control knows of it.
+    std::optional<std::pair<Protocol::ErrorCode, QString>>
+    refuseCreation(const QString &nick, bool isPrivate, bool isRegistered, bool isOperator,
+                   bool accountsInUse) const;
+    Room *create(const QString &name, const QString &owner, bool isPrivate);
+
+    // Public rooms, and private ones `nick` belongs to or is invited to, whose name or topic
+    // contains `filter`; sorted by size, at most `limit`.
+    QList<Protocol::RoomSummary> list(const QString &nick, const QString &filter,
+                                      qsizetype limit) const;
+
+    // Searches the given rooms for `reader`; answered later, if `context` still exists.
+    void search(const QString &reader, const QList<Room *> &rooms, const QStringList &terms,
+                std::optional<qint64> before, qsizetype limit, QObject *context,
+                MessageStore::Found found);
+
+    bool isOnline(const QString &nick) const { return m_online.contains(Protocol::nickKey(nick)); }
+    RoomMember *online(const QString &nick) const { return m_online.value(Protocol::nickKey(nick)); }
+    void setOnline(RoomMember *member);
+    void setOffline(RoomMember *member);
+
+    bool isBusy() const;
+    void setClosing(bool closing);
+
+signals:
+    void idle();
+
+private:
+    Room *add(const MessageStore::RoomRecord &record);
+
+    MessageStore *m_store;
+    const ServerConfig &m_config;
+    StoreQueue m_queue;
+    QHash<QString, Room *> m_rooms; // owned
+    Room *m_lobby = nullptr;
+    QHash<QString, RoomMember *> m_online; // by Protocol::nickKey
+};
