@@ -1,5 +1,7 @@
 #include "protocol.h"
 
+#include "nickskeleton.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -452,10 +454,15 @@ bool isValidNick(const QString &nick)
         if (!allowed || ++characters > MaxNickLength)
             return false;
     }
-    return characters > 0;
+    return characters > 0 && NickSkeleton::isSingleScript(nick);
 }
 
 QString nickKey(const QString &nick)
+{
+    return NickSkeleton::skeleton(nick);
+}
+
+QString storedNickKey(const QString &nick)
 {
     return nick.toCaseFolded();
 }
