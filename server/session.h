@@ -90,6 +90,7 @@ private:
         QString epoch;
     };
     void enterRoom(const JoinRequest &request, const QString &password);
+    void rejectTakenNick(const QString &nick);
     void finishAuthentication(AccessControl::Verdict verdict, const JoinRequest &request,
                               bool isOperator);
     void say(const QString &text, const QString &to, const QString &id);
