@@ -68,10 +68,6 @@
         <translation>Dieser Spitzname ist vergeben. Bitte wähle einen anderen.</translation>
     </message>
     <message>
-        <source>A nickname is 1 to 32 letters, digits, &apos;_&apos; or &apos;-&apos;.</source>
-        <translation>Ein Spitzname besteht aus 1 bis 32 Buchstaben, Ziffern, „_“ oder „-“.</translation>
-    </message>
-    <message>
         <source>The message is too long.</source>
         <translation>Die Nachricht ist zu lang.</translation>
     </message>
@@ -131,6 +127,10 @@
         <source>An operator removed you from the chat.</source>
         <translation>Ein Operator hat dich aus dem Chat entfernt.</translation>
     </message>
+    <message>
+        <source>A nickname is 1 to 32 letters, digits, &apos;_&apos; or &apos;-&apos;, its letters all of one script.</source>
+        <translation>Ein Spitzname besteht aus 1 bis 32 Buchstaben, Ziffern, „_“ oder „-“, die Buchstaben alle aus einer Schrift.</translation>
+    </message>
 </context>
 <context>
     <name>ConnectDialog</name>
@@ -181,6 +181,10 @@
     <message>
         <source>A remembered password is stored unencrypted in Natter&apos;s settings file.</source>
         <translation>Ein gemerktes Passwort wird unverschlüsselt in Natters Einstellungsdatei gespeichert.</translation>
+    </message>
+    <message>
+        <source>A nickname&apos;s letters are all of one script, not Latin and Cyrillic (or others) mixed.</source>
+        <translation>Die Buchstaben eines Spitznamens stammen alle aus einer Schrift, nicht lateinisch und kyrillisch (oder andere) gemischt.</translation>
     </message>
 </context>
 <context>
