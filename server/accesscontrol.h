@@ -46,6 +46,8 @@ public:
     bool isBanned(const QHostAddress &address) const;
 
     bool isRegistered(const QString &nick) const { return m_accounts.isRegistered(nick); }
+    // The account `nick` is or looks like, as the accounts file spells it; empty if none.
+    QString registeredNick(const QString &nick) const { return m_accounts.registeredNick(nick); }
 
     static constexpr int MaxChecksPerAddress = 2;
     static constexpr int MaxChecksPerAccount = 2;

@@ -67,7 +67,17 @@ bool AccountStore::load(const QString &path, QString *error)
                              .arg(number);
             return false;
         }
-        m_accounts.insert(Protocol::nickKey(parsed->nick), parsed->hash);
+        const QString key = Protocol::nickKey(parsed->nick);
+        if (const auto it = m_accounts.constFind(key); it != m_accounts.cend()
+            && Protocol::storedNickKey(it->nick) != Protocol::storedNickKey(parsed->nick)) {
+            // Either one's password would open the other's name: the operator must choose.
+            *error = u"%1:%2: the account %3 looks like the account %4 (they compare the same); "
+                     "remove or rename one"_s.arg(path)
+                             .arg(number)
+                             .arg(parsed->nick, it->nick);
+            return false;
+        }
+        m_accounts.insert(key, { parsed->nick, parsed->hash });
     }
     return true;
 }
@@ -77,12 +87,17 @@ bool AccountStore::isRegistered(const QString &nick) const
     return m_accounts.contains(Protocol::nickKey(nick));
 }
 
+QString AccountStore::registeredNick(const QString &nick) const
+{
+    return m_accounts.value(Protocol::nickKey(nick)).nick;
+}
+
 std::optional<AccountStore::Hash> AccountStore::hashFor(const QString &nick) const
 {
     const auto it = m_accounts.constFind(Protocol::nickKey(nick));
     if (it == m_accounts.cend())
         return std::nullopt;
-    return *it;
+    return it->hash;
 }
 
 AccountStore::Hash AccountStore::hash(const QString &password, int iterations)
@@ -132,8 +147,13 @@ bool AccountStore::addUser(const QString &path, const QString &nick, const QStri
         while (!existing.atEnd()) {
             const QByteArray line = existing.readLine();
             const std::optional<Line> parsed = parseLine(line.trimmed());
-            if (parsed && Protocol::nickKey(parsed->nick) == Protocol::nickKey(nick))
-                continue; // replaced below
+            if (parsed && Protocol::nickKey(parsed->nick) == Protocol::nickKey(nick)) {
+                if (Protocol::storedNickKey(parsed->nick) == Protocol::storedNickKey(nick))
+                    continue; // replaced below
+                *error = u"\"%1\" looks like the account %2 (they compare the same); choose "
+                         "another nickname."_s.arg(nick, parsed->nick);
+                return false;
+            }
             kept += line;
         }
         if (!kept.isEmpty() && !kept.endsWith('\n'))

@@ -23,7 +23,9 @@ public:
     bool load(const QString &path, QString *error);
     bool isEmpty() const { return m_accounts.isEmpty(); }
     qsizetype count() const { return m_accounts.size(); }
+    // Registered means: the nick, or one that looks like it (Protocol::nickKey), has an account.
     bool isRegistered(const QString &nick) const;
+    QString registeredNick(const QString &nick) const; // as the file spells it; empty if none
     std::optional<Hash> hashFor(const QString &nick) const;
 
     // A new random salt each time.
@@ -37,5 +39,10 @@ public:
                         QString *error, int iterations = DefaultIterations);
 
 private:
-    QHash<QString, Hash> m_accounts; // by Protocol::nickKey
+    struct Account
+    {
+        QString nick;
+        Hash hash;
+    };
+    QHash<QString, Account> m_accounts; // by Protocol::nickKey
 };

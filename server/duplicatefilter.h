@@ -10,7 +10,8 @@
 // Remembers the client ids a nick's accepted messages carried, so that a message sent again
 // after a reconnect (its ack was lost with the connection) is acknowledged again instead of
 // delivered twice. Bounded twice over: the newest `window` ids per nick, and the nicks of at most
-// `departedNicks` people who have left.
+// `departedNicks` people who have left. Nicks are keyed as the store keys them
+// (Protocol::storedNickKey): the ids are those of what that nick sent and the store kept.
 class DuplicateFilter
 {
 public:

@@ -8,8 +8,8 @@ namespace {
 
 bool visibleTo(const Protocol::Message &message, const QString &key)
 {
-    return !message.isDirect() || Protocol::nickKey(message.from) == key
-            || Protocol::nickKey(message.to) == key;
+    return !message.isDirect() || Protocol::storedNickKey(message.from) == key
+            || Protocol::storedNickKey(message.to) == key;
 }
 
 } // namespace
@@ -36,7 +36,7 @@ template<typename Predicate>
 QList<Protocol::Message> MemoryStore::newestVisible(const QString &nick, qsizetype limit,
                                                     Predicate matches) const
 {
-    const QString key = Protocol::nickKey(nick);
+    const QString key = Protocol::storedNickKey(nick);
     QList<Protocol::Message> found;
     for (auto it = m_messages.crbegin(); it != m_messages.crend() && found.size() < limit; ++it) {
         if (matches(*it) && visibleTo(*it, key))

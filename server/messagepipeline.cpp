@@ -45,25 +45,25 @@ MessagePipeline::MessagePipeline(const QString &room, StoreQueue *queue, Members
          queue->store()->recentWithClientIds(10 * config.duplicateWindow)) {
         if (message.room != m_room)
             continue;
-        m_accepted.remember(Protocol::nickKey(message.from), message.id,
+        m_accepted.remember(Protocol::storedNickKey(message.from), message.id,
                             { message.seq, message.timestamp });
     }
 }
 
 void MessagePipeline::nickJoined(const QString &nick)
 {
-    m_accepted.nickJoined(Protocol::nickKey(nick));
+    m_accepted.nickJoined(Protocol::storedNickKey(nick));
 }
 
 void MessagePipeline::nickLeft(const QString &nick)
 {
-    m_accepted.nickLeft(Protocol::nickKey(nick));
+    m_accepted.nickLeft(Protocol::storedNickKey(nick));
 }
 
 std::optional<ErrorCode> MessagePipeline::post(RoomMember *sender, const QString &text,
                                                const QString &to, const QString &id)
 {
-    const QString senderKey = Protocol::nickKey(sender->nick());
+    const QString senderKey = Protocol::storedNickKey(sender->nick());
     const RoomLog::ReaderId senderId = m_log->idOf(sender);
     if (const auto accepted = m_accepted.find(senderKey, id)) {
         // Sent again after a reconnect: it was delivered the first time, so only re-ack it.
@@ -111,9 +111,9 @@ QList<Protocol::Message> MessagePipeline::forReader(const QString &nick,
     // The store may already hold a batch whose delivery is a moment away: the reader will get
     // those as they are delivered, so they are not served twice.
     messages.removeIf([this](const Protocol::Message &m) { return m.seq > m_deliveredSeq; });
-    const QString key = Protocol::nickKey(nick);
+    const QString key = Protocol::storedNickKey(nick);
     for (Protocol::Message &message : messages) {
-        if (Protocol::nickKey(message.from) != key)
+        if (Protocol::storedNickKey(message.from) != key)
             message.id.clear(); // a client id is the sender's business only
     }
     return messages;
@@ -161,7 +161,7 @@ QList<RoomLog::ReaderId> MessagePipeline::takeSenders(const Pending &pending)
     QList<RoomLog::ReaderId> senders { pending.sender };
     if (!pending.message->id.isEmpty())
         senders += m_pendingIds.take(
-                pendingKey(Protocol::nickKey(pending.message->from), pending.message->id));
+                pendingKey(Protocol::storedNickKey(pending.message->from), pending.message->id));
     return senders;
 }
 
@@ -286,7 +286,7 @@ void MessagePipeline::deliver(const Pending &pending)
         m_log->appendToAllBut(pending.sender, frame.json(), plainText, pending.sender);
     }
     m_deliveredSeq = message.seq;
-    m_accepted.remember(Protocol::nickKey(message.from), message.id,
+    m_accepted.remember(Protocol::storedNickKey(message.from), message.id,
                         { message.seq, message.timestamp });
     const EncodedFrame ack(Protocol::Ack { message.id, message.seq, message.timestamp });
     for (RoomLog::ReaderId sender : takeSenders(pending))

@@ -30,8 +30,13 @@ RoomDirectory::~RoomDirectory()
     qDeleteAll(m_rooms);
 }
 
-Room *RoomDirectory::add(const MessageStore::RoomRecord &record)
+Room *RoomDirectory::add(MessageStore::RoomRecord record)
 {
+    // Members are found by today's nick key, whatever key the store kept them under.
+    QHash<QString, MessageStore::RoomRecord::Member> members;
+    for (const auto &member : std::as_const(record.members))
+        members.insert(Protocol::nickKey(member.nick), member);
+    record.members = std::move(members);
     auto *room = new Room(record, &m_queue, m_config);
     m_rooms.insert(Protocol::roomKey(record.name), room);
     connect(room, &Room::idle, this, [this] {

@@ -56,7 +56,7 @@ signals:
     void idle();
 
 private:
-    Room *add(const MessageStore::RoomRecord &record);
+    Room *add(MessageStore::RoomRecord record);
 
     MessageStore *m_store;
     const ServerConfig &m_config;

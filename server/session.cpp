@@ -4,6 +4,7 @@
 #include "accesscontrol.h"
 #include "chatlistener.h"
 #include "messagestore.h"
+#include "nickskeleton.h"
 #include "plaintextface.h"
 #include "room.h"
 #include "roomdirectory.h"
@@ -431,11 +432,15 @@ void Session::enterRoom(const JoinRequest &request, const QString &password)
     const QString &nick = request.nick;
     if (!Protocol::isValidNick(nick)) {
         reject(ErrorCode::NickInvalid,
-               u"A nickname is 1 to 32 letters, digits, '_' or '-'; \"%1\" is not."_s.arg(nick));
+               NickSkeleton::isSingleScript(nick)
+                       ? u"A nickname is 1 to 32 letters, digits, '_' or '-'; \"%1\" is not."_s
+                                 .arg(nick)
+                       : u"A nickname is written in one script; \"%1\" mixes letters of "
+                         "different scripts (such as Latin and Cyrillic)."_s.arg(nick));
         return;
     }
     if (m_directory->isOnline(nick)) {
-        reject(ErrorCode::NickTaken, u"The nickname %1 is taken; choose another."_s.arg(nick));
+        rejectTakenNick(nick);
         return;
     }
     m_state = State::Authenticating;
@@ -443,6 +448,18 @@ void Session::enterRoom(const JoinRequest &request, const QString &password)
                     [this, request](AccessControl::Verdict verdict, bool isOperator) {
                         finishAuthentication(verdict, request, isOperator);
                     });
+}
+
+void Session::rejectTakenNick(const QString &nick)
+{
+    const RoomMember *holder = m_directory->online(nick);
+    if (holder && Protocol::storedNickKey(holder->nick()) != Protocol::storedNickKey(nick)) {
+        reject(ErrorCode::NickTaken,
+               u"The nickname %1 looks like %2, who is online; choose another."_s.arg(
+                       nick, holder->nick()));
+        return;
+    }
+    reject(ErrorCode::NickTaken, u"The nickname %1 is taken; choose another."_s.arg(nick));
 }
 
 void Session::finishAuthentication(AccessControl::Verdict verdict, const JoinRequest &request,
@@ -477,15 +494,22 @@ void Session::finishAuthentication(AccessControl::Verdict verdict, const JoinReq
     }
     m_state = State::AwaitingNick;
     if (verdict == Verdict::PasswordRequired) {
-        reject(ErrorCode::AuthRequired,
-               m_access->isRegistered(nick)
-                       ? u"The nickname %1 is registered: give its password."_s.arg(nick)
-                       : u"This server needs a password."_s);
+        const QString account = m_access->registeredNick(nick);
+        if (account.isEmpty()) {
+            reject(ErrorCode::AuthRequired, u"This server needs a password."_s);
+        } else if (Protocol::storedNickKey(account) != Protocol::storedNickKey(nick)) {
+            reject(ErrorCode::AuthRequired,
+                   u"The nickname %1 looks like the registered nickname %2: give %2's "
+                   "password."_s.arg(nick, account));
+        } else {
+            reject(ErrorCode::AuthRequired,
+                   u"The nickname %1 is registered: give its password."_s.arg(nick));
+        }
     } else if (verdict == Verdict::RegistrationRequired) {
         reject(ErrorCode::AuthRequired,
                u"Only registered nicknames may join this server; %1 is not one."_s.arg(nick));
     } else if (m_directory->isOnline(nick)) { // taken while the password was being checked
-        reject(ErrorCode::NickTaken, u"The nickname %1 is taken; choose another."_s.arg(nick));
+        rejectTakenNick(nick);
     } else {
         m_nick = nick;
         m_operator = isOperator;

@@ -108,6 +108,7 @@ private:
         QList<Protocol::Hello::Position> rooms;
     };
     void enterRoom(const JoinRequest &request, const QString &password);
+    void rejectTakenNick(const QString &nick);
     void finishAuthentication(AccessControl::Verdict verdict, const JoinRequest &request,
                               bool isOperator);
     void say(const QString &text, const QString &to, const QString &room, const QString &id);

@@ -102,7 +102,7 @@ QList<Protocol::Message> searchMessages(const QSqlDatabase &db, bool fullText,
 {
     if (words.isEmpty())
         return {};
-    QVariantMap values { { u":key"_s, Protocol::nickKey(nick) },
+    QVariantMap values { { u":key"_s, Protocol::storedNickKey(nick) },
                          { u":before"_s, before.value_or(std::numeric_limits<qint64>::max()) } };
     QString where = u"seq < :before AND "_s + visibleTo;
     if (fullText) {
@@ -220,9 +220,9 @@ private:
             insert.addBindValue(message.seq);
             insert.addBindValue(message.timestamp);
             insert.addBindValue(message.from);
-            insert.addBindValue(Protocol::nickKey(message.from));
+            insert.addBindValue(Protocol::storedNickKey(message.from));
             insert.addBindValue(message.isDirect() ? QVariant(message.to) : QVariant());
-            insert.addBindValue(message.isDirect() ? QVariant(Protocol::nickKey(message.to))
+            insert.addBindValue(message.isDirect() ? QVariant(Protocol::storedNickKey(message.to))
                                                    : QVariant());
             insert.addBindValue(message.text);
             insert.addBindValue(message.id.isEmpty() ? QVariant() : QVariant(message.id));
@@ -440,7 +440,7 @@ MessageStore::Replay SqliteStore::replay(const QString &nick, std::optional<qint
                                          qsizetype limit)
 {
     Replay replay;
-    const QVariantMap values { { u":key"_s, Protocol::nickKey(nick) },
+    const QVariantMap values { { u":key"_s, Protocol::storedNickKey(nick) },
                                { u":since"_s, since.value_or(0) } };
     // One more than asked tells whether some were left out.
     replay.messages = selectVisible(u"seq > :since"_s, values, limit + 1);
@@ -461,7 +461,7 @@ MessageStore::Replay SqliteStore::replay(const QString &nick, std::optional<qint
 QList<Protocol::Message> SqliteStore::before(const QString &nick, qint64 before, qsizetype limit)
 {
     return selectVisible(u"seq < :before"_s,
-                         { { u":key"_s, Protocol::nickKey(nick) }, { u":before"_s, before } },
+                         { { u":key"_s, Protocol::storedNickKey(nick) }, { u":before"_s, before } },
                          limit);
 }
 

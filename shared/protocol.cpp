@@ -1,5 +1,7 @@
 #include "protocol.h"
 
+#include "nickskeleton.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -622,7 +624,7 @@ bool isValidNick(const QString &nick)
         if (!allowed || ++characters > MaxNickLength)
             return false;
     }
-    return characters > 0;
+    return characters > 0 && NickSkeleton::isSingleScript(nick);
 }
 
 bool isValidRoomName(const QString &name)
@@ -692,6 +694,11 @@ bool isBlankText(QStringView text)
 }
 
 QString nickKey(const QString &nick)
+{
+    return NickSkeleton::skeleton(nick);
+}
+
+QString storedNickKey(const QString &nick)
 {
     return nick.toCaseFolded();
 }

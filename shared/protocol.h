@@ -81,9 +81,16 @@ qsizetype textLength(QStringView text);
 // True when nothing in the text would show: spaces, controls, zero-width and filler characters.
 bool isBlankText(QStringView text);
 
-// Nicknames: 1 to 32 letters (any script), digits, '_' and '-'; unique ignoring case.
+// Nicknames: 1 to 32 letters, digits, '_' and '-', all letters (and non-ASCII digits) of one
+// script (NickSkeleton::isSingleScript); unique by nickKey.
 bool isValidNick(const QString &nick);
+// What nicks are compared by, online and against accounts and operators: the confusable
+// skeleton (NickSkeleton::skeleton), so "AA", "аа" (Cyrillic) and "ａａ" are all "aa".
 QString nickKey(const QString &nick);
+// The key the stores keep a nick's messages under (its history, direct messages and client
+// ids): only case-folded, as before skeletons, so stored rows keep their owner, and a
+// lookalike that joins while the nick is away does not read its direct messages.
+QString storedNickKey(const QString &nick);
 
 // Rooms: 1 to 50 letters (any script), digits, '_', '-' and '.'; unique ignoring case. The
 // server starts with Lobby, where every client without rooms is.

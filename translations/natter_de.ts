@@ -68,10 +68,6 @@
         <translation>Dieser Spitzname ist vergeben. Bitte wähle einen anderen.</translation>
     </message>
     <message>
-        <source>A nickname is 1 to 32 letters, digits, &apos;_&apos; or &apos;-&apos;.</source>
-        <translation>Ein Spitzname besteht aus 1 bis 32 Buchstaben, Ziffern, „_“ oder „-“.</translation>
-    </message>
-    <message>
         <source>The message is too long.</source>
         <translation>Die Nachricht ist zu lang.</translation>
     </message>
@@ -132,6 +128,10 @@
         <translation>Ein Operator hat dich aus dem Chat entfernt.</translation>
     </message>
     <message>
+        <source>A nickname is 1 to 32 letters, digits, &apos;_&apos; or &apos;-&apos;, its letters all of one script.</source>
+        <translation>Ein Spitzname besteht aus 1 bis 32 Buchstaben, Ziffern, „_“ oder „-“, die Buchstaben alle aus einer Schrift.</translation>
+    </message>
+    <message>
         <source>This server speaks another version of Natter&apos;s protocol; update Natter.</source>
         <translation>Dieser Server spricht eine andere Version des Natter-Protokolls; bitte Natter aktualisieren.</translation>
     </message>
@@ -185,6 +185,10 @@
     <message>
         <source>A remembered password is stored unencrypted in Natter&apos;s settings file.</source>
         <translation>Ein gemerktes Passwort wird unverschlüsselt in Natters Einstellungsdatei gespeichert.</translation>
+    </message>
+    <message>
+        <source>A nickname&apos;s letters are all of one script, not Latin and Cyrillic (or others) mixed.</source>
+        <translation>Die Buchstaben eines Spitznamens stammen alle aus einer Schrift, nicht lateinisch und kyrillisch (oder andere) gemischt.</translation>
     </message>
 </context>
 <context>
@@ -344,6 +348,10 @@
     <message>
         <source>Online: %1 (too many to list)</source>
         <translation>Online: %1 (zu viele, um sie aufzulisten)</translation>
+    </message>
+    <message>
+        <source>Rooms are not in this window yet: it chats in the lobby.</source>
+        <translation>Räume gibt es in diesem Fenster noch nicht: es chattet in der Lobby.</translation>
     </message>
 </context>
 <context>

@@ -68,10 +68,6 @@
         <translation>该昵称已被占用，请换一个。</translation>
     </message>
     <message>
-        <source>A nickname is 1 to 32 letters, digits, &apos;_&apos; or &apos;-&apos;.</source>
-        <translation>昵称须为 1 到 32 个字母、数字、“_”或“-”。</translation>
-    </message>
-    <message>
         <source>The message is too long.</source>
         <translation>消息过长。</translation>
     </message>
@@ -132,6 +128,10 @@
         <translation>管理员已将你移出聊天。</translation>
     </message>
     <message>
+        <source>A nickname is 1 to 32 letters, digits, &apos;_&apos; or &apos;-&apos;, its letters all of one script.</source>
+        <translation>昵称由 1 到 32 个字母、数字、“_”或“-”组成，且所有字母须属于同一种文字。</translation>
+    </message>
+    <message>
         <source>This server speaks another version of Natter&apos;s protocol; update Natter.</source>
         <translation>此服务器使用另一版本的 Natter 协议；请更新 Natter。</translation>
     </message>
@@ -185,6 +185,10 @@
     <message>
         <source>A remembered password is stored unencrypted in Natter&apos;s settings file.</source>
         <translation>记住的密码会以未加密形式保存在 Natter 的设置文件中。</translation>
+    </message>
+    <message>
+        <source>A nickname&apos;s letters are all of one script, not Latin and Cyrillic (or others) mixed.</source>
+        <translation>昵称中的字母须属于同一种文字，不能混用拉丁字母和西里尔字母（或其他文字）。</translation>
     </message>
 </context>
 <context>
@@ -344,6 +348,10 @@
     <message>
         <source>Online: %1 (too many to list)</source>
         <translation>在线：%1（人数太多，无法列出）</translation>
+    </message>
+    <message>
+        <source>Rooms are not in this window yet: it chats in the lobby.</source>
+        <translation>此窗口尚不支持房间：它在大厅中聊天。</translation>
     </message>
 </context>
 <context>

@@ -339,7 +339,8 @@ bool ChatClient::addMessage(const Protocol::Message &message)
     if (message.seq <= m_lastSeq)
         return false; // already shown
     m_lastSeq = message.seq;
-    const bool own = Protocol::nickKey(message.from) == Protocol::nickKey(m_nick);
+    // Own as the server keeps it: a lookalike nick's old messages are not ours.
+    const bool own = Protocol::storedNickKey(message.from) == Protocol::storedNickKey(m_nick);
     if (own && !message.id.isEmpty() && m_messages.markDelivered(message.id, message.seq,
                                                                  message.timestamp)) {
         // An own message whose ack was lost with the connection: it did arrive.
@@ -352,7 +353,7 @@ bool ChatClient::addMessage(const Protocol::Message &message)
 
 MessageModel::Entry ChatClient::entryFor(const Protocol::Message &message) const
 {
-    const bool own = Protocol::nickKey(message.from) == Protocol::nickKey(m_nick);
+    const bool own = Protocol::storedNickKey(message.from) == Protocol::storedNickKey(m_nick);
     MessageModel::Entry entry;
     entry.seq = message.seq;
     entry.timestamp = message.timestamp;
@@ -591,7 +592,8 @@ QString ChatClient::errorText(ErrorCode code)
     case ErrorCode::NickTaken:
         return tr("That nickname is taken. Please choose another.");
     case ErrorCode::NickInvalid:
-        return tr("A nickname is 1 to 32 letters, digits, '_' or '-'.");
+        return tr("A nickname is 1 to 32 letters, digits, '_' or '-', its letters all of "
+                  "one script.");
     case ErrorCode::TextTooLong:
         return tr("The message is too long.");
     case ErrorCode::NoSuchUser:

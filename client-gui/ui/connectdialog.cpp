@@ -1,5 +1,6 @@
 #include "connectdialog.h"
 
+#include "nickskeleton.h"
 #include "protocol.h"
 
 #include <QCheckBox>
@@ -153,6 +154,9 @@ void ConnectDialog::validate()
         m_nickHint->setText(tr("Choose the name others will see."));
     else if (nickValid)
         m_nickHint->clear();
+    else if (!NickSkeleton::isSingleScript(nick()))
+        m_nickHint->setText(tr("A nickname's letters are all of one script, not Latin and "
+                               "Cyrillic (or others) mixed."));
     else
         m_nickHint->setText(tr("A nickname is 1 to 32 letters, digits, '_' or '-'."));
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(nickValid && !host().isEmpty());

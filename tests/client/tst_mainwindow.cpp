@@ -4,6 +4,7 @@
 #include "connectdialog.h"
 #include "mainwindow.h"
 #include "messageview.h"
+#include "protocol.h"
 #include "searchbar.h"
 #include "testclient.h"
 #include "translations.h"
@@ -260,6 +261,15 @@ void tst_MainWindow::connectDialogChecksNickAsTyped()
     QVERIFY(!ok->isEnabled());
     dialog.setNick(u"Jürgen"_s);
     QVERIFY(ok->isEnabled());
+    // A Cyrillic а in a Latin nick: refused before the server would, and told why.
+    dialog.setNick(u"\u0430lice"_s);
+    QVERIFY(!ok->isEnabled());
+    const auto labels = dialog.findChildren<QLabel *>();
+    QVERIFY(std::any_of(labels.cbegin(), labels.cend(), [](const QLabel *label) {
+        return label->text().contains(u"one script"_s);
+    }));
+    // The confusables table is in the window's executable too (a resource of natter_shared).
+    QCOMPARE(Protocol::nickKey(u"\uFF41\uFF4C\uFF49\uFF43\uFF45"_s), Protocol::nickKey(u"alice"_s));
 }
 
 void tst_MainWindow::upAndDownRecallSentLines()

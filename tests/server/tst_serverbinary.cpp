@@ -39,6 +39,7 @@ private slots:
     void addUserThenLogInOverTls();
     void userAddedWhileRunningCanLogIn();
     void fewFileDescriptorsMeanRefusalsNotSilence();
+    void lookalikeNickIsRefused();
 
 private:
     quint16 startServer(const QStringList &arguments = {});
@@ -367,6 +368,20 @@ void tst_ServerBinary::fewFileDescriptorsMeanRefusalsNotSilence()
         else
             QCOMPARE(client->count<Welcome>(), 1);
     }
+}
+
+void tst_ServerBinary::lookalikeNickIsRefused()
+{
+    // The confusables table is a resource of natter_shared: it is in the binary, and used.
+    const quint16 port = startServer();
+    QVERIFY2(port != 0, qPrintable(output()));
+    TestClient alice;
+    QVERIFY(alice.join(port, u"alice"_s));
+    TestClient impostor;
+    impostor.connectTo(port);
+    impostor.hello(u"\uFF41\uFF4C\uFF49\uFF43\uFF45"_s); // fullwidth ａｌｉｃｅ
+    QTRY_COMPARE(impostor.count<Error>(), 1);
+    QCOMPARE(impostor.last<Error>().code, ErrorCode::NickTaken);
 }
 
 QTEST_GUILESS_MAIN(tst_ServerBinary)
