@@ -56,6 +56,12 @@ const QStringList fullTextStatements = {
 
 const QString visibleTo = u"(recipient_key IS NULL OR sender_key = :key OR recipient_key = :key)"_s;
 
+// A null QString binds as NULL: the columns that hold text are NOT NULL.
+QString text(const QString &value)
+{
+    return value.isNull() ? u""_s : value;
+}
+
 bool exec(QSqlDatabase &db, const QString &statement, QString *error)
 {
     QSqlQuery query(db);
@@ -263,7 +269,8 @@ private:
                                                    : QVariant());
             insert.addBindValue(message.text);
             insert.addBindValue(message.id.isEmpty() ? QVariant() : QVariant(message.id));
-            insert.addBindValue(message.room);
+            // As in the protocol, no room is the lobby.
+            insert.addBindValue(message.room.isEmpty() ? Protocol::Lobby : message.room);
             if (!insert.exec()) {
                 *error = insert.lastError().text();
                 return false;
@@ -400,6 +407,7 @@ bool SqliteStore::migrate(QString *error)
         return false;
     QSqlQuery query(u"SELECT version FROM schema_version"_s, db);
     int version = query.next() ? query.value(0).toInt() : 0;
+    query.finish(); // a statement still reading would lock the tables that migrations drop
     if (version > SchemaVersion) {
         *error = u"the store has schema version %1; this server knows up to %2"_s.arg(version).arg(
                 SchemaVersion);
@@ -638,7 +646,7 @@ void SqliteStore::saveRoom(const RoomRecord &room)
            u"INSERT INTO rooms (room_key, name, topic, owner, private, created) "
            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (room_key) DO UPDATE SET name = excluded.name, "
            "topic = excluded.topic, owner = excluded.owner, private = excluded.private"_s,
-           { Protocol::roomKey(room.name), room.name, room.topic, room.owner,
+           { Protocol::roomKey(room.name), text(room.name), text(room.topic), text(room.owner),
              int(room.isPrivate), QDateTime::currentMSecsSinceEpoch() });
 }
 
@@ -647,7 +655,7 @@ void SqliteStore::saveMember(const QString &room, const QString &nick)
     // A member who joins again keeps its read marker.
     change("saving a member",
            u"INSERT OR IGNORE INTO room_members (room_key, nick_key, nick) VALUES (?, ?, ?)"_s,
-           { Protocol::roomKey(room), Protocol::nickKey(nick), nick });
+           { Protocol::roomKey(room), Protocol::nickKey(nick), text(nick) });
 }
 
 void SqliteStore::removeMember(const QString &room, const QString &nick)
