@@ -258,7 +258,8 @@ private:
         }
         QSqlQuery insert(m_db);
         insert.prepare(u"INSERT INTO messages (seq, ts, sender, sender_key, recipient, "
-                       "recipient_key, text, client_id, room) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"_s);
+                       "recipient_key, text, client_id, room) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"_s);
         for (const Protocol::Message &message : batch) {
             insert.addBindValue(message.seq);
             insert.addBindValue(message.timestamp);

@@ -120,7 +120,8 @@ void tst_SqliteStore::replayFollowsSinceAndLimit()
     QCOMPARE(replay.messages.size(), 5);
     QCOMPARE(replay.messages.first().seq, 6);
     QVERIFY(replay.truncated);
-    replay = store.replay(u"bb"_s, Protocol::Lobby, std::nullopt, 5); // a first join: the newest, no gap
+    // A first join: the newest, no gap.
+    replay = store.replay(u"bb"_s, Protocol::Lobby, std::nullopt, 5);
     QCOMPARE(replay.messages.last().seq, 10);
     QVERIFY(!replay.truncated);
 }
@@ -228,19 +229,24 @@ void tst_SqliteStore::readsDoNotWalkOtherPeoplesDirectMessages()
         return timer.nsecsElapsed() / 1000;
     };
     const qint64 last = seq + 1;
-    const qint64 near = timeUs([&] { return store.replay(u"xx"_s, Protocol::Lobby, std::nullopt, 100).messages.size(); });
-    const qint64 far = timeUs([&] { return store.replay(u"yy"_s, Protocol::Lobby, std::nullopt, 100).messages.size(); });
-    const qint64 historyNear = timeUs([&] { return store.before(u"xx"_s, Protocol::Lobby, last, 100).size(); });
-    const qint64 historyFar = timeUs([&] { return store.before(u"yy"_s, Protocol::Lobby, last, 100).size(); });
+    auto joinOf = [&](const QString &nick) {
+        return store.replay(nick, Protocol::Lobby, std::nullopt, 100).messages;
+    };
+    const qint64 near = timeUs([&] { return joinOf(u"xx"_s).size(); });
+    const qint64 far = timeUs([&] { return joinOf(u"yy"_s).size(); });
+    const qint64 historyNear =
+            timeUs([&] { return store.before(u"xx"_s, Protocol::Lobby, last, 100).size(); });
+    const qint64 historyFar =
+            timeUs([&] { return store.before(u"yy"_s, Protocol::Lobby, last, 100).size(); });
     QVERIFY(near > 0 && far > 0 && historyNear > 0 && historyFar > 0);
     qInfo("50 joins: %lld us for xx, %lld us for yy; 50 history reads: %lld us, %lld us", near,
           far, historyNear, historyFar);
     const qint64 cheapest = std::min({ near, far, historyNear, historyFar });
     for (const qint64 cost : { near, far, historyNear, historyFar })
         QVERIFY2(cost < 4 * cheapest, qPrintable(u"%1 us against %2 us"_s.arg(cost).arg(cheapest)));
-    QCOMPARE(store.replay(u"yy"_s, Protocol::Lobby, std::nullopt, 100).messages.constLast().seq, 100);
-    QCOMPARE(store.replay(u"xx"_s, Protocol::Lobby, std::nullopt, 100).messages.constFirst().seq, last - 100);
-    QCOMPARE(store.replay(u"pp"_s, Protocol::Lobby, std::nullopt, 100).messages.constFirst().text, u"between us"_s);
+    QCOMPARE(joinOf(u"yy"_s).constLast().seq, 100);
+    QCOMPARE(joinOf(u"xx"_s).constFirst().seq, last - 100);
+    QCOMPARE(joinOf(u"pp"_s).constFirst().text, u"between us"_s);
 }
 
 void tst_SqliteStore::searchIsAnsweredLaterAndOnlyToItsAsker()
@@ -295,7 +301,8 @@ void tst_SqliteStore::fullDiskFailsTheBatch()
     QVERIFY(written.wait(5000));
     QCOMPARE(written.at(0).at(0).toBool(), false);
     QVERIFY(!written.at(0).at(1).toString().isEmpty());
-    QCOMPARE(store.replay(u"bb"_s, Protocol::Lobby, std::nullopt, 500).messages.size(), 1); // rolled back whole
+    // Rolled back whole.
+    QCOMPARE(store.replay(u"bb"_s, Protocol::Lobby, std::nullopt, 500).messages.size(), 1);
 }
 
 void tst_SqliteStore::writeWaitsForAnotherWriter()
@@ -382,9 +389,12 @@ void tst_SqliteStore::roomsDoNotMix()
     SqliteStore store({ path() });
     QString error;
     QVERIFY2(store.open(&error), qPrintable(error));
-    QVERIFY(write(store, { message(1, u"aa"_s, u"word one"_s), inRoom(u"Dev"_s, 2, u"aa"_s, u"word two"_s),
-                           message(3, u"bb"_s, u"word three"_s), inRoom(u"Dev"_s, 4, u"bb"_s, u"word four"_s),
-                           message(5, u"aa"_s, u"word five"_s), inRoom(u"Ünïcode"_s, 6, u"cc"_s, u"word six"_s),
+    QVERIFY(write(store, { message(1, u"aa"_s, u"word one"_s),
+                           inRoom(u"Dev"_s, 2, u"aa"_s, u"word two"_s),
+                           message(3, u"bb"_s, u"word three"_s),
+                           inRoom(u"Dev"_s, 4, u"bb"_s, u"word four"_s),
+                           message(5, u"aa"_s, u"word five"_s),
+                           inRoom(u"Ünïcode"_s, 6, u"cc"_s, u"word six"_s),
                            message(7, u"bb"_s, u"word seven"_s, u"aa"_s) }));
     const auto replay = store.replay(u"aa"_s, room, std::nullopt, 10);
     QCOMPARE(seqs(replay.messages), expected);
@@ -412,7 +422,8 @@ void tst_SqliteStore::directMessagesAreOnlyInTheLobby()
                            inRoom(u"dev"_s, 2, u"aa"_s, u"public plan"_s),
                            message(3, u"cc"_s, u"plan for aa"_s, u"AA"_s) }));
     for (const QString &nick : { u"aa"_s, u"bb"_s, u"cc"_s, u"dd"_s }) {
-        QCOMPARE(seqs(store.replay(nick, u"dev"_s, std::nullopt, 10).messages), QList<qint64> { 2 });
+        QCOMPARE(seqs(store.replay(nick, u"dev"_s, std::nullopt, 10).messages),
+                 QList<qint64> { 2 });
         QCOMPARE(seqs(store.before(nick, u"dev"_s, 10, 10)), QList<qint64> { 2 });
     }
     QCOMPARE(seqs(store.replay(u"aa"_s, Protocol::Lobby, std::nullopt, 10).messages),
@@ -422,7 +433,8 @@ void tst_SqliteStore::directMessagesAreOnlyInTheLobby()
     QCOMPARE(seqs(store.before(u"cc"_s, Protocol::Lobby, 10, 10)), QList<qint64> { 3 });
     QVERIFY(store.replay(u"dd"_s, Protocol::Lobby, std::nullopt, 10).messages.isEmpty());
     const QStringList both { Protocol::Lobby, u"dev"_s };
-    QCOMPARE(seqs(search(store, u"bb"_s, u"plan"_s, std::nullopt, 10, both)), (QList<qint64> { 1, 2 }));
+    QCOMPARE(seqs(search(store, u"bb"_s, u"plan"_s, std::nullopt, 10, both)),
+             (QList<qint64> { 1, 2 }));
     QCOMPARE(seqs(search(store, u"dd"_s, u"plan"_s, std::nullopt, 10, both)), QList<qint64> { 2 });
     QCOMPARE(seqs(search(store, u"aa"_s, u"plan"_s, std::nullopt, 10, both)),
              (QList<qint64> { 1, 2, 3 }));
