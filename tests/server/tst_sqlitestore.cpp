@@ -41,6 +41,7 @@ private slots:
     void roomsSurviveReopening();
     void readMarkerNeverGoesBackwards();
     void roomChangesAreNotBatches();
+    void roomChangesFinishBeforeTheStoreCloses();
     void schemaTwoFileMigratesIntoTheLobby();
 
 private:
@@ -581,6 +582,27 @@ void tst_SqliteStore::roomChangesAreNotBatches()
     store.write({ inRoom(u"dev"_s, 2, u"aa"_s, u"hi"_s) });
     QTRY_COMPARE(written.size(), 2);
     QVERIFY(written.at(0).at(0).toBool() && written.at(1).at(0).toBool());
+}
+
+void tst_SqliteStore::roomChangesFinishBeforeTheStoreCloses()
+{
+    {
+        SqliteStore store({ path() });
+        QString error;
+        QVERIFY(store.open(&error));
+        MessageStore::RoomRecord ops;
+        ops.name = u"Ops"_s;
+        store.saveRoom(ops);
+        store.saveMember(u"Ops"_s, u"aa"_s);
+        // Closed at once: the writer finishes what it was handed before its thread ends.
+    }
+    SqliteStore store({ path() });
+    QString error;
+    QVERIFY(store.open(&error));
+    const auto rooms = store.loadRooms();
+    QCOMPARE(rooms.size(), 1);
+    QCOMPARE(rooms.at(0).name, u"Ops"_s);
+    QVERIFY(rooms.at(0).members.contains(u"aa"_s));
 }
 
 void tst_SqliteStore::schemaTwoFileMigratesIntoTheLobby()
