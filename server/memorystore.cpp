@@ -19,26 +19,41 @@ MemoryStore::MemoryStore(qsizetype limit, QObject *parent)
 {
 }
 
+qint64 MemoryStore::lastSeqIn(const QString &room) const
+{
+    // Every message of the room counts, direct ones too: the room serves nothing numbered
+    // above it (MessagePipeline::forReader).
+    const auto history = m_rooms.constFind(room);
+    if (history == m_rooms.cend() || history->messages.empty())
+        return 0;
+    return history->messages.back().seq;
+}
+
 void MemoryStore::write(const QList<Protocol::Message> &batch)
 {
     for (const Protocol::Message &message : batch) {
-        m_lastWritten = message.seq;
-        if (m_limit == 0)
+        History &history = m_rooms[message.room];
+        if (m_limit == 0) {
+            history.droppedThrough = message.seq;
             continue;
-        if (qsizetype(m_messages.size()) == m_limit)
-            m_messages.pop_front();
-        m_messages.push_back(message);
+        }
+        if (qsizetype(history.messages.size()) == m_limit) {
+            history.droppedThrough = history.messages.front().seq;
+            history.messages.pop_front();
+        }
+        history.messages.push_back(message);
     }
     emit batchWritten(true, {});
 }
 
 template<typename Predicate>
-QList<Protocol::Message> MemoryStore::newestVisible(const QString &nick, qsizetype limit,
-                                                    Predicate matches) const
+QList<Protocol::Message> MemoryStore::newestVisible(const History &history, const QString &nick,
+                                                    qsizetype limit, Predicate matches) const
 {
     const QString key = Protocol::storedNickKey(nick);
     QList<Protocol::Message> found;
-    for (auto it = m_messages.crbegin(); it != m_messages.crend() && found.size() < limit; ++it) {
+    for (auto it = history.messages.crbegin();
+         it != history.messages.crend() && found.size() < limit; ++it) {
         if (matches(*it) && visibleTo(*it, key))
             found.prepend(*it);
     }
@@ -49,38 +64,59 @@ MessageStore::Replay MemoryStore::replay(const QString &nick, const QString &roo
                                          std::optional<qint64> since, qsizetype limit)
 {
     Replay replay;
-    const qint64 oldestKept = m_messages.empty() ? m_lastWritten + 1 : m_messages.front().seq;
-    if (since && *since + 1 < oldestKept)
-        replay.truncated = true;
-    replay.messages = newestVisible(nick, std::min(limit, m_limit), [&](const Protocol::Message &m) {
-        return m.room == room && (!since || m.seq > *since);
+    static const History none;
+    const auto found = m_rooms.constFind(room);
+    const History &history = found == m_rooms.cend() ? none : *found;
+    // Numbers are shared by all rooms, so gaps prove nothing: only what this room dropped does.
+    replay.truncated = since && *since < history.droppedThrough;
+    // One more than asked tells whether some were left out.
+    const qsizetype served = std::min(limit, m_limit);
+    replay.messages = newestVisible(history, nick, served + 1, [&](const Protocol::Message &m) {
+        return !since || m.seq > *since;
     });
-    if (since && !replay.messages.isEmpty() && replay.messages.constFirst().seq > *since + 1
-        && replay.messages.size() == std::min(limit, m_limit))
-        replay.truncated = true;
+    if (replay.messages.size() > served) {
+        replay.messages.removeFirst();
+        replay.truncated = replay.truncated || since.has_value();
+    }
     return replay;
 }
 
 QList<Protocol::Message> MemoryStore::before(const QString &nick, const QString &room,
                                              qint64 before, qsizetype limit)
 {
-    return newestVisible(nick, limit,
-                         [&](const Protocol::Message &m) { return m.room == room && m.seq < before; });
+    const auto history = m_rooms.constFind(room);
+    if (history == m_rooms.cend())
+        return {};
+    return newestVisible(*history, nick, limit,
+                         [&](const Protocol::Message &m) { return m.seq < before; });
 }
 
 void MemoryStore::search(const QString &nick, const QStringList &rooms, const QStringList &terms,
                          std::optional<qint64> before, qsizetype limit, QObject *context,
                          Found found)
 {
-    // At most --history messages: quick enough here, answered later like any store's search.
+    // At most --history messages per room: quick enough here, answered later like any store's
+    // search.
     QList<Protocol::Message> messages;
     if (!terms.isEmpty()) {
-        messages = newestVisible(nick, limit, [&](const Protocol::Message &m) {
-            return rooms.contains(m.room) && (!before || m.seq < *before)
-                    && std::all_of(terms.cbegin(), terms.cend(), [&](const QString &word) {
-                           return m.text.contains(word, Qt::CaseInsensitive);
-                       });
-        });
+        for (const QString &room : rooms) {
+            const auto history = m_rooms.constFind(room);
+            if (history == m_rooms.cend())
+                continue;
+            messages += newestVisible(*history, nick, limit, [&](const Protocol::Message &m) {
+                return (!before || m.seq < *before)
+                        && std::all_of(terms.cbegin(), terms.cend(), [&](const QString &word) {
+                               return m.text.contains(word, Qt::CaseInsensitive);
+                           });
+            });
+        }
+        // The newest `limit` of all the rooms, oldest first.
+        std::sort(messages.begin(), messages.end(),
+                  [](const Protocol::Message &a, const Protocol::Message &b) {
+                      return a.seq < b.seq;
+                  });
+        if (messages.size() > limit)
+            messages.remove(0, messages.size() - limit);
     }
     QMetaObject::invokeMethod(
             this,
@@ -95,9 +131,12 @@ void MemoryStore::search(const QString &nick, const QStringList &rooms, const QS
 qsizetype MemoryStore::removeOlderThan(qint64 timestamp)
 {
     qsizetype removed = 0;
-    while (!m_messages.empty() && m_messages.front().timestamp < timestamp) {
-        m_messages.pop_front();
-        ++removed;
+    for (History &history : m_rooms) {
+        while (!history.messages.empty() && history.messages.front().timestamp < timestamp) {
+            history.droppedThrough = history.messages.front().seq;
+            history.messages.pop_front();
+            ++removed;
+        }
     }
     return removed;
 }

@@ -2,6 +2,7 @@
 
 #include "serverlogging.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -27,6 +28,20 @@ const QList<QStringList> migrations = {
     { u"CREATE INDEX messages_broadcast ON messages (seq) WHERE recipient_key IS NULL"_s,
       u"CREATE INDEX messages_sent_direct ON messages (sender_key, seq) "
       "WHERE recipient_key IS NOT NULL"_s },
+    // 3: rooms. Every message so far was the lobby's; direct messages stay there. Broadcasts
+    // are read per room, so their index leads with the room.
+    { u"ALTER TABLE messages ADD COLUMN room TEXT NOT NULL DEFAULT 'lobby'"_s,
+      u"DROP INDEX messages_broadcast"_s,
+      u"CREATE INDEX messages_room_broadcast ON messages (room, seq) "
+      "WHERE recipient_key IS NULL"_s,
+      u"CREATE TABLE rooms (room_key TEXT PRIMARY KEY, name TEXT NOT NULL, "
+      "topic TEXT NOT NULL DEFAULT '', owner TEXT NOT NULL DEFAULT '', "
+      "private INTEGER NOT NULL DEFAULT 0, created INTEGER NOT NULL)"_s,
+      u"CREATE TABLE room_members (room_key TEXT NOT NULL, nick_key TEXT NOT NULL, "
+      "nick TEXT NOT NULL, read_seq INTEGER NOT NULL DEFAULT 0, "
+      "PRIMARY KEY (room_key, nick_key)) WITHOUT ROWID"_s,
+      u"CREATE TABLE room_invites (room_key TEXT NOT NULL, nick_key TEXT NOT NULL, "
+      "PRIMARY KEY (room_key, nick_key)) WITHOUT ROWID"_s },
 };
 
 const QStringList fullTextStatements = {
@@ -40,6 +55,12 @@ const QStringList fullTextStatements = {
 };
 
 const QString visibleTo = u"(recipient_key IS NULL OR sender_key = :key OR recipient_key = :key)"_s;
+
+// A null QString binds as NULL: the columns that hold text are NOT NULL.
+QString text(const QString &value)
+{
+    return value.isNull() ? u""_s : value;
+}
 
 bool exec(QSqlDatabase &db, const QString &statement, QString *error)
 {
@@ -67,7 +88,7 @@ QSqlDatabase openConnection(const QString &name, const QString &path, QString *e
     return db;
 }
 
-const QString columns = u"seq, ts, sender, recipient, text, client_id"_s;
+const QString columns = u"seq, ts, sender, recipient, text, client_id, room"_s;
 
 // The messages a query finds, oldest first.
 QList<Protocol::Message> readMessages(const QSqlDatabase &db, const QString &sql,
@@ -91,20 +112,28 @@ QList<Protocol::Message> readMessages(const QSqlDatabase &db, const QString &sql
         message.to = query.value(3).toString();
         message.text = query.value(4).toString();
         message.id = query.value(5).toString();
+        message.room = query.value(6).toString();
         found.prepend(std::move(message));
     }
     return found;
 }
 
 QList<Protocol::Message> searchMessages(const QSqlDatabase &db, bool fullText,
-                                        const QString &nick, const QStringList &words,
-                                        std::optional<qint64> before, qsizetype limit)
+                                        const QString &nick, const QStringList &rooms,
+                                        const QStringList &words, std::optional<qint64> before,
+                                        qsizetype limit)
 {
-    if (words.isEmpty())
+    if (words.isEmpty() || rooms.isEmpty())
         return {};
     QVariantMap values { { u":key"_s, Protocol::storedNickKey(nick) },
                          { u":before"_s, before.value_or(std::numeric_limits<qint64>::max()) } };
-    QString where = u"seq < :before AND "_s + visibleTo;
+    QStringList roomNames;
+    for (qsizetype i = 0; i < rooms.size(); ++i) {
+        values.insert(u":r%1"_s.arg(i), rooms.at(i));
+        roomNames.append(u":r%1"_s.arg(i));
+    }
+    QString where = u"seq < :before AND room IN (%1) AND "_s.arg(roomNames.join(u", "_s))
+            + visibleTo;
     if (fullText) {
         // Each word as an FTS5 string, so that operators and punctuation are taken literally.
         QStringList terms;
@@ -150,10 +179,11 @@ public:
         return m_db.open() ? QString() : m_db.lastError().text();
     }
 
-    QList<Protocol::Message> search(const QString &nick, const QStringList &terms,
-                                    std::optional<qint64> before, qsizetype limit)
+    QList<Protocol::Message> search(const QString &nick, const QStringList &rooms,
+                                    const QStringList &terms, std::optional<qint64> before,
+                                    qsizetype limit)
     {
-        return searchMessages(m_db, m_fullText, nick, terms, before, limit);
+        return searchMessages(m_db, m_fullText, nick, rooms, terms, before, limit);
     }
 
 private:
@@ -200,6 +230,19 @@ public:
         emit written(false, error);
     }
 
+    // One statement in its own transaction; a failure is logged, not reported: rooms are kept
+    // in the server's memory too, and only a restart would miss the change.
+    void change(const char *what, const QString &statement, const QVariantList &values)
+    {
+        QSqlQuery query(m_db);
+        query.prepare(statement);
+        for (const QVariant &value : values)
+            query.addBindValue(value);
+        if (!query.exec())
+            qCWarning(lcServer).noquote()
+                    << "message store:" << what << "failed:" << query.lastError().text();
+    }
+
 signals:
     void written(bool ok, const QString &error);
 
@@ -215,7 +258,8 @@ private:
         }
         QSqlQuery insert(m_db);
         insert.prepare(u"INSERT INTO messages (seq, ts, sender, sender_key, recipient, "
-                       "recipient_key, text, client_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"_s);
+                       "recipient_key, text, client_id, room) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"_s);
         for (const Protocol::Message &message : batch) {
             insert.addBindValue(message.seq);
             insert.addBindValue(message.timestamp);
@@ -226,6 +270,8 @@ private:
                                                    : QVariant());
             insert.addBindValue(message.text);
             insert.addBindValue(message.id.isEmpty() ? QVariant() : QVariant(message.id));
+            // As in the protocol, no room is the lobby.
+            insert.addBindValue(message.room.isEmpty() ? Protocol::Lobby : message.room);
             if (!insert.exec()) {
                 *error = insert.lastError().text();
                 return false;
@@ -362,6 +408,7 @@ bool SqliteStore::migrate(QString *error)
         return false;
     QSqlQuery query(u"SELECT version FROM schema_version"_s, db);
     int version = query.next() ? query.value(0).toInt() : 0;
+    query.finish(); // a statement still reading would lock the tables that migrations drop
     if (version > SchemaVersion) {
         *error = u"the store has schema version %1; this server knows up to %2"_s.arg(version).arg(
                 SchemaVersion);
@@ -416,65 +463,101 @@ QList<Protocol::Message> SqliteStore::select(const QString &where, const QVarian
                         values);
 }
 
-QList<Protocol::Message> SqliteStore::selectVisible(const QString &range,
-                                                    const QVariantMap &values, qsizetype limit)
+QList<Protocol::Message> SqliteStore::selectVisible(const QString &nick, const QString &room,
+                                                    const QString &range, QVariantMap values,
+                                                    qsizetype limit)
 {
+    values.insert(u":room"_s, room);
     // Broadcasts, direct messages to the reader, and those it sent, each read newest first from
     // its own index, then merged: a single query with OR would walk every row in `range`.
+    // Direct messages are only ever in the lobby; other rooms have broadcasts alone.
     const QString part = u"SELECT * FROM (SELECT %1 FROM messages INDEXED BY %2 WHERE %3 AND %4 "
                          "ORDER BY seq DESC LIMIT %5)"_s;
-    const QStringList parts {
-        part.arg(columns, u"messages_broadcast"_s, range, u"recipient_key IS NULL"_s).arg(limit),
-        part.arg(columns, u"messages_direct"_s, range, u"recipient_key = :key"_s).arg(limit),
-        part.arg(columns, u"messages_sent_direct"_s, range,
-                 u"sender_key = :key AND recipient_key IS NOT NULL AND recipient_key <> :key"_s)
+    QStringList parts {
+        part.arg(columns, u"messages_room_broadcast"_s, range,
+                 u"room = :room AND recipient_key IS NULL"_s)
                 .arg(limit),
     };
+    if (Protocol::roomKey(room) == Protocol::roomKey(Protocol::Lobby)) {
+        values.insert(u":key"_s, Protocol::storedNickKey(nick));
+        parts.append(part.arg(columns, u"messages_direct"_s, range,
+                              u"recipient_key = :key AND room = :room"_s)
+                             .arg(limit));
+        parts.append(part.arg(columns, u"messages_sent_direct"_s, range,
+                              u"sender_key = :key AND recipient_key IS NOT NULL "
+                              "AND recipient_key <> :key AND room = :room"_s)
+                             .arg(limit));
+    }
     return readMessages(QSqlDatabase::database(m_connectionName, false),
                         parts.join(u" UNION ALL "_s)
                                 + u" ORDER BY seq DESC LIMIT %1"_s.arg(limit),
                         values);
 }
 
-MessageStore::Replay SqliteStore::replay(const QString &nick, std::optional<qint64> since,
-                                         qsizetype limit)
+qint64 SqliteStore::lastSeqIn(const QString &room) const
+{
+    // Every message of the room counts, the lobby's direct messages too: the room serves
+    // nothing numbered above it (MessagePipeline::forReader). Other rooms hold broadcasts only,
+    // found on their index; the lobby is read from the newest row back (seq is the rowid), which
+    // stops at once on a store where the lobby is busy. Run once per room at start.
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.prepare(Protocol::roomKey(room) == Protocol::Lobby
+                          ? u"SELECT seq FROM messages WHERE room = ? ORDER BY seq DESC LIMIT 1"_s
+                          : u"SELECT COALESCE(MAX(seq), 0) FROM messages INDEXED BY "
+                            "messages_room_broadcast WHERE room = ? AND recipient_key IS NULL"_s);
+    query.addBindValue(room);
+    if (!query.exec()) {
+        qCWarning(lcServer).noquote() << "message store query failed:" << query.lastError().text();
+        return 0;
+    }
+    return query.next() ? query.value(0).toLongLong() : 0;
+}
+
+MessageStore::Replay SqliteStore::replay(const QString &nick, const QString &room,
+                                         std::optional<qint64> since, qsizetype limit)
 {
     Replay replay;
-    const QVariantMap values { { u":key"_s, Protocol::storedNickKey(nick) },
-                               { u":since"_s, since.value_or(0) } };
     // One more than asked tells whether some were left out.
-    replay.messages = selectVisible(u"seq > :since"_s, values, limit + 1);
+    replay.messages = selectVisible(nick, room, u"seq > :since"_s,
+                                    { { u":since"_s, since.value_or(0) } }, limit + 1);
     if (replay.messages.size() > limit) {
         replay.messages.removeFirst();
         replay.truncated = since.has_value();
     }
     if (since && !replay.truncated) {
-        // Retention may have removed what came right after `since`.
-        QSqlQuery oldest(u"SELECT MIN(seq) FROM messages"_s,
-                         QSqlDatabase::database(m_connectionName, false));
-        if (oldest.next() && !oldest.value(0).isNull() && oldest.value(0).toLongLong() > *since + 1)
+        // Retention may have removed what came right after `since`. Numbers are shared by all
+        // rooms, so a room's oldest kept message lying past since + 1 alone proves nothing (the
+        // numbers between may be other rooms'): something after `since` must also be gone.
+        QSqlQuery oldest(QSqlDatabase::database(m_connectionName, false));
+        oldest.prepare(u"SELECT (SELECT MIN(seq) FROM messages), (SELECT MIN(seq) FROM messages "
+                       "INDEXED BY messages_room_broadcast WHERE room = ? "
+                       "AND recipient_key IS NULL)"_s);
+        oldest.addBindValue(room);
+        if (oldest.exec() && oldest.next() && !oldest.value(0).isNull()
+            && oldest.value(0).toLongLong() > *since + 1
+            && (oldest.value(1).isNull() || oldest.value(1).toLongLong() > *since + 1))
             replay.truncated = true;
     }
     return replay;
 }
 
-QList<Protocol::Message> SqliteStore::before(const QString &nick, qint64 before, qsizetype limit)
+QList<Protocol::Message> SqliteStore::before(const QString &nick, const QString &room,
+                                             qint64 before, qsizetype limit)
 {
-    return selectVisible(u"seq < :before"_s,
-                         { { u":key"_s, Protocol::storedNickKey(nick) }, { u":before"_s, before } },
-                         limit);
+    return selectVisible(nick, room, u"seq < :before"_s, { { u":before"_s, before } }, limit);
 }
 
-void SqliteStore::search(const QString &nick, const QStringList &terms,
-                         std::optional<qint64> before, qsizetype limit, QObject *context,
-                         Found found)
+void SqliteStore::search(const QString &nick, const QStringList &rooms,
+                         const QStringList &terms, std::optional<qint64> before, qsizetype limit,
+                         QObject *context, Found found)
 {
     // Run on the searcher thread, answered here; the searcher thread ends before this store.
     QMetaObject::invokeMethod(
             m_searcher,
-            [this, searcher = m_searcher, nick, terms, before, limit,
+            [this, searcher = m_searcher, nick, rooms, terms, before, limit,
              context = QPointer<QObject>(context), found = std::move(found)] {
-                QList<Protocol::Message> messages = searcher->search(nick, terms, before, limit);
+                QList<Protocol::Message> messages =
+                        searcher->search(nick, rooms, terms, before, limit);
                 QMetaObject::invokeMethod(
                         this,
                         [context, found, messages = std::move(messages)] {
@@ -501,6 +584,106 @@ qsizetype SqliteStore::removeOlderThan(qint64 timestamp)
         return 0;
     }
     return query.numRowsAffected();
+}
+
+QList<MessageStore::RoomRecord> SqliteStore::loadRooms()
+{
+    const QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QHash<QString, RoomRecord> byKey;
+    QStringList order; // as created, so the server lists them the same way every start
+    QSqlQuery rooms(db);
+    rooms.setForwardOnly(true);
+    if (!rooms.exec(u"SELECT room_key, name, topic, owner, private FROM rooms "
+                    "ORDER BY created, room_key"_s))
+        qCWarning(lcServer).noquote() << "reading the rooms failed:" << rooms.lastError().text();
+    while (rooms.next()) {
+        RoomRecord &record = byKey[rooms.value(0).toString()];
+        record.name = rooms.value(1).toString();
+        record.topic = rooms.value(2).toString();
+        record.owner = rooms.value(3).toString();
+        record.isPrivate = rooms.value(4).toBool();
+        order.append(rooms.value(0).toString());
+    }
+    // A membership or invite of a room never saved (the lobby, perhaps) still makes it a room.
+    auto recordFor = [&](const QString &key) -> RoomRecord & {
+        if (!byKey.contains(key)) {
+            byKey[key].name = key;
+            order.append(key);
+        }
+        return byKey[key];
+    };
+    QSqlQuery members(db);
+    members.setForwardOnly(true);
+    if (!members.exec(u"SELECT room_key, nick_key, nick, read_seq FROM room_members"_s))
+        qCWarning(lcServer).noquote() << "reading the rooms failed:" << members.lastError().text();
+    while (members.next()) {
+        recordFor(members.value(0).toString()).members.insert(
+                members.value(1).toString(),
+                { members.value(2).toString(), members.value(3).toLongLong() });
+    }
+    QSqlQuery invites(db);
+    invites.setForwardOnly(true);
+    if (!invites.exec(u"SELECT room_key, nick_key FROM room_invites"_s))
+        qCWarning(lcServer).noquote() << "reading the rooms failed:" << invites.lastError().text();
+    while (invites.next())
+        recordFor(invites.value(0).toString()).invited.insert(invites.value(1).toString());
+    QList<RoomRecord> records;
+    for (const QString &key : std::as_const(order))
+        records.append(byKey.value(key));
+    return records;
+}
+
+void SqliteStore::change(const char *what, const QString &statement, const QVariantList &values)
+{
+    // Queued to the writer like write(), so it lands after the batches handed over before it;
+    // it emits no batchWritten, which the rooms count one per write().
+    QMetaObject::invokeMethod(
+            m_writer,
+            [writer = m_writer, what, statement, values] {
+                writer->change(what, statement, values);
+            },
+            Qt::QueuedConnection);
+}
+
+void SqliteStore::saveRoom(const RoomRecord &room)
+{
+    // An existing room keeps the time it was created.
+    change("saving a room",
+           u"INSERT INTO rooms (room_key, name, topic, owner, private, created) "
+           "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (room_key) DO UPDATE SET name = excluded.name, "
+           "topic = excluded.topic, owner = excluded.owner, private = excluded.private"_s,
+           { Protocol::roomKey(room.name), text(room.name), text(room.topic), text(room.owner),
+             int(room.isPrivate), QDateTime::currentMSecsSinceEpoch() });
+}
+
+void SqliteStore::saveMember(const QString &room, const QString &nick)
+{
+    // A member who joins again keeps its read marker.
+    change("saving a member",
+           u"INSERT OR IGNORE INTO room_members (room_key, nick_key, nick) VALUES (?, ?, ?)"_s,
+           { Protocol::roomKey(room), Protocol::nickKey(nick), text(nick) });
+}
+
+void SqliteStore::removeMember(const QString &room, const QString &nick)
+{
+    change("removing a member", u"DELETE FROM room_members WHERE room_key = ? AND nick_key = ?"_s,
+           { Protocol::roomKey(room), Protocol::nickKey(nick) });
+}
+
+void SqliteStore::saveReadMarker(const QString &room, const QString &nick, qint64 seq)
+{
+    // Never backwards (markers from two connections of one nick may cross), and only for members.
+    change("saving a read marker",
+           u"UPDATE room_members SET read_seq = MAX(read_seq, ?) "
+           "WHERE room_key = ? AND nick_key = ?"_s,
+           { seq, Protocol::roomKey(room), Protocol::nickKey(nick) });
+}
+
+void SqliteStore::saveInvite(const QString &room, const QString &nick)
+{
+    change("saving an invite",
+           u"INSERT OR IGNORE INTO room_invites (room_key, nick_key) VALUES (?, ?)"_s,
+           { Protocol::roomKey(room), Protocol::nickKey(nick) });
 }
 
 #include "sqlitestore.moc"

@@ -30,40 +30,41 @@ public:
 
     bool open(QString *error) override;
     qint64 lastSeq() const override { return m_lastSeq; }
+    qint64 lastSeqIn(const QString &room) const override;
     QString epoch() const override { return m_epoch; }
     void write(const QList<Protocol::Message> &batch) override;
-    qint64 lastSeqIn(const QString &) const override { return m_lastSeq; }
-    Replay replay(const QString &nick, const QString &, std::optional<qint64> since,
-                  qsizetype limit) override { return replay(nick, since, limit); }
-    Replay replay(const QString &nick, std::optional<qint64> since, qsizetype limit);
-    QList<Protocol::Message> before(const QString &nick, const QString &, qint64 before,
-                                    qsizetype limit) override { return this->before(nick, before, limit); }
-    QList<Protocol::Message> before(const QString &nick, qint64 before, qsizetype limit);
-    void search(const QString &nick, const QStringList &, const QStringList &terms,
+    Replay replay(const QString &nick, const QString &room, std::optional<qint64> since,
+                  qsizetype limit) override;
+    QList<Protocol::Message> before(const QString &nick, const QString &room, qint64 before,
+                                    qsizetype limit) override;
+    void search(const QString &nick, const QStringList &rooms, const QStringList &terms,
                 std::optional<qint64> before, qsizetype limit, QObject *context,
-                Found found) override { search(nick, terms, before, limit, context, found); }
-    void search(const QString &nick, const QStringList &terms, std::optional<qint64> before,
-                qsizetype limit, QObject *context, Found found);
-    QList<RoomRecord> loadRooms() override { return {}; }
-    void saveRoom(const RoomRecord &) override { }
-    void saveMember(const QString &, const QString &) override { }
-    void removeMember(const QString &, const QString &) override { }
-    void saveReadMarker(const QString &, const QString &, qint64) override { }
-    void saveInvite(const QString &, const QString &) override { }
+                Found found) override;
     QList<Protocol::Message> recentWithClientIds(qsizetype limit) override;
     qsizetype removeOlderThan(qint64 timestamp) override;
 
+    QList<RoomRecord> loadRooms() override;
+    void saveRoom(const RoomRecord &room) override;
+    void saveMember(const QString &room, const QString &nick) override;
+    void removeMember(const QString &room, const QString &nick) override;
+    void saveReadMarker(const QString &room, const QString &nick, qint64 seq) override;
+    void saveInvite(const QString &room, const QString &nick) override;
+
     bool hasFullTextSearch() const { return m_fullText; }
-    static constexpr int SchemaVersion = 2;
+    static constexpr int SchemaVersion = 3;
 
 private:
     bool migrate(QString *error);
     bool loadEpoch(QString *error);
     QList<Protocol::Message> select(const QString &where, const QVariantMap &values,
                                     qsizetype limit);
-    // What values[":key"] may see among the messages whose seq meets `range`.
-    QList<Protocol::Message> selectVisible(const QString &range, const QVariantMap &values,
+    // What `nick` may see of `room` among the messages whose seq meets `range` (which may use
+    // the values given; :key and :room are bound here).
+    QList<Protocol::Message> selectVisible(const QString &nick, const QString &room,
+                                           const QString &range, QVariantMap values,
                                            qsizetype limit);
+    // A room change, run on the writer thread after everything handed over before it.
+    void change(const char *what, const QString &statement, const QVariantList &values);
 
     Options m_options;
     QString m_connectionName;
