@@ -119,7 +119,7 @@ int main(int argc, char *argv[])
 
     const ServerConfig defaults;
     QCommandLineParser parser;
-    parser.setApplicationDescription(u"Natter chat server: one chatroom for JSON and plain-text "
+    parser.setApplicationDescription(u"Natter chat server: rooms for JSON and plain-text "
                                      "clients (nc, telnet) on one TCP port."_s);
     parser.addHelpOption();
     parser.addVersionOption();
@@ -168,6 +168,14 @@ int main(int argc, char *argv[])
                                    "announced one by one, only the number online (0: always "
                                    "announce)."_s,
               u"count"_s, QString::number(defaults.announceLimit) },
+            { u"max-rooms-per-user"_s, u"Rooms one nickname may be a member of (0: no limit)."_s,
+              u"count"_s, QString::number(defaults.maxRoomsPerUser) },
+            { u"max-rooms"_s, u"Rooms the server holds (0: no limit)."_s, u"count"_s,
+              QString::number(defaults.maxRooms) },
+            { u"room-creation"_s,
+              u"Who may create rooms: open (anyone), registered (nicknames with an account) or "
+              "operators."_s,
+              u"who"_s, u"open"_s },
     };
     options.append({ u"no-store"_s, u"Keep messages in memory only; they are gone on restart."_s });
     options.append({ u"tls-cert"_s, u"PEM certificate (chain): serve TLS on the port."_s,
@@ -228,6 +236,12 @@ int main(int argc, char *argv[])
     const auto maxClients = parseNumber(parser, u"max-clients"_s, 1, 1'000'000, &error);
     const auto maxPerAddress = parseNumber(parser, u"max-per-ip"_s, 1, 1'000'000, &error);
     const auto announceLimit = parseNumber(parser, u"announce-limit"_s, 0, 1'000'000, &error);
+    const auto maxRoomsPerUser = parseNumber(parser, u"max-rooms-per-user"_s, 0, 1'000'000, &error);
+    const auto maxRooms = parseNumber(parser, u"max-rooms"_s, 0, 10'000'000, &error);
+    const QString roomCreation = parser.value(u"room-creation"_s);
+    if (error.isEmpty() && roomCreation != u"open"_s && roomCreation != u"registered"_s
+        && roomCreation != u"operators"_s)
+        error = u"--room-creation is open, registered or operators, not \"%1\"."_s.arg(roomCreation);
     if (error.isEmpty() && *roomBuffer < 2 * *maxSendQueue)
         error = u"--room-buffer must be at least twice --max-sendq."_s;
     if (error.isEmpty() && *timeout <= *pingInterval)
@@ -249,6 +263,11 @@ int main(int argc, char *argv[])
     config.maxClients = qsizetype(*maxClients);
     config.maxPerAddress = qsizetype(*maxPerAddress);
     config.announceLimit = qsizetype(*announceLimit);
+    config.maxRoomsPerUser = qsizetype(*maxRoomsPerUser);
+    config.maxRooms = qsizetype(*maxRooms);
+    config.roomCreation = roomCreation == u"registered"_s ? ServerConfig::RoomCreation::Registered
+            : roomCreation == u"operators"_s              ? ServerConfig::RoomCreation::Operators
+                                                          : ServerConfig::RoomCreation::Open;
     config.retainDays = int(*retainDays);
     if (!parser.isSet(u"no-store"_s))
         config.storePath = QDir(parser.value(u"data-dir"_s)).filePath(u"natter.sqlite"_s);

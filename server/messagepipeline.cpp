@@ -67,7 +67,8 @@ std::optional<ErrorCode> MessagePipeline::post(RoomMember *sender, const QString
     const RoomLog::ReaderId senderId = m_log->idOf(sender);
     if (const auto accepted = m_accepted.find(senderKey, id)) {
         // Sent again after a reconnect: it was delivered the first time, so only re-ack it.
-        append(senderId, EncodedFrame(Protocol::Ack { id, accepted->seq, accepted->timestamp }));
+        append(senderId,
+               EncodedFrame(Protocol::Ack { id, accepted->seq, accepted->timestamp, m_room }));
         m_log->pump(sender);
         return std::nullopt;
     }
@@ -288,7 +289,7 @@ void MessagePipeline::deliver(const Pending &pending)
     m_deliveredSeq = message.seq;
     m_accepted.remember(Protocol::storedNickKey(message.from), message.id,
                         { message.seq, message.timestamp });
-    const EncodedFrame ack(Protocol::Ack { message.id, message.seq, message.timestamp });
+    const EncodedFrame ack(Protocol::Ack { message.id, message.seq, message.timestamp, m_room });
     for (RoomLog::ReaderId sender : takeSenders(pending))
         append(sender, ack);
 }

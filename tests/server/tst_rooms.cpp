@@ -1,0 +1,581 @@
+#include "accountstore.h"
+#include "chatserver.h"
+#include "testclient.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+using namespace Protocol;
+
+Q_DECLARE_METATYPE(Protocol::ErrorCode)
+Q_DECLARE_METATYPE(ServerConfig::RoomCreation)
+
+// Rooms over real sockets: membership that outlives connections, private rooms, kicks, read
+// markers across restarts, the lobby for protocol-1 and plain-text clients, and the limits.
+class tst_Rooms : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init();
+    void cleanup();
+
+    void helloWithoutRoomsIsInTheLobby();
+    void messagesStayInTheirRoom();
+    void membershipOutlivesTheConnection();
+    void roomsMembersAndReadMarkersSurviveARestart();
+    void privateRoomsAdmitOnlyTheInvited();
+    void privateRoomsNeedAccounts();
+    void theOwnerKicksFromARoom();
+    void partEndsTheMembership();
+    void plainTextClientsUseRooms();
+    void protocolOneClientsStayInTheLobby();
+    void limitsHaveClearErrors_data();
+    void limitsHaveClearErrors();
+    void onlyTheOwnerSetsTheTopic();
+
+private:
+    void start(ServerConfig config = {});
+    void restart();
+    TestClient *client();
+    // Says a version-2 hello and waits for the welcome and one room frame per room it lists.
+    TestClient *enter(const QString &nick, const QList<Hello::Position> &positions = {},
+                      const QString &password = {});
+    // Joins `room` and waits for its room frame; the frame.
+    RoomState joinRoom(TestClient *member, const QString &room, bool isPrivate = false);
+    // A ping answered proves everything sent to `member` before it has arrived.
+    void settle(TestClient *member);
+    static QList<Message> messagesIn(const TestClient *member, const QString &room);
+    // Leave notices, alone or in a notices frame.
+    static QList<Left> leftsOf(const TestClient *member);
+    QString accountsWith(const QStringList &nicksAndPasswords);
+
+    QTemporaryDir m_dir;
+    ServerConfig m_config;
+    std::unique_ptr<ChatServer> m_server;
+    QList<TestClient *> m_clients;
+    int m_pings = 0;
+};
+
+void tst_Rooms::init()
+{
+    QVERIFY(m_dir.isValid());
+}
+
+void tst_Rooms::cleanup()
+{
+    qDeleteAll(m_clients);
+    m_clients.clear();
+    m_server.reset();
+}
+
+void tst_Rooms::start(ServerConfig config)
+{
+    config.port = 0;
+    m_config = config;
+    m_server = std::make_unique<ChatServer>(config);
+    QVERIFY2(m_server->listen(), qPrintable(m_server->errorString()));
+}
+
+void tst_Rooms::restart()
+{
+    qDeleteAll(m_clients);
+    m_clients.clear();
+    m_server.reset();
+    start(m_config);
+}
+
+TestClient *tst_Rooms::client()
+{
+    auto *client = new TestClient;
+    client->setAnswersPings(true);
+    m_clients.append(client);
+    return client;
+}
+
+TestClient *tst_Rooms::enter(const QString &nick, const QList<Hello::Position> &positions,
+                             const QString &password)
+{
+    TestClient *member = client();
+    member->connectTo(m_server->serverPort());
+    Hello hello;
+    hello.nick = nick;
+    hello.protocol = 2;
+    hello.password = password;
+    hello.rooms = positions;
+    member->send(hello);
+    const bool entered = QTest::qWaitFor(
+            [member] {
+                return member->count<Welcome>() == 1
+                        && member->count<RoomState>() >= member->last<Welcome>().rooms.size();
+            },
+            5000);
+    if (!entered)
+        qWarning("%s did not get its welcome and rooms", qPrintable(nick));
+    return member;
+}
+
+RoomState tst_Rooms::joinRoom(TestClient *member, const QString &room, bool isPrivate)
+{
+    const qsizetype before = member->count<RoomState>();
+    member->send(Join { room, isPrivate, {} });
+    if (!QTest::qWaitFor([&] { return member->count<RoomState>() > before; }, 5000))
+        return {};
+    return member->last<RoomState>();
+}
+
+void tst_Rooms::settle(TestClient *member)
+{
+    const QString token = QString::number(++m_pings);
+    member->send(Ping { token });
+    QTRY_VERIFY(!member->all<Pong>().isEmpty() && member->last<Pong>().token == token);
+}
+
+QList<Message> tst_Rooms::messagesIn(const TestClient *member, const QString &room)
+{
+    QList<Message> found;
+    for (const Message &message : member->all<Message>()) {
+        if (message.room == room)
+            found.append(message);
+    }
+    return found;
+}
+
+QList<Left> tst_Rooms::leftsOf(const TestClient *member)
+{
+    QList<Left> lefts = member->all<Left>();
+    for (const Notices &notices : member->all<Notices>()) {
+        for (const auto &notice : notices.notices) {
+            if (const auto *left = std::get_if<Left>(&notice))
+                lefts.append(*left);
+        }
+    }
+    return lefts;
+}
+
+QString tst_Rooms::accountsWith(const QStringList &nicksAndPasswords)
+{
+    const QString path = m_dir.filePath(u"accounts"_s);
+    QFile::remove(path);
+    for (qsizetype i = 0; i + 1 < nicksAndPasswords.size(); i += 2) {
+        QString error;
+        if (!AccountStore::addUser(path, nicksAndPasswords.at(i), nicksAndPasswords.at(i + 1),
+                                   &error, 1000))
+            qWarning("%s", qPrintable(error));
+    }
+    return path;
+}
+
+void tst_Rooms::helloWithoutRoomsIsInTheLobby()
+{
+    start();
+    TestClient *aa = enter(u"aa"_s);
+    QCOMPARE(aa->last<Welcome>().rooms, QStringList { Lobby });
+    QCOMPARE(aa->count<RoomState>(), 1);
+    const RoomState lobby = aa->last<RoomState>();
+    QCOMPARE(lobby.room, Lobby);
+    QCOMPARE(lobby.members, QStringList { u"aa"_s });
+    QCOMPARE(lobby.users, QStringList { u"aa"_s });
+    QCOMPARE(lobby.epoch, aa->last<Welcome>().epoch);
+}
+
+void tst_Rooms::messagesStayInTheirRoom()
+{
+    start();
+    TestClient *aa = enter(u"aa"_s);
+    TestClient *bb = enter(u"bb"_s);
+    TestClient *cc = enter(u"cc"_s);
+    const RoomState dev = joinRoom(aa, u"dev"_s);
+    QCOMPARE(dev.room, u"dev"_s);
+    QCOMPARE(dev.owner, u"aa"_s);
+    QCOMPARE(joinRoom(bb, u"DEV"_s).room, u"dev"_s); // names are unique ignoring case
+    QTRY_VERIFY(!aa->all<Joined>().isEmpty() && aa->last<Joined>().room == u"dev"_s);
+
+    aa->sayIn(u"dev"_s, u"in dev"_s, u"1"_s);
+    aa->say(u"in the lobby"_s, u"2"_s);
+    QTRY_COMPARE(aa->count<Ack>(), 2);
+    QCOMPARE(aa->all<Ack>().at(0).room, u"dev"_s);
+    QCOMPARE(aa->all<Ack>().at(1).room, Lobby);
+    QTRY_COMPARE(bb->count<Message>(), 2);
+    QCOMPARE(messagesIn(bb, u"dev"_s).size(), 1);
+    QCOMPARE(messagesIn(bb, u"dev"_s).constFirst().text, u"in dev"_s);
+    QTRY_COMPARE(cc->count<Message>(), 1);
+    settle(cc);
+    QCOMPARE(cc->last<Message>().room, Lobby);
+    QVERIFY(messagesIn(cc, u"dev"_s).isEmpty());
+
+    // A room one is not in can be neither written to nor read.
+    cc->sayIn(u"dev"_s, u"let me in"_s, u"3"_s);
+    QTRY_COMPARE(cc->count<Error>(), 1);
+    QCOMPARE(cc->last<Error>().code, ErrorCode::NotAMember);
+    cc->send(History { 1'000'000, 50, u"h"_s, u"dev"_s });
+    QTRY_COMPARE(cc->count<Error>(), 2);
+    QCOMPARE(cc->last<Error>().code, ErrorCode::NotAMember);
+    cc->sayIn(u"nowhere"_s, u"hello?"_s, u"4"_s);
+    QTRY_COMPARE(cc->count<Error>(), 3);
+    QCOMPARE(cc->last<Error>().code, ErrorCode::NoSuchRoom);
+    settle(bb);
+    QCOMPARE(bb->count<Message>(), 2);
+
+    // Search without a room looks in every room of the member; with one, only there.
+    bb->send(Search { u"in"_s, u"all"_s, std::nullopt, {} });
+    QTRY_COMPARE(bb->count<Results>(), 1);
+    QCOMPARE(bb->last<Results>().messages.size(), 2);
+    bb->send(Search { u"in"_s, u"one"_s, std::nullopt, u"dev"_s });
+    QTRY_COMPARE(bb->count<Results>(), 2);
+    QCOMPARE(bb->last<Results>().messages.size(), 1);
+    QCOMPARE(bb->last<Results>().messages.constFirst().room, u"dev"_s);
+    cc->send(Search { u"in"_s, u"cc"_s, std::nullopt, {} });
+    QTRY_COMPARE(cc->count<Results>(), 1);
+    QCOMPARE(cc->last<Results>().messages.size(), 1); // the lobby's only
+}
+
+void tst_Rooms::membershipOutlivesTheConnection()
+{
+    start();
+    TestClient *aa = enter(u"aa"_s);
+    TestClient *bb = enter(u"bb"_s);
+    joinRoom(aa, u"dev"_s);
+    joinRoom(bb, u"dev"_s);
+    aa->sayIn(u"dev"_s, u"seen"_s, u"1"_s);
+    QTRY_COMPARE(messagesIn(bb, u"dev"_s).size(), 1);
+    const qint64 seenInDev = messagesIn(bb, u"dev"_s).constLast().seq;
+    const QString epoch = bb->last<Welcome>().epoch;
+
+    bb->send(Exit {});
+    QTRY_VERIFY(bb->wasDisconnected());
+    const auto leftDev = [aa] {
+        const QList<Left> lefts = leftsOf(aa);
+        return std::any_of(lefts.cbegin(), lefts.cend(), [](const Left &left) {
+            return left.room == u"dev"_s && left.nick == u"bb"_s && left.reason == LeaveReason::Exit;
+        });
+    };
+    QTRY_VERIFY(leftDev());
+    for (int i = 0; i < 3; ++i)
+        aa->sayIn(u"dev"_s, u"missed %1"_s.arg(i), u"m%1"_s.arg(i));
+    aa->say(u"missed in the lobby"_s, u"l"_s);
+    QTRY_COMPARE(aa->count<Ack>(), 5);
+
+    // Offline, bb is still a member: a newcomer to dev sees it among the members.
+    TestClient *cc = enter(u"cc"_s);
+    const RoomState dev = joinRoom(cc, u"dev"_s);
+    QCOMPARE(dev.members, (QStringList { u"aa"_s, u"bb"_s, u"cc"_s }));
+    QCOMPARE(dev.users.size(), 2);
+    QVERIFY(!dev.users.contains(u"bb"_s));
+
+    // Back, bb is in both rooms again and gets, per room, exactly what it missed.
+    const qint64 seenInLobby = 0;
+    TestClient *again = enter(u"bb"_s, { { u"dev"_s, seenInDev, epoch },
+                                          { Lobby, seenInLobby, epoch } });
+    QCOMPARE(again->last<Welcome>().rooms, (QStringList { Lobby, u"dev"_s }));
+    const QList<RoomState> rooms = again->all<RoomState>();
+    QCOMPARE(rooms.size(), 2);
+    const RoomState &devAgain = rooms.at(0).room == u"dev"_s ? rooms.at(0) : rooms.at(1);
+    const RoomState &lobbyAgain = rooms.at(0).room == u"dev"_s ? rooms.at(1) : rooms.at(0);
+    QStringList texts;
+    for (const Message &message : devAgain.history)
+        texts.append(message.text);
+    QCOMPARE(texts, (QStringList { u"missed 0"_s, u"missed 1"_s, u"missed 2"_s }));
+    QVERIFY(!devAgain.historyTruncated && !devAgain.historyReset);
+    QCOMPARE(lobbyAgain.history.size(), 1);
+    QCOMPARE(lobbyAgain.history.constFirst().text, u"missed in the lobby"_s);
+}
+
+void tst_Rooms::roomsMembersAndReadMarkersSurviveARestart()
+{
+    ServerConfig config;
+    config.storePath = m_dir.filePath(u"natter.sqlite"_s);
+    start(config);
+    TestClient *aa = enter(u"aa"_s);
+    TestClient *bb = enter(u"bb"_s);
+    joinRoom(aa, u"dev"_s);
+    joinRoom(bb, u"dev"_s);
+    aa->send(SetTopic { u"dev"_s, u"shipping 2.0"_s, {} });
+    QTRY_COMPARE(bb->count<TopicChanged>(), 1);
+    QCOMPARE(bb->last<TopicChanged>().by, u"aa"_s);
+    for (int i = 0; i < 4; ++i)
+        aa->sayIn(u"dev"_s, u"dev %1"_s.arg(i), QString::number(i));
+    QTRY_COMPARE(messagesIn(bb, u"dev"_s).size(), 4);
+    const qint64 readUpTo = messagesIn(bb, u"dev"_s).at(1).seq;
+    bb->send(MarkRead { u"dev"_s, readUpTo });
+    bb->send(MarkRead { u"dev"_s, readUpTo - 1 }); // a marker never goes back
+    settle(bb);
+
+    restart();
+    TestClient *back = enter(u"bb"_s);
+    QCOMPARE(back->last<Welcome>().rooms, (QStringList { Lobby, u"dev"_s }));
+    RoomState dev;
+    for (const RoomState &state : back->all<RoomState>()) {
+        if (state.room == u"dev"_s)
+            dev = state;
+    }
+    QCOMPARE(dev.topic, u"shipping 2.0"_s);
+    QCOMPARE(dev.owner, u"aa"_s);
+    QCOMPARE(dev.read, readUpTo);
+    QCOMPARE(dev.members, (QStringList { u"aa"_s, u"bb"_s }));
+    QCOMPARE(dev.history.size(), 4);
+    qsizetype unread = 0;
+    for (const Message &message : dev.history)
+        unread += message.seq > dev.read ? 1 : 0;
+    QCOMPARE(unread, 2);
+}
+
+void tst_Rooms::privateRoomsAdmitOnlyTheInvited()
+{
+    ServerConfig config;
+    config.accountsPath = accountsWith({ u"alice"_s, u"pw-a"_s, u"bob"_s, u"pw-b"_s,
+                                         u"carol"_s, u"pw-c"_s });
+    start(config);
+    TestClient *alice = enter(u"alice"_s, {}, u"pw-a"_s);
+    TestClient *bob = enter(u"bob"_s, {}, u"pw-b"_s);
+    TestClient *carol = enter(u"carol"_s, {}, u"pw-c"_s);
+    TestClient *guest = enter(u"guest"_s);
+    const RoomState secret = joinRoom(alice, u"secret"_s, true);
+    QVERIFY(secret.isPrivate);
+    alice->sayIn(u"secret"_s, u"the plan"_s, u"1"_s);
+    QTRY_COMPARE(alice->count<Ack>(), 1);
+
+    bob->send(Join { u"secret"_s, false, u"j"_s });
+    QTRY_COMPARE(bob->count<Error>(), 1);
+    QCOMPARE(bob->last<Error>().code, ErrorCode::NotInvited);
+    // The uninvited cannot read it, nor learn it is there.
+    bob->send(History { 1'000'000, 50, u"h"_s, u"secret"_s });
+    QTRY_COMPARE(bob->count<Error>(), 2);
+    QCOMPARE(bob->last<Error>().code, ErrorCode::NoSuchRoom);
+    bob->send(Search { u"plan"_s, u"s"_s, std::nullopt, u"secret"_s });
+    QTRY_COMPARE(bob->count<Error>(), 3);
+    QCOMPARE(bob->last<Error>().code, ErrorCode::NoSuchRoom);
+    carol->send(ListRooms { {}, u"l"_s });
+    QTRY_COMPARE(carol->count<RoomList>(), 1);
+    for (const RoomSummary &room : carol->last<RoomList>().rooms)
+        QVERIFY(room.room != u"secret"_s);
+
+    // Only the owner invites.
+    guest->send(Invite { u"secret"_s, u"guest"_s, u"i"_s });
+    QTRY_COMPARE(guest->count<Error>(), 1);
+    QCOMPARE(guest->last<Error>().code, ErrorCode::NoSuchRoom);
+    alice->send(Invite { u"secret"_s, u"bob"_s, u"i"_s });
+    QTRY_COMPARE(bob->count<Invited>(), 1);
+    QCOMPARE(bob->last<Invited>().by, u"alice"_s);
+    QTRY_COMPARE(alice->count<Invited>(), 1);
+    bob->send(ListRooms { u"sec"_s, u"l2"_s });
+    QTRY_COMPARE(bob->count<RoomList>(), 1);
+    QCOMPARE(bob->last<RoomList>().rooms.size(), 1);
+    QVERIFY(bob->last<RoomList>().rooms.constFirst().isPrivate);
+    const RoomState joined = joinRoom(bob, u"secret"_s);
+    QCOMPARE(joined.history.size(), 1);
+    QCOMPARE(joined.history.constFirst().text, u"the plan"_s);
+    settle(carol);
+    QVERIFY(messagesIn(carol, u"secret"_s).isEmpty());
+}
+
+void tst_Rooms::privateRoomsNeedAccounts()
+{
+    start();
+    TestClient *aa = enter(u"aa"_s);
+    aa->send(Join { u"hidden"_s, true, u"j"_s });
+    QTRY_COMPARE(aa->count<Error>(), 1);
+    QCOMPARE(aa->last<Error>().code, ErrorCode::Forbidden);
+    QVERIFY(aa->last<Error>().text.contains(u"only public rooms"_s));
+    QCOMPARE(joinRoom(aa, u"open"_s).isPrivate, false);
+}
+
+void tst_Rooms::theOwnerKicksFromARoom()
+{
+    start();
+    TestClient *aa = enter(u"aa"_s);
+    TestClient *bb = enter(u"bb"_s);
+    TestClient *cc = enter(u"cc"_s);
+    joinRoom(aa, u"dev"_s);
+    joinRoom(bb, u"dev"_s);
+    joinRoom(cc, u"dev"_s);
+
+    cc->send(Kick { u"bb"_s, {}, u"k1"_s, u"dev"_s });
+    QTRY_COMPARE(cc->count<Error>(), 1);
+    QCOMPARE(cc->last<Error>().code, ErrorCode::Forbidden);
+
+    aa->send(Kick { u"bb"_s, u"off topic"_s, u"k2"_s, u"dev"_s });
+    const auto kickedFromDev = [](const TestClient *member) {
+        const QList<Left> lefts = leftsOf(member);
+        return std::any_of(lefts.cbegin(), lefts.cend(), [](const Left &left) {
+            return left.room == u"dev"_s && left.nick == u"bb"_s
+                    && left.reason == LeaveReason::Kicked && left.by == u"aa"_s
+                    && left.comment == u"off topic"_s;
+        });
+    };
+    QTRY_VERIFY(kickedFromDev(bb));
+    QTRY_VERIFY(kickedFromDev(cc));
+
+    aa->sayIn(u"dev"_s, u"after the kick"_s, u"1"_s);
+    QTRY_COMPARE(messagesIn(cc, u"dev"_s).size(), 1);
+    settle(bb);
+    QVERIFY(messagesIn(bb, u"dev"_s).isEmpty());
+    bb->send(History { 1'000'000, 50, u"h"_s, u"dev"_s });
+    QTRY_COMPARE(bb->count<Error>(), 1);
+    QCOMPARE(bb->last<Error>().code, ErrorCode::NotAMember);
+    // Still on the server and in the lobby.
+    bb->say(u"still here"_s, u"2"_s);
+    QTRY_COMPARE(bb->count<Ack>(), 1);
+    QVERIFY(bb->isConnected());
+}
+
+void tst_Rooms::partEndsTheMembership()
+{
+    start();
+    TestClient *aa = enter(u"aa"_s);
+    TestClient *bb = enter(u"bb"_s);
+    joinRoom(aa, u"dev"_s);
+    joinRoom(bb, u"dev"_s);
+    bb->send(Part { u"dev"_s, {} });
+    QTRY_VERIFY(!bb->all<Left>().isEmpty() && bb->last<Left>().reason == LeaveReason::Part);
+    QCOMPARE(bb->last<Left>().room, u"dev"_s);
+    QTRY_VERIFY(!leftsOf(aa).isEmpty() && leftsOf(aa).constLast().reason == LeaveReason::Part);
+    aa->sayIn(u"dev"_s, u"gone?"_s, u"1"_s);
+    QTRY_COMPARE(aa->count<Ack>(), 1);
+    settle(bb);
+    QVERIFY(messagesIn(bb, u"dev"_s).isEmpty());
+
+    bb->send(Exit {});
+    QTRY_VERIFY(bb->wasDisconnected());
+    TestClient *again = enter(u"bb"_s);
+    QCOMPARE(again->last<Welcome>().rooms, QStringList { Lobby });
+}
+
+void tst_Rooms::plainTextClientsUseRooms()
+{
+    start();
+    TestClient *aa = enter(u"aa"_s);
+    joinRoom(aa, u"dev"_s);
+    TestClient *terminal = client();
+    terminal->connectTo(m_server->serverPort());
+    terminal->sendLine("pp");
+    QTRY_VERIFY(!terminal->lines().isEmpty());
+    QVERIFY(terminal->lines().constFirst().startsWith("Welcome to Natter, pp!"));
+    terminal->sendLine("/join #dev");
+    QTRY_VERIFY(terminal->hasLine("Lines you type now go to #dev."));
+    QVERIFY(std::any_of(terminal->lines().cbegin(), terminal->lines().cend(),
+                        [](const QByteArray &line) { return line.startsWith("You are in #dev"); }));
+
+    aa->sayIn(u"dev"_s, u"hi from dev"_s, u"1"_s);
+    aa->say(u"hi from the lobby"_s, u"2"_s);
+    QTRY_VERIFY(terminal->hasLine("[#dev] aa: hi from dev"));
+    QTRY_VERIFY(terminal->hasLine("aa: hi from the lobby"));
+
+    // What the terminal types goes to its current room.
+    terminal->sendLine("typed in dev");
+    QTRY_VERIFY(!messagesIn(aa, u"dev"_s).isEmpty()
+                && messagesIn(aa, u"dev"_s).constLast().from == u"pp"_s);
+    QCOMPARE(messagesIn(aa, u"dev"_s).constLast().text, u"typed in dev"_s);
+    terminal->sendLine("/rooms");
+    QTRY_VERIFY(terminal->hasLine("  #dev (2)"));
+    terminal->sendLine("/part");
+    QTRY_VERIFY(terminal->hasLine("[#dev] pp has left #dev."));
+    terminal->sendLine("back in the lobby");
+    QTRY_VERIFY(!messagesIn(aa, Lobby).isEmpty()
+                && messagesIn(aa, Lobby).constLast().text == u"back in the lobby"_s);
+}
+
+void tst_Rooms::protocolOneClientsStayInTheLobby()
+{
+    start();
+    TestClient *modern = enter(u"modern"_s);
+    joinRoom(modern, u"dev"_s);
+    auto *old = client();
+    QVERIFY(old->join(m_server->serverPort(), u"old"_s)); // protocol 1
+    const Welcome welcome = old->last<Welcome>();
+    QCOMPARE(welcome.protocol, Version);
+    QVERIFY(welcome.rooms.isEmpty());
+    QCOMPARE(welcome.users, (QStringList { u"modern"_s, u"old"_s }));
+    QCOMPARE(old->count<RoomState>(), 0);
+
+    modern->sayIn(u"dev"_s, u"not for old"_s, u"1"_s);
+    modern->say(u"for everyone"_s, u"2"_s);
+    QTRY_COMPARE(old->count<Message>(), 1);
+    settle(old);
+    QCOMPARE(old->last<Message>().text, u"for everyone"_s);
+    QVERIFY(!old->lines().constLast().contains("\"room\""));
+    old->say(u"from the old client"_s, u"3"_s);
+    QTRY_VERIFY(!messagesIn(modern, Lobby).isEmpty()
+                && messagesIn(modern, Lobby).constLast().from == u"old"_s);
+}
+
+void tst_Rooms::limitsHaveClearErrors_data()
+{
+    QTest::addColumn<int>("perUser");
+    QTest::addColumn<int>("rooms");
+    QTest::addColumn<ServerConfig::RoomCreation>("creation");
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<ErrorCode>("code");
+    using Creation = ServerConfig::RoomCreation;
+    // The lobby counts towards both limits.
+    QTest::newRow("rooms per user") << 2 << 100 << Creation::Open << u"third"_s
+                                    << ErrorCode::TooManyRooms;
+    QTest::newRow("rooms on the server") << 100 << 2 << Creation::Open << u"third"_s
+                                         << ErrorCode::TooManyRooms;
+    QTest::newRow("operators only") << 100 << 100 << Creation::Operators << u"third"_s
+                                    << ErrorCode::Forbidden;
+    QTest::newRow("registered only") << 100 << 100 << Creation::Registered << u"third"_s
+                                     << ErrorCode::Forbidden;
+    QTest::newRow("a space") << 100 << 100 << Creation::Open << u"two words"_s
+                             << ErrorCode::RoomInvalid;
+    QTest::newRow("a hash") << 100 << 100 << Creation::Open << u"#dev"_s << ErrorCode::RoomInvalid;
+    QTest::newRow("empty") << 100 << 100 << Creation::Open << QString() << ErrorCode::RoomInvalid;
+    QTest::newRow("51 characters") << 100 << 100 << Creation::Open << u"x"_s.repeated(51)
+                                   << ErrorCode::RoomInvalid;
+}
+
+void tst_Rooms::limitsHaveClearErrors()
+{
+    QFETCH(int, perUser);
+    QFETCH(int, rooms);
+    QFETCH(ServerConfig::RoomCreation, creation);
+    QFETCH(QString, name);
+    QFETCH(ErrorCode, code);
+    ServerConfig config;
+    config.maxRoomsPerUser = perUser;
+    config.maxRooms = rooms;
+    config.roomCreation = creation;
+    start(config);
+    TestClient *aa = enter(u"aa"_s);
+    if (creation == ServerConfig::RoomCreation::Open)
+        QCOMPARE(joinRoom(aa, u"second"_s).room, u"second"_s);
+    aa->send(Join { name, false, u"j"_s });
+    QTRY_COMPARE(aa->count<Error>(), 1);
+    QCOMPARE(aa->last<Error>().code, code);
+    QCOMPARE(aa->last<Error>().id, u"j"_s);
+    QVERIFY(!aa->last<Error>().text.isEmpty());
+    QVERIFY(aa->isConnected());
+    // A room within the limits still works for someone else.
+    TestClient *bb = enter(u"bb"_s);
+    if (creation == ServerConfig::RoomCreation::Open)
+        QCOMPARE(joinRoom(bb, u"second"_s).room, u"second"_s);
+}
+
+void tst_Rooms::onlyTheOwnerSetsTheTopic()
+{
+    start();
+    TestClient *aa = enter(u"aa"_s);
+    TestClient *bb = enter(u"bb"_s);
+    joinRoom(aa, u"dev"_s);
+    joinRoom(bb, u"dev"_s);
+    bb->send(SetTopic { u"dev"_s, u"mine now"_s, u"t"_s });
+    QTRY_COMPARE(bb->count<Error>(), 1);
+    QCOMPARE(bb->last<Error>().code, ErrorCode::Forbidden);
+    aa->send(SetTopic { u"dev"_s, u"x"_s.repeated(MaxTopicLength + 1), u"t2"_s });
+    QTRY_COMPARE(aa->count<Error>(), 1);
+    QCOMPARE(aa->last<Error>().code, ErrorCode::TextTooLong);
+    aa->send(SetTopic { u"dev"_s, u"release week"_s, u"t3"_s });
+    QTRY_COMPARE(bb->count<TopicChanged>(), 1);
+    QCOMPARE(bb->last<TopicChanged>().topic, u"release week"_s);
+    QCOMPARE(bb->last<TopicChanged>().room, u"dev"_s);
+    // The lobby has no owner: only operators set its topic.
+    aa->send(SetTopic { Lobby, u"welcome"_s, u"t4"_s });
+    QTRY_COMPARE(aa->count<Error>(), 2);
+    QCOMPARE(aa->last<Error>().code, ErrorCode::Forbidden);
+}
+
+QTEST_GUILESS_MAIN(tst_Rooms)
+#include "tst_rooms.moc"
