@@ -12,6 +12,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <limits>
+
 using namespace Qt::StringLiterals;
 using Protocol::Message;
 
@@ -219,15 +221,22 @@ void tst_SqliteStore::readsDoNotWalkOtherPeoplesDirectMessages()
     QVERIFY(write(store, batch));
 
     // xx's newest are at the end; yy's (the broadcasts) are under everyone else's direct
-    // messages. Every one of these reads should cost about the same as the cheapest.
+    // messages. Every one of these reads should cost within a small factor of the cheapest
+    // (reading a direct message's three parts costs ~3 times a broadcast's one).
+    // The best of five rounds: a round the scheduler interrupted (the suite runs in parallel on
+    // two cores) says nothing about the query. Walking the 100,000 rows costs ~100 times more.
     auto timeUs = [](const std::function<qsizetype()> &read) {
-        QElapsedTimer timer;
-        timer.start();
-        for (int i = 0; i < 50; ++i) {
-            if (read() != 100)
-                return qint64(-1);
+        qint64 best = std::numeric_limits<qint64>::max();
+        for (int round = 0; round < 5; ++round) {
+            QElapsedTimer timer;
+            timer.start();
+            for (int i = 0; i < 10; ++i) {
+                if (read() != 100)
+                    return qint64(-1);
+            }
+            best = std::min(best, timer.nsecsElapsed() / 1000);
         }
-        return timer.nsecsElapsed() / 1000;
+        return best;
     };
     const qint64 last = seq + 1;
     auto joinOf = [&](const QString &nick) {
@@ -240,11 +249,11 @@ void tst_SqliteStore::readsDoNotWalkOtherPeoplesDirectMessages()
     const qint64 historyFar =
             timeUs([&] { return store.before(u"yy"_s, Protocol::Lobby, last, 100).size(); });
     QVERIFY(near > 0 && far > 0 && historyNear > 0 && historyFar > 0);
-    qInfo("50 joins: %lld us for xx, %lld us for yy; 50 history reads: %lld us, %lld us", near,
+    qInfo("10 joins: %lld us for xx, %lld us for yy; 10 history reads: %lld us, %lld us", near,
           far, historyNear, historyFar);
     const qint64 cheapest = std::min({ near, far, historyNear, historyFar });
     for (const qint64 cost : { near, far, historyNear, historyFar })
-        QVERIFY2(cost < 4 * cheapest, qPrintable(u"%1 us against %2 us"_s.arg(cost).arg(cheapest)));
+        QVERIFY2(cost < 10 * cheapest, qPrintable(u"%1 us against %2 us"_s.arg(cost).arg(cheapest)));
     QCOMPARE(joinOf(u"yy"_s).constLast().seq, 100);
     QCOMPARE(joinOf(u"xx"_s).constFirst().seq, last - 100);
     QCOMPARE(joinOf(u"pp"_s).constFirst().text, u"between us"_s);
