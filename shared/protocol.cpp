@@ -499,6 +499,13 @@ struct Encoder
         object.insert("nick"_L1, welcome.nick);
         object.insert("protocol"_L1, welcome.protocol);
         object.insert("server"_L1, welcome.server);
+        if (!welcome.rooms.isEmpty()) {
+            // Version 2: each room's state follows in a room frame of its own.
+            if (!welcome.epoch.isEmpty())
+                object.insert("epoch"_L1, welcome.epoch);
+            object.insert("rooms"_L1, QJsonArray::fromStringList(welcome.rooms));
+            return object;
+        }
         if (welcome.usersListed)
             object.insert("users"_L1, QJsonArray::fromStringList(welcome.users));
         object.insert("online"_L1, welcome.online);
@@ -513,8 +520,6 @@ struct Encoder
             object.insert("history_truncated"_L1, true);
         if (welcome.historyReset)
             object.insert("history_reset"_L1, true);
-        if (!welcome.rooms.isEmpty())
-            object.insert("rooms"_L1, QJsonArray::fromStringList(welcome.rooms));
         return object;
     }
     QJsonObject operator()(const Ack &ack) const
@@ -852,6 +857,12 @@ Decoded<ServerFrame> decodeServerFrame(QByteArrayView line)
         welcome.nick = reader.string("nick"_L1);
         welcome.protocol = int(reader.integer("protocol"_L1).value_or(0));
         welcome.server = reader.string("server"_L1, false);
+        if (object.contains("rooms"_L1)) {
+            welcome.rooms = stringsFromJson(reader, "rooms"_L1);
+            welcome.epoch = reader.string("epoch"_L1, false);
+            welcome.usersListed = false;
+            return finish<Welcome, ServerFrame>(std::move(welcome), reader);
+        }
         welcome.usersListed = object.contains("users"_L1);
         if (welcome.usersListed)
             welcome.users = stringsFromJson(reader, "users"_L1);
@@ -861,8 +872,6 @@ Decoded<ServerFrame> decodeServerFrame(QByteArrayView line)
         welcome.epoch = reader.string("epoch"_L1, false);
         welcome.historyTruncated = reader.boolean("history_truncated"_L1);
         welcome.historyReset = reader.boolean("history_reset"_L1);
-        if (object.contains("rooms"_L1))
-            welcome.rooms = stringsFromJson(reader, "rooms"_L1);
         return finish<Welcome, ServerFrame>(std::move(welcome), reader);
     }
     if (type == "room"_L1) {

@@ -47,6 +47,22 @@ void tst_ChatCommand::parse_data()
     QTest::newRow("who") << u"/who"_s << Kind::Who << QString() << QString();
     QTest::newRow("help") << u"/help"_s << Kind::Help << QString() << QString();
     QTest::newRow("unknown") << u"/dance wildly"_s << Kind::Unknown << QString() << u"/dance"_s;
+    QTest::newRow("join") << u"/join dev"_s << Kind::Join << QString() << u"dev"_s;
+    QTest::newRow("join with a hash") << u"/join #dev "_s << Kind::Join << QString() << u"dev"_s;
+    QTest::newRow("bare join") << u"/join"_s << Kind::Usage << QString() << u"/join ROOM"_s;
+    QTest::newRow("join two words") << u"/join a b"_s << Kind::Usage << QString()
+                                    << u"/join ROOM"_s;
+    QTest::newRow("part") << u"/part"_s << Kind::Part << QString() << QString();
+    QTest::newRow("part a room") << u"/part #dev"_s << Kind::Part << QString() << u"dev"_s;
+    QTest::newRow("rooms") << u"/rooms"_s << Kind::Rooms << QString() << QString();
+    QTest::newRow("rooms filtered") << u"/rooms de"_s << Kind::Rooms << QString() << u"de"_s;
+    QTest::newRow("list is rooms") << u"/list"_s << Kind::Rooms << QString() << QString();
+    QTest::newRow("topic") << u"/topic release week"_s << Kind::Topic << QString()
+                           << u"release week"_s;
+    QTest::newRow("bare topic") << u"/topic"_s << Kind::Usage << QString() << u"/topic TEXT"_s;
+    QTest::newRow("invite") << u"/invite bb"_s << Kind::Invite << u"bb"_s << QString();
+    QTest::newRow("bare invite") << u"/invite"_s << Kind::Usage << QString()
+                                 << u"/invite NICK"_s;
     QTest::newRow("msg prefix is not msg")
             << u"/msgbb hi"_s << Kind::Unknown << QString() << u"/msgbb"_s;
 }

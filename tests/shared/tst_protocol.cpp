@@ -40,6 +40,9 @@ private slots:
     void blankText_data();
     void blankText();
     void strictUtf8();
+    void roomFramesRoundTrip();
+    void roomNameRules_data();
+    void roomNameRules();
 };
 
 void tst_Protocol::clientFramesRoundTrip()
@@ -72,6 +75,120 @@ void tst_Protocol::clientFramesRoundTrip()
     QCOMPARE(std::get<Ping>(decoded.frame).token, u"t"_s);
     decoded = decodeClientFrame(encode(ClientFrame { Pong { u"u"_s } }));
     QCOMPARE(std::get<Pong>(decoded.frame).token, u"u"_s);
+}
+
+void tst_Protocol::roomFramesRoundTrip()
+{
+    Hello hello { u"aa"_s, 2, {}, std::nullopt };
+    hello.rooms = { { u"dev"_s, 41, u"00000000000000ab"_s }, { Lobby, std::nullopt, {} } };
+    auto decoded = decodeClientFrame(encode(ClientFrame { hello }));
+    QVERIFY(decoded.isValid());
+    const QList<Hello::Position> positions = std::get<Hello>(decoded.frame).rooms;
+    QCOMPARE(positions.size(), 2);
+    for (const Hello::Position &position : positions) {
+        if (position.room == u"dev"_s) {
+            QCOMPARE(position.since, std::optional<qint64>(41));
+            QCOMPARE(position.epoch, u"00000000000000ab"_s);
+        } else {
+            QCOMPARE(position.room, Lobby);
+            QVERIFY(!position.since);
+        }
+    }
+    QVERIFY(!decodeClientFrame(R"({"type":"hello","nick":"a","rooms":["dev"]})").isValid());
+    QVERIFY(!decodeClientFrame(R"({"type":"hello","nick":"a","rooms":{"dev":{"since":"x"}}})")
+                     .isValid());
+
+    // A say without a room is the lobby's; a lobby frame is written without one.
+    decoded = decodeClientFrame(R"({"type":"say","text":"hi"})");
+    QCOMPARE(std::get<Say>(decoded.frame).room, Lobby);
+    decoded = decodeClientFrame(encode(ClientFrame { Say { u"x"_s, {}, {}, u"dev"_s } }));
+    QCOMPARE(std::get<Say>(decoded.frame).room, u"dev"_s);
+    QCOMPARE(parsed(encode(ServerFrame { Ack { u"1"_s, 5, 6, Lobby } })),
+             parsed(R"({"type":"ack","id":"1","seq":5,"ts":6})"));
+    QCOMPARE(parsed(encode(ServerFrame { Ack { u"1"_s, 5, 6, u"dev"_s } })),
+             parsed(R"({"type":"ack","id":"1","seq":5,"ts":6,"room":"dev"})"));
+
+    decoded = decodeClientFrame(encode(ClientFrame { Join { u"dev"_s, true, u"j"_s } }));
+    QCOMPARE(std::get<Join>(decoded.frame).room, u"dev"_s);
+    QVERIFY(std::get<Join>(decoded.frame).isPrivate);
+    QVERIFY(!decodeClientFrame(R"({"type":"join"})").isValid());
+    QVERIFY(!decodeClientFrame(R"({"type":"join","room":"dev","private":"yes"})").isValid());
+    decoded = decodeClientFrame(encode(ClientFrame { Part { u"dev"_s, u"p"_s } }));
+    QCOMPARE(std::get<Part>(decoded.frame).room, u"dev"_s);
+    decoded = decodeClientFrame(encode(ClientFrame { ListRooms { u"de"_s, u"l"_s } }));
+    QCOMPARE(std::get<ListRooms>(decoded.frame).filter, u"de"_s);
+    decoded = decodeClientFrame(encode(ClientFrame { SetTopic { u"dev"_s, u"t"_s, {} } }));
+    QCOMPARE(std::get<SetTopic>(decoded.frame).topic, u"t"_s);
+    decoded = decodeClientFrame(encode(ClientFrame { Invite { u"dev"_s, u"bb"_s, {} } }));
+    QCOMPARE(std::get<Invite>(decoded.frame).nick, u"bb"_s);
+    decoded = decodeClientFrame(encode(ClientFrame { MarkRead { u"dev"_s, 9 } }));
+    QCOMPARE(std::get<MarkRead>(decoded.frame).seq, 9);
+    QVERIFY(!decodeClientFrame(R"({"type":"read","room":"dev"})").isValid());
+
+    RoomState state;
+    state.room = u"dev"_s;
+    state.topic = u"release"_s;
+    state.owner = u"aa"_s;
+    state.isPrivate = true;
+    state.read = 3;
+    state.members = { u"aa"_s, u"bb"_s };
+    state.memberCount = 2;
+    state.users = { u"aa"_s };
+    state.online = 1;
+    state.seq = 7;
+    state.epoch = u"00000000000000ab"_s;
+    state.history = { Message { 7, 1, u"aa"_s, {}, u"hi"_s, {}, u"dev"_s } };
+    auto server = decodeServerFrame(encodeRoomState(state, encodeNicks(state.users)));
+    QVERIFY(server.isValid());
+    const RoomState back = std::get<RoomState>(server.frame);
+    QCOMPARE(back.room, state.room);
+    QCOMPARE(back.topic, state.topic);
+    QCOMPARE(back.owner, state.owner);
+    QVERIFY(back.isPrivate);
+    QCOMPARE(back.read, 3);
+    QCOMPARE(back.members, state.members);
+    QCOMPARE(back.users, state.users);
+    QCOMPARE(back.seq, 7);
+    QCOMPARE(back.history.size(), 1);
+    QCOMPARE(back.history.constFirst().room, u"dev"_s);
+
+    server = decodeServerFrame(encode(ServerFrame { RoomList {
+            u"l"_s, { RoomSummary { u"dev"_s, u"t"_s, 3, false } } } }));
+    QCOMPARE(std::get<RoomList>(server.frame).rooms.constFirst().members, 3);
+    server = decodeServerFrame(
+            encode(ServerFrame { TopicChanged { u"dev"_s, u"t"_s, u"aa"_s, 5 } }));
+    QCOMPARE(std::get<TopicChanged>(server.frame).by, u"aa"_s);
+    server = decodeServerFrame(encode(ServerFrame { Invited { u"dev"_s, u"bb"_s, u"aa"_s } }));
+    QCOMPARE(std::get<Invited>(server.frame).nick, u"bb"_s);
+    Welcome welcome;
+    welcome.nick = u"aa"_s;
+    welcome.rooms = { Lobby, u"dev"_s };
+    server = decodeServerFrame(encode(ServerFrame { welcome }));
+    QVERIFY(server.isValid());
+    QCOMPARE(std::get<Welcome>(server.frame).rooms, welcome.rooms);
+}
+
+void tst_Protocol::roomNameRules_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<bool>("valid");
+    QTest::newRow("plain") << u"dev"_s << true;
+    QTest::newRow("dots and dashes") << u"team-a.ops_2"_s << true;
+    QTest::newRow("other scripts") << u"\u958B\u767A"_s << true;
+    QTest::newRow("50 characters") << u"x"_s.repeated(50) << true;
+    QTest::newRow("51 characters") << u"x"_s.repeated(51) << false;
+    QTest::newRow("empty") << QString() << false;
+    QTest::newRow("hash") << u"#dev"_s << false;
+    QTest::newRow("space") << u"a b"_s << false;
+    QTest::newRow("at") << u"@bob"_s << false;
+}
+
+void tst_Protocol::roomNameRules()
+{
+    QFETCH(QString, name);
+    QFETCH(bool, valid);
+    QCOMPARE(isValidRoomName(name), valid);
+    QCOMPARE(roomKey(name.toUpper()), roomKey(name));
 }
 
 void tst_Protocol::serverFramesRoundTrip()
