@@ -92,12 +92,17 @@ bool within(const std::set<int> &scripts, std::initializer_list<int> allowed)
 QString skeleton(const QString &nick)
 {
     // Case folding before the skeleton keeps "unique ignoring case": nicks that differ only in
-    // case start alike. Folding after it, because some prototypes are capitals ('0' → 'O').
-    QString key = nick.normalized(QString::NormalizationForm_KC)
-                          .toCaseFolded()
-                          .normalized(QString::NormalizationForm_KC);
-    for (int round = 0; round < 4; ++round) { // a prototype may fold into another character
-        QString next = uts39Skeleton(key).toCaseFolded();
+    // case start alike. Folding after it, because some prototypes are capitals ('0' → 'O'), and
+    // NFKC after it, because some are compatibility characters ('%' → "º/₀", which is "o/o"):
+    // otherwise a nick typed as the prototype's plain form would not match its lookalike.
+    const auto fold = [](const QString &text) {
+        return text.normalized(QString::NormalizationForm_KC)
+                .toCaseFolded()
+                .normalized(QString::NormalizationForm_KC);
+    };
+    QString key = fold(nick);
+    for (int round = 0; round < 8; ++round) { // a prototype may fold into another character
+        QString next = fold(uts39Skeleton(key));
         if (next == key)
             break;
         key = std::move(next);

@@ -2,6 +2,7 @@
 
 #include "plaintextface.h"
 #include "lineframer.h"
+#include "nickskeleton.h"
 #include "protocol.h"
 #include "terminaltext.h"
 
@@ -51,6 +52,23 @@ void plainFace(const QByteArray &line)
     }
 }
 
+// The line as a nickname: lookalikes compare equal, whatever the input.
+void nickRules(const QByteArray &line)
+{
+    const QString nick = QString::fromUtf8(line);
+    const QString skeleton = NickSkeleton::skeleton(nick);
+    // A skeleton is a fixed point: comparing by it is an equivalence.
+    check(NickSkeleton::skeleton(skeleton) == skeleton);
+    // Compatibility forms (fullwidth, ligatures, small forms) are their plain letters.
+    check(NickSkeleton::skeleton(nick.normalized(QString::NormalizationForm_KC)) == skeleton);
+    if (Protocol::isValidNick(nick)) {
+        check(NickSkeleton::isSingleScript(nick));
+        check(Protocol::nickKey(nick) == skeleton);
+    }
+    if (Protocol::isValidRoomName(nick))
+        check(Protocol::roomKey(nick) == Protocol::roomKey(Protocol::roomKey(nick)));
+}
+
 template<typename Frame>
 void roundTrip(const Frame &frame, Protocol::Decoded<Frame> (*decode)(QByteArrayView))
 {
@@ -90,7 +108,7 @@ int fuzzFrames(const std::uint8_t *data, std::size_t size)
                 checkPlain(PlainTextFace::format(server.frame));
             }
             plainFace(line);
-            Protocol::isValidNick(QString::fromUtf8(line));
+            nickRules(line);
         }
         check(framer.bufferedBytes() <= framer.maxLineBytes() + 1 + chunk.size());
     }
