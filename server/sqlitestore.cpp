@@ -9,6 +9,7 @@
 #include <QPointer>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QTimer>
 
 using namespace Qt::StringLiterals;
 
@@ -204,6 +205,7 @@ public:
     }
     ~SqliteWriter() override
     {
+        applyChanges(); // the server is stopping: what it changed last is kept
         m_db.close();
         m_db = {};
         QSqlDatabase::removeDatabase(m_name);
@@ -221,6 +223,7 @@ public:
 
     void write(const QList<Protocol::Message> &batch)
     {
+        applyChanges(); // handed over before this batch: stored before it
         QString error;
         if (writeAll(batch, &error)) {
             emit written(true, {});
@@ -230,17 +233,37 @@ public:
         emit written(false, error);
     }
 
-    // One statement in its own transaction; a failure is logged, not reported: rooms are kept
-    // in the server's memory too, and only a restart would miss the change.
+    // Changes to rooms wait for the rest of this turn's and go in one transaction: a crowd of
+    // new members (10,000 after a restart) would otherwise cost a disk sync each, and the
+    // message batches queued behind them would wait that long. A failure is logged, not
+    // reported: rooms are kept in the server's memory too, and only a restart would miss it.
     void change(const char *what, const QString &statement, const QVariantList &values)
     {
-        QSqlQuery query(m_db);
-        query.prepare(statement);
-        for (const QVariant &value : values)
-            query.addBindValue(value);
-        if (!query.exec())
+        m_changes.append({ what, statement, values });
+        if (m_changes.size() == 1)
+            QTimer::singleShot(0, this, &SqliteWriter::applyChanges);
+    }
+
+    void applyChanges()
+    {
+        if (m_changes.isEmpty())
+            return;
+        const QList<Change> changes = std::exchange(m_changes, {});
+        const bool inTransaction = QSqlQuery(m_db).exec(u"BEGIN IMMEDIATE"_s);
+        for (const Change &change : changes) {
+            QSqlQuery query(m_db);
+            query.prepare(change.statement);
+            for (const QVariant &value : change.values)
+                query.addBindValue(value);
+            if (!query.exec())
+                qCWarning(lcServer).noquote() << "message store:" << change.what
+                                              << "failed:" << query.lastError().text();
+        }
+        if (inTransaction && !m_db.commit()) {
             qCWarning(lcServer).noquote()
-                    << "message store:" << what << "failed:" << query.lastError().text();
+                    << "message store: saving rooms failed:" << m_db.lastError().text();
+            m_db.rollback();
+        }
     }
 
 signals:
@@ -284,10 +307,18 @@ private:
         return true;
     }
 
+    struct Change
+    {
+        const char *what;
+        QString statement;
+        QVariantList values;
+    };
+
     QString m_path;
     qint64 m_maxPageCount;
     QString m_name;
     QSqlDatabase m_db;
+    QList<Change> m_changes;
 };
 
 SqliteStore::SqliteStore(Options options, QObject *parent)
