@@ -70,6 +70,7 @@ void Room::addMember(const QString &nick)
     m_record.invited.remove(key);
     m_store->saveMember(m_record.name, nick);
     m_store->saveReadMarker(m_record.name, nick, m_pipeline.deliveredSeq());
+    emit memberAdded(nick);
 }
 
 bool Room::isInvited(const QString &nick) const
@@ -247,6 +248,7 @@ void Room::part(const QString &nick, RoomMember *member, Protocol::LeaveReason r
     if (!m_record.members.remove(key))
         return;
     m_store->removeMember(m_record.name, nick);
+    emit memberRemoved(nick);
     const Protocol::Left left { nick, reason, QDateTime::currentMSecsSinceEpoch(),
                                 Protocol::partedText(nick, m_record.name, reason), by, comment,
                                 m_record.name };

@@ -92,6 +92,8 @@ public:
 
 signals:
     void idle();
+    void memberAdded(const QString &nick);
+    void memberRemoved(const QString &nick);
 
 private:
     bool shouldHold(RoomMember *member) const;

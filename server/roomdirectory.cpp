@@ -39,6 +39,19 @@ Room *RoomDirectory::add(MessageStore::RoomRecord record)
     record.members = std::move(members);
     auto *room = new Room(record, &m_queue, m_config);
     m_rooms.insert(Protocol::roomKey(record.name), room);
+    for (auto it = record.members.cbegin(); it != record.members.cend(); ++it)
+        m_roomsOfMember[it.key()].append(room);
+    connect(room, &Room::memberAdded, this, [this, room](const QString &nick) {
+        m_roomsOfMember[Protocol::nickKey(nick)].append(room);
+    });
+    connect(room, &Room::memberRemoved, this, [this, room](const QString &nick) {
+        const auto rooms = m_roomsOfMember.find(Protocol::nickKey(nick));
+        if (rooms == m_roomsOfMember.end())
+            return;
+        rooms->removeAll(room);
+        if (rooms->isEmpty())
+            m_roomsOfMember.erase(rooms);
+    });
     connect(room, &Room::idle, this, [this] {
         if (!isBusy())
             emit idle();
@@ -58,11 +71,8 @@ QList<Room *> RoomDirectory::rooms() const
 
 QList<Room *> RoomDirectory::roomsOf(const QString &nick) const
 {
-    QList<Room *> found;
-    for (Room *room : m_rooms) {
-        if (room != m_lobby && room->isMember(nick))
-            found.append(room);
-    }
+    QList<Room *> found = m_roomsOfMember.value(Protocol::nickKey(nick));
+    found.removeAll(m_lobby);
     std::sort(found.begin(), found.end(), [](const Room *a, const Room *b) {
         return Protocol::roomKey(a->name()) < Protocol::roomKey(b->name());
     });

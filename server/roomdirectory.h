@@ -64,4 +64,7 @@ private:
     QHash<QString, Room *> m_rooms; // owned
     Room *m_lobby = nullptr;
     QHash<QString, RoomMember *> m_online; // by Protocol::nickKey
+    // The rooms of each member (by Protocol::nickKey): a hello finds its rooms without a walk
+    // over every room on the server.
+    QHash<QString, QList<Room *>> m_roomsOfMember;
 };
