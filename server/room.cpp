@@ -28,6 +28,7 @@ Room::Room(const MessageStore::RoomRecord &record, StoreQueue *queue, const Serv
       m_log({ config.roomBufferBytes, config.maxSendQueueBytes, config.slowGrace }),
       m_pipeline(record.name, queue, &m_membership, &m_log, config),
       m_historyLimit(config.historyLimit),
+      m_announceLimit(config.announceLimit),
       m_maxBehindBytes(config.maxSendQueueBytes)
 {
     connect(&m_pipeline, &MessagePipeline::delivered, this, [this] {
@@ -170,7 +171,10 @@ void Room::join(RoomMember *member, std::optional<qint64> since, const QString &
         state.isPrivate = m_record.isPrivate;
         state.read = readMarker(nick);
         state.memberCount = m_record.members.size();
-        state.membersListed = !m_membership.isLarge();
+        // Members include everyone who ever joined and stayed: a lobby of many thousands
+        // would otherwise send them all to every arrival.
+        state.membersListed = !m_membership.isLarge()
+                && (m_announceLimit == 0 || m_record.members.size() <= m_announceLimit);
         if (state.membersListed)
             state.members = memberNicks();
         state.usersListed = welcome.usersListed;

@@ -108,6 +108,7 @@ private:
     RoomLog m_log;
     MessagePipeline m_pipeline;
     qsizetype m_historyLimit;
+    qsizetype m_announceLimit;
     qint64 m_maxBehindBytes;
     qsizetype m_announcedCount = 0;
     QTimer m_presenceTimer;

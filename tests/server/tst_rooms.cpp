@@ -36,6 +36,7 @@ private slots:
     void limitsHaveClearErrors_data();
     void limitsHaveClearErrors();
     void onlyTheOwnerSetsTheTopic();
+    void manyMembersAreCountedNotListed();
 
 private:
     void start(ServerConfig config = {});
@@ -575,6 +576,25 @@ void tst_Rooms::onlyTheOwnerSetsTheTopic()
     aa->send(SetTopic { Lobby, u"welcome"_s, u"t4"_s });
     QTRY_COMPARE(aa->count<Error>(), 2);
     QCOMPARE(aa->last<Error>().code, ErrorCode::Forbidden);
+}
+
+void tst_Rooms::manyMembersAreCountedNotListed()
+{
+    ServerConfig config;
+    config.announceLimit = 3;
+    start(config);
+    // Four members who came and went: few online, but too many members to list to everyone.
+    for (const QString &nick : { u"m1"_s, u"m2"_s, u"m3"_s, u"m4"_s }) {
+        TestClient *member = enter(nick);
+        member->send(Exit {});
+        QTRY_VERIFY(member->wasDisconnected());
+    }
+    TestClient *late = enter(u"late"_s);
+    const RoomState lobby = late->last<RoomState>();
+    QVERIFY(!lobby.membersListed);
+    QCOMPARE(lobby.memberCount, 5);
+    QVERIFY(lobby.usersListed);
+    QCOMPARE(lobby.users, QStringList { u"late"_s });
 }
 
 QTEST_GUILESS_MAIN(tst_Rooms)

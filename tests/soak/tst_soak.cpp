@@ -38,7 +38,7 @@ public:
             // A slow reader's small window keeps the kernel from hiding its backlog for long.
             if (m_kind == Kind::Slow)
                 m_socket.setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 4096);
-            Hello hello { m_nick, Version, u"natter-soak"_s, std::nullopt };
+            Hello hello { m_nick, 1, u"natter-soak"_s, std::nullopt };
             if (m_lastSeq > 0)
                 hello.since = m_lastSeq;
             m_socket.write(encode(ClientFrame { hello }));
