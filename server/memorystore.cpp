@@ -81,9 +81,33 @@ MessageStore::Replay MemoryStore::replay(const QString &nick, const QString &roo
     return replay;
 }
 
+namespace {
+
+// Whether `message` belongs to the direct conversation between `nick` and `peer`.
+bool isBetween(const Protocol::Message &message, const QString &nick, const QString &peer)
+{
+    if (!message.isDirect())
+        return false;
+    const QString from = Protocol::storedNickKey(message.from);
+    const QString to = Protocol::storedNickKey(message.to);
+    const QString a = Protocol::storedNickKey(nick);
+    const QString b = Protocol::storedNickKey(peer);
+    return (from == a && to == b) || (from == b && to == a);
+}
+
+} // namespace
+
 QList<Protocol::Message> MemoryStore::before(const QString &nick, const QString &room,
                                              qint64 before, qsizetype limit)
 {
+    if (const QString peer = Protocol::directPeer(room); !peer.isEmpty()) {
+        const auto lobby = m_rooms.constFind(Protocol::Lobby);
+        if (lobby == m_rooms.cend())
+            return {};
+        return newestVisible(*lobby, nick, limit, [&](const Protocol::Message &m) {
+            return m.seq < before && isBetween(m, nick, peer);
+        });
+    }
     const auto history = m_rooms.constFind(room);
     if (history == m_rooms.cend())
         return {};
@@ -100,11 +124,12 @@ void MemoryStore::search(const QString &nick, const QStringList &rooms, const QS
     QList<Protocol::Message> messages;
     if (!terms.isEmpty()) {
         for (const QString &room : rooms) {
-            const auto history = m_rooms.constFind(room);
+            const QString peer = Protocol::directPeer(room);
+            const auto history = m_rooms.constFind(peer.isEmpty() ? room : Protocol::Lobby);
             if (history == m_rooms.cend())
                 continue;
             messages += newestVisible(*history, nick, limit, [&](const Protocol::Message &m) {
-                return (!before || m.seq < *before)
+                return (!before || m.seq < *before) && (peer.isEmpty() || isBetween(m, nick, peer))
                         && std::all_of(terms.cbegin(), terms.cend(), [&](const QString &word) {
                                return m.text.contains(word, Qt::CaseInsensitive);
                            });

@@ -62,7 +62,8 @@ public:
     // newest of them. --history is a limit per room.
     virtual Replay replay(const QString &nick, const QString &room, std::optional<qint64> since,
                           qsizetype limit) = 0;
-    // Older messages for scrolling back: the newest `limit` with seq < before.
+    // Older messages for scrolling back: the newest `limit` with seq < before. `room` may name
+    // a direct conversation ("@bb": the lobby's direct messages between `nick` and bb).
     virtual QList<Protocol::Message> before(const QString &nick, const QString &room,
                                             qint64 before, qsizetype limit) = 0;
     // A query's words, each once (ignoring case): what search() looks for.
@@ -79,8 +80,8 @@ public:
         return terms;
     }
     using Found = std::function<void(QList<Protocol::Message>)>;
-    // The newest `limit` messages `nick` may see in `rooms` whose text contains every one of
-    // `terms`.
+    // The newest `limit` messages `nick` may see in `rooms` (rooms, or direct conversations as
+    // "@bb") whose text contains every one of `terms`.
     // Answered through the event loop on this object's thread, never before this returns, and
     // only if `context` still exists; a store whose reads can be slow searches off the event loop.
     virtual void search(const QString &nick, const QStringList &rooms, const QStringList &terms,

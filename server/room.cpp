@@ -280,9 +280,10 @@ std::optional<ErrorCode> Room::post(RoomMember *sender, const QString &text, con
     return m_pipeline.post(sender, text, to, id);
 }
 
-QList<Protocol::Message> Room::history(const QString &reader, qint64 before, qsizetype limit)
+QList<Protocol::Message> Room::history(const QString &reader, const QString &conversation,
+                                       qint64 before, qsizetype limit)
 {
-    return m_pipeline.forReader(reader, m_store->before(reader, m_record.name, before, limit));
+    return m_pipeline.forReader(reader, m_store->before(reader, conversation, before, limit));
 }
 
 void Room::updateLargeness()

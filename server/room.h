@@ -65,7 +65,9 @@ public:
     std::optional<Protocol::ErrorCode> post(RoomMember *sender, const QString &text,
                                             const QString &to, const QString &id);
 
-    QList<Protocol::Message> history(const QString &reader, qint64 before, qsizetype limit);
+    // `conversation` is this room's name, or (the lobby) a direct conversation's ("@bb").
+    QList<Protocol::Message> history(const QString &reader, const QString &conversation,
+                                     qint64 before, qsizetype limit);
     // What the pipeline may serve of messages found in the store for `reader`.
     QList<Protocol::Message> forReader(const QString &reader, QList<Protocol::Message> found) const
     {

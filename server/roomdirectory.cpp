@@ -143,11 +143,13 @@ QList<Protocol::RoomSummary> RoomDirectory::list(const QString &nick, const QStr
 }
 
 void RoomDirectory::search(const QString &reader, const QList<Room *> &rooms,
-                           const QStringList &terms, std::optional<qint64> before,
+                           const QStringList &conversations, const QStringList &terms, std::optional<qint64> before,
                            qsizetype limit, QObject *context, MessageStore::Found found)
 {
-    QStringList names;
+    QStringList names = conversations;
     QHash<QString, QPointer<Room>> byName;
+    if (!conversations.isEmpty())
+        byName.insert(m_lobby->name(), m_lobby); // direct messages are the lobby's
     for (Room *room : rooms) {
         names.append(room->name());
         byName.insert(room->name(), room);

@@ -39,8 +39,10 @@ public:
     QList<Protocol::RoomSummary> list(const QString &nick, const QString &filter,
                                       qsizetype limit) const;
 
-    // Searches the given rooms for `reader`; answered later, if `context` still exists.
-    void search(const QString &reader, const QList<Room *> &rooms, const QStringList &terms,
+    // Searches the given rooms, and direct conversations ("@bb"), for `reader`; answered
+    // later, if `context` still exists.
+    void search(const QString &reader, const QList<Room *> &rooms,
+                const QStringList &conversations, const QStringList &terms,
                 std::optional<qint64> before, qsizetype limit, QObject *context,
                 MessageStore::Found found);
 

@@ -385,14 +385,18 @@ void Session::handleFrame(const Protocol::Search &search)
     }
     m_searching = true;
     QList<Room *> rooms = m_rooms;
-    if (!search.room.isEmpty()) {
+    QStringList conversations;
+    if (!Protocol::directPeer(search.room).isEmpty()) {
+        rooms.clear();
+        conversations = { search.room };
+    } else if (!search.room.isEmpty()) {
         Room *room = myRoom(search.room, search.id);
         if (!room)
             return;
         rooms = { room };
     }
     m_searching = true;
-    m_directory->search(m_nick, rooms, terms, search.before, Protocol::MaxResults, this,
+    m_directory->search(m_nick, rooms, conversations, terms, search.before, Protocol::MaxResults, this,
                         [this, id = search.id](QList<Protocol::Message> found) {
                             m_searching = false;
                             send(Protocol::Results { id, std::move(found) });
@@ -403,11 +407,15 @@ void Session::handleFrame(const Protocol::History &history)
 {
     if (!requireRoom(history.id) || !admit(history.id))
         return;
-    Room *room = myRoom(history.room, history.id);
+    const qsizetype limit = std::clamp<qint64>(history.limit, 1, Protocol::MaxResults);
+    // A direct conversation's history: its messages are the lobby's, between the two nicks.
+    const bool direct = !Protocol::directPeer(history.room).isEmpty();
+    Room *room = direct ? m_directory->lobby() : myRoom(history.room, history.id);
     if (!room)
         return;
-    const qsizetype limit = std::clamp<qint64>(history.limit, 1, Protocol::MaxResults);
-    send(Protocol::Results { history.id, room->history(m_nick, history.before, limit) });
+    send(Protocol::Results { history.id,
+                             room->history(m_nick, direct ? history.room : room->name(),
+                                           history.before, limit) });
 }
 
 void Session::handleFrame(const Protocol::Exit &)

@@ -129,11 +129,21 @@ QList<Protocol::Message> searchMessages(const QSqlDatabase &db, bool fullText,
     QVariantMap values { { u":key"_s, Protocol::storedNickKey(nick) },
                          { u":before"_s, before.value_or(std::numeric_limits<qint64>::max()) } };
     QStringList roomNames;
+    QStringList conversations;
     for (qsizetype i = 0; i < rooms.size(); ++i) {
+        if (const QString peer = Protocol::directPeer(rooms.at(i)); !peer.isEmpty()) {
+            values.insert(u":p%1"_s.arg(i), Protocol::storedNickKey(peer));
+            conversations.append(u"(recipient_key IS NOT NULL AND ((sender_key = :key AND "
+                                 "recipient_key = :p%1) OR (sender_key = :p%1 AND "
+                                 "recipient_key = :key)))"_s.arg(i));
+            continue;
+        }
         values.insert(u":r%1"_s.arg(i), rooms.at(i));
         roomNames.append(u":r%1"_s.arg(i));
     }
-    QString where = u"seq < :before AND room IN (%1) AND "_s.arg(roomNames.join(u", "_s))
+    if (!roomNames.isEmpty())
+        conversations.prepend(u"room IN (%1)"_s.arg(roomNames.join(u", "_s)));
+    QString where = u"seq < :before AND (%1) AND "_s.arg(conversations.join(u" OR "_s))
             + visibleTo;
     if (fullText) {
         // Each word as an FTS5 string, so that operators and punctuation are taken literally.
@@ -498,6 +508,24 @@ QList<Protocol::Message> SqliteStore::selectVisible(const QString &nick, const Q
                                                     const QString &range, QVariantMap values,
                                                     qsizetype limit)
 {
+    if (const QString peer = Protocol::directPeer(room); !peer.isEmpty()) {
+        // One conversation: what the peer sent the reader, and what the reader sent the peer.
+        values.insert(u":key"_s, Protocol::storedNickKey(nick));
+        values.insert(u":peer"_s, Protocol::storedNickKey(peer));
+        const QString part = u"SELECT * FROM (SELECT %1 FROM messages INDEXED BY %2 WHERE %3 "
+                             "AND %4 ORDER BY seq DESC LIMIT %5)"_s;
+        const QStringList parts {
+            part.arg(columns, u"messages_direct"_s, range,
+                     u"recipient_key = :key AND sender_key = :peer"_s)
+                    .arg(limit),
+            part.arg(columns, u"messages_sent_direct"_s, range,
+                     u"sender_key = :key AND recipient_key = :peer AND recipient_key IS NOT NULL"_s)
+                    .arg(limit),
+        };
+        return readMessages(QSqlDatabase::database(m_connectionName, false),
+                            parts.join(u" UNION "_s) + u" ORDER BY seq DESC LIMIT %1"_s.arg(limit),
+                            values);
+    }
     values.insert(u":room"_s, room);
     // Broadcasts, direct messages to the reader, and those it sent, each read newest first from
     // its own index, then merged: a single query with OR would walk every row in `range`.

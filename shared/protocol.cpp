@@ -649,6 +649,14 @@ QString roomKey(const QString &name)
     return name.toCaseFolded();
 }
 
+QString directPeer(const QString &name)
+{
+    if (!name.startsWith(DirectPrefix))
+        return {};
+    const QString peer = name.mid(1);
+    return isValidNick(peer) ? peer : QString();
+}
+
 QString partedText(const QString &nick, const QString &room, LeaveReason reason)
 {
     if (reason == LeaveReason::Kicked)

@@ -97,6 +97,10 @@ QString storedNickKey(const QString &nick);
 inline const QString Lobby = QStringLiteral("lobby");
 bool isValidRoomName(const QString &name);
 QString roomKey(const QString &name);
+// "@bb" in history and search names the direct conversation with bb (no room has an '@').
+inline constexpr QChar DirectPrefix = u'@';
+// The other nick of a direct conversation's name, or empty when it names none.
+QString directPeer(const QString &name);
 
 // Frames sent by clients.
 struct Hello

@@ -37,6 +37,8 @@ private slots:
     void limitsHaveClearErrors();
     void onlyTheOwnerSetsTheTopic();
     void manyMembersAreCountedNotListed();
+    void directConversationsHaveTheirOwnHistoryAndSearch_data();
+    void directConversationsHaveTheirOwnHistoryAndSearch();
 
 private:
     void start(ServerConfig config = {});
@@ -595,6 +597,61 @@ void tst_Rooms::manyMembersAreCountedNotListed()
     QCOMPARE(lobby.memberCount, 5);
     QVERIFY(lobby.usersListed);
     QCOMPARE(lobby.users, QStringList { u"late"_s });
+}
+
+void tst_Rooms::directConversationsHaveTheirOwnHistoryAndSearch_data()
+{
+    QTest::addColumn<bool>("stored");
+    QTest::newRow("in memory") << false;
+    QTest::newRow("in SQLite") << true;
+}
+
+void tst_Rooms::directConversationsHaveTheirOwnHistoryAndSearch()
+{
+    QFETCH(bool, stored);
+    ServerConfig config;
+    if (stored)
+        config.storePath = m_dir.filePath(u"direct.sqlite"_s);
+    start(config);
+    TestClient *aa = enter(u"aa"_s);
+    TestClient *bb = enter(u"bb"_s);
+    TestClient *cc = enter(u"cc"_s);
+    aa->say(u"to bb one"_s, u"1"_s, u"bb"_s);
+    QTRY_COMPARE(aa->count<Ack>(), 1); // one order for the two senders
+    bb->say(u"to aa two"_s, u"2"_s, u"aa"_s);
+    QTRY_COMPARE(bb->count<Ack>(), 1);
+    aa->say(u"to bb three"_s, u"3"_s, u"BB"_s);
+    aa->say(u"to cc"_s, u"4"_s, u"cc"_s);
+    aa->say(u"to everyone"_s, u"5"_s);
+    QTRY_COMPARE(aa->count<Ack>(), 4);
+    QTRY_COMPARE(bb->count<Ack>(), 1);
+
+    const auto texts = [](const QList<Message> &messages) {
+        QStringList result;
+        for (const Message &message : messages)
+            result.append(message.text);
+        return result;
+    };
+    bb->send(History { 1'000'000, 50, u"h1"_s, u"@aa"_s });
+    QTRY_COMPARE(bb->count<Results>(), 1);
+    QCOMPARE(texts(bb->last<Results>().messages),
+             (QStringList { u"to bb one"_s, u"to aa two"_s, u"to bb three"_s }));
+    aa->send(History { 1'000'000, 2, u"h2"_s, u"@BB"_s });
+    QTRY_COMPARE(aa->count<Results>(), 1);
+    QCOMPARE(texts(aa->last<Results>().messages),
+             (QStringList { u"to aa two"_s, u"to bb three"_s }));
+    // Someone else's conversation is empty to cc: it has none with bb.
+    cc->send(History { 1'000'000, 50, u"h3"_s, u"@bb"_s });
+    QTRY_COMPARE(cc->count<Results>(), 1);
+    QVERIFY(cc->last<Results>().messages.isEmpty());
+
+    bb->send(Search { u"to"_s, u"s1"_s, std::nullopt, u"@aa"_s });
+    QTRY_COMPARE(bb->count<Results>(), 2);
+    QCOMPARE(texts(bb->last<Results>().messages),
+             (QStringList { u"to bb one"_s, u"to aa two"_s, u"to bb three"_s }));
+    cc->send(Search { u"to"_s, u"s2"_s, std::nullopt, u"@aa"_s });
+    QTRY_COMPARE(cc->count<Results>(), 2);
+    QCOMPARE(texts(cc->last<Results>().messages), QStringList { u"to cc"_s });
 }
 
 QTEST_GUILESS_MAIN(tst_Rooms)
