@@ -38,6 +38,7 @@ private slots:
     void onlyTheOwnerSetsTheTopic();
     void manyMembersAreCountedNotListed();
     void directConversationsHaveTheirOwnHistoryAndSearch_data();
+    void greetingHistoryHasAByteBudget();
     void directConversationsHaveTheirOwnHistoryAndSearch();
 
 private:
@@ -652,6 +653,43 @@ void tst_Rooms::directConversationsHaveTheirOwnHistoryAndSearch()
     cc->send(Search { u"to"_s, u"s2"_s, std::nullopt, u"@aa"_s });
     QTRY_COMPARE(cc->count<Results>(), 2);
     QCOMPARE(texts(cc->last<Results>().messages), QStringList { u"to cc"_s });
+}
+
+void tst_Rooms::greetingHistoryHasAByteBudget()
+{
+    ServerConfig config;
+    config.rate = 0; // the sender fills the history in one go
+    start(config);
+    TestClient *aa = enter(u"aa"_s);
+    joinRoom(aa, u"dev"_s);
+    const QString longest = u"x"_s.repeated(MaxTextLength);
+    for (int i = 0; i < 200; ++i)
+        aa->sayIn(u"dev"_s, longest, QString::number(i));
+    aa->sayIn(u"dev"_s, u"the newest"_s, u"last"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(aa->count<Ack>(), 201, 10000);
+
+    // 200 long messages are 2.4 MB of history: a newcomer gets the newest that fit in the
+    // budget, is told some were left out, and pages back for the others.
+    TestClient *bb = enter(u"bb"_s);
+    const RoomState dev = joinRoom(bb, u"dev"_s);
+    QVERIFY2(dev.history.size() > 10 && dev.history.size() < 40,
+             qPrintable(QString::number(dev.history.size())));
+    QVERIFY(dev.historyTruncated);
+    QCOMPARE(dev.history.constLast().text, u"the newest"_s);
+    bb->send(History { dev.history.constFirst().seq, 50, u"older"_s, u"dev"_s });
+    QTRY_COMPARE(bb->count<Results>(), 1);
+    QCOMPARE(bb->last<Results>().messages.size(), 50);
+    QVERIFY(bb->last<Results>().messages.constLast().seq < dev.history.constFirst().seq);
+
+    // Short messages all fit, as before.
+    TestClient *cc = enter(u"cc"_s);
+    joinRoom(cc, u"quiet"_s);
+    for (int i = 0; i < 100; ++i)
+        cc->sayIn(u"quiet"_s, u"short %1"_s.arg(i), QString::number(i));
+    QTRY_COMPARE(cc->count<Ack>(), 100);
+    const RoomState quiet = joinRoom(bb, u"quiet"_s);
+    QCOMPARE(quiet.history.size(), 100);
+    QVERIFY(!quiet.historyTruncated);
 }
 
 QTEST_GUILESS_MAIN(tst_Rooms)
