@@ -97,6 +97,32 @@ bool isBetween(const Protocol::Message &message, const QString &nick, const QStr
 
 } // namespace
 
+QList<MessageStore::Conversation> MemoryStore::directConversations(const QString &nick,
+                                                                    qsizetype limit)
+{
+    QList<Conversation> found;
+    const auto lobby = m_rooms.constFind(Protocol::Lobby);
+    if (lobby == m_rooms.cend())
+        return found;
+    const QString key = Protocol::storedNickKey(nick);
+    QSet<QString> seen;
+    for (auto it = lobby->messages.crbegin(); it != lobby->messages.crend(); ++it) {
+        if (!it->isDirect())
+            continue;
+        const bool sent = Protocol::storedNickKey(it->from) == key;
+        if (!sent && Protocol::storedNickKey(it->to) != key)
+            continue;
+        const QString peer = sent ? it->to : it->from;
+        if (!seen.contains(Protocol::storedNickKey(peer))) {
+            seen.insert(Protocol::storedNickKey(peer));
+            found.append({ peer, it->seq });
+            if (found.size() == limit)
+                break;
+        }
+    }
+    return found;
+}
+
 QList<Protocol::Message> MemoryStore::before(const QString &nick, const QString &room,
                                              qint64 before, qsizetype limit)
 {

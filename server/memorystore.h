@@ -30,6 +30,7 @@ public:
     QList<Protocol::Message> recentWithClientIds(qsizetype) override { return {}; }
     qsizetype removeOlderThan(qint64 timestamp) override;
 
+    QList<Conversation> directConversations(const QString &nick, qsizetype limit) override;
     QList<RoomRecord> loadRooms() override { return {}; }
     void saveRoom(const RoomRecord &) override { }
     void saveMember(const QString &, const QString &) override { }

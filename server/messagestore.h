@@ -66,6 +66,14 @@ public:
     // a direct conversation ("@bb": the lobby's direct messages between `nick` and bb).
     virtual QList<Protocol::Message> before(const QString &nick, const QString &room,
                                             qint64 before, qsizetype limit) = 0;
+    // The direct conversations `nick` has (the other nick, as last spelt, and the newest
+    // message), newest first, at most `limit`.
+    struct Conversation
+    {
+        QString peer;
+        qint64 seq = 0;
+    };
+    virtual QList<Conversation> directConversations(const QString &nick, qsizetype limit) = 0;
     // A query's words, each once (ignoring case): what search() looks for.
     static QStringList searchTerms(const QString &query)
     {

@@ -13,8 +13,15 @@ using Protocol::ErrorCode;
 RoomDirectory::RoomDirectory(MessageStore *store, const ServerConfig &config, QObject *parent)
     : QObject(parent), m_store(store), m_config(config), m_queue(store)
 {
-    for (const MessageStore::RoomRecord &record : store->loadRooms())
+    for (const MessageStore::RoomRecord &record : store->loadRooms()) {
+        if (record.name.startsWith(Protocol::DirectPrefix)) {
+            const QString peer = record.name.mid(1);
+            for (const auto &member : record.members)
+                m_directRead[Protocol::nickKey(member.nick)].insert(peer, member.read);
+            continue;
+        }
         add(record);
+    }
     m_lobby = find(Protocol::Lobby);
     if (!m_lobby) {
         MessageStore::RoomRecord lobby;
@@ -181,6 +188,40 @@ void RoomDirectory::setOffline(RoomMember *member)
     const QString key = Protocol::nickKey(member->nick());
     if (m_online.value(key) == member)
         m_online.remove(key);
+}
+
+qint64 RoomDirectory::directRead(const QString &nick, const QString &peer) const
+{
+    return m_directRead.value(Protocol::nickKey(nick)).value(Protocol::nickKey(peer));
+}
+
+void RoomDirectory::setDirectRead(const QString &nick, const QString &peer, qint64 seq)
+{
+    seq = std::min(seq, m_lobby->lastSeq());
+    QHash<QString, qint64> &markers = m_directRead[Protocol::nickKey(nick)];
+    const QString peerKey = Protocol::nickKey(peer);
+    const auto marker = markers.constFind(peerKey);
+    if (marker != markers.cend() && *marker >= seq)
+        return;
+    const QString room = Protocol::DirectPrefix + peerKey;
+    if (marker == markers.cend())
+        m_store->saveMember(room, nick);
+    markers.insert(peerKey, seq);
+    m_store->saveReadMarker(room, nick, seq);
+}
+
+QList<Protocol::Welcome::Direct> RoomDirectory::directConversations(const QString &nick) const
+{
+    constexpr qsizetype MaxListed = 200;
+    QList<Protocol::Welcome::Direct> found;
+    const qint64 delivered = m_lobby->lastSeq();
+    for (const MessageStore::Conversation &conversation :
+         m_store->directConversations(nick, MaxListed)) {
+        // What is stored but not yet delivered comes as a message in a moment.
+        if (conversation.seq <= delivered)
+            found.append({ conversation.peer, conversation.seq, directRead(nick, conversation.peer) });
+    }
+    return found;
 }
 
 bool RoomDirectory::isBusy() const

@@ -51,6 +51,12 @@ public:
     void setOnline(RoomMember *member);
     void setOffline(RoomMember *member);
 
+    // Read markers of direct conversations (a member's newest read message from or to `peer`).
+    qint64 directRead(const QString &nick, const QString &peer) const;
+    void setDirectRead(const QString &nick, const QString &peer, qint64 seq);
+    // The member's direct conversations for a welcome, newest first.
+    QList<Protocol::Welcome::Direct> directConversations(const QString &nick) const;
+
     bool isBusy() const;
     void setClosing(bool closing);
 
@@ -69,4 +75,7 @@ private:
     // The rooms of each member (by Protocol::nickKey): a hello finds its rooms without a walk
     // over every room on the server.
     QHash<QString, QList<Room *>> m_roomsOfMember;
+    // Direct conversations' read markers: member key -> peer key -> seq. Kept in the store as
+    // the member's row of a room named "@" + the peer's key, which no real room can be called.
+    QHash<QString, QHash<QString, qint64>> m_directRead;
 };

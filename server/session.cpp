@@ -545,6 +545,7 @@ void Session::finishAuthentication(AccessControl::Verdict verdict, const JoinReq
             welcome.epoch = m_directory->lobby()->epoch();
             for (const Room *room : std::as_const(rooms))
                 welcome.rooms.append(room->name());
+            welcome.direct = m_directory->directConversations(nick);
             writeFromRoom(Protocol::encode(Protocol::ServerFrame { std::move(welcome) }));
         }
         for (Room *room : std::as_const(rooms)) {
@@ -849,10 +850,12 @@ void Session::handleFrame(const Protocol::Invite &invite)
 
 void Session::handleFrame(const Protocol::MarkRead &read)
 {
-    if (!requireRoom({}))
+    if (!requireRoom({}) || !admit({}))
         return;
     // Markers cost the server a hash update; a client sends one per room it looks at.
-    if (Room *room = myRoom(read.room, {}))
+    if (const QString peer = Protocol::directPeer(read.room); !peer.isEmpty())
+        m_directory->setDirectRead(m_nick, peer, read.seq);
+    else if (Room *room = myRoom(read.room, {}))
         room->setReadMarker(m_nick, read.seq);
 }
 

@@ -628,6 +628,30 @@ void SqliteStore::search(const QString &nick, const QStringList &rooms,
             Qt::QueuedConnection);
 }
 
+QList<MessageStore::Conversation> SqliteStore::directConversations(const QString &nick,
+                                                                    qsizetype limit)
+{
+    // From the two indexes of direct messages (received, sent): only this nick's rows.
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.setForwardOnly(true);
+    query.prepare(u"SELECT peer, MAX(seq) AS newest FROM ("
+                  "SELECT sender AS peer, sender_key AS peer_key, seq FROM messages "
+                  "INDEXED BY messages_direct WHERE recipient_key = :key "
+                  "UNION ALL SELECT recipient, recipient_key, seq FROM messages "
+                  "INDEXED BY messages_sent_direct WHERE sender_key = :key "
+                  "AND recipient_key IS NOT NULL) "
+                  "GROUP BY peer_key ORDER BY newest DESC LIMIT %1"_s.arg(limit));
+    query.bindValue(u":key"_s, Protocol::storedNickKey(nick));
+    QList<Conversation> found;
+    if (!query.exec()) {
+        qCWarning(lcServer).noquote() << "message store query failed:" << query.lastError().text();
+        return found;
+    }
+    while (query.next())
+        found.append({ query.value(0).toString(), query.value(1).toLongLong() });
+    return found;
+}
+
 QList<Protocol::Message> SqliteStore::recentWithClientIds(qsizetype limit)
 {
     return select(u"client_id IS NOT NULL"_s, {}, limit);

@@ -41,6 +41,7 @@ public:
                 std::optional<qint64> before, qsizetype limit, QObject *context,
                 Found found) override;
     QList<Protocol::Message> recentWithClientIds(qsizetype limit) override;
+    QList<Conversation> directConversations(const QString &nick, qsizetype limit) override;
     qsizetype removeOlderThan(qint64 timestamp) override;
 
     QList<RoomRecord> loadRooms() override;

@@ -504,6 +504,13 @@ struct Encoder
             if (!welcome.epoch.isEmpty())
                 object.insert("epoch"_L1, welcome.epoch);
             object.insert("rooms"_L1, QJsonArray::fromStringList(welcome.rooms));
+            QJsonArray direct;
+            for (const Welcome::Direct &conversation : welcome.direct) {
+                direct.append(QJsonObject { { "nick"_L1, conversation.nick },
+                                            { "seq"_L1, conversation.seq },
+                                            { "read"_L1, conversation.read } });
+            }
+            object.insert("direct"_L1, direct);
             return object;
         }
         if (welcome.usersListed)
@@ -868,6 +875,16 @@ Decoded<ServerFrame> decodeServerFrame(QByteArrayView line)
         if (object.contains("rooms"_L1)) {
             welcome.rooms = stringsFromJson(reader, "rooms"_L1);
             welcome.epoch = reader.string("epoch"_L1, false);
+            if (object.contains("direct"_L1)) {
+                for (const QJsonValue &entry : reader.array("direct"_L1)) {
+                    FieldReader directReader(entry.toObject());
+                    welcome.direct.append({ directReader.string("nick"_L1),
+                                            directReader.integer("seq"_L1).value_or(0),
+                                            directReader.integer("read"_L1, false).value_or(0) });
+                    if (!entry.isObject() || !directReader.problem().isEmpty())
+                        reader.fail("direct"_L1, "an array of direct conversations"_L1);
+                }
+            }
             welcome.usersListed = false;
             return finish<Welcome, ServerFrame>(std::move(welcome), reader);
         }

@@ -233,6 +233,15 @@ struct Welcome
     bool historyReset = false;
     // Version 2: the rooms the member is in, each described by a room frame that follows.
     QStringList rooms;
+    // Version 2: the member's direct conversations, newest first ("@nick" in history, search
+    // and read).
+    struct Direct
+    {
+        QString nick;
+        qint64 seq = 0; // the newest message of the conversation
+        qint64 read = 0; // the newest the member has read
+    };
+    QList<Direct> direct;
 };
 // Version 2: one room as a member sees it, after the welcome and in answer to join. The same
 // fields as a version-1 welcome describe its lobby.

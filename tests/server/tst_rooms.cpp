@@ -39,6 +39,7 @@ private slots:
     void manyMembersAreCountedNotListed();
     void directConversationsHaveTheirOwnHistoryAndSearch_data();
     void greetingHistoryHasAByteBudget();
+    void directConversationsAreListedWithTheirReadMarkers();
     void directConversationsHaveTheirOwnHistoryAndSearch();
 
 private:
@@ -653,6 +654,21 @@ void tst_Rooms::directConversationsHaveTheirOwnHistoryAndSearch()
     cc->send(Search { u"to"_s, u"s2"_s, std::nullopt, u"@aa"_s });
     QTRY_COMPARE(cc->count<Results>(), 2);
     QCOMPARE(texts(cc->last<Results>().messages), QStringList { u"to cc"_s });
+
+    // The welcome lists the conversations, newest first.
+    bb->send(Exit {});
+    QTRY_VERIFY(bb->wasDisconnected());
+    TestClient *bbAgain = enter(u"bb"_s);
+    const QList<Welcome::Direct> direct = bbAgain->last<Welcome>().direct;
+    QCOMPARE(direct.size(), 1);
+    QCOMPARE(direct.constFirst().nick, u"aa"_s);
+    QCOMPARE(direct.constFirst().read, 0);
+    aa->send(Exit {});
+    QTRY_VERIFY(aa->wasDisconnected());
+    const QList<Welcome::Direct> ofAa = enter(u"aa"_s)->last<Welcome>().direct;
+    QCOMPARE(ofAa.size(), 2);
+    QCOMPARE(ofAa.at(0).nick, u"cc"_s);
+    QCOMPARE(ofAa.at(1).nick, u"bb"_s);
 }
 
 void tst_Rooms::greetingHistoryHasAByteBudget()
@@ -690,6 +706,41 @@ void tst_Rooms::greetingHistoryHasAByteBudget()
     const RoomState quiet = joinRoom(bb, u"quiet"_s);
     QCOMPARE(quiet.history.size(), 100);
     QVERIFY(!quiet.historyTruncated);
+}
+
+void tst_Rooms::directConversationsAreListedWithTheirReadMarkers()
+{
+    ServerConfig config;
+    config.storePath = m_dir.filePath(u"natter.sqlite"_s);
+    start(config);
+    TestClient *aa = enter(u"aa"_s);
+    TestClient *bb = enter(u"bb"_s);
+    TestClient *cc = enter(u"cc"_s);
+    aa->say(u"to bb"_s, u"1"_s, u"bb"_s);
+    QTRY_COMPARE(aa->count<Ack>(), 1);
+    cc->say(u"to bb from cc"_s, u"2"_s, u"bb"_s);
+    QTRY_COMPARE(cc->count<Ack>(), 1);
+    cc->say(u"again"_s, u"3"_s, u"bb"_s);
+    QTRY_COMPARE(cc->count<Ack>(), 2);
+    QTRY_COMPARE(bb->count<Message>(), 3);
+    const qint64 fromAa = bb->all<Message>().at(0).seq;
+    const qint64 firstFromCc = cc->all<Ack>().at(0).seq;
+    const qint64 lastFromCc = cc->all<Ack>().at(1).seq;
+    bb->send(MarkRead { u"@aa"_s, fromAa });
+    bb->send(MarkRead { u"@cc"_s, firstFromCc });
+    settle(bb);
+
+    restart();
+    TestClient *back = enter(u"bb"_s);
+    const QList<Welcome::Direct> direct = back->last<Welcome>().direct;
+    QCOMPARE(direct.size(), 2);
+    QCOMPARE(direct.at(0).nick, u"cc"_s); // newest first
+    QCOMPARE(direct.at(0).seq, lastFromCc);
+    QCOMPARE(direct.at(0).read, firstFromCc); // one unread
+    QCOMPARE(direct.at(1).nick, u"aa"_s);
+    QCOMPARE(direct.at(1).read, fromAa); // all read
+    TestClient *outsider = enter(u"dd"_s);
+    QVERIFY(outsider->last<Welcome>().direct.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(tst_Rooms)
