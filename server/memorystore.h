@@ -37,6 +37,7 @@ public:
     void removeMember(const QString &, const QString &) override { }
     void saveReadMarker(const QString &, const QString &, qint64) override { }
     void saveInvite(const QString &, const QString &) override { }
+    void removeInvite(const QString &, const QString &) override { }
 
 private:
     struct History

@@ -40,11 +40,12 @@ MessagePipeline::MessagePipeline(const QString &room, StoreQueue *queue, Members
     m_handOff.setSingleShot(true);
     m_handOff.setInterval(0);
     connect(&m_handOff, &QTimer::timeout, this, &MessagePipeline::writeQueued);
+}
+
+void MessagePipeline::rememberAccepted(const QList<Protocol::Message> &messages)
+{
     // A message sent again after a restart (its ack lost in the crash) is still known.
-    for (const Protocol::Message &message :
-         queue->store()->recentWithClientIds(10 * config.duplicateWindow)) {
-        if (message.room != m_room)
-            continue;
+    for (const Protocol::Message &message : messages) {
         m_accepted.remember(Protocol::storedNickKey(message.from), message.id,
                             { message.seq, message.timestamp });
     }

@@ -35,6 +35,9 @@ public:
     // A notice for everyone but `except`, in its place among the messages.
     void enqueueNotice(EncodedFrame notice, RoomLog::ReaderId except);
 
+    // Messages of this room from the store that carried client ids: a resend is acked again.
+    void rememberAccepted(const QList<Protocol::Message> &messages);
+
     void nickJoined(const QString &nick);
     void nickLeft(const QString &nick);
 

@@ -109,6 +109,7 @@ public:
     virtual void removeMember(const QString &room, const QString &nick) = 0;
     virtual void saveReadMarker(const QString &room, const QString &nick, qint64 seq) = 0;
     virtual void saveInvite(const QString &room, const QString &nick) = 0;
+    virtual void removeInvite(const QString &room, const QString &nick) = 0;
 
 signals:
     void batchWritten(bool ok, const QString &error);

@@ -22,7 +22,7 @@ constexpr qint64 MaxGreetingHistoryBytes = 256 * 1024;
 }
 
 Room::Room(const MessageStore::RoomRecord &record, StoreQueue *queue, const ServerConfig &config,
-           QObject *parent)
+           const QList<Protocol::Message> &accepted, QObject *parent)
     : QObject(parent),
       m_record(record),
       m_store(queue->store()),
@@ -38,6 +38,7 @@ Room::Room(const MessageStore::RoomRecord &record, StoreQueue *queue, const Serv
         resumeHeld();
     });
     connect(&m_pipeline, &MessagePipeline::idle, this, &Room::idle);
+    m_pipeline.rememberAccepted(accepted);
     m_presenceTimer.setInterval(config.presenceInterval);
     connect(&m_presenceTimer, &QTimer::timeout, this, [this] {
         if (m_membership.size() != m_announcedCount)
@@ -49,7 +50,8 @@ Room::Room(const MessageStore::RoomRecord &record, StoreQueue *queue, const Serv
     m_slowSweep.setInterval(std::clamp<milliseconds>(config.slowGrace / 4, 50ms, 1000ms));
     connect(&m_slowSweep, &QTimer::timeout, this,
             [this] { m_log.sweep(RoomLog::monotonicMs()); });
-    m_slowSweep.start();
+    // Started by the first member online and stopped by the last: a server of 10,000 rooms
+    // must not wake 10,000 timers a second for rooms where nobody is.
     m_resumeCheck.setInterval(50ms);
     connect(&m_resumeCheck, &QTimer::timeout, this, [this] {
         m_log.refreshMedian();
@@ -70,7 +72,9 @@ void Room::addMember(const QString &nick)
     if (m_record.members.contains(key))
         return;
     m_record.members.insert(key, { nick, m_pipeline.deliveredSeq() });
-    m_record.invited.remove(key);
+    // An invitation is used up: a member kicked later cannot come back through it.
+    if (m_record.invited.remove(key))
+        m_store->removeInvite(m_record.name, nick);
     m_store->saveMember(m_record.name, nick);
     m_store->saveReadMarker(m_record.name, nick, m_pipeline.deliveredSeq());
     emit memberAdded(nick);
@@ -81,12 +85,15 @@ bool Room::isInvited(const QString &nick) const
     return m_record.invited.contains(Protocol::nickKey(nick));
 }
 
-void Room::invite(const QString &nick)
+bool Room::invite(const QString &nick)
 {
     if (m_record.invited.contains(Protocol::nickKey(nick)))
-        return;
+        return true;
+    if (m_record.invited.size() >= MaxInvitations)
+        return false;
     m_record.invited.insert(Protocol::nickKey(nick));
     m_store->saveInvite(m_record.name, nick);
+    return true;
 }
 
 bool Room::mayManage(const QString &nick, bool isOperator) const
@@ -142,6 +149,8 @@ void Room::join(RoomMember *member, std::optional<qint64> since, const QString &
     const QString nick = member->nick();
     m_membership.add(member);
     m_pipeline.nickJoined(nick);
+    if (!m_slowSweep.isActive())
+        m_slowSweep.start();
 
     Protocol::Welcome welcome;
     // Numbers from another epoch, or from the future (an older client of a server that was
@@ -258,18 +267,23 @@ void Room::leave(RoomMember *member, Protocol::LeaveReason reason, const QString
     }
     updateLargeness();
     resumeHeld();
+    if (m_membership.size() == 0)
+        m_slowSweep.stop();
 }
 
 void Room::part(const QString &nick, RoomMember *member, Protocol::LeaveReason reason,
                 const QString &by, const QString &comment)
 {
     const QString key = Protocol::nickKey(nick);
-    if (!m_record.members.remove(key))
+    const auto record = m_record.members.constFind(key);
+    if (record == m_record.members.cend())
         return;
-    m_store->removeMember(m_record.name, nick);
-    emit memberRemoved(nick);
-    const Protocol::Left left { nick, reason, QDateTime::currentMSecsSinceEpoch(),
-                                Protocol::partedText(nick, m_record.name, reason), by, comment,
+    const QString spelt = record->nick; // not the kicker's spelling of it
+    m_record.members.erase(record);
+    m_store->removeMember(m_record.name, spelt);
+    emit memberRemoved(spelt);
+    const Protocol::Left left { spelt, reason, QDateTime::currentMSecsSinceEpoch(),
+                                Protocol::partedText(spelt, m_record.name, reason), by, comment,
                                 m_record.name };
     qCInfo(lcServer).noquote() << TerminalText::escaped(left.text);
     if (member && m_membership.find(nick) == member) {
@@ -284,6 +298,8 @@ void Room::part(const QString &nick, RoomMember *member, Protocol::LeaveReason r
                                       : EncodedFrame(left).plainText());
         updateLargeness();
         resumeHeld();
+        if (m_membership.size() == 0)
+            m_slowSweep.stop();
         return;
     }
     m_pipeline.enqueueNotice(EncodedFrame(left), 0);

@@ -25,8 +25,9 @@ class Room : public QObject
 public:
     // Past `config.announceLimit` members (0: never) joins and leaves are no longer announced one
     // by one; the welcome then gives the number online, and a presence frame updates it.
+    // `accepted`: the room's stored messages with client ids (see MessagePipeline).
     Room(const MessageStore::RoomRecord &record, StoreQueue *queue, const ServerConfig &config,
-         QObject *parent = nullptr);
+         const QList<Protocol::Message> &accepted = {}, QObject *parent = nullptr);
     ~Room() override;
 
     QString name() const { return m_record.name; }
@@ -38,7 +39,9 @@ public:
     bool isMember(const QString &nick) const;
     void addMember(const QString &nick);
     bool isInvited(const QString &nick) const;
-    void invite(const QString &nick);
+    // False when the room holds MaxInvitations already.
+    bool invite(const QString &nick);
+    static constexpr qsizetype MaxInvitations = 1000;
     bool mayManage(const QString &nick, bool isOperator) const;
     void setTopic(const QString &topic, const QString &by);
     qint64 readMarker(const QString &nick) const;

@@ -13,6 +13,10 @@ using Protocol::ErrorCode;
 RoomDirectory::RoomDirectory(MessageStore *store, const ServerConfig &config, QObject *parent)
     : QObject(parent), m_store(store), m_config(config), m_queue(store)
 {
+    // Read once for all rooms: the recent messages with client ids, by room.
+    QHash<QString, QList<Protocol::Message>> accepted;
+    for (Protocol::Message &message : store->recentWithClientIds(10 * config.duplicateWindow))
+        accepted[Protocol::roomKey(message.room)].append(std::move(message));
     for (const MessageStore::RoomRecord &record : store->loadRooms()) {
         if (record.name.startsWith(Protocol::DirectPrefix)) {
             const QString peer = record.name.mid(1);
@@ -20,13 +24,13 @@ RoomDirectory::RoomDirectory(MessageStore *store, const ServerConfig &config, QO
                 m_directRead[Protocol::nickKey(member.nick)].insert(peer, member.read);
             continue;
         }
-        add(record);
+        add(record, accepted.value(Protocol::roomKey(record.name)));
     }
     m_lobby = find(Protocol::Lobby);
     if (!m_lobby) {
         MessageStore::RoomRecord lobby;
         lobby.name = Protocol::Lobby;
-        m_lobby = add(lobby);
+        m_lobby = add(lobby, accepted.value(Protocol::Lobby));
         store->saveRoom(lobby);
     }
     qCInfo(lcServer) << m_rooms.size() << (m_rooms.size() == 1 ? "room" : "rooms");
@@ -37,14 +41,15 @@ RoomDirectory::~RoomDirectory()
     qDeleteAll(m_rooms);
 }
 
-Room *RoomDirectory::add(MessageStore::RoomRecord record)
+Room *RoomDirectory::add(MessageStore::RoomRecord record,
+                         const QList<Protocol::Message> &accepted)
 {
     // Members are found by today's nick key, whatever key the store kept them under.
     QHash<QString, MessageStore::RoomRecord::Member> members;
     for (const auto &member : std::as_const(record.members))
         members.insert(Protocol::nickKey(member.nick), member);
     record.members = std::move(members);
-    auto *room = new Room(record, &m_queue, m_config);
+    auto *room = new Room(record, &m_queue, m_config, accepted);
     m_rooms.insert(Protocol::roomKey(record.name), room);
     for (auto it = record.members.cbegin(); it != record.members.cend(); ++it)
         m_roomsOfMember[it.key()].append(room);
@@ -89,8 +94,8 @@ QList<Room *> RoomDirectory::roomsOf(const QString &nick) const
 }
 
 std::optional<std::pair<ErrorCode, QString>>
-RoomDirectory::refuseCreation(const QString &, bool isPrivate, bool isRegistered, bool isOperator,
-                              bool accountsInUse) const
+RoomDirectory::refuseCreation(const QString &nick, bool isPrivate, bool isRegistered,
+                              bool isOperator, bool accountsInUse) const
 {
     using Creation = ServerConfig::RoomCreation;
     if (m_config.roomCreation == Creation::Operators && !isOperator)
@@ -106,6 +111,17 @@ RoomDirectory::refuseCreation(const QString &, bool isPrivate, bool isRegistered
     if (isPrivate && !isRegistered) {
         return std::pair { ErrorCode::Forbidden,
                            u"Only a registered nickname may create a private room."_s };
+    }
+    // Creating and parting again must not let one nick fill the server.
+    if (m_config.maxRoomsPerUser > 0 && !isOperator) {
+        const QString key = Protocol::nickKey(nick);
+        const qsizetype owned = std::count_if(m_rooms.cbegin(), m_rooms.cend(), [&](const Room *room) {
+            return !room->owner().isEmpty() && Protocol::nickKey(room->owner()) == key;
+        });
+        if (owned >= m_config.maxRoomsPerUser) {
+            return std::pair { ErrorCode::TooManyRooms,
+                               u"You created %1 rooms, the most this server allows."_s.arg(owned) };
+        }
     }
     if (m_config.maxRooms > 0 && m_rooms.size() >= m_config.maxRooms) {
         return std::pair { ErrorCode::TooManyRooms,

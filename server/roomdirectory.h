@@ -64,7 +64,7 @@ signals:
     void idle();
 
 private:
-    Room *add(MessageStore::RoomRecord record);
+    Room *add(MessageStore::RoomRecord record, const QList<Protocol::Message> &accepted = {});
 
     MessageStore *m_store;
     const ServerConfig &m_config;

@@ -320,7 +320,7 @@ void Session::handlePlainTextLine(const QByteArray &line)
     if (!requireRoom({}) || !admit({}))
         return;
     if (std::holds_alternative<PlainTextFace::ListMembers>(input))
-        write(PlainTextFace::formatMembers(m_currentRoom->nicks()));
+        write(PlainTextFace::formatMembers(m_currentRoom ? m_currentRoom->nicks() : QStringList()));
     else if (std::holds_alternative<PlainTextFace::ShowHelp>(input))
         write(PlainTextFace::helpText());
     else if (const auto *refusal = std::get_if<PlainTextFace::Refusal>(&input))
@@ -383,9 +383,9 @@ void Session::handleFrame(const Protocol::Search &search)
                                             Protocol::MaxSearchTerms), search.id);
         return;
     }
-    m_searching = true;
     QList<Room *> rooms = m_rooms;
     QStringList conversations;
+    // m_searching is set only once the search is on its way: a refusal must not block the next.
     if (!Protocol::directPeer(search.room).isEmpty()) {
         rooms.clear();
         conversations = { search.room };
@@ -527,6 +527,9 @@ void Session::finishAuthentication(AccessControl::Verdict verdict, const JoinReq
         connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
             if (m_state != State::InRoom)
                 return;
+            // The greetings are out: the allowance for them ends with them.
+            if (!m_greeting && m_socket->bytesToWrite() == 0)
+                m_welcomeBytes = 0;
             for (Room *room : std::as_const(m_rooms))
                 room->memberDrained(this);
         });
@@ -582,6 +585,11 @@ void Session::handleFrame(const Protocol::Kick &kick)
 {
     if (!requireRoom(kick.id) || !admit(kick.id))
         return;
+    if (Protocol::textLength(kick.reason) > m_config.maxTextLength) {
+        reject(ErrorCode::TextTooLong,
+               u"A reason may hold at most %1 characters."_s.arg(m_config.maxTextLength), kick.id);
+        return;
+    }
     if (!kick.room.isEmpty()) {
         if (Room *room = myRoom(kick.room, kick.id))
             kickFromRoom(room, kick);
@@ -590,11 +598,6 @@ void Session::handleFrame(const Protocol::Kick &kick)
     if (!m_operator) {
         reject(ErrorCode::Forbidden, u"Only operators may remove people from the chat."_s,
                kick.id);
-        return;
-    }
-    if (Protocol::textLength(kick.reason) > m_config.maxTextLength) {
-        reject(ErrorCode::TextTooLong,
-               u"A reason may hold at most %1 characters."_s.arg(m_config.maxTextLength), kick.id);
         return;
     }
     auto *target = dynamic_cast<Session *>(m_directory->online(kick.nick));
@@ -715,13 +718,34 @@ Room *Session::myRoom(const QString &name, const QString &id)
 void Session::forgetRoom(Room *room)
 {
     m_rooms.removeAll(room);
-    if (m_currentRoom == room)
-        m_currentRoom = m_rooms.isEmpty() ? nullptr : m_rooms.constFirst();
+    if (m_face != Face::PlainText || m_currentRoom != room)
+        return;
+    Room *lobby = m_directory->lobby();
+    if (m_rooms.isEmpty()) {
+        // A terminal always has somewhere to type into.
+        lobby->addMember(m_nick);
+        m_rooms.append(lobby);
+        m_greeting = true;
+        lobby->join(this, std::nullopt, {}, Room::Greeting::RoomFrame);
+        m_greeting = false;
+    }
+    m_currentRoom = m_rooms.contains(lobby) ? lobby : m_rooms.constFirst();
+    write(u"Lines you type now go to #%1.\n"_s.arg(TerminalText::sanitized(m_currentRoom->name()))
+                  .toUtf8());
+}
+
+bool Session::requireRooms(const QString &id)
+{
+    if (speaksRooms())
+        return true;
+    reject(ErrorCode::UnsupportedProtocol,
+           u"Rooms need protocol version 2: say \"protocol\":2 in hello."_s, id);
+    return false;
 }
 
 void Session::handleFrame(const Protocol::Join &join)
 {
-    if (!requireRoom(join.id) || !admit(join.id))
+    if (!requireRoom(join.id) || !requireRooms(join.id) || !admit(join.id))
         return;
     if (!Protocol::isValidRoomName(join.room)) {
         reject(ErrorCode::RoomInvalid,
@@ -739,7 +763,8 @@ void Session::handleFrame(const Protocol::Join &join)
             reject(ErrorCode::BadFrame, u"You are in #%1 already."_s.arg(room->name()), join.id);
         return;
     }
-    if (m_config.maxRoomsPerUser > 0 && m_rooms.size() >= m_config.maxRoomsPerUser) {
+    if (m_config.maxRoomsPerUser > 0
+        && m_directory->roomsOf(m_nick).size() >= m_config.maxRoomsPerUser) {
         reject(ErrorCode::TooManyRooms,
                u"You are in %1 rooms, the most this server allows: part one first."_s.arg(
                        m_config.maxRoomsPerUser),
@@ -747,7 +772,7 @@ void Session::handleFrame(const Protocol::Join &join)
         return;
     }
     if (room && room->isPrivate() && !room->isMember(m_nick) && !room->isInvited(m_nick)
-        && !m_operator) {
+        && !room->mayManage(m_nick, m_operator)) {
         reject(ErrorCode::NotInvited,
                u"#%1 is private: only those its owner invites may join."_s.arg(room->name()),
                join.id);
@@ -774,28 +799,18 @@ void Session::handleFrame(const Protocol::Join &join)
 
 void Session::handleFrame(const Protocol::Part &part)
 {
-    if (!requireRoom(part.id) || !admit(part.id))
+    if (!requireRoom(part.id) || !requireRooms(part.id) || !admit(part.id))
         return;
     Room *room = myRoom(part.room, part.id);
     if (!room)
         return;
-    forgetRoom(room);
     room->part(m_nick, this, LeaveReason::Part);
-    if (m_rooms.isEmpty() && m_face == Face::PlainText) {
-        // A terminal always has somewhere to type into.
-        Room *lobby = m_directory->lobby();
-        lobby->addMember(m_nick);
-        m_rooms.append(lobby);
-        m_greeting = true;
-        lobby->join(this, std::nullopt, {}, Room::Greeting::RoomFrame);
-        m_greeting = false;
-        m_currentRoom = lobby;
-    }
+    forgetRoom(room);
 }
 
 void Session::handleFrame(const Protocol::ListRooms &list)
 {
-    if (!requireRoom(list.id) || !admit(list.id, m_config.searchCost))
+    if (!requireRoom(list.id) || !requireRooms(list.id) || !admit(list.id, m_config.searchCost))
         return;
     constexpr qsizetype MaxListed = 500;
     send(Protocol::RoomList { list.id, m_directory->list(m_nick, list.filter, MaxListed) });
@@ -825,7 +840,7 @@ void Session::handleFrame(const Protocol::SetTopic &topic)
 
 void Session::handleFrame(const Protocol::Invite &invite)
 {
-    if (!requireRoom(invite.id) || !admit(invite.id))
+    if (!requireRoom(invite.id) || !requireRooms(invite.id) || !admit(invite.id))
         return;
     Room *room = myRoom(invite.room, invite.id);
     if (!room)
@@ -841,10 +856,18 @@ void Session::handleFrame(const Protocol::Invite &invite)
                invite.id);
         return;
     }
-    room->invite(invite.nick);
+    // Only a private room keeps invitations; to a public one an invitation is a pointer.
+    if (room->isPrivate() && !room->invite(invite.nick)) {
+        reject(ErrorCode::TooManyRooms,
+               u"#%1 holds as many invitations as it may; they end as the invited join."_s.arg(
+                       room->name()),
+               invite.id);
+        return;
+    }
     const Protocol::Invited invited { room->name(), invite.nick, m_nick };
     send(invited);
-    if (auto *target = dynamic_cast<Session *>(m_directory->online(invite.nick)); target && target != this)
+    auto *target = dynamic_cast<Session *>(m_directory->online(invite.nick));
+    if (target && target != this && target->speaksRooms())
         target->send(invited);
 }
 
@@ -873,17 +896,12 @@ void Session::kickFromRoom(Room *room, const Protocol::Kick &kick)
                kick.id);
         return;
     }
-    if (Protocol::textLength(kick.reason) > m_config.maxTextLength) {
-        reject(ErrorCode::TextTooLong,
-               u"A reason may hold at most %1 characters."_s.arg(m_config.maxTextLength), kick.id);
-        return;
-    }
     auto *target = dynamic_cast<Session *>(m_directory->online(kick.nick));
     if (target && !target->m_rooms.contains(room))
         target = nullptr;
+    room->part(kick.nick, target, LeaveReason::Kicked, m_nick, kick.reason);
     if (target)
         target->forgetRoom(room);
-    room->part(kick.nick, target, LeaveReason::Kicked, m_nick, kick.reason);
 }
 
 qint64 Session::unsentBytes() const

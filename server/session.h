@@ -97,6 +97,7 @@ private:
     // room); refuses with no_such_room or not_a_member and returns nothing otherwise.
     Room *myRoom(const QString &name, const QString &id);
     bool speaksRooms() const { return m_face == Face::PlainText || m_protocol >= 2; }
+    bool requireRooms(const QString &id);
     void leaveRooms(Protocol::LeaveReason reason, const QString &by = {},
                     const QString &comment = {});
     // What a hello asks for: a nick, and where the client's numbering of messages stands.

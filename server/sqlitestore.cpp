@@ -349,8 +349,10 @@ SqliteStore::~SqliteStore()
         m_searcherThread.wait();
     }
     if (m_writer) {
-        // Batches already handed over are finished before the thread ends.
-        QMetaObject::invokeMethod(m_writer, &QObject::deleteLater, Qt::QueuedConnection);
+        // Posted calls keep their order, so everything handed over runs before this one; a
+        // deleteLater instead could be left for the thread's end, which skips posted calls.
+        QMetaObject::invokeMethod(
+                m_writer, [writer = m_writer] { delete writer; }, Qt::BlockingQueuedConnection);
         m_writerThread.quit();
         m_writerThread.wait();
     }
@@ -766,6 +768,12 @@ void SqliteStore::saveInvite(const QString &room, const QString &nick)
 {
     change("saving an invite",
            u"INSERT OR IGNORE INTO room_invites (room_key, nick_key) VALUES (?, ?)"_s,
+           { Protocol::roomKey(room), Protocol::nickKey(nick) });
+}
+
+void SqliteStore::removeInvite(const QString &room, const QString &nick)
+{
+    change("removing an invite", u"DELETE FROM room_invites WHERE room_key = ? AND nick_key = ?"_s,
            { Protocol::roomKey(room), Protocol::nickKey(nick) });
 }
 

@@ -50,6 +50,7 @@ public:
     void removeMember(const QString &room, const QString &nick) override;
     void saveReadMarker(const QString &room, const QString &nick, qint64 seq) override;
     void saveInvite(const QString &room, const QString &nick) override;
+    void removeInvite(const QString &room, const QString &nick) override;
 
     bool hasFullTextSearch() const { return m_fullText; }
     static constexpr int SchemaVersion = 3;

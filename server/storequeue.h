@@ -4,12 +4,15 @@
 
 #include <QObject>
 #include <QQueue>
+#include <QTimer>
 
 #include <functional>
 
 // Every room hands its batches to the one store through this queue: it gives out the message
-// numbers (one sequence for the whole server, so a number names one message) and sends each
-// store answer back to the room whose batch it was (the store answers in order).
+// numbers (one sequence for the whole server, so a number names one message), writes what all
+// rooms handed over in one turn of the event loop as one store batch (one transaction, one disk
+// sync: a thousand busy rooms would otherwise ask for thousands a second), and gives each room
+// the store's answer for its part.
 class StoreQueue : public QObject
 {
     Q_OBJECT
@@ -21,12 +24,15 @@ public:
     MessageStore *store() const { return m_store; }
     qint64 nextSeq() { return ++m_lastSeq; }
     void write(const QList<Protocol::Message> &batch, Done done);
-    bool isBusy() const { return !m_waiting.isEmpty(); }
 
 private:
+    void writeCollected();
     void answer(bool ok, const QString &error);
 
     MessageStore *m_store;
     qint64 m_lastSeq;
-    QQueue<Done> m_waiting;
+    QList<Protocol::Message> m_collected; // handed over this turn
+    QList<Done> m_collectedDone;
+    QQueue<QList<Done>> m_waiting; // one entry per store batch in flight, in order
+    QTimer m_turn;
 };

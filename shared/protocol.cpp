@@ -243,6 +243,21 @@ QList<Message> messagesFromJson(FieldReader &reader, QLatin1StringView key)
     return messages;
 }
 
+// The fields insertGreeting writes.
+template<typename Greeting>
+void readGreeting(FieldReader &reader, const QJsonObject &object, Greeting *greeting)
+{
+    greeting->usersListed = object.contains("users"_L1);
+    if (greeting->usersListed)
+        greeting->users = stringsFromJson(reader, "users"_L1);
+    greeting->online = reader.integer("online"_L1, false).value_or(greeting->users.size());
+    greeting->seq = reader.integer("seq"_L1).value_or(0);
+    greeting->epoch = reader.string("epoch"_L1, false);
+    greeting->history = messagesFromJson(reader, "history"_L1);
+    greeting->historyTruncated = reader.boolean("history_truncated"_L1);
+    greeting->historyReset = reader.boolean("history_reset"_L1);
+}
+
 template<typename Frame, typename Variant>
 Decoded<Variant> finish(Frame &&frame, const FieldReader &reader, const QString &id = {})
 {
@@ -263,6 +278,27 @@ QJsonObject typed(QLatin1StringView type)
     return QJsonObject { { "type"_L1, type } };
 }
 
+
+// What a version-1 welcome and a room frame both say of a room: who is online, its numbering
+// and the first page of its history.
+template<typename Greeting>
+void insertGreeting(QJsonObject *object, const Greeting &greeting)
+{
+    if (greeting.usersListed)
+        object->insert("users"_L1, QJsonArray::fromStringList(greeting.users));
+    object->insert("online"_L1, greeting.online);
+    object->insert("seq"_L1, greeting.seq);
+    if (!greeting.epoch.isEmpty())
+        object->insert("epoch"_L1, greeting.epoch);
+    QJsonArray history;
+    for (const Message &message : greeting.history)
+        history.append(toJson(message));
+    object->insert("history"_L1, history);
+    if (greeting.historyTruncated)
+        object->insert("history_truncated"_L1, true);
+    if (greeting.historyReset)
+        object->insert("history_reset"_L1, true);
+}
 
 struct Encoder
 {
@@ -369,20 +405,7 @@ struct Encoder
         if (state.membersListed)
             object.insert("members"_L1, QJsonArray::fromStringList(state.members));
         object.insert("member_count"_L1, state.memberCount);
-        if (state.usersListed)
-            object.insert("users"_L1, QJsonArray::fromStringList(state.users));
-        object.insert("online"_L1, state.online);
-        object.insert("seq"_L1, state.seq);
-        if (!state.epoch.isEmpty())
-            object.insert("epoch"_L1, state.epoch);
-        QJsonArray history;
-        for (const Message &message : state.history)
-            history.append(toJson(message));
-        object.insert("history"_L1, history);
-        if (state.historyTruncated)
-            object.insert("history_truncated"_L1, true);
-        if (state.historyReset)
-            object.insert("history_reset"_L1, true);
+        insertGreeting(&object, state);
         return object;
     }
     QJsonObject operator()(const RoomList &list) const
@@ -513,20 +536,7 @@ struct Encoder
             object.insert("direct"_L1, direct);
             return object;
         }
-        if (welcome.usersListed)
-            object.insert("users"_L1, QJsonArray::fromStringList(welcome.users));
-        object.insert("online"_L1, welcome.online);
-        object.insert("seq"_L1, welcome.seq);
-        if (!welcome.epoch.isEmpty())
-            object.insert("epoch"_L1, welcome.epoch);
-        QJsonArray history;
-        for (const Message &message : welcome.history)
-            history.append(toJson(message));
-        object.insert("history"_L1, history);
-        if (welcome.historyTruncated)
-            object.insert("history_truncated"_L1, true);
-        if (welcome.historyReset)
-            object.insert("history_reset"_L1, true);
+        insertGreeting(&object, welcome);
         return object;
     }
     QJsonObject operator()(const Ack &ack) const
@@ -757,7 +767,8 @@ Decoded<ClientFrame> decodeClientFrame(QByteArrayView line)
     if (type == "hello"_L1) {
         Hello hello;
         hello.nick = reader.string("nick"_L1);
-        hello.protocol = int(reader.integer("protocol"_L1, false).value_or(Version));
+        // A hello that names no version is from before versions were named: version 1.
+        hello.protocol = int(reader.integer("protocol"_L1, false).value_or(OldestVersion));
         hello.client = reader.string("client"_L1, false);
         hello.since = reader.integer("since"_L1, false);
         hello.epoch = reader.string("epoch"_L1, false);
@@ -888,15 +899,7 @@ Decoded<ServerFrame> decodeServerFrame(QByteArrayView line)
             welcome.usersListed = false;
             return finish<Welcome, ServerFrame>(std::move(welcome), reader);
         }
-        welcome.usersListed = object.contains("users"_L1);
-        if (welcome.usersListed)
-            welcome.users = stringsFromJson(reader, "users"_L1);
-        welcome.online = reader.integer("online"_L1, false).value_or(welcome.users.size());
-        welcome.seq = reader.integer("seq"_L1).value_or(0);
-        welcome.history = messagesFromJson(reader, "history"_L1);
-        welcome.epoch = reader.string("epoch"_L1, false);
-        welcome.historyTruncated = reader.boolean("history_truncated"_L1);
-        welcome.historyReset = reader.boolean("history_reset"_L1);
+        readGreeting(reader, object, &welcome);
         return finish<Welcome, ServerFrame>(std::move(welcome), reader);
     }
     if (type == "room"_L1) {
@@ -910,15 +913,7 @@ Decoded<ServerFrame> decodeServerFrame(QByteArrayView line)
         if (state.membersListed)
             state.members = stringsFromJson(reader, "members"_L1);
         state.memberCount = reader.integer("member_count"_L1, false).value_or(state.members.size());
-        state.usersListed = object.contains("users"_L1);
-        if (state.usersListed)
-            state.users = stringsFromJson(reader, "users"_L1);
-        state.online = reader.integer("online"_L1, false).value_or(state.users.size());
-        state.seq = reader.integer("seq"_L1).value_or(0);
-        state.epoch = reader.string("epoch"_L1, false);
-        state.history = messagesFromJson(reader, "history"_L1);
-        state.historyTruncated = reader.boolean("history_truncated"_L1);
-        state.historyReset = reader.boolean("history_reset"_L1);
+        readGreeting(reader, object, &state);
         return finish<RoomState, ServerFrame>(std::move(state), reader);
     }
     if (type == "room_list"_L1) {
@@ -1025,13 +1020,17 @@ QByteArray encode(const ServerFrame &frame)
     return toLine(std::visit(Encoder {}, frame));
 }
 
-QByteArray encodeWelcome(const Welcome &welcome, const QByteArray &usersJson,
-                         const QByteArray &historyJson)
+namespace {
+
+// A greeting (welcome or room frame) with its user list and history spliced in already
+// encoded: `Greeting` is encoded without them, then they are appended.
+template<typename Greeting>
+QByteArray encodeGreeting(Greeting greeting, const QByteArray &usersJson,
+                          const QByteArray &historyJson)
 {
-    Welcome rest = welcome;
     if (!historyJson.isEmpty())
-        rest.history.clear();
-    QJsonObject object = Encoder {}(rest);
+        greeting.history.clear();
+    QJsonObject object = Encoder {}(greeting);
     if (!usersJson.isEmpty())
         object.remove("users"_L1);
     if (!historyJson.isEmpty())
@@ -1047,25 +1046,18 @@ QByteArray encodeWelcome(const Welcome &welcome, const QByteArray &usersJson,
     return line;
 }
 
+} // namespace
+
+QByteArray encodeWelcome(const Welcome &welcome, const QByteArray &usersJson,
+                         const QByteArray &historyJson)
+{
+    return encodeGreeting(welcome, usersJson, historyJson);
+}
+
 QByteArray encodeRoomState(const RoomState &state, const QByteArray &usersJson,
                            const QByteArray &historyJson)
 {
-    RoomState rest = state;
-    if (!historyJson.isEmpty())
-        rest.history.clear();
-    QJsonObject object = Encoder {}(rest);
-    if (!usersJson.isEmpty())
-        object.remove("users"_L1);
-    if (!historyJson.isEmpty())
-        object.remove("history"_L1);
-    QByteArray line = toLine(object);
-    line.chop(2);
-    if (!usersJson.isEmpty())
-        line += ",\"users\":" + usersJson;
-    if (!historyJson.isEmpty())
-        line += ",\"history\":" + historyJson;
-    line += "}\n";
-    return line;
+    return encodeGreeting(state, usersJson, historyJson);
 }
 
 QByteArray encodeNicks(const QStringList &nicks)

@@ -98,6 +98,10 @@ void tst_Protocol::roomFramesRoundTrip()
     QVERIFY(!decodeClientFrame(R"({"type":"hello","nick":"a","rooms":{"dev":{"since":"x"}}})")
                      .isValid());
 
+    // A hello without a version is version 1: it has no rooms.
+    decoded = decodeClientFrame(R"({"type":"hello","nick":"a"})");
+    QCOMPARE(std::get<Hello>(decoded.frame).protocol, 1);
+
     // A say without a room is the lobby's; a lobby frame is written without one.
     decoded = decodeClientFrame(R"({"type":"say","text":"hi"})");
     QCOMPARE(std::get<Say>(decoded.frame).room, Lobby);
