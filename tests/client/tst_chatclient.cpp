@@ -3,6 +3,7 @@
 #include "tcprelay.h"
 #include "testclient.h"
 
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -18,6 +19,7 @@ class tst_ChatClient : public QObject
     Q_OBJECT
 
 private slots:
+    void initTestCase();
     void init();
     void cleanup();
 
@@ -47,10 +49,21 @@ private:
     TestClient *join(const QString &nick);
     QStringList texts() const;
 
+    QTemporaryDir m_settingsDir;
     std::unique_ptr<ChatServer> m_server;
     std::unique_ptr<ChatClient> m_client;
     QList<TestClient *> m_peers;
 };
+
+void tst_ChatClient::initTestCase()
+{
+    // The client remembers its place in each room per server: not in the user's own settings.
+    QVERIFY(m_settingsDir.isValid());
+    QCoreApplication::setOrganizationName(u"NatterTest"_s);
+    QCoreApplication::setApplicationName(u"tst_chatclient"_s);
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+}
 
 void tst_ChatClient::startServer(quint16 port, ServerConfig config)
 {
@@ -244,7 +257,8 @@ void tst_ChatClient::failedMessageCanBeRetried()
     m_client->connectToServer(u"127.0.0.1"_s, m_server->serverPort(), u"aa"_s);
     QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
     const QString id = m_client->sendMessage(u"psst"_s, u"bb"_s); // bb is not here yet
-    MessageModel *model = m_client->messages();
+    // A direct message is shown in its own conversation.
+    MessageModel *model = m_client->openDirect(u"bb"_s)->messages();
     const int row = model->rowCount() - 1;
     QTRY_COMPARE(model->entry(row).delivery, MessageModel::Delivery::Failed);
     QCOMPARE(model->entry(row).failure, ChatClient::errorText(ErrorCode::NoSuchUser));
