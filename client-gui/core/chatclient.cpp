@@ -940,6 +940,12 @@ void ChatClient::handleFrame(const Protocol::Error &error)
                 return;
         }
     }
+    // A refusal has many reasons (the room's owner, the server's rules): the server's own
+    // words tell which.
+    if (error.code == ErrorCode::Forbidden && !error.text.isEmpty()) {
+        showError(tr("Not allowed: %1").arg(error.text));
+        return;
+    }
     showError(errorText(error.code));
 }
 
