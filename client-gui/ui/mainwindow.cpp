@@ -126,14 +126,26 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     });
     connect(m_view, &MessageView::retryRequested, client, &ChatClient::retryMessage);
     connect(m_view, &MessageView::scrolledToTop, client, [client] { client->loadOlder(); });
-    connect(m_searchBar, &SearchBar::searchRequested, this, [this](const QString &query) {
-        const QString id = m_client->search(query, m_client->current());
+    connect(m_searchBar, &SearchBar::searchRequested, this,
+            [this](const QString &query, bool allRooms) {
+        const QString id = m_client->search(query, allRooms ? nullptr : m_client->current());
         m_searchBar->setPendingId(id);
         if (id.isEmpty())
             m_searchBar->setStatus(tr("Searching needs a connection."));
     });
     connect(client, &ChatClient::searchResults, m_searchBar, &SearchBar::showResults);
-    connect(m_searchBar, &SearchBar::messageChosen, this, &MainWindow::jumpTo);
+    connect(m_searchBar, &SearchBar::messageChosen, this, [this](const Protocol::Message &found) {
+        // A result from another room (or a direct message) is shown where it was said.
+        Conversation *where = found.isDirect()
+                ? m_client->openDirect(Protocol::storedNickKey(found.from)
+                                                       == Protocol::storedNickKey(m_client->nick())
+                                               ? found.to
+                                               : found.from)
+                : m_client->findRoom(found.room);
+        if (where)
+            switchTo(where);
+        jumpTo(found.seq);
+    });
     connect(client, &ChatClient::olderLoaded, this, [this](int count) {
         if (m_jumpTarget > 0 && count > 0)
             jumpTo(m_jumpTarget);

@@ -65,6 +65,7 @@ private slots:
     void topicBarAndMembersFollowTheRoom();
     void newMessagesLineMarksWhereUnreadStarts();
     void roomDialogListsAsTypedAndJoins();
+    void findSearchesThisRoomOrAllRooms();
 
 private:
     void openWindow(const QString &nick);
@@ -717,6 +718,39 @@ void tst_MainWindow::roomDialogListsAsTypedAndJoins()
     create(u"plans"_s, false);
     QTRY_COMPARE(m_client->current()->title(), u"#plans"_s);
     QVERIFY(!m_client->current()->isPrivate());
+}
+
+void tst_MainWindow::findSearchesThisRoomOrAllRooms()
+{
+    openWindow(u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    type(u"/join dev"_s);
+    QTRY_COMPARE(m_client->current()->title(), u"#dev"_s);
+    TestClient *bb = joinWithRooms(u"bb"_s);
+    bb->send(Protocol::Join { u"dev"_s, false, u"j"_s });
+    QTRY_COMPARE(bb->count<Protocol::RoomState>(), 2);
+    bb->sayIn(u"dev"_s, u"a needle in dev"_s, u"1"_s);
+    bb->say(u"a needle in the lobby"_s, u"2"_s);
+    QTRY_COMPARE(bb->count<Protocol::Ack>(), 2);
+    QTRY_VERIFY(viewText().contains(u"a needle in dev"_s));
+
+    auto *search = m_window->findChild<SearchBar *>(u"search"_s);
+    search->open();
+    auto *query = search->findChild<QLineEdit *>(u"searchQuery"_s);
+    auto *results = search->findChild<QListWidget *>(u"searchResults"_s);
+    QTest::keyClicks(query, u"needle"_s);
+    QTest::keyClick(query, Qt::Key_Return);
+    QTRY_COMPARE(results->count(), 1);
+    QVERIFY(results->item(0)->text().contains(u"a needle in dev"_s));
+
+    search->findChild<QCheckBox *>(u"searchAllRooms"_s)->setChecked(true);
+    QTest::keyClick(query, Qt::Key_Return);
+    QTRY_COMPARE(results->count(), 2);
+    QVERIFY(results->item(0)->text().contains(u"#lobby bb: a needle in the lobby"_s));
+    emit results->itemActivated(results->item(0));
+    QCOMPARE(m_client->current(), m_client->lobby());
+    auto *view = m_window->findChild<MessageView *>(u"messages"_s);
+    QVERIFY(view->textCursor().block().text().contains(u"a needle in the lobby"_s));
 }
 
 QTEST_MAIN(tst_MainWindow)
