@@ -254,9 +254,9 @@ void ChatClient::acceptCertificate(bool always)
     connectToServer(m_host, m_port, m_nick, m_password, m_useTls);
 }
 
-void ChatClient::kick(const QString &nick, const QString &reason)
+void ChatClient::kick(const QString &nick, const QString &reason, const QString &room)
 {
-    write(Protocol::Kick { nick, reason, nextId() });
+    write(Protocol::Kick { nick, reason, nextId(), room });
 }
 
 void ChatClient::scheduleReconnect()
@@ -609,14 +609,15 @@ void ChatClient::handleFrame(const Protocol::Results &results)
 void ChatClient::handleFrame(const Protocol::Ack &ack)
 {
     // The server writes each room in order, so everything numbered there before this ack has
-    // reached us.
-    Conversation *inRoom = room(ack.room);
+    // reached us. Which room is the one the message went to: acks do not always name it.
+    Outgoing *message = outgoing(ack.id);
+    if (!message)
+        return; // answered already (its message came back in a history)
+    Conversation *inRoom = room(message->to.isEmpty() ? message->room : QString());
     inRoom->setLastSeq(std::max(inRoom->lastSeq(), ack.seq));
     schedulePositionSave();
-    if (Outgoing *message = outgoing(ack.id)) {
-        if (Conversation *conversation = conversationOf(*message))
-            conversation->messages()->markDelivered(ack.id, ack.seq, ack.timestamp);
-    }
+    if (Conversation *conversation = conversationOf(*message))
+        conversation->messages()->markDelivered(ack.id, ack.seq, ack.timestamp);
     forgetOutgoing(ack.id);
 }
 

@@ -48,8 +48,9 @@ public:
     bool usesTls() const { return m_useTls; }
     bool isEncrypted() const { return m_socket.isEncrypted(); }
     CertificateTrust *certificateTrust() { return &m_trust; }
-    // Sends an operator's kick; the answer is a left notice, or an error.
-    void kick(const QString &nick, const QString &reason);
+    // Sends a kick: from a room (by its owner or an operator) when `room` is set, else from
+    // the server (operators only). The answer is a left notice, or an error.
+    void kick(const QString &nick, const QString &reason, const QString &room = {});
     // The user's own goodbye: sends exit and does not reconnect.
     void disconnectFromServer();
 

@@ -33,7 +33,8 @@ const auto UseTls = u"connection/tls"_s;
 // Only when the user ticks "remember": QSettings files are plain text.
 const auto Password = u"connection/password"_s;
 const auto Geometry = u"window/geometry"_s;
-const auto Splitter = u"window/splitter"_s;
+// The sidebar made it three panes: a two-pane state from before would not fit.
+const auto Splitter = u"window/panes"_s;
 } // namespace Settings
 
 MainWindow::MainWindow(ChatClient *client, QWidget *parent)
@@ -161,7 +162,8 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     QSettings settings;
     if (!restoreGeometry(settings.value(Settings::Geometry).toByteArray()))
         resize(860, 560);
-    m_splitter->restoreState(settings.value(Settings::Splitter).toByteArray());
+    if (!m_splitter->restoreState(settings.value(Settings::Splitter).toByteArray()))
+        m_splitter->setSizes({ 150, 560, 150 });
     showConversation(client->current());
     updateStatus();
     m_input->setFocus();
@@ -336,11 +338,15 @@ void MainWindow::submitInput()
                                 "/rooms [FILTER] lists rooms; /topic TEXT sets this room's "
                                 "topic; /invite NICK invites someone here; "
                                 "/who lists who is online; /kick NICK [REASON] removes someone "
-                                "(operators only); exit or /quit leaves the chat; "
+                                "(from this room: its owner; from the chat: operators); exit or /quit leaves the chat; "
                                 "/help shows this."));
         break;
     case Kind::Kick:
-        m_client->kick(command.nick, command.text);
+        // In a room other than the lobby, from that room; in the lobby, from the server.
+        m_client->kick(command.nick, command.text,
+                       m_client->current()->isRoom() && !m_client->current()->isLobby()
+                               ? m_client->current()->name()
+                               : QString());
         break;
     case Kind::Who:
         if (m_client->users()->isCountOnly()) {

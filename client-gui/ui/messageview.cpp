@@ -249,6 +249,10 @@ QString MessageView::html(int row) const
         line += u" <span style=\"background-color:%1\">%2</span>"_s.arg(background, body);
     } else if (!entry.to.isEmpty()) {
         line += u" <i>%1</i>"_s.arg(body);
+    } else if (entry.mention) {
+        // Someone named the reader: it stands out when scrolling back, as in IRC clients.
+        const QString background = dark ? u"#4a3f1a"_s : u"#fff3c4"_s;
+        line += u" <span style=\"background-color:%1\">%2</span>"_s.arg(background, body);
     } else {
         line += u' ' + body;
     }
