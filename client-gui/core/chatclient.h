@@ -105,9 +105,10 @@ public:
     // Whole seconds until the next connection attempt while reconnecting.
     int secondsUntilReconnect() const;
 
-    // The current conversation's.
+    // The current conversation's; a direct conversation shows who is online in the lobby,
+    // whom direct messages can reach.
     MessageModel *messages() { return current()->messages(); }
-    UserListModel *users() { return current()->users(); }
+    UserListModel *users() { return current()->isRoom() ? current()->users() : m_lobby->users(); }
 
     void setReconnectDelays(std::chrono::milliseconds first, std::chrono::milliseconds longest);
     // No traffic for `pingAfter` sends a ping; none for `deadAfter` counts as a lost connection.

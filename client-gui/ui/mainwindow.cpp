@@ -445,6 +445,7 @@ void MainWindow::showConversation(Conversation *conversation)
         m_viewStates.insert(m_shown, { m_input->text(), bar->value(), m_view->isAtBottom() });
         m_shown->disconnect(this);
         m_shown->users()->disconnect(this);
+        m_client->lobby()->users()->disconnect(this);
     }
     m_shown = conversation;
     m_view->setModel(conversation->messages(), m_unreadAfter);
@@ -453,8 +454,8 @@ void MainWindow::showConversation(Conversation *conversation)
     QScrollBar *bar = m_view->verticalScrollBar();
     bar->setValue(state.atBottom ? bar->maximum() : state.scroll);
     m_input->setText(state.draft);
-    m_userList->setModel(conversation->users());
-    connect(conversation->users(), &UserListModel::countChanged, this, &MainWindow::updateStatus);
+    m_userList->setModel(m_client->users());
+    connect(m_client->users(), &UserListModel::countChanged, this, &MainWindow::updateStatus);
     connect(conversation, &Conversation::changed, this, &MainWindow::updateTopic);
     const QModelIndex row = m_client->conversations()->index(
             m_client->conversations()->rowOf(conversation));
