@@ -481,7 +481,9 @@ Conversation *ChatClient::openDirect(const QString &nick)
     if (found)
         return found;
     Conversation *conversation = m_conversations.obtain(Conversation::Kind::Direct, nick);
-    conversation->setReadSeq(m_savedDirectReads.value(Protocol::nickKey(nick)));
+    // Direct messages are numbered with the lobby's: a marker from another numbering is void.
+    if (m_savedDirectEpoch == m_lobby->epoch())
+        conversation->setReadSeq(m_savedDirectReads.value(Protocol::nickKey(nick)));
     return conversation;
 }
 
@@ -853,6 +855,7 @@ void ChatClient::loadPositions()
 {
     m_savedPositions.clear();
     m_savedDirectReads.clear();
+    m_savedDirectEpoch.clear();
     if (m_host.isEmpty())
         return;
     QSettings settings;
@@ -869,6 +872,7 @@ void ChatClient::loadPositions()
     const QVariantMap direct = settings.value(u"directRead"_s).toMap();
     for (auto it = direct.cbegin(); it != direct.cend(); ++it)
         m_savedDirectReads.insert(it.key(), it->toLongLong());
+    m_savedDirectEpoch = settings.value(u"directEpoch"_s).toString();
 }
 
 void ChatClient::schedulePositionSave()
@@ -894,6 +898,16 @@ void ChatClient::savePositions()
                          QVariantList { conversation->lastSeq(), conversation->epoch() });
         }
     }
+    if (m_savedDirectEpoch != m_lobby->epoch() && !m_lobby->epoch().isEmpty()) {
+        // Markers of another numbering go; the conversations' own are of this one.
+        m_savedDirectReads.clear();
+        m_savedDirectEpoch = m_lobby->epoch();
+        for (Conversation *conversation : m_conversations.all()) {
+            if (!conversation->isRoom())
+                m_savedDirectReads.insert(Protocol::nickKey(conversation->name()),
+                                          conversation->readSeq());
+        }
+    }
     QVariantMap direct;
     for (auto it = m_savedDirectReads.cbegin(); it != m_savedDirectReads.cend(); ++it)
         direct.insert(it.key(), it.value());
@@ -901,6 +915,7 @@ void ChatClient::savePositions()
     settings.beginGroup(positionsGroup());
     settings.setValue(u"rooms"_s, rooms);
     settings.setValue(u"directRead"_s, direct);
+    settings.setValue(u"directEpoch"_s, m_savedDirectEpoch);
 }
 
 void ChatClient::handleFrame(const Protocol::Error &error)

@@ -221,6 +221,7 @@ private:
     };
     QHash<QString, Position> m_savedPositions;
     QHash<QString, qint64> m_savedDirectReads;
+    QString m_savedDirectEpoch; // the lobby numbering those count in
     QSet<QString> m_resumedRooms; // rooms whose hello position came from an earlier run
     QHash<QString, QString> m_pendingJoins; // request id -> roomKey the user asked to join
     ReconnectBackoff m_backoff;

@@ -584,6 +584,16 @@ void tst_ChatClient::directConversationsAreGroupedByPeer()
     m_client->setCurrent(withBb);
     QCOMPARE(withBb->unreadCount(), 0);
     QCOMPARE(list->at(2)->unreadCount(), 1);
+
+    // What was read of each is remembered here (the server keeps no marker for them).
+    m_client.reset();
+    m_client = std::make_unique<ChatClient>();
+    m_client->connectToServer(u"127.0.0.1"_s, m_server->serverPort(), u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    list = m_client->conversations();
+    QTRY_COMPARE(list->rowCount(), 3);
+    QCOMPARE(list->at(1)->unreadCount(), 0);
+    QCOMPARE(list->at(2)->unreadCount(), 1);
 }
 
 void tst_ChatClient::mentionsAreWholeWordsIgnoringCase()
