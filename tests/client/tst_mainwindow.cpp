@@ -66,6 +66,7 @@ private slots:
     void newMessagesLineMarksWhereUnreadStarts();
     void roomDialogListsAsTypedAndJoins();
     void findSearchesThisRoomOrAllRooms();
+    void invitationsAreShown();
 
 private:
     void openWindow(const QString &nick);
@@ -751,6 +752,27 @@ void tst_MainWindow::findSearchesThisRoomOrAllRooms()
     QCOMPARE(m_client->current(), m_client->lobby());
     auto *view = m_window->findChild<MessageView *>(u"messages"_s);
     QVERIFY(view->textCursor().block().text().contains(u"a needle in the lobby"_s));
+}
+
+void tst_MainWindow::invitationsAreShown()
+{
+    openWindow(u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    TestClient *bb = joinWithRooms(u"bb"_s);
+    type(u"/join dev"_s);
+    QTRY_COMPARE(m_client->current()->title(), u"#dev"_s);
+    type(u"/invite bb"_s);
+    QTRY_COMPARE(bb->count<Protocol::Invited>(), 1);
+    QCOMPARE(bb->last<Protocol::Invited>().room, u"dev"_s);
+    QCOMPARE(bb->last<Protocol::Invited>().by, u"aa"_s);
+    QTRY_VERIFY(viewText().contains(u"You invited bb to #dev."_s));
+
+    bb->send(Protocol::Join { u"ops"_s, false, u"j"_s });
+    QTRY_COMPARE(bb->count<Protocol::RoomState>(), 2);
+    bb->send(Protocol::Invite { u"ops"_s, u"aa"_s, u"i"_s });
+    QTRY_VERIFY(viewText().contains(u"bb invited you to #ops. Type /join ops to join."_s));
+    type(u"/join"_s);
+    QTRY_VERIFY(viewText().contains(u"Usage: /join ROOM"_s));
 }
 
 QTEST_MAIN(tst_MainWindow)
