@@ -20,6 +20,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSslCertificate>
 #include <QTableView>
@@ -67,6 +68,7 @@ private slots:
     void roomDialogListsAsTypedAndJoins();
     void findSearchesThisRoomOrAllRooms();
     void invitationsAreShown();
+    void switchingKeepsEachScrollPosition();
 
 private:
     void openWindow(const QString &nick);
@@ -773,6 +775,34 @@ void tst_MainWindow::invitationsAreShown()
     QTRY_VERIFY(viewText().contains(u"bb invited you to #ops. Type /join ops to join."_s));
     type(u"/join"_s);
     QTRY_VERIFY(viewText().contains(u"Usage: /join ROOM"_s));
+}
+
+void tst_MainWindow::switchingKeepsEachScrollPosition()
+{
+    openWindow(u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    type(u"/join dev"_s);
+    QTRY_COMPARE(m_client->current()->title(), u"#dev"_s);
+    TestClient *bb = joinWithRooms(u"bb"_s);
+    bb->send(Protocol::Join { u"dev"_s, false, u"j"_s });
+    QTRY_COMPARE(bb->count<Protocol::RoomState>(), 2);
+    for (int i = 1; i <= 80; ++i) {
+        bb->sayIn(u"dev"_s, u"dev %1"_s.arg(i), u"d%1"_s.arg(i));
+        bb->say(u"lobby %1"_s.arg(i), u"l%1"_s.arg(i));
+    }
+    QTRY_VERIFY(viewText().contains(u"dev 80"_s));
+    auto *view = m_window->findChild<MessageView *>(u"messages"_s);
+    QScrollBar *bar = view->verticalScrollBar();
+    QTRY_VERIFY(bar->maximum() > 40);
+    bar->setValue(bar->maximum() / 2); // reading back in dev
+    const int devPosition = bar->value();
+    auto *input = m_window->findChild<ChatInput *>(u"input"_s);
+    QTest::keyClick(input, Qt::Key_1, Qt::AltModifier);
+    QTRY_VERIFY(viewText().contains(u"lobby 80"_s));
+    QVERIFY(view->isAtBottom()); // the lobby was never scrolled: it shows its newest
+    QTest::keyClick(input, Qt::Key_2, Qt::AltModifier);
+    QCOMPARE(bar->value(), devPosition);
+    QVERIFY(!view->isAtBottom());
 }
 
 QTEST_MAIN(tst_MainWindow)
