@@ -111,8 +111,14 @@ void RoomDialog::showList(const QString &id, const QList<Protocol::RoomSummary> 
     m_rooms->setRooms(rooms);
     m_status->setText(rooms.isEmpty() ? tr("No room matches; Create makes it.")
                                       : tr("Rooms found: %1").arg(rooms.size()));
+    // The room of exactly the typed name, else the first: Enter joins it.
+    int chosen = 0;
+    for (int row = 0; row < rooms.size(); ++row) {
+        if (Protocol::roomKey(rooms.at(row).room) == Protocol::roomKey(typedName()))
+            chosen = row;
+    }
     if (!rooms.isEmpty())
-        m_table->setCurrentIndex(m_rooms->index(0, RoomListModel::NameColumn));
+        m_table->setCurrentIndex(m_rooms->index(chosen, RoomListModel::NameColumn));
     updateButtons();
 }
 
