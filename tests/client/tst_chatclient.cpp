@@ -43,6 +43,7 @@ private slots:
     void unreadCountAndReadMarkerSurviveARestart();
     void resumeGetsExactlyWhatEachRoomMissed();
     void topicAndMembersFollowTheRoom();
+    void readMarkersAreThrottledPerRoom();
 
 private:
     void startServer(quint16 port = 0, ServerConfig config = unlimited());
@@ -762,6 +763,26 @@ void tst_ChatClient::topicAndMembersFollowTheRoom()
     QTRY_VERIFY(dev->messages()->entry(dev->messages()->rowCount() - 1).kind
                 == MessageModel::Kind::Error);
     QCOMPARE(dev->topic(), u"release on Friday"_s);
+}
+
+void tst_ChatClient::readMarkersAreThrottledPerRoom()
+{
+    m_client->setReadThrottle(1s);
+    Conversation *dev = joinAs(u"aa"_s, u"dev"_s);
+    QVERIFY(dev);
+    TestClient *bb = joinRoom(u"bb"_s, u"dev"_s);
+    m_client->setCurrent(dev);
+    m_client->setAttentive(true);
+    bb->sayIn(u"dev"_s, u"one"_s, u"1"_s);
+    QTRY_COMPARE(texts(dev->messages()), QStringList { u"one"_s });
+    QCOMPARE(dev->sentReadSeq(), dev->lastSeq()); // the first marker goes at once
+    const qint64 first = dev->sentReadSeq();
+    bb->sayIn(u"dev"_s, u"two"_s, u"2"_s);
+    QTRY_VERIFY(dev->lastSeq() > first);
+    // Read here at once; the server hears of it when the second has passed.
+    QCOMPARE(dev->unreadCount(), 0);
+    QCOMPARE(dev->sentReadSeq(), first);
+    QTRY_COMPARE(dev->sentReadSeq(), dev->lastSeq());
 }
 
 QTEST_GUILESS_MAIN(tst_ChatClient)
