@@ -20,6 +20,7 @@
 #include <QScrollBar>
 #include <QSettings>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QVBoxLayout>
 
@@ -40,7 +41,7 @@ const auto Splitter = u"window/panes"_s;
 MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     : QMainWindow(parent),
       m_client(client),
-      m_view(new MessageView(this)),
+      m_viewStack(new QStackedWidget(this)),
       m_searchBar(new SearchBar(this)),
       m_conversationList(new QListView(this)),
       m_topic(new QLabel(this)),
@@ -52,7 +53,6 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
       m_serverLabel(new QLabel(this))
 {
     setWindowIcon(QIcon(u":/icons/natter.svg"_s));
-    m_view->setObjectName(u"messages"_s);
     m_userList->setObjectName(u"users"_s);
     m_input->setObjectName(u"input"_s);
     m_stateLabel->setObjectName(u"state"_s);
@@ -74,7 +74,7 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     conversationLayout->setContentsMargins(0, 0, 0, 0);
     conversationLayout->addWidget(m_topic);
     conversationLayout->addWidget(m_searchBar);
-    conversationLayout->addWidget(m_view);
+    conversationLayout->addWidget(m_viewStack, 1);
     m_searchBar->setObjectName(u"search"_s);
     m_searchBar->hide();
     conversationLayout->addWidget(m_input);
@@ -103,7 +103,14 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     connect(client, &ChatClient::currentChanged, this, &MainWindow::showConversation);
     connect(client, &ChatClient::roomJoined, this, &MainWindow::switchTo);
     connect(client->conversations(), &ConversationListModel::aboutToRemove, this,
-            [this](Conversation *conversation) { m_viewStates.remove(conversation); });
+            [this](Conversation *conversation) {
+                m_drafts.remove(conversation);
+                if (MessageView *view = m_views.take(conversation)) {
+                    if (view == m_view)
+                        m_view = nullptr;
+                    view->deleteLater();
+                }
+            });
     connect(client, &ChatClient::roomListReceived, this,
             [this](const QString &id, const QList<Protocol::RoomSummary> &rooms) {
                 if (id != m_inlineRoomList)
@@ -125,8 +132,6 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
         m_input->setText(u"/msg %1 "_s.arg(index.data().toString()));
         m_input->setFocus();
     });
-    connect(m_view, &MessageView::retryRequested, client, &ChatClient::retryMessage);
-    connect(m_view, &MessageView::scrolledToTop, client, [client] { client->loadOlder(); });
     connect(m_searchBar, &SearchBar::searchRequested, this,
             [this](const QString &query, bool allRooms) {
         const QString id = m_client->search(query, allRooms ? nullptr : m_client->current());
@@ -441,19 +446,20 @@ void MainWindow::showConversation(Conversation *conversation)
     if (conversation == m_shown)
         return;
     if (m_shown) {
-        const QScrollBar *bar = m_view->verticalScrollBar();
-        m_viewStates.insert(m_shown, { m_input->text(), bar->value(), m_view->isAtBottom() });
+        m_drafts.insert(m_shown, m_input->text());
         m_shown->disconnect(this);
         m_shown->users()->disconnect(this);
         m_client->lobby()->users()->disconnect(this);
     }
     m_shown = conversation;
-    m_view->setModel(conversation->messages(), m_unreadAfter);
+    if (m_view)
+        m_view->setObjectName({});
+    m_view = viewFor(conversation);
+    m_view->setObjectName(u"messages"_s); // the one on screen
+    m_view->setUnreadAfter(m_unreadAfter);
     m_unreadAfter = 0;
-    const ViewState state = m_viewStates.value(conversation);
-    QScrollBar *bar = m_view->verticalScrollBar();
-    bar->setValue(state.atBottom ? bar->maximum() : state.scroll);
-    m_input->setText(state.draft);
+    m_viewStack->setCurrentWidget(m_view);
+    m_input->setText(m_drafts.value(conversation));
     m_userList->setModel(m_client->users());
     connect(m_client->users(), &UserListModel::countChanged, this, &MainWindow::updateStatus);
     connect(conversation, &Conversation::changed, this, &MainWindow::updateTopic);
@@ -463,6 +469,25 @@ void MainWindow::showConversation(Conversation *conversation)
                                                           QItemSelectionModel::ClearAndSelect);
     updateTopic();
     updateStatus();
+}
+
+MessageView *MainWindow::viewFor(Conversation *conversation)
+{
+    if (MessageView *view = m_views.value(conversation))
+        return view;
+    auto *view = new MessageView(m_viewStack);
+    m_viewStack->addWidget(view);
+    // Laid out at its size before its rows go in, so it starts at the newest.
+    view->resize(m_viewStack->size());
+    view->setModel(conversation->messages());
+    connect(view, &MessageView::retryRequested, m_client, &ChatClient::retryMessage);
+    connect(view, &MessageView::scrolledToTop, m_client,
+            [client = m_client, conversation = QPointer<Conversation>(conversation)] {
+                if (conversation)
+                    client->loadOlder(conversation);
+            });
+    m_views.insert(conversation, view);
+    return view;
 }
 
 void MainWindow::updateTopic()
