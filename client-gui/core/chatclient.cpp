@@ -301,6 +301,7 @@ void ChatClient::handleConnectionLost()
 {
     m_olderRequest.clear(); // its answer will not come on a new connection
     m_pendingJoins.clear();
+    m_contextWanted.clear();
     // Both errorOccurred and disconnected may report the same loss.
     m_pingTimer.stop();
     m_deadTimer.stop();
@@ -448,9 +449,20 @@ void ChatClient::handleFrame(const Protocol::RoomState &state)
     if (conversation == current() && m_attentive)
         markRead(conversation);
     sendReads(); // markers set while the connection was down
-    // After a restart the room shows only what was missed: a page before it gives context.
-    if (resumed)
-        loadOlder(conversation);
+    // After a restart the room shows only what was missed: a page before it gives context
+    // (one request at a time, room after room).
+    if (resumed) {
+        m_contextWanted.append(conversation);
+        requestContext();
+    }
+}
+
+void ChatClient::requestContext()
+{
+    while (!m_contextWanted.isEmpty() && !isLoadingOlder()) {
+        if (Conversation *conversation = m_contextWanted.takeFirst())
+            loadOlder(conversation);
+    }
 }
 
 void ChatClient::handleFrame(const Protocol::Message &message)
@@ -581,8 +593,10 @@ void ChatClient::handleFrame(const Protocol::Results &results)
     }
     m_olderRequest.clear();
     Conversation *conversation = m_olderConversation;
-    if (!conversation)
-        return; // parted meanwhile
+    if (!conversation) {
+        requestContext(); // parted meanwhile
+        return;
+    }
     // Only what is older than the top of each view, and only as much as the view may hold;
     // the lobby's direct messages go to their own conversations.
     QHash<Conversation *, QList<MessageModel::Entry>> entries;
@@ -606,6 +620,7 @@ void ChatClient::handleFrame(const Protocol::Results &results)
     }
     conversation->setReachedOldest(results.messages.isEmpty());
     emit olderLoaded(count);
+    requestContext();
 }
 
 void ChatClient::handleFrame(const Protocol::Ack &ack)

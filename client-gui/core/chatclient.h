@@ -223,6 +223,8 @@ private:
     QHash<QString, qint64> m_savedDirectReads;
     QString m_savedDirectEpoch; // the lobby numbering those count in
     QSet<QString> m_resumedRooms; // rooms whose hello position came from an earlier run
+    QList<QPointer<Conversation>> m_contextWanted; // resumed rooms waiting for a page before
+    void requestContext();
     QHash<QString, QString> m_pendingJoins; // request id -> roomKey the user asked to join
     ReconnectBackoff m_backoff;
     QTimer m_reconnectTimer;

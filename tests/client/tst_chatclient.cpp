@@ -662,11 +662,14 @@ void tst_ChatClient::unreadCountAndReadMarkerSurviveARestart()
     // The window restarts: it resumes each room from the position it kept in its settings,
     // and fetches the page before it for context.
     bb = joinRoom(u"bb"_s, u"dev"_s);
+    bb->say(u"lobby before"_s, u"l"_s); // the lobby has a position to resume from too
+    QTRY_COMPARE(texts(m_client->lobby()->messages()), QStringList { u"lobby before"_s });
     m_client->disconnectFromServer();
     m_client.reset();
     QVERIFY(QSettings().childGroups().contains(u"positions"_s));
     bb->sayIn(u"dev"_s, u"while closed"_s, u"6"_s);
-    QTRY_COMPARE(bb->count<Protocol::Ack>(), 1);
+    bb->say(u"lobby while closed"_s, u"7"_s);
+    QTRY_COMPARE(bb->count<Protocol::Ack>(), 3);
     m_client = std::make_unique<ChatClient>();
     m_client->connectToServer(u"127.0.0.1"_s, port, u"aa"_s);
     QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
@@ -675,6 +678,9 @@ void tst_ChatClient::unreadCountAndReadMarkerSurviveARestart()
     QCOMPARE(texts(dev->messages()).constLast(), u"while closed"_s);
     QCOMPARE(texts(dev->messages()).count(u"unread 5"_s), 1);
     QCOMPARE(dev->unreadCount(), 3);
+    // Every resumed room gets its page before, one request after the other.
+    QTRY_COMPARE(texts(m_client->lobby()->messages()),
+                 QStringList({ u"lobby before"_s, u"lobby while closed"_s }));
 
     // Another computer (nothing remembered) learns the marker from the server.
     m_client->disconnectFromServer();
@@ -686,7 +692,8 @@ void tst_ChatClient::unreadCountAndReadMarkerSurviveARestart()
     QTRY_VERIFY((dev = m_client->findRoom(u"dev"_s)));
     QTRY_COMPARE(texts(dev->messages()).size(), 6);
     QCOMPARE(dev->unreadCount(), 3);
-    QCOMPARE(m_client->lobby()->unreadCount(), 0);
+    // "lobby before" came while the lobby was on screen; the other one did not.
+    QCOMPARE(m_client->lobby()->unreadCount(), 1);
     m_client.reset();
     m_server.reset(); // before the store's folder goes
 }
