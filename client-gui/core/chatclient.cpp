@@ -117,6 +117,7 @@ void ChatClient::connectToServer(const QString &host, quint16 port, const QStrin
         m_host = host;
         m_port = port;
         m_nick = nick;
+        m_protocol = Protocol::Version;
         loadPositions();
     }
     m_host = host;
@@ -275,8 +276,23 @@ void ChatClient::handleConnected()
     m_socket.setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_socket.setSocketOption(QAbstractSocket::KeepAliveOption, 1);
     setState(State::Joining);
-    Protocol::Hello hello { m_nick, Protocol::Version, QStringLiteral("natter/" NATTER_VERSION),
+    sendHello();
+    m_pingTimer.start();
+    m_deadTimer.start();
+}
+
+void ChatClient::sendHello()
+{
+    Protocol::Hello hello { m_nick, m_protocol, QStringLiteral("natter/" NATTER_VERSION),
                             std::nullopt, m_password, {}, {} };
+    if (m_protocol < 2) {
+        if (m_lobby->lastSeq() > 0) {
+            hello.since = m_lobby->lastSeq();
+            hello.epoch = m_lobby->epoch();
+        }
+        write(hello);
+        return;
+    }
     QSet<QString> known;
     for (Conversation *conversation : m_conversations.all()) {
         if (conversation->isRoom() && conversation->lastSeq() > 0) {
@@ -293,8 +309,6 @@ void ChatClient::handleConnected()
         }
     }
     write(hello);
-    m_pingTimer.start();
-    m_deadTimer.start();
 }
 
 void ChatClient::handleConnectionLost()
@@ -840,8 +854,8 @@ void ChatClient::markRead(Conversation *conversation)
 
 void ChatClient::sendReads()
 {
-    if (m_state != State::Online)
-        return;
+    if (m_state != State::Online || m_protocol < 2)
+        return; // a version-1 server keeps no read markers
     bool waiting = false;
     for (Conversation *conversation : m_conversations.all()) {
         if (!conversation->isRoom() || conversation->readSeq() <= conversation->sentReadSeq())
@@ -938,6 +952,15 @@ void ChatClient::handleFrame(const Protocol::Error &error)
     const bool refusal = error.code == ErrorCode::NickTaken || error.code == ErrorCode::NickInvalid
             || error.code == ErrorCode::AuthRequired || error.code == ErrorCode::AuthFailed
             || error.code == ErrorCode::Banned || error.code == ErrorCode::TlsRequired;
+    if (error.code == ErrorCode::UnsupportedProtocol && m_state == State::Joining
+        && m_protocol > Protocol::OldestVersion) {
+        // An older server: the lobby is all it has, and it is still worth being in.
+        qCInfo(lcClient) << "the server does not speak protocol" << m_protocol
+                         << "; trying" << m_protocol - 1;
+        --m_protocol;
+        sendHello();
+        return;
+    }
     if (refusal && m_state == State::Joining) {
         if (m_wasOnline && error.code == ErrorCode::NickTaken) {
             // Our previous connection may still look alive to the server; it will be removed.

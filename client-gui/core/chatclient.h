@@ -162,6 +162,7 @@ private:
     void openConnection();
     void scheduleReconnect();
     void handleConnected();
+    void sendHello();
     void handleConnectionLost();
     void processReadyRead();
     void handleFrame(const Protocol::Welcome &welcome);
@@ -246,5 +247,7 @@ private:
     bool m_reachedOldest = false;
     State m_state = State::Disconnected;
     bool m_wantOnline = false; // the user asked to be connected
+    // What this server speaks: version 1 servers know only the lobby (its welcome says so).
+    int m_protocol = Protocol::Version;
     bool m_wasOnline = false; // this connection run has been online: rejoining, not joining
 };

@@ -5,6 +5,7 @@
 
 #include <QSettings>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -44,6 +45,7 @@ private slots:
     void resumeGetsExactlyWhatEachRoomMissed();
     void topicAndMembersFollowTheRoom();
     void readMarkersAreThrottledPerRoom();
+    void anOlderServerIsSpokenToInVersionOne();
 
 private:
     void startServer(quint16 port = 0, ServerConfig config = unlimited());
@@ -790,6 +792,54 @@ void tst_ChatClient::readMarkersAreThrottledPerRoom()
     QCOMPARE(dev->unreadCount(), 0);
     QCOMPARE(dev->sentReadSeq(), first);
     QTRY_COMPARE(dev->sentReadSeq(), dev->lastSeq());
+}
+
+void tst_ChatClient::anOlderServerIsSpokenToInVersionOne()
+{
+    // A version-1 server, scripted: it refuses version 2 and welcomes version 1 to its lobby.
+    QTcpServer old;
+    QVERIFY(old.listen(QHostAddress::LocalHost));
+    QList<Protocol::Hello> hellos;
+    QTcpSocket *peer = nullptr;
+    connect(&old, &QTcpServer::newConnection, this, [&] {
+        peer = old.nextPendingConnection();
+        connect(peer, &QTcpSocket::readyRead, peer, [&] {
+            while (peer->canReadLine()) {
+                const auto decoded = Protocol::decodeClientFrame(peer->readLine().chopped(1));
+                const auto *hello = std::get_if<Protocol::Hello>(&decoded.frame);
+                if (!hello)
+                    continue;
+                hellos.append(*hello);
+                if (hello->protocol > 1) {
+                    peer->write(Protocol::encode(Protocol::ServerFrame { Protocol::Error {
+                            ErrorCode::UnsupportedProtocol, u"version 1 only"_s, {} } }));
+                    continue;
+                }
+                Protocol::Welcome welcome;
+                welcome.nick = hello->nick;
+                welcome.protocol = 1;
+                welcome.users = { u"aa"_s, u"bb"_s };
+                welcome.seq = 7;
+                welcome.epoch = u"e1"_s;
+                Protocol::Message message;
+                message.seq = 7;
+                message.timestamp = 1;
+                message.from = u"bb"_s;
+                message.text = u"from an old server"_s;
+                welcome.history = { message };
+                peer->write(Protocol::encode(Protocol::ServerFrame { welcome }));
+            }
+        });
+    });
+    m_client->connectToServer(u"127.0.0.1"_s, old.serverPort(), u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    QCOMPARE(hellos.size(), 2);
+    QCOMPARE(hellos.at(0).protocol, 2);
+    QCOMPARE(hellos.at(1).protocol, 1);
+    QCOMPARE(texts(m_client->lobby()->messages()), QStringList { u"from an old server"_s });
+    QCOMPARE(m_client->lobby()->users()->users(), QStringList({ u"aa"_s, u"bb"_s }));
+    QCOMPARE(m_client->lastSeq(), 7);
+    QCOMPARE(m_client->conversations()->rowCount(), 1);
 }
 
 QTEST_GUILESS_MAIN(tst_ChatClient)
