@@ -110,10 +110,14 @@ void ChatClient::connectToServer(const QString &host, quint16 port, const QStrin
             if (conversation != m_lobby)
                 m_conversations.remove(conversation);
         }
-        m_lobby->resetNumbering();
-        m_lobby->setLastSeq(0);
-        m_lobby->setEpoch({});
-        m_lobby->seqByEpoch().clear();
+        if (host != m_host || port != m_port) {
+            // The lobby's rows stay; their numbers mean nothing on another server. (Another
+            // nick on the same server shares the lobby and resumes where the window was.)
+            m_lobby->resetNumbering();
+            m_lobby->setLastSeq(0);
+            m_lobby->setEpoch({});
+            m_lobby->seqByEpoch().clear();
+        }
         m_host = host;
         m_port = port;
         m_nick = nick;
