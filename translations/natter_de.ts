@@ -135,6 +135,94 @@
         <source>This server speaks another version of Natter&apos;s protocol; update Natter.</source>
         <translation>Dieser Server spricht eine andere Version des Natter-Protokolls; bitte Natter aktualisieren.</translation>
     </message>
+    <message>
+        <source>%1 has joined %2.</source>
+        <translation>%1 ist %2 beigetreten.</translation>
+    </message>
+    <message>
+        <source>%1 removed you from %2.</source>
+        <translation>%1 hat dich aus %2 entfernt.</translation>
+    </message>
+    <message>
+        <source>%1 removed you from %2: %3</source>
+        <translation>%1 hat dich aus %2 entfernt: %3</translation>
+    </message>
+    <message>
+        <source>%1 has left %2.</source>
+        <translation>%1 hat %2 verlassen.</translation>
+    </message>
+    <message>
+        <source>%1 was removed from %2 by %3.</source>
+        <translation>%1 wurde von %3 aus %2 entfernt.</translation>
+    </message>
+    <message>
+        <source>%1 cleared the topic.</source>
+        <translation>%1 hat das Thema gelöscht.</translation>
+    </message>
+    <message>
+        <source>%1 set the topic: %2</source>
+        <translation>%1 hat das Thema gesetzt: %2</translation>
+    </message>
+    <message>
+        <source>%1 invited you to %2. Type /join %3 to join.</source>
+        <translation>%1 hat dich nach %2 eingeladen. Mit /join %3 trittst du bei.</translation>
+    </message>
+    <message>
+        <source>You invited %1 to %2.</source>
+        <translation>Du hast %1 nach %2 eingeladen.</translation>
+    </message>
+    <message>
+        <source>%1 invited %2 to %3.</source>
+        <translation>%1 hat %2 nach %3 eingeladen.</translation>
+    </message>
+    <message>
+        <source>Joining a room needs a connection.</source>
+        <translation>Zum Betreten eines Raums ist eine Verbindung nötig.</translation>
+    </message>
+    <message>
+        <source>Only rooms can be left; this is a direct conversation.</source>
+        <translation>Nur Räume kann man verlassen; dies ist ein Direktgespräch.</translation>
+    </message>
+    <message>
+        <source>The lobby cannot be left: direct messages go through it.</source>
+        <translation>Die Lobby kann man nicht verlassen: Direktnachrichten laufen über sie.</translation>
+    </message>
+    <message>
+        <source>Leaving a room needs a connection.</source>
+        <translation>Zum Verlassen eines Raums ist eine Verbindung nötig.</translation>
+    </message>
+    <message>
+        <source>Only rooms have a topic.</source>
+        <translation>Nur Räume haben ein Thema.</translation>
+    </message>
+    <message>
+        <source>Invite someone from the room you want them in.</source>
+        <translation>Lade jemanden aus dem Raum ein, in dem du ihn haben möchtest.</translation>
+    </message>
+    <message>
+        <source>Not allowed: %1</source>
+        <translation>Nicht erlaubt: %1</translation>
+    </message>
+    <message>
+        <source>There is no room of that name (or it is private).</source>
+        <translation>Es gibt keinen Raum dieses Namens (oder er ist privat).</translation>
+    </message>
+    <message>
+        <source>A room&apos;s name is 1 to 50 letters, digits, &apos;_&apos;, &apos;-&apos; or &apos;.&apos;.</source>
+        <translation>Ein Raumname besteht aus 1 bis 50 Buchstaben, Ziffern, „_“, „-“ oder „.“.</translation>
+    </message>
+    <message>
+        <source>That room is private: its owner has to invite you first.</source>
+        <translation>Dieser Raum ist privat: Sein Besitzer muss dich erst einladen.</translation>
+    </message>
+    <message>
+        <source>You are not in that room: join it first.</source>
+        <translation>Du bist nicht in diesem Raum: Tritt ihm zuerst bei.</translation>
+    </message>
+    <message>
+        <source>You are in as many rooms as this server allows: leave one first.</source>
+        <translation>Du bist in so vielen Räumen, wie dieser Server erlaubt: Verlasse zuerst einen.</translation>
+    </message>
 </context>
 <context>
     <name>ConnectDialog</name>
@@ -338,10 +426,6 @@
         <translation>Nicht verbunden: Dem Zertifikat des Servers wurde nicht vertraut.</translation>
     </message>
     <message>
-        <source>Commands: /msg NICK TEXT sends a direct message; /who lists who is online; /kick NICK [REASON] removes someone (operators only); exit or /quit leaves the chat; /help shows this.</source>
-        <translation>Befehle: /msg SPITZNAME TEXT sendet eine Direktnachricht; /who zeigt, wer online ist; /kick SPITZNAME [GRUND] entfernt jemanden (nur Operatoren); exit oder /quit verlässt den Chat; /help zeigt diese Hilfe.</translation>
-    </message>
-    <message>
         <source>Usage: /kick NICK [REASON]</source>
         <translation>Verwendung: /kick SPITZNAME [GRUND]</translation>
     </message>
@@ -350,8 +434,72 @@
         <translation>Online: %1 (zu viele, um sie aufzulisten)</translation>
     </message>
     <message>
-        <source>Rooms are not in this window yet: it chats in the lobby.</source>
-        <translation>Räume gibt es in diesem Fenster noch nicht: es chattet in der Lobby.</translation>
+        <source>#%1 (%2)</source>
+        <translation>#%1 (%2)</translation>
+    </message>
+    <message>
+        <source>#%1 (%2): %3</source>
+        <translation>#%1 (%2): %3</translation>
+    </message>
+    <message>
+        <source>No rooms found.</source>
+        <translation>Keine Räume gefunden.</translation>
+    </message>
+    <message>
+        <source>Rooms: %1</source>
+        <translation>Räume: %1</translation>
+    </message>
+    <message>
+        <source>&amp;Join or Create a Room…</source>
+        <translation>Raum betreten oder an&amp;legen …</translation>
+    </message>
+    <message>
+        <source>Ctrl+J</source>
+        <translation>Ctrl+J</translation>
+    </message>
+    <message>
+        <source>&amp;Previous Conversation</source>
+        <translation>V&amp;orheriges Gespräch</translation>
+    </message>
+    <message>
+        <source>&amp;Next Conversation</source>
+        <translation>&amp;Nächstes Gespräch</translation>
+    </message>
+    <message>
+        <source>Commands: /msg NICK TEXT sends a direct message; /join ROOM joins or creates a room; /part leaves this room; /rooms [FILTER] lists rooms; /topic TEXT sets this room&apos;s topic; /invite NICK invites someone here; /who lists who is online; /kick NICK [REASON] removes someone (from this room: its owner; from the chat: operators); exit or /quit leaves the chat; /help shows this.</source>
+        <translation>Befehle: /msg SPITZNAME TEXT sendet eine Direktnachricht; /join RAUM betritt einen Raum oder legt ihn an; /part verlässt diesen Raum; /rooms [FILTER] listet Räume auf; /topic TEXT setzt das Thema dieses Raums; /invite SPITZNAME lädt jemanden hierher ein; /who zeigt, wer online ist; /kick SPITZNAME [GRUND] entfernt jemanden (aus diesem Raum: sein Besitzer; aus dem Chat: Operatoren); exit oder /quit verlässt den Chat; /help zeigt diese Hilfe.</translation>
+    </message>
+    <message>
+        <source>Usage: /join ROOM</source>
+        <translation>Verwendung: /join RAUM</translation>
+    </message>
+    <message>
+        <source>Usage: /part [ROOM]</source>
+        <translation>Verwendung: /part [RAUM]</translation>
+    </message>
+    <message>
+        <source>Usage: /topic TEXT</source>
+        <translation>Verwendung: /topic TEXT</translation>
+    </message>
+    <message>
+        <source>Usage: /invite NICK</source>
+        <translation>Verwendung: /invite SPITZNAME</translation>
+    </message>
+    <message>
+        <source>You are not in #%1.</source>
+        <translation>Du bist nicht in #%1.</translation>
+    </message>
+    <message>
+        <source>Listing rooms needs a connection.</source>
+        <translation>Zum Auflisten der Räume ist eine Verbindung nötig.</translation>
+    </message>
+    <message>
+        <source>Direct messages with %1</source>
+        <translation>Direktnachrichten mit %1</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
     </message>
 </context>
 <context>
@@ -376,6 +524,68 @@
         <source>Retry</source>
         <translation>Erneut senden</translation>
     </message>
+    <message>
+        <source>new messages</source>
+        <translation>neue Nachrichten</translation>
+    </message>
+</context>
+<context>
+    <name>RoomDialog</name>
+    <message>
+        <source>&amp;Private (only those invited may join)</source>
+        <translation>&amp;Privat (nur Eingeladene dürfen beitreten)</translation>
+    </message>
+    <message>
+        <source>Join or Create a Room</source>
+        <translation>Raum betreten oder anlegen</translation>
+    </message>
+    <message>
+        <source>Type to search, or a new room&apos;s name</source>
+        <translation>Tippen zum Suchen, oder der Name eines neuen Raums</translation>
+    </message>
+    <message>
+        <source>&amp;Join</source>
+        <translation>&amp;Betreten</translation>
+    </message>
+    <message>
+        <source>C&amp;reate</source>
+        <translation>&amp;Anlegen</translation>
+    </message>
+    <message>
+        <source>Listing rooms needs a connection.</source>
+        <translation>Zum Auflisten der Räume ist eine Verbindung nötig.</translation>
+    </message>
+    <message>
+        <source>Looking…</source>
+        <translation>Suche …</translation>
+    </message>
+    <message>
+        <source>No room matches; Create makes it.</source>
+        <translation>Kein Raum passt; „Anlegen“ legt ihn an.</translation>
+    </message>
+    <message>
+        <source>Rooms found: %1</source>
+        <translation>Gefundene Räume: %1</translation>
+    </message>
+</context>
+<context>
+    <name>RoomListModel</name>
+    <message>
+        <source>#%1 (private)</source>
+        <translation>#%1 (privat)</translation>
+    </message>
+    <message>
+        <source>Room</source>
+        <translation>Raum</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>Thema</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>Mitglieder</translation>
+    </message>
 </context>
 <context>
     <name>SearchBar</name>
@@ -398,6 +608,14 @@
     <message>
         <source>%1 found</source>
         <translation>%1 gefunden</translation>
+    </message>
+    <message>
+        <source>&amp;All rooms</source>
+        <translation>&amp;Alle Räume</translation>
+    </message>
+    <message>
+        <source>(direct) </source>
+        <translation>(direkt) </translation>
     </message>
 </context>
 <context>

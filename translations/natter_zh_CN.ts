@@ -135,6 +135,94 @@
         <source>This server speaks another version of Natter&apos;s protocol; update Natter.</source>
         <translation>此服务器使用另一版本的 Natter 协议；请更新 Natter。</translation>
     </message>
+    <message>
+        <source>%1 has joined %2.</source>
+        <translation>%1 加入了 %2。</translation>
+    </message>
+    <message>
+        <source>%1 removed you from %2.</source>
+        <translation>%1 将你移出了 %2。</translation>
+    </message>
+    <message>
+        <source>%1 removed you from %2: %3</source>
+        <translation>%1 将你移出了 %2：%3</translation>
+    </message>
+    <message>
+        <source>%1 has left %2.</source>
+        <translation>%1 离开了 %2。</translation>
+    </message>
+    <message>
+        <source>%1 was removed from %2 by %3.</source>
+        <translation>%1 被 %3 移出了 %2。</translation>
+    </message>
+    <message>
+        <source>%1 cleared the topic.</source>
+        <translation>%1 清除了话题。</translation>
+    </message>
+    <message>
+        <source>%1 set the topic: %2</source>
+        <translation>%1 设置了话题：%2</translation>
+    </message>
+    <message>
+        <source>%1 invited you to %2. Type /join %3 to join.</source>
+        <translation>%1 邀请你加入 %2。输入 /join %3 即可加入。</translation>
+    </message>
+    <message>
+        <source>You invited %1 to %2.</source>
+        <translation>你邀请了 %1 加入 %2。</translation>
+    </message>
+    <message>
+        <source>%1 invited %2 to %3.</source>
+        <translation>%1 邀请了 %2 加入 %3。</translation>
+    </message>
+    <message>
+        <source>Joining a room needs a connection.</source>
+        <translation>加入房间需要连接。</translation>
+    </message>
+    <message>
+        <source>Only rooms can be left; this is a direct conversation.</source>
+        <translation>只能离开房间；这是私聊会话。</translation>
+    </message>
+    <message>
+        <source>The lobby cannot be left: direct messages go through it.</source>
+        <translation>不能离开大厅：私信经由大厅传递。</translation>
+    </message>
+    <message>
+        <source>Leaving a room needs a connection.</source>
+        <translation>离开房间需要连接。</translation>
+    </message>
+    <message>
+        <source>Only rooms have a topic.</source>
+        <translation>只有房间才有话题。</translation>
+    </message>
+    <message>
+        <source>Invite someone from the room you want them in.</source>
+        <translation>请在你希望对方加入的房间里邀请。</translation>
+    </message>
+    <message>
+        <source>Not allowed: %1</source>
+        <translation>不允许：%1</translation>
+    </message>
+    <message>
+        <source>There is no room of that name (or it is private).</source>
+        <translation>没有这个名字的房间（或者它是私密的）。</translation>
+    </message>
+    <message>
+        <source>A room&apos;s name is 1 to 50 letters, digits, &apos;_&apos;, &apos;-&apos; or &apos;.&apos;.</source>
+        <translation>房间名由 1 到 50 个字母、数字、“_”、“-”或“.”组成。</translation>
+    </message>
+    <message>
+        <source>That room is private: its owner has to invite you first.</source>
+        <translation>该房间是私密的：需要房主先邀请你。</translation>
+    </message>
+    <message>
+        <source>You are not in that room: join it first.</source>
+        <translation>你不在该房间中：请先加入。</translation>
+    </message>
+    <message>
+        <source>You are in as many rooms as this server allows: leave one first.</source>
+        <translation>你加入的房间数已达服务器上限：请先离开一个。</translation>
+    </message>
 </context>
 <context>
     <name>ConnectDialog</name>
@@ -338,10 +426,6 @@
         <translation>未连接：服务器的证书未被信任。</translation>
     </message>
     <message>
-        <source>Commands: /msg NICK TEXT sends a direct message; /who lists who is online; /kick NICK [REASON] removes someone (operators only); exit or /quit leaves the chat; /help shows this.</source>
-        <translation>命令：/msg 昵称 文本 发送私信；/who 列出在线用户；/kick 昵称 [原因] 移出某人（仅限管理员）；exit 或 /quit 离开聊天；/help 显示此帮助。</translation>
-    </message>
-    <message>
         <source>Usage: /kick NICK [REASON]</source>
         <translation>用法：/kick 昵称 [原因]</translation>
     </message>
@@ -350,8 +434,72 @@
         <translation>在线：%1（人数太多，无法列出）</translation>
     </message>
     <message>
-        <source>Rooms are not in this window yet: it chats in the lobby.</source>
-        <translation>此窗口尚不支持房间：它在大厅中聊天。</translation>
+        <source>#%1 (%2)</source>
+        <translation>#%1（%2）</translation>
+    </message>
+    <message>
+        <source>#%1 (%2): %3</source>
+        <translation>#%1（%2）：%3</translation>
+    </message>
+    <message>
+        <source>No rooms found.</source>
+        <translation>没有找到房间。</translation>
+    </message>
+    <message>
+        <source>Rooms: %1</source>
+        <translation>房间：%1</translation>
+    </message>
+    <message>
+        <source>&amp;Join or Create a Room…</source>
+        <translation>加入或创建房间(&amp;J)…</translation>
+    </message>
+    <message>
+        <source>Ctrl+J</source>
+        <translation>Ctrl+J</translation>
+    </message>
+    <message>
+        <source>&amp;Previous Conversation</source>
+        <translation>上一个会话(&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Next Conversation</source>
+        <translation>下一个会话(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Commands: /msg NICK TEXT sends a direct message; /join ROOM joins or creates a room; /part leaves this room; /rooms [FILTER] lists rooms; /topic TEXT sets this room&apos;s topic; /invite NICK invites someone here; /who lists who is online; /kick NICK [REASON] removes someone (from this room: its owner; from the chat: operators); exit or /quit leaves the chat; /help shows this.</source>
+        <translation>命令：/msg 昵称 文本 发送私信；/join 房间 加入或创建房间；/part 离开此房间；/rooms [筛选] 列出房间；/topic 文本 设置此房间的话题；/invite 昵称 邀请某人来此；/who 列出在线用户；/kick 昵称 [原因] 移出某人（移出此房间：房主；移出聊天：管理员）；exit 或 /quit 离开聊天；/help 显示此帮助。</translation>
+    </message>
+    <message>
+        <source>Usage: /join ROOM</source>
+        <translation>用法：/join 房间</translation>
+    </message>
+    <message>
+        <source>Usage: /part [ROOM]</source>
+        <translation>用法：/part [房间]</translation>
+    </message>
+    <message>
+        <source>Usage: /topic TEXT</source>
+        <translation>用法：/topic 文本</translation>
+    </message>
+    <message>
+        <source>Usage: /invite NICK</source>
+        <translation>用法：/invite 昵称</translation>
+    </message>
+    <message>
+        <source>You are not in #%1.</source>
+        <translation>你不在 #%1 中。</translation>
+    </message>
+    <message>
+        <source>Listing rooms needs a connection.</source>
+        <translation>列出房间需要连接。</translation>
+    </message>
+    <message>
+        <source>Direct messages with %1</source>
+        <translation>与 %1 的私信</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
     </message>
 </context>
 <context>
@@ -376,6 +524,68 @@
         <source>Retry</source>
         <translation>重试</translation>
     </message>
+    <message>
+        <source>new messages</source>
+        <translation>新消息</translation>
+    </message>
+</context>
+<context>
+    <name>RoomDialog</name>
+    <message>
+        <source>&amp;Private (only those invited may join)</source>
+        <translation>私密(&amp;P)（仅受邀者可加入）</translation>
+    </message>
+    <message>
+        <source>Join or Create a Room</source>
+        <translation>加入或创建房间</translation>
+    </message>
+    <message>
+        <source>Type to search, or a new room&apos;s name</source>
+        <translation>输入以搜索，或输入新房间的名字</translation>
+    </message>
+    <message>
+        <source>&amp;Join</source>
+        <translation>加入(&amp;J)</translation>
+    </message>
+    <message>
+        <source>C&amp;reate</source>
+        <translation>创建(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Listing rooms needs a connection.</source>
+        <translation>列出房间需要连接。</translation>
+    </message>
+    <message>
+        <source>Looking…</source>
+        <translation>正在查找…</translation>
+    </message>
+    <message>
+        <source>No room matches; Create makes it.</source>
+        <translation>没有匹配的房间；点“创建”即可创建。</translation>
+    </message>
+    <message>
+        <source>Rooms found: %1</source>
+        <translation>找到的房间：%1</translation>
+    </message>
+</context>
+<context>
+    <name>RoomListModel</name>
+    <message>
+        <source>#%1 (private)</source>
+        <translation>#%1（私密）</translation>
+    </message>
+    <message>
+        <source>Room</source>
+        <translation>房间</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>话题</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>成员</translation>
+    </message>
 </context>
 <context>
     <name>SearchBar</name>
@@ -398,6 +608,14 @@
     <message>
         <source>%1 found</source>
         <translation>找到 %1 条</translation>
+    </message>
+    <message>
+        <source>&amp;All rooms</source>
+        <translation>所有房间(&amp;A)</translation>
+    </message>
+    <message>
+        <source>(direct) </source>
+        <translation>（私信）</translation>
     </message>
 </context>
 <context>

@@ -3,6 +3,8 @@
 #include <QDateTime>
 #include <QLoggingCategory>
 #include <QRandomGenerator>
+#include <QRegularExpression>
+#include <QSettings>
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
@@ -19,6 +21,7 @@ constexpr qsizetype MaxServerLineBytes = 64 * 1024 * 1024;
 ChatClient::ChatClient(QObject *parent)
     : QObject(parent),
       m_framer(MaxServerLineBytes),
+      m_lobby(m_conversations.obtain(Conversation::Kind::Room, Protocol::Lobby)),
       // Client ids must not repeat across runs: the server drops a repeated id as a duplicate.
       m_idPrefix(QString::number(QRandomGenerator::global()->generate64(), 36))
 {
@@ -50,6 +53,17 @@ ChatClient::ChatClient(QObject *parent)
     m_pingTimer.setSingleShot(true);
     m_deadTimer.setSingleShot(true);
     setHeartbeat(30s, 60s);
+    m_readTimer.setInterval(1s);
+    connect(&m_readTimer, &QTimer::timeout, this, &ChatClient::sendReads);
+    m_saveTimer.setSingleShot(true);
+    m_saveTimer.setInterval(1s);
+    connect(&m_saveTimer, &QTimer::timeout, this, &ChatClient::savePositions);
+    connect(&m_conversations, &ConversationListModel::aboutToRemove, this,
+            [this](Conversation *conversation) {
+                if (conversation == m_current)
+                    setCurrent(m_lobby);
+            });
+
     connect(&m_pingTimer, &QTimer::timeout, this,
             [this] { write(Protocol::Ping { QString::number(QDateTime::currentMSecsSinceEpoch()) }); });
     connect(&m_deadTimer, &QTimer::timeout, this, [this] {
@@ -61,6 +75,8 @@ ChatClient::ChatClient(QObject *parent)
 
 ChatClient::~ChatClient()
 {
+    if (m_saveTimer.isActive())
+        savePositions();
     // The socket outlives the models it would report to while closing.
     m_socket.disconnect(this);
     m_socket.abort();
@@ -84,11 +100,29 @@ void ChatClient::connectToServer(const QString &host, quint16 port, const QStrin
 {
     m_password = password;
     m_useTls = useTls;
-    if (host != m_host || port != m_port) {
-        m_lastSeq = 0; // message numbers belong to one server
-        m_epoch.clear();
-        m_lastSeqByEpoch.clear();
-        m_reachedOldest = false;
+    if (host != m_host || port != m_port
+        || Protocol::nickKey(nick) != Protocol::nickKey(m_nick)) {
+        // Message numbers and rooms belong to one server and one member.
+        if (m_saveTimer.isActive())
+            savePositions();
+        const QList<Conversation *> all = m_conversations.all();
+        for (Conversation *conversation : all) {
+            if (conversation != m_lobby)
+                m_conversations.remove(conversation);
+        }
+        if (host != m_host || port != m_port) {
+            // The lobby's rows stay; their numbers mean nothing on another server. (Another
+            // nick on the same server shares the lobby and resumes where the window was.)
+            m_lobby->resetNumbering();
+            m_lobby->setLastSeq(0);
+            m_lobby->setEpoch({});
+            m_lobby->seqByEpoch().clear();
+        }
+        m_host = host;
+        m_port = port;
+        m_nick = nick;
+        m_protocol = Protocol::Version;
+        loadPositions();
     }
     m_host = host;
     m_port = port;
@@ -114,13 +148,25 @@ void ChatClient::disconnectFromServer()
         m_socket.disconnectFromHost(); // closes once the exit is written
     else
         m_socket.abort();
-    m_users.clear();
+    for (Conversation *conversation : m_conversations.all())
+        conversation->users()->clear();
+    if (m_saveTimer.isActive())
+        savePositions();
     setState(State::Disconnected);
 }
 
 QString ChatClient::sendMessage(const QString &text, const QString &to)
 {
-    const Outgoing message { nextId(), text, to };
+    if (!to.isEmpty())
+        return sendMessage(openDirect(to), text);
+    return sendMessage(current(), text);
+}
+
+QString ChatClient::sendMessage(Conversation *conversation, const QString &text)
+{
+    const QString to = conversation->isRoom() ? QString() : conversation->name();
+    const QString room = conversation->isRoom() ? conversation->name() : QString();
+    const Outgoing message { nextId(), text, to, room };
     MessageModel::Entry entry;
     entry.timestamp = QDateTime::currentMSecsSinceEpoch();
     entry.from = m_nick;
@@ -129,7 +175,7 @@ QString ChatClient::sendMessage(const QString &text, const QString &to)
     entry.own = true;
     entry.delivery = MessageModel::Delivery::Pending;
     entry.id = message.id;
-    m_messages.append(std::move(entry));
+    conversation->messages()->append(std::move(entry));
     m_outbox.append(message);
     transmitOutbox();
     return message.id;
@@ -137,16 +183,21 @@ QString ChatClient::sendMessage(const QString &text, const QString &to)
 
 void ChatClient::retryMessage(const QString &id)
 {
-    const QModelIndexList found =
-            m_messages.match(m_messages.index(0), MessageModel::IdRole, id, 1, Qt::MatchExactly);
-    if (found.isEmpty())
+    for (Conversation *conversation : m_conversations.all()) {
+        MessageModel *messages = conversation->messages();
+        const QModelIndexList found =
+                messages->match(messages->index(0), MessageModel::IdRole, id, 1, Qt::MatchExactly);
+        if (found.isEmpty())
+            continue;
+        const MessageModel::Entry &entry = messages->entry(found.first().row());
+        if (entry.delivery != MessageModel::Delivery::Failed)
+            return;
+        m_outbox.append(Outgoing { id, entry.text, entry.to,
+                                   conversation->isRoom() ? conversation->name() : QString() });
+        messages->markPending(id);
+        transmitOutbox();
         return;
-    const MessageModel::Entry &entry = m_messages.entry(found.first().row());
-    if (entry.delivery != MessageModel::Delivery::Failed)
-        return;
-    m_outbox.append(Outgoing { id, entry.text, entry.to });
-    m_messages.markPending(id);
-    transmitOutbox();
+    }
 }
 
 int ChatClient::secondsUntilReconnect() const
@@ -208,9 +259,9 @@ void ChatClient::acceptCertificate(bool always)
     connectToServer(m_host, m_port, m_nick, m_password, m_useTls);
 }
 
-void ChatClient::kick(const QString &nick, const QString &reason)
+void ChatClient::kick(const QString &nick, const QString &reason, const QString &room)
 {
-    write(Protocol::Kick { nick, reason, nextId() });
+    write(Protocol::Kick { nick, reason, nextId(), room });
 }
 
 void ChatClient::scheduleReconnect()
@@ -229,19 +280,46 @@ void ChatClient::handleConnected()
     m_socket.setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_socket.setSocketOption(QAbstractSocket::KeepAliveOption, 1);
     setState(State::Joining);
-    std::optional<qint64> since;
-    if (m_lastSeq > 0)
-        since = m_lastSeq;
-    // The window speaks version 1 (the lobby) until it shows rooms.
-    write(Protocol::Hello { m_nick, 1, QStringLiteral("natter/" NATTER_VERSION),
-                            since, m_password, since ? m_epoch : QString() });
+    sendHello();
     m_pingTimer.start();
     m_deadTimer.start();
+}
+
+void ChatClient::sendHello()
+{
+    Protocol::Hello hello { m_nick, m_protocol, QStringLiteral("natter/" NATTER_VERSION),
+                            std::nullopt, m_password, {}, {} };
+    if (m_protocol < 2) {
+        if (m_lobby->lastSeq() > 0) {
+            hello.since = m_lobby->lastSeq();
+            hello.epoch = m_lobby->epoch();
+        }
+        write(hello);
+        return;
+    }
+    QSet<QString> known;
+    for (Conversation *conversation : m_conversations.all()) {
+        if (conversation->isRoom() && conversation->lastSeq() > 0) {
+            hello.rooms.append({ conversation->name(), conversation->lastSeq(),
+                                 conversation->epoch() });
+            known.insert(Protocol::roomKey(conversation->name()));
+        }
+    }
+    m_resumedRooms.clear();
+    for (auto it = m_savedPositions.cbegin(); it != m_savedPositions.cend(); ++it) {
+        if (!known.contains(it.key()) && it->since > 0) {
+            hello.rooms.append({ it->room, it->since, it->epoch });
+            m_resumedRooms.insert(it.key());
+        }
+    }
+    write(hello);
 }
 
 void ChatClient::handleConnectionLost()
 {
     m_olderRequest.clear(); // its answer will not come on a new connection
+    m_pendingJoins.clear();
+    m_contextWanted.clear();
     // Both errorOccurred and disconnected may report the same loss.
     m_pingTimer.stop();
     m_deadTimer.stop();
@@ -251,7 +329,8 @@ void ChatClient::handleConnectionLost()
         m_wasOnline = true;
         showNotice(tr("Connection to the server lost."));
     }
-    m_users.clear();
+    for (Conversation *conversation : m_conversations.all())
+        conversation->users()->clear();
     scheduleReconnect();
 }
 
@@ -285,38 +364,32 @@ void ChatClient::processReadyRead()
 void ChatClient::handleFrame(const Protocol::Welcome &welcome)
 {
     m_nick = welcome.nick;
-    bool missing = welcome.historyTruncated;
-    // A server that keeps no store numbers from 1 again after each restart (a new epoch; an
-    // older server only shows it by a smaller number): the numbers this window holds are void.
-    const bool renumbered = welcome.historyReset
-            || (!welcome.epoch.isEmpty() && !m_epoch.isEmpty() && welcome.epoch != m_epoch)
-            || welcome.seq < m_lastSeq;
-    if (renumbered) {
-        if (!m_epoch.isEmpty() && m_lastSeq > 0) {
-            if (m_lastSeqByEpoch.size() >= 16)
-                m_lastSeqByEpoch.clear(); // a bound; only the newest few matter
-            m_lastSeqByEpoch.insert(m_epoch, m_lastSeq);
-        }
-        m_lastSeq = m_lastSeqByEpoch.take(welcome.epoch);
-        m_messages.forgetNumbering();
-        m_reachedOldest = false;
-        if (m_lastSeq > 0) {
-            // Back in a numbering seen before: only a gap after what was shown is missing.
-            missing = welcome.history.isEmpty()
-                    ? welcome.seq > m_lastSeq
-                    : welcome.history.constFirst().seq > m_lastSeq + 1;
+    if (welcome.protocol < 2) {
+        // A server of version 1 knows only the lobby, which its welcome describes.
+        Protocol::RoomState lobby;
+        lobby.room = Protocol::Lobby;
+        lobby.users = welcome.users;
+        lobby.usersListed = welcome.usersListed;
+        lobby.online = welcome.online;
+        lobby.seq = welcome.seq;
+        lobby.epoch = welcome.epoch;
+        lobby.history = welcome.history;
+        lobby.historyTruncated = welcome.historyTruncated;
+        lobby.historyReset = welcome.historyReset;
+        handleFrame(lobby);
+    } else {
+        // Rooms the member no longer belongs to (parted or removed elsewhere) go.
+        QSet<QString> rooms;
+        for (const QString &name : welcome.rooms)
+            rooms.insert(Protocol::roomKey(name));
+        const QList<Conversation *> all = m_conversations.all();
+        for (Conversation *conversation : all) {
+            if (conversation->isRoom() && !conversation->isLobby()
+                && !rooms.contains(Protocol::roomKey(conversation->name())))
+                m_conversations.remove(conversation);
         }
     }
-    m_epoch = welcome.epoch;
-    if (missing)
-        showNotice(tr("Some messages may be missing: the server no longer has them all."));
-    for (const Protocol::Message &message : welcome.history)
-        addMessage(message);
-    m_lastSeq = std::max(m_lastSeq, welcome.seq);
-    if (welcome.usersListed)
-        m_users.setUsers(welcome.users);
-    else
-        m_users.setCountOnly(welcome.online);
+    m_savedPositions.clear(); // from now on the conversations know where they stand
     showNotice(m_wasOnline ? tr("Reconnected as %1.").arg(m_nick)
                           : tr("You are in the chat as %1.").arg(m_nick));
     m_wasOnline = true;
@@ -328,32 +401,159 @@ void ChatClient::handleFrame(const Protocol::Welcome &welcome)
     transmitOutbox();
 }
 
+void ChatClient::handleFrame(const Protocol::RoomState &state)
+{
+    Conversation *conversation = room(state.room);
+    const bool resumed = m_resumedRooms.remove(Protocol::roomKey(state.room))
+            && conversation->messages()->oldestSeq() == 0;
+    conversation->setTopic(state.topic);
+    conversation->setRoomSettings(state.owner, state.isPrivate);
+    bool missing = state.historyTruncated;
+    // A server that keeps no store numbers from 1 again after each restart (a new epoch; an
+    // older server only shows it by a smaller number): the numbers this room holds are void.
+    const qint64 lastSeq = conversation->lastSeq();
+    const bool renumbered = state.historyReset
+            || (!state.epoch.isEmpty() && !conversation->epoch().isEmpty()
+                && state.epoch != conversation->epoch())
+            || state.seq < lastSeq;
+    if (renumbered) {
+        QHash<QString, qint64> &seqByEpoch = conversation->seqByEpoch();
+        if (!conversation->epoch().isEmpty() && lastSeq > 0) {
+            if (seqByEpoch.size() >= 16)
+                seqByEpoch.clear(); // a bound; only the newest few matter
+            seqByEpoch.insert(conversation->epoch(), lastSeq);
+        }
+        const qint64 resumeAt = seqByEpoch.take(state.epoch);
+        conversation->resetNumbering();
+        conversation->setLastSeq(resumeAt);
+        if (conversation->isLobby()) {
+            // Direct messages are numbered with the lobby's.
+            for (Conversation *other : m_conversations.all()) {
+                if (!other->isRoom())
+                    other->resetNumbering();
+            }
+        }
+        if (resumeAt > 0) {
+            // Back in a numbering seen before: only a gap after what was shown is missing.
+            missing = state.history.isEmpty() ? state.seq > resumeAt
+                                              : state.history.constFirst().seq > resumeAt + 1;
+        }
+    }
+    conversation->setEpoch(state.epoch);
+    if (missing) {
+        showNotice(conversation,
+                   tr("Some messages may be missing: the server no longer has them all."));
+    }
+    for (const Protocol::Message &message : state.history)
+        addMessage(message);
+    conversation->setLastSeq(std::max(conversation->lastSeq(), state.seq));
+    conversation->setReadSeq(state.read);
+    conversation->setSentReadSeq(std::max(conversation->sentReadSeq(), state.read));
+    if (state.usersListed)
+        conversation->users()->setUsers(state.users);
+    else
+        conversation->users()->setCountOnly(state.online);
+    // Everyone who ever came is a member of the lobby: only rooms list who is away.
+    if (!conversation->isLobby() && state.membersListed)
+        conversation->users()->setMembers(state.members);
+    schedulePositionSave();
+    for (auto it = m_pendingJoins.begin(); it != m_pendingJoins.end(); ++it) {
+        if (it.value() == Protocol::roomKey(state.room)) {
+            m_pendingJoins.erase(it);
+            emit roomJoined(conversation);
+            break;
+        }
+    }
+    if (conversation == current() && m_attentive)
+        markRead(conversation);
+    sendReads(); // markers set while the connection was down
+    // After a restart the room shows only what was missed: a page before it gives context
+    // (one request at a time, room after room).
+    if (resumed) {
+        m_contextWanted.append(conversation);
+        requestContext();
+    }
+}
+
+void ChatClient::requestContext()
+{
+    while (!m_contextWanted.isEmpty() && !isLoadingOlder()) {
+        if (Conversation *conversation = m_contextWanted.takeFirst())
+            loadOlder(conversation);
+    }
+}
+
 void ChatClient::handleFrame(const Protocol::Message &message)
 {
     if (addMessage(message))
         emit messageReceived(message);
 }
 
+bool ChatClient::isOwn(const QString &nick) const
+{
+    // Own as the server keeps it: a lookalike nick's old messages are not ours.
+    return Protocol::storedNickKey(nick) == Protocol::storedNickKey(m_nick);
+}
+
+Conversation *ChatClient::room(const QString &name)
+{
+    return m_conversations.obtain(Conversation::Kind::Room, name.isEmpty() ? Protocol::Lobby : name);
+}
+
+Conversation *ChatClient::findRoom(const QString &name) const
+{
+    return m_conversations.find(Conversation::Kind::Room, name);
+}
+
+Conversation *ChatClient::openDirect(const QString &nick)
+{
+    Conversation *found = m_conversations.find(Conversation::Kind::Direct, nick);
+    if (found)
+        return found;
+    Conversation *conversation = m_conversations.obtain(Conversation::Kind::Direct, nick);
+    // Direct messages are numbered with the lobby's: a marker from another numbering is void.
+    if (m_savedDirectEpoch == m_lobby->epoch())
+        conversation->setReadSeq(m_savedDirectReads.value(Protocol::nickKey(nick)));
+    return conversation;
+}
+
 bool ChatClient::addMessage(const Protocol::Message &message)
 {
-    if (message.seq <= m_lastSeq)
+    Conversation *inRoom = room(message.room);
+    if (message.seq <= inRoom->lastSeq())
         return false; // already shown
-    m_lastSeq = message.seq;
-    // Own as the server keeps it: a lookalike nick's old messages are not ours.
-    const bool own = Protocol::storedNickKey(message.from) == Protocol::storedNickKey(m_nick);
-    if (own && !message.id.isEmpty() && m_messages.markDelivered(message.id, message.seq,
-                                                                 message.timestamp)) {
+    inRoom->setLastSeq(message.seq);
+    schedulePositionSave();
+    const bool own = isOwn(message.from);
+    Conversation *target =
+            message.isDirect() ? openDirect(own ? message.to : message.from) : inRoom;
+    MessageModel *messages = target->messages();
+    if (!(own && !message.id.isEmpty()
+          && messages->markDelivered(message.id, message.seq, message.timestamp))) {
+        messages->append(entryFor(message));
+    } else {
         // An own message whose ack was lost with the connection: it did arrive.
         forgetOutgoing(message.id);
-        return true;
     }
-    m_messages.append(entryFor(message));
+    if (target == current() && m_attentive)
+        markRead(target);
     return true;
+}
+
+bool ChatClient::mentions(const QString &text, const QString &nick)
+{
+    if (nick.isEmpty())
+        return false;
+    // Nicks are letters, digits, '_' and '-': a mention is one not inside a longer word.
+    const QRegularExpression word(u"(?<![\\w-])%1(?![\\w-])"_s.arg(QRegularExpression::escape(nick)),
+                                  QRegularExpression::CaseInsensitiveOption
+                                          | QRegularExpression::UseUnicodePropertiesOption);
+    return word.match(text).hasMatch();
 }
 
 MessageModel::Entry ChatClient::entryFor(const Protocol::Message &message) const
 {
-    const bool own = Protocol::storedNickKey(message.from) == Protocol::storedNickKey(m_nick);
+    const bool own = isOwn(message.from);
     MessageModel::Entry entry;
     entry.seq = message.seq;
     entry.timestamp = message.timestamp;
@@ -363,6 +563,7 @@ MessageModel::Entry ChatClient::entryFor(const Protocol::Message &message) const
     entry.own = own;
     entry.delivery = own ? MessageModel::Delivery::Delivered : MessageModel::Delivery::Received;
     entry.id = message.id;
+    entry.mention = !own && mentions(message.text, m_nick);
     return entry;
 }
 
@@ -371,23 +572,34 @@ QString ChatClient::nextId()
     return m_idPrefix + u'-' + QString::number(++m_nextId);
 }
 
-QString ChatClient::search(const QString &query)
+QString ChatClient::search(const QString &query, const Conversation *scope)
 {
     if (m_state != State::Online || query.trimmed().isEmpty())
         return {};
     const QString id = nextId();
-    write(Protocol::Search { query.trimmed(), id, std::nullopt });
+    QString room;
+    if (scope)
+        room = scope->isRoom() ? scope->name() : Protocol::Lobby;
+    write(Protocol::Search { query.trimmed(), id, std::nullopt, room });
     return id;
 }
 
-bool ChatClient::loadOlder()
+bool ChatClient::loadOlder(Conversation *conversation)
 {
-    const qint64 oldest = m_messages.oldestSeq();
-    if (m_state != State::Online || isLoadingOlder() || m_reachedOldest || oldest <= 1
-        || m_messages.rowCount() >= m_messages.maxEntries())
+    if (!conversation)
+        conversation = current();
+    MessageModel *messages = conversation->messages();
+    // A room shown only from where it was resumed asks for what came before that.
+    const qint64 oldest = messages->oldestSeq() > 0 ? messages->oldestSeq()
+                                                    : conversation->lastSeq() + 1;
+    if (!conversation->isRoom() || m_state != State::Online || isLoadingOlder()
+        || conversation->reachedOldest() || oldest <= 1
+        || messages->rowCount() >= messages->maxEntries())
         return false;
     m_olderRequest = nextId();
-    write(Protocol::History { oldest, Protocol::MaxResults, m_olderRequest });
+    m_olderConversation = conversation;
+    write(Protocol::History { oldest, Protocol::MaxResults, m_olderRequest,
+                              conversation->name() });
     return true;
 }
 
@@ -398,35 +610,67 @@ void ChatClient::handleFrame(const Protocol::Results &results)
         return;
     }
     m_olderRequest.clear();
-    // Only what is older than the top of the view, and only as much as the view may hold.
-    const qint64 oldest = m_messages.oldestSeq();
-    QList<MessageModel::Entry> entries;
-    for (const Protocol::Message &message : results.messages) {
-        if (oldest == 0 || message.seq < oldest)
-            entries.append(entryFor(message));
+    Conversation *conversation = m_olderConversation;
+    if (!conversation) {
+        requestContext(); // parted meanwhile
+        return;
     }
-    const qsizetype room = m_messages.maxEntries() - m_messages.rowCount();
-    if (entries.size() > room)
-        entries = entries.mid(entries.size() - room);
-    m_reachedOldest = results.messages.isEmpty();
-    m_messages.prepend(entries);
-    emit olderLoaded(int(entries.size()));
+    // Only what is older than the top of each view, and only as much as the view may hold;
+    // the lobby's direct messages go to their own conversations.
+    QHash<Conversation *, QList<MessageModel::Entry>> entries;
+    for (const Protocol::Message &message : results.messages) {
+        Conversation *target = message.isDirect()
+                ? openDirect(isOwn(message.from) ? message.to : message.from)
+                : conversation;
+        const qint64 oldest = target->messages()->oldestSeq();
+        if (oldest == 0 || message.seq < oldest)
+            entries[target].append(entryFor(message));
+    }
+    int count = 0;
+    for (auto it = entries.begin(); it != entries.end(); ++it) {
+        MessageModel *messages = it.key()->messages();
+        const qsizetype room = messages->maxEntries() - messages->rowCount();
+        if (it->size() > room)
+            *it = it->mid(it->size() - room);
+        messages->prepend(*it);
+        if (it.key() == conversation)
+            count = int(it->size());
+    }
+    conversation->setReachedOldest(results.messages.isEmpty());
+    emit olderLoaded(count);
+    requestContext();
 }
 
 void ChatClient::handleFrame(const Protocol::Ack &ack)
 {
-    // The server writes in order, so everything numbered before this ack has reached us.
-    m_lastSeq = std::max(m_lastSeq, ack.seq);
+    // The server writes each room in order, so everything numbered there before this ack has
+    // reached us. Which room is the one the message went to: acks do not always name it.
+    Outgoing *message = outgoing(ack.id);
+    if (!message)
+        return; // answered already (its message came back in a history)
+    Conversation *inRoom = room(message->to.isEmpty() ? message->room : QString());
+    inRoom->setLastSeq(std::max(inRoom->lastSeq(), ack.seq));
+    schedulePositionSave();
+    if (Conversation *conversation = conversationOf(*message))
+        conversation->messages()->markDelivered(ack.id, ack.seq, ack.timestamp);
     forgetOutgoing(ack.id);
-    m_messages.markDelivered(ack.id, ack.seq, ack.timestamp);
+}
+
+Conversation *ChatClient::conversationOf(const Outgoing &message) const
+{
+    if (!message.to.isEmpty())
+        return m_conversations.find(Conversation::Kind::Direct, message.to);
+    return m_conversations.find(Conversation::Kind::Room,
+                                message.room.isEmpty() ? Protocol::Lobby : message.room);
 }
 
 void ChatClient::handleFrame(const Protocol::Presence &presence)
 {
+    UserListModel *users = room(presence.room)->users();
     if (presence.users)
-        m_users.setUsers(*presence.users);
+        users->setUsers(*presence.users);
     else
-        m_users.setCountOnly(presence.online);
+        users->setCountOnly(presence.online);
 }
 
 void ChatClient::handleFrame(const Protocol::Notices &notices)
@@ -439,14 +683,272 @@ void ChatClient::handleFrame(const Protocol::Joined &joined)
 {
     if (Protocol::nickKey(joined.nick) == Protocol::nickKey(m_nick))
         return; // our own arrival, in a batch of notices
-    m_users.addUser(joined.nick);
-    showNotice(tr("%1 has joined the chat.").arg(joined.nick), joined.timestamp);
+    Conversation *conversation = room(joined.room);
+    conversation->users()->addUser(joined.nick);
+    showNotice(conversation,
+               conversation->isLobby()
+                       ? tr("%1 has joined the chat.").arg(joined.nick)
+                       : tr("%1 has joined %2.").arg(joined.nick, conversation->title()),
+               joined.timestamp);
 }
 
 void ChatClient::handleFrame(const Protocol::Left &left)
 {
-    m_users.removeUser(left.nick);
-    showNotice(leftText(left), left.timestamp);
+    Conversation *conversation = room(left.room);
+    const bool membershipEnded =
+            left.reason == LeaveReason::Part || (left.reason == LeaveReason::Kicked && !conversation->isLobby());
+    if (Protocol::nickKey(left.nick) == Protocol::nickKey(m_nick)) {
+        if (!membershipEnded)
+            return;
+        if (left.reason == LeaveReason::Kicked) {
+            showError(m_lobby, left.comment.isEmpty()
+                               ? tr("%1 removed you from %2.").arg(left.by, conversation->title())
+                               : tr("%1 removed you from %2: %3")
+                                         .arg(left.by, conversation->title(), left.comment));
+        }
+        if (!conversation->isLobby())
+            m_conversations.remove(conversation);
+        schedulePositionSave();
+        return;
+    }
+    if (membershipEnded) {
+        conversation->users()->removeMember(left.nick);
+        if (left.reason == LeaveReason::Part) {
+            showNotice(conversation, tr("%1 has left %2.").arg(left.nick, conversation->title()),
+                       left.timestamp);
+        } else {
+            showNotice(conversation,
+                       tr("%1 was removed from %2 by %3.")
+                               .arg(left.nick, conversation->title(), left.by),
+                       left.timestamp);
+        }
+        return;
+    }
+    conversation->users()->removeUser(left.nick);
+    showNotice(conversation, leftText(left), left.timestamp);
+}
+
+void ChatClient::handleFrame(const Protocol::TopicChanged &topic)
+{
+    Conversation *conversation = room(topic.room);
+    conversation->setTopic(topic.topic);
+    showNotice(conversation,
+               topic.topic.isEmpty() ? tr("%1 cleared the topic.").arg(topic.by)
+                                     : tr("%1 set the topic: %2").arg(topic.by, topic.topic),
+               topic.timestamp);
+}
+
+void ChatClient::handleFrame(const Protocol::Invited &invited)
+{
+    const QString title = u"#"_s + invited.room;
+    if (Protocol::nickKey(invited.nick) == Protocol::nickKey(m_nick)) {
+        showNotice(tr("%1 invited you to %2. Type /join %3 to join.")
+                           .arg(invited.by, title, invited.room));
+        return;
+    }
+    Conversation *conversation = findRoom(invited.room);
+    showNotice(conversation ? conversation : current(),
+               isOwn(invited.by) ? tr("You invited %1 to %2.").arg(invited.nick, title)
+                                 : tr("%1 invited %2 to %3.").arg(invited.by, invited.nick, title));
+}
+
+void ChatClient::handleFrame(const Protocol::RoomList &list)
+{
+    emit roomListReceived(list.id, list.rooms);
+}
+
+void ChatClient::joinRoom(const QString &room, bool isPrivate)
+{
+    if (Conversation *conversation = findRoom(room)) {
+        emit roomJoined(conversation); // already in it: switch to it
+        return;
+    }
+    if (m_state != State::Online) {
+        showError(tr("Joining a room needs a connection."));
+        return;
+    }
+    const QString id = nextId();
+    m_pendingJoins.insert(id, Protocol::roomKey(room));
+    write(Protocol::Join { room, isPrivate, id });
+}
+
+void ChatClient::partRoom(Conversation *room)
+{
+    if (!room || !room->isRoom()) {
+        showError(tr("Only rooms can be left; this is a direct conversation."));
+        return;
+    }
+    if (room->isLobby()) {
+        showError(tr("The lobby cannot be left: direct messages go through it."));
+        return;
+    }
+    if (m_state != State::Online) {
+        showError(tr("Leaving a room needs a connection."));
+        return;
+    }
+    write(Protocol::Part { room->name(), nextId() });
+}
+
+void ChatClient::setTopic(Conversation *room, const QString &topic)
+{
+    if (!room || !room->isRoom()) {
+        showError(tr("Only rooms have a topic."));
+        return;
+    }
+    write(Protocol::SetTopic { room->name(), topic, nextId() });
+}
+
+void ChatClient::invite(Conversation *room, const QString &nick)
+{
+    if (!room || !room->isRoom()) {
+        showError(tr("Invite someone from the room you want them in."));
+        return;
+    }
+    write(Protocol::Invite { room->name(), nick, nextId() });
+}
+
+QString ChatClient::listRooms(const QString &filter)
+{
+    if (m_state != State::Online)
+        return {};
+    const QString id = nextId();
+    write(Protocol::ListRooms { filter, id });
+    return id;
+}
+
+void ChatClient::setCurrent(Conversation *conversation)
+{
+    if (!conversation)
+        conversation = m_lobby;
+    if (conversation == m_current)
+        return;
+    m_current = conversation;
+    if (m_attentive)
+        markRead(conversation);
+    emit currentChanged(conversation);
+}
+
+void ChatClient::setAttentive(bool attentive)
+{
+    m_attentive = attentive;
+    if (attentive)
+        markRead(current());
+}
+
+void ChatClient::setReadThrottle(std::chrono::milliseconds interval)
+{
+    m_readTimer.setInterval(interval);
+}
+
+void ChatClient::markRead(Conversation *conversation)
+{
+    qint64 newest = conversation->lastSeq();
+    if (!conversation->isRoom()) {
+        MessageModel *messages = conversation->messages();
+        for (int row = messages->rowCount() - 1; row >= 0 && newest == 0; --row)
+            newest = messages->entry(row).seq;
+    }
+    if (!conversation->setReadSeq(newest))
+        return;
+    if (conversation->isRoom())
+        sendReads();
+    else
+        schedulePositionSave();
+}
+
+void ChatClient::sendReads()
+{
+    if (m_state != State::Online || m_protocol < 2)
+        return; // a version-1 server keeps no read markers
+    bool waiting = false;
+    for (Conversation *conversation : m_conversations.all()) {
+        if (!conversation->isRoom() || conversation->readSeq() <= conversation->sentReadSeq())
+            continue;
+        // At most one marker a second per room: reading a busy room costs the server little.
+        if (!conversation->readCooldown().hasExpired()) {
+            waiting = true;
+            continue;
+        }
+        write(Protocol::MarkRead { conversation->name(), conversation->readSeq() });
+        conversation->setSentReadSeq(conversation->readSeq());
+        conversation->readCooldown().setRemainingTime(m_readTimer.intervalAsDuration());
+    }
+    if (waiting && !m_readTimer.isActive())
+        m_readTimer.start();
+    else if (!waiting)
+        m_readTimer.stop();
+}
+
+QString ChatClient::positionsGroup() const
+{
+    return u"positions/%1:%2/%3"_s.arg(m_host).arg(m_port).arg(Protocol::nickKey(m_nick));
+}
+
+void ChatClient::loadPositions()
+{
+    m_savedPositions.clear();
+    m_savedDirectReads.clear();
+    m_savedDirectEpoch.clear();
+    if (m_host.isEmpty())
+        return;
+    QSettings settings;
+    settings.beginGroup(positionsGroup());
+    const QVariantMap rooms = settings.value(u"rooms"_s).toMap();
+    for (auto it = rooms.cbegin(); it != rooms.cend(); ++it) {
+        const QVariantList position = it->toList();
+        if (position.size() == 2 && Protocol::isValidRoomName(it.key())) {
+            m_savedPositions.insert(Protocol::roomKey(it.key()),
+                                    { it.key(), position.at(0).toLongLong(),
+                                      position.at(1).toString() });
+        }
+    }
+    const QVariantMap direct = settings.value(u"directRead"_s).toMap();
+    for (auto it = direct.cbegin(); it != direct.cend(); ++it)
+        m_savedDirectReads.insert(it.key(), it->toLongLong());
+    m_savedDirectEpoch = settings.value(u"directEpoch"_s).toString();
+}
+
+void ChatClient::schedulePositionSave()
+{
+    if (!m_saveTimer.isActive())
+        m_saveTimer.start();
+}
+
+void ChatClient::savePositions()
+{
+    m_saveTimer.stop();
+    if (m_host.isEmpty() || m_nick.isEmpty())
+        return;
+    QVariantMap rooms;
+    for (auto it = m_savedPositions.cbegin(); it != m_savedPositions.cend(); ++it)
+        rooms.insert(it->room, QVariantList { it->since, it->epoch });
+    for (Conversation *conversation : m_conversations.all()) {
+        if (!conversation->isRoom()) {
+            m_savedDirectReads.insert(Protocol::nickKey(conversation->name()),
+                                      conversation->readSeq());
+        } else if (conversation->lastSeq() > 0) {
+            rooms.insert(conversation->name(),
+                         QVariantList { conversation->lastSeq(), conversation->epoch() });
+        }
+    }
+    if (m_savedDirectEpoch != m_lobby->epoch() && !m_lobby->epoch().isEmpty()) {
+        // Markers of another numbering go; the conversations' own are of this one.
+        m_savedDirectReads.clear();
+        m_savedDirectEpoch = m_lobby->epoch();
+        for (Conversation *conversation : m_conversations.all()) {
+            if (!conversation->isRoom())
+                m_savedDirectReads.insert(Protocol::nickKey(conversation->name()),
+                                          conversation->readSeq());
+        }
+    }
+    QVariantMap direct;
+    for (auto it = m_savedDirectReads.cbegin(); it != m_savedDirectReads.cend(); ++it)
+        direct.insert(it.key(), it.value());
+    QSettings settings;
+    settings.beginGroup(positionsGroup());
+    settings.setValue(u"rooms"_s, rooms);
+    settings.setValue(u"directRead"_s, direct);
+    settings.setValue(u"directEpoch"_s, m_savedDirectEpoch);
 }
 
 void ChatClient::handleFrame(const Protocol::Error &error)
@@ -454,6 +956,15 @@ void ChatClient::handleFrame(const Protocol::Error &error)
     const bool refusal = error.code == ErrorCode::NickTaken || error.code == ErrorCode::NickInvalid
             || error.code == ErrorCode::AuthRequired || error.code == ErrorCode::AuthFailed
             || error.code == ErrorCode::Banned || error.code == ErrorCode::TlsRequired;
+    if (error.code == ErrorCode::UnsupportedProtocol && m_state == State::Joining
+        && m_protocol > Protocol::OldestVersion) {
+        // An older server: the lobby is all it has, and it is still worth being in.
+        qCInfo(lcClient) << "the server does not speak protocol" << m_protocol
+                         << "; trying" << m_protocol - 1;
+        --m_protocol;
+        sendHello();
+        return;
+    }
     if (refusal && m_state == State::Joining) {
         if (m_wasOnline && error.code == ErrorCode::NickTaken) {
             // Our previous connection may still look alive to the server; it will be removed.
@@ -478,9 +989,20 @@ void ChatClient::handleFrame(const Protocol::Error &error)
         return;
     }
     if (!error.id.isEmpty()) {
-        forgetOutgoing(error.id);
-        if (m_messages.markFailed(error.id, errorText(error.code)))
-            return;
+        m_pendingJoins.remove(error.id);
+        if (Outgoing *message = outgoing(error.id)) {
+            Conversation *conversation = conversationOf(*message);
+            forgetOutgoing(error.id);
+            if (conversation
+                && conversation->messages()->markFailed(error.id, errorText(error.code)))
+                return;
+        }
+    }
+    // A refusal has many reasons (the room's owner, the server's rules): the server's own
+    // words tell which.
+    if (error.code == ErrorCode::Forbidden && !error.text.isEmpty()) {
+        showError(tr("Not allowed: %1").arg(error.text));
+        return;
     }
     showError(errorText(error.code));
 }
@@ -495,11 +1017,16 @@ void ChatClient::refuseJoin(ErrorCode code)
 
 void ChatClient::showError(const QString &text)
 {
+    showError(current(), text);
+}
+
+void ChatClient::showError(Conversation *conversation, const QString &text)
+{
     MessageModel::Entry entry;
     entry.kind = MessageModel::Kind::Error;
     entry.timestamp = QDateTime::currentMSecsSinceEpoch();
     entry.text = text;
-    m_messages.append(std::move(entry));
+    conversation->messages()->append(std::move(entry));
 }
 
 void ChatClient::handleFrame(const Protocol::Shutdown &)
@@ -518,11 +1045,16 @@ void ChatClient::handleFrame(const Protocol::Pong &)
 
 void ChatClient::showNotice(const QString &text, qint64 timestamp)
 {
+    showNotice(current(), text, timestamp);
+}
+
+void ChatClient::showNotice(Conversation *conversation, const QString &text, qint64 timestamp)
+{
     MessageModel::Entry entry;
     entry.kind = MessageModel::Kind::Notice;
     entry.timestamp = timestamp > 0 ? timestamp : QDateTime::currentMSecsSinceEpoch();
     entry.text = text;
-    m_messages.append(std::move(entry));
+    conversation->messages()->append(std::move(entry));
 }
 
 void ChatClient::transmitOutbox()
@@ -531,7 +1063,7 @@ void ChatClient::transmitOutbox()
         return;
     for (Outgoing &message : m_outbox) {
         if (!message.inFlight) {
-            write(Protocol::Say { message.text, message.id, message.to });
+            write(Protocol::Say { message.text, message.id, message.to, message.room });
             message.inFlight = true;
         }
     }
@@ -622,6 +1154,16 @@ QString ChatClient::errorText(ErrorCode code)
         return tr("An operator removed you from the chat.");
     case ErrorCode::UnsupportedProtocol:
         return tr("This server speaks another version of Natter's protocol; update Natter.");
+    case ErrorCode::NoSuchRoom:
+        return tr("There is no room of that name (or it is private).");
+    case ErrorCode::RoomInvalid:
+        return tr("A room's name is 1 to 50 letters, digits, '_', '-' or '.'.");
+    case ErrorCode::NotInvited:
+        return tr("That room is private: its owner has to invite you first.");
+    case ErrorCode::NotAMember:
+        return tr("You are not in that room: join it first.");
+    case ErrorCode::TooManyRooms:
+        return tr("You are in as many rooms as this server allows: leave one first.");
     }
     return {};
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "certificatetrust.h"
+#include "conversationlistmodel.h"
 #include "lineframer.h"
 #include "messagemodel.h"
 #include "protocol.h"
@@ -10,18 +11,22 @@
 #include <QDeadlineTimer>
 #include <QHash>
 #include <QObject>
+#include <QPointer>
+#include <QSet>
 #include <QSslSocket>
 #include <QTimer>
 
 #include <chrono>
 
 // The desktop client's connection to a natter-server, without any widget: it owns the socket,
-// speaks the JSON Lines protocol, reconnects with backoff when the connection is lost, keeps an
-// outbox so that nothing typed is lost, and exposes the conversation as two models.
+// speaks the JSON Lines protocol (version 2: rooms), reconnects with backoff when the connection
+// is lost, keeps an outbox so that nothing typed is lost, and exposes the conversations (rooms
+// and direct messages, each with its messages, members and unread count) as models.
 //
 // States: Disconnected -connectToServer-> Connecting -connected-> Joining -welcome-> Online.
 // A lost connection (not the user's own disconnect) goes to Reconnecting, which counts down and
-// connects again, sending hello with `since` = the last message number seen.
+// connects again, sending hello with each room's last message number seen. Those positions
+// are also kept in QSettings per server and nick, so a restarted window resumes too.
 class ChatClient : public QObject
 {
     Q_OBJECT
@@ -43,36 +48,67 @@ public:
     bool usesTls() const { return m_useTls; }
     bool isEncrypted() const { return m_socket.isEncrypted(); }
     CertificateTrust *certificateTrust() { return &m_trust; }
-    // Sends an operator's kick; the answer is a left notice, or an error.
-    void kick(const QString &nick, const QString &reason);
+    // Sends a kick: from a room (by its owner or an operator) when `room` is set, else from
+    // the server (operators only). The answer is a left notice, or an error.
+    void kick(const QString &nick, const QString &reason, const QString &room = {});
     // The user's own goodbye: sends exit and does not reconnect.
     void disconnectFromServer();
 
-    // Queues a message (to one user when `to` is set) and sends it as soon as the client is
-    // online. Returns the message's client id.
+    // Queues a message and sends it as soon as the client is online: to one user when `to` is
+    // set, else to the current conversation. Returns the message's client id.
     QString sendMessage(const QString &text, const QString &to = {});
+    QString sendMessage(Conversation *conversation, const QString &text);
     // Sends a failed message again, keeping its place in the conversation.
     void retryMessage(const QString &id);
 
-    // Asks the server for messages containing all words of `query`; the answer comes as
-    // searchResults with the returned id. Empty when offline.
-    QString search(const QString &query);
-    // Asks for the messages before the oldest one shown; they are put at the top of the model.
-    // False when offline, already asking, or nothing older exists.
-    bool loadOlder();
+    // Asks the server for messages containing all words of `query`, in one conversation's room
+    // (a direct conversation's is the lobby) or, with none, in all the user's rooms; the answer
+    // comes as searchResults with the returned id. Empty when offline.
+    QString search(const QString &query, const Conversation *scope = nullptr);
+    // Asks for the messages before the oldest one shown in the current conversation (or the
+    // given room); they are put at the top of its model. False when offline, already asking,
+    // or nothing older exists.
+    bool loadOlder(Conversation *conversation = nullptr);
+
+    // Rooms. Joining answers with a room frame (roomJoined) or an error; a room not there yet
+    // is created (private: only those invited may join).
+    void joinRoom(const QString &room, bool isPrivate = false);
+    void partRoom(Conversation *room);
+    void setTopic(Conversation *room, const QString &topic);
+    void invite(Conversation *room, const QString &nick);
+    // The server's rooms whose name or topic contains `filter`: answered by roomListReceived
+    // with the returned id. Empty when offline.
+    QString listRooms(const QString &filter);
+    // Opens the direct conversation with `nick` (it appears in the list).
+    Conversation *openDirect(const QString &nick);
+
+    ConversationListModel *conversations() { return &m_conversations; }
+    Conversation *lobby() const { return m_lobby; }
+    Conversation *findRoom(const QString &name) const;
+    // The conversation on screen: notices go there, and while the user is attentive (the
+    // window is active) what arrives in it counts as read, and the server hears so.
+    Conversation *current() const { return m_current ? m_current.data() : m_lobby; }
+    void setCurrent(Conversation *conversation);
+    void setAttentive(bool attentive);
+    bool isAttentive() const { return m_attentive; }
+    // Marks everything in the conversation read, here and (throttled) on the server.
+    void markRead(Conversation *conversation);
+    void setReadThrottle(std::chrono::milliseconds interval);
     bool isLoadingOlder() const { return !m_olderRequest.isEmpty(); }
 
     State state() const { return m_state; }
     QString host() const { return m_host; }
     quint16 port() const { return m_port; }
     QString nick() const { return m_nick; }
-    qint64 lastSeq() const { return m_lastSeq; }
+    qint64 lastSeq() const { return m_lobby->lastSeq(); } // the lobby's
     qsizetype outboxSize() const { return m_outbox.size(); }
     // Whole seconds until the next connection attempt while reconnecting.
     int secondsUntilReconnect() const;
 
-    MessageModel *messages() { return &m_messages; }
-    UserListModel *users() { return &m_users; }
+    // The current conversation's; a direct conversation shows who is online in the lobby,
+    // whom direct messages can reach.
+    MessageModel *messages() { return current()->messages(); }
+    UserListModel *users() { return current()->isRoom() ? current()->users() : m_lobby->users(); }
 
     void setReconnectDelays(std::chrono::milliseconds first, std::chrono::milliseconds longest);
     // No traffic for `pingAfter` sends a ping; none for `deadAfter` counts as a lost connection.
@@ -83,6 +119,10 @@ public:
     // Lines for the conversation that come from this side, not from the server.
     void showNotice(const QString &text, qint64 timestamp = 0);
     void showError(const QString &text);
+    static void showNotice(Conversation *conversation, const QString &text, qint64 timestamp = 0);
+    static void showError(Conversation *conversation, const QString &text);
+    // True when `text` names `nick` as a word (ignoring case).
+    static bool mentions(const QString &text, const QString &nick);
 
     static QString errorText(Protocol::ErrorCode code);
 
@@ -101,6 +141,10 @@ signals:
     void messageReceived(const Protocol::Message &message);
     void searchResults(const QString &id, const QList<Protocol::Message> &messages);
     void olderLoaded(int count);
+    // A room the user asked to join is there (its room frame arrived).
+    void roomJoined(Conversation *room);
+    void currentChanged(Conversation *conversation);
+    void roomListReceived(const QString &id, const QList<Protocol::RoomSummary> &rooms);
 
 private:
     struct Outgoing
@@ -108,6 +152,7 @@ private:
         QString id;
         QString text;
         QString to;
+        QString room;
         bool inFlight = false; // written on the current connection, no answer yet
         int rateLimited = 0; // times the server said "slow down" to this one
     };
@@ -117,6 +162,7 @@ private:
     void openConnection();
     void scheduleReconnect();
     void handleConnected();
+    void sendHello();
     void handleConnectionLost();
     void processReadyRead();
     void handleFrame(const Protocol::Welcome &welcome);
@@ -128,17 +174,24 @@ private:
     void handleFrame(const Protocol::Shutdown &shutdown);
     void handleFrame(const Protocol::Ping &ping);
     void handleFrame(const Protocol::Pong &pong);
-    // Frames about rooms: a version-1 client is not sent them.
-    void handleFrame(const Protocol::RoomState &) { }
-    void handleFrame(const Protocol::RoomList &) { }
-    void handleFrame(const Protocol::TopicChanged &) { }
-    void handleFrame(const Protocol::Invited &) { }
+    void handleFrame(const Protocol::RoomState &state);
+    void handleFrame(const Protocol::RoomList &list);
+    void handleFrame(const Protocol::TopicChanged &topic);
+    void handleFrame(const Protocol::Invited &invited);
     void handleFrame(const Protocol::Results &results);
     void handleFrame(const Protocol::Notices &notices);
     void handleFrame(const Protocol::Presence &presence);
     // False when the message was already shown.
     bool addMessage(const Protocol::Message &message);
     MessageModel::Entry entryFor(const Protocol::Message &message) const;
+    bool isOwn(const QString &nick) const;
+    Conversation *room(const QString &name);
+    Conversation *conversationOf(const Outgoing &message) const;
+    void sendReads();
+    void loadPositions();
+    void schedulePositionSave();
+    void savePositions();
+    QString positionsGroup() const;
     QString nextId();
     void transmitOutbox();
     Outgoing *outgoing(const QString &id);
@@ -153,8 +206,27 @@ private:
     CertificateTrust m_trust;
     QByteArray m_pendingFingerprint; // reported by certificateNeedsTrust, not yet accepted
     LineFramer m_framer;
-    MessageModel m_messages;
-    UserListModel m_users;
+    ConversationListModel m_conversations;
+    Conversation *m_lobby;
+    QPointer<Conversation> m_current;
+    bool m_attentive = false;
+    QTimer m_readTimer; // sends read markers held back by the throttle
+    QTimer m_saveTimer; // writes the positions to QSettings, at most once a second
+    // Where the client stood in each room (roomKey -> name, since, epoch) and what it had read
+    // of each direct conversation (nickKey -> seq), as remembered from an earlier run.
+    struct Position
+    {
+        QString room;
+        qint64 since = 0;
+        QString epoch;
+    };
+    QHash<QString, Position> m_savedPositions;
+    QHash<QString, qint64> m_savedDirectReads;
+    QString m_savedDirectEpoch; // the lobby numbering those count in
+    QSet<QString> m_resumedRooms; // rooms whose hello position came from an earlier run
+    QList<QPointer<Conversation>> m_contextWanted; // resumed rooms waiting for a page before
+    void requestContext();
+    QHash<QString, QString> m_pendingJoins; // request id -> roomKey the user asked to join
     ReconnectBackoff m_backoff;
     QTimer m_reconnectTimer;
     QTimer m_countdownTimer;
@@ -170,15 +242,12 @@ private:
     bool m_useTls = false;
     QString m_idPrefix;
     quint64 m_nextId = 0;
-    qint64 m_lastSeq = 0;
-    // The server's numbering m_lastSeq counts in (Welcome::epoch), and where this window stood
-    // in the numberings it saw before: a server that comes back with its old store resumes
-    // there, so nothing is shown twice.
-    QString m_epoch;
-    QHash<QString, qint64> m_lastSeqByEpoch;
     QString m_olderRequest; // id of the history request under way
+    QPointer<Conversation> m_olderConversation; // what it is for
     bool m_reachedOldest = false;
     State m_state = State::Disconnected;
     bool m_wantOnline = false; // the user asked to be connected
+    // What this server speaks: version 1 servers know only the lobby (its welcome says so).
+    int m_protocol = Protocol::Version;
     bool m_wasOnline = false; // this connection run has been online: rejoining, not joining
 };

@@ -41,6 +41,8 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const
         return entry.id;
     case FailureRole:
         return entry.failure;
+    case MentionRole:
+        return entry.mention;
     }
     return {};
 }
@@ -57,7 +59,8 @@ QHash<int, QByteArray> MessageModel::roleNames() const
                    { OwnRole, "own" },
                    { DeliveryRole, "delivery" },
                    { IdRole, "id" },
-                   { FailureRole, "failure" } });
+                   { FailureRole, "failure" },
+                   { MentionRole, "mention" } });
     return names;
 }
 

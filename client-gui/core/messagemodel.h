@@ -27,6 +27,7 @@ public:
         Delivery delivery = Delivery::Received;
         QString id; // the client id of an own message
         QString failure; // why an own message was not delivered
+        bool mention = false; // someone else's message that names this user
     };
 
     enum Role {
@@ -40,6 +41,7 @@ public:
         DeliveryRole,
         IdRole,
         FailureRole,
+        MentionRole,
     };
 
     static constexpr qsizetype DefaultMaxEntries = 10'000;

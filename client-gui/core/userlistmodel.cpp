@@ -2,7 +2,27 @@
 
 #include "protocol.h"
 
+#include <QSet>
+
 #include <algorithm>
+
+namespace {
+
+bool containsNick(const QStringList &nicks, const QString &nick)
+{
+    const QString key = Protocol::nickKey(nick);
+    return std::any_of(nicks.cbegin(), nicks.cend(),
+                       [&](const QString &other) { return Protocol::nickKey(other) == key; });
+}
+
+bool removeNick(QStringList *nicks, const QString &nick)
+{
+    const QString key = Protocol::nickKey(nick);
+    return nicks->removeIf([&](const QString &other) { return Protocol::nickKey(other) == key; })
+            > 0;
+}
+
+} // namespace
 
 UserListModel::UserListModel(QObject *parent) : QAbstractListModel(parent)
 {
@@ -11,68 +31,102 @@ UserListModel::UserListModel(QObject *parent) : QAbstractListModel(parent)
 
 int UserListModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : int(m_users.size());
+    return parent.isValid() ? 0 : int(m_users.size() + m_away.size());
 }
 
 QVariant UserListModel::data(const QModelIndex &index, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid) || role != Qt::DisplayRole)
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
         return {};
-    return m_users.at(index.row());
+    const bool online = index.row() < m_users.size();
+    switch (role) {
+    case Qt::DisplayRole:
+        return online ? m_users.at(index.row()) : m_away.at(index.row() - m_users.size());
+    case OnlineRole:
+        return online;
+    }
+    return {};
+}
+
+void UserListModel::sortNicks(QStringList *nicks) const
+{
+    std::sort(nicks->begin(), nicks->end(), m_collator);
+}
+
+void UserListModel::recomputeAway()
+{
+    m_away.clear();
+    for (const QString &member : std::as_const(m_members)) {
+        if (!containsNick(m_users, member))
+            m_away.append(member);
+    }
+    sortNicks(&m_away);
 }
 
 void UserListModel::setUsers(QStringList users)
 {
-    std::sort(users.begin(), users.end(), m_collator);
+    sortNicks(&users);
     beginResetModel();
     m_users = std::move(users);
     m_countOnly = false;
+    recomputeAway();
     endResetModel();
     emit countChanged(int(m_users.size()));
+}
+
+void UserListModel::setMembers(const QStringList &members)
+{
+    beginResetModel();
+    m_members = members;
+    recomputeAway();
+    endResetModel();
 }
 
 void UserListModel::setCountOnly(qsizetype online)
 {
     beginResetModel();
     m_users.clear();
+    m_away.clear();
     m_online = online;
     m_countOnly = true;
     endResetModel();
     emit countChanged(int(online));
 }
 
-QStringList::const_iterator UserListModel::lowerBound(const QString &nick) const
-{
-    return std::lower_bound(m_users.cbegin(), m_users.cend(), nick, m_collator);
-}
-
 void UserListModel::addUser(const QString &nick)
 {
     if (m_countOnly)
         return;
-    const auto key = Protocol::nickKey(nick);
-    if (std::any_of(m_users.cbegin(), m_users.cend(),
-                    [&](const QString &user) { return Protocol::nickKey(user) == key; }))
+    if (!m_members.isEmpty() && !containsNick(m_members, nick))
+        m_members.append(nick);
+    if (containsNick(m_users, nick))
         return;
-    const int row = int(lowerBound(nick) - m_users.cbegin());
-    beginInsertRows({}, row, row);
-    m_users.insert(row, nick);
-    endInsertRows();
+    beginResetModel();
+    m_users.append(nick);
+    sortNicks(&m_users);
+    removeNick(&m_away, nick);
+    endResetModel();
     emit countChanged(int(m_users.size()));
 }
 
 void UserListModel::removeUser(const QString &nick)
 {
-    if (m_countOnly)
+    if (m_countOnly || !containsNick(m_users, nick))
         return;
-    const auto key = Protocol::nickKey(nick);
-    const auto it = std::find_if(m_users.cbegin(), m_users.cend(),
-                                 [&](const QString &user) { return Protocol::nickKey(user) == key; });
-    if (it == m_users.cend())
-        return;
-    const int row = int(it - m_users.cbegin());
-    beginRemoveRows({}, row, row);
-    m_users.removeAt(row);
-    endRemoveRows();
+    beginResetModel();
+    removeNick(&m_users, nick);
+    recomputeAway();
+    endResetModel();
     emit countChanged(int(m_users.size()));
+}
+
+void UserListModel::removeMember(const QString &nick)
+{
+    removeNick(&m_members, nick);
+    removeUser(nick);
+    if (containsNick(m_away, nick)) {
+        beginResetModel();
+        removeNick(&m_away, nick);
+        endResetModel();
+    }
 }

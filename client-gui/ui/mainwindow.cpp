@@ -3,7 +3,9 @@
 #include "chatcommand.h"
 #include "chatinput.h"
 #include "connectdialog.h"
+#include "delegates.h"
 #include "messageview.h"
+#include "roomdialog.h"
 #include "searchbar.h"
 
 #include <QAbstractButton>
@@ -15,8 +17,10 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QVBoxLayout>
 
@@ -30,14 +34,17 @@ const auto UseTls = u"connection/tls"_s;
 // Only when the user ticks "remember": QSettings files are plain text.
 const auto Password = u"connection/password"_s;
 const auto Geometry = u"window/geometry"_s;
-const auto Splitter = u"window/splitter"_s;
+// The sidebar made it three panes: a two-pane state from before would not fit.
+const auto Splitter = u"window/panes"_s;
 } // namespace Settings
 
 MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     : QMainWindow(parent),
       m_client(client),
-      m_view(new MessageView(this)),
+      m_viewStack(new QStackedWidget(this)),
       m_searchBar(new SearchBar(this)),
+      m_conversationList(new QListView(this)),
+      m_topic(new QLabel(this)),
       m_userList(new QListView(this)),
       m_userCount(new QLabel(this)),
       m_input(new ChatInput(this)),
@@ -46,20 +53,28 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
       m_serverLabel(new QLabel(this))
 {
     setWindowIcon(QIcon(u":/icons/natter.svg"_s));
-    m_view->setObjectName(u"messages"_s);
     m_userList->setObjectName(u"users"_s);
     m_input->setObjectName(u"input"_s);
     m_stateLabel->setObjectName(u"state"_s);
-    m_view->setModel(client->messages());
-    m_userList->setModel(client->users());
+    m_conversationList->setObjectName(u"conversations"_s);
+    m_conversationList->setModel(client->conversations());
+    m_conversationList->setItemDelegate(new ConversationDelegate(m_conversationList));
+    m_conversationList->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_conversationList->setFocusPolicy(Qt::NoFocus); // typing stays in the input line
+    m_topic->setObjectName(u"topic"_s);
+    m_topic->setWordWrap(true);
+    m_topic->setTextFormat(Qt::PlainText);
+    m_topic->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_userList->setItemDelegate(new MemberDelegate(m_userList));
     m_userList->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_input->setPlaceholderText(tr("Type a message and press Enter. /help lists commands."));
 
     auto *conversation = new QWidget(this);
     auto *conversationLayout = new QVBoxLayout(conversation);
     conversationLayout->setContentsMargins(0, 0, 0, 0);
+    conversationLayout->addWidget(m_topic);
     conversationLayout->addWidget(m_searchBar);
-    conversationLayout->addWidget(m_view);
+    conversationLayout->addWidget(m_viewStack, 1);
     m_searchBar->setObjectName(u"search"_s);
     m_searchBar->hide();
     conversationLayout->addWidget(m_input);
@@ -68,37 +83,82 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     peopleLayout->setContentsMargins(0, 0, 0, 0);
     peopleLayout->addWidget(m_userCount);
     peopleLayout->addWidget(m_userList);
+    m_splitter->addWidget(m_conversationList);
     m_splitter->addWidget(conversation);
     m_splitter->addWidget(people);
-    m_splitter->setStretchFactor(0, 4);
-    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setStretchFactor(0, 1);
+    m_splitter->setStretchFactor(1, 4);
+    m_splitter->setStretchFactor(2, 1);
     setCentralWidget(m_splitter);
     statusBar()->addWidget(m_stateLabel, 1);
     statusBar()->addPermanentWidget(m_serverLabel);
     createMenus();
 
     connect(m_input, &QLineEdit::returnPressed, this, &MainWindow::submitInput);
+    connect(m_conversationList->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            [this](const QModelIndex &index) {
+                if (Conversation *conversation = m_client->conversations()->at(index.row()))
+                    switchTo(conversation);
+            });
+    connect(client, &ChatClient::currentChanged, this, &MainWindow::showConversation);
+    connect(client, &ChatClient::roomJoined, this, &MainWindow::switchTo);
+    connect(client->conversations(), &ConversationListModel::aboutToRemove, this,
+            [this](Conversation *conversation) {
+                m_drafts.remove(conversation);
+                if (MessageView *view = m_views.take(conversation)) {
+                    if (view == m_view)
+                        m_view = nullptr;
+                    view->deleteLater();
+                }
+            });
+    connect(client, &ChatClient::roomListReceived, this,
+            [this](const QString &id, const QList<Protocol::RoomSummary> &rooms) {
+                if (id != m_inlineRoomList)
+                    return;
+                m_inlineRoomList.clear();
+                QStringList lines;
+                for (const Protocol::RoomSummary &room : rooms) {
+                    lines.append(room.topic.isEmpty()
+                                         ? tr("#%1 (%2)").arg(room.room).arg(room.members)
+                                         : tr("#%1 (%2): %3")
+                                                   .arg(room.room)
+                                                   .arg(room.members)
+                                                   .arg(room.topic));
+                }
+                m_client->showNotice(rooms.isEmpty() ? tr("No rooms found.")
+                                                     : tr("Rooms: %1").arg(lines.join(u"; "_s)));
+            });
     connect(m_userList, &QListView::doubleClicked, this, [this](const QModelIndex &index) {
         m_input->setText(u"/msg %1 "_s.arg(index.data().toString()));
         m_input->setFocus();
     });
-    connect(m_view, &MessageView::retryRequested, client, &ChatClient::retryMessage);
-    connect(m_view, &MessageView::scrolledToTop, client, &ChatClient::loadOlder);
-    connect(m_searchBar, &SearchBar::searchRequested, this, [this](const QString &query) {
-        const QString id = m_client->search(query);
+    connect(m_searchBar, &SearchBar::searchRequested, this,
+            [this](const QString &query, bool allRooms) {
+        const QString id = m_client->search(query, allRooms ? nullptr : m_client->current());
         m_searchBar->setPendingId(id);
         if (id.isEmpty())
             m_searchBar->setStatus(tr("Searching needs a connection."));
     });
     connect(client, &ChatClient::searchResults, m_searchBar, &SearchBar::showResults);
-    connect(m_searchBar, &SearchBar::messageChosen, this, &MainWindow::jumpTo);
+    connect(m_searchBar, &SearchBar::messageChosen, this, [this](const Protocol::Message &found) {
+        // A result from another room (or a direct message) is shown where it was said.
+        Conversation *where = found.isDirect()
+                ? m_client->openDirect(Protocol::storedNickKey(found.from)
+                                                       == Protocol::storedNickKey(m_client->nick())
+                                               ? found.to
+                                               : found.from)
+                : m_client->findRoom(found.room);
+        if (where)
+            switchTo(where);
+        jumpTo(found.seq);
+    });
     connect(client, &ChatClient::olderLoaded, this, [this](int count) {
         if (m_jumpTarget > 0 && count > 0)
             jumpTo(m_jumpTarget);
     });
     connect(client, &ChatClient::stateChanged, this, &MainWindow::updateStatus);
     connect(client, &ChatClient::reconnectCountdown, this, &MainWindow::updateStatus);
-    connect(client->users(), &UserListModel::countChanged, this, &MainWindow::updateStatus);
+
     connect(client, &ChatClient::messageReceived, this, &MainWindow::noteIncoming);
     connect(client, &ChatClient::joinRefused, this,
             [this](Protocol::ErrorCode, const QString &text) { showConnectDialog(text); });
@@ -107,7 +167,9 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     QSettings settings;
     if (!restoreGeometry(settings.value(Settings::Geometry).toByteArray()))
         resize(860, 560);
-    m_splitter->restoreState(settings.value(Settings::Splitter).toByteArray());
+    if (!m_splitter->restoreState(settings.value(Settings::Splitter).toByteArray()))
+        m_splitter->setSizes({ 150, 560, 150 });
+    showConversation(client->current());
     updateStatus();
     m_input->setFocus();
 }
@@ -123,6 +185,24 @@ void MainWindow::createMenus()
     });
     QAction *find = chat->addAction(tr("&Find…"), this, [this] { m_searchBar->open(); });
     find->setShortcut(QKeySequence::Find);
+    QAction *join = chat->addAction(tr("&Join or Create a Room…"), this,
+                                    [this] { showRoomDialog(); });
+    join->setShortcut(tr("Ctrl+J"));
+    QAction *previous = chat->addAction(tr("&Previous Conversation"), this,
+                                        [this] { switchBy(-1); });
+    previous->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_PageUp));
+    QAction *next = chat->addAction(tr("&Next Conversation"), this, [this] { switchBy(1); });
+    next->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_PageDown));
+    // Alt+1 … Alt+9 go to the first nine conversations, as in IRC clients.
+    for (int number = 1; number <= 9; ++number) {
+        auto *go = new QAction(this);
+        go->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_0 + number)));
+        connect(go, &QAction::triggered, this, [this, number] {
+            if (Conversation *conversation = m_client->conversations()->at(number - 1))
+                switchTo(conversation);
+        });
+        addAction(go);
+    }
     chat->addSeparator();
     QAction *quit = chat->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -245,23 +325,33 @@ void MainWindow::submitInput()
     case Kind::Empty:
         break;
     case Kind::Say:
-        m_client->sendMessage(command.text);
+        m_client->sendMessage(m_client->current(), command.text);
         break;
-    case Kind::DirectMessage:
-        m_client->sendMessage(command.text, command.nick);
+    case Kind::DirectMessage: {
+        Conversation *direct = m_client->openDirect(command.nick);
+        switchTo(direct);
+        m_client->sendMessage(direct, command.text);
         break;
+    }
     case Kind::Quit:
         m_client->disconnectFromServer();
         m_client->showNotice(tr("You left the chat. Use Chat › Connect… to join again."));
         break;
     case Kind::Help:
         m_client->showNotice(tr("Commands: /msg NICK TEXT sends a direct message; "
+                                "/join ROOM joins or creates a room; /part leaves this room; "
+                                "/rooms [FILTER] lists rooms; /topic TEXT sets this room's "
+                                "topic; /invite NICK invites someone here; "
                                 "/who lists who is online; /kick NICK [REASON] removes someone "
-                                "(operators only); exit or /quit leaves the chat; "
+                                "(from this room: its owner; from the chat: operators); exit or /quit leaves the chat; "
                                 "/help shows this."));
         break;
     case Kind::Kick:
-        m_client->kick(command.nick, command.text);
+        // In a room other than the lobby, from that room; in the lobby, from the server.
+        m_client->kick(command.nick, command.text,
+                       m_client->current()->isRoom() && !m_client->current()->isLobby()
+                               ? m_client->current()->name()
+                               : QString());
         break;
     case Kind::Who:
         if (m_client->users()->isCountOnly()) {
@@ -279,20 +369,136 @@ void MainWindow::submitInput()
             m_client->showError(tr("Usage: /msg NICK TEXT"));
         else if (command.text == ChatCommand::usage(Kind::Kick))
             m_client->showError(tr("Usage: /kick NICK [REASON]"));
+        else if (command.text == ChatCommand::usage(Kind::Join))
+            m_client->showError(tr("Usage: /join ROOM"));
+        else if (command.text == ChatCommand::usage(Kind::Part))
+            m_client->showError(tr("Usage: /part [ROOM]"));
+        else if (command.text == ChatCommand::usage(Kind::Topic))
+            m_client->showError(tr("Usage: /topic TEXT"));
         else
-            m_client->showError(tr("Rooms are not in this window yet: it chats in the lobby."));
+            m_client->showError(tr("Usage: /invite NICK"));
         break;
     case Kind::Join:
+        m_client->joinRoom(command.text);
+        break;
     case Kind::Part:
+        if (command.text.isEmpty()) {
+            m_client->partRoom(m_client->current());
+        } else if (Conversation *room = m_client->findRoom(command.text)) {
+            m_client->partRoom(room);
+        } else {
+            m_client->showError(tr("You are not in #%1.").arg(command.text));
+        }
+        break;
     case Kind::Rooms:
+        listRoomsInline(command.text);
+        break;
     case Kind::Topic:
+        m_client->setTopic(m_client->current(), command.text);
+        break;
     case Kind::Invite:
-        m_client->showError(tr("Rooms are not in this window yet: it chats in the lobby."));
+        m_client->invite(m_client->current(), command.nick);
         break;
     case Kind::Unknown:
         m_client->showError(tr("Unknown command %1. Type /help for the list.").arg(command.text));
         break;
     }
+}
+
+void MainWindow::listRoomsInline(const QString &filter)
+{
+    m_inlineRoomList = m_client->listRooms(filter);
+    if (m_inlineRoomList.isEmpty())
+        m_client->showError(tr("Listing rooms needs a connection."));
+}
+
+void MainWindow::showRoomDialog(const QString &filter)
+{
+    if (!m_roomDialog) {
+        m_roomDialog = new RoomDialog(m_client, this);
+        m_roomDialog->setObjectName(u"roomDialog"_s);
+        m_roomDialog->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    m_roomDialog->setFilter(filter);
+    m_roomDialog->open();
+}
+
+void MainWindow::switchTo(Conversation *conversation)
+{
+    if (!conversation || conversation == m_shown)
+        return;
+    // Where the unread part starts is known only before the client marks it read.
+    m_unreadAfter = conversation->unreadCount() > 0 ? conversation->readSeq() : 0;
+    m_client->setCurrent(conversation);
+}
+
+void MainWindow::switchBy(int step)
+{
+    ConversationListModel *list = m_client->conversations();
+    if (list->rowCount() == 0)
+        return;
+    const int row = list->rowOf(m_client->current());
+    switchTo(list->at((row + step + list->rowCount()) % list->rowCount()));
+}
+
+void MainWindow::showConversation(Conversation *conversation)
+{
+    if (conversation == m_shown)
+        return;
+    if (m_shown) {
+        m_drafts.insert(m_shown, m_input->text());
+        m_shown->disconnect(this);
+        m_shown->users()->disconnect(this);
+        m_client->lobby()->users()->disconnect(this);
+    }
+    m_shown = conversation;
+    if (m_view)
+        m_view->setObjectName({});
+    m_view = viewFor(conversation);
+    m_view->setObjectName(u"messages"_s); // the one on screen
+    m_view->setUnreadAfter(m_unreadAfter);
+    m_unreadAfter = 0;
+    m_viewStack->setCurrentWidget(m_view);
+    m_input->setText(m_drafts.value(conversation));
+    m_userList->setModel(m_client->users());
+    connect(m_client->users(), &UserListModel::countChanged, this, &MainWindow::updateStatus);
+    connect(conversation, &Conversation::changed, this, &MainWindow::updateTopic);
+    const QModelIndex row = m_client->conversations()->index(
+            m_client->conversations()->rowOf(conversation));
+    m_conversationList->selectionModel()->setCurrentIndex(row,
+                                                          QItemSelectionModel::ClearAndSelect);
+    updateTopic();
+    updateStatus();
+}
+
+MessageView *MainWindow::viewFor(Conversation *conversation)
+{
+    if (MessageView *view = m_views.value(conversation))
+        return view;
+    auto *view = new MessageView(m_viewStack);
+    m_viewStack->addWidget(view);
+    // Laid out at its size before its rows go in, so it starts at the newest.
+    view->resize(m_viewStack->size());
+    view->setModel(conversation->messages());
+    connect(view, &MessageView::retryRequested, m_client, &ChatClient::retryMessage);
+    connect(view, &MessageView::scrolledToTop, m_client,
+            [client = m_client, conversation = QPointer<Conversation>(conversation)] {
+                if (conversation)
+                    client->loadOlder(conversation);
+            });
+    m_views.insert(conversation, view);
+    return view;
+}
+
+void MainWindow::updateTopic()
+{
+    const Conversation *conversation = m_client->current();
+    if (!conversation->isRoom())
+        m_topic->setText(tr("Direct messages with %1").arg(conversation->name()));
+    else if (conversation->topic().isEmpty())
+        m_topic->setText(conversation->title());
+    else
+        m_topic->setText(tr("%1: %2").arg(conversation->title(), conversation->topic()));
 }
 
 void MainWindow::noteIncoming(const Protocol::Message &)
@@ -306,9 +512,18 @@ void MainWindow::noteIncoming(const Protocol::Message &)
 
 void MainWindow::changeEvent(QEvent *event)
 {
-    if (event->type() == QEvent::ActivationChange && isActiveWindow() && m_unread > 0) {
-        m_unread = 0;
-        updateTitle();
+    if (event->type() == QEvent::ActivationChange) {
+        if (isActiveWindow()) {
+            // What came while the user was away gets its "new messages" line.
+            Conversation *shown = m_client->current();
+            if (shown->unreadCount() > 0)
+                m_view->setUnreadAfter(shown->readSeq());
+        }
+        m_client->setAttentive(isActiveWindow());
+        if (isActiveWindow() && m_unread > 0) {
+            m_unread = 0;
+            updateTitle();
+        }
     }
     if (event->type() == QEvent::LanguageChange)
         updateStatus();

@@ -13,6 +13,8 @@ class MessageView;
 class QLabel;
 class QListView;
 class QSplitter;
+class QStackedWidget;
+class RoomDialog;
 class SearchBar;
 
 // The chat window: renders what the ChatClient knows and turns what the user types into
@@ -31,6 +33,10 @@ public:
                    const QString &password = {}, std::optional<bool> useTls = std::nullopt);
 
     int unreadCount() const { return m_unread; }
+    // Shows the conversation (as a click in the sidebar does).
+    void switchTo(Conversation *conversation);
+    // Opens the "Join or create a room" dialog.
+    void showRoomDialog(const QString &filter = {});
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -46,10 +52,27 @@ private:
     void updateTitle();
     void showAbout();
     void jumpTo(qint64 seq);
+    void showConversation(Conversation *conversation);
+    void switchBy(int step);
+    void updateTopic();
+    void listRoomsInline(const QString &filter);
+
+    MessageView *viewFor(Conversation *conversation);
+
+    // One view per conversation shown so far: switching back is instant and finds the view
+    // scrolled where it was left (drawing 10,000 rows anew takes about a second).
+    QHash<const Conversation *, MessageView *> m_views;
+    QHash<const Conversation *, QString> m_drafts; // what was typed and not sent
+    QPointer<Conversation> m_shown;
+    qint64 m_unreadAfter = 0; // the shown conversation's read marker when the user came to it
+    QString m_inlineRoomList; // id of a /rooms answer to print
 
     ChatClient *m_client;
-    MessageView *m_view;
+    QStackedWidget *m_viewStack;
+    MessageView *m_view = nullptr; // the shown conversation's
     SearchBar *m_searchBar;
+    QListView *m_conversationList;
+    QLabel *m_topic;
     QListView *m_userList;
     QLabel *m_userCount;
     ChatInput *m_input;
@@ -59,6 +82,7 @@ private:
     QAction *m_connectAction;
     QAction *m_disconnectAction;
     QPointer<ConnectDialog> m_connectDialog;
+    QPointer<RoomDialog> m_roomDialog;
     int m_unread = 0;
     qint64 m_jumpTarget = 0; // a search result still being loaded from further back
 };

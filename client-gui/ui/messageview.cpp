@@ -47,11 +47,21 @@ MessageView::MessageView(QWidget *parent) : QPlainTextEdit(parent)
     });
 }
 
-void MessageView::setModel(MessageModel *model)
+void MessageView::setModel(MessageModel *model, qint64 unreadAfter)
 {
     if (m_model)
         m_model->disconnect(this);
     m_model = model;
+    m_markerSeq = 0;
+    if (unreadAfter > 0) {
+        for (int row = 0; row < model->rowCount(); ++row) {
+            const MessageModel::Entry &entry = model->entry(row);
+            if (entry.kind == MessageModel::Kind::Message && !entry.own && entry.seq > unreadAfter) {
+                m_markerSeq = entry.seq;
+                break;
+            }
+        }
+    }
     document()->setMaximumBlockCount(int(model->maxEntries()));
     connect(model, &QAbstractItemModel::rowsInserted, this,
             [this](const QModelIndex &, int first, int last) { insertRows(first, last); });
@@ -61,6 +71,44 @@ void MessageView::setModel(MessageModel *model)
             });
     connect(model, &QAbstractItemModel::modelReset, this, &MessageView::rebuild);
     rebuild();
+}
+
+void MessageView::setUnreadAfter(qint64 readSeq)
+{
+    const int before = unreadMarkerRow();
+    m_markerSeq = 0;
+    if (readSeq > 0 && m_model) {
+        for (int row = m_model->rowCount() - 1; row >= 0; --row) {
+            const MessageModel::Entry &entry = m_model->entry(row);
+            if (entry.seq > 0 && entry.seq <= readSeq)
+                break;
+            if (entry.kind == MessageModel::Kind::Message && !entry.own && entry.seq > readSeq)
+                m_markerSeq = entry.seq;
+        }
+    }
+    const int after = unreadMarkerRow();
+    if (before == after)
+        return;
+    if (before >= 0)
+        updateRows(before, before);
+    if (after >= 0)
+        updateRows(after, after);
+}
+
+int MessageView::unreadMarkerRow() const
+{
+    return m_markerSeq > 0 ? rowOfSeq(m_markerSeq) : -1;
+}
+
+int MessageView::rowOfSeq(qint64 seq) const
+{
+    if (!m_model)
+        return -1;
+    for (int row = m_model->rowCount() - 1; row >= 0; --row) {
+        if (m_model->entry(row).seq == seq)
+            return row;
+    }
+    return -1;
 }
 
 bool MessageView::isAtBottom() const
@@ -171,6 +219,10 @@ QString MessageView::html(int row) const
         line = u"<span style=\"color:%1\">——— %2 ———</span><br>"_s.arg(
                 grey, QLocale().toString(when.date(), QLocale::LongFormat).toHtmlEscaped());
     }
+    if (m_markerSeq > 0 && entry.seq == m_markerSeq) {
+        line += u"<span style=\"color:#d03030\">——— %1 ———</span><br>"_s.arg(
+                tr("new messages").toHtmlEscaped());
+    }
     line += u"<span style=\"color:%1\">%2</span> "_s.arg(
             grey, QLocale().toString(when.time(), QLocale::ShortFormat).toHtmlEscaped());
 
@@ -197,6 +249,10 @@ QString MessageView::html(int row) const
         line += u" <span style=\"background-color:%1\">%2</span>"_s.arg(background, body);
     } else if (!entry.to.isEmpty()) {
         line += u" <i>%1</i>"_s.arg(body);
+    } else if (entry.mention) {
+        // Someone named the reader: it stands out when scrolling back, as in IRC clients.
+        const QString background = dark ? u"#4a3f1a"_s : u"#fff3c4"_s;
+        line += u" <span style=\"background-color:%1\">%2</span>"_s.arg(background, body);
     } else {
         line += u' ' + body;
     }

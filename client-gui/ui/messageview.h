@@ -16,7 +16,13 @@ class MessageView : public QPlainTextEdit
 public:
     explicit MessageView(QWidget *parent = nullptr);
 
-    void setModel(MessageModel *model);
+    // Shows another conversation: its lines are drawn anew.
+    void setModel(MessageModel *model, qint64 unreadAfter = 0);
+    // Draws a "new messages" line above the first message from others numbered after
+    // `readSeq` (0: none), where what the user has not read starts.
+    void setUnreadAfter(qint64 readSeq);
+    // The row the line is above, -1 when there is none.
+    int unreadMarkerRow() const;
     bool isAtBottom() const;
     // Scrolls to the message numbered `seq` and selects it; false when it is not loaded.
     bool scrollToSeq(qint64 seq);
@@ -43,5 +49,8 @@ protected:
     void mouseReleaseEvent(QMouseEvent *event) override;
 
 private:
+    int rowOfSeq(qint64 seq) const;
+
     MessageModel *m_model = nullptr;
+    qint64 m_markerSeq = 0; // the message the "new messages" line is above
 };

@@ -3,7 +3,9 @@
 #include "tcprelay.h"
 #include "testclient.h"
 
+#include <QSettings>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -18,6 +20,7 @@ class tst_ChatClient : public QObject
     Q_OBJECT
 
 private slots:
+    void initTestCase();
     void init();
     void cleanup();
 
@@ -35,6 +38,14 @@ private slots:
     void serverNumberingStartingAgainShowsNothingTwiceAndMissesNothing();
     void scrollingBackLoadsOlderMessages();
     void largeRoomShowsTheCountOnly();
+    void roomMessagesLandInTheirConversation();
+    void directConversationsAreGroupedByPeer();
+    void mentionsAreWholeWordsIgnoringCase();
+    void unreadCountAndReadMarkerSurviveARestart();
+    void resumeGetsExactlyWhatEachRoomMissed();
+    void topicAndMembersFollowTheRoom();
+    void readMarkersAreThrottledPerRoom();
+    void anOlderServerIsSpokenToInVersionOne();
 
 private:
     void startServer(quint16 port = 0, ServerConfig config = unlimited());
@@ -45,12 +56,27 @@ private:
         return config;
     }
     TestClient *join(const QString &nick);
+    // A peer that speaks rooms, in `room` besides the lobby.
+    TestClient *joinRoom(const QString &nick, const QString &room);
+    Conversation *joinAs(const QString &nick, const QString &room);
+    static QStringList texts(const MessageModel *model);
     QStringList texts() const;
 
+    QTemporaryDir m_settingsDir;
     std::unique_ptr<ChatServer> m_server;
     std::unique_ptr<ChatClient> m_client;
     QList<TestClient *> m_peers;
 };
+
+void tst_ChatClient::initTestCase()
+{
+    // The client remembers its place in each room per server: not in the user's own settings.
+    QVERIFY(m_settingsDir.isValid());
+    QCoreApplication::setOrganizationName(u"NatterTest"_s);
+    QCoreApplication::setApplicationName(u"tst_chatclient"_s);
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+}
 
 void tst_ChatClient::startServer(quint16 port, ServerConfig config)
 {
@@ -82,6 +108,43 @@ TestClient *tst_ChatClient::join(const QString &nick)
     if (!peer->join(m_server->serverPort(), nick))
         qWarning("no welcome for %s", qPrintable(nick));
     return peer;
+}
+
+TestClient *tst_ChatClient::joinRoom(const QString &nick, const QString &room)
+{
+    auto *peer = new TestClient;
+    m_peers.append(peer);
+    peer->setProtocol(2);
+    if (!peer->join(m_server->serverPort(), nick))
+        qWarning("no welcome for %s", qPrintable(nick));
+    peer->send(Protocol::Join { room, false, u"j"_s });
+    // Its room frame says it is in (the first came with the welcome: the lobby).
+    if (!QTest::qWaitFor([&] { return peer->count<Protocol::RoomState>() >= 2; }, 5000))
+        qWarning("%s did not get into %s", qPrintable(nick), qPrintable(room));
+    return peer;
+}
+
+// Connects the client under test and has it join `room`.
+Conversation *tst_ChatClient::joinAs(const QString &nick, const QString &room)
+{
+    m_client->connectToServer(u"127.0.0.1"_s, m_server->serverPort(), nick);
+    if (!QTest::qWaitFor([&] { return m_client->state() == ChatClient::State::Online; }, 5000))
+        return nullptr;
+    QSignalSpy joined(m_client.get(), &ChatClient::roomJoined);
+    m_client->joinRoom(room);
+    if (!joined.wait(5000))
+        return nullptr;
+    return joined.at(0).at(0).value<Conversation *>();
+}
+
+QStringList tst_ChatClient::texts(const MessageModel *model)
+{
+    QStringList result;
+    for (int row = 0; row < model->rowCount(); ++row) {
+        if (model->entry(row).kind == MessageModel::Kind::Message)
+            result.append(model->entry(row).text);
+    }
+    return result;
 }
 
 QStringList tst_ChatClient::texts() const
@@ -244,7 +307,8 @@ void tst_ChatClient::failedMessageCanBeRetried()
     m_client->connectToServer(u"127.0.0.1"_s, m_server->serverPort(), u"aa"_s);
     QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
     const QString id = m_client->sendMessage(u"psst"_s, u"bb"_s); // bb is not here yet
-    MessageModel *model = m_client->messages();
+    // A direct message is shown in its own conversation.
+    MessageModel *model = m_client->openDirect(u"bb"_s)->messages();
     const int row = model->rowCount() - 1;
     QTRY_COMPARE(model->entry(row).delivery, MessageModel::Delivery::Failed);
     QCOMPARE(model->entry(row).failure, ChatClient::errorText(ErrorCode::NoSuchUser));
@@ -450,6 +514,332 @@ void tst_ChatClient::largeRoomShowsTheCountOnly()
     m_peers.last()->send(Protocol::Exit {}); // dd
     QTRY_VERIFY(!users->isCountOnly());
     QCOMPARE(users->users(), QStringList({ u"aa"_s, u"cc"_s }));
+}
+
+void tst_ChatClient::roomMessagesLandInTheirConversation()
+{
+    Conversation *dev = joinAs(u"aa"_s, u"dev"_s);
+    QVERIFY(dev);
+    QCOMPARE(dev->title(), u"#dev"_s);
+    ConversationListModel *list = m_client->conversations();
+    QCOMPARE(list->rowCount(), 2);
+    QCOMPARE(list->at(0), m_client->lobby()); // the lobby first, then the other rooms
+    QCOMPARE(list->at(1), dev);
+    TestClient *bb = joinRoom(u"bb"_s, u"dev"_s);
+    QTRY_COMPARE(dev->users()->users(), QStringList({ u"aa"_s, u"bb"_s }));
+
+    bb->sayIn(u"dev"_s, u"in dev"_s, u"1"_s);
+    bb->say(u"in the lobby"_s, u"2"_s);
+    QTRY_COMPARE(texts(dev->messages()), QStringList { u"in dev"_s });
+    QTRY_COMPARE(texts(m_client->lobby()->messages()), QStringList { u"in the lobby"_s });
+    // Nobody was looking: both are unread.
+    QCOMPARE(dev->unreadCount(), 1);
+    QCOMPARE(list->index(1).data(ConversationListModel::UnreadRole).toInt(), 1);
+    QVERIFY(list->index(1).data(ConversationListModel::BoldRole).toBool());
+
+    m_client->sendMessage(dev, u"answer in dev"_s);
+    QTRY_COMPARE(bb->count<Protocol::Message>(), 1);
+    QCOMPARE(bb->last<Protocol::Message>().room, u"dev"_s);
+    QTRY_COMPARE(dev->messages()->entry(dev->messages()->rowCount() - 1).delivery,
+                 MessageModel::Delivery::Delivered);
+    QCOMPARE(dev->unreadCount(), 1); // own messages are never unread
+    // The ack of a message in dev says nothing of the lobby's numbering.
+    bb->say(u"the lobby again"_s, u"3"_s);
+    QTRY_COMPARE(texts(m_client->lobby()->messages()),
+                 QStringList({ u"in the lobby"_s, u"the lobby again"_s }));
+
+    m_client->setCurrent(dev);
+    QCOMPARE(dev->unreadCount(), 1); // shown, but the window is not active
+    m_client->setAttentive(true);
+    QCOMPARE(dev->unreadCount(), 0);
+    QCOMPARE(m_client->lobby()->unreadCount(), 2);
+
+    // Parting ends the conversation.
+    m_client->partRoom(dev);
+    QTRY_COMPARE(list->rowCount(), 1);
+    QCOMPARE(m_client->current(), m_client->lobby());
+}
+
+void tst_ChatClient::directConversationsAreGroupedByPeer()
+{
+    m_client->connectToServer(u"127.0.0.1"_s, m_server->serverPort(), u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    TestClient *bb = join(u"bb"_s);
+    TestClient *cc = join(u"cc"_s);
+    bb->say(u"from bb"_s, u"1"_s, u"aa"_s);
+    cc->say(u"from cc"_s, u"2"_s, u"aa"_s);
+    bb->say(u"bb again"_s, u"3"_s, u"aa"_s);
+    ConversationListModel *list = m_client->conversations();
+    QTRY_COMPARE(list->rowCount(), 3);
+    Conversation *withBb = list->find(Conversation::Kind::Direct, u"BB"_s);
+    QVERIFY(withBb);
+    QTRY_COMPARE(texts(withBb->messages()), QStringList({ u"from bb"_s, u"bb again"_s }));
+    QCOMPARE(withBb->unreadCount(), 2);
+    QCOMPARE(list->at(1), withBb); // rooms first, then direct conversations by nick
+    QCOMPARE(list->at(2)->name(), u"cc"_s);
+    QCOMPARE(list->at(2)->unreadCount(), 1);
+    QVERIFY(texts(m_client->lobby()->messages()).isEmpty());
+
+    m_client->sendMessage(u"to bb"_s, u"bb"_s);
+    QTRY_COMPARE(bb->count<Protocol::Message>(), 1);
+    QCOMPARE(texts(withBb->messages()).constLast(), u"to bb"_s);
+    m_client->setAttentive(true);
+    m_client->setCurrent(withBb);
+    QCOMPARE(withBb->unreadCount(), 0);
+    QCOMPARE(list->at(2)->unreadCount(), 1);
+
+    // What was read of each is remembered here (the server keeps no marker for them).
+    m_client.reset();
+    m_client = std::make_unique<ChatClient>();
+    m_client->connectToServer(u"127.0.0.1"_s, m_server->serverPort(), u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    list = m_client->conversations();
+    QTRY_COMPARE(list->rowCount(), 3);
+    QCOMPARE(list->at(1)->unreadCount(), 0);
+    QCOMPARE(list->at(2)->unreadCount(), 1);
+}
+
+void tst_ChatClient::mentionsAreWholeWordsIgnoringCase()
+{
+    QVERIFY(ChatClient::mentions(u"hey AA, look"_s, u"aa"_s));
+    QVERIFY(ChatClient::mentions(u"aa"_s, u"aa"_s));
+    QVERIFY(ChatClient::mentions(u"@aa: ok?"_s, u"aa"_s));
+    QVERIFY(!ChatClient::mentions(u"aardvark"_s, u"aa"_s));
+    QVERIFY(!ChatClient::mentions(u"baa baa"_s, u"aa"_s));
+    QVERIFY(!ChatClient::mentions(u"aa_b said"_s, u"aa"_s));
+    QVERIFY(ChatClient::mentions(u"Jürgen!"_s, u"jürgen"_s));
+
+    Conversation *dev = joinAs(u"aa"_s, u"dev"_s);
+    QVERIFY(dev);
+    TestClient *bb = joinRoom(u"bb"_s, u"dev"_s);
+    bb->sayIn(u"dev"_s, u"nothing for you"_s, u"1"_s);
+    QTRY_COMPARE(dev->unreadCount(), 1);
+    QVERIFY(!dev->isMentioned());
+    bb->sayIn(u"dev"_s, u"Aa, have a look"_s, u"2"_s);
+    QTRY_VERIFY(dev->isMentioned());
+    const QModelIndex row = m_client->conversations()->index(1);
+    QVERIFY(row.data(ConversationListModel::MentionedRole).toBool());
+    m_client->markRead(dev);
+    QVERIFY(!dev->isMentioned());
+}
+
+void tst_ChatClient::unreadCountAndReadMarkerSurviveARestart()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    ServerConfig stored = unlimited();
+    stored.storePath = dir.filePath(u"natter.sqlite"_s);
+    startServer(0, stored);
+    const quint16 port = m_server->serverPort();
+    m_client->setReadThrottle(50ms);
+    Conversation *dev = joinAs(u"aa"_s, u"dev"_s);
+    QVERIFY(dev);
+    TestClient *bb = joinRoom(u"bb"_s, u"dev"_s);
+    for (int i = 1; i <= 3; ++i)
+        bb->sayIn(u"dev"_s, u"read %1"_s.arg(i), QString::number(i));
+    QTRY_COMPARE(dev->unreadCount(), 3);
+
+    // Looked at: read here and, a moment later, on the server.
+    m_client->setAttentive(true);
+    m_client->setCurrent(dev);
+    QCOMPARE(dev->unreadCount(), 0);
+    m_client->setCurrent(m_client->lobby());
+    for (int i = 4; i <= 5; ++i)
+        bb->sayIn(u"dev"_s, u"unread %1"_s.arg(i), QString::number(i));
+    QTRY_COMPARE(dev->unreadCount(), 2);
+
+    // The server restarts on its store; the window resumes and still counts two.
+    qDeleteAll(m_peers);
+    m_peers.clear();
+    m_server.reset();
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Reconnecting);
+    startServer(port, stored);
+    QTRY_COMPARE_WITH_TIMEOUT(m_client->state(), ChatClient::State::Online, 10000);
+    QTRY_COMPARE(m_client->conversations()->rowCount(), 2);
+    dev = m_client->findRoom(u"dev"_s);
+    QVERIFY(dev);
+    QCOMPARE(dev->unreadCount(), 2);
+    QCOMPARE(texts(dev->messages()).size(), 5); // nothing shown twice
+
+    // The window restarts: it resumes each room from the position it kept in its settings,
+    // and fetches the page before it for context.
+    bb = joinRoom(u"bb"_s, u"dev"_s);
+    bb->say(u"lobby before"_s, u"l"_s); // the lobby has a position to resume from too
+    QTRY_COMPARE(texts(m_client->lobby()->messages()), QStringList { u"lobby before"_s });
+    m_client->disconnectFromServer();
+    m_client.reset();
+    QVERIFY(QSettings().childGroups().contains(u"positions"_s));
+    bb->sayIn(u"dev"_s, u"while closed"_s, u"6"_s);
+    bb->say(u"lobby while closed"_s, u"7"_s);
+    QTRY_COMPARE(bb->count<Protocol::Ack>(), 3);
+    m_client = std::make_unique<ChatClient>();
+    m_client->connectToServer(u"127.0.0.1"_s, port, u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    QTRY_VERIFY((dev = m_client->findRoom(u"dev"_s)));
+    QTRY_COMPARE(texts(dev->messages()).size(), 6);
+    QCOMPARE(texts(dev->messages()).constLast(), u"while closed"_s);
+    QCOMPARE(texts(dev->messages()).count(u"unread 5"_s), 1);
+    QCOMPARE(dev->unreadCount(), 3);
+    // Every resumed room gets its page before, one request after the other.
+    QTRY_COMPARE(texts(m_client->lobby()->messages()),
+                 QStringList({ u"lobby before"_s, u"lobby while closed"_s }));
+
+    // Another computer (nothing remembered) learns the marker from the server.
+    m_client->disconnectFromServer();
+    m_client.reset();
+    QSettings().remove(u"positions"_s);
+    m_client = std::make_unique<ChatClient>();
+    m_client->connectToServer(u"127.0.0.1"_s, port, u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    QTRY_VERIFY((dev = m_client->findRoom(u"dev"_s)));
+    QTRY_COMPARE(texts(dev->messages()).size(), 6);
+    QCOMPARE(dev->unreadCount(), 3);
+    // "lobby before" came while the lobby was on screen; the other one did not.
+    QCOMPARE(m_client->lobby()->unreadCount(), 1);
+    m_client.reset();
+    m_server.reset(); // before the store's folder goes
+}
+
+void tst_ChatClient::resumeGetsExactlyWhatEachRoomMissed()
+{
+    TcpRelay relay(m_server->serverPort());
+    QVERIFY(relay.listen());
+    m_client->connectToServer(u"127.0.0.1"_s, relay.port(), u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    QSignalSpy joined(m_client.get(), &ChatClient::roomJoined);
+    m_client->joinRoom(u"dev"_s);
+    m_client->joinRoom(u"ops"_s);
+    QTRY_COMPARE(joined.size(), 2);
+    Conversation *dev = m_client->findRoom(u"dev"_s);
+    Conversation *ops = m_client->findRoom(u"ops"_s);
+    TestClient *bb = joinRoom(u"bb"_s, u"dev"_s);
+    bb->send(Protocol::Join { u"ops"_s, false, u"j2"_s });
+    QTRY_COMPARE(bb->count<Protocol::RoomState>(), 3);
+    int acks = 0;
+    const auto say = [&](const QString &room, const QString &text) {
+        bb->sayIn(room, text, text);
+        ++acks;
+    };
+    say(u"dev"_s, u"d1"_s);
+    say(u"ops"_s, u"o1"_s);
+    say(u"lobby"_s, u"l1"_s);
+    bb->say(u"a direct one"_s, u"dm"_s, u"aa"_s); // numbered with the lobby's
+    ++acks;
+    QTRY_COMPARE(texts(ops->messages()).size(), 1);
+    QTRY_COMPARE(texts(m_client->lobby()->messages()).size(), 1);
+
+    relay.setAccepting(false);
+    relay.cutAll();
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Reconnecting);
+    // Numbers are the server's across all rooms: each room's gap is its own.
+    say(u"dev"_s, u"d2"_s);
+    say(u"lobby"_s, u"l2"_s);
+    say(u"dev"_s, u"d3"_s);
+    QTRY_COMPARE(bb->count<Protocol::Ack>(), acks);
+    relay.setAccepting(true);
+    QTRY_COMPARE_WITH_TIMEOUT(m_client->state(), ChatClient::State::Online, 10000);
+    QTRY_COMPARE(texts(dev->messages()), QStringList({ u"d1"_s, u"d2"_s, u"d3"_s }));
+    QCOMPARE(texts(ops->messages()), QStringList { u"o1"_s });
+    QCOMPARE(texts(m_client->lobby()->messages()), QStringList({ u"l1"_s, u"l2"_s }));
+    Conversation *withBb = m_client->conversations()->find(Conversation::Kind::Direct, u"bb"_s);
+    QVERIFY(withBb);
+    QCOMPARE(texts(withBb->messages()), QStringList { u"a direct one"_s });
+    say(u"ops"_s, u"o2"_s);
+    QTRY_COMPARE(texts(ops->messages()), QStringList({ u"o1"_s, u"o2"_s }));
+    QCOMPARE(texts(dev->messages()).size(), 3);
+}
+
+void tst_ChatClient::topicAndMembersFollowTheRoom()
+{
+    TestClient *bb = joinRoom(u"bb"_s, u"dev"_s); // bb made dev: bb owns it
+    Conversation *dev = joinAs(u"aa"_s, u"dev"_s);
+    QVERIFY(dev);
+    QCOMPARE(dev->owner(), u"bb"_s);
+    bb->send(Protocol::SetTopic { u"dev"_s, u"release on Friday"_s, u"t"_s });
+    QTRY_COMPARE(dev->topic(), u"release on Friday"_s);
+    QTRY_VERIFY(dev->messages()->entry(dev->messages()->rowCount() - 1).text.contains(
+            u"release on Friday"_s));
+    // A member who goes offline stays in the list, after those online.
+    QTRY_COMPARE(dev->users()->users(), QStringList({ u"aa"_s, u"bb"_s }));
+    bb->send(Protocol::Exit {});
+    QTRY_COMPARE(dev->users()->users(), QStringList { u"aa"_s });
+    QCOMPARE(dev->users()->away(), QStringList { u"bb"_s });
+    QCOMPARE(dev->users()->rowCount(), 2);
+    QVERIFY(!dev->users()->index(1).data(UserListModel::OnlineRole).toBool());
+    // A non-owner's topic is refused, and the refusal is shown.
+    m_client->setCurrent(dev);
+    m_client->setTopic(dev, u"mine now"_s);
+    QTRY_VERIFY(dev->messages()->entry(dev->messages()->rowCount() - 1).kind
+                == MessageModel::Kind::Error);
+    QCOMPARE(dev->topic(), u"release on Friday"_s);
+}
+
+void tst_ChatClient::readMarkersAreThrottledPerRoom()
+{
+    m_client->setReadThrottle(1s);
+    Conversation *dev = joinAs(u"aa"_s, u"dev"_s);
+    QVERIFY(dev);
+    TestClient *bb = joinRoom(u"bb"_s, u"dev"_s);
+    m_client->setCurrent(dev);
+    m_client->setAttentive(true);
+    bb->sayIn(u"dev"_s, u"one"_s, u"1"_s);
+    QTRY_COMPARE(texts(dev->messages()), QStringList { u"one"_s });
+    QCOMPARE(dev->sentReadSeq(), dev->lastSeq()); // the first marker goes at once
+    const qint64 first = dev->sentReadSeq();
+    bb->sayIn(u"dev"_s, u"two"_s, u"2"_s);
+    QTRY_VERIFY(dev->lastSeq() > first);
+    // Read here at once; the server hears of it when the second has passed.
+    QCOMPARE(dev->unreadCount(), 0);
+    QCOMPARE(dev->sentReadSeq(), first);
+    QTRY_COMPARE(dev->sentReadSeq(), dev->lastSeq());
+}
+
+void tst_ChatClient::anOlderServerIsSpokenToInVersionOne()
+{
+    // A version-1 server, scripted: it refuses version 2 and welcomes version 1 to its lobby.
+    QTcpServer old;
+    QVERIFY(old.listen(QHostAddress::LocalHost));
+    QList<Protocol::Hello> hellos;
+    QTcpSocket *peer = nullptr;
+    connect(&old, &QTcpServer::newConnection, this, [&] {
+        peer = old.nextPendingConnection();
+        connect(peer, &QTcpSocket::readyRead, peer, [&] {
+            while (peer->canReadLine()) {
+                const auto decoded = Protocol::decodeClientFrame(peer->readLine().chopped(1));
+                const auto *hello = std::get_if<Protocol::Hello>(&decoded.frame);
+                if (!hello)
+                    continue;
+                hellos.append(*hello);
+                if (hello->protocol > 1) {
+                    peer->write(Protocol::encode(Protocol::ServerFrame { Protocol::Error {
+                            ErrorCode::UnsupportedProtocol, u"version 1 only"_s, {} } }));
+                    continue;
+                }
+                Protocol::Welcome welcome;
+                welcome.nick = hello->nick;
+                welcome.protocol = 1;
+                welcome.users = { u"aa"_s, u"bb"_s };
+                welcome.seq = 7;
+                welcome.epoch = u"e1"_s;
+                Protocol::Message message;
+                message.seq = 7;
+                message.timestamp = 1;
+                message.from = u"bb"_s;
+                message.text = u"from an old server"_s;
+                welcome.history = { message };
+                peer->write(Protocol::encode(Protocol::ServerFrame { welcome }));
+            }
+        });
+    });
+    m_client->connectToServer(u"127.0.0.1"_s, old.serverPort(), u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    QCOMPARE(hellos.size(), 2);
+    QCOMPARE(hellos.at(0).protocol, 2);
+    QCOMPARE(hellos.at(1).protocol, 1);
+    QCOMPARE(texts(m_client->lobby()->messages()), QStringList { u"from an old server"_s });
+    QCOMPARE(m_client->lobby()->users()->users(), QStringList({ u"aa"_s, u"bb"_s }));
+    QCOMPARE(m_client->lastSeq(), 7);
+    QCOMPARE(m_client->conversations()->rowCount(), 1);
 }
 
 QTEST_GUILESS_MAIN(tst_ChatClient)

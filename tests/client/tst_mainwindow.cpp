@@ -5,6 +5,7 @@
 #include "mainwindow.h"
 #include "messageview.h"
 #include "protocol.h"
+#include "roomdialog.h"
 #include "searchbar.h"
 #include "testclient.h"
 #include "translations.h"
@@ -19,8 +20,10 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSslCertificate>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBlock>
@@ -58,13 +61,24 @@ private slots:
     void geometryIsRestored();
     void findJumpsToTheMessage();
     void findLoadsOlderMessagesToJump();
+    void sidebarSwitchingKeepsTypedTextPerConversation();
+    void directConversationOpensOnMsgAndIncomingMessage();
+    void topicBarAndMembersFollowTheRoom();
+    void newMessagesLineMarksWhereUnreadStarts();
+    void roomDialogListsAsTypedAndJoins();
+    void findSearchesThisRoomOrAllRooms();
+    void invitationsAreShown();
+    void switchingKeepsEachScrollPosition();
 
 private:
     void openWindow(const QString &nick);
     // Opens the window and connects with TLS; the certificate question it asks, or null.
     QMessageBox *connectOverTlsUntilAsked();
     TestClient *join(const QString &nick);
+    // A peer that speaks rooms.
+    TestClient *joinWithRooms(const QString &nick);
     void type(const QString &line);
+    QStringList sidebar() const;
     QString viewText() const;
 
     QTemporaryDir m_settingsDir;
@@ -123,6 +137,26 @@ TestClient *tst_MainWindow::join(const QString &nick)
     if (!peer->join(m_server->serverPort(), nick))
         qWarning("no welcome for %s", qPrintable(nick));
     return peer;
+}
+
+TestClient *tst_MainWindow::joinWithRooms(const QString &nick)
+{
+    auto *peer = new TestClient;
+    m_peers.append(peer);
+    peer->setProtocol(2);
+    if (!peer->join(m_server->serverPort(), nick))
+        qWarning("no welcome for %s", qPrintable(nick));
+    return peer;
+}
+
+QStringList tst_MainWindow::sidebar() const
+{
+    const QAbstractItemModel *model =
+            m_window->findChild<QListView *>(u"conversations"_s)->model();
+    QStringList rows;
+    for (int row = 0; row < model->rowCount(); ++row)
+        rows.append(model->index(row, 0).data().toString());
+    return rows;
 }
 
 void tst_MainWindow::type(const QString &line)
@@ -523,6 +557,254 @@ void tst_MainWindow::changedCertificateIsALoudWarning()
     QVERIFY(!QTest::qWaitFor([&] { return m_client->state() != ChatClient::State::Disconnected; },
                              300));
     QVERIFY(viewText().contains(u"certificate was not trusted"_s));
+}
+
+void tst_MainWindow::sidebarSwitchingKeepsTypedTextPerConversation()
+{
+    openWindow(u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    type(u"/join dev"_s);
+    QTRY_COMPARE(sidebar(), QStringList({ u"#lobby"_s, u"#dev"_s }));
+    QTRY_COMPARE(m_client->current()->title(), u"#dev"_s);
+    auto *input = m_window->findChild<ChatInput *>(u"input"_s);
+    TestClient *bb = joinWithRooms(u"bb"_s);
+    bb->send(Protocol::Join { u"dev"_s, false, u"j"_s });
+    type(u"said in dev"_s);
+    QTRY_COMPARE(bb->count<Protocol::Message>(), 1);
+    QCOMPARE(bb->last<Protocol::Message>().room, u"dev"_s);
+
+    QTest::keyClicks(input, u"draft for dev"_s);
+    QTest::keyClick(input, Qt::Key_PageUp, Qt::ControlModifier);
+    QCOMPARE(m_client->current(), m_client->lobby());
+    QCOMPARE(input->text(), QString());
+    QTest::keyClicks(input, u"draft for the lobby"_s);
+    QTest::keyClick(input, Qt::Key_2, Qt::AltModifier);
+    QCOMPARE(m_client->current()->title(), u"#dev"_s);
+    QCOMPARE(input->text(), u"draft for dev"_s);
+    QTest::keyClick(input, Qt::Key_PageDown, Qt::ControlModifier); // past the last: the first
+    QCOMPARE(m_client->current(), m_client->lobby());
+    QCOMPARE(input->text(), u"draft for the lobby"_s);
+    QVERIFY(viewText().contains(u"You are in the chat as aa."_s));
+    QVERIFY(!viewText().contains(u"said in dev"_s));
+    QTest::keyClick(input, Qt::Key_1, Qt::AltModifier); // already there
+    QCOMPARE(input->text(), u"draft for the lobby"_s);
+
+    // A click in the sidebar switches too.
+    auto *list = m_window->findChild<QListView *>(u"conversations"_s);
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, {},
+                      list->visualRect(list->model()->index(1, 0)).center());
+    QCOMPARE(m_client->current()->title(), u"#dev"_s);
+    QVERIFY(viewText().contains(u"said in dev"_s));
+
+    QCOMPARE(input->text(), u"draft for dev"_s);
+    input->clear();
+    type(u"/part"_s);
+    QTRY_COMPARE(sidebar(), QStringList { u"#lobby"_s });
+    QCOMPARE(m_client->current(), m_client->lobby());
+}
+
+void tst_MainWindow::directConversationOpensOnMsgAndIncomingMessage()
+{
+    openWindow(u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    TestClient *bb = join(u"bb"_s);
+    TestClient *cc = join(u"cc"_s);
+    type(u"/msg bb psst"_s);
+    QCOMPARE(sidebar(), QStringList({ u"#lobby"_s, u"bb"_s }));
+    QCOMPARE(m_client->current()->name(), u"bb"_s);
+    QTRY_COMPARE(bb->count<Protocol::Message>(), 1);
+    type(u"and more"_s); // typed in the direct conversation: to bb again
+    QTRY_COMPARE(bb->count<Protocol::Message>(), 2);
+    QCOMPARE(bb->last<Protocol::Message>().to, u"bb"_s);
+    QCOMPARE(m_window->findChild<QLabel *>(u"topic"_s)->text(), u"Direct messages with bb"_s);
+
+    cc->say(u"hello aa"_s, u"1"_s, u"aa"_s);
+    QTRY_COMPARE(sidebar(), QStringList({ u"#lobby"_s, u"bb"_s, u"cc (1)"_s }));
+    QCOMPARE(m_client->current()->name(), u"bb"_s); // an incoming one does not switch
+    const QModelIndex ccRow = m_client->conversations()->index(2);
+    QVERIFY(ccRow.data(ConversationListModel::BoldRole).toBool());
+    QTest::keyClick(m_window->findChild<ChatInput *>(u"input"_s), Qt::Key_3, Qt::AltModifier);
+    QVERIFY(viewText().contains(u"cc (direct): hello aa"_s));
+    QTRY_COMPARE(sidebar().constLast(), u"cc"_s);
+}
+
+void tst_MainWindow::topicBarAndMembersFollowTheRoom()
+{
+    openWindow(u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    type(u"/join dev"_s);
+    QTRY_COMPARE(m_client->current()->title(), u"#dev"_s);
+    auto *topic = m_window->findChild<QLabel *>(u"topic"_s);
+    QCOMPARE(topic->text(), u"#dev"_s);
+    type(u"/topic ship it on Friday"_s);
+    QTRY_COMPARE(topic->text(), u"#dev: ship it on Friday"_s);
+    QTRY_VERIFY(viewText().contains(u"aa set the topic: ship it on Friday"_s));
+
+    TestClient *bb = joinWithRooms(u"bb"_s);
+    bb->send(Protocol::Join { u"dev"_s, false, u"j"_s });
+    auto *users = m_window->findChild<QListView *>(u"users"_s);
+    QTRY_COMPARE(users->model()->rowCount(), 2);
+    bb->send(Protocol::Exit {});
+    // Still a member, now away: listed after those online.
+    QTRY_VERIFY(!users->model()->index(1, 0).data(UserListModel::OnlineRole).toBool());
+    QCOMPARE(users->model()->index(1, 0).data().toString(), u"bb"_s);
+    QCOMPARE(users->model()->rowCount(), 2);
+    QTest::keyClick(m_window->findChild<ChatInput *>(u"input"_s), Qt::Key_1, Qt::AltModifier);
+    QCOMPARE(topic->text(), u"#lobby"_s);
+    QCOMPARE(users->model()->rowCount(), 1); // the lobby lists who is online
+}
+
+void tst_MainWindow::newMessagesLineMarksWhereUnreadStarts()
+{
+    openWindow(u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    type(u"/join dev"_s);
+    QTRY_COMPARE(m_client->current()->title(), u"#dev"_s);
+    TestClient *bb = joinWithRooms(u"bb"_s);
+    bb->send(Protocol::Join { u"dev"_s, false, u"j"_s });
+    QTRY_COMPARE(bb->count<Protocol::RoomState>(), 2);
+    bb->sayIn(u"dev"_s, u"seen"_s, u"1"_s);
+    QTRY_VERIFY(viewText().contains(u"bb: seen"_s));
+    auto *input = m_window->findChild<ChatInput *>(u"input"_s);
+    QTest::keyClick(input, Qt::Key_1, Qt::AltModifier);
+    bb->sayIn(u"dev"_s, u"not seen"_s, u"2"_s);
+    bb->sayIn(u"dev"_s, u"nor this"_s, u"3"_s);
+    QTRY_COMPARE(sidebar().constLast(), u"#dev (2)"_s);
+    QTest::keyClick(input, Qt::Key_2, Qt::AltModifier);
+    const QString text = viewText();
+    QVERIFY(text.contains(u"new messages"_s));
+    QVERIFY(text.indexOf(u"bb: seen"_s) < text.indexOf(u"new messages"_s));
+    QVERIFY(text.indexOf(u"new messages"_s) < text.indexOf(u"bb: not seen"_s));
+    QCOMPARE(sidebar().constLast(), u"#dev"_s); // shown in the active window: read
+}
+
+void tst_MainWindow::roomDialogListsAsTypedAndJoins()
+{
+    TestClient *bb = joinWithRooms(u"bb"_s);
+    bb->send(Protocol::Join { u"design"_s, false, u"j1"_s });
+    bb->send(Protocol::Join { u"devops"_s, false, u"j2"_s });
+    QTRY_COMPARE(bb->count<Protocol::RoomState>(), 3);
+    bb->send(Protocol::SetTopic { u"design"_s, u"colours and fonts"_s, u"t"_s });
+    openWindow(u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    QTest::keyClick(m_window->findChild<ChatInput *>(u"input"_s), Qt::Key_J, Qt::ControlModifier);
+    RoomDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = m_window->findChild<RoomDialog *>()) && dialog->isVisible());
+    auto *table = dialog->findChild<QTableView *>(u"roomTable"_s);
+    QTRY_COMPARE(table->model()->rowCount(), 3); // lobby, design, devops
+    auto *filter = dialog->findChild<QLineEdit *>(u"roomFilter"_s);
+    QTest::keyClicks(filter, u"colour"_s);
+    QTRY_COMPARE(table->model()->rowCount(), 1);
+    QCOMPARE(table->model()->index(0, 0).data().toString(), u"#design"_s);
+    QCOMPARE(table->model()->index(0, 1).data().toString(), u"colours and fonts"_s);
+    QCOMPARE(table->model()->index(0, 2).data().toInt(), 1);
+    QTest::keyClick(filter, Qt::Key_Return);
+    QTRY_COMPARE(m_client->current()->title(), u"#design"_s);
+    QTRY_VERIFY(!m_window->findChild<RoomDialog *>());
+
+    // A name nobody has taken is created. Private rooms need accounts, which this server
+    // has not: the refusal says why.
+    const auto create = [&](const QString &name, bool isPrivate) {
+        m_window->showRoomDialog();
+        QTRY_VERIFY((dialog = m_window->findChild<RoomDialog *>()) && dialog->isVisible());
+        filter = dialog->findChild<QLineEdit *>(u"roomFilter"_s);
+        QTest::keyClicks(filter, name);
+        QTRY_COMPARE(dialog->findChild<QLabel *>(u"roomStatus"_s)->text(),
+                     u"No room matches; Create makes it."_s);
+        dialog->findChild<QCheckBox *>(u"roomPrivate"_s)->setChecked(isPrivate);
+        dialog->findChild<QPushButton *>(u"roomCreate"_s)->click();
+        QTRY_VERIFY(!m_window->findChild<RoomDialog *>());
+    };
+    create(u"secret-plans"_s, true);
+    QTRY_VERIFY(viewText().contains(u"Private rooms need registered nicknames"_s));
+    QCOMPARE(m_client->current()->title(), u"#design"_s);
+    create(u"plans"_s, false);
+    QTRY_COMPARE(m_client->current()->title(), u"#plans"_s);
+    QVERIFY(!m_client->current()->isPrivate());
+}
+
+void tst_MainWindow::findSearchesThisRoomOrAllRooms()
+{
+    openWindow(u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    type(u"/join dev"_s);
+    QTRY_COMPARE(m_client->current()->title(), u"#dev"_s);
+    TestClient *bb = joinWithRooms(u"bb"_s);
+    bb->send(Protocol::Join { u"dev"_s, false, u"j"_s });
+    QTRY_COMPARE(bb->count<Protocol::RoomState>(), 2);
+    bb->sayIn(u"dev"_s, u"a needle in dev"_s, u"1"_s);
+    bb->say(u"a needle in the lobby"_s, u"2"_s);
+    QTRY_COMPARE(bb->count<Protocol::Ack>(), 2);
+    QTRY_VERIFY(viewText().contains(u"a needle in dev"_s));
+
+    auto *search = m_window->findChild<SearchBar *>(u"search"_s);
+    search->open();
+    auto *query = search->findChild<QLineEdit *>(u"searchQuery"_s);
+    auto *results = search->findChild<QListWidget *>(u"searchResults"_s);
+    QTest::keyClicks(query, u"needle"_s);
+    QTest::keyClick(query, Qt::Key_Return);
+    QTRY_COMPARE(results->count(), 1);
+    QVERIFY(results->item(0)->text().contains(u"a needle in dev"_s));
+
+    search->findChild<QCheckBox *>(u"searchAllRooms"_s)->setChecked(true);
+    QTest::keyClick(query, Qt::Key_Return);
+    QTRY_COMPARE(results->count(), 2);
+    QVERIFY(results->item(0)->text().contains(u"#lobby bb: a needle in the lobby"_s));
+    emit results->itemActivated(results->item(0));
+    QCOMPARE(m_client->current(), m_client->lobby());
+    auto *view = m_window->findChild<MessageView *>(u"messages"_s);
+    QVERIFY(view->textCursor().block().text().contains(u"a needle in the lobby"_s));
+}
+
+void tst_MainWindow::invitationsAreShown()
+{
+    openWindow(u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    TestClient *bb = joinWithRooms(u"bb"_s);
+    type(u"/join dev"_s);
+    QTRY_COMPARE(m_client->current()->title(), u"#dev"_s);
+    type(u"/invite bb"_s);
+    QTRY_COMPARE(bb->count<Protocol::Invited>(), 1);
+    QCOMPARE(bb->last<Protocol::Invited>().room, u"dev"_s);
+    QCOMPARE(bb->last<Protocol::Invited>().by, u"aa"_s);
+    QTRY_VERIFY(viewText().contains(u"You invited bb to #dev."_s));
+
+    bb->send(Protocol::Join { u"ops"_s, false, u"j"_s });
+    QTRY_COMPARE(bb->count<Protocol::RoomState>(), 2);
+    bb->send(Protocol::Invite { u"ops"_s, u"aa"_s, u"i"_s });
+    QTRY_VERIFY(viewText().contains(u"bb invited you to #ops. Type /join ops to join."_s));
+    type(u"/join"_s);
+    QTRY_VERIFY(viewText().contains(u"Usage: /join ROOM"_s));
+}
+
+void tst_MainWindow::switchingKeepsEachScrollPosition()
+{
+    openWindow(u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    type(u"/join dev"_s);
+    QTRY_COMPARE(m_client->current()->title(), u"#dev"_s);
+    TestClient *bb = joinWithRooms(u"bb"_s);
+    bb->send(Protocol::Join { u"dev"_s, false, u"j"_s });
+    QTRY_COMPARE(bb->count<Protocol::RoomState>(), 2);
+    for (int i = 1; i <= 80; ++i) {
+        bb->sayIn(u"dev"_s, u"dev %1"_s.arg(i), u"d%1"_s.arg(i));
+        bb->say(u"lobby %1"_s.arg(i), u"l%1"_s.arg(i));
+    }
+    QTRY_VERIFY(viewText().contains(u"dev 80"_s));
+    auto *view = m_window->findChild<MessageView *>(u"messages"_s);
+    QScrollBar *bar = view->verticalScrollBar();
+    QTRY_VERIFY(bar->maximum() > 40);
+    bar->setValue(bar->maximum() / 2); // reading back in dev
+    const int devPosition = bar->value();
+    auto *input = m_window->findChild<ChatInput *>(u"input"_s);
+    QTest::keyClick(input, Qt::Key_1, Qt::AltModifier);
+    QTRY_VERIFY(viewText().contains(u"lobby 80"_s));
+    // The lobby was never scrolled: it shows its newest.
+    QVERIFY(m_window->findChild<MessageView *>(u"messages"_s)->isAtBottom());
+    QTest::keyClick(input, Qt::Key_2, Qt::AltModifier);
+    view = m_window->findChild<MessageView *>(u"messages"_s);
+    QCOMPARE(view->verticalScrollBar()->value(), devPosition);
+    QVERIFY(!view->isAtBottom());
 }
 
 QTEST_MAIN(tst_MainWindow)

@@ -1,0 +1,27 @@
+#include "delegates.h"
+
+#include "conversationlistmodel.h"
+#include "userlistmodel.h"
+
+void ConversationDelegate::initStyleOption(QStyleOptionViewItem *option,
+                                           const QModelIndex &index) const
+{
+    QStyledItemDelegate::initStyleOption(option, index);
+    if (index.data(ConversationListModel::BoldRole).toBool())
+        option->font.setBold(true);
+    if (index.data(ConversationListModel::MentionedRole).toBool()) {
+        // The palette's own highlight, faint: readable in light and dark themes alike.
+        QColor highlight = option->palette.color(QPalette::Highlight);
+        highlight.setAlpha(70);
+        option->backgroundBrush = highlight;
+    }
+}
+
+void MemberDelegate::initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const
+{
+    QStyledItemDelegate::initStyleOption(option, index);
+    if (!index.data(UserListModel::OnlineRole).toBool()) {
+        option->palette.setColor(QPalette::Text,
+                                 option->palette.color(QPalette::Disabled, QPalette::Text));
+    }
+}
