@@ -36,6 +36,8 @@ public:
     bool isLobby() const { return Protocol::roomKey(m_record.name) == Protocol::Lobby; }
     // Membership, which outlives connections (presence is `isOnline`).
     bool isMember(const QString &nick) const;
+    // The same by Protocol::nickKey, for callers that ask many rooms about one nick.
+    bool isMemberKey(const QString &key) const { return m_record.members.contains(key); }
     void addMember(const QString &nick);
     bool isInvited(const QString &nick) const;
     void invite(const QString &nick);
