@@ -15,6 +15,8 @@
 //   are the senders, one per room (--senders is ignored). Only messages of a client's own room
 //   count, and each carries its sender's sequence number: the report adds how many a reader
 //   never got (lost), got twice (duplicated) or got after a later one (out_of_order).
+//   --drain S: how long to wait after the last send for messages still in flight (default 3);
+//   "lost" is what had not arrived by then.
 //
 // R is the total rate of all senders. Senders send open-loop (on a schedule, whether or not earlier messages arrived); each message
 // carries its send time, so receivers compute one-way latency on the same clock.
@@ -64,6 +66,7 @@ struct Options
     int burst = 1;
     int silent = 0;
     int rooms = 0; // 0: everyone in the one room (the lobby, #bench)
+    double drain = 3; // seconds to wait after the last send for what is in flight
 };
 
 struct Client
@@ -204,7 +207,7 @@ public:
             pollUntil(next);
         }
         // Let what is in flight arrive.
-        const int64_t drainEnd = nowNs() + int64_t(3e9);
+        const int64_t drainEnd = nowNs() + int64_t(m_options.drain * 1e9);
         const uint64_t expected = expectedDeliveries();
         while (nowNs() < drainEnd && m_delivered < expected)
             poll(10);
@@ -699,11 +702,13 @@ Options parse(int argc, char **argv)
             options.silent = std::atoi(value());
         else if (arg == "--rooms")
             options.rooms = std::atoi(value());
+        else if (arg == "--drain")
+            options.drain = std::atof(value());
         else {
             std::fprintf(stderr,
                          "usage: natter-bench --port P (--clients C --senders S --rate R "
                          "--duration D | --idle C) [--server-pid PID] [--text-bytes N] "
-                         "[--proto natter|irc] [--connect-window N] [--burst B] [--silent N] [--rooms N]\n");
+                         "[--proto natter|irc] [--connect-window N] [--burst B] [--silent N] [--rooms N] [--drain S]\n");
             std::exit(2);
         }
     }
