@@ -517,7 +517,7 @@ private:
                         + "\"}\n";
                 client.joinSent = true;
                 flush(index);
-            } else {
+            } else if (m_options.rooms > 0) {
                 warnError(index, text);
             }
             return;
@@ -615,7 +615,12 @@ private:
                         : std::string("JOIN #bench\r\n");
                 flush(index);
             } else if (text.find(" 366 ") != std::string_view::npos) {
-                registered(client, index);
+                if (m_options.rooms > 0) {
+                    registered(client, index);
+                } else { // as before --rooms: --silent IRC clients still read
+                    client.welcomed = true;
+                    ++m_welcomed;
+                }
             } else if (m_options.rooms > 0) {
                 warnError(index, text);
             }
