@@ -84,11 +84,11 @@ QList<Room *> RoomDirectory::rooms() const
 QList<Room *> RoomDirectory::roomsOf(const QString &nick) const
 {
     QList<Room *> found = m_roomsOfMember.value(Protocol::nickKey(nick));
-    found.removeAll(m_lobby);
+    const bool inLobby = found.removeAll(m_lobby) > 0;
     std::sort(found.begin(), found.end(), [](const Room *a, const Room *b) {
         return Protocol::roomKey(a->name()) < Protocol::roomKey(b->name());
     });
-    if (m_lobby->isMember(nick))
+    if (inLobby)
         found.prepend(m_lobby);
     return found;
 }

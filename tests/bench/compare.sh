@@ -15,8 +15,10 @@ cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 DURATION=${DURATION:-5}
 SERVERS=${SERVERS:-"natter ngircd inspircd"}
-# clients senders rate: the rooms of issue 7's targets, then the idle-memory run.
-WORKLOADS=${WORKLOADS:-"200:20:5000 200:20:10000 200:20:30000 2000:20:500 10000:20:50 idle:10000"}
+# clients:senders:rate: the rooms of issue 7's targets, then the idle-memory run (idle:clients),
+# then rooms:clients:rooms:rate, the clients spread over that many rooms (channels #r0.. on IRC),
+# one sender each, rate in total: the rooms issue's 10,000 clients in 1,000 rooms of 10.
+WORKLOADS=${WORKLOADS:-"200:20:5000 200:20:10000 200:20:30000 2000:20:500 10000:20:50 idle:10000 rooms:10000:1000:2000"}
 PORT=${PORT:-6810}
 # natter-server keeps every message in its SQLite store (fsync per batch) unless NATTER_STORE=0.
 NATTER_STORE=${NATTER_STORE:-1}
@@ -129,11 +131,14 @@ for server in $SERVERS; do
     window=0
     [ "$server" = ngircd ] && window=$NGIRCD_CONNECT_WINDOW
     for workload in $WORKLOADS; do
-        IFS=: read -r clients senders rate <<< "$workload"
+        IFS=: read -r clients senders rate room_rate <<< "$workload"
         start_server "$server"
         if [ "$clients" = idle ]; then
             args=(--idle "$senders")
             label="idle $senders"
+        elif [ "$clients" = rooms ]; then
+            args=(--clients "$senders" --rooms "$rate" --rate "$room_rate" --duration "$DURATION")
+            label="$senders in $rate rooms, R=$room_rate"
         else
             args=(--clients "$clients" --senders "$senders" --rate "$rate" --duration "$DURATION")
             label="room $clients, R=$rate"
@@ -147,12 +152,13 @@ for server in $SERVERS; do
     done
 done
 
-printf '\n| server | workload | joined | connect s | delivered | deliveries/s | p50 ms | p99 ms | max ms | RSS after MiB | KiB/conn | bench CPU |\n'
-printf '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
+# lost / dup / ooo: --rooms only (a room's messages a reader never got, got twice, got late).
+printf '\n| server | workload | joined | connect s | delivered | deliveries/s | p50 ms | p99 ms | max ms | RSS after MiB | KiB/conn | bench CPU | lost / dup / ooo |\n'
+printf '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
 for entry in "${results[@]}"; do
     IFS='|' read -r server label line <<< "$entry"
     if [ -z "$line" ]; then
-        printf '| %s | %s | failed | | | | | | | | | |\n' "$server" "$label"
+        printf '| %s | %s | failed | | | | | | | | | | |\n' "$server" "$label"
         continue
     fi
     joined=$(field joined "$line")
@@ -160,10 +166,13 @@ for entry in "${results[@]}"; do
     after=$(sed -n 's/.*"after":\([-0-9]*\).*/\1/p' <<< "$line")
     per_conn=$(awk -v b="$before" -v a="$after" -v n="$joined" \
                    'BEGIN { if (n > 0 && b > 0) printf "%.2f", (a - b) / n }')
-    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+    checks=—
+    [ -n "$(field lost "$line")" ] &&
+        checks="$(field lost "$line") / $(field duplicated "$line") / $(field out_of_order "$line")"
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
         "$server" "$label" "$joined" "$(field connect_s "$line")" \
         "$(field delivery_ratio "$line")" "$(field deliveries_per_s "$line")" \
         "$(field p50 "$line")" "$(field p99 "$line")" "$(field max "$line")" \
         "$(awk -v a="$after" 'BEGIN { printf "%.0f", a / 1024 }')" "$per_conn" \
-        "$(field bench_cpu "$line")"
+        "$(field bench_cpu "$line")" "$checks"
 done

@@ -10,6 +10,13 @@
 //   delivery ratio are the readers'.
 //   add --proto irc to drive an IRC server (ngircd, InspIRCd) with the same workload: NICK/USER,
 //   JOIN #bench, PRIVMSG #bench, PONG.
+//   --rooms N: client i joins room r(i % N) (channel #r(i % N) with --proto irc) after its
+//   welcome and counts as registered when that room's room frame (366) arrives; clients 0..N-1
+//   are the senders, one per room (--senders is ignored). Only messages of a client's own room
+//   count, and each carries its sender's sequence number: the report adds how many a reader
+//   never got (lost), got twice (duplicated) or got after a later one (out_of_order).
+//   --drain S: how long to wait after the last send for messages still in flight (default 3);
+//   "lost" is what had not arrived by then.
 //
 // R is the total rate of all senders. Senders send open-loop (on a schedule, whether or not earlier messages arrived); each message
 // carries its send time, so receivers compute one-way latency on the same clock.
@@ -18,6 +25,7 @@
 #include <arpa/inet.h>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
@@ -57,6 +65,8 @@ struct Options
     int connectWindow = 0; // connections opened but not yet welcomed; 0: no limit
     int burst = 1;
     int silent = 0;
+    int rooms = 0; // 0: everyone in the one room (the lobby, #bench)
+    double drain = 3; // seconds to wait after the last send for what is in flight
 };
 
 struct Client
@@ -67,6 +77,11 @@ struct Client
     std::string out;
     bool wantWrite = false;
     bool closed = false; // by the server
+    // --rooms: the room this client joined, and which of its sender's messages arrived.
+    int room = -1;
+    bool joinSent = false;
+    int64_t highest = -1;
+    std::vector<bool> seen;
 };
 
 long rssKiB(long pid)
@@ -103,7 +118,8 @@ double cpuSeconds()
 class Bench
 {
 public:
-    explicit Bench(const Options &options) : m_options(options)
+    explicit Bench(const Options &options)
+        : m_options(options), m_sentBy(size_t(std::max(0, options.rooms)))
     {
         m_epoll = epoll_create1(0);
         if (m_epoll < 0)
@@ -152,8 +168,10 @@ public:
         const std::string padding(size_t(m_options.textBytes), 'x');
         // Room for every expected latency up front: growing the vector mid-run would stall the
         // loop while megabytes are copied.
-        m_latencyUs.reserve(size_t(std::min(2e8, m_options.rate * m_options.duration
-                                                        * double(m_clients.size()))));
+        const double audience = m_options.rooms > 0
+                ? std::ceil(double(m_clients.size()) / m_options.rooms)
+                : double(m_clients.size());
+        m_latencyUs.reserve(size_t(std::min(2e8, m_options.rate * m_options.duration * audience)));
         const double cpuBefore = cpuSeconds();
         while (true) {
             const int64_t now = nowNs();
@@ -166,6 +184,12 @@ public:
                     char head[64];
                     std::snprintf(head, sizeof head, "t=%" PRId64 " ", due[s]);
                     for (int b = 0; b < burst; ++b) {
+                        if (m_options.rooms > 0) {
+                            // A sender the server has not registered would only be refused.
+                            if (client.welcomed)
+                                roomSay(client, int(s), head, padding);
+                            continue;
+                        }
                         client.out += m_options.irc ? "PRIVMSG #bench :"
                                                     : "{\"type\":\"say\",\"text\":\"";
                         client.out += head;
@@ -183,13 +207,16 @@ public:
             pollUntil(next);
         }
         // Let what is in flight arrive.
-        const int64_t drainEnd = nowNs() + int64_t(3e9);
-        const uint64_t expected = m_sent * uint64_t(readers() - 1);
+        const int64_t drainEnd = nowNs() + int64_t(m_options.drain * 1e9);
+        const uint64_t expected = expectedDeliveries();
         while (nowNs() < drainEnd && m_delivered < expected)
             poll(10);
         m_runSeconds = double(end - start) / 1e9;
         m_cpuSeconds = cpuSeconds() - cpuBefore;
     }
+
+    // --rooms: the server's RSS once everyone is registered, before any message.
+    void setRegisteredRss(long rss) { m_rssRegistered = rss; }
 
     void report(long rssBefore, long rssAfter, const char *workload)
     {
@@ -201,7 +228,7 @@ public:
                                         size_t(p * double(m_latencyUs.size())))]
                     / 1000.0;
         };
-        const uint64_t expected = m_sent * uint64_t(readers() - 1);
+        const uint64_t expected = expectedDeliveries();
         // Silent clients cannot tell: the server's FIN waits behind the bytes they never read
         // (its log says which it removed).
         int readersRemoved = 0;
@@ -216,7 +243,7 @@ public:
                     "\"latency_ms\":{\"p50\":%.2f,\"p90\":%.2f,\"p99\":%.2f,\"max\":%.2f},"
                     "\"bench_cpu\":%.2f,\"bench_send_lag_ms\":%.2f,"
                     "\"server_rss_kib\":{\"before\":%ld,\"after\":%ld},"
-                    "\"burst\":%d,\"text_bytes\":%d,\"silent\":%d,\"readers_removed\":%d}\n",
+                    "\"burst\":%d,\"text_bytes\":%d,\"silent\":%d,\"readers_removed\":%d",
                     workload, m_clients.size(), m_welcomed, m_connectSeconds, m_options.senders,
                     m_options.rate, m_runSeconds, m_sent, m_delivered,
                     expected ? double(m_delivered) / double(expected) : 0.0,
@@ -226,11 +253,97 @@ public:
                     m_runSeconds > 0 ? m_cpuSeconds / m_runSeconds : 0.0, m_sendLagNs / 1e6,
                     rssBefore, rssAfter, m_options.burst, m_options.textBytes, m_options.silent,
                     readersRemoved);
+        if (m_options.rooms > 0)
+            reportRooms(rssBefore, rssAfter, expected, percentile);
+        std::printf("}\n");
         std::fflush(stdout);
     }
 
 private:
     int readers() const { return int(m_clients.size()) - m_options.silent; }
+
+    // Every reading, registered client gets each message of its room's sender, except the
+    // sender itself (client r sends in room r).
+    uint64_t expectedDeliveries() const
+    {
+        if (m_options.rooms == 0)
+            return m_sent * uint64_t(readers() - 1);
+        uint64_t expected = 0;
+        for (int i = 0; i < readers(); ++i) {
+            const Client &client = m_clients[size_t(i)];
+            if (client.welcomed && i >= m_options.rooms)
+                expected += m_sentBy[size_t(client.room)];
+        }
+        return expected;
+    }
+
+    template<typename Percentile>
+    void reportRooms(long rssBefore, long rssAfter, uint64_t expected, Percentile percentile)
+    {
+        uint64_t lost = 0;
+        for (int i = m_options.rooms; i < readers(); ++i) {
+            const Client &client = m_clients[size_t(i)];
+            if (!client.welcomed)
+                continue;
+            const uint64_t sent = m_sentBy[size_t(client.room)];
+            for (uint64_t n = 0; n < sent; ++n)
+                lost += n < client.seen.size() && client.seen[n] ? 0 : 1;
+        }
+        const double perConnection =
+                rssBefore > 0 && m_welcomed > 0 ? double(rssAfter - rssBefore) / m_welcomed : -1;
+        std::printf(",\"rooms\":%d,\"registration_s\":%.3f,\"expected\":%" PRIu64
+                    ",\"lost\":%" PRIu64 ",\"duplicated\":%" PRIu64 ",\"out_of_order\":%" PRIu64
+                    ",\"other_room\":%" PRIu64 ",\"kib_per_conn\":%.2f,\"rss_registered_kib\":%ld",
+                    m_options.rooms, m_connectSeconds, expected, lost, m_duplicated, m_outOfOrder,
+                    m_otherRoom, perConnection, m_rssRegistered);
+        std::fprintf(stderr,
+                     "natter-bench: %d rooms: %d of %zu clients registered in %.3f s; latency "
+                     "p50 %.2f p99 %.2f max %.2f ms; %" PRIu64 " lost, %" PRIu64
+                     " duplicated, %" PRIu64 " out of order; %.2f KiB of server RSS per "
+                     "connection\n",
+                     m_options.rooms, m_welcomed, m_clients.size(), m_connectSeconds,
+                     percentile(0.5), percentile(0.99),
+                     m_latencyUs.empty() ? -1.0 : m_latencyUs.back() / 1000.0, lost,
+                     m_duplicated, m_outOfOrder, perConnection);
+    }
+
+    void roomSay(Client &client, int sender, const char *head, const std::string &padding)
+    {
+        // The sequence number lets each reader check it got its room's messages once, in order.
+        const uint64_t n = m_sentBy[size_t(sender)]++;
+        char room[64];
+        std::snprintf(room, sizeof room, "r%d", client.room);
+        char seq[32];
+        std::snprintf(seq, sizeof seq, "n=%" PRIu64 " ", n);
+        if (m_options.irc) {
+            client.out += "PRIVMSG #";
+            client.out += room;
+            client.out += " :";
+        } else {
+            client.out += "{\"type\":\"say\",\"room\":\"";
+            client.out += room;
+            client.out += "\",\"text\":\"";
+        }
+        client.out += head;
+        client.out += seq;
+        client.out += padding;
+        if (m_options.irc) {
+            client.out += "\r\n";
+        } else {
+            client.out += "\",\"id\":\"";
+            client.out += std::to_string(n);
+            client.out += "\"}\n";
+        }
+        ++m_sent;
+    }
+
+    void registered(Client &client, int index)
+    {
+        client.welcomed = true;
+        ++m_welcomed;
+        if (index >= readers()) // silent from now on
+            epoll_ctl(m_epoll, EPOLL_CTL_DEL, client.fd, nullptr);
+    }
 
     bool isOpen(const Client &client) const
     {
@@ -258,9 +371,15 @@ private:
             && errno != EINPROGRESS)
             die("connect");
         const std::string nick = "b" + std::to_string(index);
-        client.out = m_options.irc
-                ? "NICK " + nick + "\r\nUSER " + nick + " 0 * :natter-bench\r\n"
-                : "{\"type\":\"hello\",\"nick\":\"" + nick + "\",\"client\":\"natter-bench\"}\n";
+        if (m_options.rooms > 0)
+            client.room = index % m_options.rooms;
+        if (m_options.irc)
+            client.out = "NICK " + nick + "\r\nUSER " + nick + " 0 * :natter-bench\r\n";
+        else if (m_options.rooms > 0)
+            client.out = "{\"type\":\"hello\",\"nick\":\"" + nick
+                    + "\",\"protocol\":2,\"client\":\"natter-bench\"}\n";
+        else
+            client.out = "{\"type\":\"hello\",\"nick\":\"" + nick + "\",\"client\":\"natter-bench\"}\n";
         if (index >= m_options.clients - m_options.silent && m_options.idle == 0) {
             // A member that never reads: a small receive buffer fills at once, and nothing
             // takes from it after the welcome.
@@ -381,18 +500,102 @@ private:
         }
         static constexpr std::string_view stamp = "\"text\":\"t=";
         if (!client.welcomed) {
-            if (text.find("\"type\":\"welcome\"") != std::string_view::npos) {
-                client.welcomed = true;
-                ++m_welcomed;
-                if (index >= readers()) // silent from now on
-                    epoll_ctl(m_epoll, EPOLL_CTL_DEL, client.fd, nullptr);
+            if (client.joinSent) {
+                // Registered once the room frame of the joined room is here (the lobby's
+                // comes first).
+                if (text.find("\"type\":\"room\"") != std::string_view::npos
+                    && roomOf(text, "\"room\":\"r") == client.room)
+                    registered(client, index);
+                else
+                    warnError(index, text);
+            } else if (text.find("\"type\":\"welcome\"") != std::string_view::npos) {
+                if (m_options.rooms == 0) {
+                    registered(client, index);
+                    return;
+                }
+                client.out += "{\"type\":\"join\",\"room\":\"r" + std::to_string(client.room)
+                        + "\"}\n";
+                client.joinSent = true;
+                flush(index);
+            } else if (m_options.rooms > 0) {
+                warnError(index, text);
             }
             return;
         }
         // Only chat messages carry a text starting "t=": no need to look at the type.
         const size_t at = text.find(stamp);
-        if (at != std::string_view::npos)
+        if (at == std::string_view::npos)
+            return;
+        if (m_options.rooms > 0)
+            roomArrived(client, roomOf(text, "\"room\":\"r"), text.data() + at + stamp.size(),
+                        now);
+        else
             arrived(text.data() + at + stamp.size(), now);
+    }
+
+    // The number of room "r<number>" named after `key`, or -1 (the lobby: no room field).
+    static int roomOf(std::string_view text, std::string_view key)
+    {
+        const size_t at = text.find(key);
+        if (at == std::string_view::npos)
+            return -1;
+        int room = 0;
+        size_t i = at + key.size();
+        if (i >= text.size() || text[i] < '0' || text[i] > '9')
+            return -1;
+        for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i)
+            room = room * 10 + (text[i] - '0');
+        // "r17" must not pass for "r17x" (or "r1" for "r17"): the name ends here.
+        if (i < text.size() && text[i] != '"' && text[i] != ' ')
+            return -1;
+        return room;
+    }
+
+    // The first refusal a registering client gets (a join refused, say) is worth seeing.
+    void warnError(int index, std::string_view text)
+    {
+        bool error = false;
+        if (m_options.irc) { // ":server 4xx ..." or "5xx": an error numeric
+            const size_t space = text.find(' ');
+            error = space != std::string_view::npos && space + 4 < text.size()
+                    && (text[space + 1] == '4' || text[space + 1] == '5')
+                    && text[space + 4] == ' ';
+        } else {
+            error = text.find("\"type\":\"error\"") != std::string_view::npos;
+        }
+        if (!error || m_warnedError)
+            return;
+        m_warnedError = true;
+        std::fprintf(stderr, "natter-bench: client %d got: %.*s\n", index, int(text.size()),
+                     text.data());
+    }
+
+    void roomArrived(Client &client, int room, const char *stamp, int64_t now)
+    {
+        if (room != client.room) {
+            ++m_otherRoom;
+            return;
+        }
+        char *end = nullptr;
+        const int64_t sentAt = std::strtoll(stamp, &end, 10);
+        if (std::strncmp(end, " n=", 3) != 0) {
+            ++m_otherRoom; // not one of ours
+            return;
+        }
+        const uint64_t n = std::strtoull(end + 3, nullptr, 10);
+        if (n < client.seen.size() && client.seen[n]) {
+            ++m_duplicated;
+            return;
+        }
+        if (n >= client.seen.size())
+            client.seen.resize(std::max<size_t>(n + 1, client.seen.size() * 2));
+        client.seen[n] = true;
+        if (int64_t(n) < client.highest)
+            ++m_outOfOrder;
+        else
+            client.highest = int64_t(n);
+        ++m_delivered;
+        m_latencyUs.push_back(uint32_t(std::max<int64_t>(0, now - sentAt) / 1000));
     }
 
     void ircLine(Client &client, int index, std::string_view text, int64_t now)
@@ -407,17 +610,30 @@ private:
         if (!client.welcomed) {
             // 001 ends registration; 366 (end of NAMES) means the JOIN is done.
             if (text.find(" 001 ") != std::string_view::npos) {
-                client.out += "JOIN #bench\r\n";
+                client.out += m_options.rooms > 0
+                        ? "JOIN #r" + std::to_string(client.room) + "\r\n"
+                        : std::string("JOIN #bench\r\n");
                 flush(index);
             } else if (text.find(" 366 ") != std::string_view::npos) {
-                client.welcomed = true;
-                ++m_welcomed;
+                if (m_options.rooms > 0) {
+                    registered(client, index);
+                } else { // as before --rooms: --silent IRC clients still read
+                    client.welcomed = true;
+                    ++m_welcomed;
+                }
+            } else if (m_options.rooms > 0) {
+                warnError(index, text);
             }
             return;
         }
         static constexpr std::string_view stamp = " :t=";
         const size_t at = text.find(stamp);
-        if (at != std::string_view::npos && text.find(" PRIVMSG ") != std::string_view::npos)
+        if (at == std::string_view::npos || text.find(" PRIVMSG ") == std::string_view::npos)
+            return;
+        if (m_options.rooms > 0)
+            roomArrived(client, roomOf(text, " PRIVMSG #r"), text.data() + at + stamp.size(),
+                        now);
+        else
             arrived(text.data() + at + stamp.size(), now);
     }
 
@@ -444,6 +660,13 @@ private:
     double m_cpuSeconds = 0;
     bool m_warnedClosed = false;
     int m_closedBySend = 0;
+    // --rooms
+    std::vector<uint64_t> m_sentBy; // by sender (= room)
+    uint64_t m_duplicated = 0;
+    uint64_t m_outOfOrder = 0;
+    uint64_t m_otherRoom = 0;
+    long m_rssRegistered = -1;
+    bool m_warnedError = false;
 };
 
 Options parse(int argc, char **argv)
@@ -482,13 +705,21 @@ Options parse(int argc, char **argv)
             options.burst = std::atoi(value());
         else if (arg == "--silent")
             options.silent = std::atoi(value());
+        else if (arg == "--rooms")
+            options.rooms = std::atoi(value());
+        else if (arg == "--drain")
+            options.drain = std::atof(value());
         else {
             std::fprintf(stderr,
                          "usage: natter-bench --port P (--clients C --senders S --rate R "
                          "--duration D | --idle C) [--server-pid PID] [--text-bytes N] "
-                         "[--proto natter|irc] [--connect-window N] [--burst B] [--silent N]\n");
+                         "[--proto natter|irc] [--connect-window N] [--burst B] [--silent N] [--rooms N] [--drain S]\n");
             std::exit(2);
         }
+    }
+    if (options.rooms > 0) {
+        options.rooms = std::min(options.rooms, options.clients);
+        options.senders = options.rooms; // one a room
     }
     options.senders = std::min(options.senders, options.clients);
     return options;
@@ -516,7 +747,8 @@ int main(int argc, char **argv)
         return 0;
     }
     bench.connectAll(options.clients);
+    bench.setRegisteredRss(rssKiB(options.serverPid));
     bench.run();
-    bench.report(rssBefore, rssKiB(options.serverPid), "fanout");
+    bench.report(rssBefore, rssKiB(options.serverPid), options.rooms > 0 ? "rooms" : "fanout");
     return 0;
 }
