@@ -40,6 +40,12 @@ private slots:
     void directConversationsHaveTheirOwnHistoryAndSearch_data();
     void greetingHistoryHasAByteBudget();
     void directConversationsAreListedWithTheirReadMarkers();
+    void aTerminalKickedFromItsLastRoomIsBackInTheLobby();
+    void aKickedMemberIsNotInvitedAgainAfterARestart();
+    void theOwnerOfAPrivateRoomMayComeBack();
+    void protocolOneClientsCannotUseRooms();
+    void aRefusedSearchDoesNotBlockTheNext();
+    void creatingAndPartingCannotFillTheServer();
     void directConversationsHaveTheirOwnHistoryAndSearch();
 
 private:
@@ -741,6 +747,125 @@ void tst_Rooms::directConversationsAreListedWithTheirReadMarkers()
     QCOMPARE(direct.at(1).read, fromAa); // all read
     TestClient *outsider = enter(u"dd"_s);
     QVERIFY(outsider->last<Welcome>().direct.isEmpty());
+}
+
+void tst_Rooms::aTerminalKickedFromItsLastRoomIsBackInTheLobby()
+{
+    start();
+    TestClient *owner = enter(u"owner"_s);
+    joinRoom(owner, u"dev"_s);
+    TestClient *terminal = client();
+    terminal->connectTo(m_server->serverPort());
+    terminal->sendLine("pp");
+    QTRY_VERIFY(!terminal->lines().isEmpty());
+    terminal->sendLine("/join dev");
+    QTRY_VERIFY(terminal->hasLine("Lines you type now go to #dev."));
+    terminal->sendLine("/part lobby");
+    QTRY_VERIFY(terminal->hasLine("pp has left #lobby."));
+    owner->send(Kick { u"pp"_s, {}, u"k"_s, u"dev"_s });
+    QTRY_VERIFY(terminal->hasLine("[#dev] pp was removed from #dev."));
+    // Its only room gone, the terminal is put back in the lobby and told so (a /who here
+    // crashed the server).
+    QTRY_VERIFY(terminal->hasLine("Lines you type now go to #lobby."));
+    terminal->sendLine("/who");
+    QTRY_VERIFY(std::any_of(terminal->lines().cbegin(), terminal->lines().cend(),
+                            [](const QByteArray &line) { return line.startsWith("Online now"); }));
+    terminal->sendLine("still talking");
+    QTRY_VERIFY(!messagesIn(owner, Lobby).isEmpty()
+                && messagesIn(owner, Lobby).constLast().text == u"still talking"_s);
+}
+
+void tst_Rooms::aKickedMemberIsNotInvitedAgainAfterARestart()
+{
+    ServerConfig config;
+    config.storePath = m_dir.filePath(u"natter.sqlite"_s);
+    config.accountsPath = accountsWith({ u"alice"_s, u"pw-a"_s, u"bob"_s, u"pw-b"_s });
+    start(config);
+    TestClient *alice = enter(u"alice"_s, {}, u"pw-a"_s);
+    TestClient *bob = enter(u"bob"_s, {}, u"pw-b"_s);
+    joinRoom(alice, u"secret"_s, true);
+    alice->send(Invite { u"secret"_s, u"bob"_s, u"i"_s });
+    QTRY_COMPARE(bob->count<Invited>(), 1);
+    QCOMPARE(joinRoom(bob, u"secret"_s).room, u"secret"_s);
+    alice->send(Kick { u"bob"_s, u"out"_s, u"k"_s, u"secret"_s });
+    QTRY_VERIFY(!leftsOf(bob).isEmpty() && leftsOf(bob).constLast().reason == LeaveReason::Kicked);
+    alice->sayIn(u"secret"_s, u"after bob left"_s, u"1"_s);
+    QTRY_COMPARE(alice->count<Ack>(), 1);
+
+    restart();
+    TestClient *bobAgain = enter(u"bob"_s, {}, u"pw-b"_s);
+    bobAgain->send(Join { u"secret"_s, false, u"j"_s });
+    QTRY_COMPARE(bobAgain->count<Error>(), 1);
+    QCOMPARE(bobAgain->last<Error>().code, ErrorCode::NotInvited);
+    QCOMPARE(bobAgain->count<RoomState>(), 1); // the lobby's only
+}
+
+void tst_Rooms::theOwnerOfAPrivateRoomMayComeBack()
+{
+    ServerConfig config;
+    config.accountsPath = accountsWith({ u"alice"_s, u"pw-a"_s });
+    start(config);
+    TestClient *alice = enter(u"alice"_s, {}, u"pw-a"_s);
+    joinRoom(alice, u"secret"_s, true);
+    alice->send(Part { u"secret"_s, u"p"_s });
+    QTRY_VERIFY(!leftsOf(alice).isEmpty() && leftsOf(alice).constLast().room == u"secret"_s);
+    QCOMPARE(joinRoom(alice, u"secret"_s).room, u"secret"_s);
+    QCOMPARE(alice->count<Error>(), 0);
+}
+
+void tst_Rooms::protocolOneClientsCannotUseRooms()
+{
+    ServerConfig config;
+    config.maxRoomsPerUser = 2;
+    start(config);
+    auto *old = client();
+    QVERIFY(old->join(m_server->serverPort(), u"old"_s)); // protocol 1
+    old->send(Join { u"room0"_s, false, u"j"_s });
+    QTRY_COMPARE(old->count<Error>(), 1);
+    QCOMPARE(old->last<Error>().code, ErrorCode::UnsupportedProtocol);
+    QCOMPARE(old->count<RoomState>(), 0);
+    old->send(ListRooms { {}, u"l"_s });
+    QTRY_COMPARE(old->count<Error>(), 2);
+    QCOMPARE(old->count<RoomList>(), 0);
+    settle(old);
+    QCOMPARE(old->count<Invited>(), 0);
+}
+
+void tst_Rooms::aRefusedSearchDoesNotBlockTheNext()
+{
+    start();
+    TestClient *aa = enter(u"aa"_s);
+    aa->say(u"findable words"_s, u"1"_s);
+    QTRY_COMPARE(aa->count<Ack>(), 1);
+    aa->send(Search { u"findable"_s, u"s1"_s, std::nullopt, u"nosuch"_s });
+    QTRY_COMPARE(aa->count<Error>(), 1);
+    QCOMPARE(aa->last<Error>().code, ErrorCode::NoSuchRoom);
+    aa->send(Search { u"findable"_s, u"s2"_s, std::nullopt, {} });
+    QTRY_COMPARE(aa->count<Results>(), 1);
+    QCOMPARE(aa->count<Error>(), 1);
+    QCOMPARE(aa->last<Results>().messages.size(), 1);
+}
+
+void tst_Rooms::creatingAndPartingCannotFillTheServer()
+{
+    ServerConfig config;
+    config.maxRoomsPerUser = 3;
+    config.maxRooms = 6;
+    start(config);
+    TestClient *aa = enter(u"aa"_s);
+    for (int i = 0; i < 3; ++i) {
+        const QString name = u"junk%1"_s.arg(i);
+        QCOMPARE(joinRoom(aa, name).room, name);
+        aa->send(Part { name, {} });
+        QTRY_VERIFY(!leftsOf(aa).isEmpty() && leftsOf(aa).constLast().room == name);
+    }
+    // Three rooms created: a fourth is refused, though aa is in none of them now.
+    aa->send(Join { u"junk3"_s, false, u"j"_s });
+    QTRY_COMPARE(aa->count<Error>(), 1);
+    QCOMPARE(aa->last<Error>().code, ErrorCode::TooManyRooms);
+    // Someone else still creates one.
+    TestClient *bb = enter(u"bb"_s);
+    QCOMPARE(joinRoom(bb, u"mine"_s).room, u"mine"_s);
 }
 
 QTEST_GUILESS_MAIN(tst_Rooms)
