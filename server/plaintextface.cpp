@@ -23,7 +23,7 @@ QString safe(const QString &text)
 // Lines of rooms other than the lobby say where they are from: a terminal shows every room.
 QString inRoom(const QString &room, const QString &line)
 {
-    if (room.isEmpty() || Protocol::roomKey(room) == Protocol::Lobby)
+    if (room.isEmpty() || room == Protocol::Lobby) // rooms come named as created
         return line;
     return u"[#%1] %2"_s.arg(safe(room), line);
 }

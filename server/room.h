@@ -34,7 +34,7 @@ public:
     QString topic() const { return m_record.topic; }
     QString owner() const { return m_record.owner; }
     bool isPrivate() const { return m_record.isPrivate; }
-    bool isLobby() const { return Protocol::roomKey(m_record.name) == Protocol::Lobby; }
+    bool isLobby() const { return m_record.name == Protocol::Lobby; }
     // Membership, which outlives connections (presence is `isOnline`).
     bool isMember(const QString &nick) const;
     void addMember(const QString &nick);

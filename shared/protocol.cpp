@@ -171,7 +171,7 @@ std::optional<Error> parseObject(QByteArrayView line, QJsonObject *object, QStri
 // Frames about the lobby leave the room out, so version-1 frames stay as they were.
 void insertRoom(QJsonObject *object, const QString &room)
 {
-    if (!room.isEmpty() && roomKey(room) != Lobby)
+    if (!room.isEmpty() && room != Lobby) // the server always writes a room as it is named
         object->insert("room"_L1, room);
 }
 
@@ -658,12 +658,14 @@ bool isValidRoomName(const QString &name)
         if (!allowed || ++characters > MaxRoomNameLength)
             return false;
     }
-    return characters > 0;
+    return characters > 0 && NickSkeleton::isSingleScript(name);
 }
 
 QString roomKey(const QString &name)
 {
-    return name.toCaseFolded();
+    // As nicks: `dev`, `DEV`, `ｄｅｖ` (fullwidth) and `dеv` (Cyrillic е) would be one room to
+    // the eye, so they are one room.
+    return NickSkeleton::skeleton(name);
 }
 
 QString directPeer(const QString &name)

@@ -92,8 +92,9 @@ QString nickKey(const QString &nick);
 // lookalike that joins while the nick is away does not read its direct messages.
 QString storedNickKey(const QString &nick);
 
-// Rooms: 1 to 50 letters (any script), digits, '_', '-' and '.'; unique ignoring case. The
-// server starts with Lobby, where every client without rooms is.
+// Rooms: 1 to 50 letters (of one script, as nicks), digits, '_', '-' and '.'; unique by their
+// confusable skeleton, as nicks are. The server starts with Lobby, where every client without
+// rooms is.
 inline const QString Lobby = QStringLiteral("lobby");
 bool isValidRoomName(const QString &name);
 QString roomKey(const QString &name);

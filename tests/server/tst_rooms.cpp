@@ -46,6 +46,7 @@ private slots:
     void protocolOneClientsCannotUseRooms();
     void aRefusedSearchDoesNotBlockTheNext();
     void creatingAndPartingCannotFillTheServer();
+    void lookalikeRoomNamesAreOneRoom();
     void directConversationsHaveTheirOwnHistoryAndSearch();
 
 private:
@@ -866,6 +867,24 @@ void tst_Rooms::creatingAndPartingCannotFillTheServer()
     // Someone else still creates one.
     TestClient *bb = enter(u"bb"_s);
     QCOMPARE(joinRoom(bb, u"mine"_s).room, u"mine"_s);
+}
+
+void tst_Rooms::lookalikeRoomNamesAreOneRoom()
+{
+    start();
+    TestClient *aa = enter(u"aa"_s);
+    TestClient *bb = enter(u"bb"_s);
+    joinRoom(aa, u"dev"_s);
+    // Fullwidth letters are the same room, under the name it was created with.
+    QCOMPARE(joinRoom(bb, u"\uFF44\uFF45\uFF56"_s).room, u"dev"_s);
+    // A name mixing scripts is refused: it could only be meant to look like another.
+    bb->send(Join { u"l\u043Ebby"_s, false, u"j"_s });
+    QTRY_COMPARE(bb->count<Error>(), 1);
+    QCOMPARE(bb->last<Error>().code, ErrorCode::RoomInvalid);
+    // The lobby in fullwidth letters is the lobby, which bb is in already.
+    bb->send(Join { u"\uFF4C\uFF4F\uFF42\uFF42\uFF59"_s, false, u"j2"_s });
+    QTRY_COMPARE(bb->count<Error>(), 2);
+    QVERIFY(bb->last<Error>().text.contains(u"#lobby"_s));
 }
 
 QTEST_GUILESS_MAIN(tst_Rooms)

@@ -185,6 +185,8 @@ void tst_Protocol::roomNameRules_data()
     QTest::newRow("hash") << u"#dev"_s << false;
     QTest::newRow("space") << u"a b"_s << false;
     QTest::newRow("at") << u"@bob"_s << false;
+    QTest::newRow("fullwidth") << u"\uFF44\uFF45\uFF56"_s << true;
+    QTest::newRow("mixed scripts") << u"d\u0435v"_s << false;
 }
 
 void tst_Protocol::roomNameRules()
@@ -193,6 +195,8 @@ void tst_Protocol::roomNameRules()
     QFETCH(bool, valid);
     QCOMPARE(isValidRoomName(name), valid);
     QCOMPARE(roomKey(name.toUpper()), roomKey(name));
+    if (valid)
+        QCOMPARE(roomKey(name.normalized(QString::NormalizationForm_KC)), roomKey(name));
 }
 
 void tst_Protocol::serverFramesRoundTrip()
