@@ -160,7 +160,11 @@ void Room::join(RoomMember *member, std::optional<qint64> since, const QString &
         since.reset();
         welcome.historyReset = true;
     }
-    MessageStore::Replay replay = m_store->replay(nick, m_record.name, since, m_historyLimit);
+    // A room that has never delivered a message has none to read (a crowd joining new rooms
+    // would otherwise cost a store query each, on the event loop).
+    MessageStore::Replay replay = m_pipeline.deliveredSeq() == 0
+            ? MessageStore::Replay {}
+            : m_store->replay(nick, m_record.name, since, m_historyLimit);
     welcome.nick = nick;
     welcome.server = QStringLiteral("natter-server/" NATTER_VERSION);
     welcome.seq = m_pipeline.deliveredSeq();

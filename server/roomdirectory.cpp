@@ -51,6 +51,8 @@ Room *RoomDirectory::add(MessageStore::RoomRecord record,
     record.members = std::move(members);
     auto *room = new Room(record, &m_queue, m_config, accepted);
     m_rooms.insert(Protocol::roomKey(record.name), room);
+    if (!record.owner.isEmpty())
+        ++m_roomsOwnedBy[Protocol::nickKey(record.owner)];
     for (auto it = record.members.cbegin(); it != record.members.cend(); ++it)
         m_roomsOfMember[it.key()].append(room);
     connect(room, &Room::memberAdded, this, [this, room](const QString &nick) {
@@ -114,10 +116,7 @@ RoomDirectory::refuseCreation(const QString &nick, bool isPrivate, bool isRegist
     }
     // Creating and parting again must not let one nick fill the server.
     if (m_config.maxRoomsPerUser > 0 && !isOperator) {
-        const QString key = Protocol::nickKey(nick);
-        const qsizetype owned = std::count_if(m_rooms.cbegin(), m_rooms.cend(), [&](const Room *room) {
-            return !room->owner().isEmpty() && Protocol::nickKey(room->owner()) == key;
-        });
+        const int owned = m_roomsOwnedBy.value(Protocol::nickKey(nick));
         if (owned >= m_config.maxRoomsPerUser) {
             return std::pair { ErrorCode::TooManyRooms,
                                u"You created %1 rooms, the most this server allows."_s.arg(owned) };

@@ -78,4 +78,5 @@ private:
     // Direct conversations' read markers: member key -> peer key -> seq. Kept in the store as
     // the member's row of a room named "@" + the peer's key, which no real room can be called.
     QHash<QString, QHash<QString, qint64>> m_directRead;
+    QHash<QString, int> m_roomsOwnedBy; // by Protocol::nickKey
 };
