@@ -4,18 +4,16 @@ StoreQueue::StoreQueue(MessageStore *store, QObject *parent)
     : QObject(parent), m_store(store), m_lastSeq(store->lastSeq())
 {
     connect(store, &MessageStore::batchWritten, this, &StoreQueue::answer);
-    // Fires once the event loop has served what was ready: every room's batch of this turn.
-    m_turn.setSingleShot(true);
-    m_turn.setInterval(0);
-    connect(&m_turn, &QTimer::timeout, this, &StoreQueue::writeCollected);
 }
 
 void StoreQueue::write(const QList<Protocol::Message> &batch, Done done)
 {
     m_collected += batch;
     m_collectedDone.append(std::move(done));
-    if (!m_turn.isActive())
-        m_turn.start();
+    // Group commit: with nothing in flight a batch goes at once; what comes while one is in
+    // flight waits and goes as one batch when it is answered.
+    if (m_waiting.isEmpty())
+        writeCollected();
 }
 
 void StoreQueue::writeCollected()
@@ -34,4 +32,6 @@ void StoreQueue::answer(bool ok, const QString &error)
     const QList<Done> done = m_waiting.dequeue();
     for (const Done &room : done)
         room(ok, error);
+    if (m_waiting.isEmpty())
+        writeCollected();
 }

@@ -4,15 +4,14 @@
 
 #include <QObject>
 #include <QQueue>
-#include <QTimer>
 
 #include <functional>
 
 // Every room hands its batches to the one store through this queue: it gives out the message
-// numbers (one sequence for the whole server, so a number names one message), writes what all
-// rooms handed over in one turn of the event loop as one store batch (one transaction, one disk
-// sync: a thousand busy rooms would otherwise ask for thousands a second), and gives each room
-// the store's answer for its part.
+// numbers (one sequence for the whole server, so a number names one message), writes what the
+// rooms hand over while a store batch is in flight as one batch when it is answered (group
+// commit: one transaction and one disk sync for many rooms, where a thousand busy rooms would
+// otherwise ask for thousands a second), and gives each room the store's answer for its part.
 class StoreQueue : public QObject
 {
     Q_OBJECT
@@ -34,5 +33,4 @@ private:
     QList<Protocol::Message> m_collected; // handed over this turn
     QList<Done> m_collectedDone;
     QQueue<QList<Done>> m_waiting; // one entry per store batch in flight, in order
-    QTimer m_turn;
 };
