@@ -77,7 +77,11 @@ int main(int argc, char *argv[])
     cc->say(u"Do you have a minute for the review?"_s, u"7"_s, u"aa"_s);
     waitFor([&] { return client.conversations()->rowCount() == 4; });
     waitFor([&] { return client.findRoom(u"design"_s)->unreadCount() == 2; });
-    QTest::qWait(200); // let the last lines lay out before the picture
+    // All four lines of #dev are in (one of them aa's own, once acked), and the layout they
+    // asked for is done before the picture.
+    waitFor([&] { return client.findRoom(u"dev"_s)->messages()->rowCount() >= 4; });
+    QCoreApplication::sendPostedEvents();
+    QCoreApplication::processEvents();
 
     if (!window.grab().save(output)) {
         std::fprintf(stderr, "could not write %s\n", qPrintable(output));
