@@ -1,5 +1,5 @@
-#include "accountstore.h"
 #include "chatserver.h"
+#include "testaccounts.h"
 #include "testclient.h"
 
 #include <QFile>
@@ -75,15 +75,7 @@ TestClient *tst_LookalikeNicks::connected()
 
 QString tst_LookalikeNicks::accountsWith(const QStringList &nicksAndPasswords)
 {
-    const QString path = m_dir.filePath(u"accounts"_s);
-    QFile::remove(path);
-    for (qsizetype i = 0; i + 1 < nicksAndPasswords.size(); i += 2) {
-        QString error;
-        if (!AccountStore::addUser(path, nicksAndPasswords.at(i), nicksAndPasswords.at(i + 1),
-                                   &error, 1000))
-            qWarning("%s", qPrintable(error));
-    }
-    return path;
+    return writeAccounts(m_dir.filePath(u"accounts"_s), nicksAndPasswords);
 }
 
 // The nicks an attacker used, the registered nick each imitates, and what each must get now.

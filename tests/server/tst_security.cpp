@@ -1,5 +1,5 @@
-#include "accountstore.h"
 #include "chatserver.h"
+#include "testaccounts.h"
 #include "testclient.h"
 
 #include <QElapsedTimer>
@@ -88,16 +88,7 @@ TestClient *tst_Security::client()
 
 QString tst_Security::accountsWith(const QStringList &nicksAndPasswords, int iterations)
 {
-    const QString path = m_dir.filePath(u"accounts"_s);
-    QFile::remove(path);
-    for (qsizetype i = 0; i + 1 < nicksAndPasswords.size(); i += 2) {
-        QString error;
-        // Few iterations unless asked: most tests check the logic, not the cost of guessing.
-        if (!AccountStore::addUser(path, nicksAndPasswords.at(i), nicksAndPasswords.at(i + 1),
-                                   &error, iterations))
-            qWarning("%s", qPrintable(error));
-    }
-    return path;
+    return writeAccounts(m_dir.filePath(u"accounts"_s), nicksAndPasswords, iterations);
 }
 
 TestClient *tst_Security::clientFrom(const QString &address)
