@@ -1,5 +1,6 @@
 #include "accountstore.h"
 #include "chatserver.h"
+#include "epolleventdispatcher.h"
 #include "serverconfig.h"
 #include "serverlogging.h"
 #include "unixsignalwatcher.h"
@@ -106,11 +107,12 @@ int addUser(const QString &accountsPath, const QString &nick)
 
 int main(int argc, char *argv[])
 {
-    // Qt's own Unix event dispatcher: the glib one walks a list of every socket notifier each
-    // time one is switched on or off, which a socket does on every read. With 2,000
-    // clients p99 latency in the room benchmark fell from 359 to 71 ms (docs/benchmarks.md).
+    // The sessions' thread runs on epoll; the store's threads (and NATTER_EVENT_LOOP=qt) on
+    // Qt's Unix dispatcher: the glib one walks a list of every socket notifier each time one is
+    // switched on or off, which a socket does on every read (docs/benchmarks.md).
     if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
         qputenv("QT_NO_GLIB", "1");
+    installServerEventDispatcher();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(u"natter-server"_s);
     QCoreApplication::setApplicationVersion(QStringLiteral(NATTER_VERSION));

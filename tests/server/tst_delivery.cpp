@@ -1,4 +1,5 @@
 #include "chatserver.h"
+#include "servertestmain.h"
 #include "testclient.h"
 
 #include <QElapsedTimer>
@@ -251,5 +252,5 @@ void tst_Delivery::stalledReaderThatResumesWithinTheGraceCatchesUp()
     }
 }
 
-QTEST_GUILESS_MAIN(tst_Delivery)
+NATTER_SERVER_TEST_MAIN(tst_Delivery)
 #include "tst_delivery.moc"

@@ -1,5 +1,6 @@
 #include "accountstore.h"
 #include "chatserver.h"
+#include "servertestmain.h"
 #include "testclient.h"
 
 #include <QJsonDocument>
@@ -227,5 +228,5 @@ void tst_LogSafety::refusalFloodsAreSummarised()
     QVERIFY(suppressed() > 0);
 }
 
-QTEST_GUILESS_MAIN(tst_LogSafety)
+NATTER_SERVER_TEST_MAIN(tst_LogSafety)
 #include "tst_logsafety.moc"

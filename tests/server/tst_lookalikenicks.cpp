@@ -1,4 +1,5 @@
 #include "chatserver.h"
+#include "servertestmain.h"
 #include "testaccounts.h"
 #include "testclient.h"
 
@@ -247,5 +248,5 @@ void tst_LookalikeNicks::lookalikeAccountsAreRefused()
     QVERIFY2(error.contains(u"rnallory looks like the account Mallory"_s), qPrintable(error));
 }
 
-QTEST_GUILESS_MAIN(tst_LookalikeNicks)
+NATTER_SERVER_TEST_MAIN(tst_LookalikeNicks)
 #include "tst_lookalikenicks.moc"

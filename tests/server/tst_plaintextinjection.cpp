@@ -1,5 +1,6 @@
 #include "accountstore.h"
 #include "chatserver.h"
+#include "servertestmain.h"
 #include "testclient.h"
 
 #include <QRegularExpression>
@@ -254,5 +255,5 @@ void tst_PlainTextInjection::textsStayIntact()
     QTRY_VERIFY(reader->text().contains(u"js: "_s + text + u"\n"_s));
 }
 
-QTEST_GUILESS_MAIN(tst_PlainTextInjection)
+NATTER_SERVER_TEST_MAIN(tst_PlainTextInjection)
 #include "tst_plaintextinjection.moc"

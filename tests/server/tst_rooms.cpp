@@ -1,4 +1,5 @@
 #include "chatserver.h"
+#include "servertestmain.h"
 #include "testaccounts.h"
 #include "testclient.h"
 
@@ -879,5 +880,5 @@ void tst_Rooms::lookalikeRoomNamesAreOneRoom()
     QVERIFY(bb->last<Error>().text.contains(u"#lobby"_s));
 }
 
-QTEST_GUILESS_MAIN(tst_Rooms)
+NATTER_SERVER_TEST_MAIN(tst_Rooms)
 #include "tst_rooms.moc"

@@ -1,4 +1,5 @@
 #include "chatserver.h"
+#include "servertestmain.h"
 #include "testaccounts.h"
 #include "testclient.h"
 
@@ -563,5 +564,5 @@ void tst_Security::operatorKicks()
     QCOMPARE(m_server->room()->memberCount(), 2);
 }
 
-QTEST_GUILESS_MAIN(tst_Security)
+NATTER_SERVER_TEST_MAIN(tst_Security)
 #include "tst_security.moc"

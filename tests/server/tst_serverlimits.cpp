@@ -1,4 +1,5 @@
 #include "chatserver.h"
+#include "servertestmain.h"
 #include "sqlitestore.h"
 #include "tcprelay.h"
 #include "testclient.h"
@@ -425,5 +426,5 @@ void tst_ServerLimits::searchesAreBoundedPerClient()
     QCOMPARE(searcher->last<Error>().id, u"s4"_s);
 }
 
-QTEST_GUILESS_MAIN(tst_ServerLimits)
+NATTER_SERVER_TEST_MAIN(tst_ServerLimits)
 #include "tst_serverlimits.moc"

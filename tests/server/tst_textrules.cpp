@@ -1,4 +1,5 @@
 #include "chatserver.h"
+#include "servertestmain.h"
 #include "testclient.h"
 
 #include <QTest>
@@ -196,5 +197,5 @@ void tst_TextRules::unknownProtocolVersionIsRefusedByName()
     QTRY_COMPARE(client->count<Welcome>(), 1);
 }
 
-QTEST_GUILESS_MAIN(tst_TextRules)
+NATTER_SERVER_TEST_MAIN(tst_TextRules)
 #include "tst_textrules.moc"
