@@ -74,7 +74,11 @@ ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
     const milliseconds shortest =
             std::min({ config.pingInterval, config.timeout, config.helloTimeout,
                        config.tlsHandshakeTimeout });
-    m_livenessSweep.setInterval(std::clamp<milliseconds>(shortest / 4, 20ms, 1000ms));
+    const milliseconds pass = std::clamp<milliseconds>(shortest / 4, 20ms, 1000ms);
+    // A pass is cut into slices a tick each: one walk over 10,000 sessions would hold the loop
+    // for milliseconds every second, and every message arriving meanwhile would wait.
+    m_livenessSlices = int(std::clamp<qint64>(pass / 20ms, 1, 10));
+    m_livenessSweep.setInterval(pass / m_livenessSlices);
     connect(&m_livenessSweep, &QTimer::timeout, this, &ChatServer::checkLiveness);
 }
 
@@ -239,10 +243,21 @@ void ChatServer::answerAndClose(QTcpSocket *socket, const QByteArray &answer)
 void ChatServer::checkLiveness()
 {
     const qint64 now = Session::monotonicMs();
-    m_listener.closeSilent(now, m_config.helloTimeout.count());
-    const auto sessions = m_sessions;
-    for (Session *session : sessions)
-        session->checkLiveness(now);
+    if (m_livenessNext >= m_livenessPass.size()) {
+        m_listener.closeSilent(now, m_config.helloTimeout.count());
+        m_livenessPass.clear();
+        m_livenessPass.reserve(m_sessions.size());
+        for (Session *session : std::as_const(m_sessions))
+            m_livenessPass.append(session);
+        m_livenessNext = 0;
+    }
+    const qsizetype slice = m_livenessPass.size() / m_livenessSlices + 1;
+    const qsizetype end = std::min(m_livenessPass.size(), m_livenessNext + slice);
+    for (; m_livenessNext < end; ++m_livenessNext) {
+        // Sessions that ended since the pass began are gone (deleteLater): QPointer says so.
+        if (Session *session = m_livenessPass.at(m_livenessNext))
+            session->checkLiveness(now);
+    }
 }
 
 void ChatServer::forgetSession(Session *session)

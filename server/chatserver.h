@@ -9,6 +9,7 @@
 #include "serverconfig.h"
 
 #include <QObject>
+#include <QPointer>
 #include <QSet>
 #include <QTcpServer>
 #include <QTimer>
@@ -66,6 +67,9 @@ private:
     QHash<QHostAddress, int> m_connectionsPerAddress;
     QTimer m_shutdownDeadline;
     QTimer m_livenessSweep;
+    QList<QPointer<Session>> m_livenessPass; // this pass of the sweep, in slices
+    qsizetype m_livenessNext = 0;
+    int m_livenessSlices = 1;
     QTimer m_acceptRetry;
     bool m_acceptFailing = false;
     bool m_shuttingDown = false;

@@ -97,6 +97,7 @@ void RoomLog::append(Entry entry, ReaderId personalFor, ReaderId author)
 {
     if (m_readers.empty())
         return; // nobody to read it; history comes from the store
+    m_sweptEmpty = false;
     entry.jsonOffset = m_jsonBytes;
     entry.plainTextOffset = m_plainTextBytes;
     m_jsonBytes += entry.json.size();
@@ -202,6 +203,13 @@ void RoomLog::pump(RoomMember *member)
 
 void RoomLog::sweep(qint64 nowMs)
 {
+    // With nothing retained every reader is at the head: one pass clears what earlier passes
+    // noted, the next ones would only walk a big room's readers for nothing.
+    if (m_entries.empty()) {
+        if (m_sweptEmpty)
+            return;
+        m_sweptEmpty = true;
+    }
     std::vector<Reader *> readers;
     readers.reserve(m_readers.size());
     for (const auto &[member, reader] : m_readers)

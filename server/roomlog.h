@@ -126,4 +126,5 @@ private:
     qsizetype m_plainTextReaders = 0;
     qint64 m_medianCursor = 0;
     qint64 m_medianLagBytes = 0;
+    bool m_sweptEmpty = false; // a sweep found nothing retained, and nothing came since
 };
