@@ -536,9 +536,26 @@ void Session::finishAuthentication(AccessControl::Verdict verdict, const JoinReq
         // A member is back in every room it belongs to; a client without rooms (protocol 1)
         // is in the lobby, as is anyone who belongs nowhere yet.
         QList<Room *> rooms = speaksRooms() ? m_directory->roomsOf(nick) : QList<Room *>();
-        if (rooms.isEmpty() || (!speaksRooms() && !rooms.contains(m_directory->lobby())))
-            rooms = { m_directory->lobby() };
-        if (!speaksRooms())
+        QList<std::pair<ErrorCode, QString>> refusals;
+        if (rooms.isEmpty() && m_face == Face::Json && m_protocol >= 2) {
+            // A member of nothing (a new nick, or a server restarted without its store) is put
+            // in the rooms its hello names, under the rules of join.
+            for (const Protocol::Hello::Position &position : request.rooms) {
+                if (!Protocol::directPeer(position.room).isEmpty())
+                    continue;
+                Room *room = Protocol::isValidRoomName(position.room)
+                        ? m_directory->find(position.room)
+                        : nullptr;
+                if (room && rooms.contains(room))
+                    continue;
+                if (const auto refusal = refuseJoin(position.room, room, false, rooms.size())) {
+                    refusals.append(*refusal);
+                    continue;
+                }
+                rooms.append(room ? room : m_directory->create(position.room, nick, false));
+            }
+        }
+        if (rooms.isEmpty() || !speaksRooms())
             rooms = { m_directory->lobby() };
         m_greeting = true;
         if (m_face == Face::Json && m_protocol >= 2) {
@@ -576,6 +593,8 @@ void Session::finishAuthentication(AccessControl::Verdict verdict, const JoinReq
         m_greeting = false;
         m_currentRoom = m_rooms.contains(m_directory->lobby()) ? m_directory->lobby()
                                                                 : m_rooms.constFirst();
+        for (const auto &[code, text] : std::as_const(refusals))
+            reject(code, text);
     }
     if (m_readPaused)
         QMetaObject::invokeMethod(this, &Session::resumeReading, Qt::QueuedConnection);
@@ -743,19 +762,39 @@ bool Session::requireRooms(const QString &id)
     return false;
 }
 
+std::optional<std::pair<ErrorCode, QString>>
+Session::refuseJoin(const QString &name, const Room *room, bool isPrivate,
+                    qsizetype roomsHeld) const
+{
+    if (!Protocol::isValidRoomName(name)) {
+        return std::pair { ErrorCode::RoomInvalid,
+                           u"A room's name is 1 to %1 letters, digits, '_', '-' or '.'; \"%2\" "
+                           "is not."_s.arg(Protocol::MaxRoomNameLength)
+                                   .arg(name) };
+    }
+    if (m_config.maxRoomsPerUser > 0 && roomsHeld >= m_config.maxRoomsPerUser) {
+        return std::pair { ErrorCode::TooManyRooms,
+                           u"You are in %1 rooms, the most this server allows: part one first."_s
+                                   .arg(m_config.maxRoomsPerUser) };
+    }
+    if (room && room->isPrivate() && !room->isMember(m_nick) && !room->isInvited(m_nick)
+        && !room->mayManage(m_nick, m_operator)) {
+        return std::pair { ErrorCode::NotInvited,
+                           u"#%1 is private: only those its owner invites may join."_s.arg(
+                                   room->name()) };
+    }
+    if (!room) {
+        return m_directory->refuseCreation(m_nick, isPrivate, m_access->isRegistered(m_nick),
+                                           m_operator, !m_config.accountsPath.isEmpty());
+    }
+    return std::nullopt;
+}
+
 void Session::handleFrame(const Protocol::Join &join)
 {
     if (!requireRoom(join.id) || !requireRooms(join.id) || !admit(join.id))
         return;
-    if (!Protocol::isValidRoomName(join.room)) {
-        reject(ErrorCode::RoomInvalid,
-               u"A room's name is 1 to %1 letters, digits, '_', '-' or '.'; \"%2\" is not."_s
-                       .arg(Protocol::MaxRoomNameLength)
-                       .arg(join.room),
-               join.id);
-        return;
-    }
-    Room *room = m_directory->find(join.room);
+    Room *room = Protocol::isValidRoomName(join.room) ? m_directory->find(join.room) : nullptr;
     if (room && m_rooms.contains(room)) {
         if (m_face == Face::PlainText)
             m_currentRoom = room; // /join of a room one is in switches to it
@@ -763,31 +802,14 @@ void Session::handleFrame(const Protocol::Join &join)
             reject(ErrorCode::BadFrame, u"You are in #%1 already."_s.arg(room->name()), join.id);
         return;
     }
-    if (m_config.maxRoomsPerUser > 0
-        && m_directory->roomsOf(m_nick).size() >= m_config.maxRoomsPerUser) {
-        reject(ErrorCode::TooManyRooms,
-               u"You are in %1 rooms, the most this server allows: part one first."_s.arg(
-                       m_config.maxRoomsPerUser),
-               join.id);
+    const auto refusal =
+            refuseJoin(join.room, room, join.isPrivate, m_directory->roomsOf(m_nick).size());
+    if (refusal) {
+        reject(refusal->first, refusal->second, join.id);
         return;
     }
-    if (room && room->isPrivate() && !room->isMember(m_nick) && !room->isInvited(m_nick)
-        && !room->mayManage(m_nick, m_operator)) {
-        reject(ErrorCode::NotInvited,
-               u"#%1 is private: only those its owner invites may join."_s.arg(room->name()),
-               join.id);
-        return;
-    }
-    if (!room) {
-        const auto refusal = m_directory->refuseCreation(
-                m_nick, join.isPrivate, m_access->isRegistered(m_nick), m_operator,
-                !m_config.accountsPath.isEmpty());
-        if (refusal) {
-            reject(refusal->first, refusal->second, join.id);
-            return;
-        }
+    if (!room)
         room = m_directory->create(join.room, m_nick, join.isPrivate);
-    }
     room->addMember(m_nick);
     m_rooms.append(room);
     m_greeting = true;

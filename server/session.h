@@ -13,6 +13,9 @@
 #include <QPointer>
 #include <QTcpSocket>
 
+#include <optional>
+#include <utility>
+
 class EncodedFrame;
 class Room;
 class RoomDirectory;
@@ -109,6 +112,10 @@ private:
         QList<Protocol::Hello::Position> rooms;
     };
     void enterRoom(const JoinRequest &request, const QString &password);
+    // Why this member may not join `name` (`room`: the room of that name, if there is one),
+    // being in `roomsHeld` rooms already; nothing when it may (creating the room if need be).
+    std::optional<std::pair<Protocol::ErrorCode, QString>>
+    refuseJoin(const QString &name, const Room *room, bool isPrivate, qsizetype roomsHeld) const;
     void rejectTakenNick(const QString &nick);
     void finishAuthentication(AccessControl::Verdict verdict, const JoinRequest &request,
                               bool isOperator);

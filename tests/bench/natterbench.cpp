@@ -10,8 +10,8 @@
 //   delivery ratio are the readers'.
 //   add --proto irc to drive an IRC server (ngircd, InspIRCd) with the same workload: NICK/USER,
 //   JOIN #bench, PRIVMSG #bench, PONG.
-//   --rooms N: client i joins room r(i % N) (channel #r(i % N) with --proto irc) after its
-//   welcome and counts as registered when that room's room frame (366) arrives; clients 0..N-1
+//   --rooms N: client i joins room r(i % N) (named in its hello; JOIN #r(i % N) after 001 with
+//   --proto irc) and counts as registered when that room's room frame (366) arrives; clients 0..N-1
 //   are the senders, one per room (--senders is ignored). Only messages of a client's own room
 //   count, and each carries its sender's sequence number: the report adds how many a reader
 //   never got (lost), got twice (duplicated) or got after a later one (out_of_order).
@@ -79,7 +79,6 @@ struct Client
     bool closed = false; // by the server
     // --rooms: the room this client joined, and which of its sender's messages arrived.
     int room = -1;
-    bool joinSent = false;
     int64_t highest = -1;
     std::vector<bool> seen;
 };
@@ -375,9 +374,10 @@ private:
             client.room = index % m_options.rooms;
         if (m_options.irc)
             client.out = "NICK " + nick + "\r\nUSER " + nick + " 0 * :natter-bench\r\n";
-        else if (m_options.rooms > 0)
+        else if (m_options.rooms > 0) // a new nick is put in the rooms its hello names
             client.out = "{\"type\":\"hello\",\"nick\":\"" + nick
-                    + "\",\"protocol\":2,\"client\":\"natter-bench\"}\n";
+                    + "\",\"protocol\":2,\"client\":\"natter-bench\",\"rooms\":{\"r"
+                    + std::to_string(client.room) + "\":{}}}\n";
         else
             client.out = "{\"type\":\"hello\",\"nick\":\"" + nick + "\",\"client\":\"natter-bench\"}\n";
         if (index >= m_options.clients - m_options.silent && m_options.idle == 0) {
@@ -500,26 +500,17 @@ private:
         }
         static constexpr std::string_view stamp = "\"text\":\"t=";
         if (!client.welcomed) {
-            if (client.joinSent) {
-                // Registered once the room frame of the joined room is here (the lobby's
-                // comes first).
-                if (text.find("\"type\":\"room\"") != std::string_view::npos
-                    && roomOf(text, "\"room\":\"r") == client.room)
+            if (m_options.rooms == 0) {
+                if (text.find("\"type\":\"welcome\"") != std::string_view::npos)
                     registered(client, index);
-                else
-                    warnError(index, text);
-            } else if (text.find("\"type\":\"welcome\"") != std::string_view::npos) {
-                if (m_options.rooms == 0) {
-                    registered(client, index);
-                    return;
-                }
-                client.out += "{\"type\":\"join\",\"room\":\"r" + std::to_string(client.room)
-                        + "\"}\n";
-                client.joinSent = true;
-                flush(index);
-            } else if (m_options.rooms > 0) {
-                warnError(index, text);
+                return;
             }
+            // Registered once the room frame of the room its hello named is here.
+            if (text.find("\"type\":\"room\"") != std::string_view::npos
+                && roomOf(text, "\"room\":\"r") == client.room)
+                registered(client, index);
+            else if (text.find("\"type\":\"welcome\"") == std::string_view::npos)
+                warnError(index, text);
             return;
         }
         // Only chat messages carry a text starting "t=": no need to look at the type.
