@@ -216,6 +216,7 @@ public:
     ~SqliteWriter() override
     {
         applyChanges(); // the server is stopping: what it changed last is kept
+        m_prepared.clear();
         m_db.close();
         m_db = {};
         QSqlDatabase::removeDatabase(m_name);
@@ -247,10 +248,11 @@ public:
     // new members (10,000 after a restart) would otherwise cost a disk sync each, and the
     // message batches queued behind them would wait that long. A failure is logged, not
     // reported: rooms are kept in the server's memory too, and only a restart would miss it.
-    void change(const char *what, const QString &statement, const QVariantList &values)
+    void change(const QList<SqliteStore::RoomChange> &changes)
     {
-        m_changes.append({ what, statement, values });
-        if (m_changes.size() == 1)
+        const bool first = m_changes.isEmpty();
+        m_changes.append(changes);
+        if (first)
             QTimer::singleShot(0, this, &SqliteWriter::applyChanges);
     }
 
@@ -258,13 +260,18 @@ public:
     {
         if (m_changes.isEmpty())
             return;
-        const QList<Change> changes = std::exchange(m_changes, {});
+        const QList<SqliteStore::RoomChange> changes = std::exchange(m_changes, {});
         const bool inTransaction = QSqlQuery(m_db).exec(u"BEGIN IMMEDIATE"_s);
-        for (const Change &change : changes) {
-            QSqlQuery query(m_db);
-            query.prepare(change.statement);
-            for (const QVariant &value : change.values)
-                query.addBindValue(value);
+        for (const SqliteStore::RoomChange &change : changes) {
+            // A handful of statements, each prepared once.
+            auto prepared = m_prepared.find(change.statement);
+            if (prepared == m_prepared.end()) {
+                prepared = m_prepared.insert(change.statement, QSqlQuery(m_db));
+                prepared->prepare(change.statement);
+            }
+            QSqlQuery &query = *prepared;
+            for (qsizetype i = 0; i < change.values.size(); ++i)
+                query.bindValue(int(i), change.values.at(i));
             if (!query.exec())
                 qCWarning(lcServer).noquote() << "message store:" << change.what
                                               << "failed:" << query.lastError().text();
@@ -317,18 +324,13 @@ private:
         return true;
     }
 
-    struct Change
-    {
-        const char *what;
-        QString statement;
-        QVariantList values;
-    };
 
     QString m_path;
     qint64 m_maxPageCount;
     QString m_name;
     QSqlDatabase m_db;
-    QList<Change> m_changes;
+    QList<SqliteStore::RoomChange> m_changes;
+    QHash<QString, QSqlQuery> m_prepared;
 };
 
 SqliteStore::SqliteStore(Options options, QObject *parent)
@@ -349,6 +351,7 @@ SqliteStore::~SqliteStore()
         m_searcherThread.wait();
     }
     if (m_writer) {
+        handOverChanges();
         // Posted calls keep their order, so everything handed over runs before this one; a
         // deleteLater instead could be left for the thread's end, which skips posted calls.
         QMetaObject::invokeMethod(
@@ -389,6 +392,19 @@ bool SqliteStore::open(QString *error)
             m_lastSeq = query.value(0).toLongLong();
         else
             problem = query.lastError().text();
+    }
+    if (problem.isEmpty()) {
+        // One walk over the two indexes of direct messages, once at start.
+        QSqlQuery query(db);
+        query.setForwardOnly(true);
+        if (query.exec(u"SELECT DISTINCT sender_key FROM messages INDEXED BY messages_sent_direct "
+                       "WHERE recipient_key IS NOT NULL UNION SELECT DISTINCT recipient_key "
+                       "FROM messages INDEXED BY messages_direct WHERE recipient_key IS NOT NULL"_s)) {
+            while (query.next())
+                m_directNicks.insert(query.value(0).toString());
+        } else {
+            problem = query.lastError().text();
+        }
     }
     if (problem.isEmpty())
         loadEpoch(&problem);
@@ -493,6 +509,13 @@ bool SqliteStore::migrate(QString *error)
 
 void SqliteStore::write(const QList<Protocol::Message> &batch)
 {
+    handOverChanges(); // made before this batch: stored before it
+    for (const Protocol::Message &message : batch) {
+        if (message.isDirect()) {
+            m_directNicks.insert(Protocol::storedNickKey(message.from));
+            m_directNicks.insert(Protocol::storedNickKey(message.to));
+        }
+    }
     QMetaObject::invokeMethod(
             m_writer, [writer = m_writer, batch] { writer->write(batch); }, Qt::QueuedConnection);
 }
@@ -633,6 +656,8 @@ void SqliteStore::search(const QString &nick, const QStringList &rooms,
 QList<MessageStore::Conversation> SqliteStore::directConversations(const QString &nick,
                                                                     qsizetype limit)
 {
+    if (!m_directNicks.contains(Protocol::storedNickKey(nick)))
+        return {};
     // From the two indexes of direct messages (received, sent): only this nick's rows.
     QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
     query.setForwardOnly(true);
@@ -722,11 +747,18 @@ void SqliteStore::change(const char *what, const QString &statement, const QVari
 {
     // Queued to the writer like write(), so it lands after the batches handed over before it;
     // it emits no batchWritten, which the rooms count one per write().
+    m_changes.append({ what, statement, values });
+    if (m_changes.size() == 1)
+        QMetaObject::invokeMethod(this, &SqliteStore::handOverChanges, Qt::QueuedConnection);
+}
+
+void SqliteStore::handOverChanges()
+{
+    if (m_changes.isEmpty() || !m_writer)
+        return;
     QMetaObject::invokeMethod(
             m_writer,
-            [writer = m_writer, what, statement, values] {
-                writer->change(what, statement, values);
-            },
+            [writer = m_writer, changes = std::exchange(m_changes, {})] { writer->change(changes); },
             Qt::QueuedConnection);
 }
 

@@ -2,7 +2,9 @@
 
 #include "messagestore.h"
 
+#include <QSet>
 #include <QSqlDatabase>
+#include <QVariantList>
 #include <QThread>
 
 class SqliteSearcher;
@@ -53,6 +55,13 @@ public:
     void removeInvite(const QString &room, const QString &nick) override;
 
     bool hasFullTextSearch() const { return m_fullText; }
+    // A change to the rooms, run on the writer thread after everything handed over before it.
+    struct RoomChange
+    {
+        const char *what;
+        QString statement;
+        QVariantList values;
+    };
     static constexpr int SchemaVersion = 3;
 
 private:
@@ -65,8 +74,10 @@ private:
     QList<Protocol::Message> selectVisible(const QString &nick, const QString &room,
                                            const QString &range, QVariantMap values,
                                            qsizetype limit);
-    // A room change, run on the writer thread after everything handed over before it.
+    // Room changes of one turn of the event loop go to the writer together: a crowd joining
+    // would otherwise post (and wake the writer thread) twice per member.
     void change(const char *what, const QString &statement, const QVariantList &values);
+    void handOverChanges();
 
     Options m_options;
     QString m_connectionName;
@@ -77,4 +88,8 @@ private:
     qint64 m_lastSeq = 0;
     QString m_epoch;
     bool m_fullText = false;
+    QList<RoomChange> m_changes; // not handed over yet
+    // Who has direct messages (by Protocol::storedNickKey): a welcome asks the store for the
+    // conversations only of those, not for each of 10,000 members arriving at once.
+    QSet<QString> m_directNicks;
 };
