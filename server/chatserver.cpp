@@ -1,6 +1,7 @@
 #include "chatserver.h"
 
 #include "encodedframe.h"
+#include "ircface.h"
 #include "memorystore.h"
 #include "plaintextface.h"
 #include "serverlogging.h"
@@ -48,7 +49,10 @@ ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
     m_listener.setListenBacklogSize(16384);
     m_listener.setMaxOpenConnections(config.maxOpenConnections);
     connect(&m_listener, &QTcpServer::pendingConnectionAvailable, this,
-            &ChatServer::acceptPendingConnections);
+            [this] { acceptPendingConnections(&m_listener, Face::Natter); });
+    m_ircListener.setListenBacklogSize(16384);
+    connect(&m_ircListener, &QTcpServer::pendingConnectionAvailable, this,
+            [this] { acceptPendingConnections(&m_ircListener, Face::Irc); });
     // When QTcpServer reports that accept() failed for want of resources it stops accepting
     // for good; they come back as connections close, so it tries again shortly.
     m_acceptRetry.setSingleShot(true);
@@ -137,9 +141,17 @@ bool ChatServer::listen()
                           .arg(m_listener.errorString());
         return false;
     }
+    if (m_config.ircPort && !m_ircListener.listen(m_config.host, *m_config.ircPort)) {
+        m_error = u"cannot listen for IRC on %1:%2: %3"_s.arg(m_config.host.toString())
+                          .arg(*m_config.ircPort)
+                          .arg(m_ircListener.errorString());
+        m_listener.close();
+        return false;
+    }
     if (!m_rooms) {
         if (!m_store->open(&m_error)) {
             m_listener.close();
+            m_ircListener.close();
             return false;
         }
         m_rooms = std::make_unique<RoomDirectory>(m_store.get(), m_config);
@@ -152,13 +164,17 @@ bool ChatServer::listen()
     m_livenessSweep.start();
     qCInfo(lcServer).noquote() << u"Natter server listening on %1:%2"_s.arg(
             m_listener.serverAddress().toString()).arg(m_listener.serverPort());
+    if (m_ircListener.isListening()) {
+        qCInfo(lcServer).noquote() << u"IRC clients welcome on %1:%2"_s.arg(
+                m_ircListener.serverAddress().toString()).arg(m_ircListener.serverPort());
+    }
     return true;
 }
 
-void ChatServer::acceptPendingConnections()
+void ChatServer::acceptPendingConnections(QTcpServer *listener, Face face)
 {
-    while (m_listener.hasPendingConnections()) {
-        QTcpSocket *socket = m_listener.nextPendingConnection();
+    while (listener->hasPendingConnections()) {
+        QTcpSocket *socket = listener->nextPendingConnection();
         if (std::exchange(m_acceptFailing, false))
             qCInfo(lcServer) << "Accepting connections again";
         if (m_shuttingDown) {
@@ -168,46 +184,54 @@ void ChatServer::acceptPendingConnections()
         }
         const QHostAddress address = socket->peerAddress();
         if (m_access.isBanned(address)) {
-            refuse(socket, Protocol::ErrorCode::Banned,
+            refuse(socket, face, Protocol::ErrorCode::Banned,
                    u"Too many failed logins from %1; try again later."_s.arg(
                            address.toString()));
             continue;
         }
-        if (m_config.tlsOnly && ChatListener::isPlain(socket)) {
-            refuse(socket, Protocol::ErrorCode::TlsRequired,
+        if (m_config.tlsOnly && face == Face::Natter && ChatListener::isPlain(socket)) {
+            refuse(socket, face, Protocol::ErrorCode::TlsRequired,
                    u"This server accepts TLS connections only: turn on \"Use TLS\" in your "
                    "client."_s);
             continue;
         }
         if (m_sessions.size() >= m_config.maxClients) {
-            refuse(socket, Protocol::ErrorCode::ServerFull,
+            refuse(socket, face, Protocol::ErrorCode::ServerFull,
                    u"The server is full (%1 connections). Try again later."_s.arg(
                            m_config.maxClients));
             continue;
         }
         int &fromAddress = m_connectionsPerAddress[address];
         if (fromAddress >= m_config.maxPerAddress) {
-            refuse(socket, Protocol::ErrorCode::TooManyConnections,
+            refuse(socket, face, Protocol::ErrorCode::TooManyConnections,
                    u"Too many connections from %1 (at most %2)."_s.arg(address.toString())
                            .arg(m_config.maxPerAddress));
             continue;
         }
         ++fromAddress;
         auto *session = new Session(socket, m_rooms.get(), &m_access, &m_refusals, m_config, this);
+        if (face == Face::Irc)
+            session->speakIrc();
         m_sessions.insert(session);
         connect(session, &Session::finished, this, &ChatServer::forgetSession);
     }
 }
 
-void ChatServer::refuse(QTcpSocket *socket, Protocol::ErrorCode code, const QString &text)
+void ChatServer::refuse(QTcpSocket *socket, Face face, Protocol::ErrorCode code,
+                        const QString &text)
 {
     m_refusals.log(lcServer, socket->peerAddress(),
                    u"Refused %1 %2"_s.arg(socket->peerAddress().toString(),
                                           TerminalText::escaped(text)));
     // Someone at a terminal gets a sentence; JSON clients (and TLS ones) get an error frame.
-    const QByteArray answer = ChatListener::isPlain(socket) && !ChatListener::isJsonClient(socket)
-            ? PlainTextFace::format(Protocol::Error { code, text, {} })
-            : Protocol::encode(Protocol::Error { code, text, {} });
+    const Protocol::Error error { code, text, {} };
+    QByteArray answer;
+    if (face == Face::Irc)
+        answer = IrcFace::format(error, {});
+    else if (ChatListener::isPlain(socket) && !ChatListener::isJsonClient(socket))
+        answer = PlainTextFace::format(error);
+    else
+        answer = Protocol::encode(error);
     connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
     QTimer::singleShot(2000, socket, [socket] {
         socket->abort(); // a client that never closes, or never finishes its TLS handshake
@@ -278,6 +302,7 @@ void ChatServer::shutdown()
     m_shuttingDown = true;
     qCInfo(lcServer) << "Shutting down:" << m_sessions.size() << "connections to close";
     m_listener.close();
+    m_ircListener.close();
     m_livenessSweep.stop();
     m_retention.stop();
     m_shutdownDeadline.start(m_config.shutdownGrace);

@@ -32,6 +32,8 @@ public:
     QString errorString() const { return m_error; }
     QHostAddress serverAddress() const { return m_listener.serverAddress(); }
     quint16 serverPort() const { return m_listener.serverPort(); }
+    // 0 when there is no IRC face (--irc-port).
+    quint16 ircPort() const { return m_ircListener.isListening() ? m_ircListener.serverPort() : 0; }
 
     RoomDirectory *rooms() { return m_rooms.get(); }
     Room *room() { return m_rooms ? m_rooms->lobby() : nullptr; }
@@ -45,18 +47,20 @@ signals:
     void stopped();
 
 private:
-    void acceptPendingConnections();
+    enum class Face { Natter, Irc };
+    void acceptPendingConnections(QTcpServer *listener, Face face);
     void forgetSession(Session *session);
     void finishShutdown();
     void closeSessions();
     void applyRetention();
     void checkLiveness();
-    void refuse(QTcpSocket *socket, Protocol::ErrorCode code, const QString &text);
+    void refuse(QTcpSocket *socket, Face face, Protocol::ErrorCode code, const QString &text);
     static void answerAndClose(QTcpSocket *socket, const QByteArray &answer);
     bool setUpTls();
 
     ServerConfig m_config;
     ChatListener m_listener;
+    QTcpServer m_ircListener;
     AccessControl m_access;
     RefusalLog m_refusals;
     std::unique_ptr<MessageStore> m_store;

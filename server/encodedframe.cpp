@@ -1,5 +1,6 @@
 #include "encodedframe.h"
 
+#include "ircface.h"
 #include "plaintextface.h"
 
 EncodedFrame::EncodedFrame(Protocol::ServerFrame frame) : m_frame(std::move(frame)) { }
@@ -18,4 +19,27 @@ const QByteArray &EncodedFrame::plainText() const
         m_plainTextEncoded = true;
     }
     return m_plainText;
+}
+
+const QByteArray &EncodedFrame::irc() const
+{
+    if (!m_ircEncoded) {
+        m_irc = IrcFace::format(m_frame, {});
+        m_ircEncoded = true;
+    }
+    return m_irc;
+}
+
+QByteArray encodedFor(const RoomMember &member, const EncodedFrame &frame)
+{
+    switch (member.face()) {
+    case RoomMember::Face::PlainText:
+        return frame.plainText();
+    case RoomMember::Face::Irc:
+        return IrcFace::format(frame.frame(), member.nick());
+    case RoomMember::Face::Json:
+    case RoomMember::Face::Undecided:
+        break;
+    }
+    return frame.json();
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "protocol.h"
+#include "roommember.h"
 
 #include <QByteArray>
 
@@ -15,10 +16,17 @@ public:
     const QByteArray &json() const;
     // As PlainTextFace shows it; empty when the frame means nothing to a person at a terminal.
     const QByteArray &plainText() const;
+    // As IrcFace shows it to every IRC member alike (no numerics, which name their reader).
+    const QByteArray &irc() const;
 
 private:
     Protocol::ServerFrame m_frame;
     mutable QByteArray m_json;
     mutable QByteArray m_plainText;
+    mutable QByteArray m_irc;
     mutable bool m_plainTextEncoded = false;
+    mutable bool m_ircEncoded = false;
 };
+
+// The frame as `member`'s face shows it to that member alone (IRC numerics name their reader).
+QByteArray encodedFor(const RoomMember &member, const EncodedFrame &frame);

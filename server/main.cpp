@@ -129,6 +129,9 @@ int main(int argc, char *argv[])
             { u"host"_s, u"Address to listen on."_s, u"address"_s, defaults.host.toString() },
             { u"port"_s, u"TCP port to listen on (0 picks a free one)."_s, u"port"_s,
               QString::number(defaults.port) },
+            { u"irc-port"_s, u"Also take IRC clients on this TCP port (off unless given; 0 "
+                             "picks a free one)."_s,
+              u"port"_s },
             { u"history"_s, u"Messages replayed to a joining client (and kept in memory "
                             "with --no-store)."_s,
               u"count"_s, QString::number(defaults.historyLimit) },
@@ -223,6 +226,9 @@ int main(int argc, char *argv[])
     if (!config.host.setAddress(parser.value(u"host"_s)))
         return fail(u"--host must be an IP address, not \"%1\"."_s.arg(parser.value(u"host"_s)));
     const auto port = parseNumber(parser, u"port"_s, 0, 65535, &error);
+    const auto ircPort = parser.isSet(u"irc-port"_s)
+            ? parseNumber(parser, u"irc-port"_s, 0, 65535, &error)
+            : std::nullopt;
     const auto history = parseNumber(parser, u"history"_s, 0, 10'000'000, &error);
     const auto maxLine = parseNumber(parser, u"max-line"_s, 64, 16 * 1024 * 1024, &error);
     const auto maxSendQueue = parseNumber(parser, u"max-sendq"_s, 4096, 4.0 * (1 << 30), &error);
@@ -251,6 +257,8 @@ int main(int argc, char *argv[])
     if (!error.isEmpty())
         return fail(error);
     config.port = quint16(*port);
+    if (ircPort)
+        config.ircPort = quint16(*ircPort);
     config.historyLimit = qsizetype(*history);
     config.maxLineBytes = qsizetype(*maxLine);
     config.maxSendQueueBytes = qsizetype(*maxSendQueue);

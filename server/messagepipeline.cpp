@@ -198,10 +198,18 @@ void MessagePipeline::writeQueued()
         });
 }
 
+RoomLog::Encodings MessagePipeline::encodings(const EncodedFrame &frame) const
+{
+    // A face nobody in the room speaks costs no encoding.
+    using Face = RoomMember::Face;
+    return { frame.json(),
+             m_log->hasReaders(Face::PlainText) ? frame.plainText() : QByteArray(),
+             m_log->hasReaders(Face::Irc) ? frame.irc() : QByteArray() };
+}
+
 void MessagePipeline::append(RoomLog::ReaderId only, const EncodedFrame &frame)
 {
-    m_log->appendToOne(only, frame.json(),
-                       m_log->hasPlainTextReaders() ? frame.plainText() : QByteArray(), 0);
+    m_log->appendToOne(only, encodings(frame), 0);
 }
 
 void MessagePipeline::finishWrite(bool ok, const QString &error)
@@ -253,10 +261,8 @@ void MessagePipeline::deliverNotices(const QList<Pending> &done, qsizetype *inde
     // of a joining crowd the whole crowd (2,000 members x 1,000 notices = 170 MB).
     if (m_membership->wasLarge() && isJoinOrLeave(pending.notice))
         return;
-    const bool plainText = m_log->hasPlainTextReaders();
     if (end - first == 1) {
-        m_log->appendToAllBut(pending.sender, pending.notice->json(),
-                              plainText ? pending.notice->plainText() : QByteArray(), 0);
+        m_log->appendToAllBut(pending.sender, encodings(*pending.notice), 0);
         return;
     }
     Protocol::Notices notices;
@@ -268,7 +274,7 @@ void MessagePipeline::deliverNotices(const QList<Pending> &done, qsizetype *inde
             notices.notices.append(*left);
     }
     const EncodedFrame frame(std::move(notices));
-    m_log->appendToAllBut(0, frame.json(), plainText ? frame.plainText() : QByteArray(), 0);
+    m_log->appendToAllBut(0, encodings(frame), 0);
 }
 
 void MessagePipeline::deliver(const Pending &pending)
@@ -279,13 +285,12 @@ void MessagePipeline::deliver(const Pending &pending)
     const EncodedFrame frame(std::move(delivered));
     // The frame's line is the message as every later history shows it (ids stripped).
     keepEncoded(message.seq, frame.json());
-    const QByteArray plainText = m_log->hasPlainTextReaders() ? frame.plainText() : QByteArray();
     if (message.isDirect()) {
         const RoomLog::ReaderId recipient = m_log->idOf(m_membership->find(message.to));
         if (recipient && recipient != pending.sender)
-            m_log->appendToOne(recipient, frame.json(), plainText, pending.sender);
+            m_log->appendToOne(recipient, encodings(frame), pending.sender);
     } else {
-        m_log->appendToAllBut(pending.sender, frame.json(), plainText, pending.sender);
+        m_log->appendToAllBut(pending.sender, encodings(frame), pending.sender);
     }
     m_deliveredSeq = message.seq;
     m_accepted.remember(Protocol::storedNickKey(message.from), message.id,

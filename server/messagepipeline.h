@@ -75,6 +75,7 @@ private:
     void finishWrite(bool ok, const QString &error);
     void deliver(const Pending &pending);
     void deliverNotices(const QList<Pending> &done, qsizetype *index);
+    RoomLog::Encodings encodings(const EncodedFrame &frame) const;
     void append(RoomLog::ReaderId only, const EncodedFrame &frame);
     void keepEncoded(qint64 seq, const QByteArray &line);
 

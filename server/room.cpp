@@ -219,7 +219,7 @@ void Room::join(RoomMember *member, std::optional<qint64> since, const QString &
         } else {
             if (state.usersListed)
                 state.users = m_membership.nicks();
-            member->writeFromRoom(EncodedFrame(std::move(state)).plainText());
+            member->writeFromRoom(encodedFor(*member, EncodedFrame(std::move(state))));
         }
     } else if (member->face() == RoomMember::Face::Json) {
         member->writeFromRoom(Protocol::encodeWelcome(
@@ -228,7 +228,7 @@ void Room::join(RoomMember *member, std::optional<qint64> since, const QString &
     } else {
         if (welcome.usersListed)
             welcome.users = m_membership.nicks();
-        member->writeFromRoom(EncodedFrame(std::move(welcome)).plainText());
+        member->writeFromRoom(encodedFor(*member, EncodedFrame(std::move(welcome))));
     }
     const RoomLog::ReaderId id = m_log.addReader(member);
 
@@ -297,9 +297,7 @@ void Room::part(const QString &nick, RoomMember *member, Protocol::LeaveReason r
         m_log.removeReader(member, RoomLog::Departure::Orderly);
         m_held.remove(member);
         m_pipeline.nickLeft(nick);
-        member->writeFromRoom(member->face() == RoomMember::Face::Json
-                                      ? EncodedFrame(left).json()
-                                      : EncodedFrame(left).plainText());
+        member->writeFromRoom(encodedFor(*member, EncodedFrame(left)));
         updateLargeness();
         resumeHeld();
         if (m_membership.size() == 0)

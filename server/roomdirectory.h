@@ -48,6 +48,7 @@ public:
 
     bool isOnline(const QString &nick) const { return m_online.contains(Protocol::nickKey(nick)); }
     RoomMember *online(const QString &nick) const { return m_online.value(Protocol::nickKey(nick)); }
+    qsizetype onlineCount() const { return m_online.size(); }
     void setOnline(RoomMember *member);
     void setOffline(RoomMember *member);
 

@@ -30,11 +30,10 @@ RoomLog::ReaderId RoomLog::addReader(RoomMember *member)
     auto reader = std::make_unique<Reader>();
     reader->member = member;
     reader->id = m_nextId++;
-    reader->plainText = member->face() == RoomMember::Face::PlainText;
+    reader->face = faceIndex(member->face());
     reader->cursor = head();
     reader->lastProgressMs = monotonicMs();
-    if (reader->plainText)
-        ++m_plainTextReaders;
+    ++m_readersByFace[reader->face];
     m_byId.insert(reader->id, reader.get());
     const ReaderId id = reader->id;
     m_readers[member] = std::move(reader);
@@ -48,13 +47,12 @@ void RoomLog::removeReader(RoomMember *member, Departure departure)
         return;
     Reader *reader = it->second.get();
     while (departure == Departure::Orderly && !reader->removed && reader->cursor < head()) {
-        const Chunk chunk = buildChunk(reader->cursor, reader->plainText, reader);
+        const Chunk chunk = buildChunk(reader->cursor, reader->face, reader);
         reader->cursor = chunk.end;
         if (!chunk.bytes.isEmpty())
             member->writeFromRoom(chunk.bytes);
     }
-    if (it->second->plainText)
-        --m_plainTextReaders;
+    --m_readersByFace[it->second->face];
     m_byId.remove(it->second->id);
     m_readers.erase(it);
     if (m_readers.empty())
@@ -72,36 +70,32 @@ RoomLog::Reader *RoomLog::find(ReaderId id)
     return id ? m_byId.value(id) : nullptr;
 }
 
-void RoomLog::appendToAllBut(ReaderId except, QByteArray json, QByteArray plainText,
-                             ReaderId author)
+void RoomLog::appendToAllBut(ReaderId except, Encodings bytes, ReaderId author)
 {
     Entry entry;
-    entry.json = std::move(json);
-    entry.plainText = std::move(plainText);
     entry.except = except;
-    append(std::move(entry), except, author);
+    append(std::move(entry), except, author, std::move(bytes));
 }
 
-void RoomLog::appendToOne(ReaderId only, QByteArray json, QByteArray plainText, ReaderId author)
+void RoomLog::appendToOne(ReaderId only, Encodings bytes, ReaderId author)
 {
     if (!find(only))
         return; // gone meanwhile: nobody else may read it
     Entry entry;
-    entry.json = std::move(json);
-    entry.plainText = std::move(plainText);
     entry.only = only;
-    append(std::move(entry), only, author);
+    append(std::move(entry), only, author, std::move(bytes));
 }
 
-void RoomLog::append(Entry entry, ReaderId personalFor, ReaderId author)
+void RoomLog::append(Entry entry, ReaderId personalFor, ReaderId author, Encodings bytes)
 {
     if (m_readers.empty())
         return; // nobody to read it; history comes from the store
     m_sweptEmpty = false;
-    entry.jsonOffset = m_jsonBytes;
-    entry.plainTextOffset = m_plainTextBytes;
-    m_jsonBytes += entry.json.size();
-    m_plainTextBytes += entry.plainText.size();
+    entry.bytes = { std::move(bytes.json), std::move(bytes.plainText), std::move(bytes.irc) };
+    for (int face = 0; face < FaceCount; ++face) {
+        entry.offset[face] = m_bytes[face];
+        m_bytes[face] += entry.bytes[face].size();
+    }
     const qint64 index = head();
     m_entries.push_back(std::move(entry));
     if (Reader *reader = find(personalFor))
@@ -114,8 +108,10 @@ qint64 RoomLog::retainedBytes() const
 {
     if (m_entries.empty())
         return 0;
-    return m_jsonBytes - m_entries.front().jsonOffset + m_plainTextBytes
-            - m_entries.front().plainTextOffset;
+    qint64 retained = 0;
+    for (int face = 0; face < FaceCount; ++face)
+        retained += m_bytes[face] - m_entries.front().offset[face];
+    return retained;
 }
 
 qint64 RoomLog::lagBytes(const Reader &reader) const
@@ -124,13 +120,12 @@ qint64 RoomLog::lagBytes(const Reader &reader) const
     // A lapped reader's place is already forgotten: it is at least the whole log behind.
     if (const qint64 from = std::max(reader.cursor, m_first); from < head()) {
         const Entry &next = at(from);
-        logged = reader.plainText ? m_plainTextBytes - next.plainTextOffset
-                                  : m_jsonBytes - next.jsonOffset;
+        logged = m_bytes[reader.face] - next.offset[reader.face];
     }
     return logged + reader.member->unsentBytes();
 }
 
-RoomLog::Chunk RoomLog::buildChunk(qint64 from, bool plainText, const Reader *reader) const
+RoomLog::Chunk RoomLog::buildChunk(qint64 from, int face, const Reader *reader) const
 {
     // `reader` null: the bytes every reader without a personal entry in the range shares.
     Chunk chunk;
@@ -142,31 +137,31 @@ RoomLog::Chunk RoomLog::buildChunk(qint64 from, bool plainText, const Reader *re
                                                  : entry.except != reader->id)
                                    : entry.only == 0;
         if (wanted)
-            chunk.bytes += plainText ? entry.plainText : entry.json;
+            chunk.bytes += entry.bytes[face];
     }
     chunk.end = index;
     return chunk;
 }
 
-void RoomLog::pumpReader(Reader *reader, ChunkCache *sharedJson, ChunkCache *sharedPlainText)
+void RoomLog::pumpReader(Reader *reader, std::array<ChunkCache, FaceCount> *shared)
 {
     bool progressed = false;
     while (!reader->removed && reader->cursor < head()
            && reader->member->unsentBytes() < LowWaterBytes) {
-        ChunkCache *cache = reader->plainText ? sharedPlainText : sharedJson;
+        ChunkCache *cache = shared ? &(*shared)[reader->face] : nullptr;
         Chunk chunk;
         bool shared = false;
         if (cache) {
             auto cached = cache->constFind(reader->cursor);
             if (cached == cache->cend())
                 cached = cache->insert(reader->cursor,
-                                       buildChunk(reader->cursor, reader->plainText, nullptr));
+                                       buildChunk(reader->cursor, reader->face, nullptr));
             shared = reader->personal.empty() || reader->personal.front() >= cached->end;
             if (shared)
                 chunk = *cached;
         }
         if (!shared)
-            chunk = buildChunk(reader->cursor, reader->plainText, reader);
+            chunk = buildChunk(reader->cursor, reader->face, reader);
         reader->cursor = chunk.end;
         while (!reader->personal.empty() && reader->personal.front() < reader->cursor)
             reader->personal.removeFirst();
@@ -182,14 +177,13 @@ void RoomLog::flush()
 {
     // Readers at the same place share one chunk (one buffer written to many sockets): after a
     // store batch that is nearly everyone.
-    ChunkCache sharedJson;
-    ChunkCache sharedPlainText;
+    std::array<ChunkCache, FaceCount> shared;
     std::vector<Reader *> readers;
     readers.reserve(m_readers.size());
     for (const auto &[member, reader] : m_readers)
         readers.push_back(reader.get());
     for (Reader *reader : readers)
-        pumpReader(reader, &sharedJson, &sharedPlainText);
+        pumpReader(reader, &shared);
     trim();
     refreshMedian();
 }
@@ -198,7 +192,7 @@ void RoomLog::pump(RoomMember *member)
 {
     const auto it = m_readers.find(member);
     if (it != m_readers.end())
-        pumpReader(it->second.get(), nullptr, nullptr);
+        pumpReader(it->second.get(), nullptr);
 }
 
 void RoomLog::sweep(qint64 nowMs)
@@ -291,7 +285,7 @@ void RoomLog::refreshMedian()
     const auto middle = cursors.begin() + qsizetype(cursors.size()) / 2;
     std::nth_element(cursors.begin(), middle, cursors.end());
     m_medianCursor = *middle;
-    m_medianLagBytes = m_medianCursor < head() ? m_jsonBytes - at(m_medianCursor).jsonOffset : 0;
+    m_medianLagBytes = m_medianCursor < head() ? m_bytes[0] - at(m_medianCursor).offset[0] : 0;
 }
 
 bool RoomLog::isAheadOfMedian(const RoomMember *member) const

@@ -6,6 +6,7 @@
 #include <QHash>
 #include <QList>
 
+#include <array>
 #include <chrono>
 #include <deque>
 #include <memory>
@@ -42,13 +43,20 @@ public:
     enum class Departure { Abrupt, Orderly };
     void removeReader(RoomMember *member, Departure departure = Departure::Abrupt);
     ReaderId idOf(const RoomMember *member) const;
-    bool hasPlainTextReaders() const { return m_plainTextReaders > 0; }
+    // Whether any reader speaks `face`: a frame is encoded only for the faces that read it.
+    bool hasReaders(RoomMember::Face face) const { return m_readersByFace[faceIndex(face)] > 0; }
 
-    // `plainText` may be empty (nothing to show at a terminal, or no terminal reading); the
-    // author is the member whose input produced the entry (0: none), for push-back.
-    void appendToAllBut(ReaderId except, QByteArray json, QByteArray plainText,
-                        ReaderId author);
-    void appendToOne(ReaderId only, QByteArray json, QByteArray plainText, ReaderId author);
+    // One entry as each face shows it. A face's bytes may be empty (nothing to show at a
+    // terminal, or nobody of that face reading).
+    struct Encodings
+    {
+        QByteArray json;
+        QByteArray plainText;
+        QByteArray irc;
+    };
+    // The author is the member whose input produced the entry (0: none), for push-back.
+    void appendToAllBut(ReaderId except, Encodings bytes, ReaderId author);
+    void appendToOne(ReaderId only, Encodings bytes, ReaderId author);
 
     // Writes every reader what it can take now, then forgets what all of them have taken.
     void flush();
@@ -73,20 +81,23 @@ public:
     static qint64 monotonicMs();
 
 private:
+    static constexpr int FaceCount = 3;
+    static int faceIndex(RoomMember::Face face)
+    {
+        return face == RoomMember::Face::PlainText ? 1 : face == RoomMember::Face::Irc ? 2 : 0;
+    }
     struct Entry
     {
-        QByteArray json;
-        QByteArray plainText;
+        std::array<QByteArray, FaceCount> bytes;
         ReaderId only = 0; // for this reader alone
         ReaderId except = 0; // or for everyone but this reader
-        qint64 jsonOffset = 0; // bytes logged before this entry, per face
-        qint64 plainTextOffset = 0;
+        std::array<qint64, FaceCount> offset {}; // bytes logged before this entry, per face
     };
     struct Reader
     {
         RoomMember *member = nullptr;
         ReaderId id = 0;
-        bool plainText = false;
+        int face = 0; // faceIndex
         qint64 cursor = 0; // the next entry to write
         // Entries at or after the cursor that this reader sees differently from the others
         // (its own acks, the broadcast it sent): while none is ahead, it shares the others'
@@ -105,10 +116,10 @@ private:
     };
     using ChunkCache = QHash<qint64, Chunk>; // by first entry, for one face
 
-    void append(Entry entry, ReaderId personalFor, ReaderId author);
     const Entry &at(qint64 index) const { return m_entries[size_t(index - m_first)]; }
-    void pumpReader(Reader *reader, ChunkCache *sharedJson, ChunkCache *sharedPlainText);
-    Chunk buildChunk(qint64 from, bool plainText, const Reader *reader) const;
+    void append(Entry entry, ReaderId personalFor, ReaderId author, Encodings bytes);
+    void pumpReader(Reader *reader, std::array<ChunkCache, FaceCount> *shared);
+    Chunk buildChunk(qint64 from, int face, const Reader *reader) const;
     qint64 lagBytes(const Reader &reader) const;
     // Forgets entries every reader has passed, then laps readers if still over budget.
     void trim();
@@ -118,12 +129,11 @@ private:
     Limits m_limits;
     std::deque<Entry> m_entries;
     qint64 m_first = 0; // index of m_entries.front()
-    qint64 m_jsonBytes = 0; // appended so far, per face
-    qint64 m_plainTextBytes = 0;
+    std::array<qint64, FaceCount> m_bytes {}; // appended so far, per face
     std::unordered_map<const RoomMember *, std::unique_ptr<Reader>> m_readers;
     QHash<ReaderId, Reader *> m_byId;
     ReaderId m_nextId = 1;
-    qsizetype m_plainTextReaders = 0;
+    std::array<qsizetype, FaceCount> m_readersByFace {};
     qint64 m_medianCursor = 0;
     qint64 m_medianLagBytes = 0;
     bool m_sweptEmpty = false; // a sweep found nothing retained, and nothing came since

@@ -11,7 +11,7 @@
 class RoomMember
 {
 public:
-    enum class Face { Undecided, Json, PlainText };
+    enum class Face { Undecided, Json, PlainText, Irc };
 
     virtual QString nick() const = 0;
     virtual Face face() const = 0;

@@ -6,12 +6,15 @@
 #include <QStringList>
 
 #include <chrono>
+#include <optional>
 
 // Everything an operator can set on the command line, with the defaults natter-server runs with.
 struct ServerConfig
 {
     QHostAddress host = QHostAddress::LocalHost;
     quint16 port = Protocol::DefaultPort;
+    // The IRC face's port (0: any free one); none: no IRC face.
+    std::optional<quint16> ircPort;
     qsizetype historyLimit = 500; // messages served on join (and kept, without a store)
     // The SQLite file; empty keeps messages in memory only.
     QString storePath;

@@ -1,8 +1,9 @@
 #include "session.h"
 
-#include "encodedframe.h"
 #include "accesscontrol.h"
 #include "chatlistener.h"
+#include "encodedframe.h"
+#include "ircface.h"
 #include "messagestore.h"
 #include "nickskeleton.h"
 #include "plaintextface.h"
@@ -123,7 +124,7 @@ void Session::checkLiveness(qint64 nowMs)
         }
         return;
     }
-    if (m_face != Face::Json)
+    if (m_face == Face::PlainText)
         return; // TCP keepalive watches plain-text clients
     const qint64 silentMs = nowMs - m_lastActivityMs;
     if (silentMs >= m_config.timeout.count()) {
@@ -133,6 +134,12 @@ void Session::checkLiveness(qint64 nowMs)
         m_pinged = true;
         send(Protocol::Ping { QString::number(nowMs) });
     }
+}
+
+void Session::speakIrc()
+{
+    m_face = Face::Irc;
+    m_state = State::AwaitingNick;
 }
 
 bool Session::admit(const QString &id, double cost)
@@ -164,7 +171,10 @@ bool Session::admit(const QString &id, double cost)
 
 void Session::deliver(const EncodedFrame &frame)
 {
-    write(m_face == Face::PlainText ? frame.plainText() : frame.json());
+    if (m_face == Face::Irc)
+        write(IrcFace::format(frame.frame(), ircNick(), m_irc.command, m_irc.target));
+    else
+        write(m_face == Face::PlainText ? frame.plainText() : frame.json());
 }
 
 void Session::send(const Protocol::ServerFrame &frame)
@@ -179,7 +189,7 @@ void Session::shutdown(const EncodedFrame &notice)
     // Leaving first: the room writes what it still owed this member, then the notice.
     if (m_state == State::InRoom)
         leaveRooms(LeaveReason::Exit);
-    writeToSocket(m_face == Face::PlainText ? notice.plainText() : notice.json());
+    writeToSocket(encodedFor(*this, notice));
     closeAfterWriting();
 }
 
@@ -270,6 +280,10 @@ void Session::timerEvent(QTimerEvent *event)
 
 void Session::handleLine(const QByteArray &line)
 {
+    if (m_face == Face::Irc) {
+        handleIrcLine(line);
+        return;
+    }
     if (m_face == Face::Undecided) {
         const QByteArray trimmed = line.trimmed();
         if (trimmed.isEmpty())
@@ -567,6 +581,8 @@ void Session::finishAuthentication(AccessControl::Verdict verdict, const JoinReq
                 welcome.rooms.append(room->name());
             welcome.direct = m_directory->directConversations(nick);
             writeFromRoom(Protocol::encode(Protocol::ServerFrame { std::move(welcome) }));
+        } else if (m_face == Face::Irc) {
+            writeFromRoom(IrcFace::welcome(nick, m_directory->onlineCount()));
         }
         for (Room *room : std::as_const(rooms)) {
             std::optional<qint64> since = request.since;
@@ -586,7 +602,7 @@ void Session::finishAuthentication(AccessControl::Verdict verdict, const JoinReq
             room->addMember(nick);
             m_rooms.append(room);
             const bool classic = room == m_directory->lobby()
-                    && (m_face == Face::PlainText || m_protocol < 2);
+                    && (m_face == Face::PlainText || (m_face == Face::Json && m_protocol < 2));
             room->join(this, since, epoch,
                        classic ? Room::Greeting::Welcome : Room::Greeting::RoomFrame);
         }

@@ -19,6 +19,9 @@
 class EncodedFrame;
 class Room;
 class RoomDirectory;
+namespace IrcFace {
+struct Command;
+}
 
 // One client connection: its framing, its state and its limits. The client is never trusted:
 // every line is checked here before the room sees it.
@@ -27,6 +30,7 @@ class RoomDirectory;
 // Authenticating (password checked off the event loop) -> InRoom -(exit, error, drop, kick,
 // shutdown)-> Closing. The first line starting with '{' selects the
 // JSON Lines face; any other first line is a plain-text client's nickname (PlainTextFace).
+// Connections to the IRC port speak IRC from the start (IrcFace, sessionirc.cpp).
 class Session : public QObject, public RoomMember
 {
     Q_OBJECT
@@ -38,6 +42,8 @@ public:
             const ServerConfig &config, QObject *parent = nullptr);
 
     static qint64 monotonicMs();
+    // The connection came to the IRC port: it registers with NICK and USER, not hello.
+    void speakIrc();
 
     QString nick() const override { return m_nick; }
     Face face() const override { return m_face; }
@@ -75,6 +81,13 @@ private:
     void handleLine(const QByteArray &line);
     void handleJsonLine(const QByteArray &line);
     void handlePlainTextLine(const QByteArray &line);
+    void handleIrcLine(const QByteArray &line);
+    void handleIrcCommand(const IrcFace::Command &command);
+    bool requireIrcParams(const IrcFace::Command &command, qsizetype count);
+    // The room a channel names, if this member is in it; answers the IRC error otherwise.
+    Room *ircRoom(const QString &channel);
+    void registerIrcClient();
+    QString ircNick() const; // the nick numerics are addressed to ("*" before there is one)
     bool takeLines();
     void resumeReading();
     void handleFrame(const Protocol::Hello &hello);
@@ -99,7 +112,7 @@ private:
     // One of the rooms this member is online in, by name (plain text: empty is the current
     // room); refuses with no_such_room or not_a_member and returns nothing otherwise.
     Room *myRoom(const QString &name, const QString &id);
-    bool speaksRooms() const { return m_face == Face::PlainText || m_protocol >= 2; }
+    bool speaksRooms() const { return m_face != Face::Json || m_protocol >= 2; }
     bool requireRooms(const QString &id);
     void leaveRooms(Protocol::LeaveReason reason, const QString &by = {},
                     const QString &comment = {});
@@ -168,4 +181,16 @@ private:
     bool m_inputStopped = false;
     bool m_searching = false; // one search in flight at a time
     bool m_writeShut = false;
+    // IRC: registration, and the command being answered (its errors name the command and
+    // its target).
+    struct IrcState
+    {
+        QString nick;
+        QString password;
+        bool userGiven = false;
+        bool capNegotiating = false;
+        QString command;
+        QString target;
+    };
+    IrcState m_irc;
 };

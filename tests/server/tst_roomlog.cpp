@@ -39,8 +39,8 @@ void tst_RoomLog::broadcastReachesEveryoneButItsAuthorInOrder()
     const auto a = log.addReader(&aa);
     const auto b = log.addReader(&bb);
     log.addReader(&cc);
-    log.appendToAllBut(a, line(u"1 from aa"_s), {}, a);
-    log.appendToAllBut(b, line(u"2 from bb"_s), {}, b);
+    log.appendToAllBut(a, { line(u"1 from aa"_s) }, a);
+    log.appendToAllBut(b, { line(u"2 from bb"_s) }, b);
     log.flush();
     QCOMPARE(aa.received(), line(u"2 from bb"_s));
     QCOMPARE(bb.received(), line(u"1 from aa"_s));
@@ -58,7 +58,7 @@ void tst_RoomLog::readersAtTheSamePlaceShareOneBuffer()
         log.addReader(members.last());
     }
     for (int i = 0; i < 20; ++i)
-        log.appendToAllBut(0, line(u"message %1"_s.arg(i), 200), {}, 0);
+        log.appendToAllBut(0, { line(u"message %1"_s.arg(i), 200) }, 0);
     log.flush();
     for (FakeMember *member : std::as_const(members)) {
         QCOMPARE(member->writes.size(), 1);
@@ -74,10 +74,10 @@ void tst_RoomLog::entryForOneReaderReachesOnlyIt()
     const auto a = log.addReader(&aa);
     const auto b = log.addReader(&bb);
     const auto c = log.addReader(&cc);
-    log.appendToOne(b, line(u"psst"_s), line(u"[direct] aa: psst"_s), a);
-    log.appendToOne(a, line(u"ack"_s), {}, 0);
-    log.appendToAllBut(0, line(u"{\"everyone\"}"_s), line(u"everyone"_s), 0);
-    log.appendToOne(c, line(u"{\"for cc\"}"_s), line(u"for cc"_s), 0);
+    log.appendToOne(b, { line(u"psst"_s), line(u"[direct] aa: psst"_s) }, a);
+    log.appendToOne(a, { line(u"ack"_s) }, 0);
+    log.appendToAllBut(0, { line(u"{\"everyone\"}"_s), line(u"everyone"_s) }, 0);
+    log.appendToOne(c, { line(u"{\"for cc\"}"_s), line(u"for cc"_s) }, 0);
     log.flush();
     QCOMPARE(aa.received(), line(u"ack"_s) + line(u"{\"everyone\"}"_s));
     QCOMPARE(bb.received(), line(u"psst"_s) + line(u"{\"everyone\"}"_s));
@@ -92,7 +92,7 @@ void tst_RoomLog::stalledReaderIsGivenAChunkNotTheBacklog()
     log.addReader(&stalled);
     stalled.stalled = true;
     for (int i = 0; i < 250; ++i) // 1 MB
-        log.appendToAllBut(0, line(u"%1"_s.arg(i), 4000), {}, 0);
+        log.appendToAllBut(0, { line(u"%1"_s.arg(i), 4000) }, 0);
     log.flush();
     QCOMPARE(reader.receivedBytes(), 1'000'000);
     QVERIFY2(stalled.receivedBytes() <= 80 * 1024, qPrintable(QString::number(stalled.receivedBytes())));
@@ -118,7 +118,7 @@ void tst_RoomLog::readerThatStaysBehindWithoutReadingIsRemovedAfterTheGrace()
     log.addReader(&stalled);
     stalled.stalled = true;
     for (int i = 0; i < 100; ++i) // 400 KB: six times the limit
-        log.appendToAllBut(0, line(u"%1"_s.arg(i), 4000), {}, 0);
+        log.appendToAllBut(0, { line(u"%1"_s.arg(i), 4000) }, 0);
     log.flush();
     const qint64 now = RoomLog::monotonicMs();
     log.sweep(now);
@@ -138,7 +138,7 @@ void tst_RoomLog::budgetLapsTheReaderThatIsFurthestBehind()
     log.addReader(&stalled);
     stalled.stalled = true;
     for (int i = 0; i < 100; ++i) {
-        log.appendToAllBut(0, line(u"%1"_s.arg(i), 4000), {}, 0);
+        log.appendToAllBut(0, { line(u"%1"_s.arg(i), 4000) }, 0);
         log.flush();
     }
     QCOMPARE(reader.receivedBytes(), 400'000);
@@ -159,7 +159,7 @@ void tst_RoomLog::medianLeavesOutReadersThatStopped()
         log.addReader(stalled.last());
     }
     for (int i = 0; i < 100; ++i)
-        log.appendToAllBut(author, line(u"%1"_s.arg(i), 4000), {}, author);
+        log.appendToAllBut(author, { line(u"%1"_s.arg(i), 4000) }, author);
     log.flush();
     // Just now they were given something: for a moment they count as readers.
     QVERIFY(log.medianLagBytes() > 64 * 1024);
@@ -175,10 +175,10 @@ void tst_RoomLog::newReaderStartsAtTheHead()
     FakeMember aa(u"aa"_s), late(u"late"_s);
     aa.stalled = true;
     log.addReader(&aa);
-    log.appendToAllBut(0, line(u"before"_s, 100'000), {}, 0);
+    log.appendToAllBut(0, { line(u"before"_s, 100'000) }, 0);
     log.flush();
     log.addReader(&late);
-    log.appendToAllBut(0, line(u"after"_s), {}, 0);
+    log.appendToAllBut(0, { line(u"after"_s) }, 0);
     log.flush();
     QCOMPARE(late.received(), line(u"after"_s));
 }
@@ -192,7 +192,7 @@ void tst_RoomLog::orderlyDepartureIsWrittenTheRestFirst()
     log.addReader(&cut);
     leaving.stalled = cut.stalled = true;
     for (int i = 0; i < 100; ++i)
-        log.appendToAllBut(0, line(u"%1"_s.arg(i), 4000), {}, 0);
+        log.appendToAllBut(0, { line(u"%1"_s.arg(i), 4000) }, 0);
     log.flush();
     QVERIFY(leaving.receivedBytes() < 400'000);
     // Exit or shutdown: its acks may be in what is left, so it gets all of it.

@@ -1,0 +1,328 @@
+#include "ircface.h"
+
+using namespace Qt::StringLiterals;
+using Protocol::ErrorCode;
+
+namespace IrcFace {
+
+namespace {
+
+// A line break inside a parameter would end the line and start a command of the peer's choosing.
+QString oneLine(const QString &text)
+{
+    QString result = text;
+    result.replace(u'\r', u' ').replace(u'\n', u' ').remove(QChar(0));
+    return result;
+}
+
+QString source(const QString &nick)
+{
+    return u":%1!%1@%2"_s.arg(nick, ServerName);
+}
+
+QByteArray line(const QString &text)
+{
+    return text.toUtf8() + "\r\n";
+}
+
+// Text cut into pieces that fit after `head` within an IRC line, never inside a character,
+// at a space where there is one: a long message arrives whole, in several lines.
+QStringList fitted(const QString &head, const QString &text)
+{
+    const qsizetype room = MaxBodyBytes - 2 - head.toUtf8().size();
+    QStringList pieces;
+    for (const QString &paragraph : text.split(u'\n')) {
+        QString rest = paragraph;
+        rest.remove(u'\r').remove(QChar(0));
+        if (rest.isEmpty())
+            continue;
+        while (!rest.isEmpty()) {
+            qsizetype bytes = 0;
+            qsizetype end = 0;
+            qsizetype lastSpace = -1;
+            while (end < rest.size()) {
+                const qsizetype width = rest.at(end).isHighSurrogate() && end + 1 < rest.size() ? 2 : 1;
+                const qsizetype size = rest.mid(end, width).toUtf8().size();
+                if (bytes + size > room)
+                    break;
+                if (rest.at(end) == u' ')
+                    lastSpace = end;
+                bytes += size;
+                end += width;
+            }
+            if (end < rest.size() && lastSpace > 0)
+                end = lastSpace + 1;
+            pieces.append(rest.left(end));
+            rest = rest.mid(end);
+        }
+    }
+    return pieces;
+}
+
+QByteArray message(const QString &from, const QString &target, const QString &text)
+{
+    const QString head = u"%1 PRIVMSG %2 :"_s.arg(source(from), target);
+    QByteArray lines;
+    for (const QString &piece : fitted(head, text))
+        lines += line(head + piece);
+    return lines;
+}
+
+struct Formatter
+{
+    const QString &me;
+    const QString &command;
+    const QString &target;
+
+    QByteArray operator()(const Protocol::Welcome &frame) const
+    {
+        return welcome(me, frame.online);
+    }
+    QByteArray operator()(const Protocol::Message &frame) const
+    {
+        return message(frame.from, frame.isDirect() ? frame.to : channelOf(frame.room), frame.text);
+    }
+    QByteArray operator()(const Protocol::Joined &frame) const
+    {
+        return line(u"%1 JOIN %2"_s.arg(source(frame.nick), channelOf(frame.room)));
+    }
+    QByteArray operator()(const Protocol::Left &frame) const
+    {
+        using Protocol::LeaveReason;
+        const QString channel = channelOf(frame.room);
+        if (frame.reason == LeaveReason::Part)
+            return line(u"%1 PART %2 :%3"_s.arg(source(frame.nick), channel, oneLine(frame.text)));
+        if (frame.reason == LeaveReason::Kicked && !frame.by.isEmpty()) {
+            return line(u"%1 KICK %2 %3 :%4"_s.arg(
+                    source(frame.by), channel, frame.nick,
+                    oneLine(frame.comment.isEmpty() ? frame.text : frame.comment)));
+        }
+        // The chatroom's own sentences ("bb has left the chat.") as the quit message.
+        return line(u"%1 QUIT :%2"_s.arg(source(frame.nick), oneLine(frame.text)));
+    }
+    QByteArray operator()(const Protocol::Notices &frame) const
+    {
+        QByteArray lines;
+        for (const auto &notice : frame.notices)
+            lines += std::visit(*this, notice);
+        return lines;
+    }
+    QByteArray operator()(const Protocol::RoomState &frame) const
+    {
+        const QString channel = channelOf(frame.room);
+        QByteArray lines = line(u"%1 JOIN %2"_s.arg(source(me), channel));
+        if (!frame.topic.isEmpty())
+            lines += numeric(332, me, { channel }, oneLine(frame.topic));
+        // A room past the announce limit lists nobody: only the member itself.
+        lines += names(me, frame.room, frame.usersListed ? frame.users : QStringList { me });
+        return lines;
+    }
+    QByteArray operator()(const Protocol::RoomList &frame) const
+    {
+        QByteArray lines = numeric(321, me, { u"Channel"_s }, u"Users  Name"_s);
+        for (const Protocol::RoomSummary &room : frame.rooms) {
+            lines += numeric(322, me, { channelOf(room.room), QString::number(room.members) },
+                             oneLine(room.topic));
+        }
+        return lines + numeric(323, me, {}, u"End of /LIST"_s);
+    }
+    QByteArray operator()(const Protocol::TopicChanged &frame) const
+    {
+        return line(u"%1 TOPIC %2 :%3"_s.arg(source(frame.by), channelOf(frame.room),
+                                             oneLine(frame.topic)));
+    }
+    QByteArray operator()(const Protocol::Invited &frame) const
+    {
+        if (Protocol::nickKey(frame.nick) == Protocol::nickKey(me))
+            return line(u"%1 INVITE %2 %3"_s.arg(source(frame.by), me, channelOf(frame.room)));
+        return numeric(341, me, { frame.nick, channelOf(frame.room) }, {});
+    }
+    QByteArray operator()(const Protocol::Error &frame) const { return error(frame); }
+    QByteArray operator()(const Protocol::Shutdown &frame) const
+    {
+        return line(u"ERROR :"_s + oneLine(frame.text));
+    }
+    QByteArray operator()(const Protocol::Ping &frame) const
+    {
+        return line(u"PING :"_s + oneLine(frame.token));
+    }
+    QByteArray operator()(const Protocol::Pong &frame) const
+    {
+        return line(u":%1 PONG %1 :%2"_s.arg(ServerName, oneLine(frame.token)));
+    }
+    // Acks, counts and history answers have no IRC form: an IRC client sees its own message
+    // as sent, counts on NAMES, and has no history requests yet.
+    QByteArray operator()(const Protocol::Ack &) const { return {}; }
+    QByteArray operator()(const Protocol::Presence &) const { return {}; }
+    QByteArray operator()(const Protocol::Results &) const { return {}; }
+
+    QByteArray error(const Protocol::Error &frame) const
+    {
+        const QString text = oneLine(frame.text);
+        const QString who = me.isEmpty() ? u"*"_s : me;
+        switch (frame.code) {
+        case ErrorCode::NickTaken:
+            return numeric(433, who, { target }, text);
+        case ErrorCode::NickInvalid:
+            return numeric(432, who, { target }, text);
+        case ErrorCode::NotRegistered:
+            return numeric(451, who, {}, u"You have not registered"_s);
+        case ErrorCode::NoSuchUser:
+            return numeric(401, who, { target }, text);
+        case ErrorCode::NoSuchRoom:
+            return numeric(403, who, { target }, text);
+        case ErrorCode::NotAMember:
+            return numeric(442, who, { target }, text);
+        case ErrorCode::NotInvited:
+            return numeric(473, who, { target }, text);
+        case ErrorCode::TooManyRooms:
+            return numeric(405, who, { target }, text);
+        case ErrorCode::RoomInvalid:
+            return numeric(479, who, { target }, text);
+        case ErrorCode::Forbidden:
+            return target.startsWith(u'#') ? numeric(482, who, { target }, text)
+                                           : numeric(481, who, {}, text);
+        case ErrorCode::AuthRequired:
+        case ErrorCode::AuthFailed:
+            return numeric(464, who, {}, text);
+        case ErrorCode::Banned:
+            return numeric(465, who, {}, text);
+        case ErrorCode::UnknownType:
+            return numeric(421, who, { command }, text);
+        case ErrorCode::Kicked:
+        case ErrorCode::ServerFull:
+        case ErrorCode::TooManyConnections:
+        case ErrorCode::Timeout:
+        case ErrorCode::TlsRequired:
+        case ErrorCode::TooLong:
+            return line(u"ERROR :"_s + text);
+        case ErrorCode::BadFrame:
+        case ErrorCode::TextTooLong:
+        case ErrorCode::RateLimited:
+        case ErrorCode::StoreFailed:
+        case ErrorCode::UnsupportedProtocol:
+            break;
+        }
+        return notice(who, text);
+    }
+};
+
+} // namespace
+
+std::optional<Command> parse(const QString &text)
+{
+    QStringView rest(text);
+    auto skipWord = [&rest] {
+        const qsizetype space = rest.indexOf(u' ');
+        rest = space < 0 ? QStringView() : rest.mid(space + 1);
+    };
+    auto skipSpaces = [&rest] {
+        while (rest.startsWith(u' '))
+            rest = rest.mid(1);
+    };
+    skipSpaces();
+    if (rest.startsWith(u'@')) // tags: nothing the server acts on yet
+        skipWord();
+    skipSpaces();
+    if (rest.startsWith(u':'))
+        skipWord();
+    skipSpaces();
+    if (rest.isEmpty())
+        return std::nullopt;
+    Command command;
+    const qsizetype space = rest.indexOf(u' ');
+    command.name = rest.left(space < 0 ? rest.size() : space).toString().toUpper();
+    rest = space < 0 ? QStringView() : rest.mid(space + 1);
+    for (;;) {
+        skipSpaces();
+        if (rest.isEmpty())
+            break;
+        if (rest.startsWith(u':')) {
+            command.params.append(rest.mid(1).toString());
+            break;
+        }
+        const qsizetype end = rest.indexOf(u' ');
+        command.params.append(rest.left(end < 0 ? rest.size() : end).toString());
+        if (end < 0)
+            break;
+        rest = rest.mid(end + 1);
+    }
+    return command;
+}
+
+bool isBodyTooLong(const QByteArray &bytes)
+{
+    qsizetype start = 0;
+    if (bytes.startsWith('@')) {
+        const qsizetype space = bytes.indexOf(' ');
+        start = space < 0 ? bytes.size() : space + 1;
+    }
+    qsizetype end = bytes.size();
+    if (end > start && bytes.at(end - 1) == '\r')
+        --end;
+    return end - start + 2 > MaxBodyBytes;
+}
+
+QString channelOf(const QString &room)
+{
+    return u'#' + room;
+}
+
+QString roomOf(const QString &channel)
+{
+    return channel.startsWith(u'#') ? channel.mid(1) : QString();
+}
+
+QByteArray format(const Protocol::ServerFrame &frame, const QString &me, const QString &command,
+                  const QString &target)
+{
+    return std::visit(Formatter { me, command, target }, frame);
+}
+
+QByteArray numeric(int code, const QString &me, const QStringList &params, const QString &trailing)
+{
+    QString text = u":%1 %2 %3"_s.arg(ServerName, QString::number(code).rightJustified(3, u'0'), me);
+    for (const QString &param : params)
+        text += u' ' + oneLine(param);
+    text += u" :"_s + oneLine(trailing);
+    return line(text);
+}
+
+QByteArray welcome(const QString &me, qsizetype online)
+{
+    const QString version = QStringLiteral("natter-server-" NATTER_VERSION);
+    QByteArray lines = numeric(1, me, {}, u"Welcome to Natter, %1"_s.arg(me));
+    lines += numeric(2, me, {}, u"Your host is %1, running %2"_s.arg(ServerName, version));
+    lines += numeric(3, me, {}, u"This server speaks IRC as a face of Natter"_s);
+    lines += line(u":%1 004 %2 %1 %3 i it"_s.arg(ServerName, me, version));
+    // Nicks compare by their confusable skeleton, which is case-insensitive beyond ASCII.
+    lines += numeric(5, me,
+                     { u"CASEMAPPING=ascii"_s, u"CHANTYPES=#"_s,
+                       u"NICKLEN=%1"_s.arg(Protocol::MaxNickLength),
+                       u"CHANNELLEN=%1"_s.arg(Protocol::MaxRoomNameLength + 1),
+                       u"TOPICLEN=%1"_s.arg(Protocol::MaxTopicLength), u"PREFIX=(o)@"_s,
+                       u"CHANMODES=,,,it"_s, u"NETWORK=Natter"_s,
+                       u"TARGMAX=PRIVMSG:1,NOTICE:1,JOIN:10,PART:10,NAMES:1,WHOIS:1"_s,
+                       u"UTF8ONLY"_s },
+                     u"are supported by this server"_s);
+    lines += numeric(251, me, {}, u"There are %1 users on 1 server"_s.arg(online));
+    lines += numeric(422, me, {}, u"MOTD File is missing"_s);
+    return lines;
+}
+
+QByteArray names(const QString &me, const QString &room, const QStringList &nicks)
+{
+    const QString channel = channelOf(room);
+    const QString head = u":%1 353 %2 = %3 :"_s.arg(ServerName, me, channel);
+    QByteArray lines;
+    for (const QString &piece : fitted(head, nicks.join(u' ')))
+        lines += line(head + piece.trimmed());
+    return lines + numeric(366, me, { channel }, u"End of /NAMES list"_s);
+}
+
+QByteArray notice(const QString &me, const QString &text)
+{
+    return line(u":%1 NOTICE %2 :%3"_s.arg(ServerName, me.isEmpty() ? u"*"_s : me, oneLine(text)));
+}
+
+} // namespace IrcFace

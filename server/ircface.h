@@ -1,0 +1,51 @@
+#pragma once
+
+#include "protocol.h"
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+// The face natter-server shows to IRC clients (irssi, WeeChat, HexChat): rooms are channels
+// (`#name`), direct conversations are private messages, and the chatroom's notices are JOIN,
+// PART, KICK and QUIT. Everything the IRC face means is here (parsing client lines, writing
+// server frames as IRC lines and numerics); the session only routes. RFC 1459/2812 as clients
+// use them today.
+namespace IrcFace {
+
+inline const QString ServerName = QStringLiteral("natter");
+// An IRC message's body (without tags) may hold 512 bytes, CR LF included.
+inline constexpr qsizetype MaxBodyBytes = 512;
+
+// One client line: `[@tags] [:prefix] COMMAND params... [:trailing]`.
+struct Command
+{
+    QString name; // upper case
+    QStringList params; // the trailing parameter last, as any other
+};
+// Nothing for an empty line. `line` is valid UTF-8, without its CR LF.
+std::optional<Command> parse(const QString &line);
+// True when the line's body, its tags set aside, is over MaxBodyBytes.
+bool isBodyTooLong(const QByteArray &line);
+
+QString channelOf(const QString &room);
+// The room a channel names ("#dev" -> "dev"); empty when it names none.
+QString roomOf(const QString &channel);
+
+// What the server sends, as IRC lines ("\r\n" included). Frames that every IRC member sees
+// alike (messages, joins, leaves, topics) need no `me`; the others (the welcome, a room's
+// names, errors) are numerics addressed to `me`. `command` and `target` are what the client
+// asked, for errors that name them. Empty when the frame means nothing to IRC (an ack).
+QByteArray format(const Protocol::ServerFrame &frame, const QString &me,
+                  const QString &command = {}, const QString &target = {});
+
+// One numeric reply: `:natter NNN me params... :trailing`.
+QByteArray numeric(int code, const QString &me, const QStringList &params, const QString &trailing);
+// The welcome burst (001-005, LUSERS, no MOTD).
+QByteArray welcome(const QString &me, qsizetype online);
+QByteArray names(const QString &me, const QString &room, const QStringList &nicks);
+QByteArray notice(const QString &me, const QString &text);
+
+} // namespace IrcFace

@@ -1,0 +1,422 @@
+#include "chatserver.h"
+#include "servertestmain.h"
+#include "testclient.h"
+
+#include <QSignalSpy>
+#include <QTcpSocket>
+#include <QTest>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+using namespace Protocol;
+
+namespace {
+
+// An IRC client as irssi or WeeChat is one to the server: CR LF lines over a socket.
+class IrcClient : public QObject
+{
+public:
+    explicit IrcClient(quint16 port)
+    {
+        connect(&m_socket, &QTcpSocket::readyRead, this, [this] {
+            m_buffer += m_socket.readAll();
+            qsizetype end;
+            while ((end = m_buffer.indexOf("\r\n")) >= 0) {
+                m_lines.append(QString::fromUtf8(m_buffer.left(end)));
+                m_buffer.remove(0, end + 2);
+            }
+        });
+        m_socket.connectToHost(QHostAddress::LocalHost, port);
+    }
+    void send(const QByteArray &line) { m_socket.write(line + "\r\n"); }
+    // NICK and USER (after CAP LS, as modern clients do), then the welcome burst.
+    bool registerAs(const QString &nick)
+    {
+        send("CAP LS 302");
+        send("NICK " + nick.toUtf8());
+        send("USER " + nick.toUtf8() + " 0 * :" + nick.toUtf8());
+        send("CAP END");
+        return waitFor(u" 366 %1 #lobby "_s.arg(nick));
+    }
+    // Waits for a line containing `text`; the first such line, or an empty string.
+    QString line(const QString &text, int timeoutMs = 5000)
+    {
+        QString found;
+        QTest::qWaitFor(
+                [&] {
+                    for (const QString &line : std::as_const(m_lines)) {
+                        if (line.contains(text)) {
+                            found = line;
+                            return true;
+                        }
+                    }
+                    return false;
+                },
+                timeoutMs);
+        return found;
+    }
+    bool waitFor(const QString &text) { return !line(text).isEmpty(); }
+    QStringList linesWith(const QString &text) const
+    {
+        QStringList found;
+        for (const QString &line : m_lines) {
+            if (line.contains(text))
+                found.append(line);
+        }
+        return found;
+    }
+    // A PING answered proves every reply to what was sent before it has arrived.
+    void settle()
+    {
+        const QString token = u"settle%1"_s.arg(++m_pings);
+        send("PING :" + token.toUtf8());
+        QVERIFY(waitFor(u"PONG natter :"_s + token));
+    }
+    const QStringList &lines() const { return m_lines; }
+    void clear() { m_lines.clear(); }
+    QTcpSocket &socket() { return m_socket; }
+
+private:
+    QTcpSocket m_socket;
+    QByteArray m_buffer;
+    QStringList m_lines;
+    int m_pings = 0;
+};
+
+} // namespace
+
+// The IRC face over real sockets: registration and its errors, channels and private messages
+// between IRC and the other faces, the replies clients ask for after a join, and leave notices.
+class tst_IrcFace : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void cleanup();
+
+    void registrationSendsTheWelcomeBurst();
+    void registrationErrorsHaveTheirNumerics();
+    void channelsCarryMessagesBetweenFaces();
+    void aLongNatterMessageArrivesWholeInSeveralLines();
+    void privateMessagesAreDirectConversations();
+    void commandsAndErrorsHaveTheirNumerics();
+    void overlongLinesAreRefusedAndTheConnectionStays();
+    void leavingIsQuitPartAndKick();
+    void withoutIrcPortThereIsNoIrcFace();
+
+private:
+    void start();
+    IrcClient *ircClient();
+    TestClient *natterClient(const QString &nick, const QStringList &rooms = {});
+
+    std::unique_ptr<ChatServer> m_server;
+    QList<QObject *> m_clients;
+};
+
+void tst_IrcFace::cleanup()
+{
+    qDeleteAll(m_clients);
+    m_clients.clear();
+    m_server.reset();
+}
+
+void tst_IrcFace::start()
+{
+    ServerConfig config;
+    config.port = 0;
+    config.ircPort = 0;
+    m_server = std::make_unique<ChatServer>(config);
+    QVERIFY2(m_server->listen(), qPrintable(m_server->errorString()));
+    QVERIFY(m_server->ircPort() != 0);
+}
+
+IrcClient *tst_IrcFace::ircClient()
+{
+    auto *client = new IrcClient(m_server->ircPort());
+    m_clients.append(client);
+    return client;
+}
+
+TestClient *tst_IrcFace::natterClient(const QString &nick, const QStringList &rooms)
+{
+    auto *client = new TestClient;
+    client->setAnswersPings(true);
+    m_clients.append(client);
+    client->connectTo(m_server->serverPort());
+    Hello hello;
+    hello.nick = nick;
+    hello.protocol = 2;
+    for (const QString &room : rooms)
+        hello.rooms.append({ room, std::nullopt, {} });
+    client->send(hello);
+    const qsizetype expected = rooms.isEmpty() ? 1 : rooms.size();
+    if (!QTest::qWaitFor([&] { return client->count<RoomState>() >= expected; }, 5000))
+        qWarning("%s got no room frames", qPrintable(nick));
+    return client;
+}
+
+void tst_IrcFace::registrationSendsTheWelcomeBurst()
+{
+    start();
+    IrcClient *aa = ircClient();
+    aa->send("CAP LS 302");
+    QVERIFY(aa->waitFor(u":natter CAP * LS :"_s));
+    aa->send("NICK aa");
+    aa->send("USER aa 0 * :Alice A");
+    aa->settle();
+    QVERIFY2(aa->linesWith(u" 001 "_s).isEmpty(), "registered before CAP END");
+    aa->send("CAP END");
+    QVERIFY(aa->waitFor(u":natter 001 aa :Welcome to Natter, aa"_s));
+    for (const char *code : { " 002 aa ", " 003 aa ", " 004 aa ", " 251 aa ", " 422 aa " })
+        QVERIFY2(aa->waitFor(QString::fromLatin1(code)), code);
+    const QString isupport = aa->line(u" 005 aa "_s);
+    for (const QString &token : { u"CASEMAPPING="_s, u"CHANTYPES=#"_s, u"NICKLEN=32"_s,
+                                  u"CHANNELLEN="_s, u"TOPICLEN=500"_s, u"PREFIX=(o)@"_s,
+                                  u"CHANMODES="_s, u"NETWORK=Natter"_s, u"TARGMAX="_s,
+                                  u"UTF8ONLY"_s })
+        QVERIFY2(isupport.contains(token), qPrintable(token));
+    // Like every client without rooms, it is in the lobby: told as a join of #lobby.
+    QVERIFY(aa->waitFor(u":aa!aa@natter JOIN #lobby"_s));
+    QCOMPARE(aa->line(u" 353 aa = #lobby :"_s), u":natter 353 aa = #lobby :aa"_s);
+    QVERIFY(aa->waitFor(u" 366 aa #lobby :"_s));
+}
+
+void tst_IrcFace::registrationErrorsHaveTheirNumerics()
+{
+    start();
+    TestClient *taken = natterClient(u"bb"_s);
+    Q_UNUSED(taken);
+    IrcClient *irc = ircClient();
+    irc->send("JOIN #lobby");
+    QVERIFY(irc->waitFor(u":natter 451 * :"_s));
+    irc->send("USER x");
+    QVERIFY(irc->waitFor(u":natter 461 * USER :"_s));
+    irc->send("NICK no!good");
+    irc->send("USER cc 0 * :C");
+    QVERIFY(irc->waitFor(u":natter 432 * no!good :"_s));
+    irc->send("NICK BB"); // bb is online through the JSON face; nicks ignore case
+    QVERIFY(irc->waitFor(u":natter 433 * BB :"_s));
+    irc->send("NICK cc");
+    QVERIFY(irc->waitFor(u":natter 001 cc "_s));
+    irc->send("FROB");
+    QVERIFY(irc->waitFor(u":natter 421 cc FROB :Unknown command"_s));
+}
+
+void tst_IrcFace::channelsCarryMessagesBetweenFaces()
+{
+    start();
+    TestClient *bb = natterClient(u"bb"_s, { u"dev"_s });
+    IrcClient *aa = ircClient();
+    QVERIFY(aa->registerAs(u"aa"_s));
+    aa->send("JOIN #dev");
+    QVERIFY(aa->waitFor(u":aa!aa@natter JOIN #dev"_s));
+    const QString names = aa->line(u" 353 aa = #dev :"_s);
+    QVERIFY2(names.contains(u"bb"_s) && names.contains(u"aa"_s), qPrintable(names));
+    QVERIFY(aa->waitFor(u" 366 aa #dev :"_s));
+    QTRY_VERIFY(!bb->all<Joined>().isEmpty() && bb->last<Joined>().nick == u"aa"_s);
+
+    aa->send("PRIVMSG #dev :hello from irc");
+    QTRY_VERIFY(!bb->all<Message>().isEmpty());
+    const Message fromIrc = bb->last<Message>();
+    QCOMPARE(fromIrc.from, u"aa"_s);
+    QCOMPARE(fromIrc.room, u"dev"_s);
+    QCOMPARE(fromIrc.text, u"hello from irc"_s);
+
+    // A Natter message with line breaks is several IRC lines; the lobby is not told of #dev.
+    bb->sayIn(u"dev"_s, u"one\ntwo"_s, u"c1"_s);
+    QVERIFY(aa->waitFor(u":bb!bb@natter PRIVMSG #dev :two"_s));
+    QCOMPARE(aa->linesWith(u"PRIVMSG #dev :"_s),
+             (QStringList { u":bb!bb@natter PRIVMSG #dev :one"_s,
+                            u":bb!bb@natter PRIVMSG #dev :two"_s }));
+    QVERIFY(aa->linesWith(u"PRIVMSG #lobby"_s).isEmpty());
+
+    // A terminal in the same room reads the IRC user's lines as anyone's.
+    TestClient terminal;
+    terminal.connectTo(m_server->serverPort());
+    terminal.sendLine("cc");
+    QTRY_VERIFY(!terminal.lines().isEmpty() && terminal.lines().constFirst().startsWith("Welcome"));
+    terminal.sendLine("/join dev");
+    QVERIFY(aa->waitFor(u":cc!cc@natter JOIN #dev"_s));
+    aa->send("PRIVMSG #dev :to everyone");
+    QTRY_VERIFY(terminal.hasLine("[#dev] aa: to everyone"));
+}
+
+void tst_IrcFace::aLongNatterMessageArrivesWholeInSeveralLines()
+{
+    start();
+    TestClient *bb = natterClient(u"bb"_s);
+    IrcClient *aa = ircClient();
+    QVERIFY(aa->registerAs(u"aa"_s));
+    // The longest text the limits allow, in two-byte characters, with a few spaces.
+    QString text;
+    while (text.size() < MaxTextLength)
+        text += (text.size() % 97 == 96) ? u' ' : u'é';
+    bb->say(text, u"long"_s);
+    QTRY_VERIFY(!bb->all<Ack>().isEmpty());
+    aa->settle();
+    const QString head = u":bb!bb@natter PRIVMSG #lobby :"_s;
+    const QStringList lines = aa->linesWith(head);
+    QVERIFY2(lines.size() >= 17, qPrintable(QString::number(lines.size()))); // 8 KiB in 512s
+    QString joined;
+    for (const QString &line : lines) {
+        QVERIFY2(line.toUtf8().size() + 2 <= 512, qPrintable(QString::number(line.toUtf8().size())));
+        joined += line.mid(head.size());
+    }
+    QCOMPARE(joined, text);
+}
+
+void tst_IrcFace::privateMessagesAreDirectConversations()
+{
+    start();
+    TestClient *bb = natterClient(u"bb"_s);
+    IrcClient *aa = ircClient();
+    QVERIFY(aa->registerAs(u"aa"_s));
+    aa->send("PRIVMSG bb :psst");
+    QTRY_VERIFY(!bb->all<Message>().isEmpty());
+    QCOMPARE(bb->last<Message>().from, u"aa"_s);
+    QCOMPARE(bb->last<Message>().to, u"bb"_s);
+    QCOMPARE(bb->last<Message>().text, u"psst"_s);
+    bb->say(u"back at you"_s, u"d1"_s, u"aa"_s);
+    QVERIFY(aa->waitFor(u":bb!bb@natter PRIVMSG aa :back at you"_s));
+    aa->send("PRIVMSG nobody :hello?");
+    QVERIFY(aa->waitFor(u":natter 401 aa nobody :"_s));
+}
+
+void tst_IrcFace::commandsAndErrorsHaveTheirNumerics()
+{
+    start();
+    TestClient *bb = natterClient(u"bb"_s, { u"dev"_s });
+    Q_UNUSED(bb);
+    IrcClient *aa = ircClient();
+    QVERIFY(aa->registerAs(u"aa"_s));
+    aa->send("PRIVMSG #nowhere :x");
+    QVERIFY(aa->waitFor(u":natter 403 aa #nowhere :"_s));
+    aa->send("PART #dev"); // exists, but aa is not in it
+    QVERIFY(aa->waitFor(u":natter 442 aa #dev :"_s));
+    aa->send("TOPIC #lobby");
+    QVERIFY(aa->waitFor(u":natter 331 aa #lobby :No topic is set"_s));
+    aa->send("MODE #lobby");
+    QVERIFY(aa->waitFor(u":natter 324 aa #lobby +t"_s));
+    aa->send("MODE #lobby b");
+    QVERIFY(aa->waitFor(u":natter 368 aa #lobby :"_s));
+    aa->send("WHO #lobby");
+    QVERIFY(aa->waitFor(u":natter 352 aa #lobby aa natter natter aa H :0 aa"_s));
+    QVERIFY(aa->waitFor(u":natter 315 aa #lobby :"_s));
+    aa->send("WHOIS bb");
+    QVERIFY(aa->waitFor(u":natter 311 aa bb bb natter * :bb"_s));
+    QVERIFY(aa->waitFor(u":natter 318 aa bb :"_s));
+    aa->send("WHOIS nobody");
+    QVERIFY(aa->waitFor(u":natter 401 aa nobody :"_s));
+    aa->send("ISON bb nobody aa");
+    QVERIFY(aa->waitFor(u":natter 303 aa :bb aa"_s));
+    aa->send("USERHOST bb");
+    QVERIFY(aa->waitFor(u":natter 302 aa :bb=+bb@natter"_s));
+    aa->send("LIST");
+    QVERIFY(aa->waitFor(u":natter 322 aa #dev 1 :"_s));
+    QVERIFY(aa->waitFor(u":natter 323 aa :"_s));
+    aa->send("PRIVMSG");
+    QVERIFY(aa->waitFor(u":natter 411 aa :"_s));
+    aa->send("PRIVMSG #lobby");
+    QVERIFY(aa->waitFor(u":natter 412 aa :"_s));
+    aa->send("JOIN #no!good");
+    QVERIFY(aa->waitFor(u":natter 479 aa #no!good :"_s));
+    aa->send("TOPIC #lobby :mine now"); // the lobby's topic is the operators'
+    QVERIFY(aa->waitFor(u":natter 482 aa #lobby :"_s));
+    aa->send("AWAY :lunch");
+    QVERIFY(aa->waitFor(u":natter 306 aa :"_s));
+    aa->send("JOIN #fresh");
+    QVERIFY(aa->waitFor(u":aa!aa@natter JOIN #fresh"_s));
+    aa->send("TOPIC #fresh :plans");
+    QVERIFY(aa->waitFor(u":aa!aa@natter TOPIC #fresh :plans"_s));
+}
+
+void tst_IrcFace::overlongLinesAreRefusedAndTheConnectionStays()
+{
+    start();
+    TestClient *bb = natterClient(u"bb"_s);
+    IrcClient *aa = ircClient();
+    QVERIFY(aa->registerAs(u"aa"_s));
+    const QByteArray head = "PRIVMSG #lobby :";
+    aa->send(head + QByteArray(512 - 2 - head.size() + 1, 'x')); // one byte over
+    QVERIFY(aa->waitFor(u":natter 417 aa :"_s));
+    // Tags do not count against the 512 bytes of the message itself.
+    aa->send("@label=abc;+draft/reply=xyz " + head + QByteArray(512 - 2 - head.size(), 'y'));
+    QTRY_VERIFY(!bb->all<Message>().isEmpty());
+    QCOMPARE(bb->last<Message>().text, QString(512 - 2 - head.size(), u'y'));
+    QCOMPARE(aa->linesWith(u" 417 "_s).size(), 1);
+    aa->send("PRIVMSG #lobby :\xff\xfe not UTF-8");
+    QVERIFY(aa->waitFor(u"NOTICE aa :The line is not valid UTF-8"_s));
+    aa->send("PRIVMSG #lobby :still here");
+    QTRY_COMPARE(bb->last<Message>().text, u"still here"_s);
+    QCOMPARE(bb->count<Message>(), 2);
+}
+
+void tst_IrcFace::leavingIsQuitPartAndKick()
+{
+    start();
+    IrcClient *aa = ircClient();
+    QVERIFY(aa->registerAs(u"aa"_s));
+    TestClient *bb = natterClient(u"bb"_s);
+    QVERIFY(aa->waitFor(u":bb!bb@natter JOIN #lobby"_s));
+    bb->send(Exit {});
+    QVERIFY(aa->waitFor(u":bb!bb@natter QUIT :bb has left the chat."_s));
+
+    // A client that vanishes is announced with the chatroom's sentence.
+    TestClient *cc = natterClient(u"cc"_s);
+    QVERIFY(aa->waitFor(u":cc!cc@natter JOIN #lobby"_s));
+    cc->socket()->abort();
+    QVERIFY(aa->waitFor(u":cc!cc@natter QUIT :No message from cc, cc will be removed from the chatroom."_s));
+
+    // The owner of a room kicks; a part is a PART.
+    TestClient *dd = natterClient(u"dd"_s, { u"dev"_s });
+    aa->send("JOIN #dev");
+    QVERIFY(aa->waitFor(u" 366 aa #dev "_s));
+    dd->send(Kick { u"aa"_s, u"not today"_s, {}, u"dev"_s });
+    QVERIFY(aa->waitFor(u":dd!dd@natter KICK #dev aa :not today"_s));
+    aa->send("JOIN #lobby"); // already there: nothing happens
+    aa->send("PART #lobby :bye");
+    QVERIFY(aa->waitFor(u":aa!aa@natter PART #lobby :"_s));
+
+    // QUIT: the others are told with the chatroom's sentence, and the server closes.
+    aa->send("JOIN #dev2");
+    QVERIFY(aa->waitFor(u" 366 aa #dev2 "_s));
+    dd->send(Join { u"dev2"_s, false, {} });
+    QVERIFY(aa->waitFor(u":dd!dd@natter JOIN #dev2"_s));
+    QSignalSpy closed(&aa->socket(), &QTcpSocket::disconnected);
+    aa->send("QUIT :off");
+    QVERIFY(aa->waitFor(u"ERROR :Closing link: aa"_s));
+    QTRY_COMPARE(closed.size(), 1);
+    QTRY_VERIFY([dd] {
+        for (const Left &left : dd->all<Left>()) {
+            if (left.nick == u"aa"_s && left.text == u"aa has left the chat."_s)
+                return true;
+        }
+        for (const Notices &notices : dd->all<Notices>()) {
+            for (const auto &notice : notices.notices) {
+                const auto *left = std::get_if<Left>(&notice);
+                if (left && left->nick == u"aa"_s && left->text == u"aa has left the chat."_s)
+                    return true;
+            }
+        }
+        return false;
+    }());
+}
+
+void tst_IrcFace::withoutIrcPortThereIsNoIrcFace()
+{
+    ServerConfig config;
+    config.port = 0;
+    m_server = std::make_unique<ChatServer>(config);
+    QVERIFY(m_server->listen());
+    QCOMPARE(m_server->ircPort(), quint16(0));
+    // An IRC client at the Natter port is a terminal: its first line is taken as a nickname.
+    TestClient irc;
+    irc.connectTo(m_server->serverPort());
+    irc.sendLine("NICK aa\r");
+    QTRY_VERIFY(!irc.lines().isEmpty());
+    QVERIFY(!irc.lines().constFirst().startsWith(":natter 001"));
+}
+
+NATTER_SERVER_TEST_MAIN(tst_IrcFace)
+#include "tst_ircface.moc"
