@@ -51,6 +51,7 @@ ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
     connect(&m_listener, &QTcpServer::pendingConnectionAvailable, this,
             [this] { acceptPendingConnections(&m_listener, Face::Natter); });
     m_ircListener.setListenBacklogSize(16384);
+    m_ircListener.setMaxOpenConnections(config.maxOpenConnections);
     connect(&m_ircListener, &QTcpServer::pendingConnectionAvailable, this,
             [this] { acceptPendingConnections(&m_ircListener, Face::Irc); });
     // When QTcpServer reports that accept() failed for want of resources it stops accepting
@@ -125,6 +126,7 @@ bool ChatServer::setUpTls()
     tls.setPeerVerifyMode(QSslSocket::VerifyNone); // clients prove who they are by password
     tls.setProtocol(QSsl::TlsV1_2OrLater);
     m_listener.setTls(tls);
+    m_ircListener.setTls(tls); // IRC clients call it "SSL" and expect it on the same terms
     return true;
 }
 
@@ -189,7 +191,8 @@ void ChatServer::acceptPendingConnections(QTcpServer *listener, Face face)
                            address.toString()));
             continue;
         }
-        if (m_config.tlsOnly && face == Face::Natter && ChatListener::isPlain(socket)) {
+        if ((face == Face::Natter ? m_config.tlsOnly : m_config.ircTlsOnly)
+            && ChatListener::isPlain(socket)) {
             refuse(socket, face, Protocol::ErrorCode::TlsRequired,
                    u"This server accepts TLS connections only: turn on \"Use TLS\" in your "
                    "client."_s);
@@ -269,6 +272,7 @@ void ChatServer::checkLiveness()
     const qint64 now = Session::monotonicMs();
     if (m_livenessNext >= m_livenessPass.size()) {
         m_listener.closeSilent(now, m_config.helloTimeout.count());
+        m_ircListener.closeSilent(now, m_config.helloTimeout.count());
         m_livenessPass.clear();
         m_livenessPass.reserve(m_sessions.size());
         for (Session *session : std::as_const(m_sessions))

@@ -60,7 +60,7 @@ private:
 
     ServerConfig m_config;
     ChatListener m_listener;
-    QTcpServer m_ircListener;
+    ChatListener m_ircListener;
     AccessControl m_access;
     RefusalLog m_refusals;
     std::unique_ptr<MessageStore> m_store;

@@ -187,6 +187,7 @@ int main(int argc, char *argv[])
                      u"file"_s });
     options.append({ u"tls-key"_s, u"PEM private key of --tls-cert (unencrypted)."_s, u"file"_s });
     options.append({ u"tls-only"_s, u"Refuse clients that do not use TLS."_s });
+    options.append({ u"irc-tls-only"_s, u"Refuse IRC clients that do not use TLS."_s });
     options.append({ u"accounts"_s, u"Accounts file: registered nicks and their password "
                                     "hashes."_s,
                      u"file"_s });
@@ -284,6 +285,7 @@ int main(int argc, char *argv[])
     config.tlsCertPath = parser.value(u"tls-cert"_s);
     config.tlsKeyPath = parser.value(u"tls-key"_s);
     config.tlsOnly = parser.isSet(u"tls-only"_s);
+    config.ircTlsOnly = parser.isSet(u"irc-tls-only"_s);
     config.accountsPath = parser.value(u"accounts"_s);
     config.registeredOnly = parser.isSet(u"registered-only"_s);
     config.passwordFile = parser.value(u"password-file"_s);
@@ -294,6 +296,8 @@ int main(int argc, char *argv[])
         return fail(u"--tls-cert and --tls-key go together."_s);
     if (config.tlsOnly && config.tlsCertPath.isEmpty())
         return fail(u"--tls-only needs --tls-cert and --tls-key."_s);
+    if (config.ircTlsOnly && (config.tlsCertPath.isEmpty() || !config.ircPort))
+        return fail(u"--irc-tls-only needs --irc-port, --tls-cert and --tls-key."_s);
     if ((config.registeredOnly || !config.operators.isEmpty() || parser.isSet(u"add-user"_s))
         && config.accountsPath.isEmpty())
         return fail(u"--registered-only, --operators and --add-user need --accounts FILE."_s);

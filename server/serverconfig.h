@@ -65,6 +65,7 @@ struct ServerConfig
     QString tlsCertPath;
     QString tlsKeyPath;
     bool tlsOnly = false;
+    bool ircTlsOnly = false; // the IRC port's own --tls-only
 
     // Accounts: registered nicks need their password; others may join unless registeredOnly.
     QString accountsPath;

@@ -3,7 +3,7 @@
 #include "testclient.h"
 
 #include <QSignalSpy>
-#include <QTcpSocket>
+#include <QSslSocket>
 #include <QTest>
 
 #include <memory>
@@ -17,7 +17,8 @@ namespace {
 class IrcClient : public QObject
 {
 public:
-    explicit IrcClient(quint16 port)
+    // With a certificate, the connection is TLS and trusts that certificate alone.
+    explicit IrcClient(quint16 port, const QSslCertificate &certificate = {})
     {
         connect(&m_socket, &QTcpSocket::readyRead, this, [this] {
             m_buffer += m_socket.readAll();
@@ -27,7 +28,14 @@ public:
                 m_buffer.remove(0, end + 2);
             }
         });
-        m_socket.connectToHost(QHostAddress::LocalHost, port);
+        if (certificate.isNull()) {
+            m_socket.connectToHost(QHostAddress::LocalHost, port);
+            return;
+        }
+        QSslConfiguration tls = m_socket.sslConfiguration();
+        tls.setCaCertificates({ certificate });
+        m_socket.setSslConfiguration(tls);
+        m_socket.connectToHostEncrypted(u"127.0.0.1"_s, port);
     }
     void send(const QByteArray &line) { m_socket.write(line + "\r\n"); }
     // NICK and USER (after CAP LS, as modern clients do), then the welcome burst.
@@ -75,10 +83,10 @@ public:
     }
     const QStringList &lines() const { return m_lines; }
     void clear() { m_lines.clear(); }
-    QTcpSocket &socket() { return m_socket; }
+    QSslSocket &socket() { return m_socket; }
 
 private:
-    QTcpSocket m_socket;
+    QSslSocket m_socket;
     QByteArray m_buffer;
     QStringList m_lines;
     int m_pings = 0;
@@ -104,6 +112,7 @@ private slots:
     void overlongLinesAreRefusedAndTheConnectionStays();
     void leavingIsQuitPartAndKick();
     void withoutIrcPortThereIsNoIrcFace();
+    void tlsOnTheIrcPort();
 
 private:
     void start();
@@ -416,6 +425,33 @@ void tst_IrcFace::withoutIrcPortThereIsNoIrcFace()
     irc.sendLine("NICK aa\r");
     QTRY_VERIFY(!irc.lines().isEmpty());
     QVERIFY(!irc.lines().constFirst().startsWith(":natter 001"));
+}
+
+void tst_IrcFace::tlsOnTheIrcPort()
+{
+    ServerConfig config;
+    config.port = 0;
+    config.ircPort = 0;
+    config.tlsCertPath = QStringLiteral(NATTER_TEST_DATA "/test-only-cert.pem");
+    config.tlsKeyPath = QStringLiteral(NATTER_TEST_DATA "/test-only-key.pem");
+    config.ircTlsOnly = true;
+    m_server = std::make_unique<ChatServer>(config);
+    QVERIFY2(m_server->listen(), qPrintable(m_server->errorString()));
+    const QSslCertificate certificate =
+            QSslCertificate::fromPath(config.tlsCertPath).value(0);
+    QVERIFY(!certificate.isNull());
+
+    auto *secure = new IrcClient(m_server->ircPort(), certificate);
+    m_clients.append(secure);
+    QVERIFY(secure->registerAs(u"aa"_s));
+    QVERIFY(secure->socket().isEncrypted());
+
+    // --irc-tls-only: a plain IRC client is told why, and closed.
+    IrcClient *plain = ircClient();
+    QSignalSpy closed(&plain->socket(), &QAbstractSocket::disconnected);
+    plain->send("NICK bb");
+    QVERIFY(plain->waitFor(u"ERROR :This server accepts TLS connections only"_s));
+    QTRY_COMPARE(closed.size(), 1);
 }
 
 NATTER_SERVER_TEST_MAIN(tst_IrcFace)
