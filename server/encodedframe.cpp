@@ -30,13 +30,23 @@ const QByteArray &EncodedFrame::irc() const
     return m_irc;
 }
 
+const QByteArray &EncodedFrame::ircTagged() const
+{
+    if (!m_ircTaggedEncoded) {
+        m_ircTagged = IrcFace::format(m_frame, {}, {}, {}, IrcFace::Tags::On);
+        m_ircTaggedEncoded = true;
+    }
+    return m_ircTagged;
+}
+
 QByteArray encodedFor(const RoomMember &member, const EncodedFrame &frame)
 {
     switch (member.face()) {
     case RoomMember::Face::PlainText:
         return frame.plainText();
     case RoomMember::Face::Irc:
-        return IrcFace::format(frame.frame(), member.nick());
+        return IrcFace::format(frame.frame(), member.nick(), {}, {},
+                               member.wantsMessageTags() ? IrcFace::Tags::On : IrcFace::Tags::Off);
     case RoomMember::Face::Json:
     case RoomMember::Face::Undecided:
         break;

@@ -18,14 +18,18 @@ public:
     const QByteArray &plainText() const;
     // As IrcFace shows it to every IRC member alike (no numerics, which name their reader).
     const QByteArray &irc() const;
+    // With IRCv3 message tags (server-time, msgid).
+    const QByteArray &ircTagged() const;
 
 private:
     Protocol::ServerFrame m_frame;
     mutable QByteArray m_json;
     mutable QByteArray m_plainText;
     mutable QByteArray m_irc;
+    mutable QByteArray m_ircTagged;
     mutable bool m_plainTextEncoded = false;
     mutable bool m_ircEncoded = false;
+    mutable bool m_ircTaggedEncoded = false;
 };
 
 // The frame as `member`'s face shows it to that member alone (IRC numerics name their reader).

@@ -1,5 +1,7 @@
 #include "ircface.h"
 
+#include <QDateTime>
+
 using namespace Qt::StringLiterals;
 using Protocol::ErrorCode;
 
@@ -59,12 +61,32 @@ QStringList fitted(const QString &head, const QString &text)
     return pieces;
 }
 
-QByteArray message(const QString &from, const QString &target, const QString &text)
+QString timeTag(qint64 timestamp)
+{
+    return u"time="_s
+            + QDateTime::fromMSecsSinceEpoch(timestamp, Qt::UTC).toString(Qt::ISODateWithMs);
+}
+
+// One message, in as many lines as it takes; with tags, the first line's msgid is the seq and
+// the lines after it are seq.2, seq.3…, so that every line has an id of its own.
+QByteArray message(const QString &from, const QString &target, const QString &text,
+                   const Protocol::Message *tagged, const QString &batch = {})
 {
     const QString head = u"%1 PRIVMSG %2 :"_s.arg(source(from), target);
+    const QString seq = tagged ? QString::number(tagged->seq) : QString();
     QByteArray lines;
-    for (const QString &piece : fitted(head, text))
-        lines += line(head + piece);
+    int part = 0;
+    for (const QString &piece : fitted(head, text)) {
+        ++part;
+        if (tagged) {
+            const QString msgid = part == 1 ? seq : u"%1.%2"_s.arg(seq).arg(part);
+            const QString batchTag = batch.isEmpty() ? QString() : u"batch="_s + batch + u';';
+            lines += line(u'@' + batchTag + timeTag(tagged->timestamp) + u";msgid="_s + msgid
+                          + u' ' + head + piece);
+        } else {
+            lines += line(head + piece);
+        }
+    }
     return lines;
 }
 
@@ -73,6 +95,13 @@ struct Formatter
     const QString &me;
     const QString &command;
     const QString &target;
+    bool tagged;
+
+    // A tagged line starts with its time.
+    QString at(qint64 timestamp) const
+    {
+        return tagged ? u'@' + timeTag(timestamp) + u' ' : QString();
+    }
 
     QByteArray operator()(const Protocol::Welcome &frame) const
     {
@@ -80,25 +109,27 @@ struct Formatter
     }
     QByteArray operator()(const Protocol::Message &frame) const
     {
-        return message(frame.from, frame.isDirect() ? frame.to : channelOf(frame.room), frame.text);
+        return message(frame.from, frame.isDirect() ? frame.to : channelOf(frame.room), frame.text,
+                       tagged ? &frame : nullptr);
     }
     QByteArray operator()(const Protocol::Joined &frame) const
     {
-        return line(u"%1 JOIN %2"_s.arg(source(frame.nick), channelOf(frame.room)));
+        return line(at(frame.timestamp) + u"%1 JOIN %2"_s.arg(source(frame.nick), channelOf(frame.room)));
     }
     QByteArray operator()(const Protocol::Left &frame) const
     {
         using Protocol::LeaveReason;
         const QString channel = channelOf(frame.room);
+        const QString time = at(frame.timestamp);
         if (frame.reason == LeaveReason::Part)
-            return line(u"%1 PART %2 :%3"_s.arg(source(frame.nick), channel, oneLine(frame.text)));
+            return line(time + u"%1 PART %2 :%3"_s.arg(source(frame.nick), channel, oneLine(frame.text)));
         if (frame.reason == LeaveReason::Kicked && !frame.by.isEmpty()) {
-            return line(u"%1 KICK %2 %3 :%4"_s.arg(
+            return line(time + u"%1 KICK %2 %3 :%4"_s.arg(
                     source(frame.by), channel, frame.nick,
                     oneLine(frame.comment.isEmpty() ? frame.text : frame.comment)));
         }
         // The chatroom's own sentences ("bb has left the chat.") as the quit message.
-        return line(u"%1 QUIT :%2"_s.arg(source(frame.nick), oneLine(frame.text)));
+        return line(time + u"%1 QUIT :%2"_s.arg(source(frame.nick), oneLine(frame.text)));
     }
     QByteArray operator()(const Protocol::Notices &frame) const
     {
@@ -128,8 +159,8 @@ struct Formatter
     }
     QByteArray operator()(const Protocol::TopicChanged &frame) const
     {
-        return line(u"%1 TOPIC %2 :%3"_s.arg(source(frame.by), channelOf(frame.room),
-                                             oneLine(frame.topic)));
+        return line(at(frame.timestamp) + u"%1 TOPIC %2 :%3"_s.arg(source(frame.by), channelOf(frame.room),
+                                                                   oneLine(frame.topic)));
     }
     QByteArray operator()(const Protocol::Invited &frame) const
     {
@@ -274,9 +305,15 @@ QString roomOf(const QString &channel)
 }
 
 QByteArray format(const Protocol::ServerFrame &frame, const QString &me, const QString &command,
-                  const QString &target)
+                  const QString &target, Tags tags)
 {
-    return std::visit(Formatter { me, command, target }, frame);
+    return std::visit(Formatter { me, command, target, tags == Tags::On }, frame);
+}
+
+QByteArray historyMessage(const Protocol::Message &frame, const QString &batch)
+{
+    return message(frame.from, frame.isDirect() ? frame.to : channelOf(frame.room), frame.text,
+                   &frame, batch);
 }
 
 QByteArray numeric(int code, const QString &me, const QStringList &params, const QString &trailing)

@@ -38,8 +38,13 @@ QString roomOf(const QString &channel);
 // alike (messages, joins, leaves, topics) need no `me`; the others (the welcome, a room's
 // names, errors) are numerics addressed to `me`. `command` and `target` are what the client
 // asked, for errors that name them. Empty when the frame means nothing to IRC (an ack).
+// With Tags::On, messages, joins, leaves and topics carry IRCv3 tags: `time` (server-time)
+// and, on messages, `msgid` (the message's seq).
+enum class Tags { Off, On };
 QByteArray format(const Protocol::ServerFrame &frame, const QString &me,
-                  const QString &command = {}, const QString &target = {});
+                  const QString &command = {}, const QString &target = {}, Tags tags = Tags::Off);
+// A stored message as a chathistory batch's lines (tagged, and in batch `batch` if not empty).
+QByteArray historyMessage(const Protocol::Message &message, const QString &batch);
 
 // One numeric reply: `:natter NNN me params... :trailing`.
 QByteArray numeric(int code, const QString &me, const QStringList &params, const QString &trailing);

@@ -200,11 +200,12 @@ void MessagePipeline::writeQueued()
 
 RoomLog::Encodings MessagePipeline::encodings(const EncodedFrame &frame) const
 {
-    // A face nobody in the room speaks costs no encoding.
-    using Face = RoomMember::Face;
+    // A form nobody in the room reads costs no encoding.
+    using Encoding = RoomLog::Encoding;
     return { frame.json(),
-             m_log->hasReaders(Face::PlainText) ? frame.plainText() : QByteArray(),
-             m_log->hasReaders(Face::Irc) ? frame.irc() : QByteArray() };
+             m_log->hasReaders(Encoding::PlainText) ? frame.plainText() : QByteArray(),
+             m_log->hasReaders(Encoding::Irc) ? frame.irc() : QByteArray(),
+             m_log->hasReaders(Encoding::IrcTagged) ? frame.ircTagged() : QByteArray() };
 }
 
 void MessagePipeline::append(RoomLog::ReaderId only, const EncodedFrame &frame)
@@ -296,6 +297,13 @@ void MessagePipeline::deliver(const Pending &pending)
     m_accepted.remember(Protocol::storedNickKey(message.from), message.id,
                         { message.seq, message.timestamp });
     const EncodedFrame ack(Protocol::Ack { message.id, message.seq, message.timestamp, m_room });
-    for (RoomLog::ReaderId sender : takeSenders(pending))
-        append(sender, ack);
+    for (RoomLog::ReaderId sender : takeSenders(pending)) {
+        const RoomMember *member = m_log->memberOf(sender);
+        if (member && member->wantsOwnMessages()) {
+            // IRC's echo-message: the sender's own message is its acknowledgement.
+            m_log->appendToOne(sender, { {}, {}, frame.irc(), frame.ircTagged() }, 0);
+        } else {
+            append(sender, ack);
+        }
+    }
 }

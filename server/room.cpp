@@ -319,6 +319,14 @@ QList<Protocol::Message> Room::history(const QString &reader, const QString &con
     return m_pipeline.forReader(reader, m_store->before(reader, conversation, before, limit));
 }
 
+QList<Protocol::Message> Room::broadcasts(const QString &reader, qint64 before,
+                                          std::optional<qint64> after, qsizetype limit)
+{
+    // Asked as nobody, the store has no direct messages to add.
+    return m_pipeline.forReader(reader, after ? m_store->replay({}, m_record.name, after, limit).messages
+                                              : m_store->before({}, m_record.name, before, limit));
+}
+
 void Room::updateLargeness()
 {
     if (!m_membership.takeLargenessChange())

@@ -71,6 +71,10 @@ public:
     // `conversation` is this room's name, or (the lobby) a direct conversation's ("@bb").
     QList<Protocol::Message> history(const QString &reader, const QString &conversation,
                                      qint64 before, qsizetype limit);
+    // The room's own messages, without the direct messages the lobby keeps: the newest `limit`
+    // before `before`, or (with `after`) the newest `limit` after it (catching up).
+    QList<Protocol::Message> broadcasts(const QString &reader, qint64 before,
+                                        std::optional<qint64> after, qsizetype limit);
     // What the pipeline may serve of messages found in the store for `reader`.
     QList<Protocol::Message> forReader(const QString &reader, QList<Protocol::Message> found) const
     {

@@ -30,10 +30,10 @@ RoomLog::ReaderId RoomLog::addReader(RoomMember *member)
     auto reader = std::make_unique<Reader>();
     reader->member = member;
     reader->id = m_nextId++;
-    reader->face = faceIndex(member->face());
+    reader->encoding = int(encodingOf(*member));
     reader->cursor = head();
     reader->lastProgressMs = monotonicMs();
-    ++m_readersByFace[reader->face];
+    ++m_readersByEncoding[reader->encoding];
     m_byId.insert(reader->id, reader.get());
     const ReaderId id = reader->id;
     m_readers[member] = std::move(reader);
@@ -47,12 +47,12 @@ void RoomLog::removeReader(RoomMember *member, Departure departure)
         return;
     Reader *reader = it->second.get();
     while (departure == Departure::Orderly && !reader->removed && reader->cursor < head()) {
-        const Chunk chunk = buildChunk(reader->cursor, reader->face, reader);
+        const Chunk chunk = buildChunk(reader->cursor, reader->encoding, reader);
         reader->cursor = chunk.end;
         if (!chunk.bytes.isEmpty())
             member->writeFromRoom(chunk.bytes);
     }
-    --m_readersByFace[it->second->face];
+    --m_readersByEncoding[it->second->encoding];
     m_byId.remove(it->second->id);
     m_readers.erase(it);
     if (m_readers.empty())
@@ -63,6 +63,26 @@ RoomLog::ReaderId RoomLog::idOf(const RoomMember *member) const
 {
     const auto it = m_readers.find(member);
     return it == m_readers.end() ? 0 : it->second->id;
+}
+
+RoomLog::Encoding RoomLog::encodingOf(const RoomMember &member)
+{
+    switch (member.face()) {
+    case RoomMember::Face::PlainText:
+        return Encoding::PlainText;
+    case RoomMember::Face::Irc:
+        return member.wantsMessageTags() ? Encoding::IrcTagged : Encoding::Irc;
+    case RoomMember::Face::Json:
+    case RoomMember::Face::Undecided:
+        break;
+    }
+    return Encoding::Json;
+}
+
+RoomMember *RoomLog::memberOf(ReaderId id) const
+{
+    const Reader *reader = id ? m_byId.value(id) : nullptr;
+    return reader ? reader->member : nullptr;
 }
 
 RoomLog::Reader *RoomLog::find(ReaderId id)
@@ -91,10 +111,11 @@ void RoomLog::append(Entry entry, ReaderId personalFor, ReaderId author, Encodin
     if (m_readers.empty())
         return; // nobody to read it; history comes from the store
     m_sweptEmpty = false;
-    entry.bytes = { std::move(bytes.json), std::move(bytes.plainText), std::move(bytes.irc) };
-    for (int face = 0; face < FaceCount; ++face) {
-        entry.offset[face] = m_bytes[face];
-        m_bytes[face] += entry.bytes[face].size();
+    entry.bytes = { std::move(bytes.json), std::move(bytes.plainText), std::move(bytes.irc),
+                    std::move(bytes.ircTagged) };
+    for (int encoding = 0; encoding < EncodingCount; ++encoding) {
+        entry.offset[encoding] = m_bytes[encoding];
+        m_bytes[encoding] += entry.bytes[encoding].size();
     }
     const qint64 index = head();
     m_entries.push_back(std::move(entry));
@@ -109,8 +130,8 @@ qint64 RoomLog::retainedBytes() const
     if (m_entries.empty())
         return 0;
     qint64 retained = 0;
-    for (int face = 0; face < FaceCount; ++face)
-        retained += m_bytes[face] - m_entries.front().offset[face];
+    for (int encoding = 0; encoding < EncodingCount; ++encoding)
+        retained += m_bytes[encoding] - m_entries.front().offset[encoding];
     return retained;
 }
 
@@ -120,12 +141,12 @@ qint64 RoomLog::lagBytes(const Reader &reader) const
     // A lapped reader's place is already forgotten: it is at least the whole log behind.
     if (const qint64 from = std::max(reader.cursor, m_first); from < head()) {
         const Entry &next = at(from);
-        logged = m_bytes[reader.face] - next.offset[reader.face];
+        logged = m_bytes[reader.encoding] - next.offset[reader.encoding];
     }
     return logged + reader.member->unsentBytes();
 }
 
-RoomLog::Chunk RoomLog::buildChunk(qint64 from, int face, const Reader *reader) const
+RoomLog::Chunk RoomLog::buildChunk(qint64 from, int encoding, const Reader *reader) const
 {
     // `reader` null: the bytes every reader without a personal entry in the range shares.
     Chunk chunk;
@@ -137,31 +158,31 @@ RoomLog::Chunk RoomLog::buildChunk(qint64 from, int face, const Reader *reader) 
                                                  : entry.except != reader->id)
                                    : entry.only == 0;
         if (wanted)
-            chunk.bytes += entry.bytes[face];
+            chunk.bytes += entry.bytes[encoding];
     }
     chunk.end = index;
     return chunk;
 }
 
-void RoomLog::pumpReader(Reader *reader, std::array<ChunkCache, FaceCount> *shared)
+void RoomLog::pumpReader(Reader *reader, std::array<ChunkCache, EncodingCount> *shared)
 {
     bool progressed = false;
     while (!reader->removed && reader->cursor < head()
            && reader->member->unsentBytes() < LowWaterBytes) {
-        ChunkCache *cache = shared ? &(*shared)[reader->face] : nullptr;
+        ChunkCache *cache = shared ? &(*shared)[reader->encoding] : nullptr;
         Chunk chunk;
         bool shared = false;
         if (cache) {
             auto cached = cache->constFind(reader->cursor);
             if (cached == cache->cend())
                 cached = cache->insert(reader->cursor,
-                                       buildChunk(reader->cursor, reader->face, nullptr));
+                                       buildChunk(reader->cursor, reader->encoding, nullptr));
             shared = reader->personal.empty() || reader->personal.front() >= cached->end;
             if (shared)
                 chunk = *cached;
         }
         if (!shared)
-            chunk = buildChunk(reader->cursor, reader->face, reader);
+            chunk = buildChunk(reader->cursor, reader->encoding, reader);
         reader->cursor = chunk.end;
         while (!reader->personal.empty() && reader->personal.front() < reader->cursor)
             reader->personal.removeFirst();
@@ -177,7 +198,7 @@ void RoomLog::flush()
 {
     // Readers at the same place share one chunk (one buffer written to many sockets): after a
     // store batch that is nearly everyone.
-    std::array<ChunkCache, FaceCount> shared;
+    std::array<ChunkCache, EncodingCount> shared;
     std::vector<Reader *> readers;
     readers.reserve(m_readers.size());
     for (const auto &[member, reader] : m_readers)

@@ -43,16 +43,23 @@ public:
     enum class Departure { Abrupt, Orderly };
     void removeReader(RoomMember *member, Departure departure = Departure::Abrupt);
     ReaderId idOf(const RoomMember *member) const;
-    // Whether any reader speaks `face`: a frame is encoded only for the faces that read it.
-    bool hasReaders(RoomMember::Face face) const { return m_readersByFace[faceIndex(face)] > 0; }
+    RoomMember *memberOf(ReaderId id) const;
 
-    // One entry as each face shows it. A face's bytes may be empty (nothing to show at a
-    // terminal, or nobody of that face reading).
+    // The forms an entry takes, one per kind of reader.
+    enum class Encoding { Json, PlainText, Irc, IrcTagged };
+    static constexpr int EncodingCount = 4;
+    static Encoding encodingOf(const RoomMember &member);
+    // Whether any reader reads `encoding`: a frame is encoded only in the forms that are read.
+    bool hasReaders(Encoding encoding) const { return m_readersByEncoding[int(encoding)] > 0; }
+
+    // One entry in each form. A form's bytes may be empty (nothing to show at a terminal, or
+    // nobody reading that form).
     struct Encodings
     {
         QByteArray json;
         QByteArray plainText;
         QByteArray irc;
+        QByteArray ircTagged;
     };
     // The author is the member whose input produced the entry (0: none), for push-back.
     void appendToAllBut(ReaderId except, Encodings bytes, ReaderId author);
@@ -81,23 +88,18 @@ public:
     static qint64 monotonicMs();
 
 private:
-    static constexpr int FaceCount = 3;
-    static int faceIndex(RoomMember::Face face)
-    {
-        return face == RoomMember::Face::PlainText ? 1 : face == RoomMember::Face::Irc ? 2 : 0;
-    }
     struct Entry
     {
-        std::array<QByteArray, FaceCount> bytes;
+        std::array<QByteArray, EncodingCount> bytes;
         ReaderId only = 0; // for this reader alone
         ReaderId except = 0; // or for everyone but this reader
-        std::array<qint64, FaceCount> offset {}; // bytes logged before this entry, per face
+        std::array<qint64, EncodingCount> offset {}; // bytes logged before this entry, per form
     };
     struct Reader
     {
         RoomMember *member = nullptr;
         ReaderId id = 0;
-        int face = 0; // faceIndex
+        int encoding = 0; // Encoding
         qint64 cursor = 0; // the next entry to write
         // Entries at or after the cursor that this reader sees differently from the others
         // (its own acks, the broadcast it sent): while none is ahead, it shares the others'
@@ -114,12 +116,12 @@ private:
         QByteArray bytes;
         qint64 end = 0;
     };
-    using ChunkCache = QHash<qint64, Chunk>; // by first entry, for one face
+    using ChunkCache = QHash<qint64, Chunk>; // by first entry, for one form
 
     const Entry &at(qint64 index) const { return m_entries[size_t(index - m_first)]; }
     void append(Entry entry, ReaderId personalFor, ReaderId author, Encodings bytes);
-    void pumpReader(Reader *reader, std::array<ChunkCache, FaceCount> *shared);
-    Chunk buildChunk(qint64 from, int face, const Reader *reader) const;
+    void pumpReader(Reader *reader, std::array<ChunkCache, EncodingCount> *shared);
+    Chunk buildChunk(qint64 from, int encoding, const Reader *reader) const;
     qint64 lagBytes(const Reader &reader) const;
     // Forgets entries every reader has passed, then laps readers if still over budget.
     void trim();
@@ -129,11 +131,11 @@ private:
     Limits m_limits;
     std::deque<Entry> m_entries;
     qint64 m_first = 0; // index of m_entries.front()
-    std::array<qint64, FaceCount> m_bytes {}; // appended so far, per face
+    std::array<qint64, EncodingCount> m_bytes {}; // appended so far, per form
     std::unordered_map<const RoomMember *, std::unique_ptr<Reader>> m_readers;
     QHash<ReaderId, Reader *> m_byId;
     ReaderId m_nextId = 1;
-    std::array<qsizetype, FaceCount> m_readersByFace {};
+    std::array<qsizetype, EncodingCount> m_readersByEncoding {};
     qint64 m_medianCursor = 0;
     qint64 m_medianLagBytes = 0;
     bool m_sweptEmpty = false; // a sweep found nothing retained, and nothing came since

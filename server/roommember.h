@@ -15,6 +15,11 @@ public:
 
     virtual QString nick() const = 0;
     virtual Face face() const = 0;
+    // IRC clients that negotiated message tags get them (time, msgid); the choice is made
+    // before the member is in any room and holds for the connection.
+    virtual bool wantsMessageTags() const { return false; }
+    // IRC's echo-message: the member's own messages come back to it, in place of an ack.
+    virtual bool wantsOwnMessages() const { return false; }
     // Bytes written to the member that its connection has not yet handed to the network: the
     // room writes more only while this is small.
     virtual qint64 unsentBytes() const = 0;

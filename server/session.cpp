@@ -172,7 +172,8 @@ bool Session::admit(const QString &id, double cost)
 void Session::deliver(const EncodedFrame &frame)
 {
     if (m_face == Face::Irc)
-        write(IrcFace::format(frame.frame(), ircNick(), m_irc.command, m_irc.target));
+        write(IrcFace::format(frame.frame(), ircNick(), m_irc.command, m_irc.target,
+                              wantsMessageTags() ? IrcFace::Tags::On : IrcFace::Tags::Off));
     else
         write(m_face == Face::PlainText ? frame.plainText() : frame.json());
 }

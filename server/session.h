@@ -11,6 +11,7 @@
 #include <QBasicTimer>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 #include <QTcpSocket>
 
 #include <optional>
@@ -47,6 +48,8 @@ public:
 
     QString nick() const override { return m_nick; }
     Face face() const override { return m_face; }
+    bool wantsMessageTags() const override;
+    bool wantsOwnMessages() const override;
     State state() const { return m_state; }
     QString peer() const { return m_peer; }
 
@@ -87,6 +90,9 @@ private:
     // The room a channel names, if this member is in it; answers the IRC error otherwise.
     Room *ircRoom(const QString &channel);
     void registerIrcClient();
+    void negotiateIrcCapabilities(const QStringList &params);
+    void sendIrcHistory(const IrcFace::Command &command);
+    void authenticateIrcClient(const QString &param);
     QString ircNick() const; // the nick numerics are addressed to ("*" before there is one)
     bool takeLines();
     void resumeReading();
@@ -189,6 +195,12 @@ private:
         QString password;
         bool userGiven = false;
         bool capNegotiating = false;
+        QSet<QString> capabilities; // acknowledged IRCv3 capabilities
+        int batches = 0;
+        bool saslStarted = false; // AUTHENTICATE PLAIN was asked, the credentials are awaited
+        bool saslChecking = false;
+        QByteArray saslPayload; // base64, in chunks of 400
+        QString account; // logged in by SASL
         QString command;
         QString target;
     };

@@ -8,21 +8,237 @@
 #include "serverlogging.h"
 #include "terminaltext.h"
 
+#include <QTimer>
+
+#include <limits>
+
 using namespace Qt::StringLiterals;
 using Protocol::ErrorCode;
 
 namespace {
+// The IRCv3 capabilities the face has (sasl is added when there are passwords to check).
+// Those that change how the room log's lines look are fixed once the client is in a room.
+const QStringList capabilities { u"batch"_s,        u"draft/chathistory"_s, u"echo-message"_s,
+                                 u"message-tags"_s, u"multi-prefix"_s,      u"server-time"_s };
+bool shapesLogLines(const QString &capability)
+{
+    return capability == u"message-tags" || capability == u"server-time";
+}
+
 // Commands a client may send before it is registered (RFC 2812 3.1; CAP for IRCv3).
 bool isRegistrationCommand(const QString &name)
 {
     return name == u"CAP" || name == u"NICK" || name == u"USER" || name == u"PASS"
-            || name == u"PING" || name == u"PONG" || name == u"QUIT";
+            || name == u"PING" || name == u"PONG" || name == u"QUIT" || name == u"AUTHENTICATE";
 }
 }
 
 QString Session::ircNick() const
 {
     return m_nick.isEmpty() ? u"*"_s : m_nick; // "*" until registered, as IRC servers do
+}
+
+bool Session::wantsMessageTags() const
+{
+    return m_face == Face::Irc
+            && (m_irc.capabilities.contains(u"message-tags"_s)
+                || m_irc.capabilities.contains(u"server-time"_s));
+}
+
+bool Session::wantsOwnMessages() const
+{
+    return m_face == Face::Irc && m_irc.capabilities.contains(u"echo-message"_s);
+}
+
+void Session::negotiateIrcCapabilities(const QStringList &params)
+{
+    const QString sub = params.value(0).toUpper();
+    const bool registered = m_state == State::InRoom;
+    auto reply = [this](const QString &sub, const QString &list) {
+        write(u":%1 CAP %2 %3 :%4\r\n"_s.arg(IrcFace::ServerName, ircNick(), sub, list).toUtf8());
+    };
+    if (sub == u"LS") {
+        m_irc.capNegotiating = !registered;
+        QStringList offered = capabilities;
+        if (m_access->hasPasswords())
+            offered.append(params.value(1).toInt() >= 302 ? u"sasl=PLAIN"_s : u"sasl"_s);
+        reply(sub, offered.join(u' '));
+    } else if (sub == u"LIST") {
+        QStringList enabled = m_irc.capabilities.values();
+        enabled.sort();
+        reply(sub, enabled.join(u' '));
+    } else if (sub == u"REQ") {
+        m_irc.capNegotiating = !registered;
+        // All or nothing, as the specification asks.
+        const QStringList requested = params.value(1).split(u' ', Qt::SkipEmptyParts);
+        bool acceptable = !requested.isEmpty();
+        for (const QString &request : requested) {
+            const QString name = request.startsWith(u'-') ? request.mid(1) : request;
+            const bool known = capabilities.contains(name)
+                    || (name == u"sasl" && m_access->hasPasswords());
+            if (!known || (registered && shapesLogLines(name)))
+                acceptable = false;
+        }
+        if (!acceptable) {
+            reply(u"NAK"_s, params.value(1));
+            return;
+        }
+        for (const QString &request : requested) {
+            if (request.startsWith(u'-'))
+                m_irc.capabilities.remove(request.mid(1));
+            else
+                m_irc.capabilities.insert(request);
+        }
+        reply(u"ACK"_s, params.value(1));
+    } else if (sub == u"END") {
+        m_irc.capNegotiating = false;
+        registerIrcClient();
+    } else {
+        write(IrcFace::numeric(410, ircNick(), { sub }, u"Invalid CAP command"_s));
+    }
+}
+
+void Session::sendIrcHistory(const IrcFace::Command &command)
+{
+    // CHATHISTORY LATEST|BEFORE|AFTER <target> <* | msgid=N> <limit> (IRCv3 draft/chathistory),
+    // over the room's history or a direct conversation's; msgid is the message's seq.
+    auto fail = [this](const QString &code, const QString &text) {
+        write(u":%1 FAIL CHATHISTORY %2 :%3\r\n"_s.arg(IrcFace::ServerName, code, text).toUtf8());
+    };
+    const QString sub = command.params.value(0).toUpper();
+    if (sub != u"LATEST" && sub != u"BEFORE" && sub != u"AFTER") {
+        fail(u"INVALID_PARAMS"_s, u"LATEST, BEFORE or AFTER, with a msgid reference"_s);
+        return;
+    }
+    if (command.params.size() < 4) {
+        fail(u"INVALID_PARAMS"_s, u"CHATHISTORY %1 <target> <reference> <limit>"_s.arg(sub));
+        return;
+    }
+    if (!admit({}, m_config.searchCost))
+        return;
+    const QString target = command.params.at(1);
+    const QString reference = command.params.at(2);
+    std::optional<qint64> seq;
+    if (reference.startsWith(u"msgid="_s)) {
+        bool ok = false;
+        seq = reference.mid(6).section(u'.', 0, 0).toLongLong(&ok);
+        if (!ok || *seq < 0) {
+            fail(u"INVALID_PARAMS"_s, u"Unknown message id"_s);
+            return;
+        }
+    } else if (reference != u"*" || sub != u"LATEST") {
+        fail(u"INVALID_PARAMS"_s, u"Messages are referred to by msgid here"_s);
+        return;
+    }
+    const qsizetype limit = std::clamp<qint64>(command.params.at(3).toLongLong(), 1,
+                                               Protocol::MaxResults);
+    QList<Protocol::Message> messages;
+    if (target.startsWith(u'#')) {
+        m_irc.target = target;
+        Room *room = ircRoom(target);
+        if (!room)
+            return;
+        if (sub == u"BEFORE")
+            messages = room->broadcasts(m_nick, *seq, std::nullopt, limit);
+        else
+            messages = room->broadcasts(m_nick, std::numeric_limits<qint64>::max(), seq, limit);
+    } else {
+        if (!Protocol::isValidNick(target)) {
+            fail(u"INVALID_TARGET"_s, u"No such channel or nick"_s);
+            return;
+        }
+        const QString conversation = Protocol::DirectPrefix + target;
+        const qint64 before = sub == u"BEFORE" ? *seq : std::numeric_limits<qint64>::max();
+        messages = m_directory->lobby()->history(m_nick, conversation, before, limit);
+        if (sub != u"BEFORE" && seq)
+            messages.removeIf([&](const Protocol::Message &m) { return m.seq <= *seq; });
+    }
+    const bool batch = m_irc.capabilities.contains(u"batch"_s);
+    const QString id = u"h%1"_s.arg(++m_irc.batches);
+    QByteArray lines;
+    if (batch)
+        lines += u":%1 BATCH +%2 chathistory %3\r\n"_s.arg(IrcFace::ServerName, id, target).toUtf8();
+    for (const Protocol::Message &message : std::as_const(messages))
+        lines += IrcFace::historyMessage(message, batch ? id : QString());
+    if (batch)
+        lines += u":%1 BATCH -%2\r\n"_s.arg(IrcFace::ServerName, id).toUtf8();
+    write(lines);
+}
+
+void Session::authenticateIrcClient(const QString &param)
+{
+    // SASL PLAIN against the same accounts, delays and bans as every other login; the account
+    // is the nick (Natter's accounts are nicknames).
+    if (m_state != State::AwaitingNick || !m_irc.capabilities.contains(u"sasl"_s)) {
+        write(IrcFace::numeric(m_state == State::InRoom ? 907 : 904, ircNick(), {},
+                               m_state == State::InRoom ? u"You have already authenticated"_s
+                                                        : u"SASL authentication failed"_s));
+        return;
+    }
+    if (m_irc.saslChecking)
+        return;
+    if (param == u"*") {
+        m_irc.saslStarted = false;
+        m_irc.saslPayload.clear();
+        write(IrcFace::numeric(906, ircNick(), {}, u"SASL authentication aborted"_s));
+        return;
+    }
+    if (!m_irc.saslStarted) {
+        if (param.toUpper() != u"PLAIN") {
+            write(IrcFace::numeric(908, ircNick(), { u"PLAIN"_s }, u"are available SASL mechanisms"_s));
+            write(IrcFace::numeric(904, ircNick(), {}, u"SASL authentication failed"_s));
+            return;
+        }
+        m_irc.saslStarted = true;
+        write("AUTHENTICATE +\r\n");
+        return;
+    }
+    if (param != u"+")
+        m_irc.saslPayload += param.toLatin1();
+    if (m_irc.saslPayload.size() > 1200) {
+        m_irc.saslStarted = false;
+        m_irc.saslPayload.clear();
+        write(IrcFace::numeric(905, ircNick(), {}, u"SASL message too long"_s));
+        return;
+    }
+    if (param.size() == 400)
+        return; // more to come
+    const QList<QByteArray> parts = QByteArray::fromBase64(std::exchange(m_irc.saslPayload, {}))
+                                            .split('\0');
+    m_irc.saslStarted = false;
+    if (parts.size() != 3 || parts.at(1).isEmpty()) {
+        write(IrcFace::numeric(904, ircNick(), {}, u"SASL authentication failed"_s));
+        return;
+    }
+    const QString account = QString::fromUtf8(parts.at(1));
+    const QString password = QString::fromUtf8(parts.at(2));
+    m_irc.saslChecking = true;
+    m_access->check(account, password, m_peerAddress, this,
+                    [this, account, password](AccessControl::Verdict verdict, bool) {
+                        m_irc.saslChecking = false;
+                        using Verdict = AccessControl::Verdict;
+                        if (verdict == Verdict::Allowed && m_access->isRegistered(account)) {
+                            m_irc.account = m_access->registeredNick(account);
+                            m_irc.password = password;
+                            write(IrcFace::numeric(900, ircNick(),
+                                                   { u"%1!%1@%2"_s.arg(ircNick(), IrcFace::ServerName),
+                                                     m_irc.account },
+                                                   u"You are now logged in as %1"_s.arg(m_irc.account)));
+                            write(IrcFace::numeric(903, ircNick(), {},
+                                                   u"SASL authentication successful"_s));
+                            return;
+                        }
+                        qCWarning(lcSession).noquote() << m_peer << "failed SASL login as"
+                                                       << TerminalText::escaped(account);
+                        const auto delay = verdict == Verdict::Failed
+                                ? m_access->failureDelay(m_peerAddress)
+                                : std::chrono::milliseconds(0);
+                        QTimer::singleShot(delay, this, [this, verdict] {
+                            write(IrcFace::numeric(904, ircNick(), {}, u"SASL authentication failed"_s));
+                            if (verdict == AccessControl::Verdict::Banned)
+                                closeAfterWriting();
+                        });
+                    });
 }
 
 void Session::handleIrcLine(const QByteArray &bytes)
@@ -68,20 +284,12 @@ void Session::handleIrcCommand(const IrcFace::Command &command)
         return;
     }
     if (name == u"CAP") {
-        const QString sub = params.value(0).toUpper();
-        if (sub == u"LS" || sub == u"LIST") {
-            m_irc.capNegotiating = m_state != State::InRoom;
-            write(u":%1 CAP %2 %3 :\r\n"_s.arg(IrcFace::ServerName, ircNick(), sub).toUtf8());
-        } else if (sub == u"REQ") {
-            m_irc.capNegotiating = m_state != State::InRoom;
-            write(u":%1 CAP %2 NAK :%3\r\n"_s.arg(IrcFace::ServerName, ircNick(), params.value(1))
-                          .toUtf8());
-        } else if (sub == u"END") {
-            m_irc.capNegotiating = false;
-            registerIrcClient();
-        } else {
-            write(IrcFace::numeric(410, ircNick(), { sub }, u"Invalid CAP command"_s));
-        }
+        negotiateIrcCapabilities(params);
+    } else if (name == u"AUTHENTICATE") {
+        if (requireIrcParams(command, 1))
+            authenticateIrcClient(params.at(0));
+    } else if (name == u"CHATHISTORY") {
+        sendIrcHistory(command);
     } else if (name == u"PASS") {
         if (m_state == State::InRoom)
             write(IrcFace::numeric(462, ircNick(), {}, u"You may not reregister"_s));

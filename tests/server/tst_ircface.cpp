@@ -1,9 +1,11 @@
 #include "chatserver.h"
 #include "servertestmain.h"
+#include "testaccounts.h"
 #include "testclient.h"
 
 #include <QSignalSpy>
 #include <QSslSocket>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
@@ -18,7 +20,7 @@ class IrcClient : public QObject
 {
 public:
     // With a certificate, the connection is TLS and trusts that certificate alone.
-    explicit IrcClient(quint16 port, const QSslCertificate &certificate = {})
+    explicit IrcClient(quint16 port, const QSslCertificate &certificate = QSslCertificate())
     {
         connect(&m_socket, &QTcpSocket::readyRead, this, [this] {
             m_buffer += m_socket.readAll();
@@ -39,9 +41,14 @@ public:
     }
     void send(const QByteArray &line) { m_socket.write(line + "\r\n"); }
     // NICK and USER (after CAP LS, as modern clients do), then the welcome burst.
-    bool registerAs(const QString &nick)
+    bool registerAs(const QString &nick, const QByteArray &capabilities = {})
     {
         send("CAP LS 302");
+        if (!capabilities.isEmpty()) {
+            send("CAP REQ :" + capabilities);
+            if (!waitFor(u"CAP * ACK :"_s + QString::fromUtf8(capabilities)))
+                return false;
+        }
         send("NICK " + nick.toUtf8());
         send("USER " + nick.toUtf8() + " 0 * :" + nick.toUtf8());
         send("CAP END");
@@ -51,7 +58,7 @@ public:
     QString line(const QString &text, int timeoutMs = 5000)
     {
         QString found;
-        QTest::qWaitFor(
+        const bool arrived = QTest::qWaitFor(
                 [&] {
                     for (const QString &line : std::as_const(m_lines)) {
                         if (line.contains(text)) {
@@ -62,7 +69,7 @@ public:
                     return false;
                 },
                 timeoutMs);
-        return found;
+        return arrived ? found : QString();
     }
     bool waitFor(const QString &text) { return !line(text).isEmpty(); }
     QStringList linesWith(const QString &text) const
@@ -113,9 +120,14 @@ private slots:
     void leavingIsQuitPartAndKick();
     void withoutIrcPortThereIsNoIrcFace();
     void tlsOnTheIrcPort();
+    void capabilitiesAreNegotiated();
+    void taggedAndPlainIrcClientsShareARoom();
+    void echoMessageReturnsTheSendersOwnLine();
+    void chathistoryServesTheRoomsHistory();
+    void saslPlainLogsInWithTheAccountsPassword();
 
 private:
-    void start();
+    void start(ServerConfig config = {});
     IrcClient *ircClient();
     TestClient *natterClient(const QString &nick, const QStringList &rooms = {});
 
@@ -130,9 +142,8 @@ void tst_IrcFace::cleanup()
     m_server.reset();
 }
 
-void tst_IrcFace::start()
+void tst_IrcFace::start(ServerConfig config)
 {
-    ServerConfig config;
     config.port = 0;
     config.ircPort = 0;
     m_server = std::make_unique<ChatServer>(config);
@@ -452,6 +463,177 @@ void tst_IrcFace::tlsOnTheIrcPort()
     plain->send("NICK bb");
     QVERIFY(plain->waitFor(u"ERROR :This server accepts TLS connections only"_s));
     QTRY_COMPARE(closed.size(), 1);
+}
+
+void tst_IrcFace::capabilitiesAreNegotiated()
+{
+    start();
+    IrcClient *aa = ircClient();
+    aa->send("CAP LS 302");
+    const QString offered = aa->line(u":natter CAP * LS :"_s);
+    for (const QString &capability : { u"batch"_s, u"draft/chathistory"_s, u"echo-message"_s,
+                                       u"message-tags"_s, u"multi-prefix"_s, u"server-time"_s })
+        QVERIFY2(offered.contains(capability), qPrintable(offered));
+    QVERIFY2(!offered.contains(u"sasl"_s), "no passwords to check, no SASL");
+    aa->send("CAP REQ :server-time echo-message");
+    QVERIFY(aa->waitFor(u":natter CAP * ACK :server-time echo-message"_s));
+    aa->send("CAP REQ :server-time away-notify"); // all or nothing
+    QVERIFY(aa->waitFor(u":natter CAP * NAK :server-time away-notify"_s));
+    aa->send("CAP LIST");
+    QVERIFY(aa->waitFor(u":natter CAP * LIST :echo-message server-time"_s));
+    aa->send("CAP END");
+    aa->send("NICK aa");
+    aa->send("USER aa 0 * :A");
+    QVERIFY(aa->waitFor(u" 366 aa #lobby "_s));
+    // The form of the room's lines is fixed once in a room; the rest may change.
+    aa->send("CAP REQ :message-tags");
+    QVERIFY(aa->waitFor(u":natter CAP aa NAK :message-tags"_s));
+    aa->send("CAP REQ :-echo-message");
+    QVERIFY(aa->waitFor(u":natter CAP aa ACK :-echo-message"_s));
+}
+
+void tst_IrcFace::taggedAndPlainIrcClientsShareARoom()
+{
+    start();
+    IrcClient *tagged = ircClient();
+    QVERIFY(tagged->registerAs(u"aa"_s, "message-tags server-time"));
+    IrcClient *plain = ircClient();
+    QVERIFY(plain->registerAs(u"cc"_s));
+    TestClient *bb = natterClient(u"bb"_s);
+    QVERIFY(tagged->waitFor(u":bb!bb@natter JOIN #lobby"_s));
+    bb->say(u"hi all"_s, u"m1"_s);
+    QTRY_VERIFY(!bb->all<Ack>().isEmpty());
+    const Ack ack = bb->last<Ack>();
+    const QString time = QDateTime::fromMSecsSinceEpoch(ack.timestamp, Qt::UTC)
+                                 .toString(Qt::ISODateWithMs);
+    QCOMPARE(tagged->line(u"PRIVMSG #lobby :hi all"_s),
+             u"@time=%1;msgid=%2 :bb!bb@natter PRIVMSG #lobby :hi all"_s.arg(time).arg(ack.seq));
+    QCOMPARE(plain->line(u"PRIVMSG #lobby :hi all"_s), u":bb!bb@natter PRIVMSG #lobby :hi all"_s);
+    // Joins carry their time too, for the tagged client only.
+    TestClient *dd = natterClient(u"dd"_s);
+    Q_UNUSED(dd);
+    QVERIFY(tagged->line(u":dd!dd@natter JOIN #lobby"_s).startsWith(u"@time="_s));
+    QCOMPARE(plain->line(u":dd!dd@natter JOIN #lobby"_s), u":dd!dd@natter JOIN #lobby"_s);
+}
+
+void tst_IrcFace::echoMessageReturnsTheSendersOwnLine()
+{
+    start();
+    TestClient *bb = natterClient(u"bb"_s);
+    IrcClient *aa = ircClient();
+    QVERIFY(aa->registerAs(u"aa"_s, "echo-message server-time"));
+    IrcClient *cc = ircClient();
+    QVERIFY(cc->registerAs(u"cc"_s));
+    aa->send("PRIVMSG #lobby :said once");
+    QTRY_VERIFY(!bb->all<Message>().isEmpty());
+    const Message said = bb->last<Message>();
+    QCOMPARE(said.text, u"said once"_s);
+    QVERIFY(aa->waitFor(u";msgid=%1 :aa!aa@natter PRIVMSG #lobby :said once"_s.arg(said.seq)));
+    QCOMPARE(aa->linesWith(u"said once"_s).size(), 1);
+    // Without echo-message, nothing comes back to the sender.
+    cc->send("PRIVMSG #lobby :said by cc");
+    QTRY_VERIFY(bb->last<Message>().text == u"said by cc"_s);
+    cc->settle();
+    QVERIFY(cc->linesWith(u"said by cc"_s).isEmpty());
+}
+
+void tst_IrcFace::chathistoryServesTheRoomsHistory()
+{
+    ServerConfig config;
+    config.burst = 100; // each history request costs as much as a search
+    start(config);
+    TestClient *bb = natterClient(u"bb"_s);
+    QList<qint64> seqs;
+    for (int i = 1; i <= 5; ++i) {
+        bb->say(u"history %1"_s.arg(i), u"h%1"_s.arg(i));
+        QTRY_COMPARE(bb->count<Ack>(), i);
+        seqs.append(bb->last<Ack>().seq);
+    }
+
+    IrcClient *aa = ircClient();
+    QVERIFY(aa->registerAs(u"aa"_s, "batch server-time message-tags draft/chathistory"));
+    bb->say(u"between us"_s, u"d1"_s, u"aa"_s);
+    QTRY_COMPARE(bb->count<Ack>(), 6);
+    QVERIFY(aa->waitFor(u":bb!bb@natter PRIVMSG aa :between us"_s));
+    aa->send("CHATHISTORY LATEST #lobby * 3");
+    QVERIFY(aa->waitFor(u":natter BATCH -h1"_s));
+    QVERIFY(aa->waitFor(u":natter BATCH +h1 chathistory #lobby"_s));
+    QStringList batch = aa->linesWith(u"@batch=h1;"_s);
+    QCOMPARE(batch.size(), 3);
+    for (int i = 0; i < 3; ++i) {
+        QVERIFY2(batch.at(i).contains(u";msgid=%1 :bb!bb@natter PRIVMSG #lobby :history %2"_s
+                                              .arg(seqs.at(i + 2))
+                                              .arg(i + 3)),
+                 qPrintable(batch.at(i)));
+    }
+    aa->send("CHATHISTORY BEFORE #lobby msgid=" + QByteArray::number(seqs.at(2)) + " 10");
+    QVERIFY(aa->waitFor(u":natter BATCH -h2"_s));
+    batch = aa->linesWith(u"@batch=h2;"_s);
+    QCOMPARE(batch.size(), 2);
+    QVERIFY(batch.at(0).endsWith(u":history 1"_s));
+    QVERIFY(batch.at(1).endsWith(u":history 2"_s));
+    aa->send("CHATHISTORY AFTER #lobby msgid=" + QByteArray::number(seqs.at(3)) + " 10");
+    QVERIFY(aa->waitFor(u":natter BATCH -h3"_s));
+    QCOMPARE(aa->linesWith(u"@batch=h3;"_s).size(), 1);
+    QVERIFY(aa->linesWith(u"@batch=h3;"_s).constFirst().endsWith(u":history 5"_s));
+    // A direct conversation is a nick's history, and not the channel's.
+    aa->send("CHATHISTORY LATEST bb * 10");
+    QVERIFY(aa->waitFor(u":natter BATCH -h4"_s));
+    QCOMPARE(aa->linesWith(u"@batch=h4;"_s).size(), 1);
+    QVERIFY(aa->linesWith(u"@batch=h4;"_s).constFirst().endsWith(u":bb!bb@natter PRIVMSG aa :between us"_s));
+    aa->send("CHATHISTORY BETWEEN #lobby msgid=1 msgid=2 10");
+    QVERIFY(aa->waitFor(u":natter FAIL CHATHISTORY INVALID_PARAMS"_s));
+    aa->send("CHATHISTORY LATEST #lobby timestamp=2026-01-01T00:00:00.000Z 10");
+    QCOMPARE(aa->linesWith(u"FAIL CHATHISTORY"_s).size(), 1);
+    QTRY_COMPARE(aa->linesWith(u"FAIL CHATHISTORY"_s).size(), 2);
+    aa->send("CHATHISTORY LATEST #nowhere * 10");
+    QVERIFY(aa->waitFor(u":natter 403 aa #nowhere "_s));
+}
+
+void tst_IrcFace::saslPlainLogsInWithTheAccountsPassword()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    ServerConfig config;
+    config.port = 0;
+    config.ircPort = 0;
+    config.accountsPath = writeAccounts(dir.filePath(u"accounts"_s), { u"aa"_s, u"secret"_s });
+    config.loginFailureDelay = std::chrono::milliseconds(10);
+    m_server = std::make_unique<ChatServer>(config);
+    QVERIFY2(m_server->listen(), qPrintable(m_server->errorString()));
+
+    IrcClient *aa = ircClient();
+    aa->send("CAP LS 302");
+    QVERIFY(aa->line(u":natter CAP * LS :"_s).contains(u"sasl=PLAIN"_s));
+    aa->send("CAP REQ :sasl");
+    QVERIFY(aa->waitFor(u"CAP * ACK :sasl"_s));
+    aa->send("NICK aa");
+    aa->send("USER aa 0 * :A");
+    aa->send("AUTHENTICATE EXTERNAL");
+    QVERIFY(aa->waitFor(u":natter 908 * PLAIN :"_s));
+    QVERIFY(aa->waitFor(u":natter 904 * :"_s));
+    aa->clear();
+    aa->send("AUTHENTICATE PLAIN");
+    QVERIFY(aa->waitFor(u"AUTHENTICATE +"_s));
+    aa->send("AUTHENTICATE " + QByteArray("\0aa\0wrong", 9).toBase64());
+    QVERIFY(aa->waitFor(u":natter 904 * :"_s));
+    QVERIFY(aa->linesWith(u" 903 "_s).isEmpty());
+    aa->send("AUTHENTICATE PLAIN");
+    aa->send("AUTHENTICATE " + QByteArray("aa\0aa\0secret", 12).toBase64());
+    QVERIFY2(aa->waitFor(u":natter 903 * :"_s), qPrintable(aa->lines().join(u'\n')));
+    QVERIFY(aa->waitFor(u":natter 900 * *!*@natter aa :You are now logged in as aa"_s));
+    aa->send("CAP END");
+    QVERIFY(aa->waitFor(u":natter 001 aa "_s));
+
+    // Without SASL or PASS, the registered nick is refused as everywhere else.
+    IrcClient *intruder = ircClient();
+    intruder->send("NICK aa2");
+    intruder->send("USER x 0 * :x");
+    QVERIFY(intruder->waitFor(u":natter 001 aa2 "_s)); // not registered: welcome
+    IrcClient *impostor = ircClient();
+    impostor->send("NICK AA");
+    impostor->send("USER x 0 * :x");
+    QVERIFY(impostor->waitFor(u":natter 433 * AA :"_s)); // aa is online
 }
 
 NATTER_SERVER_TEST_MAIN(tst_IrcFace)
