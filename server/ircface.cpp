@@ -294,6 +294,41 @@ bool isBodyTooLong(const QByteArray &bytes)
     return end - start + 2 > MaxBodyBytes;
 }
 
+QString withoutFormatting(const QString &text)
+{
+    QString result;
+    result.reserve(text.size());
+    auto isHex = [](QChar c) { return c.isDigit() || (c.toLower() >= u'a' && c.toLower() <= u'f'); };
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const char16_t c = text.at(i).unicode();
+        if (c == 0x02 || c == 0x1d || c == 0x1f || c == 0x1e || c == 0x11 || c == 0x16 || c == 0x0f)
+            continue;
+        if (c == 0x03 || c == 0x04) {
+            // \x03 is followed by up to two digits of a colour, \x04 by six hex digits; either
+            // with a comma and a background colour.
+            const bool hex = c == 0x04;
+            auto skipColour = [&] {
+                qsizetype taken = 0;
+                const qsizetype most = hex ? 6 : 2;
+                while (taken < most && i + 1 < text.size()
+                       && (hex ? isHex(text.at(i + 1)) : text.at(i + 1).isDigit())) {
+                    ++i;
+                    ++taken;
+                }
+                return taken > 0;
+            };
+            if (skipColour() && i + 2 < text.size() && text.at(i + 1) == u','
+                && (hex ? isHex(text.at(i + 2)) : text.at(i + 2).isDigit())) {
+                ++i;
+                skipColour();
+            }
+            continue;
+        }
+        result.append(text.at(i));
+    }
+    return result;
+}
+
 QString channelOf(const QString &room)
 {
     return u'#' + room;

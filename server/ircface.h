@@ -29,6 +29,9 @@ struct Command
 std::optional<Command> parse(const QString &line);
 // True when the line's body, its tags set aside, is over MaxBodyBytes.
 bool isBodyTooLong(const QByteArray &line);
+// Text from an IRC client without its formatting codes (bold, colours, reset…): Natter has no
+// formatting, and the other faces would otherwise show the codes as control characters.
+QString withoutFormatting(const QString &text);
 
 QString channelOf(const QString &room);
 // The room a channel names ("#dev" -> "dev"); empty when it names none.

@@ -357,11 +357,23 @@ void Session::handleIrcCommand(const IrcFace::Command &command)
         if (!admit({}))
             return;
         const QString &target = params.at(0);
+        QString text = IrcFace::withoutFormatting(params.at(1));
+        if (text.startsWith(u'\x01')) {
+            // CTCP: an action (/me) is said as "* waves" until Natter has actions of its own;
+            // queries (VERSION, PING…) have nobody to answer them.
+            text.remove(u'\x01');
+            if (!text.startsWith(u"ACTION "_s)) {
+                if (name == u"PRIVMSG")
+                    write(IrcFace::notice(ircNick(), u"CTCP requests are not passed on here."_s));
+                return;
+            }
+            text = u"* "_s + text.mid(7);
+        }
         if (target.startsWith(u'#')) {
             if (ircRoom(target))
-                say(params.at(1), {}, IrcFace::roomOf(target), {});
+                say(text, {}, IrcFace::roomOf(target), {});
         } else {
-            say(params.at(1), target, {}, {});
+            say(text, target, {}, {});
         }
     } else if (name == u"TOPIC") {
         if (!requireIrcParams(command, 1))
@@ -370,7 +382,7 @@ void Session::handleIrcCommand(const IrcFace::Command &command)
         if (!room)
             return;
         if (params.size() >= 2) {
-            handleFrame(Protocol::SetTopic { room->name(), params.at(1), {} });
+            handleFrame(Protocol::SetTopic { room->name(), IrcFace::withoutFormatting(params.at(1)), {} });
         } else if (room->topic().isEmpty()) {
             write(IrcFace::numeric(331, ircNick(), { params.at(0) }, u"No topic is set"_s));
         } else {

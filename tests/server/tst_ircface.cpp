@@ -125,6 +125,8 @@ private slots:
     void echoMessageReturnsTheSendersOwnLine();
     void chathistoryServesTheRoomsHistory();
     void saslPlainLogsInWithTheAccountsPassword();
+    void passLogsInAndAWrongOneIsRefused();
+    void formattingCodesDoNotReachOtherFaces();
 
 private:
     void start(ServerConfig config = {});
@@ -634,6 +636,51 @@ void tst_IrcFace::saslPlainLogsInWithTheAccountsPassword()
     impostor->send("NICK AA");
     impostor->send("USER x 0 * :x");
     QVERIFY(impostor->waitFor(u":natter 433 * AA :"_s)); // aa is online
+}
+
+void tst_IrcFace::passLogsInAndAWrongOneIsRefused()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    ServerConfig config;
+    config.accountsPath = writeAccounts(dir.filePath(u"accounts"_s), { u"aa"_s, u"secret"_s });
+    config.loginFailureDelay = std::chrono::milliseconds(10);
+    start(config);
+    IrcClient *aa = ircClient();
+    aa->send("PASS secret");
+    aa->send("NICK aa");
+    aa->send("USER aa 0 * :A");
+    QVERIFY(aa->waitFor(u":natter 001 aa "_s));
+
+    IrcClient *guess = ircClient();
+    QSignalSpy closed(&guess->socket(), &QAbstractSocket::disconnected);
+    guess->send("NICK Aa"); // the registered nick, another spelling: its password is asked
+    guess->send("USER x 0 * :x");
+    QVERIFY(guess->waitFor(u":natter 433 * Aa :"_s)); // aa is online
+    aa->send("QUIT");
+    QTRY_VERIFY(m_server->rooms()->online(u"aa"_s) == nullptr);
+    guess->send("PASS wrong");
+    guess->send("NICK aa");
+    QVERIFY(guess->waitFor(u":natter 464 * :Wrong password for aa."_s));
+    QTRY_COMPARE(closed.size(), 1);
+}
+
+void tst_IrcFace::formattingCodesDoNotReachOtherFaces()
+{
+    start();
+    TestClient *bb = natterClient(u"bb"_s);
+    IrcClient *aa = ircClient();
+    QVERIFY(aa->registerAs(u"aa"_s));
+    // (Literals split after each code: a hex escape would run on into the text.)
+    aa->send("PRIVMSG #lobby :\x02" "bold\x02, \x03" "04,12red on blue\x03, \x1d" "italic\x1d\x0f"
+             " and \x04" "ff0000hex\x04");
+    QTRY_VERIFY(!bb->all<Message>().isEmpty());
+    QCOMPARE(bb->last<Message>().text, u"bold, red on blue, italic and hex"_s);
+    aa->send("PRIVMSG #lobby :\x01" "ACTION waves\x01");
+    QTRY_COMPARE(bb->last<Message>().text, u"* waves"_s);
+    aa->send("PRIVMSG bb :\x01VERSION\x01");
+    QVERIFY(aa->waitFor(u"NOTICE aa :CTCP requests are not passed on here."_s));
+    QCOMPARE(bb->count<Message>(), 2);
 }
 
 NATTER_SERVER_TEST_MAIN(tst_IrcFace)
