@@ -145,7 +145,8 @@ struct Formatter
         if (!frame.topic.isEmpty())
             lines += numeric(332, me, { channel }, oneLine(frame.topic));
         // A room past the announce limit lists nobody: only the member itself.
-        lines += names(me, frame.room, frame.usersListed ? frame.users : QStringList { me });
+        lines += names(me, frame.room, frame.usersListed ? frame.users : QStringList { me },
+                       frame.owner, frame.isPrivate);
         return lines;
     }
     QByteArray operator()(const Protocol::RoomList &frame) const
@@ -382,12 +383,19 @@ QByteArray welcome(const QString &me, qsizetype online)
     return lines;
 }
 
-QByteArray names(const QString &me, const QString &room, const QStringList &nicks)
+QByteArray names(const QString &me, const QString &room, const QStringList &nicks,
+                 const QString &owner, bool isPrivate)
 {
     const QString channel = channelOf(room);
-    const QString head = u":%1 353 %2 = %3 :"_s.arg(ServerName, me, channel);
+    const QString head = u":%1 353 %2 %3 %4 :"_s.arg(ServerName, me, isPrivate ? u"*"_s : u"="_s,
+                                                     channel);
+    const QString ownerKey = owner.isEmpty() ? QString() : Protocol::nickKey(owner);
+    QStringList shown;
+    shown.reserve(nicks.size());
+    for (const QString &nick : nicks)
+        shown.append(!ownerKey.isEmpty() && Protocol::nickKey(nick) == ownerKey ? u'@' + nick : nick);
     QByteArray lines;
-    for (const QString &piece : fitted(head, nicks.join(u' ')))
+    for (const QString &piece : fitted(head, shown.join(u' ')))
         lines += line(head + piece.trimmed());
     return lines + numeric(366, me, { channel }, u"End of /NAMES list"_s);
 }

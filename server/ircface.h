@@ -53,7 +53,9 @@ QByteArray historyMessage(const Protocol::Message &message, const QString &batch
 QByteArray numeric(int code, const QString &me, const QStringList &params, const QString &trailing);
 // The welcome burst (001-005, LUSERS, no MOTD).
 QByteArray welcome(const QString &me, qsizetype online);
-QByteArray names(const QString &me, const QString &room, const QStringList &nicks);
+// The room's owner is shown as a channel operator ('@').
+QByteArray names(const QString &me, const QString &room, const QStringList &nicks,
+                 const QString &owner, bool isPrivate);
 QByteArray notice(const QString &me, const QString &text);
 
 } // namespace IrcFace

@@ -394,7 +394,8 @@ void Session::handleIrcCommand(const IrcFace::Command &command)
             return;
         }
         if (Room *room = ircRoom(params.at(0)))
-            write(IrcFace::names(ircNick(), room->name(), room->nicks()));
+            write(IrcFace::names(ircNick(), room->name(), room->nicks(), room->owner(),
+                                 room->isPrivate()));
     } else if (name == u"LIST") {
         handleFrame(Protocol::ListRooms { IrcFace::roomOf(params.value(0)), {} });
     } else if (name == u"MODE") {
