@@ -111,8 +111,10 @@ void ChatClient::connectToServer(const QString &host, quint16 port, const QStrin
                 m_conversations.remove(conversation);
         }
         if (host != m_host || port != m_port) {
-            // The lobby's rows stay; their numbers mean nothing on another server. (Another
-            // nick on the same server shares the lobby and resumes where the window was.)
+            // Another server's lobby is another conversation: its history would land below
+            // this one's. (Another nick on the same server shares the lobby and resumes where
+            // the window was.)
+            m_lobby->messages()->clear();
             m_lobby->resetNumbering();
             m_lobby->setLastSeq(0);
             m_lobby->setEpoch({});

@@ -69,9 +69,12 @@ private slots:
     void findSearchesThisRoomOrAllRooms();
     void invitationsAreShown();
     void switchingKeepsEachScrollPosition();
+    void anotherServerStartsACleanView();
 
 private:
     void openWindow(const QString &nick);
+    // Connects through the connect dialog, as Ctrl+K does, to `port` on this machine.
+    void connectWithDialog(quint16 port);
     // Opens the window and connects with TLS; the certificate question it asks, or null.
     QMessageBox *connectOverTlsUntilAsked();
     TestClient *join(const QString &nick);
@@ -128,6 +131,18 @@ void tst_MainWindow::openWindow(const QString &nick)
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
     m_window->connectTo(u"127.0.0.1"_s, m_server->serverPort(), nick);
+}
+
+void tst_MainWindow::connectWithDialog(quint16 port)
+{
+    QTRY_VERIFY(!m_window->findChild<ConnectDialog *>()); // the last one has gone
+    m_window->activateWindow(); // the shortcut works in the active window
+    QTRY_VERIFY(m_window->isActiveWindow());
+    QTest::keySequence(m_window.get(), QKeySequence(Qt::CTRL | Qt::Key_K));
+    ConnectDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = m_window->findChild<ConnectDialog *>()) && dialog->isVisible());
+    dialog->setPort(port);
+    dialog->accept();
 }
 
 TestClient *tst_MainWindow::join(const QString &nick)
@@ -805,6 +820,34 @@ void tst_MainWindow::switchingKeepsEachScrollPosition()
     view = m_window->findChild<MessageView *>(u"messages"_s);
     QCOMPARE(view->verticalScrollBar()->value(), devPosition);
     QVERIFY(!view->isAtBottom());
+}
+
+void tst_MainWindow::anotherServerStartsACleanView()
+{
+    ServerConfig config;
+    config.port = 0;
+    config.rate = 0;
+    ChatServer other(config);
+    QVERIFY(other.listen());
+    TestClient *bb = join(u"bb"_s);
+    bb->say(u"said on the first server"_s, u"1"_s);
+    auto *cc = new TestClient;
+    m_peers.append(cc);
+    QVERIFY(cc->join(other.serverPort(), u"cc"_s));
+    cc->say(u"said on the other server"_s, u"1"_s);
+    QTRY_COMPARE(cc->count<Protocol::Ack>(), 1);
+
+    openWindow(u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    QTRY_VERIFY(viewText().contains(u"said on the first server"_s));
+    connectWithDialog(other.serverPort());
+    QTRY_VERIFY(viewText().contains(u"said on the other server"_s));
+    QVERIFY(!viewText().contains(u"said on the first server"_s));
+
+    connectWithDialog(m_server->serverPort()); // and back
+    QTRY_VERIFY(viewText().contains(u"said on the first server"_s));
+    QVERIFY(!viewText().contains(u"said on the other server"_s));
+    QCOMPARE(viewText().count(u"said on the first server"_s), 1);
 }
 
 QTEST_MAIN(tst_MainWindow)
