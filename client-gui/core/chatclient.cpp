@@ -119,6 +119,7 @@ void ChatClient::connectToServer(const QString &host, quint16 port, const QStrin
             m_lobby->setLastSeq(0);
             m_lobby->setEpoch({});
             m_lobby->seqByEpoch().clear();
+            abandonOutbox();
         }
         m_host = host;
         m_port = port;
@@ -164,8 +165,23 @@ QString ChatClient::sendMessage(const QString &text, const QString &to)
     return sendMessage(current(), text);
 }
 
+void ChatClient::abandonOutbox()
+{
+    // Typed for the server being left: another one must never get them. Their text stays
+    // on screen, to copy if wanted.
+    const QString server = u"%1:%2"_s.arg(m_host).arg(m_port);
+    for (const Outgoing &message : std::as_const(m_outbox)) {
+        qCInfo(lcClient) << "not sending" << message.id << "to another server than" << server;
+        showError(m_lobby, tr("Not sent to %1 (you connected to another server): %2")
+                                   .arg(server, message.text));
+    }
+    m_outbox.clear();
+}
+
 QString ChatClient::sendMessage(Conversation *conversation, const QString &text)
 {
+    if (!m_wantOnline)
+        return {}; // typed for no server: it would go to whichever comes next
     const QString to = conversation->isRoom() ? QString() : conversation->name();
     const QString room = conversation->isRoom() ? conversation->name() : QString();
     const Outgoing message { nextId(), text, to, room };
@@ -194,6 +210,10 @@ void ChatClient::retryMessage(const QString &id)
         const MessageModel::Entry &entry = messages->entry(found.first().row());
         if (entry.delivery != MessageModel::Delivery::Failed)
             return;
+        if (!m_wantOnline) {
+            showError(conversation, tr("Not connected: connect first, then retry."));
+            return;
+        }
         m_outbox.append(Outgoing { id, entry.text, entry.to,
                                    conversation->isRoom() ? conversation->name() : QString() });
         messages->markPending(id);

@@ -55,7 +55,9 @@ public:
     void disconnectFromServer();
 
     // Queues a message and sends it as soon as the client is online: to one user when `to` is
-    // set, else to the current conversation. Returns the message's client id.
+    // set, else to the current conversation. Returns the message's client id, or nothing (and
+    // queues nothing) while the user has not asked to be connected. Unsent messages belong to
+    // the server they were typed for: connecting to another one drops them, with a notice.
     QString sendMessage(const QString &text, const QString &to = {});
     QString sendMessage(Conversation *conversation, const QString &text);
     // Sends a failed message again, keeping its place in the conversation.
@@ -97,6 +99,8 @@ public:
     bool isLoadingOlder() const { return !m_olderRequest.isEmpty(); }
 
     State state() const { return m_state; }
+    // The user asked to be connected (and did not leave since): online, or on the way.
+    bool isConnectionWanted() const { return m_wantOnline; }
     QString host() const { return m_host; }
     quint16 port() const { return m_port; }
     QString nick() const { return m_nick; }
@@ -194,6 +198,7 @@ private:
     QString positionsGroup() const;
     QString nextId();
     void transmitOutbox();
+    void abandonOutbox();
     Outgoing *outgoing(const QString &id);
     void forgetOutgoing(const QString &id);
     void write(const Protocol::ClientFrame &frame);

@@ -12,6 +12,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QListView>
 #include <QMenuBar>
@@ -48,6 +49,7 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
       m_userList(new QListView(this)),
       m_userCount(new QLabel(this)),
       m_input(new ChatInput(this)),
+      m_connectButton(new QPushButton(this)),
       m_splitter(new QSplitter(Qt::Horizontal, this)),
       m_stateLabel(new QLabel(this)),
       m_serverLabel(new QLabel(this))
@@ -67,7 +69,9 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     m_topic->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_userList->setItemDelegate(new MemberDelegate(m_userList));
     m_userList->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_input->setPlaceholderText(tr("Type a message and press Enter. /help lists commands."));
+    m_connectButton->setObjectName(u"connectButton"_s);
+    m_connectButton->setText(tr("Connect…"));
+    connect(m_connectButton, &QPushButton::clicked, this, [this] { showConnectDialog(); });
 
     auto *conversation = new QWidget(this);
     auto *conversationLayout = new QVBoxLayout(conversation);
@@ -77,7 +81,10 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     conversationLayout->addWidget(m_viewStack, 1);
     m_searchBar->setObjectName(u"search"_s);
     m_searchBar->hide();
-    conversationLayout->addWidget(m_input);
+    auto *inputRow = new QHBoxLayout;
+    inputRow->addWidget(m_input, 1);
+    inputRow->addWidget(m_connectButton);
+    conversationLayout->addLayout(inputRow);
     auto *people = new QWidget(this);
     auto *peopleLayout = new QVBoxLayout(people);
     peopleLayout->setContentsMargins(0, 0, 0, 0);
@@ -320,6 +327,14 @@ void MainWindow::jumpTo(qint64 seq)
 void MainWindow::submitInput()
 {
     using ChatCommand::Kind;
+    const ChatCommand::Command peeked = ChatCommand::parse(m_input->text());
+    if ((peeked.kind == Kind::Say || peeked.kind == Kind::DirectMessage)
+        && !m_client->isConnectionWanted()) {
+        // Queued, it would go to whichever server comes next: the text waits in the input.
+        m_client->showError(tr("Not connected: nothing was sent. Connect (Ctrl+K), then press "
+                               "Enter again."));
+        return;
+    }
     const ChatCommand::Command command = ChatCommand::parse(m_input->takeText());
     switch (command.kind) {
     case Kind::Empty:
@@ -574,6 +589,11 @@ void MainWindow::updateStatus()
                                  ? tr("Online: %1 (too many to list)").arg(users)
                                  : tr("Online: %1").arg(users));
     m_disconnectAction->setEnabled(m_client->state() != ChatClient::State::Disconnected);
+    const bool offline = !m_client->isConnectionWanted();
+    m_connectButton->setVisible(offline);
+    m_input->setPlaceholderText(
+            offline ? tr("Offline: messages cannot be sent. Connect with Ctrl+K.")
+                    : tr("Type a message and press Enter. /help lists commands."));
     updateTitle();
 }
 

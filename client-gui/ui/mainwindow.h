@@ -12,6 +12,7 @@ class ConnectDialog;
 class MessageView;
 class QLabel;
 class QListView;
+class QPushButton;
 class QSplitter;
 class QStackedWidget;
 class RoomDialog;
@@ -76,6 +77,7 @@ private:
     QListView *m_userList;
     QLabel *m_userCount;
     ChatInput *m_input;
+    QPushButton *m_connectButton; // shown while not connected by choice
     QSplitter *m_splitter;
     QLabel *m_stateLabel;
     QLabel *m_serverLabel;

@@ -7,6 +7,7 @@
 #include "protocol.h"
 #include "roomdialog.h"
 #include "searchbar.h"
+#include "tcprelay.h"
 #include "testclient.h"
 #include "translations.h"
 
@@ -70,6 +71,8 @@ private slots:
     void invitationsAreShown();
     void switchingKeepsEachScrollPosition();
     void anotherServerStartsACleanView();
+    void unsentMessagesNeverGoToAnotherServer();
+    void typingWhileOfflineByChoiceKeepsTheText();
 
 private:
     void openWindow(const QString &nick);
@@ -848,6 +851,73 @@ void tst_MainWindow::anotherServerStartsACleanView()
     QTRY_VERIFY(viewText().contains(u"said on the first server"_s));
     QVERIFY(!viewText().contains(u"said on the other server"_s));
     QCOMPARE(viewText().count(u"said on the first server"_s), 1);
+}
+
+void tst_MainWindow::unsentMessagesNeverGoToAnotherServer()
+{
+    TcpRelay relay(m_server->serverPort());
+    QVERIFY(relay.listen());
+    ServerConfig config;
+    config.port = 0;
+    config.rate = 0;
+    ChatServer other(config);
+    QVERIFY(other.listen());
+    auto *cc = new TestClient;
+    m_peers.append(cc);
+    QVERIFY(cc->join(other.serverPort(), u"cc"_s));
+
+    m_window = std::make_unique<MainWindow>(m_client.get());
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    m_window->connectTo(u"127.0.0.1"_s, relay.port(), u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    relay.setAccepting(false);
+    relay.cutAll();
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Reconnecting);
+    type(u"typed for the first server"_s);
+    QCOMPARE(m_client->outboxSize(), 1);
+
+    connectWithDialog(other.serverPort());
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    QCOMPARE(m_client->outboxSize(), 0);
+    cc->send(Protocol::Ping { u"sync"_s });
+    QTRY_COMPARE(cc->count<Protocol::Pong>(), 1);
+    QCOMPARE(cc->count<Protocol::Message>(), 0);
+    // Its text is still there to copy, saying where it was meant to go.
+    QVERIFY(viewText().contains(u"Not sent to 127.0.0.1:%1 (you connected to another server): "
+                                "typed for the first server"_s.arg(relay.port())));
+}
+
+void tst_MainWindow::typingWhileOfflineByChoiceKeepsTheText()
+{
+    openWindow(u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    TestClient *bb = join(u"bb"_s);
+    auto *input = m_window->findChild<ChatInput *>(u"input"_s);
+    auto *connectButton = m_window->findChild<QPushButton *>(u"connectButton"_s);
+    QVERIFY(!connectButton->isVisible());
+    type(u"exit"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Disconnected);
+    QVERIFY(input->placeholderText().contains(u"Offline"_s));
+    QVERIFY(connectButton->isVisible());
+
+    type(u"after exit"_s);
+    QCOMPARE(input->text(), u"after exit"_s);
+    QCOMPARE(m_client->outboxSize(), 0);
+    QVERIFY(viewText().contains(u"Not connected: nothing was sent."_s));
+
+    connectButton->click();
+    ConnectDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = m_window->findChild<ConnectDialog *>()) && dialog->isVisible());
+    dialog->accept();
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    QVERIFY(!connectButton->isVisible());
+    bb->send(Protocol::Ping { u"sync"_s });
+    QTRY_COMPARE(bb->count<Protocol::Pong>(), 1);
+    QCOMPARE(bb->count<Protocol::Message>(), 0); // nothing went by itself
+    QTest::keyClick(input, Qt::Key_Return);
+    QTRY_COMPARE(bb->count<Protocol::Message>(), 1);
+    QCOMPARE(bb->last<Protocol::Message>().text, u"after exit"_s);
 }
 
 QTEST_MAIN(tst_MainWindow)
