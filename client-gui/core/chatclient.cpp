@@ -34,11 +34,13 @@ ChatClient::ChatClient(QObject *parent)
     connect(&m_socket, &QSslSocket::sslErrors, this, &ChatClient::handleSslErrors);
     connect(&m_socket, &QTcpSocket::readyRead, this, &ChatClient::processReadyRead);
     connect(&m_socket, &QTcpSocket::disconnected, this, &ChatClient::handleConnectionLost);
-    connect(&m_socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError) {
-        qCInfo(lcClient) << "connection to" << m_host << m_port << "failed:"
-                         << m_socket.errorString();
-        handleConnectionLost();
-    });
+    connect(&m_socket, &QTcpSocket::errorOccurred, this,
+            [this](QAbstractSocket::SocketError error) {
+                qCInfo(lcClient) << "connection to" << m_host << m_port << "failed:"
+                                 << m_socket.errorString();
+                m_lastFailure = failureText(error);
+                handleConnectionLost();
+            });
 
     m_reconnectTimer.setSingleShot(true);
     connect(&m_reconnectTimer, &QTimer::timeout, this, &ChatClient::openConnection);
@@ -132,6 +134,7 @@ void ChatClient::connectToServer(const QString &host, quint16 port, const QStrin
     m_nick = nick;
     m_wantOnline = true;
     m_wasOnline = false;
+    m_lastFailure.clear();
     m_backoff.reset();
     openConnection();
 }
@@ -353,7 +356,45 @@ void ChatClient::handleConnectionLost()
     }
     for (Conversation *conversation : m_conversations.all())
         conversation->users()->clear();
+    if (!m_wasOnline && m_backoff.attempt() + 1 >= MaxFirstConnectAttempts) {
+        // A server never reached is most likely a wrong address or port, not a network
+        // hiccup: retrying forever would only hide that.
+        const QString reason = tr("Could not connect to %1:%2: %3")
+                                       .arg(m_host)
+                                       .arg(m_port)
+                                       .arg(m_lastFailure.isEmpty()
+                                                    ? tr("the server closed the connection")
+                                                    : m_lastFailure);
+        qCInfo(lcClient) << "giving up after" << MaxFirstConnectAttempts << "attempts";
+        m_wantOnline = false;
+        setState(State::Disconnected);
+        showError(reason);
+        emit connectFailed(reason);
+        return;
+    }
     scheduleReconnect();
+}
+
+QString ChatClient::failureText(QAbstractSocket::SocketError error) const
+{
+    switch (error) {
+    case QAbstractSocket::ConnectionRefusedError:
+        return tr("connection refused (is a Natter server running on that port?)");
+    case QAbstractSocket::HostNotFoundError:
+        return tr("host %1 not found").arg(m_host);
+    case QAbstractSocket::SocketTimeoutError:
+        return tr("no answer (timed out)");
+    case QAbstractSocket::NetworkError:
+        return tr("the network is unreachable");
+    case QAbstractSocket::RemoteHostClosedError:
+        return tr("the server closed the connection");
+    case QAbstractSocket::SslHandshakeFailedError:
+    case QAbstractSocket::SslInternalError:
+    case QAbstractSocket::SslInvalidUserDataError:
+        return tr("TLS failure: %1").arg(m_socket.errorString());
+    default:
+        return m_socket.errorString();
+    }
 }
 
 void ChatClient::processReadyRead()
@@ -412,6 +453,7 @@ void ChatClient::handleFrame(const Protocol::Welcome &welcome)
         }
     }
     m_savedPositions.clear(); // from now on the conversations know where they stand
+    m_lastFailure.clear();
     showNotice(m_wasOnline ? tr("Reconnected as %1.").arg(m_nick)
                           : tr("You are in the chat as %1.").arg(m_nick));
     m_wasOnline = true;

@@ -106,6 +106,10 @@ public:
     QString nick() const { return m_nick; }
     qint64 lastSeq() const { return m_lobby->lastSeq(); } // the lobby's
     qsizetype outboxSize() const { return m_outbox.size(); }
+    // Why the last connection attempt failed ("connection refused", …); empty once online.
+    QString lastFailure() const { return m_lastFailure; }
+    // This connection run has been online: a loss now is retried for as long as it takes.
+    bool hasBeenOnline() const { return m_wasOnline; }
     // Whole seconds until the next connection attempt while reconnecting.
     int secondsUntilReconnect() const;
 
@@ -137,6 +141,9 @@ signals:
     // banned, tls_required) or removed us (kicked): the client stays disconnected, and the
     // user has to change something before connecting again.
     void joinRefused(Protocol::ErrorCode code, const QString &text);
+    // A server never reached in this run failed MaxFirstConnectAttempts times: the client
+    // stays disconnected; `text` says where and why.
+    void connectFailed(const QString &text);
     // The server's certificate is not vouched for by a system CA and not trusted yet (or it
     // differs from the one trusted before: `changed`). The connection is closed meanwhile.
     void certificateNeedsTrust(const QString &host, quint16 port, const QString &fingerprint,
@@ -161,6 +168,8 @@ private:
         int rateLimited = 0; // times the server said "slow down" to this one
     };
     static constexpr int MaxRateLimitedTries = 5;
+    // Tries for a connection that never succeeded, the first included.
+    static constexpr int MaxFirstConnectAttempts = 4;
 
     void setState(State state);
     void openConnection();
@@ -168,6 +177,7 @@ private:
     void handleConnected();
     void sendHello();
     void handleConnectionLost();
+    QString failureText(QAbstractSocket::SocketError error) const;
     void processReadyRead();
     void handleFrame(const Protocol::Welcome &welcome);
     void handleFrame(const Protocol::Message &message);
@@ -255,4 +265,5 @@ private:
     // What this server speaks: version 1 servers know only the lobby (its welcome says so).
     int m_protocol = Protocol::Version;
     bool m_wasOnline = false; // this connection run has been online: rejoining, not joining
+    QString m_lastFailure; // why the last attempt failed, for the user
 };

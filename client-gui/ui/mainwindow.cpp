@@ -169,6 +169,8 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     connect(client, &ChatClient::messageReceived, this, &MainWindow::noteIncoming);
     connect(client, &ChatClient::joinRefused, this,
             [this](Protocol::ErrorCode, const QString &text) { showConnectDialog(text); });
+    connect(client, &ChatClient::connectFailed, this,
+            [this](const QString &text) { showConnectDialog(text); });
     connect(client, &ChatClient::certificateNeedsTrust, this, &MainWindow::askCertificateTrust);
 
     QSettings settings;
@@ -572,7 +574,12 @@ void MainWindow::updateStatus()
         state = tr("Online");
         break;
     case ChatClient::State::Reconnecting:
-        state = tr("Connection lost. Reconnecting in %1 s…").arg(m_client->secondsUntilReconnect());
+        state = m_client->hasBeenOnline() || m_client->lastFailure().isEmpty()
+                ? tr("Connection lost. Reconnecting in %1 s…")
+                          .arg(m_client->secondsUntilReconnect())
+                : tr("Could not connect: %1. Trying again in %2 s…")
+                          .arg(m_client->lastFailure())
+                          .arg(m_client->secondsUntilReconnect());
         break;
     }
     m_stateLabel->setText(state);

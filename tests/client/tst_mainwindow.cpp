@@ -23,6 +23,7 @@
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QSslCertificate>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -73,6 +74,7 @@ private slots:
     void anotherServerStartsACleanView();
     void unsentMessagesNeverGoToAnotherServer();
     void typingWhileOfflineByChoiceKeepsTheText();
+    void refusedConnectionSaysWhyAndStopsTrying();
 
 private:
     void openWindow(const QString &nick);
@@ -918,6 +920,34 @@ void tst_MainWindow::typingWhileOfflineByChoiceKeepsTheText()
     QTest::keyClick(input, Qt::Key_Return);
     QTRY_COMPARE(bb->count<Protocol::Message>(), 1);
     QCOMPARE(bb->last<Protocol::Message>().text, u"after exit"_s);
+}
+
+void tst_MainWindow::refusedConnectionSaysWhyAndStopsTrying()
+{
+    const quint16 port = m_server->serverPort();
+    m_server.reset(); // nothing listens there now
+    QSignalSpy failed(m_client.get(), &ChatClient::connectFailed);
+    m_window = std::make_unique<MainWindow>(m_client.get());
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    m_window->connectTo(u"127.0.0.1"_s, port, u"aa"_s);
+    auto *state = m_window->findChild<QLabel *>(u"state"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Reconnecting);
+    QVERIFY2(state->text().startsWith(u"Could not connect: connection refused"_s),
+             qPrintable(state->text()));
+    QVERIFY(!state->text().contains(u"Connection lost"_s));
+
+    // A few tries (50, 100, 200 ms apart here), then it stops and says why.
+    QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, 5000);
+    QCOMPARE(m_client->state(), ChatClient::State::Disconnected);
+    QVERIFY(!m_client->isConnectionWanted());
+    QCOMPARE(m_client->secondsUntilReconnect(), 0);
+    const QString why = u"Could not connect to 127.0.0.1:%1: connection refused"_s.arg(port);
+    QVERIFY(viewText().contains(why));
+    ConnectDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = m_window->findChild<ConnectDialog *>()) && dialog->isVisible());
+    QVERIFY(dialog->findChild<QLabel *>(u"problem"_s)->text().startsWith(why));
+    QCOMPARE(state->text(), u"Offline"_s);
 }
 
 QTEST_MAIN(tst_MainWindow)
