@@ -7,6 +7,7 @@
 #include "messageview.h"
 #include "roomdialog.h"
 #include "searchbar.h"
+#include "typingredirect.h"
 
 #include <QAbstractButton>
 #include <QAction>
@@ -52,7 +53,8 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
       m_connectButton(new QPushButton(this)),
       m_splitter(new QSplitter(Qt::Horizontal, this)),
       m_stateLabel(new QLabel(this)),
-      m_serverLabel(new QLabel(this))
+      m_serverLabel(new QLabel(this)),
+      m_typingRedirect(new TypingRedirect(m_input, this))
 {
     setWindowIcon(QIcon(u":/icons/natter.svg"_s));
     m_userList->setObjectName(u"users"_s);
@@ -69,6 +71,7 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     m_topic->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_userList->setItemDelegate(new MemberDelegate(m_userList));
     m_userList->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_typingRedirect->watch(m_userList);
     m_connectButton->setObjectName(u"connectButton"_s);
     m_connectButton->setText(tr("Connect…"));
     connect(m_connectButton, &QPushButton::clicked, this, [this] { showConnectDialog(); });
@@ -494,6 +497,7 @@ MessageView *MainWindow::viewFor(Conversation *conversation)
         return view;
     auto *view = new MessageView(m_viewStack);
     m_viewStack->addWidget(view);
+    m_typingRedirect->watch(view);
     // Laid out at its size before its rows go in, so it starts at the newest.
     view->resize(m_viewStack->size());
     view->setModel(conversation->messages());

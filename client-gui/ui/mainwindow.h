@@ -17,6 +17,7 @@ class QSplitter;
 class QStackedWidget;
 class RoomDialog;
 class SearchBar;
+class TypingRedirect;
 
 // The chat window: renders what the ChatClient knows and turns what the user types into
 // requests. It holds no connection state of its own.
@@ -81,6 +82,7 @@ private:
     QSplitter *m_splitter;
     QLabel *m_stateLabel;
     QLabel *m_serverLabel;
+    TypingRedirect *m_typingRedirect; // keys typed in the view or the members go to m_input
     QAction *m_connectAction;
     QAction *m_disconnectAction;
     QPointer<ConnectDialog> m_connectDialog;

@@ -75,6 +75,7 @@ private slots:
     void unsentMessagesNeverGoToAnotherServer();
     void typingWhileOfflineByChoiceKeepsTheText();
     void refusedConnectionSaysWhyAndStopsTrying();
+    void keysTypedElsewhereGoToTheInput();
 
 private:
     void openWindow(const QString &nick);
@@ -948,6 +949,47 @@ void tst_MainWindow::refusedConnectionSaysWhyAndStopsTrying()
     QTRY_VERIFY((dialog = m_window->findChild<ConnectDialog *>()) && dialog->isVisible());
     QVERIFY(dialog->findChild<QLabel *>(u"problem"_s)->text().startsWith(why));
     QCOMPARE(state->text(), u"Offline"_s);
+}
+
+void tst_MainWindow::keysTypedElsewhereGoToTheInput()
+{
+    openWindow(u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    TestClient *bb = join(u"bb"_s);
+    bb->say(u"read https://example.org/x"_s, u"1"_s);
+    QTRY_VERIFY(viewText().contains(u"https://example.org/x"_s));
+    m_window->activateWindow();
+    QTRY_VERIFY(m_window->isActiveWindow());
+    auto *input = m_window->findChild<ChatInput *>(u"input"_s);
+    auto *view = m_window->findChild<MessageView *>(u"messages"_s);
+
+    // A click in the view (on the link, say) gives it the focus; the typing still counts.
+    view->setFocus();
+    QTRY_VERIFY(view->hasFocus());
+    QTest::keyClicks(view, u"hello"_s);
+    QCOMPARE(input->text(), u"hello"_s);
+    QVERIFY(input->hasFocus());
+
+    // Tab takes the focus away from the input; what comes next is not lost.
+    QTest::keyClick(input, Qt::Key_Tab);
+    QWidget *elsewhere = QApplication::focusWidget();
+    QVERIFY(elsewhere && elsewhere != input);
+    QTest::keyClicks(elsewhere, u" bb"_s);
+    QCOMPARE(input->text(), u"hello bb"_s);
+    auto *users = m_window->findChild<QListView *>(u"users"_s);
+    users->setFocus();
+    QTest::keyClicks(users, u"!"_s);
+    QCOMPARE(input->text(), u"hello bb!"_s);
+
+    // Keys that act on the view stay there: selecting and copying still work.
+    view->setFocus();
+    QTest::keyClick(view, Qt::Key_A, Qt::ControlModifier);
+    QVERIFY(view->textCursor().hasSelection());
+    QCOMPARE(input->text(), u"hello bb!"_s);
+
+    QTest::keyClick(input, Qt::Key_Return);
+    QTRY_COMPARE(bb->count<Protocol::Message>(), 1);
+    QCOMPARE(bb->last<Protocol::Message>().text, u"hello bb!"_s);
 }
 
 QTEST_MAIN(tst_MainWindow)
