@@ -42,8 +42,15 @@ MessageView::MessageView(QWidget *parent) : QPlainTextEdit(parent)
     setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard
                             | Qt::LinksAccessibleByMouse);
     connect(verticalScrollBar(), &QScrollBar::valueChanged, this, [this](int value) {
+        m_following = isAtBottom();
         if (value == 0 && verticalScrollBar()->maximum() > 0)
             emit scrolledToTop();
+    });
+    // Lines are laid out lazily, and a row that wraps (or is redrawn with its ✓) grows after
+    // it was appended: a reader at the bottom stays there however the height changes.
+    connect(verticalScrollBar(), &QScrollBar::rangeChanged, this, [this](int, int maximum) {
+        if (m_following)
+            verticalScrollBar()->setValue(maximum);
     });
 }
 
@@ -159,7 +166,7 @@ void MessageView::prependRows(int count)
 
 void MessageView::appendRows(int first, int last)
 {
-    const bool follow = isAtBottom();
+    const bool follow = m_following;
     QTextCursor cursor(document());
     cursor.movePosition(QTextCursor::End);
     for (int row = first; row <= last; ++row) {

@@ -53,4 +53,5 @@ private:
 
     MessageModel *m_model = nullptr;
     qint64 m_markerSeq = 0; // the message the "new messages" line is above
+    bool m_following = true; // the reader is at the bottom: new lines scroll into view
 };

@@ -76,6 +76,7 @@ private slots:
     void typingWhileOfflineByChoiceKeepsTheText();
     void refusedConnectionSaysWhyAndStopsTrying();
     void keysTypedElsewhereGoToTheInput();
+    void viewFollowsTheBottomAfterALongOwnMessage();
 
 private:
     void openWindow(const QString &nick);
@@ -990,6 +991,34 @@ void tst_MainWindow::keysTypedElsewhereGoToTheInput()
     QTest::keyClick(input, Qt::Key_Return);
     QTRY_COMPARE(bb->count<Protocol::Message>(), 1);
     QCOMPARE(bb->last<Protocol::Message>().text, u"hello bb!"_s);
+}
+
+void tst_MainWindow::viewFollowsTheBottomAfterALongOwnMessage()
+{
+    openWindow(u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    TestClient *bb = join(u"bb"_s);
+    for (int i = 1; i <= 60; ++i)
+        bb->say(u"line %1"_s.arg(i), QString::number(i));
+    QTRY_VERIFY(viewText().contains(u"line 60"_s));
+    auto *view = m_window->findChild<MessageView *>(u"messages"_s);
+    QVERIFY(view->verticalScrollBar()->maximum() > 0);
+    QTRY_VERIFY(view->isAtBottom());
+
+    QStringList words;
+    for (int i = 0; i < 120; ++i)
+        words.append(u"word%1"_s.arg(i));
+    type(words.join(u' ')); // many lines once wrapped
+    QTRY_VERIFY(viewText().contains(u"word119 ✓"_s));
+    QTRY_VERIFY(view->isAtBottom());
+    bb->say(u"after the long one"_s, u"61"_s);
+    QTRY_VERIFY(viewText().contains(u"after the long one"_s));
+    QTRY_VERIFY(view->isAtBottom());
+    // The newest line is on screen, not below it.
+    const QTextBlock last = view->document()->lastBlock();
+    QVERIFY(last.text().contains(u"after the long one"_s));
+    QTRY_VERIFY(view->viewport()->rect().contains(
+            view->cursorRect(QTextCursor(last)).center()));
 }
 
 QTEST_MAIN(tst_MainWindow)
