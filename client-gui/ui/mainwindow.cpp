@@ -479,6 +479,7 @@ void MainWindow::showConversation(Conversation *conversation)
     m_view->setUnreadAfter(m_unreadAfter);
     m_unreadAfter = 0;
     m_viewStack->setCurrentWidget(m_view);
+    m_input->setScrollTarget(m_view);
     m_input->setText(m_drafts.value(conversation));
     m_userList->setModel(m_client->users());
     connect(m_client->users(), &UserListModel::countChanged, this, &MainWindow::updateStatus);

@@ -2,12 +2,14 @@
 
 #include <QDateTime>
 #include <QDesktopServices>
+#include <QKeyEvent>
 #include <QLocale>
 #include <QMouseEvent>
 #include <QRegularExpression>
 #include <QScrollBar>
 #include <QTextBlock>
 #include <QTextCursor>
+#include <QWheelEvent>
 
 using namespace Qt::StringLiterals;
 
@@ -280,6 +282,41 @@ QString MessageView::html(int row) const
         break;
     }
     return line;
+}
+
+void MessageView::keyPressEvent(QKeyEvent *event)
+{
+    // A reader pages through the view itself: the text cursor (read-only, often at the
+    // start) would otherwise decide where Page Up and Ctrl+Home go.
+    const bool control = event->modifiers() & Qt::ControlModifier;
+    QAbstractSlider::SliderAction action = QAbstractSlider::SliderNoAction;
+    if (event->key() == Qt::Key_PageUp)
+        action = QAbstractSlider::SliderPageStepSub;
+    else if (event->key() == Qt::Key_PageDown)
+        action = QAbstractSlider::SliderPageStepAdd;
+    else if (event->key() == Qt::Key_Home && control)
+        action = QAbstractSlider::SliderToMinimum;
+    else if (event->key() == Qt::Key_End && control)
+        action = QAbstractSlider::SliderToMaximum;
+    if (action == QAbstractSlider::SliderNoAction) {
+        QPlainTextEdit::keyPressEvent(event);
+        return;
+    }
+    const bool wasAtTop = verticalScrollBar()->value() == 0;
+    verticalScrollBar()->triggerAction(action);
+    // At the top the scroll bar does not move, so its valueChanged never tells.
+    if (wasAtTop
+        && (action == QAbstractSlider::SliderPageStepSub
+            || action == QAbstractSlider::SliderToMinimum))
+        emit scrolledToTop();
+}
+
+void MessageView::wheelEvent(QWheelEvent *event)
+{
+    const bool wasAtTop = verticalScrollBar()->value() == 0;
+    QPlainTextEdit::wheelEvent(event);
+    if (event->angleDelta().y() > 0 && wasAtTop)
+        emit scrolledToTop();
 }
 
 void MessageView::mouseMoveEvent(QMouseEvent *event)

@@ -29,6 +29,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBlock>
+#include <QWheelEvent>
 
 #include <memory>
 
@@ -77,6 +78,7 @@ private slots:
     void refusedConnectionSaysWhyAndStopsTrying();
     void keysTypedElsewhereGoToTheInput();
     void viewFollowsTheBottomAfterALongOwnMessage();
+    void olderHistoryLoadsFromTheKeyboardAndTheWheel();
 
 private:
     void openWindow(const QString &nick);
@@ -1019,6 +1021,51 @@ void tst_MainWindow::viewFollowsTheBottomAfterALongOwnMessage()
     QVERIFY(last.text().contains(u"after the long one"_s));
     QTRY_VERIFY(view->viewport()->rect().contains(
             view->cursorRect(QTextCursor(last)).center()));
+}
+
+void tst_MainWindow::olderHistoryLoadsFromTheKeyboardAndTheWheel()
+{
+    cleanup();
+    ServerConfig config;
+    config.port = 0;
+    config.rate = 0;
+    config.historyLimit = 5; // a joining window gets only the newest five: no scroll bar
+    QTemporaryDir storeDir;
+    config.storePath = storeDir.filePath(u"natter.sqlite"_s);
+    m_server = std::make_unique<ChatServer>(config);
+    QVERIFY(m_server->listen());
+    m_client = std::make_unique<ChatClient>();
+    TestClient *bb = join(u"bb"_s);
+    for (int i = 1; i <= 200; ++i)
+        bb->say(u"hay %1"_s.arg(i), QString::number(i));
+    QTRY_COMPARE(bb->count<Protocol::Ack>(), 200);
+    openWindow(u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    QTRY_VERIFY(viewText().contains(u"hay 200"_s));
+    MessageModel *messages = m_client->messages();
+    auto *view = m_window->findChild<MessageView *>(u"messages"_s);
+    auto *input = m_window->findChild<ChatInput *>(u"input"_s);
+    QCOMPARE(view->verticalScrollBar()->maximum(), 0);
+    const qint64 first = messages->oldestSeq();
+
+    // The wheel over a view with nothing to scroll: it is at the top already.
+    QWheelEvent wheel(QPointF(10, 10), view->mapToGlobal(QPointF(10, 10)), {}, QPoint(0, 120),
+                      Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+    QCoreApplication::sendEvent(view->viewport(), &wheel);
+    QTRY_VERIFY(messages->oldestSeq() < first);
+    const qint64 second = messages->oldestSeq();
+    QTRY_VERIFY(!m_client->isLoadingOlder());
+
+    // Typing in the input, Ctrl+Home goes to the top of the view, which loads the next page.
+    QTest::keyClick(input, Qt::Key_Home, Qt::ControlModifier);
+    QTRY_VERIFY(messages->oldestSeq() < second);
+    const qint64 third = messages->oldestSeq();
+    QTRY_VERIFY(!m_client->isLoadingOlder());
+
+    // Page Up from the input, as many times as it takes to reach the top again.
+    QTRY_VERIFY((QTest::keyClick(input, Qt::Key_PageUp), messages->oldestSeq() < third));
+    QVERIFY(input->hasFocus());
+    cleanup(); // the store's folder goes with this function
 }
 
 QTEST_MAIN(tst_MainWindow)
