@@ -554,11 +554,13 @@ void MainWindow::changeEvent(QEvent *event)
 
 void MainWindow::updateTitle()
 {
-    QString title = m_client->nick().isEmpty()
-            ? tr("Natter")
-            : tr("Natter — %1 on %2").arg(m_client->nick(), m_client->host());
+    // The platform adds the application's display name: a title naming Natter would say it
+    // twice. Out of the chat (left, refused) nobody is "on" the server.
+    QString title = m_client->nick().isEmpty() || m_client->state() == ChatClient::State::Disconnected
+            ? QString()
+            : tr("%1 on %2").arg(m_client->nick(), m_client->host());
     if (m_unread > 0)
-        title = u"(%1) "_s.arg(m_unread) + title;
+        title = title.isEmpty() ? u"(%1)"_s.arg(m_unread) : u"(%1) "_s.arg(m_unread) + title;
     setWindowTitle(title);
 }
 

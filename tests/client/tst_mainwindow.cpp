@@ -79,6 +79,8 @@ private slots:
     void keysTypedElsewhereGoToTheInput();
     void viewFollowsTheBottomAfterALongOwnMessage();
     void olderHistoryLoadsFromTheKeyboardAndTheWheel();
+    void titleNamesTheAppOnceAndOnlyWhileInTheChat();
+    void connectDialogOpensOverTheWindowWithItsWholeTitle();
 
 private:
     void openWindow(const QString &nick);
@@ -1066,6 +1068,42 @@ void tst_MainWindow::olderHistoryLoadsFromTheKeyboardAndTheWheel()
     QTRY_VERIFY((QTest::keyClick(input, Qt::Key_PageUp), messages->oldestSeq() < third));
     QVERIFY(input->hasFocus());
     cleanup(); // the store's folder goes with this function
+}
+
+void tst_MainWindow::titleNamesTheAppOnceAndOnlyWhileInTheChat()
+{
+    // As natter's main() sets it: the platform adds it to every window title.
+    QGuiApplication::setApplicationDisplayName(u"Natter"_s);
+    openWindow(u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    QCOMPARE(m_window->windowTitle(), u"aa on 127.0.0.1"_s);
+    type(u"exit"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Disconnected);
+    QVERIFY2(!m_window->windowTitle().contains(u"aa"_s), qPrintable(m_window->windowTitle()));
+
+    join(u"bb"_s);
+    m_window->connectTo(u"127.0.0.1"_s, m_server->serverPort(), u"BB"_s); // taken: refused
+    QTRY_VERIFY(m_window->findChild<ConnectDialog *>());
+    QCOMPARE(m_client->state(), ChatClient::State::Disconnected);
+    QVERIFY2(!m_window->windowTitle().contains(u"BB"_s), qPrintable(m_window->windowTitle()));
+    QVERIFY(!m_window->windowTitle().contains(u"Natter"_s));
+    QGuiApplication::setApplicationDisplayName({});
+}
+
+void tst_MainWindow::connectDialogOpensOverTheWindowWithItsWholeTitle()
+{
+    m_window = std::make_unique<MainWindow>(m_client.get());
+    m_window->move(300, 200);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    m_window->showConnectDialog();
+    ConnectDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = m_window->findChild<ConnectDialog *>()) && dialog->isVisible());
+    QCOMPARE(dialog->parentWidget(), m_window.get());
+    QVERIFY(dialog->isModal() || dialog->windowModality() != Qt::NonModal);
+    QTRY_VERIFY(m_window->frameGeometry().contains(dialog->frameGeometry().center()));
+    QVERIFY(dialog->width()
+            >= dialog->fontMetrics().horizontalAdvance(dialog->windowTitle()) + 160);
 }
 
 QTEST_MAIN(tst_MainWindow)
