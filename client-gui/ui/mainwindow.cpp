@@ -51,6 +51,7 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
       m_userCount(new QLabel(this)),
       m_input(new ChatInput(this)),
       m_connectButton(new QPushButton(this)),
+      m_lengthLabel(new QLabel(this)),
       m_splitter(new QSplitter(Qt::Horizontal, this)),
       m_stateLabel(new QLabel(this)),
       m_serverLabel(new QLabel(this)),
@@ -72,6 +73,9 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     m_userList->setItemDelegate(new MemberDelegate(m_userList));
     m_userList->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_typingRedirect->watch(m_userList);
+    m_lengthLabel->setObjectName(u"length"_s);
+    m_lengthLabel->hide();
+    connect(m_input, &QLineEdit::textChanged, this, &MainWindow::updateLength);
     m_connectButton->setObjectName(u"connectButton"_s);
     m_connectButton->setText(tr("Connect…"));
     connect(m_connectButton, &QPushButton::clicked, this, [this] { showConnectDialog(); });
@@ -86,6 +90,7 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     m_searchBar->hide();
     auto *inputRow = new QHBoxLayout;
     inputRow->addWidget(m_input, 1);
+    inputRow->addWidget(m_lengthLabel);
     inputRow->addWidget(m_connectButton);
     conversationLayout->addLayout(inputRow);
     auto *people = new QWidget(this);
@@ -340,6 +345,15 @@ void MainWindow::submitInput()
                                "Enter again."));
         return;
     }
+    if ((peeked.kind == Kind::Say || peeked.kind == Kind::DirectMessage)
+        && Protocol::textLength(peeked.text) > Protocol::MaxTextLength) {
+        // The server would refuse it, and a retry could never work.
+        m_client->showError(tr("Too long to send: %1 characters, at most %2. The text stays "
+                               "in the input: shorten it or send it in parts.")
+                                    .arg(Protocol::textLength(peeked.text))
+                                    .arg(Protocol::MaxTextLength));
+        return;
+    }
     const ChatCommand::Command command = ChatCommand::parse(m_input->takeText());
     switch (command.kind) {
     case Kind::Empty:
@@ -423,6 +437,20 @@ void MainWindow::submitInput()
         m_client->showError(tr("Unknown command %1. Type /help for the list.").arg(command.text));
         break;
     }
+}
+
+void MainWindow::updateLength()
+{
+    using ChatCommand::Kind;
+    const ChatCommand::Command command = ChatCommand::parse(m_input->text());
+    const qsizetype length = command.kind == Kind::Say || command.kind == Kind::DirectMessage
+            ? Protocol::textLength(command.text)
+            : 0;
+    // Shown only near the limit: a counter on every short line would be noise.
+    m_lengthLabel->setVisible(length > Protocol::MaxTextLength - LengthWarningMargin);
+    m_lengthLabel->setText(tr("%1 / %2").arg(length).arg(Protocol::MaxTextLength));
+    m_lengthLabel->setStyleSheet(length > Protocol::MaxTextLength ? u"color: #d03030"_s
+                                                                  : QString());
 }
 
 void MainWindow::listRoomsInline(const QString &filter)

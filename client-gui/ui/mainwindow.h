@@ -52,6 +52,7 @@ private:
     void noteIncoming(const Protocol::Message &message);
     void updateStatus();
     void updateTitle();
+    void updateLength();
     void showAbout();
     void jumpTo(qint64 seq);
     void showConversation(Conversation *conversation);
@@ -79,6 +80,8 @@ private:
     QLabel *m_userCount;
     ChatInput *m_input;
     QPushButton *m_connectButton; // shown while not connected by choice
+    QLabel *m_lengthLabel; // characters typed, near the protocol's limit
+    static constexpr qsizetype LengthWarningMargin = 200;
     QSplitter *m_splitter;
     QLabel *m_stateLabel;
     QLabel *m_serverLabel;

@@ -81,6 +81,7 @@ private slots:
     void olderHistoryLoadsFromTheKeyboardAndTheWheel();
     void titleNamesTheAppOnceAndOnlyWhileInTheChat();
     void connectDialogOpensOverTheWindowWithItsWholeTitle();
+    void overlongMessageIsRefusedBeforeSendingAndKept();
 
 private:
     void openWindow(const QString &nick);
@@ -1104,6 +1105,37 @@ void tst_MainWindow::connectDialogOpensOverTheWindowWithItsWholeTitle()
     QTRY_VERIFY(m_window->frameGeometry().contains(dialog->frameGeometry().center()));
     QVERIFY(dialog->width()
             >= dialog->fontMetrics().horizontalAdvance(dialog->windowTitle()) + 160);
+}
+
+void tst_MainWindow::overlongMessageIsRefusedBeforeSendingAndKept()
+{
+    openWindow(u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    TestClient *bb = join(u"bb"_s);
+    auto *input = m_window->findChild<ChatInput *>(u"input"_s);
+    auto *length = m_window->findChild<QLabel *>(u"length"_s);
+    input->setText(QString(3000, u'a'));
+    QVERIFY(!length->isVisible()); // far from the limit: no counter
+    // An emoji is one character to the server, though two UTF-16 units.
+    input->setText(QString(4000, u'a') + u"😀"_s);
+    QVERIFY(length->isVisible());
+    QCOMPARE(length->text(), u"4001 / 4096"_s);
+
+    const QString tooLong = QString(4096, u'b') + u'!';
+    input->setText(tooLong);
+    QCOMPARE(length->text(), u"4097 / 4096"_s);
+    QTest::keyClick(input, Qt::Key_Return);
+    QCOMPARE(input->text(), tooLong);
+    QCOMPARE(m_client->outboxSize(), 0);
+    QVERIFY(viewText().contains(u"Too long to send: 4097 characters, at most 4096."_s));
+    QVERIFY(!viewText().contains(u"Retry"_s));
+
+    QTest::keyClick(input, Qt::Key_Backspace); // exactly the limit goes
+    QTest::keyClick(input, Qt::Key_Return);
+    QTRY_COMPARE(bb->count<Protocol::Message>(), 1);
+    QCOMPARE(bb->last<Protocol::Message>().text, QString(4096, u'b'));
+    QVERIFY(input->text().isEmpty());
+    QVERIFY(!length->isVisible());
 }
 
 QTEST_MAIN(tst_MainWindow)
