@@ -223,6 +223,42 @@
         <source>You are in as many rooms as this server allows: leave one first.</source>
         <translation>Du bist in so vielen Räumen, wie dieser Server erlaubt: Verlasse zuerst einen.</translation>
     </message>
+    <message>
+        <source>Not sent to %1 (you connected to another server): %2</source>
+        <translation>Nicht an %1 gesendet (du hast dich mit einem anderen Server verbunden): %2</translation>
+    </message>
+    <message>
+        <source>Not connected: connect first, then retry.</source>
+        <translation>Nicht verbunden: Erst verbinden, dann erneut versuchen.</translation>
+    </message>
+    <message>
+        <source>Could not connect to %1:%2: %3</source>
+        <translation>Keine Verbindung zu %1:%2: %3</translation>
+    </message>
+    <message>
+        <source>the server closed the connection</source>
+        <translation>der Server hat die Verbindung geschlossen</translation>
+    </message>
+    <message>
+        <source>connection refused (is a Natter server running on that port?)</source>
+        <translation>Verbindung abgelehnt (läuft auf diesem Port ein Natter-Server?)</translation>
+    </message>
+    <message>
+        <source>host %1 not found</source>
+        <translation>Rechner %1 nicht gefunden</translation>
+    </message>
+    <message>
+        <source>no answer (timed out)</source>
+        <translation>keine Antwort (Zeitüberschreitung)</translation>
+    </message>
+    <message>
+        <source>the network is unreachable</source>
+        <translation>das Netzwerk ist nicht erreichbar</translation>
+    </message>
+    <message>
+        <source>TLS failure: %1</source>
+        <translation>TLS-Fehler: %1</translation>
+    </message>
 </context>
 <context>
     <name>ConnectDialog</name>
@@ -332,14 +368,6 @@
     <message>
         <source>Unknown command %1. Type /help for the list.</source>
         <translation>Unbekannter Befehl %1. /help zeigt die Liste.</translation>
-    </message>
-    <message>
-        <source>Natter</source>
-        <translation>Natter</translation>
-    </message>
-    <message>
-        <source>Natter — %1 on %2</source>
-        <translation>Natter – %1 auf %2</translation>
     </message>
     <message>
         <source>Offline</source>
@@ -500,6 +528,34 @@
     <message>
         <source>%1: %2</source>
         <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Connect…</source>
+        <translation>Verbinden …</translation>
+    </message>
+    <message>
+        <source>Not connected: nothing was sent. Connect (Ctrl+K), then press Enter again.</source>
+        <translation>Nicht verbunden: Nichts wurde gesendet. Verbinde dich (Strg+K) und drücke dann erneut Enter.</translation>
+    </message>
+    <message>
+        <source>Too long to send: %1 characters, at most %2. The text stays in the input: shorten it or send it in parts.</source>
+        <translation>Zu lang zum Senden: %1 Zeichen, höchstens %2. Der Text bleibt in der Eingabe: Kürze ihn oder sende ihn in Teilen.</translation>
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>%1 on %2</source>
+        <translation>%1 auf %2</translation>
+    </message>
+    <message>
+        <source>Could not connect: %1. Trying again in %2 s…</source>
+        <translation>Keine Verbindung: %1. Neuer Versuch in %2 s …</translation>
+    </message>
+    <message>
+        <source>Offline: messages cannot be sent. Connect with Ctrl+K.</source>
+        <translation>Offline: Nachrichten können nicht gesendet werden. Mit Strg+K verbinden.</translation>
     </message>
 </context>
 <context>

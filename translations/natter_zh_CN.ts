@@ -223,6 +223,42 @@
         <source>You are in as many rooms as this server allows: leave one first.</source>
         <translation>你加入的房间数已达服务器上限：请先离开一个。</translation>
     </message>
+    <message>
+        <source>Not sent to %1 (you connected to another server): %2</source>
+        <translation>未发送到 %1（你已连接到另一台服务器）：%2</translation>
+    </message>
+    <message>
+        <source>Not connected: connect first, then retry.</source>
+        <translation>未连接：请先连接，然后重试。</translation>
+    </message>
+    <message>
+        <source>Could not connect to %1:%2: %3</source>
+        <translation>无法连接到 %1:%2：%3</translation>
+    </message>
+    <message>
+        <source>the server closed the connection</source>
+        <translation>服务器关闭了连接</translation>
+    </message>
+    <message>
+        <source>connection refused (is a Natter server running on that port?)</source>
+        <translation>连接被拒绝（该端口上是否运行着 Natter 服务器？）</translation>
+    </message>
+    <message>
+        <source>host %1 not found</source>
+        <translation>找不到主机 %1</translation>
+    </message>
+    <message>
+        <source>no answer (timed out)</source>
+        <translation>无响应（超时）</translation>
+    </message>
+    <message>
+        <source>the network is unreachable</source>
+        <translation>网络不可达</translation>
+    </message>
+    <message>
+        <source>TLS failure: %1</source>
+        <translation>TLS 错误：%1</translation>
+    </message>
 </context>
 <context>
     <name>ConnectDialog</name>
@@ -332,14 +368,6 @@
     <message>
         <source>Unknown command %1. Type /help for the list.</source>
         <translation>未知命令 %1。输入 /help 查看命令列表。</translation>
-    </message>
-    <message>
-        <source>Natter</source>
-        <translation>Natter</translation>
-    </message>
-    <message>
-        <source>Natter — %1 on %2</source>
-        <translation>Natter — %1 @ %2</translation>
     </message>
     <message>
         <source>Offline</source>
@@ -500,6 +528,34 @@
     <message>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>Connect…</source>
+        <translation>连接…</translation>
+    </message>
+    <message>
+        <source>Not connected: nothing was sent. Connect (Ctrl+K), then press Enter again.</source>
+        <translation>未连接：没有发送任何内容。请连接（Ctrl+K），然后再按 Enter。</translation>
+    </message>
+    <message>
+        <source>Too long to send: %1 characters, at most %2. The text stays in the input: shorten it or send it in parts.</source>
+        <translation>太长，无法发送：%1 个字符，最多 %2 个。文字保留在输入框中：请缩短或分段发送。</translation>
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>%1 on %2</source>
+        <translation>%1 @ %2</translation>
+    </message>
+    <message>
+        <source>Could not connect: %1. Trying again in %2 s…</source>
+        <translation>无法连接：%1。%2 秒后重试…</translation>
+    </message>
+    <message>
+        <source>Offline: messages cannot be sent. Connect with Ctrl+K.</source>
+        <translation>离线：无法发送消息。按 Ctrl+K 连接。</translation>
     </message>
 </context>
 <context>

@@ -34,11 +34,13 @@ ChatClient::ChatClient(QObject *parent)
     connect(&m_socket, &QSslSocket::sslErrors, this, &ChatClient::handleSslErrors);
     connect(&m_socket, &QTcpSocket::readyRead, this, &ChatClient::processReadyRead);
     connect(&m_socket, &QTcpSocket::disconnected, this, &ChatClient::handleConnectionLost);
-    connect(&m_socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError) {
-        qCInfo(lcClient) << "connection to" << m_host << m_port << "failed:"
-                         << m_socket.errorString();
-        handleConnectionLost();
-    });
+    connect(&m_socket, &QTcpSocket::errorOccurred, this,
+            [this](QAbstractSocket::SocketError error) {
+                qCInfo(lcClient) << "connection to" << m_host << m_port << "failed:"
+                                 << m_socket.errorString();
+                m_lastFailure = failureText(error);
+                handleConnectionLost();
+            });
 
     m_reconnectTimer.setSingleShot(true);
     connect(&m_reconnectTimer, &QTimer::timeout, this, &ChatClient::openConnection);
@@ -111,12 +113,15 @@ void ChatClient::connectToServer(const QString &host, quint16 port, const QStrin
                 m_conversations.remove(conversation);
         }
         if (host != m_host || port != m_port) {
-            // The lobby's rows stay; their numbers mean nothing on another server. (Another
-            // nick on the same server shares the lobby and resumes where the window was.)
+            // Another server's lobby is another conversation: its history would land below
+            // this one's. (Another nick on the same server shares the lobby and resumes where
+            // the window was.)
+            m_lobby->messages()->clear();
             m_lobby->resetNumbering();
             m_lobby->setLastSeq(0);
             m_lobby->setEpoch({});
             m_lobby->seqByEpoch().clear();
+            abandonOutbox();
         }
         m_host = host;
         m_port = port;
@@ -129,6 +134,7 @@ void ChatClient::connectToServer(const QString &host, quint16 port, const QStrin
     m_nick = nick;
     m_wantOnline = true;
     m_wasOnline = false;
+    m_lastFailure.clear();
     m_backoff.reset();
     openConnection();
 }
@@ -162,8 +168,23 @@ QString ChatClient::sendMessage(const QString &text, const QString &to)
     return sendMessage(current(), text);
 }
 
+void ChatClient::abandonOutbox()
+{
+    // Typed for the server being left: another one must never get them. Their text stays
+    // on screen, to copy if wanted.
+    const QString server = u"%1:%2"_s.arg(m_host).arg(m_port);
+    for (const Outgoing &message : std::as_const(m_outbox)) {
+        qCInfo(lcClient) << "not sending" << message.id << "to another server than" << server;
+        showError(m_lobby, tr("Not sent to %1 (you connected to another server): %2")
+                                   .arg(server, message.text));
+    }
+    m_outbox.clear();
+}
+
 QString ChatClient::sendMessage(Conversation *conversation, const QString &text)
 {
+    if (!m_wantOnline)
+        return {}; // typed for no server: it would go to whichever comes next
     const QString to = conversation->isRoom() ? QString() : conversation->name();
     const QString room = conversation->isRoom() ? conversation->name() : QString();
     const Outgoing message { nextId(), text, to, room };
@@ -192,6 +213,10 @@ void ChatClient::retryMessage(const QString &id)
         const MessageModel::Entry &entry = messages->entry(found.first().row());
         if (entry.delivery != MessageModel::Delivery::Failed)
             return;
+        if (!m_wantOnline) {
+            showError(conversation, tr("Not connected: connect first, then retry."));
+            return;
+        }
         m_outbox.append(Outgoing { id, entry.text, entry.to,
                                    conversation->isRoom() ? conversation->name() : QString() });
         messages->markPending(id);
@@ -331,7 +356,45 @@ void ChatClient::handleConnectionLost()
     }
     for (Conversation *conversation : m_conversations.all())
         conversation->users()->clear();
+    if (!m_wasOnline && m_backoff.attempt() + 1 >= MaxFirstConnectAttempts) {
+        // A server never reached is most likely a wrong address or port, not a network
+        // hiccup: retrying forever would only hide that.
+        const QString reason = tr("Could not connect to %1:%2: %3")
+                                       .arg(m_host)
+                                       .arg(m_port)
+                                       .arg(m_lastFailure.isEmpty()
+                                                    ? tr("the server closed the connection")
+                                                    : m_lastFailure);
+        qCInfo(lcClient) << "giving up after" << MaxFirstConnectAttempts << "attempts";
+        m_wantOnline = false;
+        setState(State::Disconnected);
+        showError(reason);
+        emit connectFailed(reason);
+        return;
+    }
     scheduleReconnect();
+}
+
+QString ChatClient::failureText(QAbstractSocket::SocketError error) const
+{
+    switch (error) {
+    case QAbstractSocket::ConnectionRefusedError:
+        return tr("connection refused (is a Natter server running on that port?)");
+    case QAbstractSocket::HostNotFoundError:
+        return tr("host %1 not found").arg(m_host);
+    case QAbstractSocket::SocketTimeoutError:
+        return tr("no answer (timed out)");
+    case QAbstractSocket::NetworkError:
+        return tr("the network is unreachable");
+    case QAbstractSocket::RemoteHostClosedError:
+        return tr("the server closed the connection");
+    case QAbstractSocket::SslHandshakeFailedError:
+    case QAbstractSocket::SslInternalError:
+    case QAbstractSocket::SslInvalidUserDataError:
+        return tr("TLS failure: %1").arg(m_socket.errorString());
+    default:
+        return m_socket.errorString();
+    }
 }
 
 void ChatClient::processReadyRead()
@@ -390,6 +453,7 @@ void ChatClient::handleFrame(const Protocol::Welcome &welcome)
         }
     }
     m_savedPositions.clear(); // from now on the conversations know where they stand
+    m_lastFailure.clear();
     showNotice(m_wasOnline ? tr("Reconnected as %1.").arg(m_nick)
                           : tr("You are in the chat as %1.").arg(m_nick));
     m_wasOnline = true;

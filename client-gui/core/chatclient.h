@@ -55,7 +55,9 @@ public:
     void disconnectFromServer();
 
     // Queues a message and sends it as soon as the client is online: to one user when `to` is
-    // set, else to the current conversation. Returns the message's client id.
+    // set, else to the current conversation. Returns the message's client id, or nothing (and
+    // queues nothing) while the user has not asked to be connected. Unsent messages belong to
+    // the server they were typed for: connecting to another one drops them, with a notice.
     QString sendMessage(const QString &text, const QString &to = {});
     QString sendMessage(Conversation *conversation, const QString &text);
     // Sends a failed message again, keeping its place in the conversation.
@@ -97,11 +99,17 @@ public:
     bool isLoadingOlder() const { return !m_olderRequest.isEmpty(); }
 
     State state() const { return m_state; }
+    // The user asked to be connected (and did not leave since): online, or on the way.
+    bool isConnectionWanted() const { return m_wantOnline; }
     QString host() const { return m_host; }
     quint16 port() const { return m_port; }
     QString nick() const { return m_nick; }
     qint64 lastSeq() const { return m_lobby->lastSeq(); } // the lobby's
     qsizetype outboxSize() const { return m_outbox.size(); }
+    // Why the last connection attempt failed ("connection refused", …); empty once online.
+    QString lastFailure() const { return m_lastFailure; }
+    // This connection run has been online: a loss now is retried for as long as it takes.
+    bool hasBeenOnline() const { return m_wasOnline; }
     // Whole seconds until the next connection attempt while reconnecting.
     int secondsUntilReconnect() const;
 
@@ -133,6 +141,9 @@ signals:
     // banned, tls_required) or removed us (kicked): the client stays disconnected, and the
     // user has to change something before connecting again.
     void joinRefused(Protocol::ErrorCode code, const QString &text);
+    // A server never reached in this run failed MaxFirstConnectAttempts times: the client
+    // stays disconnected; `text` says where and why.
+    void connectFailed(const QString &text);
     // The server's certificate is not vouched for by a system CA and not trusted yet (or it
     // differs from the one trusted before: `changed`). The connection is closed meanwhile.
     void certificateNeedsTrust(const QString &host, quint16 port, const QString &fingerprint,
@@ -157,6 +168,8 @@ private:
         int rateLimited = 0; // times the server said "slow down" to this one
     };
     static constexpr int MaxRateLimitedTries = 5;
+    // Tries for a connection that never succeeded, the first included.
+    static constexpr int MaxFirstConnectAttempts = 4;
 
     void setState(State state);
     void openConnection();
@@ -164,6 +177,7 @@ private:
     void handleConnected();
     void sendHello();
     void handleConnectionLost();
+    QString failureText(QAbstractSocket::SocketError error) const;
     void processReadyRead();
     void handleFrame(const Protocol::Welcome &welcome);
     void handleFrame(const Protocol::Message &message);
@@ -194,6 +208,7 @@ private:
     QString positionsGroup() const;
     QString nextId();
     void transmitOutbox();
+    void abandonOutbox();
     Outgoing *outgoing(const QString &id);
     void forgetOutgoing(const QString &id);
     void write(const Protocol::ClientFrame &frame);
@@ -250,4 +265,5 @@ private:
     // What this server speaks: version 1 servers know only the lobby (its welcome says so).
     int m_protocol = Protocol::Version;
     bool m_wasOnline = false; // this connection run has been online: rejoining, not joining
+    QString m_lastFailure; // why the last attempt failed, for the user
 };

@@ -92,6 +92,13 @@ void MessageModel::forgetNumbering()
         entry.seq = 0;
 }
 
+void MessageModel::clear()
+{
+    beginResetModel();
+    m_entries.clear();
+    endResetModel();
+}
+
 qint64 MessageModel::oldestSeq() const
 {
     for (const Entry &entry : m_entries) {

@@ -56,6 +56,8 @@ public:
     void prepend(const QList<Entry> &entries);
     // The server's numbering started again: the rows stay, their numbers mean nothing now.
     void forgetNumbering();
+    // Another server: its conversation starts empty.
+    void clear();
     // The smallest message number in the model, 0 when it holds none.
     qint64 oldestSeq() const;
     const Entry &entry(int row) const { return m_entries.at(row); }

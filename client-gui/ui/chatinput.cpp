@@ -1,5 +1,6 @@
 #include "chatinput.h"
 
+#include <QCoreApplication>
 #include <QKeyEvent>
 
 ChatInput::ChatInput(QWidget *parent) : QLineEdit(parent) { }
@@ -20,6 +21,13 @@ QString ChatInput::takeText()
 
 void ChatInput::keyPressEvent(QKeyEvent *event)
 {
+    const bool toEnd = (event->key() == Qt::Key_Home || event->key() == Qt::Key_End)
+            && (event->modifiers() & Qt::ControlModifier);
+    if (m_scrollTarget
+        && (event->key() == Qt::Key_PageUp || event->key() == Qt::Key_PageDown || toEnd)) {
+        QCoreApplication::sendEvent(m_scrollTarget, event);
+        return;
+    }
     if (event->key() == Qt::Key_Up && m_recallIndex > 0) {
         if (m_recallIndex == m_sent.size())
             m_draft = text();

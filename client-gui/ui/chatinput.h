@@ -1,9 +1,11 @@
 #pragma once
 
 #include <QLineEdit>
+#include <QPointer>
 #include <QStringList>
 
-// The line people type into: Up and Down recall what was sent before, like a shell.
+// The line people type into: Up and Down recall what was sent before, like a shell; Page Up,
+// Page Down, Ctrl+Home and Ctrl+End scroll the conversation shown (the scroll target).
 class ChatInput : public QLineEdit
 {
     Q_OBJECT
@@ -12,6 +14,7 @@ public:
 
     // Takes the current text as sent: remembers it and clears the line.
     QString takeText();
+    void setScrollTarget(QWidget *view) { m_scrollTarget = view; }
 
 protected:
     void keyPressEvent(QKeyEvent *event) override;
@@ -21,4 +24,5 @@ private:
     QStringList m_sent;
     qsizetype m_recallIndex = 0; // == m_sent.size(): the draft, not a recalled line
     QString m_draft;
+    QPointer<QWidget> m_scrollTarget;
 };

@@ -13,6 +13,8 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 ConnectDialog::ConnectDialog(QWidget *parent)
@@ -63,6 +65,10 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     layout->addWidget(m_problem);
     layout->addLayout(form);
     layout->addWidget(m_buttons);
+    // Wide enough for its title, which window managers cut off rather than widen the dialog
+    // for (the title bar's buttons need room too).
+    setMinimumWidth(std::max(sizeHint().width(),
+                             fontMetrics().horizontalAdvance(windowTitle()) + 160));
 
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);

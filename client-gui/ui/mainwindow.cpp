@@ -7,11 +7,13 @@
 #include "messageview.h"
 #include "roomdialog.h"
 #include "searchbar.h"
+#include "typingredirect.h"
 
 #include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QListView>
 #include <QMenuBar>
@@ -48,9 +50,12 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
       m_userList(new QListView(this)),
       m_userCount(new QLabel(this)),
       m_input(new ChatInput(this)),
+      m_connectButton(new QPushButton(this)),
+      m_lengthLabel(new QLabel(this)),
       m_splitter(new QSplitter(Qt::Horizontal, this)),
       m_stateLabel(new QLabel(this)),
-      m_serverLabel(new QLabel(this))
+      m_serverLabel(new QLabel(this)),
+      m_typingRedirect(new TypingRedirect(m_input, this))
 {
     setWindowIcon(QIcon(u":/icons/natter.svg"_s));
     m_userList->setObjectName(u"users"_s);
@@ -67,7 +72,13 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     m_topic->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_userList->setItemDelegate(new MemberDelegate(m_userList));
     m_userList->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_input->setPlaceholderText(tr("Type a message and press Enter. /help lists commands."));
+    m_typingRedirect->watch(m_userList);
+    m_lengthLabel->setObjectName(u"length"_s);
+    m_lengthLabel->hide();
+    connect(m_input, &QLineEdit::textChanged, this, &MainWindow::updateLength);
+    m_connectButton->setObjectName(u"connectButton"_s);
+    m_connectButton->setText(tr("Connect…"));
+    connect(m_connectButton, &QPushButton::clicked, this, [this] { showConnectDialog(); });
 
     auto *conversation = new QWidget(this);
     auto *conversationLayout = new QVBoxLayout(conversation);
@@ -77,7 +88,11 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     conversationLayout->addWidget(m_viewStack, 1);
     m_searchBar->setObjectName(u"search"_s);
     m_searchBar->hide();
-    conversationLayout->addWidget(m_input);
+    auto *inputRow = new QHBoxLayout;
+    inputRow->addWidget(m_input, 1);
+    inputRow->addWidget(m_lengthLabel);
+    inputRow->addWidget(m_connectButton);
+    conversationLayout->addLayout(inputRow);
     auto *people = new QWidget(this);
     auto *peopleLayout = new QVBoxLayout(people);
     peopleLayout->setContentsMargins(0, 0, 0, 0);
@@ -162,6 +177,8 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     connect(client, &ChatClient::messageReceived, this, &MainWindow::noteIncoming);
     connect(client, &ChatClient::joinRefused, this,
             [this](Protocol::ErrorCode, const QString &text) { showConnectDialog(text); });
+    connect(client, &ChatClient::connectFailed, this,
+            [this](const QString &text) { showConnectDialog(text); });
     connect(client, &ChatClient::certificateNeedsTrust, this, &MainWindow::askCertificateTrust);
 
     QSettings settings;
@@ -320,6 +337,23 @@ void MainWindow::jumpTo(qint64 seq)
 void MainWindow::submitInput()
 {
     using ChatCommand::Kind;
+    const ChatCommand::Command peeked = ChatCommand::parse(m_input->text());
+    if ((peeked.kind == Kind::Say || peeked.kind == Kind::DirectMessage)
+        && !m_client->isConnectionWanted()) {
+        // Queued, it would go to whichever server comes next: the text waits in the input.
+        m_client->showError(tr("Not connected: nothing was sent. Connect (Ctrl+K), then press "
+                               "Enter again."));
+        return;
+    }
+    if ((peeked.kind == Kind::Say || peeked.kind == Kind::DirectMessage)
+        && Protocol::textLength(peeked.text) > Protocol::MaxTextLength) {
+        // The server would refuse it, and a retry could never work.
+        m_client->showError(tr("Too long to send: %1 characters, at most %2. The text stays "
+                               "in the input: shorten it or send it in parts.")
+                                    .arg(Protocol::textLength(peeked.text))
+                                    .arg(Protocol::MaxTextLength));
+        return;
+    }
     const ChatCommand::Command command = ChatCommand::parse(m_input->takeText());
     switch (command.kind) {
     case Kind::Empty:
@@ -405,6 +439,20 @@ void MainWindow::submitInput()
     }
 }
 
+void MainWindow::updateLength()
+{
+    using ChatCommand::Kind;
+    const ChatCommand::Command command = ChatCommand::parse(m_input->text());
+    const qsizetype length = command.kind == Kind::Say || command.kind == Kind::DirectMessage
+            ? Protocol::textLength(command.text)
+            : 0;
+    // Shown only near the limit: a counter on every short line would be noise.
+    m_lengthLabel->setVisible(length > Protocol::MaxTextLength - LengthWarningMargin);
+    m_lengthLabel->setText(tr("%1 / %2").arg(length).arg(Protocol::MaxTextLength));
+    m_lengthLabel->setStyleSheet(length > Protocol::MaxTextLength ? u"color: #d03030"_s
+                                                                  : QString());
+}
+
 void MainWindow::listRoomsInline(const QString &filter)
 {
     m_inlineRoomList = m_client->listRooms(filter);
@@ -459,6 +507,7 @@ void MainWindow::showConversation(Conversation *conversation)
     m_view->setUnreadAfter(m_unreadAfter);
     m_unreadAfter = 0;
     m_viewStack->setCurrentWidget(m_view);
+    m_input->setScrollTarget(m_view);
     m_input->setText(m_drafts.value(conversation));
     m_userList->setModel(m_client->users());
     connect(m_client->users(), &UserListModel::countChanged, this, &MainWindow::updateStatus);
@@ -477,6 +526,7 @@ MessageView *MainWindow::viewFor(Conversation *conversation)
         return view;
     auto *view = new MessageView(m_viewStack);
     m_viewStack->addWidget(view);
+    m_typingRedirect->watch(view);
     // Laid out at its size before its rows go in, so it starts at the newest.
     view->resize(m_viewStack->size());
     view->setModel(conversation->messages());
@@ -532,11 +582,13 @@ void MainWindow::changeEvent(QEvent *event)
 
 void MainWindow::updateTitle()
 {
-    QString title = m_client->nick().isEmpty()
-            ? tr("Natter")
-            : tr("Natter — %1 on %2").arg(m_client->nick(), m_client->host());
+    // The platform adds the application's display name: a title naming Natter would say it
+    // twice. Out of the chat (left, refused) nobody is "on" the server.
+    QString title = m_client->nick().isEmpty() || m_client->state() == ChatClient::State::Disconnected
+            ? QString()
+            : tr("%1 on %2").arg(m_client->nick(), m_client->host());
     if (m_unread > 0)
-        title = u"(%1) "_s.arg(m_unread) + title;
+        title = title.isEmpty() ? u"(%1)"_s.arg(m_unread) : u"(%1) "_s.arg(m_unread) + title;
     setWindowTitle(title);
 }
 
@@ -557,7 +609,12 @@ void MainWindow::updateStatus()
         state = tr("Online");
         break;
     case ChatClient::State::Reconnecting:
-        state = tr("Connection lost. Reconnecting in %1 s…").arg(m_client->secondsUntilReconnect());
+        state = m_client->hasBeenOnline() || m_client->lastFailure().isEmpty()
+                ? tr("Connection lost. Reconnecting in %1 s…")
+                          .arg(m_client->secondsUntilReconnect())
+                : tr("Could not connect: %1. Trying again in %2 s…")
+                          .arg(m_client->lastFailure())
+                          .arg(m_client->secondsUntilReconnect());
         break;
     }
     m_stateLabel->setText(state);
@@ -574,6 +631,11 @@ void MainWindow::updateStatus()
                                  ? tr("Online: %1 (too many to list)").arg(users)
                                  : tr("Online: %1").arg(users));
     m_disconnectAction->setEnabled(m_client->state() != ChatClient::State::Disconnected);
+    const bool offline = !m_client->isConnectionWanted();
+    m_connectButton->setVisible(offline);
+    m_input->setPlaceholderText(
+            offline ? tr("Offline: messages cannot be sent. Connect with Ctrl+K.")
+                    : tr("Type a message and press Enter. /help lists commands."));
     updateTitle();
 }
 

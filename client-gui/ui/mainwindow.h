@@ -12,10 +12,12 @@ class ConnectDialog;
 class MessageView;
 class QLabel;
 class QListView;
+class QPushButton;
 class QSplitter;
 class QStackedWidget;
 class RoomDialog;
 class SearchBar;
+class TypingRedirect;
 
 // The chat window: renders what the ChatClient knows and turns what the user types into
 // requests. It holds no connection state of its own.
@@ -50,6 +52,7 @@ private:
     void noteIncoming(const Protocol::Message &message);
     void updateStatus();
     void updateTitle();
+    void updateLength();
     void showAbout();
     void jumpTo(qint64 seq);
     void showConversation(Conversation *conversation);
@@ -76,9 +79,13 @@ private:
     QListView *m_userList;
     QLabel *m_userCount;
     ChatInput *m_input;
+    QPushButton *m_connectButton; // shown while not connected by choice
+    QLabel *m_lengthLabel; // characters typed, near the protocol's limit
+    static constexpr qsizetype LengthWarningMargin = 200;
     QSplitter *m_splitter;
     QLabel *m_stateLabel;
     QLabel *m_serverLabel;
+    TypingRedirect *m_typingRedirect; // keys typed in the view or the members go to m_input
     QAction *m_connectAction;
     QAction *m_disconnectAction;
     QPointer<ConnectDialog> m_connectDialog;

@@ -2,12 +2,14 @@
 
 #include <QDateTime>
 #include <QDesktopServices>
+#include <QKeyEvent>
 #include <QLocale>
 #include <QMouseEvent>
 #include <QRegularExpression>
 #include <QScrollBar>
 #include <QTextBlock>
 #include <QTextCursor>
+#include <QWheelEvent>
 
 using namespace Qt::StringLiterals;
 
@@ -42,8 +44,15 @@ MessageView::MessageView(QWidget *parent) : QPlainTextEdit(parent)
     setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard
                             | Qt::LinksAccessibleByMouse);
     connect(verticalScrollBar(), &QScrollBar::valueChanged, this, [this](int value) {
+        m_following = isAtBottom();
         if (value == 0 && verticalScrollBar()->maximum() > 0)
             emit scrolledToTop();
+    });
+    // Lines are laid out lazily, and a row that wraps (or is redrawn with its ✓) grows after
+    // it was appended: a reader at the bottom stays there however the height changes.
+    connect(verticalScrollBar(), &QScrollBar::rangeChanged, this, [this](int, int maximum) {
+        if (m_following)
+            verticalScrollBar()->setValue(maximum);
     });
 }
 
@@ -159,7 +168,7 @@ void MessageView::prependRows(int count)
 
 void MessageView::appendRows(int first, int last)
 {
-    const bool follow = isAtBottom();
+    const bool follow = m_following;
     QTextCursor cursor(document());
     cursor.movePosition(QTextCursor::End);
     for (int row = first; row <= last; ++row) {
@@ -273,6 +282,41 @@ QString MessageView::html(int row) const
         break;
     }
     return line;
+}
+
+void MessageView::keyPressEvent(QKeyEvent *event)
+{
+    // A reader pages through the view itself: the text cursor (read-only, often at the
+    // start) would otherwise decide where Page Up and Ctrl+Home go.
+    const bool control = event->modifiers() & Qt::ControlModifier;
+    QAbstractSlider::SliderAction action = QAbstractSlider::SliderNoAction;
+    if (event->key() == Qt::Key_PageUp)
+        action = QAbstractSlider::SliderPageStepSub;
+    else if (event->key() == Qt::Key_PageDown)
+        action = QAbstractSlider::SliderPageStepAdd;
+    else if (event->key() == Qt::Key_Home && control)
+        action = QAbstractSlider::SliderToMinimum;
+    else if (event->key() == Qt::Key_End && control)
+        action = QAbstractSlider::SliderToMaximum;
+    if (action == QAbstractSlider::SliderNoAction) {
+        QPlainTextEdit::keyPressEvent(event);
+        return;
+    }
+    const bool wasAtTop = verticalScrollBar()->value() == 0;
+    verticalScrollBar()->triggerAction(action);
+    // At the top the scroll bar does not move, so its valueChanged never tells.
+    if (wasAtTop
+        && (action == QAbstractSlider::SliderPageStepSub
+            || action == QAbstractSlider::SliderToMinimum))
+        emit scrolledToTop();
+}
+
+void MessageView::wheelEvent(QWheelEvent *event)
+{
+    const bool wasAtTop = verticalScrollBar()->value() == 0;
+    QPlainTextEdit::wheelEvent(event);
+    if (event->angleDelta().y() > 0 && wasAtTop)
+        emit scrolledToTop();
 }
 
 void MessageView::mouseMoveEvent(QMouseEvent *event)

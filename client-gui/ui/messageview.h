@@ -33,7 +33,8 @@ public:
 
 signals:
     void retryRequested(const QString &id);
-    // The reader scrolled to the very top: time to load older messages.
+    // The reader scrolled to the very top, or asked to go further up from there (wheel,
+    // Page Up, Ctrl+Home, even with nothing to scroll): time to load older messages.
     void scrolledToTop();
 
 private:
@@ -45,6 +46,8 @@ private:
     QString html(int row) const;
 
 protected:
+    void keyPressEvent(QKeyEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
     void mouseReleaseEvent(QMouseEvent *event) override;
 
@@ -53,4 +56,5 @@ private:
 
     MessageModel *m_model = nullptr;
     qint64 m_markerSeq = 0; // the message the "new messages" line is above
+    bool m_following = true; // the reader is at the bottom: new lines scroll into view
 };

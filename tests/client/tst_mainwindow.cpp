@@ -7,6 +7,7 @@
 #include "protocol.h"
 #include "roomdialog.h"
 #include "searchbar.h"
+#include "tcprelay.h"
 #include "testclient.h"
 #include "translations.h"
 
@@ -22,11 +23,13 @@
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QSslCertificate>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBlock>
+#include <QWheelEvent>
 
 #include <memory>
 
@@ -69,9 +72,21 @@ private slots:
     void findSearchesThisRoomOrAllRooms();
     void invitationsAreShown();
     void switchingKeepsEachScrollPosition();
+    void anotherServerStartsACleanView();
+    void unsentMessagesNeverGoToAnotherServer();
+    void typingWhileOfflineByChoiceKeepsTheText();
+    void refusedConnectionSaysWhyAndStopsTrying();
+    void keysTypedElsewhereGoToTheInput();
+    void viewFollowsTheBottomAfterALongOwnMessage();
+    void olderHistoryLoadsFromTheKeyboardAndTheWheel();
+    void titleNamesTheAppOnceAndOnlyWhileInTheChat();
+    void connectDialogOpensOverTheWindowWithItsWholeTitle();
+    void overlongMessageIsRefusedBeforeSendingAndKept();
 
 private:
     void openWindow(const QString &nick);
+    // Connects through the connect dialog, as Ctrl+K does, to `port` on this machine.
+    void connectWithDialog(quint16 port);
     // Opens the window and connects with TLS; the certificate question it asks, or null.
     QMessageBox *connectOverTlsUntilAsked();
     TestClient *join(const QString &nick);
@@ -128,6 +143,18 @@ void tst_MainWindow::openWindow(const QString &nick)
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
     m_window->connectTo(u"127.0.0.1"_s, m_server->serverPort(), nick);
+}
+
+void tst_MainWindow::connectWithDialog(quint16 port)
+{
+    QTRY_VERIFY(!m_window->findChild<ConnectDialog *>()); // the last one has gone
+    m_window->activateWindow(); // the shortcut works in the active window
+    QTRY_VERIFY(m_window->isActiveWindow());
+    QTest::keySequence(m_window.get(), QKeySequence(Qt::CTRL | Qt::Key_K));
+    ConnectDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = m_window->findChild<ConnectDialog *>()) && dialog->isVisible());
+    dialog->setPort(port);
+    dialog->accept();
 }
 
 TestClient *tst_MainWindow::join(const QString &nick)
@@ -805,6 +832,310 @@ void tst_MainWindow::switchingKeepsEachScrollPosition()
     view = m_window->findChild<MessageView *>(u"messages"_s);
     QCOMPARE(view->verticalScrollBar()->value(), devPosition);
     QVERIFY(!view->isAtBottom());
+}
+
+void tst_MainWindow::anotherServerStartsACleanView()
+{
+    ServerConfig config;
+    config.port = 0;
+    config.rate = 0;
+    ChatServer other(config);
+    QVERIFY(other.listen());
+    TestClient *bb = join(u"bb"_s);
+    bb->say(u"said on the first server"_s, u"1"_s);
+    auto *cc = new TestClient;
+    m_peers.append(cc);
+    QVERIFY(cc->join(other.serverPort(), u"cc"_s));
+    cc->say(u"said on the other server"_s, u"1"_s);
+    QTRY_COMPARE(cc->count<Protocol::Ack>(), 1);
+
+    openWindow(u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    QTRY_VERIFY(viewText().contains(u"said on the first server"_s));
+    connectWithDialog(other.serverPort());
+    QTRY_VERIFY(viewText().contains(u"said on the other server"_s));
+    QVERIFY(!viewText().contains(u"said on the first server"_s));
+
+    connectWithDialog(m_server->serverPort()); // and back
+    QTRY_VERIFY(viewText().contains(u"said on the first server"_s));
+    QVERIFY(!viewText().contains(u"said on the other server"_s));
+    QCOMPARE(viewText().count(u"said on the first server"_s), 1);
+}
+
+void tst_MainWindow::unsentMessagesNeverGoToAnotherServer()
+{
+    TcpRelay relay(m_server->serverPort());
+    QVERIFY(relay.listen());
+    ServerConfig config;
+    config.port = 0;
+    config.rate = 0;
+    ChatServer other(config);
+    QVERIFY(other.listen());
+    auto *cc = new TestClient;
+    m_peers.append(cc);
+    QVERIFY(cc->join(other.serverPort(), u"cc"_s));
+
+    m_window = std::make_unique<MainWindow>(m_client.get());
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    m_window->connectTo(u"127.0.0.1"_s, relay.port(), u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    relay.setAccepting(false);
+    relay.cutAll();
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Reconnecting);
+    type(u"typed for the first server"_s);
+    QCOMPARE(m_client->outboxSize(), 1);
+
+    connectWithDialog(other.serverPort());
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    QCOMPARE(m_client->outboxSize(), 0);
+    cc->send(Protocol::Ping { u"sync"_s });
+    QTRY_COMPARE(cc->count<Protocol::Pong>(), 1);
+    QCOMPARE(cc->count<Protocol::Message>(), 0);
+    // Its text is still there to copy, saying where it was meant to go.
+    QVERIFY(viewText().contains(u"Not sent to 127.0.0.1:%1 (you connected to another server): "
+                                "typed for the first server"_s.arg(relay.port())));
+}
+
+void tst_MainWindow::typingWhileOfflineByChoiceKeepsTheText()
+{
+    openWindow(u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    TestClient *bb = join(u"bb"_s);
+    auto *input = m_window->findChild<ChatInput *>(u"input"_s);
+    auto *connectButton = m_window->findChild<QPushButton *>(u"connectButton"_s);
+    QVERIFY(!connectButton->isVisible());
+    type(u"exit"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Disconnected);
+    QVERIFY(input->placeholderText().contains(u"Offline"_s));
+    QVERIFY(connectButton->isVisible());
+
+    type(u"after exit"_s);
+    QCOMPARE(input->text(), u"after exit"_s);
+    QCOMPARE(m_client->outboxSize(), 0);
+    QVERIFY(viewText().contains(u"Not connected: nothing was sent."_s));
+
+    connectButton->click();
+    ConnectDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = m_window->findChild<ConnectDialog *>()) && dialog->isVisible());
+    dialog->accept();
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    QVERIFY(!connectButton->isVisible());
+    bb->send(Protocol::Ping { u"sync"_s });
+    QTRY_COMPARE(bb->count<Protocol::Pong>(), 1);
+    QCOMPARE(bb->count<Protocol::Message>(), 0); // nothing went by itself
+    QTest::keyClick(input, Qt::Key_Return);
+    QTRY_COMPARE(bb->count<Protocol::Message>(), 1);
+    QCOMPARE(bb->last<Protocol::Message>().text, u"after exit"_s);
+}
+
+void tst_MainWindow::refusedConnectionSaysWhyAndStopsTrying()
+{
+    const quint16 port = m_server->serverPort();
+    m_server.reset(); // nothing listens there now
+    QSignalSpy failed(m_client.get(), &ChatClient::connectFailed);
+    m_window = std::make_unique<MainWindow>(m_client.get());
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    m_window->connectTo(u"127.0.0.1"_s, port, u"aa"_s);
+    auto *state = m_window->findChild<QLabel *>(u"state"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Reconnecting);
+    QVERIFY2(state->text().startsWith(u"Could not connect: connection refused"_s),
+             qPrintable(state->text()));
+    QVERIFY(!state->text().contains(u"Connection lost"_s));
+
+    // A few tries (50, 100, 200 ms apart here), then it stops and says why.
+    QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, 5000);
+    QCOMPARE(m_client->state(), ChatClient::State::Disconnected);
+    QVERIFY(!m_client->isConnectionWanted());
+    QCOMPARE(m_client->secondsUntilReconnect(), 0);
+    const QString why = u"Could not connect to 127.0.0.1:%1: connection refused"_s.arg(port);
+    QVERIFY(viewText().contains(why));
+    ConnectDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = m_window->findChild<ConnectDialog *>()) && dialog->isVisible());
+    QVERIFY(dialog->findChild<QLabel *>(u"problem"_s)->text().startsWith(why));
+    QCOMPARE(state->text(), u"Offline"_s);
+}
+
+void tst_MainWindow::keysTypedElsewhereGoToTheInput()
+{
+    openWindow(u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    TestClient *bb = join(u"bb"_s);
+    bb->say(u"read https://example.org/x"_s, u"1"_s);
+    QTRY_VERIFY(viewText().contains(u"https://example.org/x"_s));
+    m_window->activateWindow();
+    QTRY_VERIFY(m_window->isActiveWindow());
+    auto *input = m_window->findChild<ChatInput *>(u"input"_s);
+    auto *view = m_window->findChild<MessageView *>(u"messages"_s);
+
+    // A click in the view (on the link, say) gives it the focus; the typing still counts.
+    view->setFocus();
+    QTRY_VERIFY(view->hasFocus());
+    QTest::keyClicks(view, u"hello"_s);
+    QCOMPARE(input->text(), u"hello"_s);
+    QVERIFY(input->hasFocus());
+
+    // Tab takes the focus away from the input; what comes next is not lost.
+    QTest::keyClick(input, Qt::Key_Tab);
+    QWidget *elsewhere = QApplication::focusWidget();
+    QVERIFY(elsewhere && elsewhere != input);
+    QTest::keyClicks(elsewhere, u" bb"_s);
+    QCOMPARE(input->text(), u"hello bb"_s);
+    auto *users = m_window->findChild<QListView *>(u"users"_s);
+    users->setFocus();
+    QTest::keyClicks(users, u"!"_s);
+    QCOMPARE(input->text(), u"hello bb!"_s);
+
+    // Keys that act on the view stay there: selecting and copying still work.
+    view->setFocus();
+    QTest::keyClick(view, Qt::Key_A, Qt::ControlModifier);
+    QVERIFY(view->textCursor().hasSelection());
+    QCOMPARE(input->text(), u"hello bb!"_s);
+
+    QTest::keyClick(input, Qt::Key_Return);
+    QTRY_COMPARE(bb->count<Protocol::Message>(), 1);
+    QCOMPARE(bb->last<Protocol::Message>().text, u"hello bb!"_s);
+}
+
+void tst_MainWindow::viewFollowsTheBottomAfterALongOwnMessage()
+{
+    openWindow(u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    TestClient *bb = join(u"bb"_s);
+    for (int i = 1; i <= 60; ++i)
+        bb->say(u"line %1"_s.arg(i), QString::number(i));
+    QTRY_VERIFY(viewText().contains(u"line 60"_s));
+    auto *view = m_window->findChild<MessageView *>(u"messages"_s);
+    QVERIFY(view->verticalScrollBar()->maximum() > 0);
+    QTRY_VERIFY(view->isAtBottom());
+
+    QStringList words;
+    for (int i = 0; i < 120; ++i)
+        words.append(u"word%1"_s.arg(i));
+    type(words.join(u' ')); // many lines once wrapped
+    QTRY_VERIFY(viewText().contains(u"word119 ✓"_s));
+    QTRY_VERIFY(view->isAtBottom());
+    bb->say(u"after the long one"_s, u"61"_s);
+    QTRY_VERIFY(viewText().contains(u"after the long one"_s));
+    QTRY_VERIFY(view->isAtBottom());
+    // The newest line is on screen, not below it.
+    const QTextBlock last = view->document()->lastBlock();
+    QVERIFY(last.text().contains(u"after the long one"_s));
+    QTRY_VERIFY(view->viewport()->rect().contains(
+            view->cursorRect(QTextCursor(last)).center()));
+}
+
+void tst_MainWindow::olderHistoryLoadsFromTheKeyboardAndTheWheel()
+{
+    cleanup();
+    ServerConfig config;
+    config.port = 0;
+    config.rate = 0;
+    config.historyLimit = 5; // a joining window gets only the newest five: no scroll bar
+    QTemporaryDir storeDir;
+    config.storePath = storeDir.filePath(u"natter.sqlite"_s);
+    m_server = std::make_unique<ChatServer>(config);
+    QVERIFY(m_server->listen());
+    m_client = std::make_unique<ChatClient>();
+    TestClient *bb = join(u"bb"_s);
+    for (int i = 1; i <= 200; ++i)
+        bb->say(u"hay %1"_s.arg(i), QString::number(i));
+    QTRY_COMPARE(bb->count<Protocol::Ack>(), 200);
+    openWindow(u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    QTRY_VERIFY(viewText().contains(u"hay 200"_s));
+    MessageModel *messages = m_client->messages();
+    auto *view = m_window->findChild<MessageView *>(u"messages"_s);
+    auto *input = m_window->findChild<ChatInput *>(u"input"_s);
+    QCOMPARE(view->verticalScrollBar()->maximum(), 0);
+    const qint64 first = messages->oldestSeq();
+
+    // The wheel over a view with nothing to scroll: it is at the top already.
+    QWheelEvent wheel(QPointF(10, 10), view->mapToGlobal(QPointF(10, 10)), {}, QPoint(0, 120),
+                      Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+    QCoreApplication::sendEvent(view->viewport(), &wheel);
+    QTRY_VERIFY(messages->oldestSeq() < first);
+    const qint64 second = messages->oldestSeq();
+    QTRY_VERIFY(!m_client->isLoadingOlder());
+
+    // Typing in the input, Ctrl+Home goes to the top of the view, which loads the next page.
+    QTest::keyClick(input, Qt::Key_Home, Qt::ControlModifier);
+    QTRY_VERIFY(messages->oldestSeq() < second);
+    const qint64 third = messages->oldestSeq();
+    QTRY_VERIFY(!m_client->isLoadingOlder());
+
+    // Page Up from the input, as many times as it takes to reach the top again.
+    QTRY_VERIFY((QTest::keyClick(input, Qt::Key_PageUp), messages->oldestSeq() < third));
+    QVERIFY(input->hasFocus());
+    cleanup(); // the store's folder goes with this function
+}
+
+void tst_MainWindow::titleNamesTheAppOnceAndOnlyWhileInTheChat()
+{
+    // As natter's main() sets it: the platform adds it to every window title.
+    QGuiApplication::setApplicationDisplayName(u"Natter"_s);
+    openWindow(u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    QCOMPARE(m_window->windowTitle(), u"aa on 127.0.0.1"_s);
+    type(u"exit"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Disconnected);
+    QVERIFY2(!m_window->windowTitle().contains(u"aa"_s), qPrintable(m_window->windowTitle()));
+
+    join(u"bb"_s);
+    m_window->connectTo(u"127.0.0.1"_s, m_server->serverPort(), u"BB"_s); // taken: refused
+    QTRY_VERIFY(m_window->findChild<ConnectDialog *>());
+    QCOMPARE(m_client->state(), ChatClient::State::Disconnected);
+    QVERIFY2(!m_window->windowTitle().contains(u"BB"_s), qPrintable(m_window->windowTitle()));
+    QVERIFY(!m_window->windowTitle().contains(u"Natter"_s));
+    QGuiApplication::setApplicationDisplayName({});
+}
+
+void tst_MainWindow::connectDialogOpensOverTheWindowWithItsWholeTitle()
+{
+    m_window = std::make_unique<MainWindow>(m_client.get());
+    m_window->move(300, 200);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    m_window->showConnectDialog();
+    ConnectDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = m_window->findChild<ConnectDialog *>()) && dialog->isVisible());
+    QCOMPARE(dialog->parentWidget(), m_window.get());
+    QVERIFY(dialog->isModal() || dialog->windowModality() != Qt::NonModal);
+    QTRY_VERIFY(m_window->frameGeometry().contains(dialog->frameGeometry().center()));
+    QVERIFY(dialog->width()
+            >= dialog->fontMetrics().horizontalAdvance(dialog->windowTitle()) + 160);
+}
+
+void tst_MainWindow::overlongMessageIsRefusedBeforeSendingAndKept()
+{
+    openWindow(u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    TestClient *bb = join(u"bb"_s);
+    auto *input = m_window->findChild<ChatInput *>(u"input"_s);
+    auto *length = m_window->findChild<QLabel *>(u"length"_s);
+    input->setText(QString(3000, u'a'));
+    QVERIFY(!length->isVisible()); // far from the limit: no counter
+    // An emoji is one character to the server, though two UTF-16 units.
+    input->setText(QString(4000, u'a') + u"😀"_s);
+    QVERIFY(length->isVisible());
+    QCOMPARE(length->text(), u"4001 / 4096"_s);
+
+    const QString tooLong = QString(4096, u'b') + u'!';
+    input->setText(tooLong);
+    QCOMPARE(length->text(), u"4097 / 4096"_s);
+    QTest::keyClick(input, Qt::Key_Return);
+    QCOMPARE(input->text(), tooLong);
+    QCOMPARE(m_client->outboxSize(), 0);
+    QVERIFY(viewText().contains(u"Too long to send: 4097 characters, at most 4096."_s));
+    QVERIFY(!viewText().contains(u"Retry"_s));
+
+    QTest::keyClick(input, Qt::Key_Backspace); // exactly the limit goes
+    QTest::keyClick(input, Qt::Key_Return);
+    QTRY_COMPARE(bb->count<Protocol::Message>(), 1);
+    QCOMPARE(bb->last<Protocol::Message>().text, QString(4096, u'b'));
+    QVERIFY(input->text().isEmpty());
+    QVERIFY(!length->isVisible());
 }
 
 QTEST_MAIN(tst_MainWindow)

@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QLocale>
 #include <QTextBlock>
+#include <QWheelEvent>
 
 using namespace Qt::StringLiterals;
 
@@ -22,6 +23,7 @@ private slots:
     void nickColoursAreStable();
     void textIsEscaped();
     void dayHeadersAndOlderRowsOnTop();
+    void goingUpAtTheTopAsksForOlder();
 
 private:
     static MessageModel::Entry message(const QString &from, const QString &text)
@@ -156,6 +158,38 @@ void tst_MessageView::dayHeadersAndOlderRowsOnTop()
     QVERIFY(view.scrollToSeq(9));
     QCOMPARE(view.textCursor().blockNumber(), 1);
     QVERIFY(!view.scrollToSeq(1));
+}
+
+void tst_MessageView::goingUpAtTheTopAsksForOlder()
+{
+    MessageModel model;
+    MessageView view;
+    view.resize(300, 120);
+    view.setModel(&model);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    for (int i = 0; i < 100; ++i)
+        model.append(message(u"aa"_s, u"line %1"_s.arg(i)));
+    QScrollBar *bar = view.verticalScrollBar();
+    QVERIFY(bar->maximum() > 0);
+    QSignalSpy older(&view, &MessageView::scrolledToTop);
+    bar->setValue(0); // scrolled up to the top: the first request
+    QCOMPARE(older.size(), 1);
+    // Already at the top, the scroll bar stays put: each way up still asks.
+    QTest::keyClick(&view, Qt::Key_PageUp);
+    QCOMPARE(older.size(), 2);
+    QTest::keyClick(&view, Qt::Key_Home, Qt::ControlModifier);
+    QCOMPARE(older.size(), 3);
+    QWheelEvent wheel(QPointF(10, 10), view.mapToGlobal(QPointF(10, 10)), {}, QPoint(0, 120),
+                      Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+    QCoreApplication::sendEvent(view.viewport(), &wheel);
+    QCOMPARE(older.size(), 4);
+    // Going down, or up from further down, is no request.
+    QTest::keyClick(&view, Qt::Key_PageDown);
+    QCOMPARE(older.size(), 4);
+    bar->setValue(bar->maximum());
+    QTest::keyClick(&view, Qt::Key_PageUp);
+    QCOMPARE(older.size(), 4);
 }
 
 QTEST_MAIN(tst_MessageView)
