@@ -108,7 +108,8 @@ case "$command" in
     package) build_packages ;;
     server) build >&2 && exec "$build_dir/server/natter-server" "$@" ;;
     *)
-        echo "usage: ./natter.sh demo | test | sanitize | package | server [natter-server options] | build" >&2
+        echo "usage: ./natter.sh demo | test | sanitize | package | build" \
+            "| server [natter-server options]" >&2
         exit 2
         ;;
 esac

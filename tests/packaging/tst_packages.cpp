@@ -77,7 +77,8 @@ void tst_Packages::initTestCase()
     m_serverPackage = find(u"natter-server_*.deb"_s);
     m_windowPackage = find(u"natter_*.deb"_s);
     if (m_serverPackage.isEmpty())
-        QSKIP(qPrintable(u"No packages in %1: ./natter.sh package builds them."_s.arg(packages.path())));
+        QSKIP(qPrintable(
+                u"No packages in %1: ./natter.sh package builds them."_s.arg(packages.path())));
     // Packages older than the binaries would test yesterday's build.
     if (QFileInfo(m_serverPackage).lastModified()
         < QFileInfo(QStringLiteral(NATTER_SERVER_BINARY)).lastModified())
@@ -236,8 +237,8 @@ void tst_Packages::metainfoAndDesktopFileValidate()
     const QString appstream = QStandardPaths::findExecutable(u"appstreamcli"_s);
     if (appstream.isEmpty())
         QSKIP("appstreamcli is not installed (package appstream).");
-    const Result metainfo = run(appstream, { u"validate"_s, u"--no-net"_s,
-                                             root(u"usr/share/metainfo/org.natter.Natter.metainfo.xml"_s) });
+    const QString metainfoFile = root(u"usr/share/metainfo/org.natter.Natter.metainfo.xml"_s);
+    const Result metainfo = run(appstream, { u"validate"_s, u"--no-net"_s, metainfoFile });
     QVERIFY2(metainfo.exitCode == 0, qPrintable(metainfo.output));
     const QString desktopValidate = QStandardPaths::findExecutable(u"desktop-file-validate"_s);
     if (desktopValidate.isEmpty())
