@@ -5,6 +5,7 @@
 #   ./natter.sh server [args]   runs natter-server with the given options
 #   ./natter.sh build           only builds
 #   ./natter.sh sanitize        builds into build-sanitize with ASan+UBSan and runs the tests
+#   ./natter.sh package         builds the Debian packages into build/packages and checks them
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,6 +19,8 @@ packages=(
     libqt6svg6 libqt6sql6-sqlite qt6-qpa-plugins libgl-dev fonts-dejavu-core
     weechat-headless
 )
+# Only for ./natter.sh package: dpkg-shlibdeps computes Depends, the rest check the result.
+package_tools=(dpkg-dev lintian systemd appstream desktop-file-utils)
 
 say() { printf 'natter: %s\n' "$*" >&2; }
 
@@ -74,6 +77,20 @@ run_tests() {
         --timeout 300 --parallel "$(nproc)"
 }
 
+build_packages() {
+    packages+=("${package_tools[@]}")
+    install_dependencies
+    # Debian's paths: /usr/bin, /usr/lib/systemd/system, /etc/natter.
+    cmake -S "$here" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DCMAKE_INSTALL_PREFIX=/usr >/dev/null
+    build
+    rm -f "$build_dir"/packages/*.deb
+    (cd "$build_dir" && cpack --config CPackConfig.cmake >/dev/null)
+    ls "$build_dir"/packages/*.deb
+    QT_QPA_PLATFORM=offscreen ctest --test-dir "$build_dir" --output-on-failure \
+        --timeout 300 -L package
+}
+
 run_sanitized_tests() {
     build_dir="$here/build-sanitize"
     # Qt's own libraries are not instrumented; what they keep until exit is not ours to report.
@@ -89,9 +106,11 @@ case "$command" in
     test) run_tests ;;
     build) build ;;
     sanitize) run_sanitized_tests ;;
+    package) build_packages ;;
     server) build >&2 && exec "$build_dir/server/natter-server" "$@" ;;
     *)
-        echo "usage: ./natter.sh demo | test | sanitize | server [natter-server options] | build" >&2
+        echo "usage: ./natter.sh demo | test | sanitize | package | build" \
+            "| server [natter-server options]" >&2
         exit 2
         ;;
 esac

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "accountstore.h"
 #include "chatserver.h"
 #include "epolleventdispatcher.h"
@@ -210,7 +211,8 @@ int main(int argc, char *argv[])
     parser.addOptions(options);
     if (!parser.parse(app.arguments()))
         return fail(parser.errorText());
-    if (parser.isSet(u"help"_s)) {
+    // parse() leaves --help-all to us, like --help; the server has no Qt options to add.
+    if (parser.isSet(u"help"_s) || parser.isSet(u"help-all"_s)) {
         std::fputs(qPrintable(parser.helpText()), stdout);
         return 0;
     }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "membership.h"
 
 bool Membership::contains(const QString &nick) const

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "roomlog.h"
 
 #include "serverlogging.h"

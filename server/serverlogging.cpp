@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "serverlogging.h"
 
 Q_LOGGING_CATEGORY(lcServer, "natter.server", QtInfoMsg)

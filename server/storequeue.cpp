@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "storequeue.h"
 
 StoreQueue::StoreQueue(MessageStore *store, QObject *parent)

@@ -1,6 +1,7 @@
 #include "translations.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QLibraryInfo>
 #include <QTranslator>
 
@@ -16,7 +17,12 @@ bool install(const QLocale &locale)
     QCoreApplication::removeTranslator(&qt);
     if (qt.load(locale, u"qtbase"_s, u"_"_s, QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
         QCoreApplication::installTranslator(&qt);
-    if (!natter.load(locale, u"natter"_s, u"_"_s, u":/i18n"_s))
+    // Installed catalogues before the built-in ones: one can be added or corrected without a
+    // rebuild.
+    const QString installed = QDir(QCoreApplication::applicationDirPath())
+                                      .filePath(QStringLiteral(NATTER_INSTALLED_TRANSLATIONS));
+    if (!natter.load(locale, u"natter"_s, u"_"_s, installed)
+        && !natter.load(locale, u"natter"_s, u"_"_s, u":/i18n"_s))
         return false;
     QCoreApplication::installTranslator(&natter);
     return true;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // natter-bench: opens many client connections to a natter-server from one thread with epoll and
 // measures fan-out throughput, one-way latency and the server's memory. Prints one JSON line.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // natter-viewbench: how long the window's UI thread stalls while messages pour in. Fills a
 // MessageView to its 10,000-line scrollback, then appends --rate messages a second for
 // --duration seconds while a probe timer measures how late the event loop serves it.

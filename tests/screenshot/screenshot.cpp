@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Renders the window as docs/screenshot.png shows it: a real in-process server, a few scripted
 // peers in some rooms, and the window of "aa" with unread counts and a direct conversation.
 #include "chatclient.h"

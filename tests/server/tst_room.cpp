@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "fakemember.h"
 #include "memorystore.h"
 #include "room.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "testclient.h"
 
 #include <QFile>
@@ -219,6 +220,12 @@ void tst_ServerBinary::helpAndVersion()
     const QByteArray help = server.readAllStandardOutput();
     for (const char *option : { "--host", "--port", "--history", "--max-line", "--max-sendq" })
         QVERIFY2(help.contains(option), option);
+
+    // --help lists --help-all, which must answer too instead of starting a server.
+    server.start(QStringLiteral(NATTER_SERVER_BINARY), { u"--help-all"_s });
+    QTRY_COMPARE_WITH_TIMEOUT(server.state(), QProcess::NotRunning, 10000);
+    QCOMPARE(server.exitCode(), 0);
+    QCOMPARE(server.readAllStandardOutput(), help);
 
     server.start(QStringLiteral(NATTER_SERVER_BINARY), { u"--version"_s });
     QTRY_COMPARE_WITH_TIMEOUT(server.state(), QProcess::NotRunning, 10000);

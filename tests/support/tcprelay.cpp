@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "tcprelay.h"
 
 TcpRelay::TcpRelay(quint16 targetPort, QObject *parent)
