@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 // Session's IRC face: what an IRC client's lines mean, routed to the same frames a JSON client
 // sends, with the replies IRC clients wait for. Formatting lives in IrcFace.
 #include "session.h"

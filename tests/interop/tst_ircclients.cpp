@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSD-3-Clause
 #include "chatserver.h"
 #include "servertestmain.h"
 #include "testclient.h"
