@@ -17,7 +17,7 @@ packages=(
     cmake ninja-build g++ pkg-config
     qt6-base-dev libqt6opengl6-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     libqt6svg6 libqt6sql6-sqlite qt6-qpa-plugins libgl-dev fonts-dejavu-core
-    weechat-headless
+    weechat-headless libhiredis-dev redis-server
 )
 # Only for ./natter.sh package: dpkg-shlibdeps computes Depends, the rest check the result.
 package_tools=(dpkg-dev lintian systemd appstream desktop-file-utils)

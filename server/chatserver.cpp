@@ -3,6 +3,7 @@
 
 #include "encodedframe.h"
 #include "ircface.h"
+#include "cluster/clusterstore.h"
 #include "memorystore.h"
 #include "plaintextface.h"
 #include "serverlogging.h"
@@ -12,6 +13,7 @@
 
 #include <QDateTime>
 #include <QFile>
+#include <QSysInfo>
 #include <QSslKey>
 #include <QSslSocket>
 #include <QTcpSocket>
@@ -38,7 +40,19 @@ ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
       m_access(m_config),
       m_refusals(refusalLimits(config))
 {
-    if (config.storePath.isEmpty()) {
+    if (!config.redisUrl.isEmpty()) {
+        ClusterStore::Options options;
+        QString error;
+        RedisAddress::parse(config.redisUrl, &options.address, &error); // checked by main
+        if (!config.redisPasswordFile.isEmpty()) {
+            QFile file(config.redisPasswordFile);
+            if (file.open(QIODevice::ReadOnly))
+                options.address.password = file.readAll().trimmed();
+        }
+        options.nodeId = config.nodeId; // or, once listening, hostname:port
+        options.historyLimit = config.historyLimit;
+        m_store = std::make_unique<ClusterStore>(options);
+    } else if (config.storePath.isEmpty()) {
         m_store = std::make_unique<MemoryStore>(config.historyLimit);
     } else {
         m_store = std::make_unique<SqliteStore>(
@@ -152,12 +166,23 @@ bool ChatServer::listen()
         return false;
     }
     if (!m_rooms) {
+        auto *cluster = qobject_cast<ClusterStore *>(m_store.get());
+        if (cluster && cluster->nodeId().isEmpty())
+            cluster->setNodeId(QSysInfo::machineHostName() + u':'
+                               + QString::number(m_listener.serverPort()));
         if (!m_store->open(&m_error)) {
             m_listener.close();
             m_ircListener.close();
             return false;
         }
         m_rooms = std::make_unique<RoomDirectory>(m_store.get(), m_config);
+        connect(m_rooms.get(), &RoomDirectory::membersMustReconnect, this, [this](const QString &why) {
+            // They connect again (to this node or another) and start afresh from their welcomes.
+            const EncodedFrame notice(Protocol::Shutdown { why });
+            const QSet<Session *> sessions = m_sessions;
+            for (Session *session : sessions)
+                session->shutdown(notice);
+        });
         if (m_config.retainDays > 0) {
             connect(&m_retention, &QTimer::timeout, this, &ChatServer::applyRetention);
             m_retention.start(std::chrono::hours(1));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "accountstore.h"
 #include "chatserver.h"
+#include "cluster/redisconnection.h"
 #include "epolleventdispatcher.h"
 #include "serverconfig.h"
 #include "serverlogging.h"
@@ -10,6 +11,7 @@
 #include <QCoreApplication>
 #include <QTextStream>
 #include <QDir>
+#include <QFile>
 #include <QStandardPaths>
 
 #include <chrono>
@@ -189,6 +191,13 @@ int main(int argc, char *argv[])
     options.append({ u"tls-key"_s, u"PEM private key of --tls-cert (unencrypted)."_s, u"file"_s });
     options.append({ u"tls-only"_s, u"Refuse clients that do not use TLS."_s });
     options.append({ u"irc-tls-only"_s, u"Refuse IRC clients that do not use TLS."_s });
+    options.append({ u"redis"_s, u"Cluster mode: share rooms with other nodes through the Redis "
+                                 "at URL (redis://host:port/db or unix:/path)."_s,
+                     u"url"_s });
+    options.append({ u"redis-password-file"_s, u"File whose first line is the Redis password."_s,
+                     u"file"_s });
+    options.append({ u"node-id"_s, u"This node's name in the cluster (default: hostname:port)."_s,
+                     u"id"_s });
     options.append({ u"accounts"_s, u"Accounts file: registered nicks and their password "
                                     "hashes."_s,
                      u"file"_s });
@@ -296,6 +305,22 @@ int main(int argc, char *argv[])
         nick = nick.trimmed();
     if (config.tlsCertPath.isEmpty() != config.tlsKeyPath.isEmpty())
         return fail(u"--tls-cert and --tls-key go together."_s);
+    config.redisUrl = parser.value(u"redis"_s);
+    config.redisPasswordFile = parser.value(u"redis-password-file"_s);
+    config.nodeId = parser.value(u"node-id"_s);
+    if (!config.redisUrl.isEmpty()) {
+        RedisAddress address;
+        QString error;
+        if (!RedisAddress::parse(config.redisUrl, &address, &error))
+            return fail(u"--redis: "_s + error + u'.');
+        if (!config.redisPasswordFile.isEmpty() && !QFile::exists(config.redisPasswordFile))
+            return fail(u"--redis-password-file: %1 does not exist."_s.arg(config.redisPasswordFile));
+        // Every node has the whole history in Redis; a node's own SQLite file would be a second,
+        // diverging copy.
+        config.storePath.clear();
+    } else if (parser.isSet(u"redis-password-file"_s) || parser.isSet(u"node-id"_s)) {
+        return fail(u"--redis-password-file and --node-id need --redis URL."_s);
+    }
     if (config.tlsOnly && config.tlsCertPath.isEmpty())
         return fail(u"--tls-only needs --tls-cert and --tls-key."_s);
     if (config.ircTlsOnly && (config.tlsCertPath.isEmpty() || !config.ircPort))

@@ -16,13 +16,14 @@ void Membership::add(RoomMember *member)
     const QString nick = member->nick();
     const QString key = Protocol::nickKey(nick);
     Q_ASSERT(!m_members.contains(key));
+    m_elsewhere.remove(key); // here now, before its old node has said it left
     m_members.insert(key, member);
     m_orderedNicks.insert(key, nick);
     if (isLarge()) {
         m_usersJson.clear(); // not kept up while nobody is sent the list
     } else if (!m_usersJson.isEmpty()) {
         m_usersJson.chop(1); // "]"
-        if (m_members.size() > 1)
+        if (m_orderedNicks.size() > 1)
             m_usersJson += ',';
         m_usersJson += Protocol::encodeNicks({ nick }).mid(1); // "\"nick\"]"
     }
@@ -40,6 +41,33 @@ bool Membership::remove(RoomMember *member)
     return true;
 }
 
+bool Membership::addElsewhere(const QString &nick)
+{
+    const QString key = Protocol::nickKey(nick);
+    if (m_members.contains(key) || m_elsewhere.contains(key))
+        return false;
+    m_elsewhere.insert(key);
+    m_orderedNicks.insert(key, nick);
+    m_usersJson.clear();
+    return true;
+}
+
+bool Membership::removeElsewhere(const QString &nick)
+{
+    const QString key = Protocol::nickKey(nick);
+    if (!m_elsewhere.remove(key))
+        return false;
+    m_orderedNicks.remove(key);
+    m_usersJson.clear();
+    return true;
+}
+
+QString Membership::elsewhere(const QString &nick) const
+{
+    const QString key = Protocol::nickKey(nick);
+    return m_elsewhere.contains(key) ? m_orderedNicks.value(key) : QString();
+}
+
 QStringList Membership::nicks() const
 {
     return m_orderedNicks.values();
@@ -54,7 +82,7 @@ const QByteArray &Membership::usersJson()
 
 bool Membership::isLarge() const
 {
-    return m_announceLimit > 0 && m_members.size() > m_announceLimit;
+    return m_announceLimit > 0 && size() > m_announceLimit;
 }
 
 bool Membership::takeLargenessChange()

@@ -6,6 +6,7 @@
 #include <QByteArray>
 #include <QHash>
 #include <QMap>
+#include <QSet>
 #include <QStringList>
 
 // Who is in a room: members by case-folded nick, kept in order, and the user list a welcome
@@ -24,7 +25,14 @@ public:
     // False if the member was not in (or another member holds its nick now).
     bool remove(RoomMember *member);
 
-    qsizetype size() const { return m_members.size(); }
+    // Members online on other nodes of a cluster: listed and counted, but written to by their
+    // own node. False if the nick was (not) there already.
+    bool addElsewhere(const QString &nick);
+    bool removeElsewhere(const QString &nick);
+    // The nick as spelt by the member online elsewhere, or empty.
+    QString elsewhere(const QString &nick) const;
+
+    qsizetype size() const { return m_members.size() + m_elsewhere.size(); }
     QStringList nicks() const; // ordered by case-folded nick
     // Who is online as the JSON array of a welcome, kept between joins so that a welcome costs
     // a copy, not an encoding of every nick. In join order after the first rebuild.
@@ -38,6 +46,7 @@ public:
 
 private:
     QHash<QString, RoomMember *> m_members; // by Protocol::nickKey
+    QSet<QString> m_elsewhere; // nick keys
     QMap<QString, QString> m_orderedNicks; // nickKey -> nick: a welcome costs a walk, not a sort
     QByteArray m_usersJson;
     qsizetype m_announceLimit;

@@ -32,6 +32,12 @@ qint64 MemoryStore::lastSeqIn(const QString &room) const
 
 void MemoryStore::write(const QList<Protocol::Message> &batch)
 {
+    keep(batch);
+    emit batchWritten(true, {});
+}
+
+void MemoryStore::keep(const QList<Protocol::Message> &batch)
+{
     for (const Protocol::Message &message : batch) {
         History &history = m_rooms[message.room];
         if (m_limit == 0) {
@@ -44,7 +50,11 @@ void MemoryStore::write(const QList<Protocol::Message> &batch)
         }
         history.messages.push_back(message);
     }
-    emit batchWritten(true, {});
+}
+
+void MemoryStore::clear()
+{
+    m_rooms.clear();
 }
 
 template<typename Predicate>

@@ -40,6 +40,12 @@ public:
     void saveInvite(const QString &, const QString &) override { }
     void removeInvite(const QString &, const QString &) override { }
 
+protected:
+    // Keeps the messages (numbered, in order) without answering a write: what a store that
+    // writes elsewhere serves its reads from.
+    void keep(const QList<Protocol::Message> &batch);
+    void clear();
+
 private:
     struct History
     {

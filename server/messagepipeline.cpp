@@ -7,6 +7,8 @@
 #include <QDateTime>
 #include <QPointer>
 
+#include <limits>
+
 using namespace Qt::StringLiterals;
 using Protocol::ErrorCode;
 
@@ -33,8 +35,12 @@ MessagePipeline::MessagePipeline(const QString &room, StoreQueue *queue, Members
       // Nicks that left are remembered up to the number of clients the server takes.
       m_accepted(config.duplicateWindow, config.maxClients),
       m_historyLimit(config.historyLimit),
-      m_deliveredSeq(queue->store()->lastSeqIn(room))
+      m_deliveredSeq(queue->store()->lastSeqIn(room)),
+      m_numberedByStore(queue->store()->numbersMessages())
 {
+    m_gapTimer.setSingleShot(true);
+    m_gapTimer.setInterval(500);
+    connect(&m_gapTimer, &QTimer::timeout, this, &MessagePipeline::fillGap);
     // A zero timer fires once the event loop has served the sockets that are ready, so the
     // messages that came in while the room was busy delivering go to the store together
     // instead of waiting a whole delivery behind the few that arrived first.
@@ -83,13 +89,15 @@ std::optional<ErrorCode> MessagePipeline::post(RoomMember *sender, const QString
     }
     QString recipient;
     if (!to.isEmpty()) {
-        const RoomMember *member = m_membership->find(to);
-        if (!member)
+        if (const RoomMember *member = m_membership->find(to))
+            recipient = member->nick();
+        else
+            recipient = m_membership->elsewhere(to); // online on another node
+        if (recipient.isEmpty())
             return ErrorCode::NoSuchUser;
-        recipient = member->nick();
     }
     Protocol::Message message;
-    message.seq = m_queue->nextSeq();
+    message.seq = m_numberedByStore ? 0 : m_queue->nextSeq();
     message.room = m_room;
     message.timestamp = QDateTime::currentMSecsSinceEpoch();
     message.from = sender->nick();
@@ -191,11 +199,12 @@ void MessagePipeline::writeQueued()
             batch.append(*pending.message);
     }
     if (batch.isEmpty())
-        finishWrite(true, {});
+        finishWrite(true, {}, {});
     else
-        m_queue->write(batch, [self = QPointer<MessagePipeline>(this)](bool ok, const QString &error) {
+        m_queue->write(batch, [self = QPointer<MessagePipeline>(this)](
+                                      bool ok, const QString &error, const QList<qint64> &numbers) {
             if (self)
-                self->finishWrite(ok, error);
+                self->finishWrite(ok, error, numbers);
         });
 }
 
@@ -214,11 +223,29 @@ void MessagePipeline::append(RoomLog::ReaderId only, const EncodedFrame &frame)
     m_log->appendToOne(only, encodings(frame), 0);
 }
 
-void MessagePipeline::finishWrite(bool ok, const QString &error)
+void MessagePipeline::finishWrite(bool ok, const QString &error, const QList<qint64> &numbers)
 {
-    const QList<Pending> done = std::exchange(m_writing, {});
+    QList<Pending> done = std::exchange(m_writing, {});
     if (!ok)
         qCCritical(lcServer).noquote() << "Could not store messages:" << error;
+    if (ok && m_numberedByStore) {
+        qsizetype next = 0;
+        for (Pending &pending : done) {
+            if (!pending.message)
+                continue;
+            pending.message->seq = numbers.value(next++);
+            if (auto waiting = m_waitingBySender.find(pending.sender);
+                waiting != m_waitingBySender.end() && --*waiting <= 0)
+                m_waitingBySender.erase(waiting);
+        }
+        m_settled += std::move(done);
+        deliverInOrder();
+        if (!m_queued.isEmpty())
+            m_handOff.start();
+        else if (!isBusy())
+            emit idle();
+        return;
+    }
     for (qsizetype i = 0; i < done.size(); ++i) {
         const Pending &pending = done.at(i);
         if (pending.notice) {
@@ -246,6 +273,116 @@ void MessagePipeline::finishWrite(bool ok, const QString &error)
         m_handOff.start();
     else if (!isBusy())
         emit idle();
+}
+
+void MessagePipeline::deliverPublished(const Protocol::Message &message)
+{
+    if (message.seq <= m_deliveredSeq)
+        return; // this node's own, delivered when it was stored, or a repeat
+    m_published.insert(message.seq, message);
+    deliverInOrder();
+}
+
+void MessagePipeline::deliverInOrder()
+{
+    bool progress = false;
+    for (;;) {
+        if (const auto next = m_published.constFind(m_deliveredSeq + 1); next != m_published.cend()) {
+            deliverFromElsewhere(*next);
+            m_published.erase(next);
+            progress = true;
+            continue;
+        }
+        if (m_settled.isEmpty())
+            break;
+        const Pending &front = m_settled.constFirst();
+        if (front.notice) {
+            qsizetype last = 0;
+            deliverNotices(m_settled, &last);
+            m_settled.remove(0, last + 1);
+            progress = true;
+            continue;
+        }
+        if (front.message->seq > m_deliveredSeq + 1)
+            break; // a number given to another node comes first
+        const Pending pending = m_settled.takeFirst();
+        if (pending.message->seq <= m_deliveredSeq) {
+            // Delivered already, as it came back from the store's publication: the sender
+            // still waits for its ack.
+            Protocol::Message delivered = *pending.message;
+            delivered.id.clear();
+            acknowledge(pending, EncodedFrame(std::move(delivered)));
+        } else {
+            deliver(pending);
+        }
+        progress = true;
+    }
+    m_published.removeIf([this](const auto &entry) { return entry.key() <= m_deliveredSeq; });
+    if (m_published.isEmpty() && m_settled.isEmpty()) {
+        m_gapTimer.stop();
+        m_gapRequests = 0;
+    } else if (progress || !m_gapTimer.isActive()) {
+        m_gapRequests = progress ? 0 : m_gapRequests;
+        m_gapTimer.start();
+    }
+    if (progress)
+        emit delivered();
+}
+
+void MessagePipeline::fillGap()
+{
+    if (m_published.isEmpty() && m_settled.isEmpty())
+        return;
+    // The publication of the next number was missed (Redis's connection dropped): the stream
+    // has it. If even the stream has not, it was trimmed away, and the room moves on.
+    if (++m_gapRequests <= 3) {
+        m_queue->store()->fetchAfter(m_room, m_deliveredSeq);
+        m_gapTimer.start();
+        return;
+    }
+    qint64 next = m_published.isEmpty() ? std::numeric_limits<qint64>::max() : m_published.firstKey();
+    for (const Pending &pending : std::as_const(m_settled))
+        if (pending.message)
+            next = std::min(next, pending.message->seq);
+    if (next == std::numeric_limits<qint64>::max())
+        return;
+    qCWarning(lcServer).noquote() << "Messages" << m_deliveredSeq + 1 << "to" << next - 1
+                                  << "of" << m_room << "cannot be found: skipped";
+    m_deliveredSeq = next - 1;
+    m_gapRequests = 0;
+    deliverInOrder();
+}
+
+void MessagePipeline::resetNumbering()
+{
+    m_deliveredSeq = 0;
+    m_published.clear();
+    m_settled.removeIf([](const Pending &pending) { return pending.message.has_value(); });
+    m_encodedMessages.clear();
+    m_gapTimer.stop();
+    deliverInOrder();
+}
+
+void MessagePipeline::deliverFromElsewhere(const Protocol::Message &message)
+{
+    Protocol::Message delivered = message;
+    delivered.id.clear();
+    const EncodedFrame frame(std::move(delivered));
+    keepEncoded(message.seq, frame.json());
+    // A nick is online on one node at a time: if the sender is here, this is its own message
+    // coming back before its ack.
+    const RoomLog::ReaderId sender = m_log->idOf(m_membership->find(message.from));
+    if (message.isDirect()) {
+        const RoomLog::ReaderId recipient = m_log->idOf(m_membership->find(message.to));
+        if (recipient && recipient != sender)
+            m_log->appendToOne(recipient, encodings(frame), sender);
+    } else {
+        m_log->appendToAllBut(sender, encodings(frame), sender);
+    }
+    m_deliveredSeq = message.seq;
+    m_accepted.remember(Protocol::storedNickKey(message.from), message.id,
+                        { message.seq, message.timestamp });
+    m_queue->store()->noteDelivered(message);
 }
 
 void MessagePipeline::deliverNotices(const QList<Pending> &done, qsizetype *index)
@@ -297,6 +434,14 @@ void MessagePipeline::deliver(const Pending &pending)
     m_deliveredSeq = message.seq;
     m_accepted.remember(Protocol::storedNickKey(message.from), message.id,
                         { message.seq, message.timestamp });
+    if (m_numberedByStore)
+        m_queue->store()->noteDelivered(message);
+    acknowledge(pending, frame);
+}
+
+void MessagePipeline::acknowledge(const Pending &pending, const EncodedFrame &frame)
+{
+    const Protocol::Message &message = *pending.message;
     const EncodedFrame ack(Protocol::Ack { message.id, message.seq, message.timestamp, m_room });
     for (RoomLog::ReaderId sender : takeSenders(pending)) {
         const RoomMember *member = m_log->memberOf(sender);

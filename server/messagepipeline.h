@@ -48,6 +48,12 @@ public:
     // The messages as a JSON history array, from the encodings kept of recent messages.
     QByteArray encodeHistory(const QList<Protocol::Message> &messages);
 
+    // A message another node of the cluster numbered (or this one, seen on its way back):
+    // delivered in number order with this node's own, each number once.
+    void deliverPublished(const Protocol::Message &message);
+    // The cluster's store lost its numbering: this room counts from the start again.
+    void resetNumbering();
+
     qint64 deliveredSeq() const { return m_deliveredSeq; }
     // True while messages wait for the store; idle() is emitted when the last one is done.
     bool isBusy() const { return !m_queued.isEmpty() || !m_writing.isEmpty(); }
@@ -73,8 +79,12 @@ private:
 
     void enqueue(Pending pending);
     void writeQueued();
-    void finishWrite(bool ok, const QString &error);
+    void finishWrite(bool ok, const QString &error, const QList<qint64> &numbers);
+    void deliverInOrder();
+    void fillGap();
     void deliver(const Pending &pending);
+    void deliverFromElsewhere(const Protocol::Message &message);
+    void acknowledge(const Pending &pending, const EncodedFrame &frame);
     void deliverNotices(const QList<Pending> &done, qsizetype *index);
     RoomLog::Encodings encodings(const EncodedFrame &frame) const;
     void append(RoomLog::ReaderId only, const EncodedFrame &frame);
@@ -98,4 +108,12 @@ private:
     qsizetype m_historyLimit;
     qint64 m_deliveredSeq = 0; // the newest number delivered
     QTimer m_handOff; // hands the queue to the store
+    // A store shared by a cluster numbers messages as it stores them, and every node delivers
+    // by number: what is stored here waits for the numbers before it (m_settled, in order),
+    // what other nodes published waits by number (m_published).
+    bool m_numberedByStore;
+    QList<Pending> m_settled;
+    QMap<qint64, Protocol::Message> m_published;
+    QTimer m_gapTimer; // a number that does not come is asked for again
+    int m_gapRequests = 0;
 };

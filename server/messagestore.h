@@ -112,6 +112,18 @@ public:
     virtual void saveInvite(const QString &room, const QString &nick) = 0;
     virtual void removeInvite(const QString &room, const QString &nick) = 0;
 
+    // A store shared by several servers numbers the messages itself, per room, when it writes
+    // them (their seq is 0 until then): takeNumbers() then gives the numbers of the batch just
+    // reported written, in its order. Messages numbered elsewhere arrive as `published`, and
+    // every message a room delivers, from here or elsewhere, is noted in order.
+    virtual bool numbersMessages() const { return false; }
+    virtual QList<qint64> takeNumbers() { return {}; }
+    virtual void noteDelivered(const Protocol::Message &) { }
+    // Asks again for a room's messages after `after` (a gap in what was published): they
+    // arrive as `published`.
+    virtual void fetchAfter(const QString &room, qint64 after) { Q_UNUSED(room) Q_UNUSED(after) }
+
 signals:
     void batchWritten(bool ok, const QString &error);
+    void published(const Protocol::Message &message);
 };

@@ -232,6 +232,7 @@ void Room::join(RoomMember *member, std::optional<qint64> since, const QString &
         member->writeFromRoom(encodedFor(*member, EncodedFrame(std::move(welcome))));
     }
     const RoomLog::ReaderId id = m_log.addReader(member);
+    emit wentOnline(nick);
 
     const QString text = Protocol::joinedText(nick);
     qCInfo(lcServer).noquote() << TerminalText::escaped(text)
@@ -256,6 +257,7 @@ void Room::leave(RoomMember *member, Protocol::LeaveReason reason, const QString
                                        : RoomLog::Departure::Abrupt);
     m_held.remove(member);
     m_pipeline.nickLeft(nick);
+    emit wentOffline(nick, reason);
 
     QString text = Protocol::leftText(nick, reason);
     if (!by.isEmpty()) {
@@ -298,6 +300,7 @@ void Room::part(const QString &nick, RoomMember *member, Protocol::LeaveReason r
         m_log.removeReader(member, RoomLog::Departure::Orderly);
         m_held.remove(member);
         m_pipeline.nickLeft(nick);
+        emit wentOffline(spelt, reason);
         member->writeFromRoom(encodedFor(*member, EncodedFrame(left)));
         updateLargeness();
         resumeHeld();
@@ -390,4 +393,90 @@ void Room::resumeHeld()
     }
     if (m_held.isEmpty())
         m_resumeCheck.stop();
+}
+
+void Room::onlineElsewhere(const QString &nick, const QString &node)
+{
+    if (m_membership.contains(nick))
+        return;
+    m_nodeOf.insert(Protocol::nickKey(nick), node);
+    if (!m_membership.addElsewhere(nick))
+        return;
+    m_pipeline.nickJoined(nick);
+    if (!m_membership.wasLarge() && !m_membership.isLarge()) {
+        m_pipeline.enqueueNotice(EncodedFrame(Protocol::Joined {
+                                         nick, QDateTime::currentMSecsSinceEpoch(),
+                                         Protocol::joinedText(nick), m_record.name }),
+                                 0);
+    }
+    updateLargeness();
+}
+
+void Room::offlineElsewhere(const QString &nick, Protocol::LeaveReason reason)
+{
+    m_nodeOf.remove(Protocol::nickKey(nick));
+    if (!m_membership.removeElsewhere(nick))
+        return;
+    m_pipeline.nickLeft(nick);
+    if (!m_closing && !m_membership.wasLarge() && !m_membership.isLarge()) {
+        const QString text = reason == Protocol::LeaveReason::Part
+                ? Protocol::partedText(nick, m_record.name, reason)
+                : Protocol::leftText(nick, reason);
+        m_pipeline.enqueueNotice(EncodedFrame(Protocol::Left { nick, reason,
+                                                               QDateTime::currentMSecsSinceEpoch(),
+                                                               text, {}, {}, m_record.name }),
+                                 0);
+    }
+    updateLargeness();
+}
+
+void Room::nodeLost(const QString &node)
+{
+    QStringList lost;
+    for (auto it = m_nodeOf.cbegin(); it != m_nodeOf.cend(); ++it)
+        if (it.value() == node)
+            lost.append(m_membership.elsewhere(it.key()));
+    for (const QString &nick : std::as_const(lost)) {
+        if (!nick.isEmpty()) {
+            qCInfo(lcServer).noquote() << TerminalText::escaped(
+                    Protocol::leftText(nick, Protocol::LeaveReason::Lost));
+            offlineElsewhere(nick, Protocol::LeaveReason::Lost);
+        }
+    }
+    m_nodeOf.removeIf([&node](const auto &entry) { return entry.value() == node; });
+}
+
+void Room::memberAddedElsewhere(const QString &nick)
+{
+    const QString key = Protocol::nickKey(nick);
+    if (m_record.members.contains(key))
+        return;
+    m_record.members.insert(key, { nick, m_pipeline.deliveredSeq() });
+    m_record.invited.remove(key);
+    emit memberAdded(nick);
+}
+
+void Room::memberRemovedElsewhere(const QString &nick)
+{
+    const auto record = m_record.members.constFind(Protocol::nickKey(nick));
+    if (record == m_record.members.cend())
+        return;
+    const QString spelt = record->nick;
+    m_record.members.erase(record);
+    emit memberRemoved(spelt);
+}
+
+void Room::readMarkerSetElsewhere(const QString &nick, qint64 seq)
+{
+    const auto member = m_record.members.find(Protocol::nickKey(nick));
+    if (member != m_record.members.end() && seq > member->read)
+        member->read = seq;
+}
+
+void Room::invitedElsewhere(const QString &nick, bool invited)
+{
+    if (invited)
+        m_record.invited.insert(Protocol::nickKey(nick));
+    else
+        m_record.invited.remove(Protocol::nickKey(nick));
 }

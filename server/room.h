@@ -94,6 +94,17 @@ public:
     void setClosing(bool closing) { m_closing = closing; }
     bool isBusy() const { return m_pipeline.isBusy(); }
 
+    // The room as other nodes of a cluster change it: applied here, not written again.
+    void deliverPublished(const Protocol::Message &message) { m_pipeline.deliverPublished(message); }
+    void resetNumbering() { m_pipeline.resetNumbering(); }
+    void onlineElsewhere(const QString &nick, const QString &node);
+    void offlineElsewhere(const QString &nick, Protocol::LeaveReason reason);
+    void nodeLost(const QString &node);
+    void memberAddedElsewhere(const QString &nick);
+    void memberRemovedElsewhere(const QString &nick);
+    void readMarkerSetElsewhere(const QString &nick, qint64 seq);
+    void invitedElsewhere(const QString &nick, bool invited);
+
     QStringList nicks() const { return m_membership.nicks(); }
     qsizetype memberCount() const { return m_membership.size(); }
     qint64 lastSeq() const { return m_pipeline.deliveredSeq(); }
@@ -104,6 +115,9 @@ signals:
     void idle();
     void memberAdded(const QString &nick);
     void memberRemoved(const QString &nick);
+    // Presence, for the other nodes of a cluster.
+    void wentOnline(const QString &nick);
+    void wentOffline(const QString &nick, Protocol::LeaveReason reason);
 
 private:
     bool shouldHold(RoomMember *member) const;
@@ -125,5 +139,6 @@ private:
     QTimer m_slowSweep;
     QTimer m_resumeCheck;
     QSet<RoomMember *> m_held; // not reading until resumed
+    QHash<QString, QString> m_nodeOf; // nick key -> the node it is online on, elsewhere
     bool m_closing = false;
 };

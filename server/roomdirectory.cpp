@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "roomdirectory.h"
 
+#include "cluster/clusterpresence.h"
+#include "cluster/clusterstore.h"
 #include "serverlogging.h"
 #include "terminaltext.h"
 
@@ -35,6 +37,116 @@ RoomDirectory::RoomDirectory(MessageStore *store, const ServerConfig &config, QO
         store->saveRoom(lobby);
     }
     qCInfo(lcServer) << m_rooms.size() << (m_rooms.size() == 1 ? "room" : "rooms");
+    if (auto *cluster = qobject_cast<ClusterStore *>(store))
+        followCluster(cluster);
+}
+
+void RoomDirectory::followCluster(ClusterStore *cluster)
+{
+    m_cluster = cluster;
+    m_presence = new ClusterPresence(cluster, this);
+    auto room = [this](const QString &key) { return m_rooms.value(key); };
+    connect(cluster, &MessageStore::published, this, [this](const Protocol::Message &message) {
+        Room *target = find(message.room);
+        if (!target) { // created elsewhere a moment ago: its announcement is on its way
+            MessageStore::RoomRecord record;
+            record.name = message.room;
+            target = add(record);
+        }
+        target->deliverPublished(message);
+    });
+    connect(cluster, &ClusterStore::roomCreated, this, [this](const MessageStore::RoomRecord &record) {
+        if (!find(record.name))
+            add(record);
+    });
+    connect(cluster, &ClusterStore::memberAdded, this, [room](const QString &key, const QString &nick) {
+        if (Room *target = room(key))
+            target->memberAddedElsewhere(nick);
+    });
+    connect(cluster, &ClusterStore::memberRemoved, this, [room](const QString &key, const QString &nick) {
+        if (Room *target = room(key))
+            target->memberRemovedElsewhere(nick);
+    });
+    connect(cluster, &ClusterStore::readMarkerSet, this,
+            [room](const QString &key, const QString &nick, qint64 seq) {
+                if (Room *target = room(key))
+                    target->readMarkerSetElsewhere(nick, seq);
+            });
+    connect(cluster, &ClusterStore::invited, this,
+            [room](const QString &key, const QString &nick, bool invited) {
+                if (Room *target = room(key))
+                    target->invitedElsewhere(nick, invited);
+            });
+    connect(cluster, &ClusterStore::resubscribed, this, [this] {
+        // Whatever was published while this node was not listening is in the streams.
+        for (Room *target : std::as_const(m_rooms))
+            m_cluster->fetchAfter(target->name(), target->lastSeq());
+    });
+    connect(cluster, &ClusterStore::epochChanged, this, [this] {
+        for (Room *target : std::as_const(m_rooms))
+            target->resetNumbering();
+        emit membersMustReconnect(u"The cluster lost its message store; connect again."_s);
+    });
+    connect(m_presence, &ClusterPresence::declaredLost, this, [this] {
+        qCWarning(lcServer) << "The cluster took this node for lost: its members connect again";
+        emit membersMustReconnect(u"This server lost touch with the cluster; connect again."_s);
+    });
+    connect(cluster, &ClusterStore::foundOnline, this,
+            [room](const QString &key, const QString &nick, const QString &node) {
+                if (Room *target = room(key))
+                    target->onlineElsewhere(nick, node);
+            });
+    connect(m_presence, &ClusterPresence::onlineElsewhere, this,
+            [room](const QString &key, const QString &nick, const QString &node) {
+                if (Room *target = room(key))
+                    target->onlineElsewhere(nick, node);
+            });
+    connect(m_presence, &ClusterPresence::offlineElsewhere, this,
+            [room](const QString &key, const QString &nick, Protocol::LeaveReason reason) {
+                if (Room *target = room(key))
+                    target->offlineElsewhere(nick, reason);
+            });
+    connect(m_presence, &ClusterPresence::nodeLost, this, [this](const QString &node) {
+        for (Room *target : std::as_const(m_rooms))
+            target->nodeLost(node);
+    });
+    const auto online = cluster->onlineElsewhere();
+    for (auto it = online.cbegin(); it != online.cend(); ++it) {
+        if (Room *target = find(it.key())) {
+            for (const auto &[nick, node] : it.value())
+                target->onlineElsewhere(nick, node);
+        }
+    }
+    for (Room *target : std::as_const(m_rooms))
+        followPresence(target);
+    m_presence->start();
+}
+
+void RoomDirectory::followPresence(Room *room)
+{
+    if (!m_presence)
+        return;
+    connect(room, &Room::wentOnline, m_presence,
+            [this, room](const QString &nick) { m_presence->wentOnline(room->name(), nick); });
+    connect(room, &Room::wentOffline, m_presence,
+            [this, room](const QString &nick, Protocol::LeaveReason reason) {
+                m_presence->wentOffline(room->name(), nick, reason);
+            });
+}
+
+void RoomDirectory::releaseNick(const QString &nick)
+{
+    if (m_presence)
+        m_presence->releaseNick(nick);
+}
+
+void RoomDirectory::claimNick(const QString &nick, QObject *context, std::function<void(bool)> done)
+{
+    if (!m_presence) {
+        done(true);
+        return;
+    }
+    m_presence->claimNick(nick, context, std::move(done));
 }
 
 RoomDirectory::~RoomDirectory()
@@ -71,6 +183,10 @@ Room *RoomDirectory::add(MessageStore::RoomRecord record,
         if (!isBusy())
             emit idle();
     });
+    if (m_cluster) {
+        m_cluster->follow(record.name);
+        followPresence(room);
+    }
     return room;
 }
 
@@ -202,8 +318,11 @@ void RoomDirectory::setOnline(RoomMember *member)
 void RoomDirectory::setOffline(RoomMember *member)
 {
     const QString key = Protocol::nickKey(member->nick());
-    if (m_online.value(key) == member)
+    if (m_online.value(key) == member) {
         m_online.remove(key);
+        if (m_presence)
+            m_presence->releaseNick(member->nick());
+    }
 }
 
 qint64 RoomDirectory::directRead(const QString &nick, const QString &peer) const

@@ -9,11 +9,15 @@
 #include <QHash>
 #include <QObject>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
 // Every room on the server, by Protocol::roomKey, loaded from the store at start (the lobby is
 // always there), and who is online where: a nick is online at most once on the server.
+class ClusterPresence;
+class ClusterStore;
+
 class RoomDirectory : public QObject
 {
     Q_OBJECT
@@ -52,6 +56,10 @@ public:
     qsizetype onlineCount() const { return m_online.size(); }
     void setOnline(RoomMember *member);
     void setOffline(RoomMember *member);
+    // In a cluster a nick is online on one node at a time: `done` says whether this node may
+    // take it (at once without a cluster), if `context` still exists.
+    void claimNick(const QString &nick, QObject *context, std::function<void(bool)> done);
+    void releaseNick(const QString &nick);
 
     // Read markers of direct conversations (a member's newest read message from or to `peer`).
     qint64 directRead(const QString &nick, const QString &peer) const;
@@ -64,8 +72,13 @@ public:
 
 signals:
     void idle();
+    // Every member must connect again: the cluster lost its numbering (they must count
+    // afresh), or took this node for lost (their nicks are no longer held for them).
+    void membersMustReconnect(const QString &why);
 
 private:
+    void followCluster(ClusterStore *cluster);
+    void followPresence(Room *room);
     Room *add(MessageStore::RoomRecord record, const QList<Protocol::Message> &accepted = {});
 
     MessageStore *m_store;
@@ -81,4 +94,6 @@ private:
     // the member's row of a room named "@" + the peer's key, which no real room can be called.
     QHash<QString, QHash<QString, qint64>> m_directRead;
     QHash<QString, int> m_roomsOwnedBy; // by Protocol::nickKey
+    ClusterStore *m_cluster = nullptr;
+    ClusterPresence *m_presence = nullptr;
 };

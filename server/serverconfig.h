@@ -93,6 +93,11 @@ struct ServerConfig
     // Client ids remembered per nick, so that a message sent again is not delivered twice.
     qsizetype duplicateWindow = 1000;
 
+    // Cluster mode: several nodes share rooms through Redis (server/cluster). Empty: one node.
+    QString redisUrl;
+    QString redisPasswordFile; // the password, never on the command line
+    QString nodeId; // empty: hostname:port
+
     // Rooms: how many a nick may be a member of, how many the server holds, who may create one.
     qsizetype maxRoomsPerUser = 100;
     qsizetype maxRooms = 10'000;

@@ -535,87 +535,109 @@ void Session::finishAuthentication(AccessControl::Verdict verdict, const JoinReq
     } else if (m_directory->isOnline(nick)) { // taken while the password was being checked
         rejectTakenNick(nick);
     } else {
-        m_nick = nick;
-        m_operator = isOperator;
-        m_state = State::InRoom;
-        m_directory->setOnline(this);
-        // The rooms write their logs to the member as fast as the connection takes them.
-        connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
-            if (m_state != State::InRoom)
+        // Held until the cluster (if any) says the nick is this node's: nothing is read meanwhile.
+        m_state = State::Authenticating;
+        m_directory->claimNick(nick, this, [this, request, isOperator](bool claimed) {
+            if (m_state != State::Authenticating || !m_socket) {
+                if (claimed && !m_directory->isOnline(request.nick))
+                    m_directory->releaseNick(request.nick); // gone while the cluster answered
                 return;
-            // The greetings are out: the allowance for them ends with them.
-            if (!m_greeting && m_socket->bytesToWrite() == 0)
-                m_welcomeBytes = 0;
-            for (Room *room : std::as_const(m_rooms))
-                room->memberDrained(this);
+            }
+            m_state = State::AwaitingNick;
+            if (!claimed || m_directory->isOnline(request.nick))
+                rejectTakenNick(request.nick);
+            else
+                becomeMember(request, isOperator);
+            if (m_readPaused)
+                QMetaObject::invokeMethod(this, &Session::resumeReading, Qt::QueuedConnection);
         });
-        // A member is back in every room it belongs to; a client without rooms (protocol 1)
-        // is in the lobby, as is anyone who belongs nowhere yet.
-        QList<Room *> rooms = speaksRooms() ? m_directory->roomsOf(nick) : QList<Room *>();
-        QList<std::pair<ErrorCode, QString>> refusals;
-        if (rooms.isEmpty() && m_face == Face::Json && m_protocol >= 2) {
-            // A member of nothing (a new nick, or a server restarted without its store) is put
-            // in the rooms its hello names, under the rules of join.
-            for (const Protocol::Hello::Position &position : request.rooms) {
-                if (!Protocol::directPeer(position.room).isEmpty())
-                    continue;
-                Room *room = Protocol::isValidRoomName(position.room)
-                        ? m_directory->find(position.room)
-                        : nullptr;
-                if (room && rooms.contains(room))
-                    continue;
-                if (const auto refusal = refuseJoin(position.room, room, false, rooms.size())) {
-                    refusals.append(*refusal);
-                    continue;
-                }
-                rooms.append(room ? room : m_directory->create(position.room, nick, false));
-            }
-        }
-        if (rooms.isEmpty() || !speaksRooms())
-            rooms = { m_directory->lobby() };
-        m_greeting = true;
-        if (m_face == Face::Json && m_protocol >= 2) {
-            Protocol::Welcome welcome;
-            welcome.nick = nick;
-            welcome.server = QStringLiteral("natter-server/" NATTER_VERSION);
-            welcome.epoch = m_directory->lobby()->epoch();
-            for (const Room *room : std::as_const(rooms))
-                welcome.rooms.append(room->name());
-            welcome.direct = m_directory->directConversations(nick);
-            writeFromRoom(Protocol::encode(Protocol::ServerFrame { std::move(welcome) }));
-        } else if (m_face == Face::Irc) {
-            writeFromRoom(IrcFace::welcome(nick, m_directory->onlineCount()));
-        }
-        for (Room *room : std::as_const(rooms)) {
-            std::optional<qint64> since = request.since;
-            QString epoch = request.epoch;
-            if (m_protocol >= 2 && m_face == Face::Json) {
-                since.reset();
-                epoch.clear();
-                for (const Protocol::Hello::Position &position : request.rooms) {
-                    if (Protocol::roomKey(position.room) == Protocol::roomKey(room->name())) {
-                        since = position.since;
-                        epoch = position.epoch;
-                    }
-                }
-            } else if (room != m_directory->lobby()) {
-                since.reset(); // a plain-text client keeps no numbers
-            }
-            room->addMember(nick);
-            m_rooms.append(room);
-            const bool classic = room == m_directory->lobby()
-                    && (m_face == Face::PlainText || (m_face == Face::Json && m_protocol < 2));
-            room->join(this, since, epoch,
-                       classic ? Room::Greeting::Welcome : Room::Greeting::RoomFrame);
-        }
-        m_greeting = false;
-        m_currentRoom = m_rooms.contains(m_directory->lobby()) ? m_directory->lobby()
-                                                                : m_rooms.constFirst();
-        for (const auto &[code, text] : std::as_const(refusals))
-            reject(code, text);
+        return;
     }
     if (m_readPaused)
         QMetaObject::invokeMethod(this, &Session::resumeReading, Qt::QueuedConnection);
+}
+
+void Session::becomeMember(const JoinRequest &request, bool isOperator)
+{
+    const QString &nick = request.nick;
+    m_nick = nick;
+    m_operator = isOperator;
+    m_state = State::InRoom;
+    m_directory->setOnline(this);
+    // The rooms write their logs to the member as fast as the connection takes them.
+    connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
+        if (m_state != State::InRoom)
+            return;
+        // The greetings are out: the allowance for them ends with them.
+        if (!m_greeting && m_socket->bytesToWrite() == 0)
+            m_welcomeBytes = 0;
+        for (Room *room : std::as_const(m_rooms))
+            room->memberDrained(this);
+    });
+    // A member is back in every room it belongs to; a client without rooms (protocol 1)
+    // is in the lobby, as is anyone who belongs nowhere yet.
+    QList<Room *> rooms = speaksRooms() ? m_directory->roomsOf(nick) : QList<Room *>();
+    QList<std::pair<ErrorCode, QString>> refusals;
+    if (rooms.isEmpty() && m_face == Face::Json && m_protocol >= 2) {
+        // A member of nothing (a new nick, or a server restarted without its store) is put
+        // in the rooms its hello names, under the rules of join.
+        for (const Protocol::Hello::Position &position : request.rooms) {
+            if (!Protocol::directPeer(position.room).isEmpty())
+                continue;
+            Room *room = Protocol::isValidRoomName(position.room)
+                    ? m_directory->find(position.room)
+                    : nullptr;
+            if (room && rooms.contains(room))
+                continue;
+            if (const auto refusal = refuseJoin(position.room, room, false, rooms.size())) {
+                refusals.append(*refusal);
+                continue;
+            }
+            rooms.append(room ? room : m_directory->create(position.room, nick, false));
+        }
+    }
+    if (rooms.isEmpty() || !speaksRooms())
+        rooms = { m_directory->lobby() };
+    m_greeting = true;
+    if (m_face == Face::Json && m_protocol >= 2) {
+        Protocol::Welcome welcome;
+        welcome.nick = nick;
+        welcome.server = QStringLiteral("natter-server/" NATTER_VERSION);
+        welcome.epoch = m_directory->lobby()->epoch();
+        for (const Room *room : std::as_const(rooms))
+            welcome.rooms.append(room->name());
+        welcome.direct = m_directory->directConversations(nick);
+        writeFromRoom(Protocol::encode(Protocol::ServerFrame { std::move(welcome) }));
+    } else if (m_face == Face::Irc) {
+        writeFromRoom(IrcFace::welcome(nick, m_directory->onlineCount()));
+    }
+    for (Room *room : std::as_const(rooms)) {
+        std::optional<qint64> since = request.since;
+        QString epoch = request.epoch;
+        if (m_protocol >= 2 && m_face == Face::Json) {
+            since.reset();
+            epoch.clear();
+            for (const Protocol::Hello::Position &position : request.rooms) {
+                if (Protocol::roomKey(position.room) == Protocol::roomKey(room->name())) {
+                    since = position.since;
+                    epoch = position.epoch;
+                }
+            }
+        } else if (room != m_directory->lobby()) {
+            since.reset(); // a plain-text client keeps no numbers
+        }
+        room->addMember(nick);
+        m_rooms.append(room);
+        const bool classic = room == m_directory->lobby()
+                && (m_face == Face::PlainText || (m_face == Face::Json && m_protocol < 2));
+        room->join(this, since, epoch,
+                   classic ? Room::Greeting::Welcome : Room::Greeting::RoomFrame);
+    }
+    m_greeting = false;
+    m_currentRoom = m_rooms.contains(m_directory->lobby()) ? m_directory->lobby()
+                                                            : m_rooms.constFirst();
+    for (const auto &[code, text] : std::as_const(refusals))
+        reject(code, text);
 }
 
 void Session::handleFrame(const Protocol::Kick &kick)

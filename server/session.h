@@ -137,6 +137,7 @@ private:
     std::optional<std::pair<Protocol::ErrorCode, QString>>
     refuseJoin(const QString &name, const Room *room, bool isPrivate, qsizetype roomsHeld) const;
     void rejectTakenNick(const QString &nick);
+    void becomeMember(const JoinRequest &request, bool isOperator);
     void finishAuthentication(AccessControl::Verdict verdict, const JoinRequest &request,
                               bool isOperator);
     void say(const QString &text, const QString &to, const QString &room, const QString &id);

@@ -10,7 +10,7 @@ StoreQueue::StoreQueue(MessageStore *store, QObject *parent)
 void StoreQueue::write(const QList<Protocol::Message> &batch, Done done)
 {
     m_collected += batch;
-    m_collectedDone.append(std::move(done));
+    m_collectedDone.append({ batch.size(), std::move(done) });
     // Group commit: with nothing in flight a batch goes at once; what comes while one is in
     // flight waits and goes as one batch when it is answered.
     if (m_waiting.isEmpty())
@@ -30,9 +30,13 @@ void StoreQueue::answer(bool ok, const QString &error)
 {
     if (m_waiting.isEmpty())
         return;
-    const QList<Done> done = m_waiting.dequeue();
-    for (const Done &room : done)
-        room(ok, error);
+    const QList<Part> done = m_waiting.dequeue();
+    const QList<qint64> numbers = ok ? m_store->takeNumbers() : QList<qint64>();
+    qsizetype at = 0;
+    for (const auto &[count, room] : done) {
+        room(ok, error, numbers.mid(at, numbers.isEmpty() ? 0 : count));
+        at += count;
+    }
     if (m_waiting.isEmpty())
         writeCollected();
 }

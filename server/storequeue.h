@@ -17,7 +17,8 @@ class StoreQueue : public QObject
 {
     Q_OBJECT
 public:
-    using Done = std::function<void(bool ok, const QString &error)>;
+    // `numbers`: what a store that numbers messages gave this part of the batch, in order.
+    using Done = std::function<void(bool ok, const QString &error, const QList<qint64> &numbers)>;
 
     explicit StoreQueue(MessageStore *store, QObject *parent = nullptr);
 
@@ -32,6 +33,7 @@ private:
     MessageStore *m_store;
     qint64 m_lastSeq;
     QList<Protocol::Message> m_collected; // handed over this turn
-    QList<Done> m_collectedDone;
-    QQueue<QList<Done>> m_waiting; // one entry per store batch in flight, in order
+    using Part = std::pair<qsizetype, Done>; // a room's part: how many messages, its answer
+    QList<Part> m_collectedDone;
+    QQueue<QList<Part>> m_waiting; // one entry per store batch in flight, in order
 };

@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#include "clusterstore.h"
+
+#include "clusterkeys.h"
+#include "clusterlogging.h"
+
+#include <hiredis/hiredis.h>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+using Reply = RedisConnection::Reply;
+
+namespace {
+
+// Numbers, appends and publishes a batch in one step. ARGV: the epoch the node counts in, the
+// stream's length, then per message the room's key and its frame with "seq":0 in it. A node
+// whose epoch is not Redis's is told so and nothing is written.
+constexpr char PostScript[] = R"lua(
+local epoch = redis.call('GET', 'natter:epoch')
+if epoch ~= ARGV[1] then return redis.error_reply('EPOCH ' .. tostring(epoch)) end
+local numbers = {}
+for i = 3, #ARGV, 2 do
+  local room = 'natter:room:' .. ARGV[i]
+  local frame = ARGV[i + 1]
+  local seq = redis.call('INCR', room .. ':seq')
+  local at = string.find(frame, '"seq":0', 1, true)
+  frame = string.sub(frame, 1, at - 1) .. '"seq":' .. seq .. string.sub(frame, at + 7)
+  redis.call('XADD', room .. ':log', 'MAXLEN', '~', ARGV[2], seq .. '-0', 'm', frame)
+  redis.call('PUBLISH', room, 'm' .. frame)
+  numbers[#numbers + 1] = seq
+end
+return numbers
+)lua";
+
+struct ContextDeleter
+{
+    void operator()(redisContext *context) const { redisFree(context); }
+};
+
+Reply call(redisContext *context, const QList<QByteArray> &arguments)
+{
+    std::vector<const char *> argv;
+    std::vector<size_t> lengths;
+    for (const QByteArray &argument : arguments) {
+        argv.push_back(argument.constData());
+        lengths.push_back(size_t(argument.size()));
+    }
+    void *reply = redisCommandArgv(context, int(argv.size()), argv.data(), lengths.data());
+    if (!reply)
+        return {};
+    Reply converted = RedisConnection::convert(reply);
+    freeReplyObject(reply);
+    return converted;
+}
+
+QHash<QByteArray, QByteArray> pairs(const Reply &reply)
+{
+    QHash<QByteArray, QByteArray> hash;
+    for (qsizetype i = 0; i + 1 < reply.elements.size(); i += 2)
+        hash.insert(reply.elements.at(i).string, reply.elements.at(i + 1).string);
+    return hash;
+}
+
+std::optional<Protocol::Message> decodeMessage(QByteArrayView json)
+{
+    const auto decoded = Protocol::decodeServerFrame(json);
+    if (decoded.error)
+        return std::nullopt;
+    if (const auto *message = std::get_if<Protocol::Message>(&decoded.frame))
+        return *message;
+    return std::nullopt;
+}
+
+// Messages of a stream reply (XRANGE/XREVRANGE: [[id, [field, value]]...]).
+QList<Protocol::Message> streamMessages(const Reply &reply)
+{
+    QList<Protocol::Message> messages;
+    for (const Reply &entry : reply.elements) {
+        if (entry.elements.size() != 2 || entry.elements.at(1).elements.size() < 2)
+            continue;
+        if (const auto message = decodeMessage(entry.elements.at(1).elements.at(1).string))
+            messages.append(*message);
+    }
+    return messages;
+}
+
+} // namespace
+
+ClusterStore::ClusterStore(const Options &options, QObject *parent)
+    : MemoryStore(options.historyLimit, parent), m_options(options)
+{
+}
+
+bool ClusterStore::open(QString *error)
+{
+    const timeval timeout { 5, 0 };
+    const RedisAddress &address = m_options.address;
+    std::unique_ptr<redisContext, ContextDeleter> context(
+            address.socketPath.isEmpty()
+                    ? redisConnectWithTimeout(address.host.toUtf8().constData(), address.port,
+                                              timeout)
+                    : redisConnectUnixWithTimeout(address.socketPath.toUtf8().constData(),
+                                                  timeout));
+    if (!context || context->err) {
+        *error = u"Cannot reach Redis at %1: %2"_s.arg(
+                address.toString(), context ? QString::fromUtf8(context->errstr) : u"no memory"_s);
+        return false;
+    }
+    redisSetTimeout(context.get(), timeout);
+    if (!load(context.get(), error))
+        return false;
+
+    m_commands = new RedisConnection(address, u"commands"_s, this);
+    m_subscriber = new RedisConnection(address, u"subscriptions"_s, this);
+    connect(m_commands, &RedisConnection::ready, this, [this] {
+        // After a loss Redis may have come back empty.
+        if (std::exchange(m_commandsWereUp, true))
+            checkEpoch();
+    });
+    connect(m_subscriber, &RedisConnection::message, this, &ClusterStore::handlePublication);
+    connect(m_subscriber, &RedisConnection::ready, this, &ClusterStore::resubscribed);
+    m_subscriber->subscribe(ClusterKeys::ClusterChannel);
+    for (const RoomRecord &room : std::as_const(m_loadedRooms))
+        if (!room.name.startsWith(Protocol::DirectPrefix))
+            m_subscriber->subscribe(ClusterKeys::roomChannel(room.name));
+    m_commands->open();
+    m_subscriber->open();
+    return true;
+}
+
+bool ClusterStore::load(void *handle, QString *error)
+{
+    auto *context = static_cast<redisContext *>(handle);
+    auto failed = [&](const Reply &reply) {
+        if (reply.isOk())
+            return false;
+        *error = u"Redis at %1 answered: %2"_s.arg(
+                m_options.address.toString(),
+                reply.type == Reply::Type::Failed ? QString::fromUtf8(context->errstr)
+                                                  : QString::fromUtf8(reply.string));
+        return true;
+    };
+    if (!m_options.address.password.isEmpty()
+        && failed(call(context, { "AUTH", m_options.address.password })))
+        return false;
+    if (m_options.address.database != 0
+        && failed(call(context, { "SELECT", QByteArray::number(m_options.address.database) })))
+        return false;
+    // The first node names the epoch; every other node takes it.
+    if (failed(call(context, { "SET", ClusterKeys::Epoch, newEpoch().toUtf8(), "NX" })))
+        return false;
+    const Reply epoch = call(context, { "GET", ClusterKeys::Epoch });
+    if (failed(epoch))
+        return false;
+    m_epoch = QString::fromUtf8(epoch.string);
+
+    const Reply names = call(context, { "SMEMBERS", ClusterKeys::Rooms });
+    if (failed(names))
+        return false;
+    for (const Reply &name : names.elements) {
+        const QString roomName = QString::fromUtf8(name.string);
+        const auto info = pairs(call(context, { "HGETALL", ClusterKeys::roomField(roomName, "info") }));
+        RoomRecord record;
+        record.name = info.contains("name") ? QString::fromUtf8(info.value("name")) : roomName;
+        record.topic = QString::fromUtf8(info.value("topic"));
+        record.owner = QString::fromUtf8(info.value("owner"));
+        record.isPrivate = info.value("private") == "1";
+        const auto members = pairs(call(context, { "HGETALL", ClusterKeys::roomField(roomName, "members") }));
+        const auto read = pairs(call(context, { "HGETALL", ClusterKeys::roomField(roomName, "read") }));
+        for (auto it = members.cbegin(); it != members.cend(); ++it) {
+            record.members.insert(QString::fromUtf8(it.key()),
+                                  { QString::fromUtf8(it.value()), read.value(it.key()).toLongLong() });
+        }
+        for (const Reply &key : call(context, { "SMEMBERS", ClusterKeys::roomField(roomName, "invited") }).elements)
+            record.invited.insert(QString::fromUtf8(key.string));
+        if (!record.name.startsWith(Protocol::DirectPrefix)) {
+            const Reply recent = call(context, { "XREVRANGE", ClusterKeys::roomField(roomName, "log"),
+                                                 "+", "-", "COUNT",
+                                                 QByteArray::number(m_options.historyLimit) });
+            if (failed(recent))
+                return false;
+            QList<Protocol::Message> messages = streamMessages(recent);
+            std::reverse(messages.begin(), messages.end());
+            keep(messages);
+            const auto online = pairs(call(context, { "HGETALL", ClusterKeys::roomField(roomName, "online") }));
+            for (auto it = online.cbegin(); it != online.cend(); ++it) {
+                if (it.value() != m_options.nodeId.toUtf8())
+                    m_onlineElsewhere[record.name].append(
+                            { QString::fromUtf8(it.key()), QString::fromUtf8(it.value()) });
+            }
+        }
+        m_loadedRooms.append(std::move(record));
+    }
+    qCInfo(lcCluster).noquote() << u"Node %1 joined the cluster at %2 (epoch %3, %4 rooms)"_s.arg(
+            m_options.nodeId, m_options.address.toString(), m_epoch)
+                                           .arg(m_loadedRooms.size());
+    return true;
+}
+
+void ClusterStore::checkEpoch()
+{
+    m_commands->command({ "SET", ClusterKeys::Epoch, newEpoch().toUtf8(), "NX" });
+    m_commands->command({ "GET", ClusterKeys::Epoch }, [this](const Reply &reply) {
+        if (reply.type != Reply::Type::String || reply.string == m_epoch.toUtf8())
+            return;
+        qCWarning(lcCluster).noquote()
+                << u"Redis lost the cluster's data: numbering starts again in epoch %1 (was %2)"_s
+                           .arg(QString::fromUtf8(reply.string), m_epoch);
+        m_epoch = QString::fromUtf8(reply.string);
+        clear();
+        emit epochChanged();
+    });
+}
+
+void ClusterStore::write(const QList<Protocol::Message> &batch)
+{
+    QList<QByteArray> arguments { "EVAL", PostScript, "0", m_epoch.toUtf8(),
+                                  QByteArray::number(std::max<qsizetype>(m_options.historyLimit, 1)) };
+    arguments.reserve(arguments.size() + 2 * batch.size());
+    for (const Protocol::Message &message : batch) {
+        arguments.append(ClusterKeys::room(message.room));
+        arguments.append(Protocol::encode(Protocol::ServerFrame { message }).chopped(1));
+    }
+    const qsizetype count = batch.size();
+    m_commands->command(arguments, [this, count](const Reply &reply) { finishWrite(reply, count); });
+}
+
+void ClusterStore::finishWrite(const Reply &reply, qsizetype count)
+{
+    if (reply.type == Reply::Type::Array && reply.elements.size() == count) {
+        for (const Reply &number : reply.elements)
+            m_numbers.append(number.integer);
+        emit batchWritten(true, {});
+        return;
+    }
+    if (reply.type == Reply::Type::Error && reply.string.startsWith("EPOCH"))
+        checkEpoch();
+    emit batchWritten(false, reply.type == Reply::Type::Failed
+                                     ? u"Redis cannot be reached"_s
+                                     : QString::fromUtf8(reply.string));
+}
+
+void ClusterStore::fetchAfter(const QString &room, qint64 after)
+{
+    m_commands->command({ "XRANGE", ClusterKeys::roomField(room, "log"),
+                          QByteArray::number(after + 1) + "-0", "+", "COUNT", "1000" },
+                        [this](const Reply &reply) {
+                            for (const Protocol::Message &message : streamMessages(reply))
+                                emit published(message);
+                        });
+}
+
+void ClusterStore::follow(const QString &room)
+{
+    if (!m_subscriber)
+        return;
+    m_subscriber->subscribe(ClusterKeys::roomChannel(room));
+    // Who is online in it elsewhere and who belongs to it, as of now: what was published
+    // before the subscription took did not reach this node.
+    m_commands->command({ "HGETALL", ClusterKeys::roomField(room, "online") },
+                        [this, room](const Reply &reply) {
+                            const auto online = pairs(reply);
+                            for (auto it = online.cbegin(); it != online.cend(); ++it) {
+                                if (it.value() != m_options.nodeId.toUtf8())
+                                    emit foundOnline(Protocol::roomKey(room),
+                                                     QString::fromUtf8(it.key()),
+                                                     QString::fromUtf8(it.value()));
+                            }
+                        });
+    m_commands->command({ "HVALS", ClusterKeys::roomField(room, "members") },
+                        [this, room](const Reply &reply) {
+                            for (const Reply &nick : reply.elements)
+                                emit memberAdded(Protocol::roomKey(room), QString::fromUtf8(nick.string));
+                        });
+}
+
+void ClusterStore::publish(const QString &room, char kind, const QByteArray &body)
+{
+    m_commands->command({ "PUBLISH", ClusterKeys::roomChannel(room),
+                          kind + m_options.nodeId.toUtf8() + '\n' + body });
+}
+
+void ClusterStore::saveRoom(const RoomRecord &room)
+{
+    const QByteArray isPrivate = room.isPrivate ? "1" : "0";
+    m_commands->command({ "HSET", ClusterKeys::roomField(room.name, "info"), "name",
+                          room.name.toUtf8(), "topic", room.topic.toUtf8(), "owner",
+                          room.owner.toUtf8(), "private", isPrivate });
+    m_commands->command({ "SADD", ClusterKeys::Rooms, room.name.toUtf8() });
+    m_commands->command({ "PUBLISH", ClusterKeys::ClusterChannel,
+                          ClusterKeys::RoomCreated + m_options.nodeId.toUtf8() + '\n'
+                                  + room.name.toUtf8() + '\n' + room.owner.toUtf8() + '\n'
+                                  + isPrivate + '\n' + room.topic.toUtf8() });
+    follow(room.name);
+}
+
+void ClusterStore::saveMember(const QString &room, const QString &nick)
+{
+    if (room.startsWith(Protocol::DirectPrefix))
+        m_commands->command({ "SADD", ClusterKeys::Rooms, room.toUtf8() });
+    m_commands->command({ "HSET", ClusterKeys::roomField(room, "members"),
+                          Protocol::nickKey(nick).toUtf8(), nick.toUtf8() });
+    publish(room, ClusterKeys::MemberAdded, nick.toUtf8());
+}
+
+void ClusterStore::removeMember(const QString &room, const QString &nick)
+{
+    m_commands->command({ "HDEL", ClusterKeys::roomField(room, "members"), Protocol::nickKey(nick).toUtf8() });
+    m_commands->command({ "HDEL", ClusterKeys::roomField(room, "read"), Protocol::nickKey(nick).toUtf8() });
+    publish(room, ClusterKeys::MemberRemoved, nick.toUtf8());
+}
+
+void ClusterStore::saveReadMarker(const QString &room, const QString &nick, qint64 seq)
+{
+    if (room.startsWith(Protocol::DirectPrefix)) {
+        m_commands->command({ "SADD", ClusterKeys::Rooms, room.toUtf8() });
+        m_commands->command({ "HSET", ClusterKeys::roomField(room, "members"),
+                              Protocol::nickKey(nick).toUtf8(), nick.toUtf8() });
+    }
+    m_commands->command({ "HSET", ClusterKeys::roomField(room, "read"),
+                          Protocol::nickKey(nick).toUtf8(), QByteArray::number(seq) });
+    if (!room.startsWith(Protocol::DirectPrefix))
+        publish(room, ClusterKeys::ReadMarker, nick.toUtf8() + '\n' + QByteArray::number(seq));
+}
+
+void ClusterStore::saveInvite(const QString &room, const QString &nick)
+{
+    m_commands->command({ "SADD", ClusterKeys::roomField(room, "invited"), Protocol::nickKey(nick).toUtf8() });
+    publish(room, ClusterKeys::Invited, nick.toUtf8());
+}
+
+void ClusterStore::removeInvite(const QString &room, const QString &nick)
+{
+    m_commands->command({ "SREM", ClusterKeys::roomField(room, "invited"), Protocol::nickKey(nick).toUtf8() });
+    publish(room, ClusterKeys::Uninvited, nick.toUtf8());
+}
+
+void ClusterStore::handlePublication(const QByteArray &channel, const QByteArray &payload)
+{
+    if (payload.isEmpty())
+        return;
+    const char kind = payload.at(0);
+    if (kind == ClusterKeys::Message) {
+        if (const auto message = decodeMessage(QByteArrayView(payload).sliced(1)))
+            emit published(*message);
+        else
+            qCWarning(lcCluster) << "Ignored a message published on" << channel
+                                 << "that does not decode";
+        return;
+    }
+    const QList<QByteArray> fields = payload.sliced(1).split('\n');
+    if (fields.size() < 2 || fields.at(0) == m_options.nodeId.toUtf8())
+        return; // this node's own change, applied already
+    const QString nick = QString::fromUtf8(fields.at(1));
+    if (channel == ClusterKeys::ClusterChannel) {
+        if (kind == ClusterKeys::RoomCreated && fields.size() >= 5) {
+            RoomRecord record;
+            record.name = nick;
+            record.owner = QString::fromUtf8(fields.at(2));
+            record.isPrivate = fields.at(3) == "1";
+            record.topic = QString::fromUtf8(fields.mid(4).join('\n'));
+            follow(record.name);
+            emit roomCreated(record);
+        }
+        return;
+    }
+    const QString roomKey = QString::fromUtf8(channel.mid(qsizetype(sizeof("natter:room:") - 1)));
+    switch (kind) {
+    case ClusterKeys::MemberAdded:
+        emit memberAdded(roomKey, nick);
+        break;
+    case ClusterKeys::MemberRemoved:
+        emit memberRemoved(roomKey, nick);
+        break;
+    case ClusterKeys::ReadMarker:
+        if (fields.size() >= 3)
+            emit readMarkerSet(roomKey, nick, fields.at(2).toLongLong());
+        break;
+    case ClusterKeys::Invited:
+    case ClusterKeys::Uninvited:
+        emit invited(roomKey, nick, kind == ClusterKeys::Invited);
+        break;
+    default:
+        break; // presence: ClusterPresence's
+    }
+}

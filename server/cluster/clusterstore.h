@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#pragma once
+
+#include "memorystore.h"
+#include "redisconnection.h"
+
+#include <QQueue>
+
+// The store of a node in a cluster: Redis holds every room's messages (a stream per room,
+// trimmed to the history limit), their numbers (one counter per room, given out by a script
+// that numbers, appends and publishes in one step, so two nodes never give out the same number
+// and every node sees one order), the rooms, their members, read markers and invitations.
+// What the node reads it reads from memory: the rooms loaded at start, and the messages it
+// delivered (the MemoryStore it is), so reads never wait for Redis.
+// Every node publishes its changes on the room's channel; what other nodes publish arrives
+// as `published` (messages) and the signals below.
+class ClusterStore : public MemoryStore
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        RedisAddress address;
+        QString nodeId;
+        qsizetype historyLimit = 500;
+    };
+    explicit ClusterStore(const Options &options, QObject *parent = nullptr);
+
+    // Loads the rooms and their recent messages with blocking calls (nobody is served yet),
+    // then connects for good; false with the reason when Redis cannot be reached.
+    bool open(QString *error) override;
+    qint64 lastSeq() const override { return 0; }
+    QString epoch() const override { return m_epoch; }
+    void write(const QList<Protocol::Message> &batch) override;
+    bool numbersMessages() const override { return true; }
+    QList<qint64> takeNumbers() override { return std::exchange(m_numbers, {}); }
+    void noteDelivered(const Protocol::Message &message) override { keep({ message }); }
+    void fetchAfter(const QString &room, qint64 after) override;
+
+    QList<RoomRecord> loadRooms() override { return std::exchange(m_loadedRooms, {}); }
+    void saveRoom(const RoomRecord &room) override;
+    void saveMember(const QString &room, const QString &nick) override;
+    void removeMember(const QString &room, const QString &nick) override;
+    void saveReadMarker(const QString &room, const QString &nick, qint64 seq) override;
+    void saveInvite(const QString &room, const QString &nick) override;
+    void removeInvite(const QString &room, const QString &nick) override;
+
+    QString nodeId() const { return m_options.nodeId; }
+    void setNodeId(const QString &id) { m_options.nodeId = id; } // before open()
+    RedisConnection *commands() const { return m_commands; }
+    RedisConnection *subscriber() const { return m_subscriber; }
+    // Who was online on other nodes at start, by room name: (nick, node).
+    QHash<QString, QList<std::pair<QString, QString>>> onlineElsewhere() const
+    {
+        return m_onlineElsewhere;
+    }
+    // Receive what is published about the room from now on.
+    void follow(const QString &room);
+
+signals:
+    // Another node's changes to a room.
+    void roomCreated(const MessageStore::RoomRecord &room);
+    void memberAdded(const QString &room, const QString &nick);
+    void memberRemoved(const QString &room, const QString &nick);
+    void readMarkerSet(const QString &room, const QString &nick, qint64 seq);
+    void invited(const QString &room, const QString &nick, bool invited);
+    // Someone online on another node in a room this node has just begun to follow.
+    void foundOnline(const QString &room, const QString &nick, const QString &node);
+    // The subscription was (re)made: what was published meanwhile is to be fetched.
+    void resubscribed();
+    // Redis lost the cluster's data (restarted without persistence, flushed): numbers given
+    // out before mean nothing now.
+    void epochChanged();
+
+private:
+    bool load(void *context, QString *error);
+    void checkEpoch();
+    void handlePublication(const QByteArray &channel, const QByteArray &payload);
+    void publish(const QString &room, char kind, const QByteArray &body);
+    void finishWrite(const RedisConnection::Reply &reply, qsizetype count);
+
+    Options m_options;
+    QString m_epoch;
+    QList<RoomRecord> m_loadedRooms;
+    QList<qint64> m_numbers;
+    QHash<QString, QList<std::pair<QString, QString>>> m_onlineElsewhere;
+    RedisConnection *m_commands = nullptr;
+    RedisConnection *m_subscriber = nullptr;
+    bool m_commandsWereUp = false;
+};

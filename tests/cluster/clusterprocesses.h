@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#pragma once
+
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+
+using namespace Qt::StringLiterals;
+
+// A real redis-server on a Unix socket in a temporary folder (no TCP port to collide on),
+// persisting (AOF, fsync on every write) or not.
+class RedisProcess
+{
+public:
+    enum class Persistence { None, AppendOnly };
+
+    explicit RedisProcess(Persistence persistence = Persistence::None) : m_persistence(persistence)
+    {
+        m_process.setProcessChannelMode(QProcess::MergedChannels);
+        QObject::connect(&m_process, &QProcess::readyRead, &m_process,
+                         [this] { m_output += m_process.readAll(); });
+    }
+    ~RedisProcess() { stop(); }
+
+    QString url() const { return u"unix:"_s + socketPath(); }
+    QString socketPath() const { return m_dir.filePath(u"redis.sock"_s); }
+
+    bool start()
+    {
+        const bool aof = m_persistence == Persistence::AppendOnly;
+        m_output.clear();
+        m_process.start(u"redis-server"_s,
+                        { u"--port"_s, u"0"_s, u"--unixsocket"_s, socketPath(), u"--dir"_s,
+                          m_dir.path(), u"--save"_s, u""_s, u"--appendonly"_s,
+                          aof ? u"yes"_s : u"no"_s, u"--appendfsync"_s, u"always"_s });
+        return QTest::qWaitFor([this] { return m_output.contains("ready to accept connections"); },
+                               10000);
+    }
+    void stop()
+    {
+        if (m_process.state() == QProcess::NotRunning)
+            return;
+        m_process.kill();
+        QTest::qWaitFor([this] { return m_process.state() == QProcess::NotRunning; }, 5000);
+    }
+    QByteArray output() const { return m_output; }
+
+private:
+    Persistence m_persistence;
+    QTemporaryDir m_dir;
+    QProcess m_process;
+    QByteArray m_output;
+};
+
+// One natter-server node of the cluster, as an administrator starts it.
+class NodeProcess
+{
+public:
+    NodeProcess()
+    {
+        m_process.setProcessChannelMode(QProcess::MergedChannels);
+        QObject::connect(&m_process, &QProcess::readyRead, &m_process,
+                         [this] { m_output += m_process.readAll(); });
+    }
+    ~NodeProcess() { kill(); }
+
+    // The port it listens on, or 0 when it did not come up.
+    quint16 start(const QString &redisUrl, const QString &nodeId, const QStringList &extra = {})
+    {
+        m_output.clear();
+        m_process.start(QStringLiteral(NATTER_SERVER_BINARY),
+                        QStringList { u"--host"_s, u"127.0.0.1"_s, u"--port"_s, u"0"_s,
+                                      u"--redis"_s, redisUrl, u"--node-id"_s, nodeId }
+                                + extra);
+        static const QRegularExpression listening(u"listening on 127\\.0\\.0\\.1:(\\d+)"_s);
+        QRegularExpressionMatch match;
+        if (!QTest::qWaitFor([&] { return (match = listening.match(output())).hasMatch(); },
+                             10000))
+            return 0;
+        return quint16(match.captured(1).toUInt());
+    }
+    // kill -9: no goodbye to anyone.
+    void kill()
+    {
+        if (m_process.state() == QProcess::NotRunning)
+            return;
+        ::kill(pid_t(m_process.processId()), SIGKILL);
+        QTest::qWaitFor([this] { return m_process.state() == QProcess::NotRunning; }, 5000);
+    }
+    QString output() const { return QString::fromUtf8(m_output); }
+
+private:
+    QProcess m_process;
+    QByteArray m_output;
+};

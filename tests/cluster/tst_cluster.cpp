@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: BSD-3-Clause
+#include "clusterprocesses.h"
+#include "testclient.h"
+
+#include <QDeadlineTimer>
+#include <QSet>
+
+#include <algorithm>
+#include <memory>
+
+using namespace Protocol;
+
+// natter-server nodes as processes around a real redis-server: what one node's member says
+// reaches every node's members once and in one order, a nick is online on one node at a time,
+// and losing a node or Redis's data loses nothing that was acknowledged.
+class tst_Cluster : public QObject
+{
+    Q_OBJECT
+private slots:
+    void init();
+    void cleanup();
+    void roomSpanningNodesDeliversEverythingOnceInOrder();
+    void roomsAndMembershipsAreSharedByNodes();
+    void directMessageReachesAnotherNode();
+    void nickIsOnlineOnOneNodeAtATime();
+    void killedNodeLosesNothingAcknowledgedAndItsMembersAreAnnouncedLost();
+    void redisRestartedEmptyChangesTheEpoch();
+    void redisAwayTenSecondsLosesNothingAcknowledged();
+
+private:
+    // Flood control off where a test sends bursts on purpose.
+    quint16 startNode(int index, const QStringList &extra = { u"--rate"_s, u"0"_s });
+    static QList<qint64> seqsOf(const QList<Message> &messages);
+    // A client joined as `nick` once the cluster has let go of it (its old node releases it
+    // as the old connection closes), or null after 10 s.
+    static std::unique_ptr<TestClient> joinWhenFree(quint16 port, const QString &nick,
+                                                    int protocol = 1);
+
+    std::unique_ptr<RedisProcess> m_redis;
+    NodeProcess m_nodes[3];
+};
+
+void tst_Cluster::init()
+{
+    m_redis = std::make_unique<RedisProcess>(RedisProcess::Persistence::AppendOnly);
+    QVERIFY2(m_redis->start(), m_redis->output().constData());
+}
+
+void tst_Cluster::cleanup()
+{
+    if (QTest::currentTestFailed()) {
+        for (const NodeProcess &node : m_nodes)
+            qInfo().noquote() << node.output();
+    }
+    for (NodeProcess &node : m_nodes)
+        node.kill();
+    m_redis.reset();
+}
+
+quint16 tst_Cluster::startNode(int index, const QStringList &extra)
+{
+    return m_nodes[index].start(m_redis->url(), u"node%1"_s.arg(index + 1), extra);
+}
+
+QList<qint64> tst_Cluster::seqsOf(const QList<Message> &messages)
+{
+    QList<qint64> seqs;
+    for (const Message &message : messages)
+        seqs.append(message.seq);
+    return seqs;
+}
+
+std::unique_ptr<TestClient> tst_Cluster::joinWhenFree(quint16 port, const QString &nick,
+                                                     int protocol)
+{
+    std::unique_ptr<TestClient> joined;
+    QTest::qWaitFor(
+            [&] {
+                auto attempt = std::make_unique<TestClient>();
+                attempt->setProtocol(protocol);
+                attempt->connectTo(port);
+                attempt->hello(nick);
+                // An answer either way: the welcome, or nick_taken while the old node lets go.
+                if (!QTest::qWaitFor([&] { return attempt->count<Welcome>() + attempt->count<Error>()
+                                                  + attempt->count<RoomState>() > 0; },
+                                     5000)
+                    || attempt->count<Error>() > 0)
+                    return false;
+                joined = std::move(attempt);
+                return true;
+            },
+            10000);
+    return joined;
+}
+
+void tst_Cluster::roomSpanningNodesDeliversEverythingOnceInOrder()
+{
+    quint16 ports[3];
+    for (int i = 0; i < 3; ++i) {
+        ports[i] = startNode(i);
+        QVERIFY2(ports[i], qPrintable(m_nodes[i].output()));
+    }
+    TestClient aa, bb, cc;
+    QVERIFY(aa.join(ports[0], u"aa"_s));
+    QVERIFY(bb.join(ports[1], u"bb"_s));
+    QVERIFY(cc.join(ports[2], u"cc"_s));
+    // aa sees the others arrive from their nodes.
+    QTRY_COMPARE(aa.count<Joined>() + aa.count<Notices>(), 2);
+
+    // Three senders on three nodes at once: the numbers interleave.
+    constexpr int PerSender = 150;
+    for (int i = 0; i < PerSender; ++i) {
+        aa.say(u"aa %1"_s.arg(i), u"a%1"_s.arg(i));
+        bb.say(u"bb %1"_s.arg(i), u"b%1"_s.arg(i));
+        cc.say(u"cc %1"_s.arg(i), u"c%1"_s.arg(i));
+    }
+    for (TestClient *client : { &aa, &bb, &cc }) {
+        QTRY_COMPARE_WITH_TIMEOUT(client->count<Ack>(), PerSender, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(client->count<Message>(), 2 * PerSender, 20000);
+    }
+    // Every message once, in one order: each member's numbers rise, and the union of what
+    // each received and what it was acknowledged is the same 450 numbers for everyone.
+    QSet<qint64> everything;
+    for (TestClient *client : { &aa, &bb, &cc }) {
+        const QList<qint64> seqs = seqsOf(client->all<Message>());
+        QVERIFY(std::is_sorted(seqs.cbegin(), seqs.cend()));
+        QCOMPARE(QSet<qint64>(seqs.cbegin(), seqs.cend()).size(), seqs.size());
+        QSet<qint64> seen(seqs.cbegin(), seqs.cend());
+        for (const Ack &ack : client->all<Ack>())
+            seen.insert(ack.seq);
+        QCOMPARE(seen.size(), 3 * PerSender);
+        if (everything.isEmpty())
+            everything = seen;
+        QCOMPARE(seen, everything);
+    }
+    // Each sender's own messages arrive in the order it sent them.
+    QStringList fromAa;
+    for (const Message &message : bb.all<Message>())
+        if (message.from == u"aa"_s)
+            fromAa.append(message.text);
+    for (int i = 0; i < PerSender; ++i)
+        QCOMPARE(fromAa.at(i), u"aa %1"_s.arg(i));
+}
+
+void tst_Cluster::roomsAndMembershipsAreSharedByNodes()
+{
+    const quint16 first = startNode(0);
+    const quint16 second = startNode(1);
+    QVERIFY(first && second);
+    TestClient aa, bb;
+    aa.setProtocol(2);
+    bb.setProtocol(2);
+    QVERIFY(aa.join(first, u"aa"_s));
+    QVERIFY(bb.join(second, u"bb"_s));
+    aa.send(Join { u"dev"_s, false, {} });
+    QTRY_VERIFY(std::any_of(aa.frames().cbegin(), aa.frames().cend(), [](const ServerFrame &f) {
+        return std::holds_alternative<RoomState>(f) && std::get<RoomState>(f).room == u"dev"_s;
+    }));
+    // The room made on the first node is there on the second, with aa online in it.
+    bb.send(Join { u"dev"_s, false, {} });
+    QTRY_VERIFY(std::any_of(bb.frames().cbegin(), bb.frames().cend(), [](const ServerFrame &f) {
+        const auto *state = std::get_if<RoomState>(&f);
+        return state && state->room == u"dev"_s && state->users.contains(u"aa"_s)
+                && state->owner == u"aa"_s;
+    }));
+    bb.sayIn(u"dev"_s, u"hello dev"_s, u"1"_s);
+    QTRY_VERIFY(std::any_of(aa.frames().cbegin(), aa.frames().cend(), [](const ServerFrame &f) {
+        const auto *message = std::get_if<Message>(&f);
+        return message && message->room == u"dev"_s && message->text == u"hello dev"_s;
+    }));
+
+    // A third node started later knows the room, its members and its history.
+    const quint16 third = startNode(2);
+    QVERIFY(third);
+    aa.send(Exit {});
+    QTRY_VERIFY(aa.wasDisconnected());
+    const auto aaAgain = joinWhenFree(third, u"aa"_s, 2);
+    QVERIFY(aaAgain);
+    QTRY_VERIFY(std::any_of(aaAgain->frames().cbegin(), aaAgain->frames().cend(),
+                            [](const ServerFrame &f) {
+                                const auto *state = std::get_if<RoomState>(&f);
+                                return state && state->room == u"dev"_s && !state->history.isEmpty()
+                                        && state->history.constLast().text == u"hello dev"_s;
+                            }));
+}
+
+void tst_Cluster::directMessageReachesAnotherNode()
+{
+    const quint16 first = startNode(0);
+    const quint16 second = startNode(1);
+    QVERIFY(first && second);
+    TestClient aa, bb, cc;
+    QVERIFY(aa.join(first, u"aa"_s));
+    QVERIFY(bb.join(second, u"bb"_s));
+    QVERIFY(cc.join(second, u"cc"_s));
+    QTRY_COMPARE(aa.last<Welcome>().users.size() + aa.count<Joined>(), 3);
+    aa.say(u"psst"_s, u"1"_s, u"bb"_s);
+    QTRY_COMPARE(aa.count<Ack>(), 1);
+    QTRY_COMPARE(bb.count<Message>(), 1);
+    QCOMPARE(bb.last<Message>().to, u"bb"_s);
+    QCOMPARE(bb.last<Message>().text, u"psst"_s);
+    // Nobody else on that node is given it.
+    cc.say(u"after"_s, u"2"_s);
+    QTRY_COMPARE(aa.count<Message>(), 1);
+    QCOMPARE(cc.count<Message>(), 0);
+}
+
+void tst_Cluster::nickIsOnlineOnOneNodeAtATime()
+{
+    const quint16 first = startNode(0);
+    const quint16 second = startNode(1);
+    QVERIFY(first && second);
+    TestClient aa, impostor;
+    QVERIFY(aa.join(first, u"aa"_s));
+    impostor.connectTo(second);
+    impostor.hello(u"aa"_s);
+    QTRY_COMPARE(impostor.count<Error>(), 1);
+    QCOMPARE(impostor.last<Error>().code, ErrorCode::NickTaken);
+    QCOMPARE(impostor.count<Welcome>(), 0);
+
+    // Free again once aa leaves its node.
+    aa.send(Exit {});
+    QTRY_VERIFY(aa.wasDisconnected());
+    QVERIFY(joinWhenFree(second, u"aa"_s));
+}
+
+void tst_Cluster::killedNodeLosesNothingAcknowledgedAndItsMembersAreAnnouncedLost()
+{
+    const quint16 first = startNode(0);
+    const quint16 second = startNode(1);
+    QVERIFY(first && second);
+    TestClient aa, bb;
+    QVERIFY(aa.join(first, u"aa"_s));
+    QVERIFY(bb.join(second, u"bb"_s));
+    QTRY_COMPARE(aa.count<Joined>(), 1);
+
+    // bb floods through the second node; it dies in the middle of it.
+    for (int i = 0; i < 400; ++i)
+        bb.say(u"bb %1"_s.arg(i), u"%1"_s.arg(i));
+    QTRY_VERIFY(bb.count<Ack>() >= 50);
+    m_nodes[1].kill();
+    QTRY_VERIFY(bb.wasDisconnected());
+    const QList<Ack> acked = bb.all<Ack>();
+
+    // The survivor announces bb as the seed did, within the node timeout.
+    QTRY_VERIFY_WITH_TIMEOUT(aa.count<Left>() == 1, 15000);
+    QCOMPARE(aa.last<Left>().reason, LeaveReason::Lost);
+    QCOMPARE(aa.last<Left>().text, u"No message from bb, bb will be removed from the chatroom."_s);
+    // Every acknowledged message is in aa's view, once.
+    const QList<qint64> seqs = seqsOf(aa.all<Message>());
+    QCOMPARE(QSet<qint64>(seqs.cbegin(), seqs.cend()).size(), seqs.size());
+    for (const Ack &ack : acked)
+        QVERIFY2(seqs.contains(ack.seq), qPrintable(QString::number(ack.seq)));
+
+    // bb comes back on the survivor: its nick is free, and from where it stood nothing is
+    // missing and nothing comes twice.
+    TestClient bbAgain;
+    QVERIFY(bbAgain.join(first, u"bb"_s, acked.constLast().seq));
+    const Welcome welcome = bbAgain.last<Welcome>();
+    for (const Message &message : welcome.history)
+        QVERIFY(message.seq > acked.constLast().seq);
+}
+
+void tst_Cluster::redisRestartedEmptyChangesTheEpoch()
+{
+    m_redis = std::make_unique<RedisProcess>(RedisProcess::Persistence::None);
+    QVERIFY(m_redis->start());
+    const quint16 port = startNode(0);
+    QVERIFY(port);
+    TestClient aa, bb;
+    QVERIFY(aa.join(port, u"aa"_s));
+    QVERIFY(bb.join(port, u"bb"_s));
+    aa.say(u"before"_s, u"1"_s);
+    QTRY_COMPARE(bb.count<Message>(), 1);
+    const QString oldEpoch = bb.last<Welcome>().epoch;
+    const qint64 seen = bb.last<Message>().seq;
+
+    m_redis->stop();
+    QVERIFY(m_redis->start()); // the same socket, nothing kept
+    // The node finds Redis empty: its members are told to connect again.
+    QTRY_VERIFY_WITH_TIMEOUT(bb.count<Shutdown>() == 1, 10000);
+    QTRY_VERIFY(bb.wasDisconnected());
+
+    TestClient bbAgain;
+    bbAgain.connectTo(port);
+    Hello hello;
+    hello.nick = u"bb"_s;
+    hello.protocol = 1;
+    hello.since = seen;
+    hello.epoch = oldEpoch;
+    QTRY_VERIFY_WITH_TIMEOUT(bbAgain.isConnected(), 5000);
+    bbAgain.send(hello);
+    QTRY_VERIFY_WITH_TIMEOUT(bbAgain.count<Welcome>() == 1 || bbAgain.count<Error>() > 0, 10000);
+    const Welcome welcome = bbAgain.last<Welcome>();
+    QVERIFY(welcome.epoch != oldEpoch);
+    QVERIFY(welcome.historyReset);
+    QVERIFY(welcome.history.isEmpty()); // "before" is not shown again
+    // Numbering starts over, and works.
+    TestClient cc;
+    QVERIFY(cc.join(port, u"cc"_s));
+    cc.say(u"after"_s, u"2"_s);
+    QTRY_COMPARE(bbAgain.count<Message>(), 1);
+    QCOMPARE(bbAgain.last<Message>().seq, 1);
+}
+
+void tst_Cluster::redisAwayTenSecondsLosesNothingAcknowledged()
+{
+    const quint16 first = startNode(0);
+    const quint16 second = startNode(1);
+    QVERIFY(first && second);
+    TestClient aa, bb;
+    aa.setAnswersPings(true);
+    bb.setAnswersPings(true);
+    QVERIFY(aa.join(first, u"aa"_s));
+    QVERIFY(bb.join(second, u"bb"_s));
+    aa.say(u"kept"_s, u"1"_s);
+    QTRY_COMPARE(aa.count<Ack>(), 1);
+    QTRY_COMPARE(bb.count<Message>(), 1);
+
+    m_redis->stop();
+    // While Redis is away a message is refused, not acknowledged and then lost.
+    aa.say(u"refused"_s, u"2"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(aa.count<Error>() == 1, 5000);
+    QCOMPARE(aa.last<Error>().code, ErrorCode::StoreFailed);
+    QCOMPARE(aa.count<Ack>(), 1);
+    // The outage itself: ten seconds in which no node can reach Redis.
+    const QDeadlineTimer outage(10000);
+    QVERIFY(QTest::qWaitFor([&] { return outage.hasExpired(); }, 11000));
+    QVERIFY(m_redis->start()); // with its append-only file
+    QVERIFY(aa.isConnected());
+    QVERIFY(bb.isConnected());
+
+    // Service resumes, with the numbering kept: nobody was taken for lost meanwhile.
+    QVERIFY(QTest::qWaitFor(
+            [&] {
+                aa.say(u"again"_s, u"3"_s); // the same id each time: one message at most
+                return QTest::qWaitFor([&] { return aa.count<Ack>() == 2; }, 1000);
+            },
+            15000));
+    QTRY_COMPARE(bb.count<Message>(), 2);
+    QCOMPARE(bb.last<Message>().text, u"again"_s);
+    QVERIFY(bb.last<Message>().seq > aa.all<Ack>().constFirst().seq);
+    QCOMPARE(aa.count<Left>(), 0);
+    QCOMPARE(bb.count<Left>(), 0);
+    QCOMPARE(bb.count<Shutdown>(), 0);
+    TestClient cc;
+    QVERIFY(cc.join(first, u"cc"_s));
+    QCOMPARE(cc.last<Welcome>().history.constFirst().text, u"kept"_s);
+}
+
+QTEST_GUILESS_MAIN(tst_Cluster)
+#include "tst_cluster.moc"
