@@ -384,5 +384,10 @@ void ChatServer::finishShutdown()
     for (Session *session : remaining)
         session->deleteLater();
     m_sessions.clear();
-    emit stopped();
+    // A node of a cluster hands back its nicks before it goes, so its members can come back
+    // on another node at once rather than after the node timeout.
+    if (m_rooms)
+        m_rooms->leaveCluster(this, [this] { emit stopped(); });
+    else
+        emit stopped();
 }

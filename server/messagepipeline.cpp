@@ -41,6 +41,9 @@ MessagePipeline::MessagePipeline(const QString &room, StoreQueue *queue, Members
     m_gapTimer.setSingleShot(true);
     m_gapTimer.setInterval(500);
     connect(&m_gapTimer, &QTimer::timeout, this, &MessagePipeline::fillGap);
+    m_deliverPublished.setSingleShot(true);
+    m_deliverPublished.setInterval(0);
+    connect(&m_deliverPublished, &QTimer::timeout, this, &MessagePipeline::deliverInOrder);
     // A zero timer fires once the event loop has served the sockets that are ready, so the
     // messages that came in while the room was busy delivering go to the store together
     // instead of waiting a whole delivery behind the few that arrived first.
@@ -280,7 +283,8 @@ void MessagePipeline::deliverPublished(const Protocol::Message &message)
     if (message.seq <= m_deliveredSeq)
         return; // this node's own, delivered when it was stored, or a repeat
     m_published.insert(message.seq, message);
-    deliverInOrder();
+    if (!m_deliverPublished.isActive())
+        m_deliverPublished.start();
 }
 
 void MessagePipeline::deliverInOrder()

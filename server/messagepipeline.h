@@ -115,5 +115,7 @@ private:
     QList<Pending> m_settled;
     QMap<qint64, Protocol::Message> m_published;
     QTimer m_gapTimer; // a number that does not come is asked for again
+    // Publications arrive many to a read: delivered together, one write per member for all.
+    QTimer m_deliverPublished;
     int m_gapRequests = 0;
 };

@@ -134,6 +134,15 @@ void RoomDirectory::followPresence(Room *room)
             });
 }
 
+void RoomDirectory::leaveCluster(QObject *context, std::function<void()> done)
+{
+    if (!m_presence) {
+        done();
+        return;
+    }
+    m_presence->retire(context, std::move(done));
+}
+
 void RoomDirectory::releaseNick(const QString &nick)
 {
     if (m_presence)

@@ -60,6 +60,8 @@ public:
     // take it (at once without a cluster), if `context` still exists.
     void claimNick(const QString &nick, QObject *context, std::function<void(bool)> done);
     void releaseNick(const QString &nick);
+    // Frees what this node holds in the cluster (at once without one), then `done`.
+    void leaveCluster(QObject *context, std::function<void()> done);
 
     // Read markers of direct conversations (a member's newest read message from or to `peer`).
     qint64 directRead(const QString &nick, const QString &peer) const;

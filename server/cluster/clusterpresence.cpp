@@ -5,6 +5,8 @@
 #include "clusterlogging.h"
 #include "clusterstore.h"
 
+#include <memory>
+
 using namespace Qt::StringLiterals;
 using Reply = RedisConnection::Reply;
 
@@ -115,6 +117,20 @@ void ClusterPresence::beat()
             qCWarning(lcCluster).noquote() << "Node" << QString::fromUtf8(node.string)
                                            << "stopped answering: its members are lost";
     });
+}
+
+void ClusterPresence::retire(QObject *context, std::function<void()> done)
+{
+    m_heartbeat.stop();
+    auto finish = std::make_shared<std::function<void()>>(std::move(done));
+    auto once = [finish] {
+        if (*finish)
+            std::exchange(*finish, {})();
+    };
+    m_store->commands()->command({ "DEL", ClusterKeys::nodeField(m_store->nodeId(), "alive") });
+    m_store->commands()->command({ "EVAL", ReapScript, "0", m_node, "retire" },
+                                 [once](const Reply &) { once(); });
+    QTimer::singleShot(1000, context, once);
 }
 
 void ClusterPresence::claimNick(const QString &nick, QObject *context,

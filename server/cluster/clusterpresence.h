@@ -32,6 +32,10 @@ public:
 
     // Asks the cluster for the nick; `done` gets whether this node holds it now (false: it is
     // online elsewhere, or Redis cannot be reached), only if `context` still exists.
+    // Frees everything this node holds (a graceful stop), then `done`: after Redis answers, or
+    // after a second without an answer.
+    void retire(QObject *context, std::function<void()> done);
+
     void claimNick(const QString &nick, QObject *context, std::function<void(bool)> done);
     void releaseNick(const QString &nick);
     void wentOnline(const QString &room, const QString &nick);

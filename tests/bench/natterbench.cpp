@@ -55,6 +55,8 @@ int64_t nowNs()
 struct Options
 {
     int port = 6789;
+    // --ports A,B,...: nodes of one cluster; client i connects to the (i mod n)th.
+    std::vector<int> ports;
     int clients = 200;
     int senders = 20;
     double rate = 1000; // messages a second, all senders together
@@ -182,7 +184,8 @@ public:
                     m_sendLagNs = std::max(m_sendLagNs, now - due[s]);
                     Client &client = m_clients[s];
                     char head[64];
-                    std::snprintf(head, sizeof head, "t=%" PRId64 " ", due[s]);
+                    // The sender's node: readers on other nodes count cross-node latency.
+                    std::snprintf(head, sizeof head, "t=%" PRId64 " s=%d ", due[s], nodeOf(int(s)));
                     for (int b = 0; b < burst; ++b) {
                         if (m_options.rooms > 0) {
                             // A sender the server has not registered would only be refused.
@@ -255,6 +258,18 @@ public:
                     readersRemoved);
         if (m_options.rooms > 0)
             reportRooms(rssBefore, rssAfter, expected, percentile);
+        if (!m_crossNodeUs.empty()) {
+            std::sort(m_crossNodeUs.begin(), m_crossNodeUs.end());
+            auto cross = [&](double p) {
+                return m_crossNodeUs[std::min(m_crossNodeUs.size() - 1,
+                                              size_t(p * double(m_crossNodeUs.size())))]
+                        / 1000.0;
+            };
+            std::printf(",\"nodes\":%zu,\"cross_node\":{\"deliveries\":%zu,\"p50\":%.2f,"
+                        "\"p99\":%.2f,\"max\":%.2f}",
+                        m_options.ports.size(), m_crossNodeUs.size(), cross(0.5), cross(0.99),
+                        m_crossNodeUs.back() / 1000.0);
+        }
         std::printf("}\n");
         std::fflush(stdout);
     }
@@ -355,6 +370,15 @@ private:
                 && info.tcpi_state == TCP_ESTABLISHED;
     }
 
+    int nodeOf(int index) const
+    {
+        return m_options.ports.empty() ? 0 : index % int(m_options.ports.size());
+    }
+    int nodePort(int index) const
+    {
+        return m_options.ports.empty() ? m_options.port : m_options.ports[size_t(nodeOf(index))];
+    }
+
     void open(int index)
     {
         Client &client = m_clients[size_t(index)];
@@ -365,7 +389,7 @@ private:
         setsockopt(client.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         sockaddr_in address {};
         address.sin_family = AF_INET;
-        address.sin_port = htons(uint16_t(m_options.port));
+        address.sin_port = htons(uint16_t(nodePort(index)));
         address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         if (connect(client.fd, reinterpret_cast<sockaddr *>(&address), sizeof address) < 0
             && errno != EINPROGRESS)
@@ -522,7 +546,7 @@ private:
             roomArrived(client, roomOf(text, "\"room\":\"r"), text.data() + at + stamp.size(),
                         now);
         else
-            arrived(text.data() + at + stamp.size(), now);
+            arrived(text.data() + at + stamp.size(), now, nodeOf(index));
     }
 
     // The number of room "r<number>" named after `key`, or -1 (the lobby: no room field).
@@ -626,14 +650,19 @@ private:
             roomArrived(client, roomOf(text, " PRIVMSG #r"), text.data() + at + stamp.size(),
                         now);
         else
-            arrived(text.data() + at + stamp.size(), now);
+            arrived(text.data() + at + stamp.size(), now, nodeOf(index));
     }
 
-    void arrived(const char *stamp, int64_t now)
+    void arrived(const char *stamp, int64_t now, int readerNode)
     {
-        const int64_t sentAt = std::strtoll(stamp, nullptr, 10);
+        char *end = nullptr;
+        const int64_t sentAt = std::strtoll(stamp, &end, 10);
         ++m_delivered;
-        m_latencyUs.push_back(uint32_t(std::max<int64_t>(0, now - sentAt) / 1000));
+        const uint32_t latency = uint32_t(std::max<int64_t>(0, now - sentAt) / 1000);
+        m_latencyUs.push_back(latency);
+        if (m_options.ports.size() > 1 && std::strncmp(end, " s=", 3) == 0
+            && std::atoi(end + 3) != readerNode)
+            m_crossNodeUs.push_back(latency);
     }
 
     static constexpr int MaxEvents = 512;
@@ -643,6 +672,7 @@ private:
     int m_epoll = -1;
     std::vector<Client> m_clients;
     std::vector<uint32_t> m_latencyUs;
+    std::vector<uint32_t> m_crossNodeUs; // --ports: sender and reader on different nodes
     int m_welcomed = 0;
     uint64_t m_sent = 0;
     uint64_t m_delivered = 0;
@@ -673,8 +703,16 @@ Options parse(int argc, char **argv)
             }
             return argv[++i];
         };
-        if (arg == "--port")
+        if (arg == "--port") {
             options.port = std::atoi(value());
+        } else if (arg == "--ports") {
+            std::string list = value();
+            for (size_t at = 0; at <= list.size();) {
+                const size_t comma = std::min(list.find(',', at), list.size());
+                options.ports.push_back(std::atoi(list.substr(at, comma - at).c_str()));
+                at = comma + 1;
+            }
+        }
         else if (arg == "--clients")
             options.clients = std::atoi(value());
         else if (arg == "--senders")
@@ -703,7 +741,7 @@ Options parse(int argc, char **argv)
             options.drain = std::atof(value());
         else {
             std::fprintf(stderr,
-                         "usage: natter-bench --port P (--clients C --senders S --rate R "
+                         "usage: natter-bench (--port P | --ports P1,P2,...) (--clients C --senders S --rate R "
                          "--duration D | --idle C) [--server-pid PID] [--text-bytes N] "
                          "[--proto natter|irc] [--connect-window N] [--burst B] [--silent N] [--rooms N] [--drain S]\n");
             std::exit(2);
