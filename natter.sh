@@ -71,6 +71,49 @@ demo() {
     wait "$first" "$second" || true
 }
 
+# Three nodes of one cluster around a local Redis (append-only, in a temporary folder), and
+# two windows on different nodes: what one says the other sees through Redis.
+cluster() {
+    build
+    local server="$build_dir/server/natter-server"
+    local client="$build_dir/client-gui/natter"
+    local redis_dir
+    redis_dir=$(mktemp -d)
+    redis-server --port 0 --unixsocket "$redis_dir/redis.sock" --dir "$redis_dir" --save '' \
+        --appendonly yes --appendfsync everysec --daemonize yes \
+        --pidfile "$redis_dir/redis.pid" --logfile "$redis_dir/redis.log"
+    local pids=()
+    # shellcheck disable=SC2317 # run by the trap
+    stop_cluster() {
+        kill "${pids[@]}" 2>/dev/null
+        wait "${pids[@]}" 2>/dev/null
+        kill "$(cat "$redis_dir/redis.pid")" 2>/dev/null
+        rm -rf "$redis_dir"
+    }
+    trap stop_cluster EXIT
+    for _ in $(seq 50); do [ -S "$redis_dir/redis.sock" ] && break; sleep 0.1; done
+    local port
+    for port in 6789 6790 6791; do
+        "$server" --host "$demo_host" --port "$port" --redis "unix:$redis_dir/redis.sock" \
+            --node-id "node-$port" &
+        pids+=($!)
+    done
+    sleep 1
+    if ! has_display; then
+        say "no display: nodes on $demo_host:6789-6791 (Redis in $redis_dir); Ctrl-C stops them."
+        say "chat from terminals on different nodes: nc $demo_host 6789 / nc $demo_host 6790"
+        wait "${pids[@]}"
+        return
+    fi
+    "$client" --host "$demo_host" --port 6789 --nick aa &
+    local first=$!
+    "$client" --host "$demo_host" --port 6790 --nick bb &
+    local second=$!
+    say "cluster of three nodes on $demo_host:6789-6791 through Redis; aa on 6789, bb on 6790."
+    say "close both windows to stop."
+    wait "$first" "$second" || true
+}
+
 run_tests() {
     build "$@"
     QT_QPA_PLATFORM=offscreen ctest --test-dir "$build_dir" --output-on-failure \
@@ -103,13 +146,14 @@ command=${1:-}
 [ $# -gt 0 ] && shift
 case "$command" in
     demo) demo ;;
+    cluster) cluster ;;
     test) run_tests ;;
     build) build ;;
     sanitize) run_sanitized_tests ;;
     package) build_packages ;;
     server) build >&2 && exec "$build_dir/server/natter-server" "$@" ;;
     *)
-        echo "usage: ./natter.sh demo | test | sanitize | package | build" \
+        echo "usage: ./natter.sh demo | cluster | test | sanitize | package | build" \
             "| server [natter-server options]" >&2
         exit 2
         ;;
