@@ -544,7 +544,7 @@ private:
             return;
         if (m_options.rooms > 0)
             roomArrived(client, roomOf(text, "\"room\":\"r"), text.data() + at + stamp.size(),
-                        now);
+                        now, nodeOf(index));
         else
             arrived(text.data() + at + stamp.size(), now, nodeOf(index));
     }
@@ -586,7 +586,7 @@ private:
                      text.data());
     }
 
-    void roomArrived(Client &client, int room, const char *stamp, int64_t now)
+    void roomArrived(Client &client, int room, const char *stamp, int64_t now, int readerNode)
     {
         if (room != client.room) {
             ++m_otherRoom;
@@ -594,6 +594,9 @@ private:
         }
         char *end = nullptr;
         const int64_t sentAt = std::strtoll(stamp, &end, 10);
+        int senderNode = -1;
+        if (std::strncmp(end, " s=", 3) == 0)
+            senderNode = int(std::strtol(end + 3, &end, 10));
         if (std::strncmp(end, " n=", 3) != 0) {
             ++m_otherRoom; // not one of ours
             return;
@@ -611,7 +614,10 @@ private:
         else
             client.highest = int64_t(n);
         ++m_delivered;
-        m_latencyUs.push_back(uint32_t(std::max<int64_t>(0, now - sentAt) / 1000));
+        const uint32_t latency = uint32_t(std::max<int64_t>(0, now - sentAt) / 1000);
+        m_latencyUs.push_back(latency);
+        if (m_options.ports.size() > 1 && senderNode >= 0 && senderNode != readerNode)
+            m_crossNodeUs.push_back(latency);
     }
 
     void ircLine(Client &client, int index, std::string_view text, int64_t now)
@@ -648,7 +654,7 @@ private:
             return;
         if (m_options.rooms > 0)
             roomArrived(client, roomOf(text, " PRIVMSG #r"), text.data() + at + stamp.size(),
-                        now);
+                        now, nodeOf(index));
         else
             arrived(text.data() + at + stamp.size(), now, nodeOf(index));
     }
