@@ -122,8 +122,14 @@ public:
     // Asks again for a room's messages after `after` (a gap in what was published): they
     // arrive as `published`.
     virtual void fetchAfter(const QString &room, qint64 after) { Q_UNUSED(room) Q_UNUSED(after) }
+    // Why a membership ended (part or kick) and the topic a room was given, for the members of
+    // other nodes.
+    virtual void noteParted(const Protocol::Left &left) { Q_UNUSED(left) }
+    virtual void noteTopic(const Protocol::TopicChanged &topic) { Q_UNUSED(topic) }
 
 signals:
     void batchWritten(bool ok, const QString &error);
     void published(const Protocol::Message &message);
+    void partedElsewhere(const Protocol::Left &left);
+    void topicChangedElsewhere(const Protocol::TopicChanged &topic);
 };

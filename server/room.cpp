@@ -110,9 +110,10 @@ void Room::setTopic(const QString &topic, const QString &by)
     m_store->saveRoom(m_record);
     qCInfo(lcServer).noquote() << TerminalText::escaped(by) << "set the topic of"
                                << TerminalText::escaped(m_record.name);
-    m_pipeline.enqueueNotice(EncodedFrame(Protocol::TopicChanged {
-                                     m_record.name, topic, by, QDateTime::currentMSecsSinceEpoch() }),
-                             0);
+    const Protocol::TopicChanged changed { m_record.name, topic, by,
+                                           QDateTime::currentMSecsSinceEpoch() };
+    m_store->noteTopic(changed);
+    m_pipeline.enqueueNotice(EncodedFrame(changed), 0);
 }
 
 qint64 Room::readMarker(const QString &nick) const
@@ -293,6 +294,7 @@ void Room::part(const QString &nick, RoomMember *member, Protocol::LeaveReason r
                                 Protocol::partedText(spelt, m_record.name, reason), by, comment,
                                 m_record.name };
     qCInfo(lcServer).noquote() << TerminalText::escaped(left.text);
+    m_store->noteParted(left); // before the member's going offline is published
     if (member && m_membership.find(nick) == member) {
         // What the log still owes the member goes first, then its own notice, then nothing.
         m_pipeline.enqueueNotice(EncodedFrame(left), 0);
@@ -308,6 +310,10 @@ void Room::part(const QString &nick, RoomMember *member, Protocol::LeaveReason r
             m_slowSweep.stop();
         return;
     }
+    // Online on another node of a cluster: its node tells it; here it is no longer listed.
+    m_nodeOf.remove(key);
+    if (m_membership.removeElsewhere(spelt))
+        updateLargeness();
     m_pipeline.enqueueNotice(EncodedFrame(left), 0);
 }
 
@@ -479,4 +485,45 @@ void Room::invitedElsewhere(const QString &nick, bool invited)
         m_record.invited.insert(Protocol::nickKey(nick));
     else
         m_record.invited.remove(Protocol::nickKey(nick));
+}
+
+void Room::partedElsewhere(const Protocol::Left &left)
+{
+    const auto record = m_record.members.constFind(Protocol::nickKey(left.nick));
+    if (record != m_record.members.cend()) {
+        const QString spelt = record->nick;
+        m_record.members.erase(record);
+        emit memberRemoved(spelt);
+    }
+    if (RoomMember *member = m_membership.find(left.nick)) {
+        // Kicked on another node while online here: as a kick here would.
+        m_pipeline.enqueueNotice(EncodedFrame(left), 0);
+        m_membership.remove(member);
+        m_log.removeReader(member, RoomLog::Departure::Orderly);
+        m_held.remove(member);
+        m_pipeline.nickLeft(left.nick);
+        emit wentOffline(left.nick, left.reason);
+        member->writeFromRoom(encodedFor(*member, EncodedFrame(left)));
+        member->partedFromRoom(this);
+        updateLargeness();
+        resumeHeld();
+        return;
+    }
+    m_nodeOf.remove(Protocol::nickKey(left.nick));
+    m_membership.removeElsewhere(left.nick);
+    m_pipeline.nickLeft(left.nick);
+    m_pipeline.enqueueNotice(EncodedFrame(left), 0);
+    updateLargeness();
+}
+
+void Room::topicChangedElsewhere(const Protocol::TopicChanged &topic)
+{
+    m_record.topic = topic.topic;
+    m_pipeline.enqueueNotice(EncodedFrame(topic), 0);
+}
+
+void Room::adoptSettings(const MessageStore::RoomRecord &record)
+{
+    m_record.owner = record.owner;
+    m_record.isPrivate = record.isPrivate;
 }

@@ -104,6 +104,10 @@ public:
     void memberRemovedElsewhere(const QString &nick);
     void readMarkerSetElsewhere(const QString &nick, qint64 seq);
     void invitedElsewhere(const QString &nick, bool invited);
+    void partedElsewhere(const Protocol::Left &left);
+    // The room's settings as the cluster has them (owner and privacy: its creator's).
+    void adoptSettings(const MessageStore::RoomRecord &record);
+    void topicChangedElsewhere(const Protocol::TopicChanged &topic);
 
     QStringList nicks() const { return m_membership.nicks(); }
     qsizetype memberCount() const { return m_membership.size(); }

@@ -56,7 +56,9 @@ void RoomDirectory::followCluster(ClusterStore *cluster)
         target->deliverPublished(message);
     });
     connect(cluster, &ClusterStore::roomCreated, this, [this](const MessageStore::RoomRecord &record) {
-        if (!find(record.name))
+        if (Room *existing = find(record.name))
+            existing->adoptSettings(record);
+        else
             add(record);
     });
     connect(cluster, &ClusterStore::memberAdded, this, [room](const QString &key, const QString &nick) {
@@ -77,6 +79,15 @@ void RoomDirectory::followCluster(ClusterStore *cluster)
                 if (Room *target = room(key))
                     target->invitedElsewhere(nick, invited);
             });
+    connect(cluster, &MessageStore::partedElsewhere, this, [this](const Protocol::Left &left) {
+        if (Room *target = find(left.room))
+            target->partedElsewhere(left);
+    });
+    connect(cluster, &MessageStore::topicChangedElsewhere, this,
+            [this](const Protocol::TopicChanged &topic) {
+                if (Room *target = find(topic.room))
+                    target->topicChangedElsewhere(topic);
+            });
     connect(cluster, &ClusterStore::resubscribed, this, [this] {
         // Whatever was published while this node was not listening is in the streams.
         for (Room *target : std::as_const(m_rooms))
@@ -91,11 +102,6 @@ void RoomDirectory::followCluster(ClusterStore *cluster)
         qCWarning(lcServer) << "The cluster took this node for lost: its members connect again";
         emit membersMustReconnect(u"This server lost touch with the cluster; connect again."_s);
     });
-    connect(cluster, &ClusterStore::foundOnline, this,
-            [room](const QString &key, const QString &nick, const QString &node) {
-                if (Room *target = room(key))
-                    target->onlineElsewhere(nick, node);
-            });
     connect(m_presence, &ClusterPresence::onlineElsewhere, this,
             [room](const QString &key, const QString &nick, const QString &node) {
                 if (Room *target = room(key))
@@ -192,10 +198,8 @@ Room *RoomDirectory::add(MessageStore::RoomRecord record,
         if (!isBusy())
             emit idle();
     });
-    if (m_cluster) {
-        m_cluster->follow(record.name);
+    if (m_cluster)
         followPresence(room);
-    }
     return room;
 }
 

@@ -6,6 +6,8 @@
 #include <QByteArray>
 #include <QString>
 
+class Room;
+
 // How a room sees one of its members: a nick, a face, and a place to write. A Session is one;
 // the room's tests use members without sockets. The room never owns a member: a member leaves
 // (Room::leave) before it is destroyed.
@@ -31,6 +33,9 @@ public:
     virtual void removeFromRoom(Protocol::LeaveReason reason) = 0;
     // The room held the member's input back (Room::mayRead) and may take it again.
     virtual void resumeReadingFromRoom() = 0;
+    // The member's membership ended without its own doing (a kick on another node of a
+    // cluster): it no longer belongs to `room`, and has been told.
+    virtual void partedFromRoom(Room *room) { Q_UNUSED(room) }
 
 protected:
     ~RoomMember() = default;

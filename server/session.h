@@ -115,6 +115,7 @@ private:
     void kickFromRoom(Room *room, const Protocol::Kick &kick);
     // The room's membership ended (part or kick): the session stops being online there.
     void forgetRoom(Room *room);
+    void partedFromRoom(Room *room) override { forgetRoom(room); }
     bool requireRoom(const QString &id);
     // One of the rooms this member is online in, by name (plain text: empty is the current
     // room); refuses with no_such_room or not_a_member and returns nothing otherwise.

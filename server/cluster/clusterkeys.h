@@ -33,6 +33,8 @@ enum Publication : char {
     ReadMarker = 'k', // node \n nick \n seq
     Invited = 'i', // node \n nick
     Uninvited = 'u', // node \n nick
+    Parted = 'p', // node \n the left frame's JSON (a part or a kick, with who and why)
+    Topic = 't', // node \n the topic frame's JSON
     Online = 'j', // node \n nick
     Offline = 'l', // node \n nick \n reason
     // On the cluster channel:

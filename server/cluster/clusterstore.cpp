@@ -120,10 +120,11 @@ bool ClusterStore::open(QString *error)
     });
     connect(m_subscriber, &RedisConnection::message, this, &ClusterStore::handlePublication);
     connect(m_subscriber, &RedisConnection::ready, this, &ClusterStore::resubscribed);
+    // Every room's channel, whether this node knows the room yet or not: a room created on
+    // another node is announced on the cluster channel before anything is published in it,
+    // and one subscription delivers both in the order they were published.
     m_subscriber->subscribe(ClusterKeys::ClusterChannel);
-    for (const RoomRecord &room : std::as_const(m_loadedRooms))
-        if (!room.name.startsWith(Protocol::DirectPrefix))
-            m_subscriber->subscribe(ClusterKeys::roomChannel(room.name));
+    m_subscriber->subscribePattern("natter:room:*");
     m_commands->open();
     m_subscriber->open();
     return true;
@@ -251,28 +252,14 @@ void ClusterStore::fetchAfter(const QString &room, qint64 after)
                         });
 }
 
-void ClusterStore::follow(const QString &room)
+void ClusterStore::noteParted(const Protocol::Left &left)
 {
-    if (!m_subscriber)
-        return;
-    m_subscriber->subscribe(ClusterKeys::roomChannel(room));
-    // Who is online in it elsewhere and who belongs to it, as of now: what was published
-    // before the subscription took did not reach this node.
-    m_commands->command({ "HGETALL", ClusterKeys::roomField(room, "online") },
-                        [this, room](const Reply &reply) {
-                            const auto online = pairs(reply);
-                            for (auto it = online.cbegin(); it != online.cend(); ++it) {
-                                if (it.value() != m_options.nodeId.toUtf8())
-                                    emit foundOnline(Protocol::roomKey(room),
-                                                     QString::fromUtf8(it.key()),
-                                                     QString::fromUtf8(it.value()));
-                            }
-                        });
-    m_commands->command({ "HVALS", ClusterKeys::roomField(room, "members") },
-                        [this, room](const Reply &reply) {
-                            for (const Reply &nick : reply.elements)
-                                emit memberAdded(Protocol::roomKey(room), QString::fromUtf8(nick.string));
-                        });
+    publish(left.room, ClusterKeys::Parted, Protocol::encode(Protocol::ServerFrame { left }).chopped(1));
+}
+
+void ClusterStore::noteTopic(const Protocol::TopicChanged &topic)
+{
+    publish(topic.room, ClusterKeys::Topic, Protocol::encode(Protocol::ServerFrame { topic }).chopped(1));
 }
 
 void ClusterStore::publish(const QString &room, char kind, const QByteArray &body)
@@ -284,15 +271,34 @@ void ClusterStore::publish(const QString &room, char kind, const QByteArray &bod
 void ClusterStore::saveRoom(const RoomRecord &room)
 {
     const QByteArray isPrivate = room.isPrivate ? "1" : "0";
-    m_commands->command({ "HSET", ClusterKeys::roomField(room.name, "info"), "name",
-                          room.name.toUtf8(), "topic", room.topic.toUtf8(), "owner",
-                          room.owner.toUtf8(), "private", isPrivate });
-    m_commands->command({ "SADD", ClusterKeys::Rooms, room.name.toUtf8() });
+    // Name, owner and privacy are the creator's: a node that created the same room a moment
+    // later does not overwrite them.
+    const QByteArray info = ClusterKeys::roomField(room.name, "info");
+    m_commands->command({ "HSETNX", info, "name", room.name.toUtf8() });
+    m_commands->command({ "HSETNX", info, "owner", room.owner.toUtf8() });
+    m_commands->command({ "HSETNX", info, "private", isPrivate });
+    m_commands->command({ "HSET", info, "topic", room.topic.toUtf8() });
+    m_commands->command({ "SADD", ClusterKeys::Rooms, room.name.toUtf8() },
+                        [this, info](const Reply &added) {
+        if (added.type != Reply::Type::Integer || added.integer != 0)
+            return;
+        // Another node made the room first (this one had not heard yet): its settings stand.
+        m_commands->command({ "HGETALL", info }, [this](const Reply &reply) {
+            const auto fields = pairs(reply);
+            if (!fields.contains("name"))
+                return;
+            RoomRecord record;
+            record.name = QString::fromUtf8(fields.value("name"));
+            record.owner = QString::fromUtf8(fields.value("owner"));
+            record.isPrivate = fields.value("private") == "1";
+            record.topic = QString::fromUtf8(fields.value("topic"));
+            emit roomCreated(record);
+        });
+    });
     m_commands->command({ "PUBLISH", ClusterKeys::ClusterChannel,
                           ClusterKeys::RoomCreated + m_options.nodeId.toUtf8() + '\n'
                                   + room.name.toUtf8() + '\n' + room.owner.toUtf8() + '\n'
                                   + isPrivate + '\n' + room.topic.toUtf8() });
-    follow(room.name);
 }
 
 void ClusterStore::saveMember(const QString &room, const QString &nick)
@@ -349,6 +355,17 @@ void ClusterStore::handlePublication(const QByteArray &channel, const QByteArray
                                  << "that does not decode";
         return;
     }
+    if (kind == ClusterKeys::Parted || kind == ClusterKeys::Topic) {
+        const qsizetype cut = payload.indexOf('\n');
+        if (cut < 0 || payload.sliced(1, cut - 1) == m_options.nodeId.toUtf8())
+            return;
+        const auto decoded = Protocol::decodeServerFrame(QByteArrayView(payload).sliced(cut + 1));
+        if (const auto *left = std::get_if<Protocol::Left>(&decoded.frame); left && !decoded.error)
+            emit partedElsewhere(*left);
+        else if (const auto *topic = std::get_if<Protocol::TopicChanged>(&decoded.frame); topic && !decoded.error)
+            emit topicChangedElsewhere(*topic);
+        return;
+    }
     const QList<QByteArray> fields = payload.sliced(1).split('\n');
     if (fields.size() < 2 || fields.at(0) == m_options.nodeId.toUtf8())
         return; // this node's own change, applied already
@@ -360,7 +377,6 @@ void ClusterStore::handlePublication(const QByteArray &channel, const QByteArray
             record.owner = QString::fromUtf8(fields.at(2));
             record.isPrivate = fields.at(3) == "1";
             record.topic = QString::fromUtf8(fields.mid(4).join('\n'));
-            follow(record.name);
             emit roomCreated(record);
         }
         return;

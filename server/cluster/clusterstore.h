@@ -36,6 +36,8 @@ public:
     QList<qint64> takeNumbers() override { return std::exchange(m_numbers, {}); }
     void noteDelivered(const Protocol::Message &message) override { keep({ message }); }
     void fetchAfter(const QString &room, qint64 after) override;
+    void noteParted(const Protocol::Left &left) override;
+    void noteTopic(const Protocol::TopicChanged &topic) override;
 
     QList<RoomRecord> loadRooms() override { return std::exchange(m_loadedRooms, {}); }
     void saveRoom(const RoomRecord &room) override;
@@ -54,8 +56,6 @@ public:
     {
         return m_onlineElsewhere;
     }
-    // Receive what is published about the room from now on.
-    void follow(const QString &room);
 
 signals:
     // Another node's changes to a room.
@@ -64,8 +64,6 @@ signals:
     void memberRemoved(const QString &room, const QString &nick);
     void readMarkerSet(const QString &room, const QString &nick, qint64 seq);
     void invited(const QString &room, const QString &nick, bool invited);
-    // Someone online on another node in a room this node has just begun to follow.
-    void foundOnline(const QString &room, const QString &nick, const QString &node);
     // The subscription was (re)made: what was published meanwhile is to be fetched.
     void resubscribed();
     // Redis lost the cluster's data (restarted without persistence, flushed): numbers given

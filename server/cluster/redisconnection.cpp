@@ -146,7 +146,9 @@ void RedisConnection::onDisconnect(const redisAsyncContext *context, int status)
 void RedisConnection::connected()
 {
     for (const QByteArray &channel : std::as_const(m_channels))
-        sendSubscription(channel);
+        sendSubscription(channel, false);
+    for (const QByteArray &pattern : std::as_const(m_patterns))
+        sendSubscription(pattern, true);
     m_failures = 0;
     m_ready = true;
     qCInfo(lcCluster).noquote() << "Redis connection" << m_name << "to"
@@ -232,13 +234,22 @@ void RedisConnection::subscribe(const QByteArray &channel)
         return;
     m_channels.append(channel);
     if (m_ready && m_context)
-        sendSubscription(channel);
+        sendSubscription(channel, false);
 }
 
-void RedisConnection::sendSubscription(const QByteArray &channel)
+void RedisConnection::subscribePattern(const QByteArray &pattern)
 {
-    const char *argv[] = { "SUBSCRIBE", channel.constData() };
-    const size_t lengths[] = { 9, size_t(channel.size()) };
+    if (m_patterns.contains(pattern))
+        return;
+    m_patterns.append(pattern);
+    if (m_ready && m_context)
+        sendSubscription(pattern, true);
+}
+
+void RedisConnection::sendSubscription(const QByteArray &channel, bool isPattern)
+{
+    const char *argv[] = { isPattern ? "PSUBSCRIBE" : "SUBSCRIBE", channel.constData() };
+    const size_t lengths[] = { isPattern ? size_t(10) : size_t(9), size_t(channel.size()) };
     redisAsyncCommandArgv(m_context, &RedisConnection::onPublication, this, 2, argv, lengths);
 }
 
@@ -248,10 +259,15 @@ void RedisConnection::onPublication(redisAsyncContext *, void *reply, void *priv
     if (!reply || self->m_destroying)
         return;
     const Reply converted = convert(reply);
-    // ["message", channel, payload]; the "subscribe" confirmations are not publications.
-    if (converted.type == Reply::Type::Array && converted.elements.size() == 3
-        && converted.elements.at(0).string == "message")
-        emit self->message(converted.elements.at(1).string, converted.elements.at(2).string);
+    // ["message", channel, payload] or ["pmessage", pattern, channel, payload]; the
+    // confirmations of (p)subscribe are not publications.
+    if (converted.type != Reply::Type::Array)
+        return;
+    const QList<Reply> &parts = converted.elements;
+    if (parts.size() == 3 && parts.at(0).string == "message")
+        emit self->message(parts.at(1).string, parts.at(2).string);
+    else if (parts.size() == 4 && parts.at(0).string == "pmessage")
+        emit self->message(parts.at(2).string, parts.at(3).string);
 }
 
 RedisConnection::Reply RedisConnection::convert(const void *reply)

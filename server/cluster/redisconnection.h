@@ -57,6 +57,8 @@ public:
     void command(const QList<QByteArray> &arguments, Callback callback = {});
     // Subscribes now, and again after every reconnect; `message` carries what is published.
     void subscribe(const QByteArray &channel);
+    // The same for every channel matching a glob pattern (PSUBSCRIBE).
+    void subscribePattern(const QByteArray &pattern);
     // A hiredis reply as a Reply (also for the blocking calls made before the server serves).
     static Reply convert(const void *reply);
 
@@ -82,7 +84,7 @@ private:
     void disconnected(const QString &reason);
     void scheduleReconnect();
     void send(const QList<QByteArray> &arguments, Pending *pending);
-    void sendSubscription(const QByteArray &channel);
+    void sendSubscription(const QByteArray &channel, bool isPattern);
     void failLater(Callback callback);
 
     RedisAddress m_address;
@@ -91,6 +93,7 @@ private:
     QSocketNotifier *m_readNotifier = nullptr;
     QSocketNotifier *m_writeNotifier = nullptr;
     QList<QByteArray> m_channels;
+    QList<QByteArray> m_patterns;
     QTimer m_reconnect;
     int m_failures = 0;
     bool m_ready = false;

@@ -22,6 +22,7 @@ private slots:
     void roomSpanningNodesDeliversEverythingOnceInOrder();
     void roomsAndMembershipsAreSharedByNodes();
     void directMessageReachesAnotherNode();
+    void kickAndTopicReachAnotherNode();
     void nickIsOnlineOnOneNodeAtATime();
     void killedNodeLosesNothingAcknowledgedAndItsMembersAreAnnouncedLost();
     void redisRestartedEmptyChangesTheEpoch();
@@ -156,13 +157,24 @@ void tst_Cluster::roomsAndMembershipsAreSharedByNodes()
     QTRY_VERIFY(std::any_of(aa.frames().cbegin(), aa.frames().cend(), [](const ServerFrame &f) {
         return std::holds_alternative<RoomState>(f) && std::get<RoomState>(f).room == u"dev"_s;
     }));
-    // The room made on the first node is there on the second, with aa online in it.
+    // The room made on the first node is listed on the second, then there with aa online in it.
+    QVERIFY(QTest::qWaitFor(
+            [&] {
+                bb.send(ListRooms { {}, {} });
+                const qsizetype lists = bb.count<RoomList>();
+                QTest::qWaitFor([&] { return bb.count<RoomList>() > lists; }, 1000);
+                const auto rooms = bb.last<RoomList>().rooms;
+                return std::any_of(rooms.cbegin(), rooms.cend(), [](const RoomSummary &room) {
+                    return room.room == u"dev"_s && room.members == 1;
+                });
+            },
+            5000));
     bb.send(Join { u"dev"_s, false, {} });
-    QTRY_VERIFY(std::any_of(bb.frames().cbegin(), bb.frames().cend(), [](const ServerFrame &f) {
-        const auto *state = std::get_if<RoomState>(&f);
-        return state && state->room == u"dev"_s && state->users.contains(u"aa"_s)
-                && state->owner == u"aa"_s;
-    }));
+    QTRY_COMPARE(bb.count<RoomState>(), 2);
+    const RoomState dev = bb.last<RoomState>();
+    QCOMPARE(dev.room, u"dev"_s);
+    QCOMPARE(dev.owner, u"aa"_s);
+    QCOMPARE(dev.users, QStringList({ u"aa"_s, u"bb"_s }));
     bb.sayIn(u"dev"_s, u"hello dev"_s, u"1"_s);
     QTRY_VERIFY(std::any_of(aa.frames().cbegin(), aa.frames().cend(), [](const ServerFrame &f) {
         const auto *message = std::get_if<Message>(&f);
@@ -203,6 +215,50 @@ void tst_Cluster::directMessageReachesAnotherNode()
     cc.say(u"after"_s, u"2"_s);
     QTRY_COMPARE(aa.count<Message>(), 1);
     QCOMPARE(cc.count<Message>(), 0);
+}
+
+void tst_Cluster::kickAndTopicReachAnotherNode()
+{
+    const quint16 first = startNode(0);
+    const quint16 second = startNode(1);
+    QVERIFY(first && second);
+    TestClient aa, bb, cc;
+    for (TestClient *client : { &aa, &bb, &cc })
+        client->setProtocol(2);
+    QVERIFY(aa.join(first, u"aa"_s));
+    QVERIFY(bb.join(second, u"bb"_s));
+    QVERIFY(cc.join(second, u"cc"_s));
+    aa.send(Join { u"dev"_s, false, {} }); // aa owns #dev
+    QTRY_VERIFY(aa.count<RoomState>() == 2);
+    bb.send(Join { u"dev"_s, false, {} });
+    cc.send(Join { u"dev"_s, false, {} });
+    QTRY_VERIFY(bb.count<RoomState>() == 2 && cc.count<RoomState>() == 2);
+
+    aa.send(SetTopic { u"dev"_s, u"release on Friday"_s, u"t"_s });
+    QTRY_COMPARE(cc.count<TopicChanged>(), 1);
+    QCOMPARE(cc.last<TopicChanged>().topic, u"release on Friday"_s);
+    QCOMPARE(cc.last<TopicChanged>().by, u"aa"_s);
+
+    aa.send(Kick { u"bb"_s, u"off topic"_s, u"k"_s, u"dev"_s });
+    // bb, on the other node, is told and is out of the room; everyone sees it once.
+    auto kicksIn = [](const TestClient &client) {
+        int kicks = 0;
+        for (const Left &left : client.all<Left>())
+            kicks += left.room == u"dev"_s && left.nick == u"bb"_s && left.reason == LeaveReason::Kicked;
+        return kicks;
+    };
+    QTRY_COMPARE(kicksIn(bb), 1);
+    QTRY_COMPARE(kicksIn(cc), 1);
+    QTRY_COMPARE(kicksIn(aa), 1);
+    QCOMPARE(bb.last<Left>().by, u"aa"_s);
+    bb.sayIn(u"dev"_s, u"still here?"_s, u"x"_s);
+    QTRY_COMPARE(bb.count<Error>(), 1);
+    QCOMPARE(bb.last<Error>().code, ErrorCode::NotAMember);
+    cc.sayIn(u"dev"_s, u"after the kick"_s, u"y"_s);
+    QTRY_COMPARE(aa.count<Message>(), 1);
+    QCOMPARE(bb.count<Message>(), 0);
+    QCOMPARE(kicksIn(aa), 1);
+    QCOMPARE(kicksIn(cc), 1);
 }
 
 void tst_Cluster::nickIsOnlineOnOneNodeAtATime()
