@@ -12,6 +12,7 @@ Conversation::Conversation(Kind kind, const QString &name, QObject *parent)
     connect(&m_messages, &QAbstractItemModel::rowsInserted, this, &Conversation::recount);
     connect(&m_messages, &QAbstractItemModel::rowsRemoved, this, &Conversation::recount);
     connect(&m_messages, &QAbstractItemModel::dataChanged, this, &Conversation::recount);
+    connect(&m_messages, &QAbstractItemModel::rowsMoved, this, &Conversation::recount);
     connect(&m_messages, &QAbstractItemModel::modelReset, this, &Conversation::recount);
 }
 

@@ -135,7 +135,30 @@ bool MessageModel::markDelivered(const QString &id, qint64 seq, qint64 timestamp
     entry.timestamp = timestamp;
     entry.failure.clear();
     changed(row);
+    placeBySeq(row);
     return true;
+}
+
+void MessageModel::placeBySeq(int row)
+{
+    // An own message is shown when typed, but numbered only when the server takes it: what
+    // others said meanwhile (while it waited in the outbox, or for its ack) is numbered before
+    // it and was put below it. It goes after the last of those; unnumbered rows between (notices,
+    // other pending messages) keep their place.
+    const qint64 seq = m_entries.at(row).seq;
+    int last = -1;
+    for (int next = row + 1; next < int(m_entries.size()); ++next) {
+        const qint64 other = m_entries.at(next).seq;
+        if (other > seq)
+            break;
+        if (other > 0)
+            last = next;
+    }
+    if (last < 0)
+        return;
+    beginMoveRows({}, row, row, {}, last + 1);
+    m_entries.move(row, last);
+    endMoveRows();
 }
 
 bool MessageModel::markFailed(const QString &id, const QString &reason)

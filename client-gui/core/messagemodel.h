@@ -63,13 +63,15 @@ public:
     const Entry &entry(int row) const { return m_entries.at(row); }
     qsizetype maxEntries() const { return m_maxEntries; }
 
-    // Updates an own message found by its client id; false when it is no longer in view.
+    // Updates an own message found by its client id; false when it is no longer in view. Once
+    // numbered it moves below the rows numbered before it (the view is in the server's order).
     bool markDelivered(const QString &id, qint64 seq, qint64 timestamp);
     bool markFailed(const QString &id, const QString &reason);
     bool markPending(const QString &id);
 
 private:
     int rowForId(const QString &id) const;
+    void placeBySeq(int row);
     void changed(int row);
 
     QList<Entry> m_entries;

@@ -11,6 +11,8 @@
 #include <QTextCursor>
 #include <QWheelEvent>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -79,6 +81,13 @@ void MessageView::setModel(MessageModel *model, qint64 unreadAfter)
                 updateRows(from.row(), to.row());
             });
     connect(model, &QAbstractItemModel::modelReset, this, &MessageView::rebuild);
+    // A row moved (an own message, once numbered): every block between its old and new place
+    // shows another row now, and the one after may need its day header.
+    connect(model, &QAbstractItemModel::rowsMoved, this,
+            [this](const QModelIndex &, int start, int end, const QModelIndex &, int row) {
+                updateRows(std::min(start, row),
+                           std::min(std::max(end, row), m_model->rowCount() - 1));
+            });
     rebuild();
 }
 

@@ -46,6 +46,7 @@ private slots:
     void topicAndMembersFollowTheRoom();
     void readMarkersAreThrottledPerRoom();
     void anOlderServerIsSpokenToInVersionOne();
+    void ownResentMessagesFollowWhatWasNumberedBefore();
 
 private:
     void startServer(quint16 port = 0, ServerConfig config = unlimited());
@@ -842,6 +843,42 @@ void tst_ChatClient::anOlderServerIsSpokenToInVersionOne()
     QCOMPARE(m_client->lobby()->users()->users(), QStringList({ u"aa"_s, u"bb"_s }));
     QCOMPARE(m_client->lastSeq(), 7);
     QCOMPARE(m_client->conversations()->rowCount(), 1);
+}
+
+void tst_ChatClient::ownResentMessagesFollowWhatWasNumberedBefore()
+{
+    TcpRelay relay(m_server->serverPort());
+    QVERIFY(relay.listen());
+    m_client->connectToServer(u"127.0.0.1"_s, relay.port(), u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    TestClient *bb = join(u"bb"_s);
+    bb->say(u"m1"_s, u"1"_s);
+    QTRY_COMPARE(texts(), QStringList { u"m1"_s });
+
+    relay.setAccepting(false);
+    relay.cutAll();
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Reconnecting);
+    QTRY_COMPARE(bb->count<Protocol::Left>(), 1);
+    // Typed while away: shown at once, below what was there.
+    m_client->sendMessage(u"mine 1"_s);
+    m_client->sendMessage(u"mine 2"_s);
+    // Said meanwhile: numbered before the resent ones, which the server numbers on arrival.
+    bb->say(u"m2"_s, u"2"_s);
+    bb->say(u"m3"_s, u"3"_s);
+    QTRY_COMPARE(bb->count<Protocol::Ack>(), 3);
+    relay.setAccepting(true);
+
+    QTRY_COMPARE_WITH_TIMEOUT(m_client->outboxSize(), 0, 10000);
+    QCOMPARE(texts(), QStringList({ u"m1"_s, u"m2"_s, u"m3"_s, u"mine 1"_s, u"mine 2"_s }));
+    MessageModel *model = m_client->messages();
+    qint64 previous = 0;
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const qint64 seq = model->entry(row).seq;
+        if (seq == 0)
+            continue;
+        QVERIFY2(seq > previous, qPrintable(u"row %1: %2 after %3"_s.arg(row).arg(seq).arg(previous)));
+        previous = seq;
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_ChatClient)
