@@ -125,7 +125,7 @@ void ChatClient::connectToServer(const ServerList &servers, const QString &nick,
             // this one's. (Another nick on the same server shares the lobby and resumes where
             // the window was.)
             m_lobby->messages()->clear();
-            m_lobby->resetNumbering();
+            m_lobby->resetNumbering({});
             m_lobby->setLastSeq(0);
             m_lobby->setEpoch({});
             m_lobby->seqByEpoch().clear();
@@ -539,13 +539,13 @@ void ChatClient::handleFrame(const Protocol::RoomState &state)
             seqByEpoch.insert(conversation->epoch(), lastSeq);
         }
         const qint64 resumeAt = seqByEpoch.take(state.epoch);
-        conversation->resetNumbering();
+        conversation->resetNumbering(state.epoch);
         conversation->setLastSeq(resumeAt);
         if (conversation->isLobby()) {
             // Direct messages are numbered with the lobby's.
             for (Conversation *other : m_conversations.all()) {
                 if (!other->isRoom())
-                    other->resetNumbering();
+                    other->resetNumbering(state.epoch);
             }
         }
         if (resumeAt > 0) {
@@ -555,6 +555,12 @@ void ChatClient::handleFrame(const Protocol::RoomState &state)
         }
     }
     conversation->setEpoch(state.epoch);
+    if (conversation->isLobby()) {
+        for (Conversation *other : m_conversations.all()) {
+            if (!other->isRoom())
+                other->setEpoch(state.epoch);
+        }
+    }
     if (missing) {
         showNotice(conversation,
                    tr("Some messages may be missing: the server no longer has them all."));
@@ -626,6 +632,7 @@ Conversation *ChatClient::openDirect(const QString &nick)
     if (found)
         return found;
     Conversation *conversation = m_conversations.obtain(Conversation::Kind::Direct, nick);
+    conversation->setEpoch(m_lobby->epoch()); // its rows are numbered in the lobby's numbering
     // Direct messages are numbered with the lobby's: a marker from another numbering is void.
     if (m_savedDirectEpoch == m_lobby->epoch())
         conversation->setReadSeq(m_savedDirectReads.value(Protocol::nickKey(nick)));

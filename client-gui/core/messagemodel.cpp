@@ -71,6 +71,7 @@ void MessageModel::append(Entry entry)
         m_entries.removeFirst();
         endRemoveRows();
     }
+    tag(entry);
     const int row = int(m_entries.size());
     beginInsertRows({}, row, row);
     m_entries.append(std::move(entry));
@@ -81,15 +82,41 @@ void MessageModel::prepend(const QList<Entry> &entries)
 {
     if (entries.isEmpty())
         return;
-    beginInsertRows({}, 0, int(entries.size()) - 1);
-    m_entries = entries + m_entries;
+    QList<Entry> older = entries;
+    for (Entry &entry : older)
+        tag(entry);
+    beginInsertRows({}, 0, int(older.size()) - 1);
+    m_entries = older + m_entries;
     endInsertRows();
+}
+
+void MessageModel::tag(Entry &entry) const
+{
+    if (entry.seq > 0 && entry.epochSeq == 0) {
+        entry.epoch = m_epoch;
+        entry.epochSeq = entry.seq;
+    }
+}
+
+void MessageModel::setNumbering(const QString &epoch)
+{
+    if (epoch == m_epoch)
+        return;
+    m_epoch = epoch;
+    // Not announced: no row looks any different, only what its number means.
+    for (Entry &entry : m_entries)
+        entry.seq = entry.epochSeq > 0 && entry.epoch == epoch ? entry.epochSeq : 0;
 }
 
 void MessageModel::forgetNumbering()
 {
-    for (Entry &entry : m_entries)
+    for (Entry &entry : m_entries) {
+        if (entry.epoch == m_epoch) {
+            entry.epochSeq = 0;
+            entry.epoch.clear();
+        }
         entry.seq = 0;
+    }
 }
 
 void MessageModel::clear()
@@ -132,6 +159,8 @@ bool MessageModel::markDelivered(const QString &id, qint64 seq, qint64 timestamp
     Entry &entry = m_entries[row];
     entry.delivery = Delivery::Delivered;
     entry.seq = seq;
+    entry.epoch = m_epoch;
+    entry.epochSeq = seq;
     entry.timestamp = timestamp;
     entry.failure.clear();
     changed(row);

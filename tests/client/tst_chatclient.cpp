@@ -47,6 +47,7 @@ private slots:
     void readMarkersAreThrottledPerRoom();
     void anOlderServerIsSpokenToInVersionOne();
     void ownResentMessagesFollowWhatWasNumberedBefore();
+    void scrollingBackAfterTheStoreIsBackShowsNothingTwice();
 
 private:
     void startServer(quint16 port = 0, ServerConfig config = unlimited());
@@ -879,6 +880,62 @@ void tst_ChatClient::ownResentMessagesFollowWhatWasNumberedBefore()
         QVERIFY2(seq > previous, qPrintable(u"row %1: %2 after %3"_s.arg(row).arg(seq).arg(previous)));
         previous = seq;
     }
+}
+
+void tst_ChatClient::scrollingBackAfterTheStoreIsBackShowsNothingTwice()
+{
+    // Store, then --no-store, then the store again: the rows of the first numbering count in
+    // it again, so scrolling back asks for nothing the view already shows.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    ServerConfig stored = unlimited();
+    stored.storePath = dir.filePath(u"natter.sqlite"_s);
+    startServer(0, stored);
+    const quint16 port = m_server->serverPort();
+    TcpRelay relay(port);
+    QVERIFY(relay.listen());
+    const auto restart = [&](const ServerConfig &config, const QString &saidMeanwhile) {
+        relay.setAccepting(false);
+        relay.cutAll();
+        QTRY_COMPARE(m_client->state(), ChatClient::State::Reconnecting);
+        qDeleteAll(m_peers);
+        m_peers.clear();
+        m_server.reset();
+        startServer(port, config);
+        TestClient *cc = join(u"cc"_s);
+        cc->say(saidMeanwhile, saidMeanwhile);
+        QTRY_COMPARE(cc->count<Protocol::Ack>(), 1);
+        relay.setAccepting(true);
+        QTRY_COMPARE_WITH_TIMEOUT(m_client->state(), ChatClient::State::Online, 10000);
+    };
+    TestClient *bb = join(u"bb"_s);
+    for (int i = 1; i <= 3; ++i)
+        bb->say(u"m%1"_s.arg(i), QString::number(i));
+    QTRY_COMPARE(bb->count<Protocol::Ack>(), 3);
+    m_client->connectToServer(u"127.0.0.1"_s, relay.port(), u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    QTRY_COMPARE(texts().size(), 3);
+
+    restart(unlimited(), u"n1"_s);
+    QTRY_COMPARE(texts().size(), 4);
+    restart(stored, u"p1"_s);
+    QTRY_COMPARE(texts().size(), 5);
+    QCOMPARE(texts(), QStringList({ u"m1"_s, u"m2"_s, u"m3"_s, u"n1"_s, u"p1"_s }));
+    // m1 to m3 are numbered again, in the numbering they came in.
+    QCOMPARE(m_client->messages()->oldestSeq(), 1);
+
+    QSignalSpy loaded(m_client.get(), &ChatClient::olderLoaded);
+    if (m_client->loadOlder())
+        QTRY_COMPARE(loaded.size(), 1);
+    QCOMPARE(texts(), QStringList({ u"m1"_s, u"m2"_s, u"m3"_s, u"n1"_s, u"p1"_s }));
+
+    // A window restarted meanwhile resumes from its saved position, in the store's numbering.
+    m_client.reset();
+    m_client = std::make_unique<ChatClient>();
+    m_client->connectToServer(u"127.0.0.1"_s, relay.port(), u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    QTRY_COMPARE(texts().size(), 4);
+    QCOMPARE(texts(), QStringList({ u"m1"_s, u"m2"_s, u"m3"_s, u"p1"_s }));
 }
 
 QTEST_GUILESS_MAIN(tst_ChatClient)
