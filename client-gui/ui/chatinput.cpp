@@ -1,7 +1,12 @@
 #include "chatinput.h"
 
+#include "protocol.h"
+
 #include <QCoreApplication>
 #include <QKeyEvent>
+#include <QRegularExpression>
+
+using namespace Qt::StringLiterals;
 
 ChatInput::ChatInput(QWidget *parent) : QLineEdit(parent) { }
 
@@ -17,6 +22,17 @@ QString ChatInput::takeText()
     m_draft.clear();
     clear();
     return line;
+}
+
+QStringList ChatInput::lines(const QString &text)
+{
+    static const QRegularExpression lineBreak(uR"(\r\n|[\n\r\x{2028}\x{2029}])"_s);
+    QStringList result;
+    for (const QString &line : text.split(lineBreak)) {
+        if (!Protocol::isBlankText(line)) // a blank line would be refused, and says nothing
+            result.append(line);
+    }
+    return result;
 }
 
 void ChatInput::keyPressEvent(QKeyEvent *event)

@@ -5,7 +5,8 @@
 #include <QStringList>
 
 // The line people type into: Up and Down recall what was sent before, like a shell; Page Up,
-// Page Down, Ctrl+Home and Ctrl+End scroll the conversation shown (the scroll target).
+// Page Down, Ctrl+Home and Ctrl+End scroll the conversation shown (the scroll target). Pasted
+// text keeps its line breaks, so that it can be sent line by line.
 class ChatInput : public QLineEdit
 {
     Q_OBJECT
@@ -14,6 +15,9 @@ public:
 
     // Takes the current text as sent: remembers it and clears the line.
     QString takeText();
+    // The lines of `text` that show something: a paste of several lines keeps its line breaks
+    // in the text (the line draws them as spaces), and each of these is a message of its own.
+    static QStringList lines(const QString &text);
     void setScrollTarget(QWidget *view) { m_scrollTarget = view; }
 
 protected:

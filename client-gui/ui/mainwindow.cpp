@@ -346,6 +346,28 @@ void MainWindow::jumpTo(qint64 seq)
 
 void MainWindow::submitInput()
 {
+    // Several lines (a paste) are sent one by one, as typed lines would be; blank ones, a
+    // trailing line break's among them, are not sent at all.
+    const QStringList lines = ChatInput::lines(m_input->text());
+    if (lines.size() <= 1) {
+        if (lines.size() == 1 && lines.constFirst() != m_input->text())
+            m_input->setText(lines.constFirst());
+        submitLine();
+        return;
+    }
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        m_input->setText(lines.at(i));
+        submitLine();
+        if (!m_input->text().isEmpty()) {
+            // Refused (not connected, too long): it and the lines after it wait in the input.
+            m_input->setText(lines.mid(i).join(u'\n'));
+            return;
+        }
+    }
+}
+
+void MainWindow::submitLine()
+{
     using ChatCommand::Kind;
     const ChatCommand::Command peeked = ChatCommand::parse(m_input->text());
     if ((peeked.kind == Kind::Say || peeked.kind == Kind::DirectMessage)
@@ -456,6 +478,14 @@ void MainWindow::updateLength()
     const qsizetype length = command.kind == Kind::Say || command.kind == Kind::DirectMessage
             ? Protocol::textLength(command.text)
             : 0;
+    const qsizetype lines = ChatInput::lines(m_input->text()).size();
+    if (lines > 1) {
+        // The line draws a pasted line break as a space: say what Enter will do.
+        m_lengthLabel->setVisible(true);
+        m_lengthLabel->setText(tr("%n lines, sent one by one", nullptr, int(lines)));
+        m_lengthLabel->setStyleSheet({});
+        return;
+    }
     // Shown only near the limit: a counter on every short line would be noise.
     m_lengthLabel->setVisible(length > Protocol::MaxTextLength - LengthWarningMargin);
     m_lengthLabel->setText(tr("%1 / %2").arg(length).arg(Protocol::MaxTextLength));

@@ -51,6 +51,7 @@ private:
                              bool changed, const QStringList &problems);
     void createMenus();
     void submitInput();
+    void submitLine();
     void noteIncoming(const Protocol::Message &message);
     void updateStatus();
     void updateTitle();
