@@ -35,6 +35,26 @@ QStringList ChatInput::lines(const QString &text)
     return result;
 }
 
+bool ChatInput::event(QEvent *event)
+{
+    // Tab reaches a widget only through event(): QWidget moves the focus with it first.
+    if (event->type() == QEvent::KeyPress && m_nickSource) {
+        auto *key = static_cast<QKeyEvent *>(event);
+        const bool tab = key->key() == Qt::Key_Tab && key->modifiers() == Qt::NoModifier;
+        const bool backTab = key->key() == Qt::Key_Backtab;
+        if (tab || backTab) {
+            if (const auto completion =
+                        m_completer.complete(text(), cursorPosition(), m_nickSource(), backTab)) {
+                setText(completion->text);
+                setCursorPosition(completion->cursor);
+                return true;
+            }
+            // Nothing to complete: Tab moves on, as everywhere.
+        }
+    }
+    return QLineEdit::event(event);
+}
+
 void ChatInput::keyPressEvent(QKeyEvent *event)
 {
     const bool toEnd = (event->key() == Qt::Key_Home || event->key() == Qt::Key_End)

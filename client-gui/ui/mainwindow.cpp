@@ -74,6 +74,13 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     m_userList->setItemDelegate(new MemberDelegate(m_userList));
     m_userList->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_typingRedirect->watch(m_userList);
+    // Tab completes the nicks of the conversation shown, the user's own aside.
+    m_input->setNickSource([this] {
+        QStringList nicks = m_client->users()->users() + m_client->users()->away();
+        const QString own = Protocol::nickKey(m_client->nick());
+        nicks.removeIf([&](const QString &nick) { return Protocol::nickKey(nick) == own; });
+        return nicks;
+    });
     m_lengthLabel->setObjectName(u"length"_s);
     m_lengthLabel->hide();
     connect(m_input, &QLineEdit::textChanged, this, &MainWindow::updateLength);

@@ -30,6 +30,8 @@ private slots:
 
     void pastedLinesAreSentOneByOne();
     void pastedLinesWaitWhenNothingCanBeSent();
+    void tabCompletesNicks();
+    void tabWithNothingToCompleteMovesOn();
 
 private:
     TestClient *join(const QString &nick);
@@ -131,6 +133,60 @@ void tst_WindowInput::pastedLinesWaitWhenNothingCanBeSent()
     // Refused (not connected): nothing is lost, the lines wait as they were.
     QCOMPARE(input()->text(), u"one\ntwo"_s);
     QCOMPARE(m_client->outboxSize(), 0);
+}
+
+void tst_WindowInput::tabCompletesNicks()
+{
+    join(u"bob"_s);
+    join(u"Bea"_s);
+    join(u"carol"_s);
+    QTRY_COMPARE(m_client->users()->users().size(), 4);
+    ChatInput *line = input();
+    line->setFocus();
+
+    // At the start of the line: whom the line is for.
+    QTest::keyClicks(line, u"b"_s);
+    QTest::keyClick(line, Qt::Key_Tab);
+    QCOMPARE(line->text(), u"Bea: "_s); // ignoring case, in the members' order
+    QVERIFY(line->hasFocus());
+    QTest::keyClick(line, Qt::Key_Tab); // again: the next one
+    QCOMPARE(line->text(), u"bob: "_s);
+    QTest::keyClick(line, Qt::Key_Tab); // and round
+    QCOMPARE(line->text(), u"Bea: "_s);
+    QTest::keyClick(line, Qt::Key_Backtab);
+    QCOMPARE(line->text(), u"bob: "_s);
+    QTest::keyClicks(line, u"hi"_s);
+    QCOMPARE(line->text(), u"bob: hi"_s);
+
+    // Elsewhere the plain nick, where the cursor is, and the text after it stays.
+    line->setText(u"ask CA about it"_s);
+    line->setCursorPosition(6);
+    QTest::keyClick(line, Qt::Key_Tab);
+    QCOMPARE(line->text(), u"ask carol about it"_s);
+    QCOMPARE(line->cursorPosition(), 9);
+    QTest::keyClick(line, Qt::Key_Tab); // the only one: it stays
+    QCOMPARE(line->text(), u"ask carol about it"_s);
+
+    // Typing between two Tabs starts anew; the user's own nick is never offered.
+    line->setText(u"a"_s);
+    QTest::keyClick(line, Qt::Key_Tab);
+    QCOMPARE(line->text(), u"a"_s);
+    QTest::keyClick(line, Qt::Key_Return);
+    QTRY_VERIFY(line->text().isEmpty());
+    QTest::keyClicks(line, u"/msg ca"_s);
+    QTest::keyClick(line, Qt::Key_Tab);
+    QCOMPARE(line->text(), u"/msg carol"_s);
+}
+
+void tst_WindowInput::tabWithNothingToCompleteMovesOn()
+{
+    ChatInput *line = input();
+    line->setFocus();
+    QTRY_VERIFY(line->hasFocus());
+    QTest::keyClicks(line, u"zz"_s);
+    QTest::keyClick(line, Qt::Key_Tab);
+    QCOMPARE(line->text(), u"zz"_s);
+    QVERIFY(!line->hasFocus()); // Tab moves the focus, as in any other field
 }
 
 QTEST_MAIN(tst_WindowInput)
