@@ -303,7 +303,6 @@ void ChatClient::acceptCertificate(bool always)
         m_trust.trustOnce(m_host, m_port, m_pendingFingerprint);
     m_pendingFingerprint.clear();
     start(); // the same node again, then the others as before
-
 }
 
 void ChatClient::kick(const QString &nick, const QString &reason, const QString &room)
