@@ -1154,6 +1154,9 @@ void ChatClient::showError(Conversation *conversation, const QString &text)
 void ChatClient::handleFrame(const Protocol::Shutdown &)
 {
     showNotice(tr("The server is shutting down."));
+    // Nothing follows a shutdown: another node need not wait for this one to close.
+    if (m_servers.isCluster())
+        m_socket.disconnectFromHost();
 }
 
 void ChatClient::handleFrame(const Protocol::Ping &ping)

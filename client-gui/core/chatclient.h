@@ -26,8 +26,9 @@
 //
 // States: Disconnected -connectToServer-> Connecting -connected-> Joining -welcome-> Online.
 // A lost connection (not the user's own disconnect) goes to Reconnecting, which counts down and
-// connects again, sending hello with each room's last message number seen. Those positions
-// are also kept in QSettings per server and nick, so a restarted window resumes too.
+// connects again, sending hello with each room's last message number seen; given the nodes of a
+// cluster, it connects to the next node instead. Those positions are also kept in QSettings per
+// server (or cluster) and nick, so a restarted window resumes too.
 class ChatClient : public QObject
 {
     Q_OBJECT

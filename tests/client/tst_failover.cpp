@@ -7,6 +7,7 @@
 
 #include <QSettings>
 #include <QSignalSpy>
+#include <QPointer>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -35,6 +36,7 @@ private slots:
 
     void movesToTheNextNodeWhenItsNodeStops();
     void movesOnAfterAShutdownFrame();
+    void aShutdownFrameIsEnoughToMoveOn();
     void aRefusingFirstNodeIsSkippedAtOnce();
     void aWholeRoundFailingWaitsThenGivesUp();
     void anUnrelatedServerGetsNothingOfTheCluster();
@@ -260,6 +262,43 @@ void tst_Failover::movesOnAfterAShutdownFrame()
     m_client->sendMessage(m_client->lobby(), u"hello second"_s);
     QTRY_COMPARE(bb->count<Protocol::Message>(), 1);
     QCOMPARE(bb->last<Protocol::Message>().text, u"hello second"_s);
+}
+
+void tst_Failover::aShutdownFrameIsEnoughToMoveOn()
+{
+    // A node that says it is shutting down but keeps the connection open (draining slowly).
+    QTcpServer draining;
+    QVERIFY(draining.listen(QHostAddress::LocalHost, 0));
+    QPointer<QTcpSocket> accepted;
+    connect(&draining, &QTcpServer::pendingConnectionAvailable, this, [&] {
+        accepted = draining.nextPendingConnection();
+        connect(accepted, &QTcpSocket::readyRead, accepted, [socket = accepted.data()] {
+            if (!socket->canReadLine())
+                return;
+            socket->readAll(); // the hello
+            Protocol::Welcome welcome;
+            welcome.nick = u"aa"_s;
+            welcome.protocol = 2;
+            welcome.epoch = u"00000000000000e1"_s;
+            welcome.rooms = QStringList { u"lobby"_s };
+            Protocol::RoomState lobby;
+            lobby.room = u"lobby"_s;
+            lobby.epoch = welcome.epoch;
+            lobby.users = QStringList { u"aa"_s };
+            socket->write(Protocol::encode(Protocol::ServerFrame { welcome }));
+            socket->write(Protocol::encode(Protocol::ServerFrame { lobby }));
+            socket->write(Protocol::encode(
+                    Protocol::ServerFrame { Protocol::Shutdown { u"The server is shutting down."_s } }));
+        });
+    });
+    const ServerList nodes = *ServerList::parse(
+            u"127.0.0.1:%1,127.0.0.1:%2"_s.arg(draining.serverPort()).arg(m_second->serverPort()),
+            6789);
+    m_client->connectToServer(nodes, u"aa"_s);
+    QTRY_COMPARE(m_client->serverIndex(), 1);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    QCOMPARE(m_client->port(), m_second->serverPort());
+    QVERIFY(accepted); // the first node took the connection and said its goodbye
 }
 
 void tst_Failover::aRefusingFirstNodeIsSkippedAtOnce()
