@@ -40,9 +40,10 @@ private slots:
     void aRefusingFirstNodeIsSkippedAtOnce();
     void aWholeRoundFailingWaitsThenGivesUp();
     void anUnrelatedServerGetsNothingOfTheCluster();
+    void savedPositionsBelongToTheList();
 
 private:
-    static std::unique_ptr<ChatServer> startServer();
+    static std::unique_ptr<ChatServer> startServer(int historyLimit = 500);
     static quint16 closedPort();
     TestClient *joinRoom(quint16 port, const QString &nick, const QString &room);
     static QStringList texts(const MessageModel *model);
@@ -63,9 +64,10 @@ void tst_Failover::initTestCase()
     QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
 }
 
-std::unique_ptr<ChatServer> tst_Failover::startServer()
+std::unique_ptr<ChatServer> tst_Failover::startServer(int historyLimit)
 {
     ServerConfig config;
+    config.historyLimit = historyLimit;
     config.port = 0;
     config.rate = 0;
     auto server = std::make_unique<ChatServer>(config);
@@ -373,6 +375,54 @@ void tst_Failover::anUnrelatedServerGetsNothingOfTheCluster()
     m_client->sendMessage(m_client->lobby(), u"for the single server"_s);
     QTRY_COMPARE(bb->count<Protocol::Message>(), 1);
     QCOMPARE(bb->last<Protocol::Message>().text, u"for the single server"_s);
+}
+
+void tst_Failover::savedPositionsBelongToTheList()
+{
+    // The server keeps two messages: a window that resumes from where it was is told that
+    // some are missing; one that starts afresh just gets the newest.
+    m_first = startServer(2);
+    const quint16 dead = closedPort();
+    const auto missingShown = [](ChatClient *client) {
+        MessageModel *model = client->lobby()->messages();
+        for (int row = 0; row < model->rowCount(); ++row) {
+            if (model->entry(row).text.startsWith(u"Some messages may be missing"_s))
+                return true;
+        }
+        return false;
+    };
+    TestClient *bb = joinRoom(m_first->serverPort(), u"bb"_s, u"dev"_s);
+    m_client->connectToServer(*ServerList::parse(u"127.0.0.1:%1,127.0.0.1:%2"_s.arg(
+                                                         m_first->serverPort()).arg(dead),
+                                                 6789),
+                              u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    bb->say(u"m1"_s, u"1"_s);
+    QTRY_COMPARE(texts(m_client->lobby()->messages()), QStringList { u"m1"_s });
+    m_client.reset(); // the window closes; its place is saved for the list
+    for (int i = 2; i <= 5; ++i)
+        bb->say(u"m%1"_s.arg(i), QString::number(i));
+    QTRY_COMPARE(bb->count<Protocol::Ack>(), 5);
+
+    // The same list in another order: the same cluster, resumed from m1.
+    m_client = std::make_unique<ChatClient>();
+    m_client->setReconnectDelays(50ms, 400ms);
+    m_client->connectToServer(*ServerList::parse(u"127.0.0.1:%2,127.0.0.1:%1"_s.arg(
+                                                         m_first->serverPort()).arg(dead),
+                                                 6789),
+                              u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    QCOMPARE(m_client->serverIndex(), 1);
+    QTRY_VERIFY(texts(m_client->lobby()->messages()).contains(u"m5"_s));
+    QVERIFY(missingShown(m_client.get()));
+    m_client->disconnectFromServer();
+
+    // One of its nodes alone is another server: nothing of the cluster's is resumed there.
+    auto single = std::make_unique<ChatClient>();
+    single->connectToServer(u"127.0.0.1"_s, m_first->serverPort(), u"aa"_s);
+    QTRY_COMPARE(single->state(), ChatClient::State::Online);
+    QTRY_VERIFY(texts(single->lobby()->messages()).contains(u"m5"_s));
+    QVERIFY(!missingShown(single.get()));
 }
 
 QTEST_GUILESS_MAIN(tst_Failover)
