@@ -85,8 +85,18 @@ void MessageModel::prepend(const QList<Entry> &entries)
     QList<Entry> older = entries;
     for (Entry &entry : older)
         tag(entry);
-    beginInsertRows({}, 0, int(older.size()) - 1);
-    m_entries = older + m_entries;
+    // Older in this numbering, but newer than what an earlier numbering left on top (a
+    // server back without its store): they go below that, above the rest of this one.
+    int at = 0;
+    for (int row = 0; row < int(m_entries.size()) && m_entries.at(row).seq == 0; ++row) {
+        const Entry &entry = m_entries.at(row);
+        if (entry.kind == Kind::Message
+            && (entry.delivery == Delivery::Received || entry.delivery == Delivery::Delivered))
+            at = row + 1;
+    }
+    beginInsertRows({}, at, at + int(older.size()) - 1);
+    m_entries.insert(at, older.size(), Entry {});
+    std::move(older.begin(), older.end(), m_entries.begin() + at);
     endInsertRows();
 }
 

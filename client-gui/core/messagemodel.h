@@ -56,7 +56,8 @@ public:
     QHash<int, QByteArray> roleNames() const override;
 
     void append(Entry entry);
-    // Older entries go on top (scrolling back); the caller keeps within maxEntries().
+    // Older entries go on top (scrolling back), below rows left from an earlier numbering;
+    // the caller keeps within maxEntries().
     void prepend(const QList<Entry> &entries);
     // The numbering rows are numbered in from now on (the conversation's epoch): rows
     // numbered in it show their numbers again, the others none. New numbered rows count in it.

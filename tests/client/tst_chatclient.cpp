@@ -48,6 +48,7 @@ private slots:
     void anOlderServerIsSpokenToInVersionOne();
     void ownResentMessagesFollowWhatWasNumberedBefore();
     void scrollingBackAfterTheStoreIsBackShowsNothingTwice();
+    void olderMessagesOfANewNumberingGoBelowTheOldOnes();
 
 private:
     void startServer(quint16 port = 0, ServerConfig config = unlimited());
@@ -936,6 +937,51 @@ void tst_ChatClient::scrollingBackAfterTheStoreIsBackShowsNothingTwice()
     QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
     QTRY_COMPARE(texts().size(), 4);
     QCOMPARE(texts(), QStringList({ u"m1"_s, u"m2"_s, u"m3"_s, u"p1"_s }));
+}
+
+void tst_ChatClient::olderMessagesOfANewNumberingGoBelowTheOldOnes()
+{
+    // The server comes back with another store: what the window shows from the first stays
+    // on top, and scrolling back in the second puts its older messages below that.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    ServerConfig first = unlimited();
+    first.storePath = dir.filePath(u"first.sqlite"_s);
+    startServer(0, first);
+    const quint16 port = m_server->serverPort();
+    TcpRelay relay(port);
+    QVERIFY(relay.listen());
+    m_client->connectToServer(u"127.0.0.1"_s, relay.port(), u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    TestClient *bb = join(u"bb"_s);
+    for (int i = 1; i <= 3; ++i)
+        bb->say(u"m%1"_s.arg(i), QString::number(i));
+    QTRY_COMPARE(texts().size(), 3);
+
+    relay.setAccepting(false);
+    relay.cutAll();
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Reconnecting);
+    qDeleteAll(m_peers);
+    m_peers.clear();
+    m_server.reset();
+    ServerConfig second = unlimited();
+    second.storePath = dir.filePath(u"second.sqlite"_s);
+    second.historyLimit = 2;
+    startServer(port, second);
+    TestClient *cc = join(u"cc"_s);
+    for (int i = 1; i <= 4; ++i)
+        cc->say(u"n%1"_s.arg(i), QString::number(i));
+    QTRY_COMPARE(cc->count<Protocol::Ack>(), 4);
+    relay.setAccepting(true);
+    QTRY_COMPARE_WITH_TIMEOUT(m_client->state(), ChatClient::State::Online, 10000);
+    QTRY_COMPARE(texts().size(), 5);
+    QCOMPARE(texts(), QStringList({ u"m1"_s, u"m2"_s, u"m3"_s, u"n3"_s, u"n4"_s }));
+
+    QSignalSpy loaded(m_client.get(), &ChatClient::olderLoaded);
+    QVERIFY(m_client->loadOlder());
+    QTRY_COMPARE(loaded.size(), 1);
+    QCOMPARE(texts(), QStringList({ u"m1"_s, u"m2"_s, u"m3"_s, u"n1"_s, u"n2"_s, u"n3"_s,
+                                    u"n4"_s }));
 }
 
 QTEST_GUILESS_MAIN(tst_ChatClient)

@@ -25,6 +25,7 @@ private slots:
     void dayHeadersAndOlderRowsOnTop();
     void goingUpAtTheTopAsksForOlder();
     void aRowNumberedLaterMovesBelowEarlierOnes();
+    void olderRowsGoBelowAnEarlierNumbering();
 
 private:
     static MessageModel::Entry message(const QString &from, const QString &text)
@@ -241,6 +242,40 @@ void tst_MessageView::aRowNumberedLaterMovesBelowEarlierOnes()
     QVERIFY(model.markDelivered(u"x2"_s, 10, 1764147304000));
     QCOMPARE(moved.size(), 1);
     QCOMPARE(model.entry(model.rowCount() - 1).text, u"next"_s);
+}
+
+void tst_MessageView::olderRowsGoBelowAnEarlierNumbering()
+{
+    MessageModel model;
+    MessageView view;
+    view.setModel(&model);
+    model.setNumbering(u"e1"_s);
+    for (int seq = 1; seq <= 2; ++seq) {
+        MessageModel::Entry old = message(u"bb"_s, u"old %1"_s.arg(seq));
+        old.seq = seq;
+        model.append(old);
+    }
+    model.setNumbering(u"e2"_s); // the server's numbering changed: those rows have none now
+    QCOMPARE(model.entry(0).seq, 0);
+    MessageModel::Entry recent = message(u"cc"_s, u"new 3"_s);
+    recent.seq = 3;
+    model.append(recent);
+
+    MessageModel::Entry older = message(u"cc"_s, u"new 2"_s);
+    older.seq = 2;
+    model.prepend({ older });
+    QStringList rows;
+    for (int row = 0; row < model.rowCount(); ++row)
+        rows.append(model.entry(row).text);
+    QCOMPARE(rows, QStringList({ u"old 1"_s, u"old 2"_s, u"new 2"_s, u"new 3"_s }));
+    QCOMPARE(view.document()->blockCount(), 4);
+    for (int row = 0; row < model.rowCount(); ++row)
+        QVERIFY(view.document()->findBlockByNumber(row).text().endsWith(rows.at(row)));
+
+    // Back in the first numbering, its rows count again.
+    model.setNumbering(u"e1"_s);
+    QCOMPARE(model.entry(1).seq, 2);
+    QCOMPARE(model.entry(2).seq, 0);
 }
 
 QTEST_MAIN(tst_MessageView)
