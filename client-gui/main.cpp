@@ -1,5 +1,6 @@
 #include "chatclient.h"
 #include "mainwindow.h"
+#include "serverlist.h"
 #include "translations.h"
 
 #include <QApplication>
@@ -32,10 +33,15 @@ int main(int argc, char *argv[])
             QCoreApplication::translate("main", "Natter: chat with everyone on a Natter server."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption hostOption(u"host"_s, QCoreApplication::translate("main", "Server address."),
-                                        u"host"_s);
-    const QCommandLineOption portOption(u"port"_s, QCoreApplication::translate("main", "Server port."),
-                                        u"port"_s, QString::number(Protocol::DefaultPort));
+    const QCommandLineOption hostOption(
+            u"host"_s,
+            QCoreApplication::translate("main", "Server address, or the nodes of one cluster "
+                                                "(a:6789,b:6789), tried in turn."),
+            u"host"_s);
+    const QCommandLineOption portOption(
+            u"port"_s,
+            QCoreApplication::translate("main", "Server port (for --host entries without one)."),
+            u"port"_s, QString::number(Protocol::DefaultPort));
     const QCommandLineOption nickOption(
             u"nick"_s, QCoreApplication::translate("main", "Nickname; with --host, connect at once."),
             u"nick"_s);
@@ -48,6 +54,14 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "natter: %s\n",
                      qPrintable(QCoreApplication::translate("main", "--port must be 1 to 65535.")));
         return 2;
+    }
+
+    if (parser.isSet(hostOption)) {
+        QString problem;
+        if (!ServerList::parse(parser.value(hostOption), quint16(port), &problem)) {
+            std::fprintf(stderr, "natter: --host: %s\n", qPrintable(problem));
+            return 2;
+        }
     }
 
     ChatClient client;

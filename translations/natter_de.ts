@@ -259,6 +259,22 @@
         <source>TLS failure: %1</source>
         <translation>TLS-Fehler: %1</translation>
     </message>
+    <message>
+        <source>Could not connect to any of %1: %2</source>
+        <translation>Keine Verbindung zu einem von %1: %2</translation>
+    </message>
+    <message>
+        <source>Trying the next server, %1.</source>
+        <translation>Versuche den nächsten Server, %1.</translation>
+    </message>
+    <message>
+        <source>Reconnected as %1, on %2.</source>
+        <translation>Wieder verbunden als %1, auf %2.</translation>
+    </message>
+    <message>
+        <source>You are in the chat as %1, on %2.</source>
+        <translation>Du bist als %1 im Chat, auf %2.</translation>
+    </message>
 </context>
 <context>
     <name>ConnectDialog</name>
@@ -313,6 +329,14 @@
     <message>
         <source>A nickname&apos;s letters are all of one script, not Latin and Cyrillic (or others) mixed.</source>
         <translation>Die Buchstaben eines Spitznamens stammen alle aus einer Schrift, nicht lateinisch und kyrillisch (oder andere) gemischt.</translation>
+    </message>
+    <message>
+        <source>host, or a cluster&apos;s nodes: a:6789,b:6789</source>
+        <translation>Host, oder die Knoten eines Clusters: a:6789,b:6789</translation>
+    </message>
+    <message>
+        <source>A server&apos;s address, or the nodes of one cluster separated by commas, each with its port if it is not the one below. When a node goes away, Natter moves to the next.</source>
+        <translation>Die Adresse eines Servers, oder die Knoten eines Clusters durch Kommas getrennt, jeder mit seinem Port, wenn es nicht der unten angegebene ist. Fällt ein Knoten weg, wechselt Natter zum nächsten.</translation>
     </message>
 </context>
 <context>
@@ -557,6 +581,21 @@
         <source>Offline: messages cannot be sent. Connect with Ctrl+K.</source>
         <translation>Offline: Nachrichten können nicht gesendet werden. Mit Strg+K verbinden.</translation>
     </message>
+    <message numerus="yes">
+        <source>%n lines, sent one by one</source>
+        <translation>
+            <numerusform>%n Zeile, einzeln gesendet</numerusform>
+            <numerusform>%n Zeilen, einzeln gesendet</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 (node %2 of %3)</source>
+        <translation>%1 (Knoten %2 von %3)</translation>
+    </message>
+    <message>
+        <source>%1 · %2 online</source>
+        <translation>%1 · %2 online</translation>
+    </message>
 </context>
 <context>
     <name>MessageView</name>
@@ -675,18 +714,45 @@
     </message>
 </context>
 <context>
+    <name>ServerList</name>
+    <message>
+        <source>No server given.</source>
+        <translation>Kein Server angegeben.</translation>
+    </message>
+    <message>
+        <source>An empty entry in the list of servers (two commas, or one at an end).</source>
+        <translation>Ein leerer Eintrag in der Liste der Server (zwei Kommas, oder eines am Ende).</translation>
+    </message>
+    <message>
+        <source>%1: a &apos;[&apos; without its &apos;]&apos;.</source>
+        <translation>%1: ein „[“ ohne sein „]“.</translation>
+    </message>
+    <message>
+        <source>%1: the port must be 1 to 65535.</source>
+        <translation>%1: der Port muss zwischen 1 und 65535 liegen.</translation>
+    </message>
+    <message>
+        <source>%1: write an IPv6 address with a port as [address]:port.</source>
+        <translation>%1: eine IPv6-Adresse mit Port schreibt man als [Adresse]:Port.</translation>
+    </message>
+    <message>
+        <source>%1: the address is missing.</source>
+        <translation>%1: die Adresse fehlt.</translation>
+    </message>
+    <message>
+        <source>%1: an address has no spaces.</source>
+        <translation>%1: eine Adresse enthält keine Leerzeichen.</translation>
+    </message>
+    <message>
+        <source>%1 is listed twice.</source>
+        <translation>%1 steht zweimal in der Liste.</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <source>Natter: chat with everyone on a Natter server.</source>
         <translation>Natter: mit allen auf einem Natter-Server chatten.</translation>
-    </message>
-    <message>
-        <source>Server address.</source>
-        <translation>Serveradresse.</translation>
-    </message>
-    <message>
-        <source>Server port.</source>
-        <translation>Server-Port.</translation>
     </message>
     <message>
         <source>Nickname; with --host, connect at once.</source>
@@ -695,6 +761,14 @@
     <message>
         <source>--port must be 1 to 65535.</source>
         <translation>--port muss zwischen 1 und 65535 liegen.</translation>
+    </message>
+    <message>
+        <source>Server address, or the nodes of one cluster (a:6789,b:6789), tried in turn.</source>
+        <translation>Serveradresse, oder die Knoten eines Clusters (a:6789,b:6789), der Reihe nach versucht.</translation>
+    </message>
+    <message>
+        <source>Server port (for --host entries without one).</source>
+        <translation>Server-Port (für Einträge von --host ohne eigenen).</translation>
     </message>
 </context>
 </TS>

@@ -259,6 +259,22 @@
         <source>TLS failure: %1</source>
         <translation>TLS 错误：%1</translation>
     </message>
+    <message>
+        <source>Could not connect to any of %1: %2</source>
+        <translation>无法连接到 %1 中的任何一个：%2</translation>
+    </message>
+    <message>
+        <source>Trying the next server, %1.</source>
+        <translation>正在尝试下一个服务器 %1。</translation>
+    </message>
+    <message>
+        <source>Reconnected as %1, on %2.</source>
+        <translation>已重新连接，昵称为 %1，服务器 %2。</translation>
+    </message>
+    <message>
+        <source>You are in the chat as %1, on %2.</source>
+        <translation>你已以 %1 的身份加入聊天，服务器 %2。</translation>
+    </message>
 </context>
 <context>
     <name>ConnectDialog</name>
@@ -313,6 +329,14 @@
     <message>
         <source>A nickname&apos;s letters are all of one script, not Latin and Cyrillic (or others) mixed.</source>
         <translation>昵称中的字母须属于同一种文字，不能混用拉丁字母和西里尔字母（或其他文字）。</translation>
+    </message>
+    <message>
+        <source>host, or a cluster&apos;s nodes: a:6789,b:6789</source>
+        <translation>主机，或集群的各节点：a:6789,b:6789</translation>
+    </message>
+    <message>
+        <source>A server&apos;s address, or the nodes of one cluster separated by commas, each with its port if it is not the one below. When a node goes away, Natter moves to the next.</source>
+        <translation>服务器地址，或用逗号分隔的同一集群的各节点；端口与下方不同的节点须写明其端口。某个节点不可用时，Natter 会转到下一个。</translation>
     </message>
 </context>
 <context>
@@ -557,6 +581,20 @@
         <source>Offline: messages cannot be sent. Connect with Ctrl+K.</source>
         <translation>离线：无法发送消息。按 Ctrl+K 连接。</translation>
     </message>
+    <message numerus="yes">
+        <source>%n lines, sent one by one</source>
+        <translation>
+            <numerusform>%n 行，逐行发送</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 (node %2 of %3)</source>
+        <translation>%1（第 %2 个节点，共 %3 个）</translation>
+    </message>
+    <message>
+        <source>%1 · %2 online</source>
+        <translation>%1 · %2 人在线</translation>
+    </message>
 </context>
 <context>
     <name>MessageView</name>
@@ -675,18 +713,45 @@
     </message>
 </context>
 <context>
+    <name>ServerList</name>
+    <message>
+        <source>No server given.</source>
+        <translation>未指定服务器。</translation>
+    </message>
+    <message>
+        <source>An empty entry in the list of servers (two commas, or one at an end).</source>
+        <translation>服务器列表中有空项（连续两个逗号，或末尾有逗号）。</translation>
+    </message>
+    <message>
+        <source>%1: a &apos;[&apos; without its &apos;]&apos;.</source>
+        <translation>%1：“[”缺少对应的“]”。</translation>
+    </message>
+    <message>
+        <source>%1: the port must be 1 to 65535.</source>
+        <translation>%1：端口必须在 1 到 65535 之间。</translation>
+    </message>
+    <message>
+        <source>%1: write an IPv6 address with a port as [address]:port.</source>
+        <translation>%1：带端口的 IPv6 地址请写成 [地址]:端口。</translation>
+    </message>
+    <message>
+        <source>%1: the address is missing.</source>
+        <translation>%1：缺少地址。</translation>
+    </message>
+    <message>
+        <source>%1: an address has no spaces.</source>
+        <translation>%1：地址中不能有空格。</translation>
+    </message>
+    <message>
+        <source>%1 is listed twice.</source>
+        <translation>%1 在列表中出现了两次。</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <source>Natter: chat with everyone on a Natter server.</source>
         <translation>Natter：与 Natter 服务器上的所有人聊天。</translation>
-    </message>
-    <message>
-        <source>Server address.</source>
-        <translation>服务器地址。</translation>
-    </message>
-    <message>
-        <source>Server port.</source>
-        <translation>服务器端口。</translation>
     </message>
     <message>
         <source>Nickname; with --host, connect at once.</source>
@@ -695,6 +760,14 @@
     <message>
         <source>--port must be 1 to 65535.</source>
         <translation>--port 必须在 1 到 65535 之间。</translation>
+    </message>
+    <message>
+        <source>Server address, or the nodes of one cluster (a:6789,b:6789), tried in turn.</source>
+        <translation>服务器地址，或同一集群的各节点（a:6789,b:6789），依次尝试。</translation>
+    </message>
+    <message>
+        <source>Server port (for --host entries without one).</source>
+        <translation>服务器端口（用于 --host 中未写端口的项）。</translation>
     </message>
 </context>
 </TS>

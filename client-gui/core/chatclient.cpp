@@ -100,11 +100,19 @@ void ChatClient::setHeartbeat(std::chrono::milliseconds pingAfter,
 void ChatClient::connectToServer(const QString &host, quint16 port, const QString &nick,
                                  const QString &password, bool useTls)
 {
+    connectToServer(ServerList(host, port), nick, password, useTls);
+}
+
+void ChatClient::connectToServer(const ServerList &servers, const QString &nick,
+                                 const QString &password, bool useTls)
+{
+    if (servers.isEmpty())
+        return;
     m_password = password;
     m_useTls = useTls;
-    if (host != m_host || port != m_port
-        || Protocol::nickKey(nick) != Protocol::nickKey(m_nick)) {
-        // Message numbers and rooms belong to one server and one member.
+    const bool otherServers = servers.key() != m_servers.key();
+    if (otherServers || Protocol::nickKey(nick) != Protocol::nickKey(m_nick)) {
+        // Message numbers and rooms belong to one server (or cluster) and one member.
         if (m_saveTimer.isActive())
             savePositions();
         const QList<Conversation *> all = m_conversations.all();
@@ -112,30 +120,43 @@ void ChatClient::connectToServer(const QString &host, quint16 port, const QStrin
             if (conversation != m_lobby)
                 m_conversations.remove(conversation);
         }
-        if (host != m_host || port != m_port) {
+        if (otherServers) {
             // Another server's lobby is another conversation: its history would land below
             // this one's. (Another nick on the same server shares the lobby and resumes where
             // the window was.)
             m_lobby->messages()->clear();
-            m_lobby->resetNumbering();
+            m_lobby->resetNumbering({});
             m_lobby->setLastSeq(0);
             m_lobby->setEpoch({});
             m_lobby->seqByEpoch().clear();
             abandonOutbox();
         }
-        m_host = host;
-        m_port = port;
+        m_servers = servers;
         m_nick = nick;
         m_protocol = Protocol::Version;
         loadPositions();
     }
-    m_host = host;
-    m_port = port;
+    m_servers = servers; // the same nodes, perhaps in another order
     m_nick = nick;
+    useServer(0);
+    start();
+}
+
+void ChatClient::useServer(qsizetype index)
+{
+    m_serverIndex = index;
+    m_host = m_servers.at(index).host;
+    m_port = m_servers.at(index).port;
+}
+
+void ChatClient::start()
+{
+    m_reconnectTimer.stop(); // a countdown to the old attempt would swallow the next loss
     m_wantOnline = true;
     m_wasOnline = false;
     m_lastFailure.clear();
     m_backoff.reset();
+    m_failedInRound = 0;
     openConnection();
 }
 
@@ -172,7 +193,7 @@ void ChatClient::abandonOutbox()
 {
     // Typed for the server being left: another one must never get them. Their text stays
     // on screen, to copy if wanted.
-    const QString server = u"%1:%2"_s.arg(m_host).arg(m_port);
+    const QString server = m_servers.toString();
     for (const Outgoing &message : std::as_const(m_outbox)) {
         qCInfo(lcClient) << "not sending" << message.id << "to another server than" << server;
         showError(m_lobby, tr("Not sent to %1 (you connected to another server): %2")
@@ -281,7 +302,7 @@ void ChatClient::acceptCertificate(bool always)
     else
         m_trust.trustOnce(m_host, m_port, m_pendingFingerprint);
     m_pendingFingerprint.clear();
-    connectToServer(m_host, m_port, m_nick, m_password, m_useTls);
+    start(); // the same node again, then the others as before
 }
 
 void ChatClient::kick(const QString &nick, const QString &reason, const QString &room)
@@ -289,9 +310,8 @@ void ChatClient::kick(const QString &nick, const QString &reason, const QString 
     write(Protocol::Kick { nick, reason, nextId(), room });
 }
 
-void ChatClient::scheduleReconnect()
+void ChatClient::scheduleReconnect(std::chrono::milliseconds delay)
 {
-    const auto delay = m_backoff.next();
     m_reconnectDeadline.setRemainingTime(delay);
     m_reconnectTimer.start(delay);
     setState(State::Reconnecting);
@@ -324,9 +344,16 @@ void ChatClient::sendHello()
     }
     QSet<QString> known;
     for (Conversation *conversation : m_conversations.all()) {
-        if (conversation->isRoom() && conversation->lastSeq() > 0) {
+        if (!conversation->isRoom())
+            continue;
+        if (conversation->lastSeq() > 0) {
             hello.rooms.append({ conversation->name(), conversation->lastSeq(),
                                  conversation->epoch() });
+            known.insert(Protocol::roomKey(conversation->name()));
+        } else if (m_wasOnline) {
+            // A room without messages yet is named too: a node (or a server restarted
+            // without its store) that does not know the member puts it back in what it names.
+            hello.rooms.append({ conversation->name(), std::nullopt, {} });
             known.insert(Protocol::roomKey(conversation->name()));
         }
     }
@@ -356,15 +383,16 @@ void ChatClient::handleConnectionLost()
     }
     for (Conversation *conversation : m_conversations.all())
         conversation->users()->clear();
-    if (!m_wasOnline && m_backoff.attempt() + 1 >= MaxFirstConnectAttempts) {
+    // A whole round: every node of the list failed once since the last welcome or backoff.
+    const bool roundFailed = ++m_failedInRound >= m_servers.size();
+    if (!m_wasOnline && roundFailed && m_backoff.attempt() + 1 >= MaxFirstConnectAttempts) {
         // A server never reached is most likely a wrong address or port, not a network
         // hiccup: retrying forever would only hide that.
-        const QString reason = tr("Could not connect to %1:%2: %3")
-                                       .arg(m_host)
-                                       .arg(m_port)
-                                       .arg(m_lastFailure.isEmpty()
-                                                    ? tr("the server closed the connection")
-                                                    : m_lastFailure);
+        const QString why = m_lastFailure.isEmpty() ? tr("the server closed the connection")
+                                                    : m_lastFailure;
+        const QString reason = m_servers.isCluster()
+                ? tr("Could not connect to any of %1: %2").arg(m_servers.toString(), why)
+                : tr("Could not connect to %1:%2: %3").arg(m_host).arg(m_port).arg(why);
         qCInfo(lcClient) << "giving up after" << MaxFirstConnectAttempts << "attempts";
         m_wantOnline = false;
         setState(State::Disconnected);
@@ -372,7 +400,21 @@ void ChatClient::handleConnectionLost()
         emit connectFailed(reason);
         return;
     }
-    scheduleReconnect();
+    if (m_servers.isCluster()) {
+        // The next node serves the same rooms: go there at once, and wait only once all of
+        // them failed, so a cluster with one live node is found in one round.
+        const bool wasOnline = m_state == State::Online;
+        useServer((m_serverIndex + 1) % m_servers.size());
+        if (wasOnline)
+            showNotice(tr("Trying the next server, %1.")
+                               .arg(ServerList::format(m_servers.at(m_serverIndex))));
+        if (!roundFailed) {
+            scheduleReconnect(0ms);
+            return;
+        }
+    }
+    m_failedInRound = 0;
+    scheduleReconnect(m_backoff.next());
 }
 
 QString ChatClient::failureText(QAbstractSocket::SocketError error) const
@@ -454,10 +496,18 @@ void ChatClient::handleFrame(const Protocol::Welcome &welcome)
     }
     m_savedPositions.clear(); // from now on the conversations know where they stand
     m_lastFailure.clear();
-    showNotice(m_wasOnline ? tr("Reconnected as %1.").arg(m_nick)
-                          : tr("You are in the chat as %1.").arg(m_nick));
+    if (m_servers.isCluster()) {
+        // Which node, since any of them may be the one in use.
+        const QString node = ServerList::format(m_servers.at(m_serverIndex));
+        showNotice(m_wasOnline ? tr("Reconnected as %1, on %2.").arg(m_nick, node)
+                               : tr("You are in the chat as %1, on %2.").arg(m_nick, node));
+    } else {
+        showNotice(m_wasOnline ? tr("Reconnected as %1.").arg(m_nick)
+                               : tr("You are in the chat as %1.").arg(m_nick));
+    }
     m_wasOnline = true;
     m_backoff.reset();
+    m_failedInRound = 0;
     setState(State::Online);
     // Unacknowledged messages go again with their ids; the server drops any it already has.
     for (Outgoing &message : m_outbox)
@@ -488,13 +538,13 @@ void ChatClient::handleFrame(const Protocol::RoomState &state)
             seqByEpoch.insert(conversation->epoch(), lastSeq);
         }
         const qint64 resumeAt = seqByEpoch.take(state.epoch);
-        conversation->resetNumbering();
+        conversation->resetNumbering(state.epoch);
         conversation->setLastSeq(resumeAt);
         if (conversation->isLobby()) {
             // Direct messages are numbered with the lobby's.
             for (Conversation *other : m_conversations.all()) {
                 if (!other->isRoom())
-                    other->resetNumbering();
+                    other->resetNumbering(state.epoch);
             }
         }
         if (resumeAt > 0) {
@@ -504,6 +554,12 @@ void ChatClient::handleFrame(const Protocol::RoomState &state)
         }
     }
     conversation->setEpoch(state.epoch);
+    if (conversation->isLobby()) {
+        for (Conversation *other : m_conversations.all()) {
+            if (!other->isRoom())
+                other->setEpoch(state.epoch);
+        }
+    }
     if (missing) {
         showNotice(conversation,
                    tr("Some messages may be missing: the server no longer has them all."));
@@ -575,6 +631,7 @@ Conversation *ChatClient::openDirect(const QString &nick)
     if (found)
         return found;
     Conversation *conversation = m_conversations.obtain(Conversation::Kind::Direct, nick);
+    conversation->setEpoch(m_lobby->epoch()); // its rows are numbered in the lobby's numbering
     // Direct messages are numbered with the lobby's: a marker from another numbering is void.
     if (m_savedDirectEpoch == m_lobby->epoch())
         conversation->setReadSeq(m_savedDirectReads.value(Protocol::nickKey(nick)));
@@ -945,7 +1002,8 @@ void ChatClient::sendReads()
 
 QString ChatClient::positionsGroup() const
 {
-    return u"positions/%1:%2/%3"_s.arg(m_host).arg(m_port).arg(Protocol::nickKey(m_nick));
+    // A cluster's nodes share the numbering: their positions are the list's.
+    return u"positions/%1/%2"_s.arg(m_servers.key(), Protocol::nickKey(m_nick));
 }
 
 void ChatClient::loadPositions()
@@ -953,7 +1011,7 @@ void ChatClient::loadPositions()
     m_savedPositions.clear();
     m_savedDirectReads.clear();
     m_savedDirectEpoch.clear();
-    if (m_host.isEmpty())
+    if (m_servers.isEmpty())
         return;
     QSettings settings;
     settings.beginGroup(positionsGroup());
@@ -981,7 +1039,7 @@ void ChatClient::schedulePositionSave()
 void ChatClient::savePositions()
 {
     m_saveTimer.stop();
-    if (m_host.isEmpty() || m_nick.isEmpty())
+    if (m_servers.isEmpty() || m_nick.isEmpty())
         return;
     QVariantMap rooms;
     for (auto it = m_savedPositions.cbegin(); it != m_savedPositions.cend(); ++it)
@@ -1096,6 +1154,9 @@ void ChatClient::showError(Conversation *conversation, const QString &text)
 void ChatClient::handleFrame(const Protocol::Shutdown &)
 {
     showNotice(tr("The server is shutting down."));
+    // Nothing follows a shutdown: another node need not wait for this one to close.
+    if (m_servers.isCluster())
+        m_socket.disconnectFromHost();
 }
 
 void ChatClient::handleFrame(const Protocol::Ping &ping)

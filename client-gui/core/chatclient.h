@@ -6,6 +6,7 @@
 #include "messagemodel.h"
 #include "protocol.h"
 #include "reconnectbackoff.h"
+#include "serverlist.h"
 #include "userlistmodel.h"
 
 #include <QDeadlineTimer>
@@ -25,8 +26,9 @@
 //
 // States: Disconnected -connectToServer-> Connecting -connected-> Joining -welcome-> Online.
 // A lost connection (not the user's own disconnect) goes to Reconnecting, which counts down and
-// connects again, sending hello with each room's last message number seen. Those positions
-// are also kept in QSettings per server and nick, so a restarted window resumes too.
+// connects again, sending hello with each room's last message number seen; given the nodes of a
+// cluster, it connects to the next node instead. Those positions are also kept in QSettings per
+// server (or cluster) and nick, so a restarted window resumes too.
 class ChatClient : public QObject
 {
     Q_OBJECT
@@ -41,6 +43,11 @@ public:
     // With `useTls` the connection is encrypted and the server's certificate checked: against
     // the system's CAs, else against the certificates the user chose to trust.
     void connectToServer(const QString &host, quint16 port, const QString &nick,
+                         const QString &password = {}, bool useTls = false);
+    // The nodes of one cluster (or one server): the client connects to the first, and when the
+    // node in use goes away (lost, refused, shut down) moves to the next, round robin, waiting
+    // the reconnect backoff only after a whole round failed. Each room resumes where it was.
+    void connectToServer(const ServerList &servers, const QString &nick,
                          const QString &password = {}, bool useTls = false);
     // The user trusts the certificate last reported by certificateNeedsTrust (for this run,
     // or remembered): connects again.
@@ -101,8 +108,11 @@ public:
     State state() const { return m_state; }
     // The user asked to be connected (and did not leave since): online, or on the way.
     bool isConnectionWanted() const { return m_wantOnline; }
+    // The node in use (or being tried), and every node the client may use.
     QString host() const { return m_host; }
     quint16 port() const { return m_port; }
+    const ServerList &servers() const { return m_servers; }
+    qsizetype serverIndex() const { return m_serverIndex; }
     QString nick() const { return m_nick; }
     qint64 lastSeq() const { return m_lobby->lastSeq(); } // the lobby's
     qsizetype outboxSize() const { return m_outbox.size(); }
@@ -172,8 +182,10 @@ private:
     static constexpr int MaxFirstConnectAttempts = 4;
 
     void setState(State state);
+    void start();
     void openConnection();
-    void scheduleReconnect();
+    void scheduleReconnect(std::chrono::milliseconds delay);
+    void useServer(qsizetype index);
     void handleConnected();
     void sendHello();
     void handleConnectionLost();
@@ -250,6 +262,9 @@ private:
     QTimer m_deadTimer;
     QTimer m_rateLimitPause;
     QList<Outgoing> m_outbox; // accepted from the user, not yet acknowledged, in order
+    ServerList m_servers;
+    qsizetype m_serverIndex = 0; // in m_servers: the node m_host and m_port name
+    int m_failedInRound = 0; // nodes that failed since the last welcome or the last backoff
     QString m_host;
     quint16 m_port = 0;
     QString m_nick;

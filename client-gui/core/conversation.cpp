@@ -12,6 +12,7 @@ Conversation::Conversation(Kind kind, const QString &name, QObject *parent)
     connect(&m_messages, &QAbstractItemModel::rowsInserted, this, &Conversation::recount);
     connect(&m_messages, &QAbstractItemModel::rowsRemoved, this, &Conversation::recount);
     connect(&m_messages, &QAbstractItemModel::dataChanged, this, &Conversation::recount);
+    connect(&m_messages, &QAbstractItemModel::rowsMoved, this, &Conversation::recount);
     connect(&m_messages, &QAbstractItemModel::modelReset, this, &Conversation::recount);
 }
 
@@ -53,11 +54,19 @@ bool Conversation::setReadSeq(qint64 seq)
     return true;
 }
 
-void Conversation::resetNumbering()
+void Conversation::setEpoch(const QString &epoch)
+{
+    m_epoch = epoch;
+    m_messages.setNumbering(epoch);
+}
+
+void Conversation::resetNumbering(const QString &epoch)
 {
     m_readSeq = 0;
     m_sentReadSeq = 0;
-    m_messages.forgetNumbering();
+    if (epoch.isEmpty() || epoch == m_messages.numbering())
+        m_messages.forgetNumbering();
+    m_messages.setNumbering(epoch);
     m_reachedOldest = false;
     recount();
 }

@@ -47,7 +47,7 @@ public:
     // conversation reached in numberings seen before: a server that comes back with its old
     // store resumes where it was, so nothing is shown twice.
     QString epoch() const { return m_epoch; }
-    void setEpoch(const QString &epoch) { m_epoch = epoch; }
+    void setEpoch(const QString &epoch);
     QHash<QString, qint64> &seqByEpoch() { return m_seqByEpoch; }
     bool reachedOldest() const { return m_reachedOldest; }
     void setReachedOldest(bool reached) { m_reachedOldest = reached; }
@@ -55,8 +55,10 @@ public:
     // The newest message number the user has read here; never goes back.
     qint64 readSeq() const { return m_readSeq; }
     bool setReadSeq(qint64 seq);
-    // The server's numbering started again: the marker means nothing now, nor does lastSeq.
-    void resetNumbering();
+    // The server's numbering started again, now `epoch`: the marker means nothing now, nor
+    // does lastSeq. Rows keep their numbers of an earlier numbering, for when it comes back;
+    // the same epoch again (a reset) voids the numbers it gave.
+    void resetNumbering(const QString &epoch);
     // Messages from others after the read marker.
     int unreadCount() const { return m_unread; }
     // One of them names the user.

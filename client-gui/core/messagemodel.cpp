@@ -71,6 +71,7 @@ void MessageModel::append(Entry entry)
         m_entries.removeFirst();
         endRemoveRows();
     }
+    tag(entry);
     const int row = int(m_entries.size());
     beginInsertRows({}, row, row);
     m_entries.append(std::move(entry));
@@ -81,15 +82,51 @@ void MessageModel::prepend(const QList<Entry> &entries)
 {
     if (entries.isEmpty())
         return;
-    beginInsertRows({}, 0, int(entries.size()) - 1);
-    m_entries = entries + m_entries;
+    QList<Entry> older = entries;
+    for (Entry &entry : older)
+        tag(entry);
+    // Older in this numbering, but newer than what an earlier numbering left on top (a
+    // server back without its store): they go below that, above the rest of this one.
+    int at = 0;
+    for (int row = 0; row < int(m_entries.size()) && m_entries.at(row).seq == 0; ++row) {
+        const Entry &entry = m_entries.at(row);
+        if (entry.kind == Kind::Message
+            && (entry.delivery == Delivery::Received || entry.delivery == Delivery::Delivered))
+            at = row + 1;
+    }
+    beginInsertRows({}, at, at + int(older.size()) - 1);
+    m_entries.insert(at, older.size(), Entry {});
+    std::move(older.begin(), older.end(), m_entries.begin() + at);
     endInsertRows();
+}
+
+void MessageModel::tag(Entry &entry) const
+{
+    if (entry.seq > 0 && entry.epochSeq == 0) {
+        entry.epoch = m_epoch;
+        entry.epochSeq = entry.seq;
+    }
+}
+
+void MessageModel::setNumbering(const QString &epoch)
+{
+    if (epoch == m_epoch)
+        return;
+    m_epoch = epoch;
+    // Not announced: no row looks any different, only what its number means.
+    for (Entry &entry : m_entries)
+        entry.seq = entry.epochSeq > 0 && entry.epoch == epoch ? entry.epochSeq : 0;
 }
 
 void MessageModel::forgetNumbering()
 {
-    for (Entry &entry : m_entries)
+    for (Entry &entry : m_entries) {
+        if (entry.epoch == m_epoch) {
+            entry.epochSeq = 0;
+            entry.epoch.clear();
+        }
         entry.seq = 0;
+    }
 }
 
 void MessageModel::clear()
@@ -132,10 +169,35 @@ bool MessageModel::markDelivered(const QString &id, qint64 seq, qint64 timestamp
     Entry &entry = m_entries[row];
     entry.delivery = Delivery::Delivered;
     entry.seq = seq;
+    entry.epoch = m_epoch;
+    entry.epochSeq = seq;
     entry.timestamp = timestamp;
     entry.failure.clear();
     changed(row);
+    placeBySeq(row);
     return true;
+}
+
+void MessageModel::placeBySeq(int row)
+{
+    // An own message is shown when typed, but numbered only when the server takes it: what
+    // others said meanwhile (while it waited in the outbox, or for its ack) is numbered before
+    // it and was put below it. It goes after the last of those; unnumbered rows between (notices,
+    // other pending messages) keep their place.
+    const qint64 seq = m_entries.at(row).seq;
+    int last = -1;
+    for (int next = row + 1; next < int(m_entries.size()); ++next) {
+        const qint64 other = m_entries.at(next).seq;
+        if (other > seq)
+            break;
+        if (other > 0)
+            last = next;
+    }
+    if (last < 0)
+        return;
+    beginMoveRows({}, row, row, {}, last + 1);
+    m_entries.move(row, last);
+    endMoveRows();
 }
 
 bool MessageModel::markFailed(const QString &id, const QString &reason)

@@ -18,7 +18,11 @@ public:
     struct Entry
     {
         Kind kind = Kind::Message;
-        qint64 seq = 0; // 0 until the server numbered it
+        qint64 seq = 0; // in the model's numbering; 0 until numbered, or when of another
+        // The server numbering the entry was numbered in (a room frame's epoch) and its number
+        // there: a server back on its old store numbers it so again.
+        QString epoch;
+        qint64 epochSeq = 0;
         qint64 timestamp = 0; // milliseconds since the Unix epoch
         QString from;
         QString to; // a direct message when set
@@ -52,9 +56,15 @@ public:
     QHash<int, QByteArray> roleNames() const override;
 
     void append(Entry entry);
-    // Older entries go on top (scrolling back); the caller keeps within maxEntries().
+    // Older entries go on top (scrolling back), below rows left from an earlier numbering;
+    // the caller keeps within maxEntries().
     void prepend(const QList<Entry> &entries);
-    // The server's numbering started again: the rows stay, their numbers mean nothing now.
+    // The numbering rows are numbered in from now on (the conversation's epoch): rows
+    // numbered in it show their numbers again, the others none. New numbered rows count in it.
+    void setNumbering(const QString &epoch);
+    QString numbering() const { return m_epoch; }
+    // The current numbering is void (the server says so, or shows it by smaller numbers): the
+    // rows stay, their numbers in it mean nothing now, nor ever again.
     void forgetNumbering();
     // Another server: its conversation starts empty.
     void clear();
@@ -63,15 +73,19 @@ public:
     const Entry &entry(int row) const { return m_entries.at(row); }
     qsizetype maxEntries() const { return m_maxEntries; }
 
-    // Updates an own message found by its client id; false when it is no longer in view.
+    // Updates an own message found by its client id; false when it is no longer in view. Once
+    // numbered it moves below the rows numbered before it (the view is in the server's order).
     bool markDelivered(const QString &id, qint64 seq, qint64 timestamp);
     bool markFailed(const QString &id, const QString &reason);
     bool markPending(const QString &id);
 
 private:
+    void tag(Entry &entry) const;
     int rowForId(const QString &id) const;
+    void placeBySeq(int row);
     void changed(int row);
 
     QList<Entry> m_entries;
     qsizetype m_maxEntries;
+    QString m_epoch;
 };

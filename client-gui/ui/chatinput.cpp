@@ -1,7 +1,12 @@
 #include "chatinput.h"
 
+#include "protocol.h"
+
 #include <QCoreApplication>
 #include <QKeyEvent>
+#include <QRegularExpression>
+
+using namespace Qt::StringLiterals;
 
 ChatInput::ChatInput(QWidget *parent) : QLineEdit(parent) { }
 
@@ -17,6 +22,37 @@ QString ChatInput::takeText()
     m_draft.clear();
     clear();
     return line;
+}
+
+QStringList ChatInput::lines(const QString &text)
+{
+    static const QRegularExpression lineBreak(uR"(\r\n|[\n\r\x{2028}\x{2029}])"_s);
+    QStringList result;
+    for (const QString &line : text.split(lineBreak)) {
+        if (!Protocol::isBlankText(line)) // a blank line would be refused, and says nothing
+            result.append(line);
+    }
+    return result;
+}
+
+bool ChatInput::event(QEvent *event)
+{
+    // Tab reaches a widget only through event(): QWidget moves the focus with it first.
+    if (event->type() == QEvent::KeyPress && m_nickSource) {
+        auto *key = static_cast<QKeyEvent *>(event);
+        const bool tab = key->key() == Qt::Key_Tab && key->modifiers() == Qt::NoModifier;
+        const bool backTab = key->key() == Qt::Key_Backtab;
+        if (tab || backTab) {
+            if (const auto completion =
+                        m_completer.complete(text(), cursorPosition(), m_nickSource(), backTab)) {
+                setText(completion->text);
+                setCursorPosition(completion->cursor);
+                return true;
+            }
+            // Nothing to complete: Tab moves on, as everywhere.
+        }
+    }
+    return QLineEdit::event(event);
 }
 
 void ChatInput::keyPressEvent(QKeyEvent *event)

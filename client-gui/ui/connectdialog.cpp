@@ -2,6 +2,7 @@
 
 #include "nickskeleton.h"
 #include "protocol.h"
+#include "serverlist.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
@@ -25,6 +26,7 @@ ConnectDialog::ConnectDialog(QWidget *parent)
       m_password(new QLineEdit(this)),
       m_rememberPassword(new QCheckBox(tr("&Remember the password"), this)),
       m_useTls(new QCheckBox(tr("Use &TLS (encrypted connection)"), this)),
+      m_hostHint(new QLabel(this)),
       m_nickHint(new QLabel(this)),
       m_problem(new QLabel(this)),
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
@@ -34,6 +36,12 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     m_port->setObjectName(u"port"_s);
     m_nick->setObjectName(u"nick"_s);
     m_problem->setObjectName(u"problem"_s);
+    m_hostHint->setObjectName(u"hostHint"_s);
+    m_host->setPlaceholderText(tr("host, or a cluster's nodes: a:6789,b:6789"));
+    m_host->setToolTip(tr("A server's address, or the nodes of one cluster separated by commas, "
+                          "each with its port if it is not the one below. When a node goes "
+                          "away, Natter moves to the next."));
+    m_hostHint->setWordWrap(true);
     m_password->setObjectName(u"password"_s);
     m_rememberPassword->setObjectName(u"rememberPassword"_s);
     m_useTls->setObjectName(u"useTls"_s);
@@ -50,6 +58,7 @@ ConnectDialog::ConnectDialog(QWidget *parent)
 
     auto *form = new QFormLayout;
     form->addRow(tr("&Server:"), m_host);
+    form->addRow(QString(), m_hostHint);
     form->addRow(tr("&Port:"), m_port);
     form->addRow(tr("&Nickname:"), m_nick);
     form->addRow(QString(), m_nickHint);
@@ -126,8 +135,16 @@ void ConnectDialog::setUseTls(bool useTls)
 
 bool ConnectDialog::isLoopback(const QString &host)
 {
-    return host.compare("localhost"_L1, Qt::CaseInsensitive) == 0
-            || QHostAddress(host).isLoopback();
+    const auto loopback = [](const QString &address) {
+        return address.compare("localhost"_L1, Qt::CaseInsensitive) == 0
+                || QHostAddress(address).isLoopback();
+    };
+    // A cluster is on this machine only when all its nodes are.
+    const std::optional<ServerList> servers = ServerList::parse(host, Protocol::DefaultPort);
+    if (!servers)
+        return loopback(host);
+    return std::all_of(servers->endpoints().cbegin(), servers->endpoints().cend(),
+                       [&](const ServerList::Endpoint &node) { return loopback(node.host); });
 }
 
 void ConnectDialog::setHost(const QString &host)
@@ -165,5 +182,10 @@ void ConnectDialog::validate()
                                "Cyrillic (or others) mixed."));
     else
         m_nickHint->setText(tr("A nickname is 1 to 32 letters, digits, '_' or '-'."));
-    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(nickValid && !host().isEmpty());
+    QString hostProblem;
+    const bool hostValid = ServerList::parse(host(), port(), &hostProblem).has_value();
+    // Nothing typed yet needs no scolding; the button says it.
+    m_hostHint->setText(host().isEmpty() ? QString() : hostProblem);
+    m_hostHint->setVisible(!hostValid && !host().isEmpty());
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(nickValid && hostValid);
 }

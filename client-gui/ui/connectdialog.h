@@ -8,7 +8,7 @@ class QLabel;
 class QLineEdit;
 class QSpinBox;
 
-// Asks where to connect, under which nickname and password, and whether to use TLS; checks the
+// Asks where to connect (one server, or the nodes of a cluster as "a:6789,b:6789"), under which nickname and password, and whether to use TLS; checks the
 // nickname against the protocol's rules while it is typed, and shows why the server refused
 // the last attempt. TLS is on by default for any host but this machine.
 class ConnectDialog : public QDialog
@@ -30,6 +30,7 @@ public:
     void setPassword(const QString &password, bool remembered);
     void setUseTls(bool useTls);
 
+    // True when the host (or every node of a list) is this machine.
     static bool isLoopback(const QString &host);
     void setProblem(const QString &problem);
 
@@ -43,6 +44,7 @@ private:
     QCheckBox *m_rememberPassword;
     QCheckBox *m_useTls;
     bool m_useTlsChosen = false; // the user (or saved settings) decided, not the host
+    QLabel *m_hostHint; // why the server list does not read
     QLabel *m_nickHint;
     QLabel *m_problem;
     QDialogButtonBox *m_buttons;

@@ -61,6 +61,7 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     m_userList->setObjectName(u"users"_s);
     m_input->setObjectName(u"input"_s);
     m_stateLabel->setObjectName(u"state"_s);
+    m_serverLabel->setObjectName(u"server"_s);
     m_conversationList->setObjectName(u"conversations"_s);
     m_conversationList->setModel(client->conversations());
     m_conversationList->setItemDelegate(new ConversationDelegate(m_conversationList));
@@ -73,6 +74,13 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     m_userList->setItemDelegate(new MemberDelegate(m_userList));
     m_userList->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_typingRedirect->watch(m_userList);
+    // Tab completes the nicks of the conversation shown, the user's own aside.
+    m_input->setNickSource([this] {
+        QStringList nicks = m_client->users()->users() + m_client->users()->away();
+        const QString own = Protocol::nickKey(m_client->nick());
+        nicks.removeIf([&](const QString &nick) { return Protocol::nickKey(nick) == own; });
+        return nicks;
+    });
     m_lengthLabel->setObjectName(u"length"_s);
     m_lengthLabel->hide();
     connect(m_input, &QLineEdit::textChanged, this, &MainWindow::updateLength);
@@ -247,6 +255,8 @@ void MainWindow::showConnectDialog(const QString &problem)
         QSettings settings;
         m_connectDialog->setHost(m_client->host().isEmpty()
                                          ? settings.value(Settings::Host, u"127.0.0.1"_s).toString()
+                                         : m_client->servers().isCluster()
+                                         ? m_client->servers().toString()
                                          : m_client->host());
         m_connectDialog->setPort(m_client->port() != 0
                                          ? m_client->port()
@@ -268,6 +278,13 @@ void MainWindow::showConnectDialog(const QString &problem)
 void MainWindow::connectTo(const QString &host, quint16 port, const QString &nick,
                            const QString &password, std::optional<bool> useTls)
 {
+    // `host` may name several nodes of one cluster; `port` is for those without their own.
+    QString problem;
+    const std::optional<ServerList> servers = ServerList::parse(host, port, &problem);
+    if (!servers) {
+        showConnectDialog(problem);
+        return;
+    }
     const bool tls = useTls.value_or(!ConnectDialog::isLoopback(host));
     QSettings settings;
     settings.setValue(Settings::Host, host);
@@ -276,7 +293,7 @@ void MainWindow::connectTo(const QString &host, quint16 port, const QString &nic
     settings.setValue(Settings::UseTls, tls);
     if (m_client->state() != ChatClient::State::Disconnected)
         m_client->disconnectFromServer();
-    m_client->connectToServer(host, port, nick, password, tls);
+    m_client->connectToServer(*servers, nick, password, tls);
 }
 
 void MainWindow::askCertificateTrust(const QString &host, quint16 port,
@@ -335,6 +352,28 @@ void MainWindow::jumpTo(qint64 seq)
 }
 
 void MainWindow::submitInput()
+{
+    // Several lines (a paste) are sent one by one, as typed lines would be; blank ones, a
+    // trailing line break's among them, are not sent at all.
+    const QStringList lines = ChatInput::lines(m_input->text());
+    if (lines.size() <= 1) {
+        if (lines.size() == 1 && lines.constFirst() != m_input->text())
+            m_input->setText(lines.constFirst());
+        submitLine();
+        return;
+    }
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        m_input->setText(lines.at(i));
+        submitLine();
+        if (!m_input->text().isEmpty()) {
+            // Refused (not connected, too long): it and the lines after it wait in the input.
+            m_input->setText(lines.mid(i).join(u'\n'));
+            return;
+        }
+    }
+}
+
+void MainWindow::submitLine()
 {
     using ChatCommand::Kind;
     const ChatCommand::Command peeked = ChatCommand::parse(m_input->text());
@@ -446,6 +485,14 @@ void MainWindow::updateLength()
     const qsizetype length = command.kind == Kind::Say || command.kind == Kind::DirectMessage
             ? Protocol::textLength(command.text)
             : 0;
+    const qsizetype lines = ChatInput::lines(m_input->text()).size();
+    if (lines > 1) {
+        // The line draws a pasted line break as a space: say what Enter will do.
+        m_lengthLabel->setVisible(true);
+        m_lengthLabel->setText(tr("%n lines, sent one by one", nullptr, int(lines)));
+        m_lengthLabel->setStyleSheet({});
+        return;
+    }
     // Shown only near the limit: a counter on every short line would be noise.
     m_lengthLabel->setVisible(length > Protocol::MaxTextLength - LengthWarningMargin);
     m_lengthLabel->setText(tr("%1 / %2").arg(length).arg(Protocol::MaxTextLength));
@@ -586,7 +633,7 @@ void MainWindow::updateTitle()
     // twice. Out of the chat (left, refused) nobody is "on" the server.
     QString title = m_client->nick().isEmpty() || m_client->state() == ChatClient::State::Disconnected
             ? QString()
-            : tr("%1 on %2").arg(m_client->nick(), m_client->host());
+            : tr("%1 on %2").arg(m_client->nick(), currentServer());
     if (m_unread > 0)
         title = title.isEmpty() ? u"(%1)"_s.arg(m_unread) : u"(%1) "_s.arg(m_unread) + title;
     setWindowTitle(title);
@@ -620,13 +667,25 @@ void MainWindow::updateStatus()
     m_stateLabel->setText(state);
     const bool online = m_client->state() == ChatClient::State::Online;
     const int users = int(m_client->users()->onlineCount());
-    m_serverLabel->setText(m_client->host().isEmpty()
-                                   ? QString()
-                                   : online ? tr("%1:%2 · %3 online")
-                                                      .arg(m_client->host())
-                                                      .arg(m_client->port())
-                                                      .arg(users)
-                                            : u"%1:%2"_s.arg(m_client->host()).arg(m_client->port()));
+    const ServerList &servers = m_client->servers();
+    if (servers.isCluster()) {
+        // Which node of the cluster is in use, and the others in the tooltip.
+        const QString node = tr("%1 (node %2 of %3)")
+                                     .arg(currentServer())
+                                     .arg(m_client->serverIndex() + 1)
+                                     .arg(servers.size());
+        m_serverLabel->setText(online ? tr("%1 · %2 online").arg(node).arg(users) : node);
+        m_serverLabel->setToolTip(servers.toString());
+    } else {
+        m_serverLabel->setText(m_client->host().isEmpty()
+                                       ? QString()
+                                       : online ? tr("%1:%2 · %3 online")
+                                                          .arg(m_client->host())
+                                                          .arg(m_client->port())
+                                                          .arg(users)
+                                                : u"%1:%2"_s.arg(m_client->host()).arg(m_client->port()));
+        m_serverLabel->setToolTip({});
+    }
     m_userCount->setText(m_client->users()->isCountOnly()
                                  ? tr("Online: %1 (too many to list)").arg(users)
                                  : tr("Online: %1").arg(users));
@@ -637,6 +696,14 @@ void MainWindow::updateStatus()
             offline ? tr("Offline: messages cannot be sent. Connect with Ctrl+K.")
                     : tr("Type a message and press Enter. /help lists commands."));
     updateTitle();
+}
+
+QString MainWindow::currentServer() const
+{
+    // One server is named as typed; a node of a cluster with its port, to tell it apart.
+    if (!m_client->servers().isCluster())
+        return m_client->host();
+    return ServerList::format(m_client->servers().at(m_client->serverIndex()));
 }
 
 void MainWindow::showAbout()

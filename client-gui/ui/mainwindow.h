@@ -30,7 +30,9 @@ public:
     // Opens the connect dialog (not blocking), pre-filled from the settings or the last try.
     void showConnectDialog(const QString &problem = {});
     // Connects with the given values without asking, as `natter --host --port --nick` does.
-    // TLS by default for any host but this machine.
+    // `host` may list the nodes of a cluster ("a:6789,b:6789"; `port` for entries without
+    // one); a list that does not read opens the connect dialog saying why. TLS by default for
+    // any host but this machine.
     void connectTo(const QString &host, quint16 port, const QString &nick,
                    const QString &password = {}, std::optional<bool> useTls = std::nullopt);
 
@@ -49,9 +51,11 @@ private:
                              bool changed, const QStringList &problems);
     void createMenus();
     void submitInput();
+    void submitLine();
     void noteIncoming(const Protocol::Message &message);
     void updateStatus();
     void updateTitle();
+    QString currentServer() const;
     void updateLength();
     void showAbout();
     void jumpTo(qint64 seq);

@@ -11,6 +11,8 @@
 #include <QTextCursor>
 #include <QWheelEvent>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -79,6 +81,13 @@ void MessageView::setModel(MessageModel *model, qint64 unreadAfter)
                 updateRows(from.row(), to.row());
             });
     connect(model, &QAbstractItemModel::modelReset, this, &MessageView::rebuild);
+    // A row moved (an own message, once numbered): every block between its old and new place
+    // shows another row now, and the one after may need its day header.
+    connect(model, &QAbstractItemModel::rowsMoved, this,
+            [this](const QModelIndex &, int start, int end, const QModelIndex &, int row) {
+                updateRows(std::min(start, row),
+                           std::min(std::max(end, row), m_model->rowCount() - 1));
+            });
     rebuild();
 }
 
@@ -144,25 +153,25 @@ void MessageView::rebuild()
 
 void MessageView::insertRows(int first, int last)
 {
-    if (first == 0 && m_model->rowCount() > last + 1)
-        prependRows(last + 1);
+    if (m_model->rowCount() > last + 1)
+        insertOlderRows(first, last - first + 1);
     else
         appendRows(first, last);
 }
 
-void MessageView::prependRows(int count)
+void MessageView::insertOlderRows(int first, int count)
 {
-    // Older messages arrive on top; the reader keeps looking at the same lines.
+    // Older messages arrive on top (or below an earlier numbering's rows); the reader keeps
+    // looking at the same lines.
     QScrollBar *bar = verticalScrollBar();
     const int fromBottom = bar->maximum() - bar->value();
-    QTextCursor cursor(document());
-    cursor.movePosition(QTextCursor::Start);
-    for (int row = 0; row < count; ++row) {
+    QTextCursor cursor(document()->findBlockByNumber(first));
+    for (int row = first; row < first + count; ++row) {
         cursor.setCharFormat({});
         cursor.insertHtml(html(row));
         cursor.insertBlock();
     }
-    updateRows(count, count); // its day header may no longer be needed
+    updateRows(first + count, first + count); // its day header may no longer be needed
     bar->setValue(bar->maximum() - fromBottom);
 }
 

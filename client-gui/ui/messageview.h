@@ -40,7 +40,7 @@ signals:
 private:
     void insertRows(int first, int last);
     void appendRows(int first, int last);
-    void prependRows(int count);
+    void insertOlderRows(int first, int count);
     void updateRows(int first, int last);
     void rebuild();
     QString html(int row) const;

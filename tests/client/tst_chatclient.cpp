@@ -46,6 +46,9 @@ private slots:
     void topicAndMembersFollowTheRoom();
     void readMarkersAreThrottledPerRoom();
     void anOlderServerIsSpokenToInVersionOne();
+    void ownResentMessagesFollowWhatWasNumberedBefore();
+    void scrollingBackAfterTheStoreIsBackShowsNothingTwice();
+    void olderMessagesOfANewNumberingGoBelowTheOldOnes();
 
 private:
     void startServer(quint16 port = 0, ServerConfig config = unlimited());
@@ -842,6 +845,143 @@ void tst_ChatClient::anOlderServerIsSpokenToInVersionOne()
     QCOMPARE(m_client->lobby()->users()->users(), QStringList({ u"aa"_s, u"bb"_s }));
     QCOMPARE(m_client->lastSeq(), 7);
     QCOMPARE(m_client->conversations()->rowCount(), 1);
+}
+
+void tst_ChatClient::ownResentMessagesFollowWhatWasNumberedBefore()
+{
+    TcpRelay relay(m_server->serverPort());
+    QVERIFY(relay.listen());
+    m_client->connectToServer(u"127.0.0.1"_s, relay.port(), u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    TestClient *bb = join(u"bb"_s);
+    bb->say(u"m1"_s, u"1"_s);
+    QTRY_COMPARE(texts(), QStringList { u"m1"_s });
+
+    relay.setAccepting(false);
+    relay.cutAll();
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Reconnecting);
+    QTRY_COMPARE(bb->count<Protocol::Left>(), 1);
+    // Typed while away: shown at once, below what was there.
+    m_client->sendMessage(u"mine 1"_s);
+    m_client->sendMessage(u"mine 2"_s);
+    // Said meanwhile: numbered before the resent ones, which the server numbers on arrival.
+    bb->say(u"m2"_s, u"2"_s);
+    bb->say(u"m3"_s, u"3"_s);
+    QTRY_COMPARE(bb->count<Protocol::Ack>(), 3);
+    relay.setAccepting(true);
+
+    QTRY_COMPARE_WITH_TIMEOUT(m_client->outboxSize(), 0, 10000);
+    QCOMPARE(texts(), QStringList({ u"m1"_s, u"m2"_s, u"m3"_s, u"mine 1"_s, u"mine 2"_s }));
+    MessageModel *model = m_client->messages();
+    qint64 previous = 0;
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const qint64 seq = model->entry(row).seq;
+        if (seq == 0)
+            continue;
+        QVERIFY2(seq > previous, qPrintable(u"row %1: %2 after %3"_s.arg(row).arg(seq).arg(previous)));
+        previous = seq;
+    }
+}
+
+void tst_ChatClient::scrollingBackAfterTheStoreIsBackShowsNothingTwice()
+{
+    // Store, then --no-store, then the store again: the rows of the first numbering count in
+    // it again, so scrolling back asks for nothing the view already shows.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    ServerConfig stored = unlimited();
+    stored.storePath = dir.filePath(u"natter.sqlite"_s);
+    startServer(0, stored);
+    const quint16 port = m_server->serverPort();
+    TcpRelay relay(port);
+    QVERIFY(relay.listen());
+    const auto restart = [&](const ServerConfig &config, const QString &saidMeanwhile) {
+        relay.setAccepting(false);
+        relay.cutAll();
+        QTRY_COMPARE(m_client->state(), ChatClient::State::Reconnecting);
+        qDeleteAll(m_peers);
+        m_peers.clear();
+        m_server.reset();
+        startServer(port, config);
+        TestClient *cc = join(u"cc"_s);
+        cc->say(saidMeanwhile, saidMeanwhile);
+        QTRY_COMPARE(cc->count<Protocol::Ack>(), 1);
+        relay.setAccepting(true);
+        QTRY_COMPARE_WITH_TIMEOUT(m_client->state(), ChatClient::State::Online, 10000);
+    };
+    TestClient *bb = join(u"bb"_s);
+    for (int i = 1; i <= 3; ++i)
+        bb->say(u"m%1"_s.arg(i), QString::number(i));
+    QTRY_COMPARE(bb->count<Protocol::Ack>(), 3);
+    m_client->connectToServer(u"127.0.0.1"_s, relay.port(), u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    QTRY_COMPARE(texts().size(), 3);
+
+    restart(unlimited(), u"n1"_s);
+    QTRY_COMPARE(texts().size(), 4);
+    restart(stored, u"p1"_s);
+    QTRY_COMPARE(texts().size(), 5);
+    QCOMPARE(texts(), QStringList({ u"m1"_s, u"m2"_s, u"m3"_s, u"n1"_s, u"p1"_s }));
+    // m1 to m3 are numbered again, in the numbering they came in.
+    QCOMPARE(m_client->messages()->oldestSeq(), 1);
+
+    QSignalSpy loaded(m_client.get(), &ChatClient::olderLoaded);
+    if (m_client->loadOlder())
+        QTRY_COMPARE(loaded.size(), 1);
+    QCOMPARE(texts(), QStringList({ u"m1"_s, u"m2"_s, u"m3"_s, u"n1"_s, u"p1"_s }));
+
+    // A window restarted meanwhile resumes from its saved position, in the store's numbering.
+    m_client.reset();
+    m_client = std::make_unique<ChatClient>();
+    m_client->connectToServer(u"127.0.0.1"_s, relay.port(), u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    QTRY_COMPARE(texts().size(), 4);
+    QCOMPARE(texts(), QStringList({ u"m1"_s, u"m2"_s, u"m3"_s, u"p1"_s }));
+}
+
+void tst_ChatClient::olderMessagesOfANewNumberingGoBelowTheOldOnes()
+{
+    // The server comes back with another store: what the window shows from the first stays
+    // on top, and scrolling back in the second puts its older messages below that.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    ServerConfig first = unlimited();
+    first.storePath = dir.filePath(u"first.sqlite"_s);
+    startServer(0, first);
+    const quint16 port = m_server->serverPort();
+    TcpRelay relay(port);
+    QVERIFY(relay.listen());
+    m_client->connectToServer(u"127.0.0.1"_s, relay.port(), u"aa"_s);
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    TestClient *bb = join(u"bb"_s);
+    for (int i = 1; i <= 3; ++i)
+        bb->say(u"m%1"_s.arg(i), QString::number(i));
+    QTRY_COMPARE(texts().size(), 3);
+
+    relay.setAccepting(false);
+    relay.cutAll();
+    QTRY_COMPARE(m_client->state(), ChatClient::State::Reconnecting);
+    qDeleteAll(m_peers);
+    m_peers.clear();
+    m_server.reset();
+    ServerConfig second = unlimited();
+    second.storePath = dir.filePath(u"second.sqlite"_s);
+    second.historyLimit = 2;
+    startServer(port, second);
+    TestClient *cc = join(u"cc"_s);
+    for (int i = 1; i <= 4; ++i)
+        cc->say(u"n%1"_s.arg(i), QString::number(i));
+    QTRY_COMPARE(cc->count<Protocol::Ack>(), 4);
+    relay.setAccepting(true);
+    QTRY_COMPARE_WITH_TIMEOUT(m_client->state(), ChatClient::State::Online, 10000);
+    QTRY_COMPARE(texts().size(), 5);
+    QCOMPARE(texts(), QStringList({ u"m1"_s, u"m2"_s, u"m3"_s, u"n3"_s, u"n4"_s }));
+
+    QSignalSpy loaded(m_client.get(), &ChatClient::olderLoaded);
+    QVERIFY(m_client->loadOlder());
+    QTRY_COMPARE(loaded.size(), 1);
+    QCOMPARE(texts(), QStringList({ u"m1"_s, u"m2"_s, u"m3"_s, u"n1"_s, u"n2"_s, u"n3"_s,
+                                    u"n4"_s }));
 }
 
 QTEST_GUILESS_MAIN(tst_ChatClient)

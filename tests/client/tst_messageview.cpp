@@ -24,6 +24,8 @@ private slots:
     void textIsEscaped();
     void dayHeadersAndOlderRowsOnTop();
     void goingUpAtTheTopAsksForOlder();
+    void aRowNumberedLaterMovesBelowEarlierOnes();
+    void olderRowsGoBelowAnEarlierNumbering();
 
 private:
     static MessageModel::Entry message(const QString &from, const QString &text)
@@ -190,6 +192,90 @@ void tst_MessageView::goingUpAtTheTopAsksForOlder()
     bar->setValue(bar->maximum());
     QTest::keyClick(&view, Qt::Key_PageUp);
     QCOMPARE(older.size(), 4);
+}
+
+void tst_MessageView::aRowNumberedLaterMovesBelowEarlierOnes()
+{
+    MessageModel model;
+    MessageView view;
+    view.setModel(&model);
+    MessageModel::Entry first = message(u"bb"_s, u"first"_s);
+    first.seq = 4;
+    model.append(first);
+    MessageModel::Entry own = message(u"aa"_s, u"mine"_s);
+    own.own = true;
+    own.delivery = MessageModel::Delivery::Pending;
+    own.id = u"x1"_s;
+    model.append(own);
+    MessageModel::Entry notice = message({}, u"Reconnected."_s);
+    notice.kind = MessageModel::Kind::Notice;
+    model.append(notice);
+    for (int seq = 5; seq <= 6; ++seq) {
+        MessageModel::Entry meanwhile = message(u"bb"_s, u"m%1"_s.arg(seq));
+        meanwhile.seq = seq;
+        model.append(meanwhile);
+    }
+    MessageModel::Entry later = message(u"bb"_s, u"later"_s);
+    later.seq = 9;
+    model.append(later);
+    QSignalSpy moved(&model, &QAbstractItemModel::rowsMoved);
+
+    // Numbered 7: after m5 and m6, before 9, and the notice keeps its place.
+    QVERIFY(model.markDelivered(u"x1"_s, 7, 1764147303999));
+    QCOMPARE(moved.size(), 1);
+    QStringList rows;
+    for (int row = 0; row < model.rowCount(); ++row)
+        rows.append(model.entry(row).text);
+    QCOMPARE(rows, QStringList({ u"first"_s, u"Reconnected."_s, u"m5"_s, u"m6"_s, u"mine"_s,
+                                 u"later"_s }));
+    QCOMPARE(view.document()->blockCount(), 6);
+    for (int row = 0; row < model.rowCount(); ++row) {
+        QVERIFY2(view.document()->findBlockByNumber(row).text().contains(rows.at(row)),
+                 qPrintable(view.document()->findBlockByNumber(row).text()));
+    }
+    QVERIFY(view.document()->findBlockByNumber(4).text().endsWith(u"aa: mine ✓"_s));
+
+    // Numbered in order: nothing moves.
+    own.id = u"x2"_s;
+    own.text = u"next"_s;
+    model.append(own);
+    QVERIFY(model.markDelivered(u"x2"_s, 10, 1764147304000));
+    QCOMPARE(moved.size(), 1);
+    QCOMPARE(model.entry(model.rowCount() - 1).text, u"next"_s);
+}
+
+void tst_MessageView::olderRowsGoBelowAnEarlierNumbering()
+{
+    MessageModel model;
+    MessageView view;
+    view.setModel(&model);
+    model.setNumbering(u"e1"_s);
+    for (int seq = 1; seq <= 2; ++seq) {
+        MessageModel::Entry old = message(u"bb"_s, u"old %1"_s.arg(seq));
+        old.seq = seq;
+        model.append(old);
+    }
+    model.setNumbering(u"e2"_s); // the server's numbering changed: those rows have none now
+    QCOMPARE(model.entry(0).seq, 0);
+    MessageModel::Entry recent = message(u"cc"_s, u"new 3"_s);
+    recent.seq = 3;
+    model.append(recent);
+
+    MessageModel::Entry older = message(u"cc"_s, u"new 2"_s);
+    older.seq = 2;
+    model.prepend({ older });
+    QStringList rows;
+    for (int row = 0; row < model.rowCount(); ++row)
+        rows.append(model.entry(row).text);
+    QCOMPARE(rows, QStringList({ u"old 1"_s, u"old 2"_s, u"new 2"_s, u"new 3"_s }));
+    QCOMPARE(view.document()->blockCount(), 4);
+    for (int row = 0; row < model.rowCount(); ++row)
+        QVERIFY(view.document()->findBlockByNumber(row).text().endsWith(rows.at(row)));
+
+    // Back in the first numbering, its rows count again.
+    model.setNumbering(u"e1"_s);
+    QCOMPARE(model.entry(1).seq, 2);
+    QCOMPARE(model.entry(2).seq, 0);
 }
 
 QTEST_MAIN(tst_MessageView)
