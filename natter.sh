@@ -105,12 +105,14 @@ cluster() {
         wait "${pids[@]}"
         return
     fi
-    "$client" --host "$demo_host" --port 6789 --nick aa &
+    # Each window knows every node and starts on its own: stop a node and it moves on.
+    local a="$demo_host:6789" b="$demo_host:6790" c="$demo_host:6791"
+    "$client" --host "$a,$b,$c" --nick aa &
     local first=$!
-    "$client" --host "$demo_host" --port 6790 --nick bb &
+    "$client" --host "$b,$c,$a" --nick bb &
     local second=$!
     say "cluster of three nodes on $demo_host:6789-6791 through Redis; aa on 6789, bb on 6790."
-    say "close both windows to stop."
+    say "stop a node (kill PID) and its window moves to the next; close both windows to stop."
     wait "$first" "$second" || true
 }
 

@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: BSD-3-Clause
+#include "chatclient.h"
 #include "clusterprocesses.h"
+#include "messagemodel.h"
+#include "serverlist.h"
 #include "testclient.h"
 
 #include <QDeadlineTimer>
 #include <QSet>
+#include <QSettings>
+#include <QSignalSpy>
 
 #include <algorithm>
 #include <memory>
@@ -17,6 +22,7 @@ class tst_Cluster : public QObject
 {
     Q_OBJECT
 private slots:
+    void initTestCase();
     void init();
     void cleanup();
     void roomSpanningNodesDeliversEverythingOnceInOrder();
@@ -27,6 +33,7 @@ private slots:
     void killedNodeLosesNothingAcknowledgedAndItsMembersAreAnnouncedLost();
     void redisRestartedEmptyChangesTheEpoch();
     void redisAwayTenSecondsLosesNothingAcknowledged();
+    void windowClientMovesToASurvivingNode();
 
 private:
     // Flood control off where a test sends bursts on purpose.
@@ -37,9 +44,19 @@ private:
     static std::unique_ptr<TestClient> joinWhenFree(quint16 port, const QString &nick,
                                                     int protocol = 1);
 
+    QTemporaryDir m_settingsDir;
     std::unique_ptr<RedisProcess> m_redis;
     NodeProcess m_nodes[3];
 };
+
+void tst_Cluster::initTestCase()
+{
+    // The window's client keeps its numbering in QSettings: a folder of the test's own.
+    QCoreApplication::setOrganizationName(u"NatterTest"_s);
+    QCoreApplication::setApplicationName(u"tst_cluster"_s);
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+}
 
 void tst_Cluster::init()
 {
@@ -402,6 +419,51 @@ void tst_Cluster::redisAwayTenSecondsLosesNothingAcknowledged()
     TestClient cc;
     QVERIFY(cc.join(first, u"cc"_s));
     QCOMPARE(cc.last<Welcome>().history.constFirst().text, u"kept"_s);
+}
+
+void tst_Cluster::windowClientMovesToASurvivingNode()
+{
+    const quint16 first = startNode(0);
+    const quint16 second = startNode(1);
+    QVERIFY(first && second);
+    ChatClient client;
+    client.setReconnectDelays(std::chrono::milliseconds(100), std::chrono::milliseconds(1000));
+    client.connectToServer(*ServerList::parse(u"127.0.0.1:%1,127.0.0.1:%2"_s.arg(first).arg(second),
+                                              6789),
+                           u"aa"_s);
+    QTRY_COMPARE(client.state(), ChatClient::State::Online);
+    QSignalSpy joined(&client, &ChatClient::roomJoined);
+    client.joinRoom(u"dev"_s);
+    QTRY_COMPARE(joined.size(), 1);
+    Conversation *dev = joined.at(0).at(0).value<Conversation *>();
+    TestClient bb;
+    bb.setProtocol(2);
+    QVERIFY(bb.join(second, u"bb"_s));
+    bb.send(Join { u"dev"_s, false, {} });
+    QTRY_COMPARE(bb.count<RoomState>(), 2);
+    auto texts = [dev] {
+        QStringList found;
+        for (int row = 0; row < dev->messages()->rowCount(); ++row)
+            if (dev->messages()->entry(row).kind == MessageModel::Kind::Message)
+                found.append(dev->messages()->entry(row).text);
+        return found;
+    };
+    bb.sayIn(u"dev"_s, u"m1"_s, u"1"_s);
+    QTRY_COMPARE(texts(), QStringList { u"m1"_s });
+
+    // aa's node dies; bb goes on talking through the other one meanwhile.
+    m_nodes[0].kill();
+    bb.sayIn(u"dev"_s, u"m2"_s, u"2"_s);
+    bb.sayIn(u"dev"_s, u"m3"_s, u"3"_s);
+    // The client moves on; its nick is the lost node's until the cluster declares it lost.
+    QTRY_COMPARE_WITH_TIMEOUT(client.serverIndex(), 1, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(client.state(), ChatClient::State::Online, 20000);
+    QCOMPARE(client.findRoom(u"dev"_s), dev);
+    // What it missed comes from the room's history, once and in order.
+    QTRY_COMPARE(texts(), QStringList({ u"m1"_s, u"m2"_s, u"m3"_s }));
+    client.sendMessage(dev, u"back"_s);
+    QTRY_COMPARE(bb.last<Message>().text, u"back"_s);
+    QCOMPARE(texts(), QStringList({ u"m1"_s, u"m2"_s, u"m3"_s, u"back"_s }));
 }
 
 QTEST_GUILESS_MAIN(tst_Cluster)
