@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "chatclient.h"
+#include "preferences.h"
 
 #include <QMainWindow>
 #include <QPointer>
@@ -10,6 +11,10 @@
 class ChatInput;
 class ConnectDialog;
 class MessageView;
+class Notifier;
+class SendKeyFilter;
+class SettingsDialog;
+class TrayIcon;
 class QLabel;
 class QListView;
 class QPushButton;
@@ -40,6 +45,19 @@ public:
     // Opens the "Join or create a room" dialog.
     void showRoomDialog(const QString &filter = {});
 
+    // The settings in use; applying takes effect at once (theme, font, keys…) and saves them.
+    Preferences preferences() const { return m_preferences; }
+    void applyPreferences(const Preferences &preferences);
+    void showSettings();
+    // Scrolls the conversation shown to its "new messages" line.
+    bool jumpToFirstUnread();
+    Notifier *notifier() const { return m_notifier; }
+    TrayIcon *trayIcon() const { return m_tray; }
+
+signals:
+    // Quit from the tray: the window closes even where closing would hide it.
+    void quitRequested();
+
 protected:
     void closeEvent(QCloseEvent *event) override;
     void changeEvent(QEvent *event) override;
@@ -59,6 +77,8 @@ private:
     void switchBy(int step);
     void updateTopic();
     void listRoomsInline(const QString &filter);
+    void quitApplication();
+    void styleView(MessageView *view) const;
 
     MessageView *viewFor(Conversation *conversation);
 
@@ -92,4 +112,10 @@ private:
     QPointer<RoomDialog> m_roomDialog;
     int m_unread = 0;
     qint64 m_jumpTarget = 0; // a search result still being loaded from further back
+    Preferences m_preferences;
+    Notifier *m_notifier;
+    TrayIcon *m_tray;
+    SendKeyFilter *m_sendKeys;
+    QPointer<SettingsDialog> m_settingsDialog;
+    bool m_quitting = false; // closing for good, not to the tray
 };
