@@ -82,7 +82,7 @@ SettingsDialog::SettingsDialog(QWidget *parent)
     auto *form = new QFormLayout;
     form->addRow(tr("&Theme:"), m_theme);
     form->addRow(fontRow);
-    form->addRow(tr("&Timestamps:"), timeRow);
+    form->addRow(tr("T&imestamps:"), timeRow);
     form->addRow(m_notifications);
     form->addRow(m_sound);
     form->addRow(tr("&Highlight words:"), m_highlightWords);

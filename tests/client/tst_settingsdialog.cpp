@@ -7,6 +7,7 @@
 #include "settingsdialog.h"
 #include "testclient.h"
 #include "theme.h"
+#include "translations.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -43,6 +44,7 @@ private slots:
     void darkThemeAppliesADarkPalette();
     void ctrlEnterModeSendsOnlyOnCtrlEnter();
     void fontAndTimestampsReachTheView();
+    void speaksGermanAndChinese();
 
 private:
     void openWindow();
@@ -248,6 +250,24 @@ void tst_SettingsDialog::fontAndTimestampsReachTheView()
     QVERIFY(direct != view);
     QCOMPARE(direct->font().pointSize(), 17);
     QCOMPARE(direct->timestampFormat(), u"[HH.mm]"_s);
+}
+
+void tst_SettingsDialog::speaksGermanAndChinese()
+{
+    QVERIFY(Translations::install(QLocale(u"de_DE"_s)));
+    {
+        SettingsDialog dialog;
+        QCOMPARE(dialog.windowTitle(), u"Einstellungen"_s);
+        auto *theme = dialog.findChild<QComboBox *>(u"theme"_s);
+        QCOMPARE(theme->itemText(2), u"Dunkel"_s);
+    }
+    QVERIFY(Translations::install(QLocale(u"zh_CN"_s)));
+    {
+        SettingsDialog dialog;
+        QCOMPARE(dialog.windowTitle(), u"设置"_s);
+        QCOMPARE(dialog.findChild<QComboBox *>(u"sendKey"_s)->itemText(1), u"Ctrl+回车"_s);
+    }
+    Translations::install(QLocale(QLocale::English));
 }
 
 QTEST_MAIN(tst_SettingsDialog)
