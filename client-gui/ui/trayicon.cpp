@@ -44,6 +44,11 @@ TrayIcon::TrayIcon(ConversationListModel *conversations, QWidget *window, QObjec
                 if (reason == QSystemTrayIcon::Trigger)
                     toggleWindow();
             });
+    // A notification is about something in the window: clicking it shows the window.
+    connect(m_icon, &QSystemTrayIcon::messageClicked, this, [this] {
+        if (m_window && !(m_window->isVisible() && m_window->isActiveWindow()))
+            toggleWindow();
+    });
     // Conversations report their unread counts and mentions through the sidebar's model.
     connect(conversations, &QAbstractItemModel::dataChanged, this, &TrayIcon::update);
     connect(conversations, &QAbstractItemModel::rowsInserted, this, &TrayIcon::update);

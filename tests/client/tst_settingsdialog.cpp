@@ -3,6 +3,7 @@
 #include "chatinput.h"
 #include "chatserver.h"
 #include "mainwindow.h"
+#include "notifier.h"
 #include "messageview.h"
 #include "settingsdialog.h"
 #include "testclient.h"
@@ -148,11 +149,15 @@ void tst_SettingsDialog::okSavesAndTheWindowAppliesAtOnce()
     QTest::keyClicks(words, u"deploy, backup"_s);
     auto *sendKey = dialog->findChild<QComboBox *>(u"sendKey"_s);
     sendKey->setCurrentIndex(sendKey->findData(int(Preferences::SendKey::CtrlEnter)));
+    dialog->findChild<QCheckBox *>(u"sound"_s)->click();
+    QVERIFY(!m_window->notifier()->hasSound());
     dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
     QTRY_VERIFY(!m_window->findChild<SettingsDialog *>());
 
     QCOMPARE(m_window->preferences().highlightWords, QStringList({ u"deploy"_s, u"backup"_s }));
     QCOMPARE(m_client->highlightWords(), QStringList({ u"deploy"_s, u"backup"_s }));
+    QVERIFY(m_window->notifier()->hasSound());
+    QVERIFY(m_window->notifier()->isEnabled());
     QCOMPARE(m_window->findChild<ChatInput *>(u"input"_s)->placeholderText(),
              u"Type a message and press Ctrl+Enter. /help lists commands."_s);
     QSettings settings;

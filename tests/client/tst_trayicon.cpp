@@ -32,6 +32,7 @@ private slots:
     void toolTipAndBadgeFollowTheUnreadCount();
     void menuShowsHidesAndQuits();
     void closeHidesToTheTrayOnlyWhereThereIsOne();
+    void quitFromTheTrayWhileHidden();
 
 private:
     void openWindow();
@@ -144,6 +145,22 @@ void tst_TrayIcon::menuShowsHidesAndQuits()
     QCOMPARE(m_client->state(), ChatClient::State::Disconnected);
 }
 
+void tst_TrayIcon::quitFromTheTrayWhileHidden()
+{
+    openWindow();
+    TrayIcon *tray = m_window->trayIcon();
+    tray->setAvailable(true);
+    Preferences preferences = m_window->preferences();
+    preferences.closeToTray = true;
+    m_window->applyPreferences(preferences);
+    QVERIFY(!m_window->close());
+    QCOMPARE(m_client->state(), ChatClient::State::Online);
+    QSignalSpy quitting(m_window.get(), &MainWindow::quitRequested);
+    tray->menu()->findChild<QAction *>(u"trayQuit"_s)->trigger();
+    QCOMPARE(quitting.count(), 1);
+    QCOMPARE(m_client->state(), ChatClient::State::Disconnected);
+}
+
 void tst_TrayIcon::closeHidesToTheTrayOnlyWhereThereIsOne()
 {
     openWindow();
@@ -160,6 +177,11 @@ void tst_TrayIcon::closeHidesToTheTrayOnlyWhereThereIsOne()
     m_bb->say(u"while hidden"_s, u"1"_s);
     QTRY_COMPARE(tray->unreadCount(), 1);
     tray->menu()->findChild<QAction *>(u"trayShow"_s)->trigger();
+    QVERIFY(m_window->isVisible());
+    // Clicking a notification brings the window back too.
+    QVERIFY(!m_window->close());
+    QVERIFY(!m_window->isVisible());
+    emit tray->icon()->messageClicked();
     QVERIFY(m_window->isVisible());
 
     // Without one (this platform): closing is quitting, or the window could not come back.
