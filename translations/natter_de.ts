@@ -826,6 +826,13 @@
     </message>
 </context>
 <context>
+    <name>UnreadJumpButton</name>
+    <message>
+        <source>↑ Jump to the first unread message (Alt+U)</source>
+        <translation>↑ Zur ersten ungelesenen Nachricht springen (Alt+U)</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <source>Natter: chat with everyone on a Natter server.</source>

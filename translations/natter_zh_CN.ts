@@ -824,6 +824,13 @@
     </message>
 </context>
 <context>
+    <name>UnreadJumpButton</name>
+    <message>
+        <source>↑ Jump to the first unread message (Alt+U)</source>
+        <translation>↑ 跳到第一条未读消息（Alt+U）</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <source>Natter: chat with everyone on a Natter server.</source>

@@ -14,6 +14,7 @@
 #include "theme.h"
 #include "trayicon.h"
 #include "typingredirect.h"
+#include "unreadjumpbutton.h"
 
 #include <QAbstractButton>
 #include <QAction>
@@ -64,7 +65,8 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
       m_typingRedirect(new TypingRedirect(m_input, this)),
       m_notifier(new Notifier(client, this, this)),
       m_tray(new TrayIcon(client->conversations(), this, this)),
-      m_sendKeys(new SendKeyFilter(m_input))
+      m_sendKeys(new SendKeyFilter(m_input)),
+      m_jumpButton(new UnreadJumpButton(this))
 {
     setWindowIcon(QIcon(u":/icons/natter.svg"_s));
     m_userList->setObjectName(u"users"_s);
@@ -94,6 +96,8 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     conversationLayout->setContentsMargins(0, 0, 0, 0);
     conversationLayout->addWidget(m_topic);
     conversationLayout->addWidget(m_searchBar);
+    m_jumpButton->setObjectName(u"jumpToUnread"_s);
+    conversationLayout->addWidget(m_jumpButton);
     conversationLayout->addWidget(m_viewStack, 1);
     m_searchBar->setObjectName(u"search"_s);
     m_searchBar->hide();
@@ -533,6 +537,7 @@ void MainWindow::showConversation(Conversation *conversation)
     m_view->setUnreadAfter(m_unreadAfter);
     m_unreadAfter = 0;
     m_viewStack->setCurrentWidget(m_view);
+    m_jumpButton->setView(m_view);
     m_input->setScrollTarget(m_view);
     m_input->setText(m_drafts.value(conversation));
     m_userList->setModel(m_client->users());
@@ -593,8 +598,10 @@ void MainWindow::changeEvent(QEvent *event)
         if (isActiveWindow()) {
             // What came while the user was away gets its "new messages" line.
             Conversation *shown = m_client->current();
-            if (shown->unreadCount() > 0)
+            if (shown->unreadCount() > 0) {
                 m_view->setUnreadAfter(shown->readSeq());
+                m_jumpButton->refresh();
+            }
         }
         m_client->setAttentive(isActiveWindow());
         if (isActiveWindow() && m_unread > 0) {
@@ -744,8 +751,10 @@ void MainWindow::showSettings()
 
 bool MainWindow::jumpToFirstUnread()
 {
-    if (m_view && m_view->scrollToUnreadMarker())
+    if (m_view && m_view->scrollToUnreadMarker()) {
+        m_jumpButton->refresh();
         return true;
+    }
     statusBar()->showMessage(tr("Nothing unread here."), 3000);
     return false;
 }

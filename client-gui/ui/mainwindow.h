@@ -23,6 +23,7 @@ class QStackedWidget;
 class RoomDialog;
 class SearchBar;
 class TypingRedirect;
+class UnreadJumpButton;
 
 // The chat window: renders what the ChatClient knows and turns what the user types into
 // requests. It holds no connection state of its own.
@@ -116,6 +117,7 @@ private:
     Notifier *m_notifier;
     TrayIcon *m_tray;
     SendKeyFilter *m_sendKeys;
+    UnreadJumpButton *m_jumpButton;
     QPointer<SettingsDialog> m_settingsDialog;
     bool m_quitting = false; // closing for good, not to the tray
 };

@@ -11,6 +11,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBlock>
+#include <QToolButton>
 
 #include <memory>
 
@@ -122,10 +123,27 @@ void tst_WindowActions::jumpToFirstUnreadFromTheKeyboard()
     const auto topRow = [&] { return shown->cursorForPosition(QPoint(4, 4)).blockNumber(); };
     QTRY_VERIFY(shown->isAtBottom());
     QVERIFY(topRow() > marker + 10); // the view opened at the newest
+    // The line is out of sight above: the bar offers to go there.
+    auto *bar = m_window->findChild<QToolButton *>(u"jumpToUnread"_s);
+    QTRY_VERIFY(bar->isVisible());
     QTest::keyClick(input, Qt::Key_U, Qt::AltModifier);
     QCOMPARE(topRow(), marker);
     QVERIFY(shown->document()->findBlockByNumber(topRow()).text().contains(u"new messages"_s));
     QCOMPARE(input->hasFocus(), true); // typing goes on where it was
+    QTRY_VERIFY(!bar->isVisible()); // the line is on screen
+
+    // Back at the newest, the bar is back; a click on it goes to the line too.
+    QTest::keyClick(input, Qt::Key_End, Qt::ControlModifier);
+    QTRY_VERIFY(shown->isAtBottom());
+    QTRY_VERIFY(bar->isVisible());
+    QTest::mouseClick(bar, Qt::LeftButton);
+    QCOMPARE(topRow(), marker);
+    QTRY_VERIFY(!bar->isVisible());
+    QCOMPARE(input->hasFocus(), true);
+
+    // A conversation with nothing unread has no bar.
+    QTest::keyClick(input, Qt::Key_1, Qt::AltModifier);
+    QTRY_VERIFY(!bar->isVisible());
 }
 
 void tst_WindowActions::meSaysAnAction()
