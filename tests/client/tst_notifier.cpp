@@ -8,12 +8,37 @@
 #include "testclient.h"
 
 #include <QListView>
+#include <QProcess>
+#include <QStandardPaths>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
+
+#ifdef NATTER_HAVE_DBUS
+#include <QDBusConnection>
+
+// Stands in for the desktop's notification service (org.freedesktop.Notifications).
+class FakeNotificationService : public QObject
+{
+    Q_OBJECT
+    Q_CLASSINFO("D-Bus Interface", "org.freedesktop.Notifications")
+public:
+    QStringList summaries;
+    QStringList bodies;
+
+public slots:
+    uint Notify(const QString &, uint, const QString &, const QString &summary,
+                const QString &body, const QStringList &, const QVariantMap &, int)
+    {
+        summaries.append(summary);
+        bodies.append(body);
+        return uint(summaries.size());
+    }
+};
+#endif
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
@@ -26,6 +51,7 @@ class tst_Notifier : public QObject
 
 private slots:
     void initTestCase();
+    void cleanupTestCase();
     void init();
     void cleanup();
 
@@ -34,6 +60,7 @@ private slots:
     void highlightWordsAreMentions();
     void directMessageNotifiesAndActionsReadAsSentences();
     void switchedOffNotifiesNothing();
+    void desktopServiceIsAskedOverDBus();
 
 private:
     void openWindow();
@@ -48,6 +75,8 @@ private:
     std::unique_ptr<TestClient> m_bb;
     std::unique_ptr<QWidget> m_other;
     int m_said = 0;
+    QProcess m_bus; // a session bus of the tests' own, where there is dbus-daemon
+    QString m_busAddress;
 };
 
 void tst_Notifier::initTestCase()
@@ -57,6 +86,23 @@ void tst_Notifier::initTestCase()
     QCoreApplication::setApplicationName(u"tst_notifier"_s);
     QSettings::setDefaultFormat(QSettings::IniFormat);
     QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+    // Before anything connects to a session bus: the window's notifications go to this one.
+    const QString daemon = QStandardPaths::findExecutable(u"dbus-daemon"_s);
+    if (!daemon.isEmpty()) {
+        m_bus.start(daemon, { u"--session"_s, u"--nofork"_s, u"--print-address"_s });
+        QTRY_VERIFY(m_bus.canReadLine() || m_bus.state() == QProcess::NotRunning);
+        m_busAddress = QString::fromUtf8(m_bus.readLine()).trimmed();
+        if (!m_busAddress.isEmpty())
+            qputenv("DBUS_SESSION_BUS_ADDRESS", m_busAddress.toUtf8());
+    }
+}
+
+void tst_Notifier::cleanupTestCase()
+{
+    if (m_bus.state() != QProcess::NotRunning) {
+        m_bus.terminate();
+        QTRY_COMPARE(m_bus.state(), QProcess::NotRunning);
+    }
 }
 
 void tst_Notifier::init()
@@ -192,6 +238,38 @@ void tst_Notifier::switchedOffNotifiesNothing()
     QCOMPARE(notified.count(), 0);
     // The mention is still highlighted: only the popup is off.
     QVERIFY(m_client->lobby()->isMentioned());
+}
+
+void tst_Notifier::desktopServiceIsAskedOverDBus()
+{
+#ifndef NATTER_HAVE_DBUS
+    QSKIP("built without Qt D-Bus");
+#else
+    if (m_busAddress.isEmpty())
+        QSKIP("no dbus-daemon to run a session bus on");
+    QVERIFY(QDBusConnection::sessionBus().isConnected());
+    // The service on a connection of its own, as the desktop's would be.
+    QDBusConnection desktop = QDBusConnection::connectToBus(m_busAddress, u"desktop"_s);
+    QVERIFY(desktop.isConnected());
+    FakeNotificationService service;
+    QVERIFY(desktop.registerService(u"org.freedesktop.Notifications"_s));
+    QVERIFY(desktop.registerObject(u"/org/freedesktop/Notifications"_s, &service,
+                                   QDBusConnection::ExportAllSlots));
+    openWindow();
+    makeInactive();
+    bbSays(u"aa: <b>markup</b> stays text"_s);
+    QTRY_COMPARE(service.summaries.size(), 1);
+    QCOMPARE(service.summaries.at(0), u"bb in #lobby"_s);
+    QCOMPARE(service.bodies.at(0), u"aa: &lt;b&gt;markup&lt;/b&gt; stays text"_s);
+    // Nothing for a line without a mention: the next one asked for is the next mention (one
+    // connection's calls arrive in order).
+    bbSays(u"no mention"_s);
+    bbSays(u"aa again"_s);
+    QTRY_COMPARE(service.summaries.size(), 2);
+    QCOMPARE(service.bodies.at(1), u"aa again"_s);
+    desktop.unregisterService(u"org.freedesktop.Notifications"_s);
+    QDBusConnection::disconnectFromBus(u"desktop"_s);
+#endif
 }
 
 QTEST_MAIN(tst_Notifier)
