@@ -365,7 +365,14 @@ void MainWindow::submitInput()
         m_client->showError(tr("Usage: /me ACTION"));
         return;
     }
-    const ChatCommand::Command peeked = ChatCommand::parse(ActionText::fromInput(m_input->text()));
+    // "/me" says an action, in the conversation or in a direct message (/msg NICK /me …).
+    const auto parse = [](const QString &line) {
+        ChatCommand::Command command = ChatCommand::parse(ActionText::fromInput(line));
+        if (command.kind == ChatCommand::Kind::DirectMessage)
+            command.text = ActionText::fromInput(command.text);
+        return command;
+    };
+    const ChatCommand::Command peeked = parse(m_input->text());
     if ((peeked.kind == Kind::Say || peeked.kind == Kind::DirectMessage)
         && !m_client->isConnectionWanted()) {
         // Queued, it would go to whichever server comes next: the text waits in the input.
@@ -382,8 +389,7 @@ void MainWindow::submitInput()
                                     .arg(Protocol::MaxTextLength));
         return;
     }
-    const ChatCommand::Command command =
-            ChatCommand::parse(ActionText::fromInput(m_input->takeText()));
+    const ChatCommand::Command command = parse(m_input->takeText());
     switch (command.kind) {
     case Kind::Empty:
         break;

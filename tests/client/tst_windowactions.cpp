@@ -163,6 +163,14 @@ void tst_WindowActions::meSaysAnAction()
     m_bb->send(Protocol::Ping { u"sync"_s });
     QTRY_COMPARE(m_bb->count<Protocol::Pong>(), 1);
     QCOMPARE(m_bb->count<Protocol::Message>(), 1);
+
+    // In a direct message too.
+    m_window->findChild<ChatInput *>(u"input"_s)->clear();
+    type(u"/msg bb /me nods back"_s);
+    QTRY_COMPARE(m_bb->count<Protocol::Message>(), 2);
+    QCOMPARE(m_bb->last<Protocol::Message>().text, u"* nods back"_s);
+    QCOMPARE(m_bb->last<Protocol::Message>().to, u"bb"_s);
+    QTRY_VERIFY(view()->toPlainText().contains(u"* aa nods back ✓"_s));
 }
 
 QTEST_MAIN(tst_WindowActions)
