@@ -12,7 +12,7 @@ class QLabel;
 class QLineEdit;
 class QSpinBox;
 
-// Settings › Preferences: theme, font, timestamps, notifications, highlight words, the send
+// Chat › Settings… (Ctrl+,): theme, font, timestamps, notifications, highlight words, the send
 // key and closing to the tray. It edits a Preferences value; OK and Apply hand it over.
 class SettingsDialog : public QDialog
 {
