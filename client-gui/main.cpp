@@ -66,6 +66,9 @@ int main(int argc, char *argv[])
 
     ChatClient client;
     MainWindow window(&client);
+    // Quit in the tray menu ends the application even while the window is hidden there.
+    QObject::connect(&window, &MainWindow::quitRequested, &app, &QCoreApplication::quit,
+                     Qt::QueuedConnection);
     window.show();
     if (parser.isSet(hostOption) && parser.isSet(nickOption))
         window.connectTo(parser.value(hostOption), quint16(port), parser.value(nickOption));

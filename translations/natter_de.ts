@@ -518,10 +518,6 @@
         <translation>&amp;Nächstes Gespräch</translation>
     </message>
     <message>
-        <source>Commands: /msg NICK TEXT sends a direct message; /join ROOM joins or creates a room; /part leaves this room; /rooms [FILTER] lists rooms; /topic TEXT sets this room&apos;s topic; /invite NICK invites someone here; /who lists who is online; /kick NICK [REASON] removes someone (from this room: its owner; from the chat: operators); exit or /quit leaves the chat; /help shows this.</source>
-        <translation>Befehle: /msg SPITZNAME TEXT sendet eine Direktnachricht; /join RAUM betritt einen Raum oder legt ihn an; /part verlässt diesen Raum; /rooms [FILTER] listet Räume auf; /topic TEXT setzt das Thema dieses Raums; /invite SPITZNAME lädt jemanden hierher ein; /who zeigt, wer online ist; /kick SPITZNAME [GRUND] entfernt jemanden (aus diesem Raum: sein Besitzer; aus dem Chat: Operatoren); exit oder /quit verlässt den Chat; /help zeigt diese Hilfe.</translation>
-    </message>
-    <message>
         <source>Usage: /join ROOM</source>
         <translation>Verwendung: /join RAUM</translation>
     </message>
@@ -596,6 +592,34 @@
         <source>%1 · %2 online</source>
         <translation>%1 · %2 online</translation>
     </message>
+    <message>
+        <source>Jump to First &amp;Unread</source>
+        <translation>Zum ersten &amp;Ungelesenen springen</translation>
+    </message>
+    <message>
+        <source>Alt+U</source>
+        <translation>Alt+U</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>&amp;Einstellungen …</translation>
+    </message>
+    <message>
+        <source>Usage: /me ACTION</source>
+        <translation>Verwendung: /me HANDLUNG</translation>
+    </message>
+    <message>
+        <source>Commands: /msg NICK TEXT sends a direct message; /me ACTION says what you do (* nick ACTION); /join ROOM joins or creates a room; /part leaves this room; /rooms [FILTER] lists rooms; /topic TEXT sets this room&apos;s topic; /invite NICK invites someone here; /who lists who is online; /kick NICK [REASON] removes someone (from this room: its owner; from the chat: operators); exit or /quit leaves the chat; /help shows this.</source>
+        <translation>Befehle: /msg SPITZNAME TEXT sendet eine Direktnachricht; /me HANDLUNG sagt, was du tust (* Spitzname HANDLUNG); /join RAUM betritt einen Raum oder legt ihn an; /part verlässt diesen Raum; /rooms [FILTER] listet Räume auf; /topic TEXT setzt das Thema dieses Raums; /invite SPITZNAME lädt jemanden hierher ein; /who zeigt, wer online ist; /kick SPITZNAME [GRUND] entfernt jemanden (aus diesem Raum: sein Besitzer; aus dem Chat: Operatoren); exit oder /quit verlässt den Chat; /help zeigt diese Hilfe.</translation>
+    </message>
+    <message>
+        <source>Type a message and press Ctrl+Enter. /help lists commands.</source>
+        <translation>Nachricht eingeben und Strg+Enter drücken. /help zeigt die Befehle.</translation>
+    </message>
+    <message>
+        <source>Nothing unread here.</source>
+        <translation>Hier ist nichts ungelesen.</translation>
+    </message>
 </context>
 <context>
     <name>MessageView</name>
@@ -622,6 +646,17 @@
     <message>
         <source>new messages</source>
         <translation>neue Nachrichten</translation>
+    </message>
+</context>
+<context>
+    <name>Notifier</name>
+    <message>
+        <source>%1 (direct message)</source>
+        <translation>%1 (Direktnachricht)</translation>
+    </message>
+    <message>
+        <source>%1 in #%2</source>
+        <translation>%1 in #%2</translation>
     </message>
 </context>
 <context>
@@ -746,6 +781,129 @@
     <message>
         <source>%1 is listed twice.</source>
         <translation>%1 steht zweimal in der Liste.</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Custom &amp;font:</source>
+        <translation>Eigene &amp;Schrift:</translation>
+    </message>
+    <message>
+        <source>&amp;Notify me of mentions and direct messages while the window is not active</source>
+        <translation>Bei Erwähnungen und Direktnachrichten &amp;benachrichtigen, während das Fenster nicht aktiv ist</translation>
+    </message>
+    <message>
+        <source>Play a &amp;sound with each notification</source>
+        <translation>Bei jeder Benachrichtigung einen &amp;Ton abspielen</translation>
+    </message>
+    <message>
+        <source>&amp;Closing the window keeps Natter running in the tray</source>
+        <translation>Beim Schließen des Fensters läuft Natter im Infobereich &amp;weiter</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation>Wie das System</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>Hell</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>Dunkel</translation>
+    </message>
+    <message>
+        <source> pt</source>
+        <translation> pt</translation>
+    </message>
+    <message>
+        <source>the language&apos;s (%1)</source>
+        <translation>die der Sprache (%1)</translation>
+    </message>
+    <message>
+        <source>HH hours, mm minutes, ss seconds, AP for AM/PM; empty for the language&apos;s own</source>
+        <translation>HH Stunden, mm Minuten, ss Sekunden, AP für AM/PM; leer für die der Sprache</translation>
+    </message>
+    <message>
+        <source>e.g. release, backup</source>
+        <translation>z. B. Release, Backup</translation>
+    </message>
+    <message>
+        <source>Words that count as mentions of you, besides your nickname: separated by commas or spaces.</source>
+        <translation>Wörter, die außer deinem Spitznamen als Erwähnung von dir zählen: durch Kommas oder Leerzeichen getrennt.</translation>
+    </message>
+    <message>
+        <source>Enter</source>
+        <translation>Enter</translation>
+    </message>
+    <message>
+        <source>Ctrl+Enter</source>
+        <translation>Strg+Enter</translation>
+    </message>
+    <message>
+        <source>&amp;Theme:</source>
+        <translation>&amp;Design:</translation>
+    </message>
+    <message>
+        <source>&amp;Highlight words:</source>
+        <translation>&amp;Hervorgehobene Wörter:</translation>
+    </message>
+    <message>
+        <source>S&amp;end with:</source>
+        <translation>S&amp;enden mit:</translation>
+    </message>
+    <message>
+        <source>This desktop has no system tray to keep it in.</source>
+        <translation>Dieser Desktop hat keinen Infobereich, in dem es bleiben könnte.</translation>
+    </message>
+    <message>
+        <source>T&amp;imestamps:</source>
+        <translation>&amp;Zeitangaben:</translation>
+    </message>
+</context>
+<context>
+    <name>TrayIcon</name>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;Hide Natter</source>
+        <translation>Natter &amp;ausblenden</translation>
+    </message>
+    <message>
+        <source>&amp;Show Natter</source>
+        <translation>Natter &amp;zeigen</translation>
+    </message>
+    <message>
+        <source>Natter</source>
+        <translation>Natter</translation>
+    </message>
+    <message numerus="yes">
+        <source>Natter: %n unread, you were mentioned</source>
+        <translation>
+            <numerusform>Natter: %n ungelesen, du wurdest erwähnt</numerusform>
+            <numerusform>Natter: %n ungelesen, du wurdest erwähnt</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Natter: %n unread</source>
+        <translation>
+            <numerusform>Natter: %n ungelesen</numerusform>
+            <numerusform>Natter: %n ungelesen</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>UnreadJumpButton</name>
+    <message>
+        <source>↑ Jump to the first unread message (Alt+U)</source>
+        <translation>↑ Zur ersten ungelesenen Nachricht springen (Alt+U)</translation>
     </message>
 </context>
 <context>

@@ -518,10 +518,6 @@
         <translation>下一个会话(&amp;N)</translation>
     </message>
     <message>
-        <source>Commands: /msg NICK TEXT sends a direct message; /join ROOM joins or creates a room; /part leaves this room; /rooms [FILTER] lists rooms; /topic TEXT sets this room&apos;s topic; /invite NICK invites someone here; /who lists who is online; /kick NICK [REASON] removes someone (from this room: its owner; from the chat: operators); exit or /quit leaves the chat; /help shows this.</source>
-        <translation>命令：/msg 昵称 文本 发送私信；/join 房间 加入或创建房间；/part 离开此房间；/rooms [筛选] 列出房间；/topic 文本 设置此房间的话题；/invite 昵称 邀请某人来此；/who 列出在线用户；/kick 昵称 [原因] 移出某人（移出此房间：房主；移出聊天：管理员）；exit 或 /quit 离开聊天；/help 显示此帮助。</translation>
-    </message>
-    <message>
         <source>Usage: /join ROOM</source>
         <translation>用法：/join 房间</translation>
     </message>
@@ -595,6 +591,34 @@
         <source>%1 · %2 online</source>
         <translation>%1 · %2 人在线</translation>
     </message>
+    <message>
+        <source>Jump to First &amp;Unread</source>
+        <translation>跳到第一条未读(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Alt+U</source>
+        <translation>Alt+U</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Usage: /me ACTION</source>
+        <translation>用法：/me 动作</translation>
+    </message>
+    <message>
+        <source>Commands: /msg NICK TEXT sends a direct message; /me ACTION says what you do (* nick ACTION); /join ROOM joins or creates a room; /part leaves this room; /rooms [FILTER] lists rooms; /topic TEXT sets this room&apos;s topic; /invite NICK invites someone here; /who lists who is online; /kick NICK [REASON] removes someone (from this room: its owner; from the chat: operators); exit or /quit leaves the chat; /help shows this.</source>
+        <translation>命令：/msg 昵称 文本 发送私信；/me 动作 说出你在做什么（* 昵称 动作）；/join 房间 加入或创建房间；/part 离开此房间；/rooms [筛选] 列出房间；/topic 文本 设置此房间的话题；/invite 昵称 邀请某人来此；/who 列出在线用户；/kick 昵称 [原因] 移出某人（移出此房间：房主；移出聊天：管理员）；exit 或 /quit 离开聊天；/help 显示此帮助。</translation>
+    </message>
+    <message>
+        <source>Type a message and press Ctrl+Enter. /help lists commands.</source>
+        <translation>输入消息后按 Ctrl+回车发送。输入 /help 查看命令。</translation>
+    </message>
+    <message>
+        <source>Nothing unread here.</source>
+        <translation>这里没有未读消息。</translation>
+    </message>
 </context>
 <context>
     <name>MessageView</name>
@@ -621,6 +645,17 @@
     <message>
         <source>new messages</source>
         <translation>新消息</translation>
+    </message>
+</context>
+<context>
+    <name>Notifier</name>
+    <message>
+        <source>%1 (direct message)</source>
+        <translation>%1（私信）</translation>
+    </message>
+    <message>
+        <source>%1 in #%2</source>
+        <translation>%1 在 #%2</translation>
     </message>
 </context>
 <context>
@@ -745,6 +780,127 @@
     <message>
         <source>%1 is listed twice.</source>
         <translation>%1 在列表中出现了两次。</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Custom &amp;font:</source>
+        <translation>自定义字体(&amp;F)：</translation>
+    </message>
+    <message>
+        <source>&amp;Notify me of mentions and direct messages while the window is not active</source>
+        <translation>窗口未激活时，有人提到我或发来私信时通知我(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Play a &amp;sound with each notification</source>
+        <translation>每次通知时播放提示音(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Closing the window keeps Natter running in the tray</source>
+        <translation>关闭窗口后 Natter 继续在系统托盘中运行(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>浅色</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>深色</translation>
+    </message>
+    <message>
+        <source> pt</source>
+        <translation> 磅</translation>
+    </message>
+    <message>
+        <source>the language&apos;s (%1)</source>
+        <translation>按语言默认（%1）</translation>
+    </message>
+    <message>
+        <source>HH hours, mm minutes, ss seconds, AP for AM/PM; empty for the language&apos;s own</source>
+        <translation>HH 为小时，mm 为分钟，ss 为秒，AP 为上午/下午；留空则按语言默认</translation>
+    </message>
+    <message>
+        <source>e.g. release, backup</source>
+        <translation>例如：发布, 备份</translation>
+    </message>
+    <message>
+        <source>Words that count as mentions of you, besides your nickname: separated by commas or spaces.</source>
+        <translation>除昵称外也算作提到你的词语：用逗号或空格分隔。</translation>
+    </message>
+    <message>
+        <source>Enter</source>
+        <translation>回车</translation>
+    </message>
+    <message>
+        <source>Ctrl+Enter</source>
+        <translation>Ctrl+回车</translation>
+    </message>
+    <message>
+        <source>&amp;Theme:</source>
+        <translation>主题(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>&amp;Highlight words:</source>
+        <translation>高亮词语(&amp;H)：</translation>
+    </message>
+    <message>
+        <source>S&amp;end with:</source>
+        <translation>发送方式(&amp;E)：</translation>
+    </message>
+    <message>
+        <source>This desktop has no system tray to keep it in.</source>
+        <translation>此桌面没有可驻留的系统托盘。</translation>
+    </message>
+    <message>
+        <source>T&amp;imestamps:</source>
+        <translation>时间格式(&amp;I)：</translation>
+    </message>
+</context>
+<context>
+    <name>TrayIcon</name>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Hide Natter</source>
+        <translation>隐藏 Natter(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Show Natter</source>
+        <translation>显示 Natter(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Natter</source>
+        <translation>Natter</translation>
+    </message>
+    <message numerus="yes">
+        <source>Natter: %n unread, you were mentioned</source>
+        <translation>
+            <numerusform>Natter：%n 条未读，有人提到了你</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Natter: %n unread</source>
+        <translation>
+            <numerusform>Natter：%n 条未读</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>UnreadJumpButton</name>
+    <message>
+        <source>↑ Jump to the first unread message (Alt+U)</source>
+        <translation>↑ 跳到第一条未读消息（Alt+U）</translation>
     </message>
 </context>
 <context>

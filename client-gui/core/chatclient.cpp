@@ -6,6 +6,8 @@
 #include <QRegularExpression>
 #include <QSettings>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
 using Protocol::ErrorCode;
@@ -672,6 +674,16 @@ bool ChatClient::mentions(const QString &text, const QString &nick)
     return word.match(text).hasMatch();
 }
 
+bool ChatClient::isMention(const Protocol::Message &message) const
+{
+    if (isOwn(message.from))
+        return false;
+    if (mentions(message.text, m_nick))
+        return true;
+    return std::any_of(m_highlightWords.cbegin(), m_highlightWords.cend(),
+                       [&](const QString &word) { return mentions(message.text, word); });
+}
+
 MessageModel::Entry ChatClient::entryFor(const Protocol::Message &message) const
 {
     const bool own = isOwn(message.from);
@@ -684,7 +696,7 @@ MessageModel::Entry ChatClient::entryFor(const Protocol::Message &message) const
     entry.own = own;
     entry.delivery = own ? MessageModel::Delivery::Delivered : MessageModel::Delivery::Received;
     entry.id = message.id;
-    entry.mention = !own && mentions(message.text, m_nick);
+    entry.mention = isMention(message);
     return entry;
 }
 

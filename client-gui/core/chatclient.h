@@ -141,6 +141,11 @@ public:
     static void showError(Conversation *conversation, const QString &text);
     // True when `text` names `nick` as a word (ignoring case).
     static bool mentions(const QString &text, const QString &nick);
+    // Words besides the nick that make a message a mention (whole words, ignoring case).
+    void setHighlightWords(const QStringList &words) { m_highlightWords = words; }
+    QStringList highlightWords() const { return m_highlightWords; }
+    // Someone else's message that names the user or one of the highlight words.
+    bool isMention(const Protocol::Message &message) const;
 
     static QString errorText(Protocol::ErrorCode code);
 
@@ -281,4 +286,5 @@ private:
     int m_protocol = Protocol::Version;
     bool m_wasOnline = false; // this connection run has been online: rejoining, not joining
     QString m_lastFailure; // why the last attempt failed, for the user
+    QStringList m_highlightWords;
 };

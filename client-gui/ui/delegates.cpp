@@ -10,9 +10,10 @@ void ConversationDelegate::initStyleOption(QStyleOptionViewItem *option,
     if (index.data(ConversationListModel::BoldRole).toBool())
         option->font.setBold(true);
     if (index.data(ConversationListModel::MentionedRole).toBool()) {
-        // The palette's own highlight, faint: readable in light and dark themes alike.
+        // The palette's own highlight, faint: readable in light and dark themes alike (a
+        // dark base needs more of it to show).
         QColor highlight = option->palette.color(QPalette::Highlight);
-        highlight.setAlpha(70);
+        highlight.setAlpha(option->palette.color(QPalette::Base).lightness() < 128 ? 120 : 70);
         option->backgroundBrush = highlight;
     }
 }

@@ -1,13 +1,20 @@
 #include "mainwindow.h"
 
+#include "actiontext.h"
 #include "chatcommand.h"
 #include "chatinput.h"
 #include "connectdialog.h"
 #include "delegates.h"
 #include "messageview.h"
+#include "notifier.h"
 #include "roomdialog.h"
 #include "searchbar.h"
+#include "sendkeyfilter.h"
+#include "settingsdialog.h"
+#include "theme.h"
+#include "trayicon.h"
 #include "typingredirect.h"
+#include "unreadjumpbutton.h"
 
 #include <QAbstractButton>
 #include <QAction>
@@ -55,7 +62,11 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
       m_splitter(new QSplitter(Qt::Horizontal, this)),
       m_stateLabel(new QLabel(this)),
       m_serverLabel(new QLabel(this)),
-      m_typingRedirect(new TypingRedirect(m_input, this))
+      m_typingRedirect(new TypingRedirect(m_input, this)),
+      m_notifier(new Notifier(client, this, this)),
+      m_tray(new TrayIcon(client->conversations(), this, this)),
+      m_sendKeys(new SendKeyFilter(m_input)),
+      m_jumpButton(new UnreadJumpButton(this))
 {
     setWindowIcon(QIcon(u":/icons/natter.svg"_s));
     m_userList->setObjectName(u"users"_s);
@@ -93,6 +104,8 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     conversationLayout->setContentsMargins(0, 0, 0, 0);
     conversationLayout->addWidget(m_topic);
     conversationLayout->addWidget(m_searchBar);
+    m_jumpButton->setObjectName(u"jumpToUnread"_s);
+    conversationLayout->addWidget(m_jumpButton);
     conversationLayout->addWidget(m_viewStack, 1);
     m_searchBar->setObjectName(u"search"_s);
     m_searchBar->hide();
@@ -188,8 +201,12 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     connect(client, &ChatClient::connectFailed, this,
             [this](const QString &text) { showConnectDialog(text); });
     connect(client, &ChatClient::certificateNeedsTrust, this, &MainWindow::askCertificateTrust);
+    m_notifier->setObjectName(u"notifier"_s);
+    m_notifier->setTrayIcon(m_tray->icon());
+    connect(m_tray, &TrayIcon::quitRequested, this, &MainWindow::quitApplication);
 
     QSettings settings;
+    applyPreferences(Preferences::load(settings));
     if (!restoreGeometry(settings.value(Settings::Geometry).toByteArray()))
         resize(860, 560);
     if (!m_splitter->restoreState(settings.value(Settings::Splitter).toByteArray()))
@@ -228,8 +245,15 @@ void MainWindow::createMenus()
         });
         addAction(go);
     }
+    QAction *jump = chat->addAction(tr("Jump to First &Unread"), this,
+                                    [this] { jumpToFirstUnread(); });
+    jump->setShortcut(tr("Alt+U"));
     chat->addSeparator();
-    QAction *quit = chat->addAction(tr("&Quit"), this, &QWidget::close);
+    QAction *preferences = chat->addAction(tr("&Settings…"), this, &MainWindow::showSettings);
+    preferences->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    preferences->setMenuRole(QAction::PreferencesRole);
+    chat->addSeparator();
+    QAction *quit = chat->addAction(tr("&Quit"), this, &MainWindow::quitApplication);
     quit->setShortcut(QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
 
@@ -376,7 +400,18 @@ void MainWindow::submitInput()
 void MainWindow::submitLine()
 {
     using ChatCommand::Kind;
-    const ChatCommand::Command peeked = ChatCommand::parse(m_input->text());
+    if (ActionText::isBareCommand(m_input->text())) {
+        m_client->showError(tr("Usage: /me ACTION"));
+        return;
+    }
+    // "/me" says an action, in the conversation or in a direct message (/msg NICK /me …).
+    const auto parse = [](const QString &line) {
+        ChatCommand::Command command = ChatCommand::parse(ActionText::fromInput(line));
+        if (command.kind == ChatCommand::Kind::DirectMessage)
+            command.text = ActionText::fromInput(command.text);
+        return command;
+    };
+    const ChatCommand::Command peeked = parse(m_input->text());
     if ((peeked.kind == Kind::Say || peeked.kind == Kind::DirectMessage)
         && !m_client->isConnectionWanted()) {
         // Queued, it would go to whichever server comes next: the text waits in the input.
@@ -393,7 +428,7 @@ void MainWindow::submitLine()
                                     .arg(Protocol::MaxTextLength));
         return;
     }
-    const ChatCommand::Command command = ChatCommand::parse(m_input->takeText());
+    const ChatCommand::Command command = parse(m_input->takeText());
     switch (command.kind) {
     case Kind::Empty:
         break;
@@ -412,6 +447,7 @@ void MainWindow::submitLine()
         break;
     case Kind::Help:
         m_client->showNotice(tr("Commands: /msg NICK TEXT sends a direct message; "
+                                "/me ACTION says what you do (* nick ACTION); "
                                 "/join ROOM joins or creates a room; /part leaves this room; "
                                 "/rooms [FILTER] lists rooms; /topic TEXT sets this room's "
                                 "topic; /invite NICK invites someone here; "
@@ -554,6 +590,7 @@ void MainWindow::showConversation(Conversation *conversation)
     m_view->setUnreadAfter(m_unreadAfter);
     m_unreadAfter = 0;
     m_viewStack->setCurrentWidget(m_view);
+    m_jumpButton->setView(m_view);
     m_input->setScrollTarget(m_view);
     m_input->setText(m_drafts.value(conversation));
     m_userList->setModel(m_client->users());
@@ -576,6 +613,7 @@ MessageView *MainWindow::viewFor(Conversation *conversation)
     m_typingRedirect->watch(view);
     // Laid out at its size before its rows go in, so it starts at the newest.
     view->resize(m_viewStack->size());
+    styleView(view);
     view->setModel(conversation->messages());
     connect(view, &MessageView::retryRequested, m_client, &ChatClient::retryMessage);
     connect(view, &MessageView::scrolledToTop, m_client,
@@ -613,8 +651,10 @@ void MainWindow::changeEvent(QEvent *event)
         if (isActiveWindow()) {
             // What came while the user was away gets its "new messages" line.
             Conversation *shown = m_client->current();
-            if (shown->unreadCount() > 0)
+            if (shown->unreadCount() > 0) {
                 m_view->setUnreadAfter(shown->readSeq());
+                m_jumpButton->refresh();
+            }
         }
         m_client->setAttentive(isActiveWindow());
         if (isActiveWindow() && m_unread > 0) {
@@ -694,6 +734,8 @@ void MainWindow::updateStatus()
     m_connectButton->setVisible(offline);
     m_input->setPlaceholderText(
             offline ? tr("Offline: messages cannot be sent. Connect with Ctrl+K.")
+            : m_preferences.sendKey == Preferences::SendKey::CtrlEnter
+                    ? tr("Type a message and press Ctrl+Enter. /help lists commands.")
                     : tr("Type a message and press Enter. /help lists commands."));
     updateTitle();
 }
@@ -720,6 +762,72 @@ void MainWindow::closeEvent(QCloseEvent *event)
     QSettings settings;
     settings.setValue(Settings::Geometry, saveGeometry());
     settings.setValue(Settings::Splitter, m_splitter->saveState());
+    // Hidden only where the tray can bring it back; the chat goes on meanwhile.
+    if (!m_quitting && m_preferences.closeToTray && m_tray->isAvailable()) {
+        hide();
+        event->ignore();
+        return;
+    }
     m_client->disconnectFromServer();
     event->accept();
+}
+
+void MainWindow::quitApplication()
+{
+    m_quitting = true;
+    close();
+    m_quitting = false;
+    emit quitRequested();
+}
+
+void MainWindow::applyPreferences(const Preferences &preferences)
+{
+    m_preferences = preferences;
+    Theme::apply(preferences.theme);
+    m_client->setHighlightWords(preferences.highlightWords);
+    m_notifier->setEnabled(preferences.notifications);
+    m_notifier->setSound(preferences.sound);
+    m_sendKeys->setSendKey(preferences.sendKey);
+    for (MessageView *view : std::as_const(m_views))
+        styleView(view);
+    updateStatus();
+}
+
+void MainWindow::styleView(MessageView *view) const
+{
+    QFont font = QApplication::font(view);
+    if (!m_preferences.fontFamily.isEmpty())
+        font.setFamily(m_preferences.fontFamily);
+    if (m_preferences.fontSize > 0)
+        font.setPointSize(m_preferences.fontSize);
+    view->setFont(font);
+    view->setTimestampFormat(m_preferences.timestampFormat);
+}
+
+void MainWindow::showSettings()
+{
+    if (!m_settingsDialog) {
+        m_settingsDialog = new SettingsDialog(this);
+        m_settingsDialog->setObjectName(u"settingsDialog"_s);
+        m_settingsDialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(m_settingsDialog, &SettingsDialog::applied, this,
+                [this](const Preferences &preferences) {
+                    QSettings settings;
+                    preferences.save(settings);
+                    applyPreferences(preferences);
+                });
+    }
+    m_settingsDialog->setTrayAvailable(m_tray->isAvailable());
+    m_settingsDialog->setPreferences(m_preferences);
+    m_settingsDialog->open();
+}
+
+bool MainWindow::jumpToFirstUnread()
+{
+    if (m_view && m_view->scrollToUnreadMarker()) {
+        m_jumpButton->refresh();
+        return true;
+    }
+    statusBar()->showMessage(tr("Nothing unread here."), 3000);
+    return false;
 }

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "chatclient.h"
+#include "preferences.h"
 
 #include <QMainWindow>
 #include <QPointer>
@@ -10,6 +11,10 @@
 class ChatInput;
 class ConnectDialog;
 class MessageView;
+class Notifier;
+class SendKeyFilter;
+class SettingsDialog;
+class TrayIcon;
 class QLabel;
 class QListView;
 class QPushButton;
@@ -18,6 +23,7 @@ class QStackedWidget;
 class RoomDialog;
 class SearchBar;
 class TypingRedirect;
+class UnreadJumpButton;
 
 // The chat window: renders what the ChatClient knows and turns what the user types into
 // requests. It holds no connection state of its own.
@@ -42,6 +48,19 @@ public:
     // Opens the "Join or create a room" dialog.
     void showRoomDialog(const QString &filter = {});
 
+    // The settings in use; applying takes effect at once (theme, font, keys…) and saves them.
+    Preferences preferences() const { return m_preferences; }
+    void applyPreferences(const Preferences &preferences);
+    void showSettings();
+    // Scrolls the conversation shown to its "new messages" line.
+    bool jumpToFirstUnread();
+    Notifier *notifier() const { return m_notifier; }
+    TrayIcon *trayIcon() const { return m_tray; }
+
+signals:
+    // Quit from the tray: the window closes even where closing would hide it.
+    void quitRequested();
+
 protected:
     void closeEvent(QCloseEvent *event) override;
     void changeEvent(QEvent *event) override;
@@ -63,6 +82,8 @@ private:
     void switchBy(int step);
     void updateTopic();
     void listRoomsInline(const QString &filter);
+    void quitApplication();
+    void styleView(MessageView *view) const;
 
     MessageView *viewFor(Conversation *conversation);
 
@@ -96,4 +117,11 @@ private:
     QPointer<RoomDialog> m_roomDialog;
     int m_unread = 0;
     qint64 m_jumpTarget = 0; // a search result still being loaded from further back
+    Preferences m_preferences;
+    Notifier *m_notifier;
+    TrayIcon *m_tray;
+    SendKeyFilter *m_sendKeys;
+    UnreadJumpButton *m_jumpButton;
+    QPointer<SettingsDialog> m_settingsDialog;
+    bool m_quitting = false; // closing for good, not to the tray
 };

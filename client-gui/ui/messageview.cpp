@@ -1,5 +1,7 @@
 #include "messageview.h"
 
+#include "actiontext.h"
+
 #include <QDateTime>
 #include <QDesktopServices>
 #include <QKeyEvent>
@@ -129,6 +131,38 @@ int MessageView::rowOfSeq(qint64 seq) const
     return -1;
 }
 
+bool MessageView::scrollToUnreadMarker()
+{
+    const int row = unreadMarkerRow();
+    if (row < 0)
+        return false;
+    // From the bottom, a cursor above the screen becomes its top line: the line and as much
+    // of what follows it as fits.
+    QScrollBar *bar = verticalScrollBar();
+    bar->setValue(bar->maximum());
+    setTextCursor(QTextCursor(document()->findBlockByNumber(row)));
+    ensureCursorVisible();
+    return true;
+}
+
+void MessageView::setTimestampFormat(const QString &format)
+{
+    if (format == m_timestampFormat)
+        return;
+    m_timestampFormat = format;
+    rebuild();
+}
+
+void MessageView::changeEvent(QEvent *event)
+{
+    QPlainTextEdit::changeEvent(event);
+    // Rows carry the colours of the palette they were drawn with (nicks, links, highlights).
+    if (event->type() == QEvent::PaletteChange && m_model
+        && (palette().color(QPalette::Base) != m_drawnBase
+            || palette().color(QPalette::Link) != m_drawnLink))
+        rebuild();
+}
+
 bool MessageView::isAtBottom() const
 {
     const QScrollBar *bar = verticalScrollBar();
@@ -146,6 +180,8 @@ QColor MessageView::nickColor(const QString &nick, bool darkBackground)
 
 void MessageView::rebuild()
 {
+    m_drawnBase = palette().color(QPalette::Base);
+    m_drawnLink = palette().color(QPalette::Link);
     clear();
     if (m_model && m_model->rowCount() > 0)
         appendRows(0, m_model->rowCount() - 1);
@@ -241,8 +277,10 @@ QString MessageView::html(int row) const
         line += u"<span style=\"color:#d03030\">——— %1 ———</span><br>"_s.arg(
                 tr("new messages").toHtmlEscaped());
     }
-    line += u"<span style=\"color:%1\">%2</span> "_s.arg(
-            grey, QLocale().toString(when.time(), QLocale::ShortFormat).toHtmlEscaped());
+    const QString time = m_timestampFormat.isEmpty()
+            ? QLocale().toString(when.time(), QLocale::ShortFormat)
+            : QLocale().toString(when.time(), m_timestampFormat);
+    line += u"<span style=\"color:%1\">%2</span> "_s.arg(grey, time.toHtmlEscaped());
 
     switch (entry.kind) {
     case MessageModel::Kind::Notice:
@@ -255,13 +293,19 @@ QString MessageView::html(int row) const
 
     const QString nick = u"<b style=\"color:%1\">%2</b>"_s.arg(
             nickColor(entry.from, dark).name(), entry.from.toHtmlEscaped());
-    if (entry.own && !entry.to.isEmpty())
+    // An action ("/me waves") reads as a sentence: "* aa waves".
+    const bool action = ActionText::isAction(entry.text);
+    if (action)
+        line += u"* "_s + nick;
+    else if (entry.own && !entry.to.isEmpty())
         line += tr("%1 → %2 (direct):").arg(nick, entry.to.toHtmlEscaped());
     else if (!entry.to.isEmpty())
         line += tr("%1 (direct):").arg(nick);
     else
         line += nick + u':';
-    const QString body = richText(entry.text);
+    QString body = richText(action ? ActionText::actionOf(entry.text) : entry.text);
+    if (action)
+        body = u"<i>%1</i>"_s.arg(body);
     if (entry.own) {
         const QString background = dark ? u"#233447"_s : u"#e8f0fb"_s;
         line += u" <span style=\"background-color:%1\">%2</span>"_s.arg(background, body);

@@ -24,6 +24,11 @@ public:
     // The row the line is above, -1 when there is none.
     int unreadMarkerRow() const;
     bool isAtBottom() const;
+    // Scrolls so that the "new messages" line is at the top; false when there is none.
+    bool scrollToUnreadMarker();
+    // How times are written (a QLocale format); empty: the locale's short format.
+    void setTimestampFormat(const QString &format);
+    QString timestampFormat() const { return m_timestampFormat; }
     // Scrolls to the message numbered `seq` and selects it; false when it is not loaded.
     bool scrollToSeq(qint64 seq);
 
@@ -47,6 +52,7 @@ private:
 
 protected:
     void keyPressEvent(QKeyEvent *event) override;
+    void changeEvent(QEvent *event) override;
     void wheelEvent(QWheelEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
     void mouseReleaseEvent(QMouseEvent *event) override;
@@ -57,4 +63,8 @@ private:
     MessageModel *m_model = nullptr;
     qint64 m_markerSeq = 0; // the message the "new messages" line is above
     bool m_following = true; // the reader is at the bottom: new lines scroll into view
+    QString m_timestampFormat;
+    // The colours the rows were drawn with: a new theme draws them again.
+    QColor m_drawnBase;
+    QColor m_drawnLink;
 };

@@ -26,6 +26,10 @@ private slots:
     void goingUpAtTheTopAsksForOlder();
     void aRowNumberedLaterMovesBelowEarlierOnes();
     void olderRowsGoBelowAnEarlierNumbering();
+    void jumpsToTheUnreadMarker();
+    void actionsReadAsSentences();
+    void timestampFormatIsUsed();
+    void aNewPaletteRedrawsTheRows();
 
 private:
     static MessageModel::Entry message(const QString &from, const QString &text)
@@ -192,6 +196,85 @@ void tst_MessageView::goingUpAtTheTopAsksForOlder()
     bar->setValue(bar->maximum());
     QTest::keyClick(&view, Qt::Key_PageUp);
     QCOMPARE(older.size(), 4);
+}
+
+void tst_MessageView::jumpsToTheUnreadMarker()
+{
+    MessageModel model;
+    MessageView view;
+    view.resize(400, 200);
+    view.setModel(&model);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QVERIFY(!view.scrollToUnreadMarker()); // nothing unread: nothing to jump to
+    for (int i = 1; i <= 200; ++i) {
+        MessageModel::Entry entry = message(u"bb"_s, u"line %1"_s.arg(i));
+        entry.seq = i;
+        model.append(entry);
+    }
+    view.setUnreadAfter(120);
+    QCOMPARE(view.unreadMarkerRow(), 120);
+    QVERIFY(view.isAtBottom());
+    const auto topRow = [&] { return view.cursorForPosition(QPoint(4, 4)).blockNumber(); };
+    QVERIFY(topRow() > 150);
+    QVERIFY(view.scrollToUnreadMarker());
+    QCOMPARE(topRow(), 120);
+    QVERIFY(!view.isAtBottom());
+    QVERIFY(view.document()->findBlockByNumber(topRow()).text().contains(u"new messages"_s));
+    // Scrolled up past it, the jump brings it back to the top too.
+    view.verticalScrollBar()->setValue(0);
+    QVERIFY(view.scrollToUnreadMarker());
+    QCOMPARE(topRow(), 120);
+}
+
+void tst_MessageView::actionsReadAsSentences()
+{
+    MessageModel model;
+    MessageView view;
+    view.setModel(&model);
+    model.append(message(u"bb"_s, u"* waves at everyone"_s));
+    model.append(message(u"bb"_s, u"* "_s)); // a lone star is no action
+    model.append(message(u"bb"_s, u"*bold* is not one either"_s));
+    QVERIFY(view.document()->findBlockByNumber(0).text().endsWith(u"* bb waves at everyone"_s));
+    QVERIFY(view.document()->findBlockByNumber(1).text().endsWith(u"bb: * "_s));
+    QVERIFY(view.document()->findBlockByNumber(2).text().endsWith(u"bb: *bold* is not one either"_s));
+}
+
+void tst_MessageView::timestampFormatIsUsed()
+{
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedKingdom));
+    MessageModel model;
+    MessageView view;
+    view.setModel(&model);
+    MessageModel::Entry entry = message(u"bb"_s, u"hi"_s);
+    model.append(entry);
+    const QString time = QDateTime::fromMSecsSinceEpoch(entry.timestamp).toLocalTime().time()
+                                 .toString(u"HH:mm:ss"_s);
+    QVERIFY(!view.document()->firstBlock().text().contains(time));
+    view.setTimestampFormat(u"HH:mm:ss"_s);
+    QCOMPARE(view.document()->blockCount(), 1);
+    QVERIFY(view.document()->firstBlock().text().contains(time + u" bb: hi"_s));
+    QLocale::setDefault(QLocale::system());
+}
+
+void tst_MessageView::aNewPaletteRedrawsTheRows()
+{
+    MessageModel model;
+    MessageView view;
+    view.setModel(&model);
+    model.append(message(u"bb"_s, u"hi"_s));
+    QPalette light = view.palette();
+    light.setColor(QPalette::Base, Qt::white);
+    view.setPalette(light);
+    const QString lightNick = MessageView::nickColor(u"bb"_s, false).name();
+    QVERIFY(view.document()->toHtml().contains(lightNick));
+    QPalette dark = light;
+    dark.setColor(QPalette::Base, QColor(0x1e, 0x1f, 0x22));
+    view.setPalette(dark);
+    // The nick is drawn in the colour readable on the dark background now.
+    const QString html = view.document()->toHtml();
+    QVERIFY(html.contains(MessageView::nickColor(u"bb"_s, true).name()));
+    QVERIFY(!html.contains(lightNick));
 }
 
 void tst_MessageView::aRowNumberedLaterMovesBelowEarlierOnes()

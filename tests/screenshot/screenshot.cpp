@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // Renders the window as docs/screenshot.png shows it: a real in-process server, a few scripted
-// peers in some rooms, and the window of "aa" with unread counts and a direct conversation.
+// peers in some rooms, and the window of "aa" in the dark theme, with unread counts, a direct
+// conversation, a mention and the "new messages" line where the unread part of #dev starts.
 #include "chatclient.h"
 #include "chatserver.h"
 #include "mainwindow.h"
+#include "preferences.h"
 #include "testclient.h"
 
 #include <QApplication>
@@ -58,29 +60,50 @@ int main(int argc, char *argv[])
 
     ChatClient client;
     MainWindow window(&client);
+    Preferences preferences = window.preferences();
+    preferences.theme = Preferences::Theme::Dark;
+    window.applyPreferences(preferences);
     window.resize(980, 600);
     window.show();
+    window.activateWindow(); // what arrives in the conversation shown is read
+    waitFor([&] { return window.isActiveWindow(); });
     window.connectTo(u"127.0.0.1"_s, server.serverPort(), u"aa"_s);
     waitFor([&] { return client.state() == ChatClient::State::Online; });
     for (const QString &room : { u"dev"_s, u"design"_s }) {
         client.joinRoom(room);
         waitFor([&] { return client.findRoom(room); });
     }
-    window.switchTo(client.findRoom(u"dev"_s));
+    Conversation *dev = client.findRoom(u"dev"_s);
+    window.switchTo(dev);
 
+    // Each line waits for the one before: peers on their own connections would race.
+    const auto rows = [&](int count) {
+        waitFor([&] { return dev->messages()->rowCount() >= count; });
+    };
     bb->sayIn(u"dev"_s, u"The release branch is cut: rooms are in."_s, u"1"_s);
-    client.sendMessage(client.findRoom(u"dev"_s), u"Great! The window shows them now."_s);
+    rows(1);
+    client.sendMessage(dev, u"Great! The window shows them now."_s);
+    waitFor([&] { return dev->messages()->entry(1).seq > 0 && dev->unreadCount() == 0; });
+    // Read up to here; what follows comes while aa looks at the lobby.
+    window.switchTo(client.lobby());
     cc->sayIn(u"dev"_s, u"aa, can you look at the sidebar's unread counts?"_s, u"2"_s);
+    rows(3);
     bb->sayIn(u"dev"_s, u"Search also covers all rooms: see https://example.org/natter"_s, u"3"_s);
+    rows(4);
+    bb->sayIn(u"dev"_s, u"* is trying the dark theme"_s, u"3a"_s);
+    waitFor([&] { return dev->unreadCount() == 3; });
+    // Back in #dev: the line marks where its unread part starts.
+    window.switchTo(dev);
     dd->sayIn(u"design"_s, u"New icons are in the shared folder."_s, u"4"_s);
     dd->sayIn(u"design"_s, u"aa: feedback welcome by Thursday."_s, u"5"_s);
     bb->say(u"Lunch at noon?"_s, u"6"_s);
     cc->say(u"Do you have a minute for the review?"_s, u"7"_s, u"aa"_s);
     waitFor([&] { return client.conversations()->rowCount() == 4; });
     waitFor([&] { return client.findRoom(u"design"_s)->unreadCount() == 2; });
-    // All four lines of #dev are in (one of them aa's own, once acked), and the layout they
+    waitFor([&] { return client.lobby()->unreadCount() == 1; });
+    // All five lines of #dev are in (one of them aa's own, once acked), and the layout they
     // asked for is done before the picture.
-    waitFor([&] { return client.findRoom(u"dev"_s)->messages()->rowCount() >= 4; });
+    waitFor([&] { return dev->messages()->rowCount() >= 5; });
     QCoreApplication::sendPostedEvents();
     QCoreApplication::processEvents();
 
