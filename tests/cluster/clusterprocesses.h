@@ -91,6 +91,13 @@ public:
         QTest::qWaitFor([this] { return m_process.state() == QProcess::NotRunning; }, 5000);
     }
     QString output() const { return QString::fromUtf8(m_output); }
+    // With --irc-port 0: the IRC face's port, as the node says it.
+    quint16 ircPort() const
+    {
+        static const QRegularExpression irc(u"IRC clients welcome on 127\\.0\\.0\\.1:(\\d+)"_s);
+        const QRegularExpressionMatch match = irc.match(output());
+        return match.hasMatch() ? quint16(match.captured(1).toUInt()) : 0;
+    }
 
 private:
     QProcess m_process;

@@ -9,6 +9,7 @@
 #include <QSet>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QTcpSocket>
 
 #include <algorithm>
 #include <memory>
@@ -29,6 +30,7 @@ private slots:
     void roomsAndMembershipsAreSharedByNodes();
     void directMessageReachesAnotherNode();
     void kickAndTopicReachAnotherNode();
+    void ircClientOnOneNodeTalksWithJsonOnAnother();
     void nickIsOnlineOnOneNodeAtATime();
     void killedNodeLosesNothingAcknowledgedAndItsMembersAreAnnouncedLost();
     void redisRestartedEmptyChangesTheEpoch();
@@ -276,6 +278,34 @@ void tst_Cluster::kickAndTopicReachAnotherNode()
     QCOMPARE(bb.count<Message>(), 0);
     QCOMPARE(kicksIn(aa), 1);
     QCOMPARE(kicksIn(cc), 1);
+}
+
+void tst_Cluster::ircClientOnOneNodeTalksWithJsonOnAnother()
+{
+    const quint16 first = startNode(0, { u"--irc-port"_s, u"0"_s });
+    const quint16 second = startNode(1);
+    QVERIFY(first && second);
+    QTRY_VERIFY(m_nodes[0].ircPort() != 0);
+    QTcpSocket irc;
+    QByteArray ircText;
+    connect(&irc, &QTcpSocket::readyRead, &irc, [&] { ircText += irc.readAll(); });
+    irc.connectToHost(QHostAddress::LocalHost, m_nodes[0].ircPort());
+    irc.write("NICK wee\r\nUSER wee 0 * :WeeChat\r\nJOIN #lobby\r\n");
+    QTRY_VERIFY(ircText.contains(" 366 wee #lobby "));
+    TestClient js;
+    QVERIFY(js.join(second, u"js"_s));
+    QVERIFY(js.last<Welcome>().users.contains(u"wee"_s));
+    QTRY_VERIFY(ircText.contains(":js!js@natter JOIN #lobby"));
+    // A message with a line break reaches IRC as two lines; IRC formatting never reaches JSON.
+    js.say(u"hello irc\nsecond line"_s, u"1"_s);
+    QTRY_VERIFY(ircText.contains(":js!js@natter PRIVMSG #lobby :hello irc\r\n"
+                                 ":js!js@natter PRIVMSG #lobby :second line\r\n"));
+    irc.write("PRIVMSG #lobby :\x02" "bold\x02 from irc\r\nQUIT :bye\r\n");
+    QTRY_COMPARE(js.count<Message>(), 1);
+    QCOMPARE(js.last<Message>().text, u"bold from irc"_s);
+    QCOMPARE(js.last<Message>().from, u"wee"_s);
+    QTRY_COMPARE(js.count<Left>(), 1);
+    QCOMPARE(js.last<Left>().text, u"wee has left the chat."_s);
 }
 
 void tst_Cluster::nickIsOnlineOnOneNodeAtATime()
