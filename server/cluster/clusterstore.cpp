@@ -183,6 +183,9 @@ bool ClusterStore::load(void *handle, QString *error)
                 return false;
             QList<Protocol::Message> messages = streamMessages(recent);
             std::reverse(messages.begin(), messages.end());
+            for (const Protocol::Message &message : std::as_const(messages))
+                if (!message.id.isEmpty())
+                    m_loadedWithIds.append(message);
             keep(messages);
             const auto online = pairs(call(context, { "HGETALL", ClusterKeys::roomField(roomName, "online") }));
             for (auto it = online.cbegin(); it != online.cend(); ++it) {

@@ -39,6 +39,12 @@ public:
     void noteParted(const Protocol::Left &left) override;
     void noteTopic(const Protocol::TopicChanged &topic) override;
 
+    // The loaded messages that carried client ids: a resend to this node of a message another
+    // node took before it went is acked, not posted twice.
+    QList<Protocol::Message> recentWithClientIds(qsizetype limit) override
+    {
+        return m_loadedWithIds.mid(std::max<qsizetype>(0, m_loadedWithIds.size() - limit));
+    }
     QList<RoomRecord> loadRooms() override { return std::exchange(m_loadedRooms, {}); }
     void saveRoom(const RoomRecord &room) override;
     void saveMember(const QString &room, const QString &nick) override;
@@ -80,6 +86,7 @@ private:
     Options m_options;
     QString m_epoch;
     QList<RoomRecord> m_loadedRooms;
+    QList<Protocol::Message> m_loadedWithIds;
     QList<qint64> m_numbers;
     QHash<QString, QList<std::pair<QString, QString>>> m_onlineElsewhere;
     RedisConnection *m_commands = nullptr;

@@ -31,6 +31,7 @@ private slots:
     void directMessageReachesAnotherNode();
     void kickAndTopicReachAnotherNode();
     void ircClientOnOneNodeTalksWithJsonOnAnother();
+    void resendToANodeStartedLaterIsAckedNotRepeated();
     void nickIsOnlineOnOneNodeAtATime();
     void killedNodeLosesNothingAcknowledgedAndItsMembersAreAnnouncedLost();
     void redisRestartedEmptyChangesTheEpoch();
@@ -306,6 +307,33 @@ void tst_Cluster::ircClientOnOneNodeTalksWithJsonOnAnother()
     QCOMPARE(js.last<Message>().from, u"wee"_s);
     QTRY_COMPARE(js.count<Left>(), 1);
     QCOMPARE(js.last<Left>().text, u"wee has left the chat."_s);
+}
+
+void tst_Cluster::resendToANodeStartedLaterIsAckedNotRepeated()
+{
+    const quint16 first = startNode(0);
+    QVERIFY(first);
+    TestClient aa, bb;
+    QVERIFY(aa.join(first, u"aa"_s));
+    QVERIFY(bb.join(first, u"bb"_s));
+    aa.say(u"once"_s, u"x1"_s);
+    QTRY_COMPARE(aa.count<Ack>(), 1);
+    QTRY_COMPARE(bb.count<Message>(), 1);
+    const Ack original = aa.last<Ack>();
+    aa.send(Exit {});
+    QTRY_VERIFY(aa.wasDisconnected());
+
+    // Its ack lost, the client sends again to a node that did not exist when it was taken.
+    const quint16 second = startNode(1);
+    QVERIFY(second);
+    const auto again = joinWhenFree(second, u"aa"_s);
+    QVERIFY(again);
+    again->say(u"once"_s, u"x1"_s);
+    QTRY_COMPARE(again->count<Ack>(), 1);
+    QCOMPARE(again->last<Ack>().seq, original.seq);
+    again->say(u"next"_s, u"x2"_s);
+    QTRY_COMPARE(bb.count<Message>(), 2);
+    QCOMPARE(bb.last<Message>().text, u"next"_s);
 }
 
 void tst_Cluster::nickIsOnlineOnOneNodeAtATime()
