@@ -195,6 +195,21 @@ void tst_ServerBinary::badOptionIsAClearError_data()
                                   << QByteArray("cannot read the TLS certificate");
     QTest::newRow("operators without accounts") << QStringList { u"--operators"_s, u"alice"_s }
                                                 << QByteArray("need --accounts");
+    const auto configFile = [this](const QString &name, const QByteArray &contents) {
+        QFile file(m_dataDir.filePath(name));
+        if (!file.open(QIODevice::WriteOnly) || file.write(contents) != contents.size())
+            qFatal("cannot write %s", qPrintable(file.fileName()));
+        return file.fileName();
+    };
+    QTest::newRow("unknown key in --config")
+            << QStringList { u"--config"_s, configFile(u"unknown.conf"_s, "colour = blue\n") }
+            << QByteArray("unknown key \"colour\"");
+    QTest::newRow("bad value in --config")
+            << QStringList { u"--config"_s, configFile(u"bad.conf"_s, "max-clients = 0\n") }
+            << QByteArray("max-clients must be");
+    QTest::newRow("missing --config")
+            << QStringList { u"--config"_s, u"/nonexistent/natter-server.conf"_s }
+            << QByteArray("cannot read the configuration file");
 }
 
 void tst_ServerBinary::badOptionIsAClearError()
