@@ -71,6 +71,80 @@ int addUser(const QString &accountsPath, const QString &nick)
     return 0;
 }
 
+// Every connection is a descriptor, refusals ("server full") included while they are being
+// answered, and the store and the listener need some: the server stays within the limit and
+// keeps room to tell the clients it cannot take that it is full.
+void fitOpenFileLimit(ServerConfig &config)
+{
+    rlimit files {};
+    if (::getrlimit(RLIMIT_NOFILE, &files) != 0 || files.rlim_cur == RLIM_INFINITY)
+        return;
+    constexpr qsizetype Reserved = 32;
+    config.maxOpenConnections = std::max<qsizetype>(2, qsizetype(files.rlim_cur) - Reserved);
+    const qsizetype fit = std::max<qsizetype>(1, qsizetype(files.rlim_cur) * 3 / 4 - Reserved);
+    if (config.maxClients > fit) {
+        qCWarning(lcServer).noquote() << u"This process may open %1 files: taking at most %2 "
+                                         "clients instead of %3 (raise the limit with "
+                                         "ulimit -n or LimitNOFILE=)."_s.arg(files.rlim_cur)
+                                                 .arg(fit)
+                                                 .arg(config.maxClients);
+        config.maxClients = fit;
+    }
+}
+
+// SIGHUP: reads the configuration file and the command line again, applies what can change
+// while running and says in one line what it did.
+void reload(ChatServer &server, ServerConfigParseResult &running, const QStringList &arguments)
+{
+    const ServerConfigParseResult next = parseServerConfig(arguments,
+                                                           QStringLiteral(NATTER_DEFAULT_CONFIG));
+    QString error = next.error;
+    ServerConfig config = next.config;
+    if (next.action == ServerConfigParseResult::Action::Run) {
+        fitOpenFileLimit(config);
+        server.reload(config, &error);
+    } else if (error.isEmpty()) {
+        error = u"nothing to run"_s;
+    }
+    if (!error.isEmpty()) {
+        qCWarning(lcServer).noquote()
+                << u"SIGHUP: keeping the running configuration: %1"_s.arg(error);
+        return;
+    }
+    QStringList applied;
+    QStringList needRestart;
+    QStringList names = running.given.keys() + next.given.keys();
+    names.removeDuplicates();
+    names.sort();
+    for (const QString &name : std::as_const(names)) {
+        if (running.given.value(name) == next.given.value(name))
+            continue;
+        (next.liveOptions.contains(name) ? applied : needRestart).append(name);
+    }
+    QStringList reread;
+    if (!config.accountsPath.isEmpty())
+        reread << u"accounts (%1)"_s.arg(server.accountCount());
+    if (!config.tlsCertPath.isEmpty())
+        reread << u"TLS certificate and key"_s;
+    QString line = u"SIGHUP: reloaded %1"_s.arg(
+            next.configPath.isEmpty() ? u"the command line"_s : next.configPath);
+    if (!reread.isEmpty())
+        line += u"; re-read "_s + reread.join(u", "_s);
+    line += u"; changed: "_s + (applied.isEmpty() ? u"nothing"_s : applied.join(u", "_s));
+    if (!needRestart.isEmpty())
+        line += u"; not applied until a restart: "_s + needRestart.join(u", "_s);
+    qCInfo(lcServer).noquote() << line;
+    // What only a restart applies stays a difference to what the server runs with.
+    const QMap<QString, QString> kept = running.given;
+    running = next;
+    for (const QString &name : std::as_const(needRestart)) {
+        if (kept.contains(name))
+            running.given.insert(name, kept.value(name));
+        else
+            running.given.remove(name);
+    }
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -112,35 +186,22 @@ int main(int argc, char *argv[])
         files.rlim_cur = files.rlim_max;
         ::setrlimit(RLIMIT_NOFILE, &files);
     }
-    // Every connection is a descriptor, refusals ("server full") included while they are being
-    // answered, and the store and the listener need some: the server stays within the limit
-    // and keeps room to tell the clients it cannot take that it is full.
-    if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY) {
-        constexpr qsizetype Reserved = 32;
-        config.maxOpenConnections = std::max<qsizetype>(2, qsizetype(files.rlim_cur) - Reserved);
-        const qsizetype fit =
-                std::max<qsizetype>(1, qsizetype(files.rlim_cur) * 3 / 4 - Reserved);
-        if (config.maxClients > fit) {
-            qCWarning(lcServer).noquote() << u"This process may open %1 files: taking at most %2 "
-                                             "clients instead of %3 (raise the limit with "
-                                             "ulimit -n or LimitNOFILE=)."_s.arg(files.rlim_cur)
-                                                     .arg(fit)
-                                                     .arg(config.maxClients);
-            config.maxClients = fit;
-        }
-    }
+    fitOpenFileLimit(config);
     ChatServer server(config);
     if (!server.listen())
         return fail(server.errorString());
 
-    // SIGHUP would otherwise end the process without a word to anyone; until it means something
-    // of its own, it stops the server like SIGTERM.
     UnixSignalWatcher signalWatcher({ SIGINT, SIGTERM, SIGHUP });
-    QObject::connect(&signalWatcher, &UnixSignalWatcher::signalReceived, &server, [&server](int number) {
-        qCInfo(lcServer) << "Received"
-                         << (number == SIGINT ? "SIGINT" : number == SIGHUP ? "SIGHUP" : "SIGTERM");
-        server.shutdown();
-    });
+    ServerConfigParseResult running = parsed;
+    QObject::connect(&signalWatcher, &UnixSignalWatcher::signalReceived, &server,
+                     [&server, &running, &app](int number) {
+                         if (number == SIGHUP) {
+                             reload(server, running, app.arguments());
+                             return;
+                         }
+                         qCInfo(lcServer) << "Received" << (number == SIGINT ? "SIGINT" : "SIGTERM");
+                         server.shutdown();
+                     });
     QObject::connect(&server, &ChatServer::stopped, &app, [] {
         qCInfo(lcServer) << "Server stopped";
         QCoreApplication::quit();

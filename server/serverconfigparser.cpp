@@ -19,6 +19,7 @@ struct Draft
     ServerConfig config;
     QString dataDir;
     bool noStore = false;
+    QMap<QString, QString> given;
 };
 
 // Checks a value and stores it; returns the problem, to follow the option's name.
@@ -31,6 +32,8 @@ struct Option
     QString valueName; // empty: a switch (true or false in the file)
     QString defaultValue; // shown in --help
     Apply apply;
+    // Whether SIGHUP applies a change (ChatServer::reload()); others need a restart.
+    enum Reload { Restart, Live } reload = Restart;
 };
 
 std::chrono::milliseconds seconds(double value)
@@ -143,17 +146,17 @@ QList<Option> options()
           secondsText(defaults.helloTimeout), duration(0.1, 3600, &C::helloTimeout) },
         { u"rate"_s, u"Messages a second one client may send (0: no limit)."_s, u"messages"_s,
           QString::number(defaults.rate),
-          number(0, 1e9, false, [](Draft &draft, double value) { draft.config.rate = value; }) },
+          number(0, 1e9, false, [](Draft &draft, double value) { draft.config.rate = value; }), Option::Live },
         { u"burst"_s, u"Messages a client may send at once before --rate applies."_s,
           u"messages"_s, QString::number(defaults.burst),
-          number(1, 1e9, false, [](Draft &draft, double value) { draft.config.burst = value; }) },
+          number(1, 1e9, false, [](Draft &draft, double value) { draft.config.burst = value; }), Option::Live },
         { u"flood-grace"_s,
           u"Seconds a client may stay over --rate before it is removed as flooding."_s,
-          u"seconds"_s, secondsText(defaults.floodGrace), duration(0.1, 3600, &C::floodGrace) },
+          u"seconds"_s, secondsText(defaults.floodGrace), duration(0.1, 3600, &C::floodGrace), Option::Live },
         { u"max-clients"_s, u"Connections the server accepts at once."_s, u"count"_s,
-          QString::number(defaults.maxClients), count(1, 1'000'000, &C::maxClients) },
+          QString::number(defaults.maxClients), count(1, 1'000'000, &C::maxClients), Option::Live },
         { u"max-per-ip"_s, u"Connections accepted from one address at once."_s, u"count"_s,
-          QString::number(defaults.maxPerAddress), count(1, 1'000'000, &C::maxPerAddress) },
+          QString::number(defaults.maxPerAddress), count(1, 1'000'000, &C::maxPerAddress), Option::Live },
         { u"announce-limit"_s,
           u"Members above which joins and leaves are no longer announced one by one, only "
           "the number online (0: always announce)."_s,
@@ -161,9 +164,9 @@ QList<Option> options()
           count(0, 1'000'000, &C::announceLimit) },
         { u"max-rooms-per-user"_s, u"Rooms one nickname may be a member of (0: no limit)."_s,
           u"count"_s, QString::number(defaults.maxRoomsPerUser),
-          count(0, 1'000'000, &C::maxRoomsPerUser) },
+          count(0, 1'000'000, &C::maxRoomsPerUser), Option::Live },
         { u"max-rooms"_s, u"Rooms the server holds (0: no limit)."_s, u"count"_s,
-          QString::number(defaults.maxRooms), count(0, 10'000'000, &C::maxRooms) },
+          QString::number(defaults.maxRooms), count(0, 10'000'000, &C::maxRooms), Option::Live },
         { u"room-creation"_s,
           u"Who may create rooms: open (anyone), registered (nicknames with an account) or "
           "operators."_s,
@@ -180,7 +183,7 @@ QList<Option> options()
               else
                   return u"is open, registered or operators, not \"%1\"."_s.arg(value);
               return QString();
-          } },
+          }, Option::Live },
         { u"no-store"_s, u"Keep messages in memory only; they are gone on restart."_s, QString(),
           QString(),
           [](Draft &draft, const QString &) {
@@ -188,20 +191,20 @@ QList<Option> options()
               return QString();
           } },
         { u"tls-cert"_s, u"PEM certificate (chain): serve TLS on the port."_s, u"file"_s,
-          QString(), text(&C::tlsCertPath) },
+          QString(), text(&C::tlsCertPath), Option::Live },
         { u"tls-key"_s, u"PEM private key of --tls-cert (unencrypted)."_s, u"file"_s, QString(),
-          text(&C::tlsKeyPath) },
+          text(&C::tlsKeyPath), Option::Live },
         { u"tls-only"_s, u"Refuse clients that do not use TLS."_s, QString(), QString(),
           flag(&C::tlsOnly) },
         { u"irc-tls-only"_s, u"Refuse IRC clients that do not use TLS."_s, QString(), QString(),
           flag(&C::ircTlsOnly) },
         { u"accounts"_s, u"Accounts file: registered nicks and their password hashes."_s,
-          u"file"_s, QString(), text(&C::accountsPath) },
+          u"file"_s, QString(), text(&C::accountsPath), Option::Live },
         { u"registered-only"_s, u"Only registered nicks may join."_s, QString(), QString(),
-          flag(&C::registeredOnly) },
+          flag(&C::registeredOnly), Option::Live },
         { u"password-file"_s,
           u"File whose first line is the password everyone without an account must give."_s,
-          u"file"_s, QString(), text(&C::passwordFile) },
+          u"file"_s, QString(), text(&C::passwordFile), Option::Live },
         { u"operators"_s, u"Comma-separated registered nicks that may /kick."_s, u"nicks"_s,
           QString(),
           [](Draft &draft, const QString &value) {
@@ -210,7 +213,7 @@ QList<Option> options()
                   nick = nick.trimmed();
               draft.config.operators.removeAll(QString());
               return QString();
-          } },
+          }, Option::Live },
     };
 }
 
@@ -259,8 +262,11 @@ QString readFile(const QString &path, const QList<Option> &table, Draft &draft)
             const QString yes = value.trimmed().toLower();
             if (yes != u"true"_s && yes != u"false"_s)
                 return u"%1: %2 must be true or false, not \"%3\"."_s.arg(path, key, value);
+            draft.given.insert(key, yes);
             if (yes == u"false"_s)
                 continue;
+        } else {
+            draft.given.insert(key, value);
         }
         const QString problem = option->apply(draft, value);
         if (!problem.isEmpty())
@@ -339,7 +345,9 @@ ServerConfigParseResult parseServerConfig(const QStringList &arguments,
     for (const Option &option : table) {
         if (!parser.isSet(option.name))
             continue;
-        const QString problem = option.apply(draft, parser.value(option.name));
+        const QString value = option.valueName.isEmpty() ? u"true"_s : parser.value(option.name);
+        draft.given.insert(option.name, value);
+        const QString problem = option.apply(draft, value);
         if (!problem.isEmpty())
             return fail(u"--%1 %2"_s.arg(option.name, problem));
     }
@@ -352,6 +360,11 @@ ServerConfigParseResult parseServerConfig(const QStringList &arguments,
     if (const QString problem = checkTogether(config); !problem.isEmpty())
         return fail(problem);
     result.config = config;
+    result.given = draft.given;
+    for (const Option &option : table) {
+        if (option.reload == Option::Live)
+            result.liveOptions.append(option.name);
+    }
     if (parser.isSet(AddUserOption)) {
         result.action = ServerConfigParseResult::Action::AddUser;
         result.addUserNick = parser.value(AddUserOption);

@@ -3,6 +3,7 @@
 
 #include "serverconfig.h"
 
+#include <QMap>
 #include <QString>
 #include <QStringList>
 
@@ -16,6 +17,8 @@ struct ServerConfigParseResult
     QString helpText; // for Action::Help
     QString addUserNick; // for Action::AddUser
     QString configPath; // the file read, if any
+    QMap<QString, QString> given; // option name → value, of those the file or command line set
+    QStringList liveOptions; // the options SIGHUP applies (ChatServer::reload())
 };
 
 // Reads `arguments` (argv, the program name first) over the file named by --config, or

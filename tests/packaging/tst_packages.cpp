@@ -29,6 +29,8 @@ private slots:
     void dependsOnWhatItLoads_data();
     void dependsOnWhatItLoads();
     void unpackedServerListens();
+    void unpackedServerRunsWithConfig_data();
+    void unpackedServerRunsWithConfig();
     void unpackedWindowAnswersHelp();
     void unpackedWindowReadsInstalledTranslations();
     void serviceUnitVerifiesAndIsHardened();
@@ -172,6 +174,54 @@ void tst_Packages::unpackedServerListens()
                  return (match = listening.match(QString::fromUtf8(output))).hasMatch();
              }, 10000),
              output.constData());
+
+    TestClient client;
+    QVERIFY(client.join(quint16(match.captured(1).toUInt()), u"aa"_s));
+
+    ::kill(pid_t(server.processId()), SIGTERM);
+    QTRY_COMPARE_WITH_TIMEOUT(server.state(), QProcess::NotRunning, 10000);
+    QCOMPARE(server.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(server.exitCode(), 0);
+}
+
+void tst_Packages::unpackedServerRunsWithConfig_data()
+{
+    QTest::addColumn<QByteArray>("sample"); // empty: the configuration file the package ships
+    QTest::addColumn<QStringList>("arguments");
+    QTest::newRow("shipped") << QByteArray() << QStringList { u"--port"_s, u"0"_s, u"--no-store"_s };
+    QTest::newRow("sample") << QByteArray("# a sample\nhost = 127.0.0.1\nport = 0\nno-store = true\n"
+                                          "history = 50\nrate = 5\nroom-creation = registered\n")
+                            << QStringList();
+}
+
+// The installed binary with --config: the file the package ships (the command line choosing
+// a free port) and a sample one; either must hold only keys the binary knows.
+void tst_Packages::unpackedServerRunsWithConfig()
+{
+    QFETCH(QByteArray, sample);
+    QFETCH(QStringList, arguments);
+    QString config = root(u"etc/natter/natter-server.conf"_s);
+    QTemporaryDir dir;
+    if (!sample.isEmpty()) {
+        QVERIFY(dir.isValid());
+        config = dir.filePath(u"natter-server.conf"_s);
+        QFile file(config);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        QCOMPARE(file.write(sample), sample.size());
+    }
+    QProcess server;
+    server.setProcessChannelMode(QProcess::MergedChannels);
+    QByteArray output;
+    connect(&server, &QProcess::readyRead, this, [&] { output += server.readAll(); });
+    server.start(root(u"usr/bin/natter-server"_s), QStringList { u"--config"_s, config } + arguments);
+    static const QRegularExpression listening(u"listening on 127\\.0\\.0\\.1:(\\d+)"_s);
+    QRegularExpressionMatch match;
+    QVERIFY2(QTest::qWaitFor([&] {
+                 return (match = listening.match(QString::fromUtf8(output))).hasMatch()
+                         || server.state() == QProcess::NotRunning;
+             }, 10000),
+             output.constData());
+    QVERIFY2(match.hasMatch(), output.constData());
 
     TestClient client;
     QVERIFY(client.join(quint16(match.captured(1).toUInt()), u"aa"_s));

@@ -32,7 +32,8 @@ private slots:
     void cleanup();
     void seedScenarioAndSigterm();
     void plainTextClientLikeNc();
-    void sighupStopsGracefully();
+    void sighupServesRenewedCertificate();
+    void sighupReloadsLimitsFromConfig();
     void portInUseIsAClearError();
     void badOptionIsAClearError_data();
     void badOptionIsAClearError();
@@ -142,21 +143,103 @@ void tst_ServerBinary::plainTextClientLikeNc()
     QCOMPARE(m_server.exitCode(), 0);
 }
 
-void tst_ServerBinary::sighupStopsGracefully()
+namespace {
+
+bool replaceFile(const QString &from, const QString &to)
 {
-    const quint16 port = startServer();
-    QVERIFY(port != 0);
+    QFile::remove(to);
+    return QFile::copy(from, to);
+}
+
+bool writeFile(const QString &path, const QByteArray &contents)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly | QIODevice::Truncate)
+            && file.write(contents) == contents.size();
+}
+
+QSslCertificate certificate(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? QSslCertificate(file.readAll()) : QSslCertificate();
+}
+
+} // namespace
+
+// A renewed certificate, put in place of the old one, is what the next TLS connection gets;
+// the connections already open stay, and the server does not restart.
+void tst_ServerBinary::sighupServesRenewedCertificate()
+{
+    const QString data = QStringLiteral(NATTER_TEST_DATA);
+    const QString cert = m_dataDir.filePath(u"natter.pem"_s);
+    const QString key = m_dataDir.filePath(u"natter.key"_s);
+    QVERIFY(replaceFile(data + u"/test-only-cert.pem"_s, cert));
+    QVERIFY(replaceFile(data + u"/test-only-key.pem"_s, key));
+    const QSslCertificate first = certificate(cert);
+    const QSslCertificate renewed = certificate(data + u"/test-only-renewed-cert.pem"_s);
+    QVERIFY(!first.isNull() && !renewed.isNull() && first != renewed);
+
+    const quint16 port = startServer({ u"--tls-cert"_s, cert, u"--tls-key"_s, key });
+    QVERIFY2(port != 0, qPrintable(output()));
+    const qint64 pid = m_server.processId();
     TestClient aa;
-    aa.connectTo(port);
+    aa.connectEncrypted(port, first);
     aa.hello(u"aa"_s);
     QTRY_COMPARE(aa.count<Welcome>(), 1);
-    // Until SIGHUP means something else, it stops the server like SIGTERM, with notice.
+    QCOMPARE(aa.socket()->peerCertificate(), first);
+
+    QVERIFY(replaceFile(data + u"/test-only-renewed-cert.pem"_s, cert));
+    QVERIFY(replaceFile(data + u"/test-only-renewed-key.pem"_s, key));
+    ::kill(pid_t(pid), SIGHUP);
+    QTRY_VERIFY2(output().contains(u"SIGHUP: reloaded"_s), qPrintable(output()));
+    QVERIFY2(output().contains(u"re-read TLS certificate and key; changed: nothing"_s),
+             qPrintable(output()));
+
+    TestClient bb;
+    bb.connectEncrypted(port, renewed);
+    bb.hello(u"bb"_s);
+    QTRY_COMPARE(bb.count<Welcome>(), 1);
+    QCOMPARE(bb.socket()->peerCertificate(), renewed);
+    aa.say(u"still here"_s, u"renewed-1"_s);
+    QTRY_COMPARE(bb.last<Message>().text, u"still here"_s);
+    QCOMPARE(m_server.processId(), pid);
+    QCOMPARE(m_server.state(), QProcess::Running);
+}
+
+// SIGHUP applies a changed limit at once, names what waits for a restart, and a file with a
+// problem leaves the server running as it was.
+void tst_ServerBinary::sighupReloadsLimitsFromConfig()
+{
+    const QString config = m_dataDir.filePath(u"natter-server.conf"_s);
+    QVERIFY(writeFile(config, "max-per-ip = 50\nhistory = 100\n"));
+    const quint16 port = startServer({ u"--config"_s, config });
+    QVERIFY2(port != 0, qPrintable(output()));
+    TestClient aa;
+    QVERIFY(aa.join(port, u"aa"_s));
+
+    QVERIFY(writeFile(config, "max-per-ip = 1\nhistory = 200\n"));
     ::kill(pid_t(m_server.processId()), SIGHUP);
-    QTRY_COMPARE_WITH_TIMEOUT(m_server.state(), QProcess::NotRunning, 10000);
-    QCOMPARE(m_server.exitStatus(), QProcess::NormalExit);
-    QCOMPARE(m_server.exitCode(), 0);
-    QTRY_COMPARE(aa.count<Shutdown>(), 1);
-    QVERIFY(output().contains(u"Received SIGHUP"_s));
+    QTRY_VERIFY2(output().contains(u"SIGHUP: reloaded"_s), qPrintable(output()));
+    const QString line = output().section(u"SIGHUP: reloaded"_s, 1).section(u'\n', 0, 0);
+    QCOMPARE(line, u" %1; changed: max-per-ip; not applied until a restart: history"_s.arg(config));
+
+    TestClient bb;
+    bb.connectTo(port);
+    QTRY_COMPARE(bb.count<Error>(), 1);
+    QCOMPARE(bb.last<Error>().code, ErrorCode::TooManyConnections);
+    QTRY_VERIFY(bb.wasDisconnected());
+
+    QVERIFY(writeFile(config, "max-per-ip = 0\n"));
+    ::kill(pid_t(m_server.processId()), SIGHUP);
+    QTRY_VERIFY2(output().contains(u"SIGHUP: keeping the running configuration: "_s),
+                 qPrintable(output()));
+    QVERIFY(output().contains(u"max-per-ip must be a whole number from 1 to 1000000"_s));
+    TestClient cc;
+    cc.connectTo(port);
+    QTRY_COMPARE(cc.count<Error>(), 1); // still one per address
+    QCOMPARE(cc.last<Error>().code, ErrorCode::TooManyConnections);
+    QCOMPARE(m_server.state(), QProcess::Running);
+    QVERIFY(aa.isConnected());
 }
 
 void tst_ServerBinary::portInUseIsAClearError()
