@@ -158,8 +158,6 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(u"natter-server"_s);
     QCoreApplication::setApplicationVersion(QStringLiteral(NATTER_VERSION));
-    qSetMessagePattern(u"%{time yyyy-MM-dd hh:mm:ss.zzz} "
-                       "%{if-warning}warning: %{endif}%{if-critical}error: %{endif}%{message}"_s);
 
     const ServerConfigParseResult parsed =
             parseServerConfig(app.arguments(), QStringLiteral(NATTER_DEFAULT_CONFIG));
@@ -178,6 +176,7 @@ int main(int argc, char *argv[])
         break;
     }
     ServerConfig config = parsed.config;
+    ServerLogging::install(config.logFormat, ServerLogging::stderrIsJournal());
 
     ::signal(SIGPIPE, SIG_IGN);
     // Each client is a file descriptor: allow as many as the system lets this user have.

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "protocol.h"
+#include "serverlogging.h"
 
 #include <QHostAddress>
 #include <QStringList>
@@ -98,4 +99,6 @@ struct ServerConfig
     qsizetype maxRooms = 10'000;
     enum class RoomCreation { Open, Registered, Operators };
     RoomCreation roomCreation = RoomCreation::Open;
+
+    ServerLogging::Format logFormat = ServerLogging::Format::Text;
 };

@@ -184,6 +184,18 @@ QList<Option> options()
                   return u"is open, registered or operators, not \"%1\"."_s.arg(value);
               return QString();
           }, Option::Live },
+        { u"log-format"_s,
+          u"How log lines are written: text (with the time, unless the journal takes them) or "
+          "json (one object per line)."_s,
+          u"format"_s, u"text"_s,
+          [](Draft &draft, const QString &value) {
+              const QString format = value.trimmed();
+              if (format != u"text"_s && format != u"json"_s)
+                  return u"is text or json, not \"%1\"."_s.arg(value);
+              draft.config.logFormat = format == u"json"_s ? ServerLogging::Format::Json
+                                                           : ServerLogging::Format::Text;
+              return QString();
+          } },
         { u"no-store"_s, u"Keep messages in memory only; they are gone on restart."_s, QString(),
           QString(),
           [](Draft &draft, const QString &) {

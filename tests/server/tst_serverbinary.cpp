@@ -2,6 +2,8 @@
 #include "testclient.h"
 
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QScopeGuard>
@@ -9,8 +11,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <csignal>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace Qt::StringLiterals;
@@ -34,6 +38,9 @@ private slots:
     void plainTextClientLikeNc();
     void sighupServesRenewedCertificate();
     void sighupReloadsLimitsFromConfig();
+    void logsForTheJournal_data();
+    void logsForTheJournal();
+    void logsAsJson();
     void portInUseIsAClearError();
     void badOptionIsAClearError_data();
     void badOptionIsAClearError();
@@ -240,6 +247,87 @@ void tst_ServerBinary::sighupReloadsLimitsFromConfig()
     QCOMPARE(cc.last<Error>().code, ErrorCode::TooManyConnections);
     QCOMPARE(m_server.state(), QProcess::Running);
     QVERIFY(aa.isConnected());
+}
+
+// Under systemd the journal stamps each line and reads its level from "<N>": the server adds
+// no time of its own, but only when JOURNAL_STREAM names the stderr it writes to.
+void tst_ServerBinary::logsForTheJournal_data()
+{
+    QTest::addColumn<bool>("journalIsStderr");
+    QTest::addColumn<QString>("firstLine"); // a regular expression
+    QTest::newRow("journal") << true << u"^<6>info: \\d+ rooms?$"_s;
+    QTest::newRow("another stream's JOURNAL_STREAM")
+            << false << u"^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} info: \\d+ rooms?$"_s;
+}
+
+void tst_ServerBinary::logsForTheJournal()
+{
+    QFETCH(bool, journalIsStderr);
+    QFETCH(QString, firstLine);
+    const QString log = m_dataDir.filePath(u"stderr.log"_s);
+    QVERIFY(writeFile(log, {}));
+    struct stat status {};
+    QCOMPARE(::stat(QFile::encodeName(log).constData(), &status), 0);
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(u"JOURNAL_STREAM"_s,
+                       u"%1:%2"_s.arg(qulonglong(status.st_dev))
+                               .arg(qulonglong(status.st_ino) + (journalIsStderr ? 0 : 1)));
+    QProcess server;
+    server.setProcessEnvironment(environment);
+    server.setStandardErrorFile(log, QIODevice::Append);
+    server.start(QStringLiteral(NATTER_SERVER_BINARY), { u"--port"_s, u"0"_s, u"--no-store"_s });
+    const auto logged = [&log] {
+        QFile file(log);
+        return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
+    };
+    QTRY_VERIFY2(logged().contains(u"listening on 127.0.0.1:"_s), qPrintable(logged()));
+    ::kill(pid_t(server.processId()), SIGTERM);
+    QTRY_COMPARE_WITH_TIMEOUT(server.state(), QProcess::NotRunning, 10000);
+    QCOMPARE(server.exitCode(), 0);
+    const QStringList lines = logged().split(u'\n', Qt::SkipEmptyParts);
+    QVERIFY2(lines.size() >= 4, qPrintable(logged()));
+    QVERIFY2(QRegularExpression(firstLine).match(lines.constFirst()).hasMatch(),
+             qPrintable(lines.constFirst()));
+    const QRegularExpression level(journalIsStderr ? u"^<[2-7]>(debug|info|warning|error): "_s
+                                                   : u"^\\S+ \\S+ (debug|info|warning|error): "_s);
+    for (const QString &line : lines)
+        QVERIFY2(level.match(line).hasMatch(), qPrintable(line));
+    QVERIFY2(lines.constLast().endsWith(journalIsStderr ? u"<6>info: Server stopped"_s
+                                                        : u" info: Server stopped"_s),
+             qPrintable(lines.constLast()));
+}
+
+// --log-format json: every line is one object with the time, the level and the message.
+void tst_ServerBinary::logsAsJson()
+{
+    const quint16 port = startServer({ u"--log-format"_s, u"json"_s });
+    QVERIFY2(port != 0, qPrintable(output()));
+    TestClient aa;
+    QVERIFY(aa.join(port, u"aa"_s));
+    QTRY_VERIFY(output().contains(u"aa has joined the chat."_s));
+    ::kill(pid_t(m_server.processId()), SIGTERM);
+    QTRY_COMPARE_WITH_TIMEOUT(m_server.state(), QProcess::NotRunning, 10000);
+    const QStringList lines = output().split(u'\n', Qt::SkipEmptyParts);
+    QVERIFY(lines.size() >= 4);
+    QStringList messages;
+    for (const QString &line : lines) {
+        QJsonParseError error {};
+        const QJsonObject object = QJsonDocument::fromJson(line.toUtf8(), &error).object();
+        QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(line));
+        QVERIFY2(object.value(u"level"_s).toString() == u"info"_s
+                         || object.value(u"level"_s).toString() == u"warning"_s,
+                 qPrintable(line));
+        QVERIFY2(QDateTime::fromString(object.value(u"time"_s).toString(), Qt::ISODateWithMs)
+                         .isValid(),
+                 qPrintable(line));
+        messages << object.value(u"message"_s).toString();
+    }
+    QVERIFY2(std::any_of(messages.cbegin(), messages.cend(),
+                         [](const QString &message) {
+                             return message.startsWith(u"aa has joined the chat."_s);
+                         }),
+             qPrintable(output()));
+    QCOMPARE(messages.constLast(), u"Server stopped"_s);
 }
 
 void tst_ServerBinary::portInUseIsAClearError()

@@ -90,6 +90,8 @@ QString field(const ServerConfig &config, const QString &name)
           [&] { return config.registeredOnly ? u"true"_s : u"false"_s; } },
         { u"password-file"_s, [&] { return config.passwordFile; } },
         { u"operators"_s, [&] { return config.operators.join(u'|'); } },
+        { u"log-format"_s,
+          [&] { return config.logFormat == ServerLogging::Format::Json ? u"json"_s : u"text"_s; } },
     };
     return fields.contains(name) ? fields.value(name)() : u"<no such field: %1>"_s.arg(name);
 }
@@ -148,6 +150,8 @@ void tst_ServerConfig::option_data()
         { "irc-port", u"6667"_s, {}, u"6667"_s },
         { "history", u"0"_s, {}, u"0"_s },
         { "data-dir", u"/var/lib/natter-server"_s, {}, u"/var/lib/natter-server/natter.sqlite"_s },
+        { "log-format", u"json"_s, {}, u"json"_s },
+        { "log-format", u"text"_s, {}, u"text"_s },
         { "no-store", QString(), {}, QString() },
         { "no-store", QString(), { u"--data-dir"_s, u"/srv"_s }, QString() },
         { "retain-days", u"90"_s, {}, u"90"_s },
@@ -271,6 +275,8 @@ void tst_ServerConfig::badValue_data()
     }
     row("room-creation", { u"--room-creation"_s, u"everyone"_s },
         u"--room-creation is open, registered or operators, not \"everyone\"."_s);
+    row("log-format", { u"--log-format"_s, u"xml"_s },
+        u"--log-format is text or json, not \"xml\"."_s);
     row("room-buffer below twice max-sendq",
         { u"--max-sendq"_s, u"1048576"_s, u"--room-buffer"_s, u"2097151"_s },
         u"--room-buffer must be at least twice --max-sendq."_s);
