@@ -16,6 +16,8 @@ demo_port=6789
 packages=(
     cmake ninja-build g++ pkg-config
     qt6-base-dev libqt6opengl6-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+    # Debian's CMake files of Qt HTTP Server (--metrics) need Qt WebSockets' without saying so.
+    qt6-httpserver-dev qt6-websockets-dev
     libqt6svg6 libqt6sql6-sqlite qt6-qpa-plugins libgl-dev fonts-dejavu-core
     weechat-headless
 )

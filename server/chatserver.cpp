@@ -5,6 +5,7 @@
 #include "ircface.h"
 #include "memorystore.h"
 #include "plaintextface.h"
+#include "servercounters.h"
 #include "serverlogging.h"
 #include "session.h"
 #include "sqlitestore.h"
@@ -266,6 +267,7 @@ void ChatServer::acceptPendingConnections(QTcpServer *listener, Face face)
 void ChatServer::refuse(QTcpSocket *socket, Face face, Protocol::ErrorCode code,
                         const QString &text)
 {
+    ServerCounters::instance().countRefusal(code);
     m_refusals.log(lcServer, socket->peerAddress(),
                    u"Refused %1 %2"_s.arg(socket->peerAddress().toString(),
                                           TerminalText::escaped(text)));

@@ -39,6 +39,10 @@ public:
     quint16 ircPort() const { return m_ircListener.isListening() ? m_ircListener.serverPort() : 0; }
 
     RoomDirectory *rooms() { return m_rooms.get(); }
+    const RoomDirectory *rooms() const { return m_rooms.get(); }
+    // For the metrics: every open connection, and whether the server still takes clients.
+    const QSet<Session *> &sessions() const { return m_sessions; }
+    bool isServing() const { return m_listener.isListening() && !m_shuttingDown; }
     Room *room() { return m_rooms ? m_rooms->lobby() : nullptr; }
     qsizetype sessionCount() const { return m_sessions.size(); }
 

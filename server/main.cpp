@@ -2,6 +2,7 @@
 #include "accountstore.h"
 #include "chatserver.h"
 #include "epolleventdispatcher.h"
+#include "metricsendpoint.h"
 #include "serverconfig.h"
 #include "serverconfigparser.h"
 #include "serverlogging.h"
@@ -15,6 +16,7 @@
 #include <unistd.h>
 #include <sys/resource.h>
 #include <cstdio>
+#include <memory>
 #include <optional>
 
 using namespace Qt::StringLiterals;
@@ -189,6 +191,18 @@ int main(int argc, char *argv[])
     ChatServer server(config);
     if (!server.listen())
         return fail(server.errorString());
+
+    std::unique_ptr<MetricsEndpoint> metrics;
+    if (config.metricsPort) {
+        metrics = std::make_unique<MetricsEndpoint>(&server);
+        if (!metrics->listen(config.metricsHost, *config.metricsPort))
+            return fail(metrics->errorString());
+        const QString host = config.metricsHost.protocol() == QAbstractSocket::IPv6Protocol
+                ? u"[%1]"_s.arg(config.metricsHost.toString())
+                : config.metricsHost.toString();
+        qCInfo(lcServer).noquote()
+                << u"Metrics on http://%1:%2/metrics"_s.arg(host).arg(metrics->serverPort());
+    }
 
     UnixSignalWatcher signalWatcher({ SIGINT, SIGTERM, SIGHUP });
     ServerConfigParseResult running = parsed;

@@ -101,4 +101,7 @@ struct ServerConfig
     RoomCreation roomCreation = RoomCreation::Open;
 
     ServerLogging::Format logFormat = ServerLogging::Format::Text;
+    // The metrics endpoint (MetricsEndpoint); no port: none.
+    QHostAddress metricsHost = QHostAddress::LocalHost;
+    std::optional<quint16> metricsPort;
 };

@@ -196,6 +196,27 @@ QList<Option> options()
                                                            : ServerLogging::Format::Text;
               return QString();
           } },
+        { u"metrics"_s,
+          u"Serve /healthz and Prometheus metrics over HTTP on this address and port (off "
+          "unless given; port 0 picks a free one)."_s,
+          u"address:port"_s, QString(),
+          [](Draft &draft, const QString &value) {
+              // 127.0.0.1:9100, [::1]:9100
+              const QString text = value.trimmed();
+              const qsizetype colon = text.lastIndexOf(u':');
+              QString host = text.left(colon);
+              if (host.startsWith(u'[') && host.endsWith(u']'))
+                  host = host.mid(1, host.size() - 2);
+              bool ok = false;
+              const uint port = text.mid(colon + 1).toUInt(&ok);
+              QHostAddress address;
+              if (colon <= 0 || !ok || port > 65535 || !address.setAddress(host))
+                  return u"must be ADDRESS:PORT (127.0.0.1:9100, [::1]:9100), not \"%1\"."_s.arg(
+                          value);
+              draft.config.metricsHost = address;
+              draft.config.metricsPort = quint16(port);
+              return QString();
+          } },
         { u"no-store"_s, u"Keep messages in memory only; they are gone on restart."_s, QString(),
           QString(),
           [](Draft &draft, const QString &) {

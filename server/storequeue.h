@@ -3,6 +3,7 @@
 
 #include "messagestore.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QQueue>
 
@@ -33,5 +34,6 @@ private:
     qint64 m_lastSeq;
     QList<Protocol::Message> m_collected; // handed over this turn
     QList<Done> m_collectedDone;
+    QElapsedTimer m_inFlight; // since the batch in flight was handed over
     QQueue<QList<Done>> m_waiting; // one entry per store batch in flight, in order
 };

@@ -132,6 +132,7 @@ void tst_Packages::dependsOnWhatItLoads_data()
     QTest::newRow("natter-server")
             << m_serverPackage
             << QStringList { u"libqt6core6"_s, u"libqt6network6"_s, u"libqt6sql6"_s,
+                             u"libqt6httpserver6"_s,
                              u"libqt6sql6-sqlite"_s, u"libc6"_s };
 #ifdef NATTER_CLIENT_BINARY
     QTest::newRow("natter") << m_windowPackage

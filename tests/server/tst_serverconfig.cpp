@@ -90,6 +90,12 @@ QString field(const ServerConfig &config, const QString &name)
           [&] { return config.registeredOnly ? u"true"_s : u"false"_s; } },
         { u"password-file"_s, [&] { return config.passwordFile; } },
         { u"operators"_s, [&] { return config.operators.join(u'|'); } },
+        { u"metrics"_s,
+          [&] {
+              return config.metricsPort
+                      ? u"%1 %2"_s.arg(config.metricsHost.toString()).arg(*config.metricsPort)
+                      : u"none"_s;
+          } },
         { u"log-format"_s,
           [&] { return config.logFormat == ServerLogging::Format::Json ? u"json"_s : u"text"_s; } },
     };
@@ -151,6 +157,9 @@ void tst_ServerConfig::option_data()
         { "history", u"0"_s, {}, u"0"_s },
         { "data-dir", u"/var/lib/natter-server"_s, {}, u"/var/lib/natter-server/natter.sqlite"_s },
         { "log-format", u"json"_s, {}, u"json"_s },
+        { "metrics", u"127.0.0.1:9100"_s, {}, u"127.0.0.1 9100"_s },
+        { "metrics", u"0.0.0.0:0"_s, {}, u"0.0.0.0 0"_s },
+        { "metrics", u"[::1]:9100"_s, {}, u"::1 9100"_s },
         { "log-format", u"text"_s, {}, u"text"_s },
         { "no-store", QString(), {}, QString() },
         { "no-store", QString(), { u"--data-dir"_s, u"/srv"_s }, QString() },
@@ -275,6 +284,13 @@ void tst_ServerConfig::badValue_data()
     }
     row("room-creation", { u"--room-creation"_s, u"everyone"_s },
         u"--room-creation is open, registered or operators, not \"everyone\"."_s);
+    for (const char *bad : { "9100", ":9100", "localhost:9100", "127.0.0.1:70000", "127.0.0.1:",
+                             "::1:9100x" }) {
+        QTest::addRow("metrics %s", bad)
+                << QStringList { u"--metrics"_s, QString::fromLatin1(bad) }
+                << u"--metrics must be ADDRESS:PORT (127.0.0.1:9100, [::1]:9100), not \"%1\"."_s.arg(
+                           QLatin1String(bad));
+    }
     row("log-format", { u"--log-format"_s, u"xml"_s },
         u"--log-format is text or json, not \"xml\"."_s);
     row("room-buffer below twice max-sendq",
