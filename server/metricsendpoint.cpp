@@ -104,8 +104,7 @@ QByteArray MetricsEndpoint::metrics() const
                 label("face", "json"));
     page.sample("natter_connections", double(byFace[std::size_t(Face::PlainText)]),
                 label("face", "plain"));
-    page.sample("natter_connections", double(byFace[std::size_t(Face::Irc)]),
-                label("face", "irc"));
+    page.sample("natter_connections", double(byFace[std::size_t(Face::Irc)]), label("face", "irc"));
     page.sample("natter_connections", double(byFace[std::size_t(Face::Undecided)]),
                 label("face", "undecided"));
     page.family("natter_online", "gauge", "Nicknames in the chat.");
@@ -123,8 +122,7 @@ QByteArray MetricsEndpoint::metrics() const
     page.family("natter_deliveries_total", "counter",
                 "Copies of messages written to members (one message to 10 others is 10).");
     page.sample("natter_deliveries_total", double(counters.deliveries.load()));
-    page.family("natter_removals_total", "counter",
-                "Clients the server removed, by reason.");
+    page.family("natter_removals_total", "counter", "Clients the server removed, by reason.");
     page.sample("natter_removals_total", double(counters.removedSlow.load()),
                 label("reason", "slow"));
     page.sample("natter_removals_total", double(counters.removedFlood.load()),
@@ -133,9 +131,9 @@ QByteArray MetricsEndpoint::metrics() const
                 label("reason", "timeout"));
     page.family("natter_refusals_total", "counter",
                 "Connections refused when accepted, by the error they were told.");
-    for (const auto code : { Protocol::ErrorCode::ServerFull,
-                             Protocol::ErrorCode::TooManyConnections,
-                             Protocol::ErrorCode::Banned, Protocol::ErrorCode::TlsRequired }) {
+    for (const auto code :
+         { Protocol::ErrorCode::ServerFull, Protocol::ErrorCode::TooManyConnections,
+           Protocol::ErrorCode::Banned, Protocol::ErrorCode::TlsRequired }) {
         page.sample("natter_refusals_total", double(counters.refusals(code)),
                     label("reason", Protocol::errorCodeName(code).toUtf8()));
     }

@@ -47,7 +47,8 @@ QString secondsText(std::chrono::milliseconds value)
 }
 
 // A number from `minimum` to `maximum`, handed to `store`.
-Apply number(double minimum, double maximum, bool wholeNumber, std::function<void(Draft &, double)> store)
+Apply number(double minimum, double maximum, bool wholeNumber,
+             std::function<void(Draft &, double)> store)
 {
     return [=](Draft &draft, const QString &text) {
         bool ok = false;
@@ -130,8 +131,7 @@ QList<Option> options()
           "before it is removed as too slow."_s,
           u"bytes"_s, QString::number(defaults.maxSendQueueBytes),
           count(4096, 4.0 * (1 << 30), &C::maxSendQueueBytes) },
-        { u"slow-grace"_s,
-          u"Seconds a client may stay over --max-sendq behind without reading."_s,
+        { u"slow-grace"_s, u"Seconds a client may stay over --max-sendq behind without reading."_s,
           u"seconds"_s, secondsText(defaults.slowGrace), duration(0.1, 3600, &C::slowGrace) },
         { u"room-buffer"_s,
           u"Bytes a room keeps for members that are behind; a member it must forget is "
@@ -146,17 +146,21 @@ QList<Option> options()
           secondsText(defaults.helloTimeout), duration(0.1, 3600, &C::helloTimeout) },
         { u"rate"_s, u"Messages a second one client may send (0: no limit)."_s, u"messages"_s,
           QString::number(defaults.rate),
-          number(0, 1e9, false, [](Draft &draft, double value) { draft.config.rate = value; }), Option::Live },
-        { u"burst"_s, u"Messages a client may send at once before --rate applies."_s,
-          u"messages"_s, QString::number(defaults.burst),
-          number(1, 1e9, false, [](Draft &draft, double value) { draft.config.burst = value; }), Option::Live },
+          number(0, 1e9, false, [](Draft &draft, double value) { draft.config.rate = value; }),
+          Option::Live },
+        { u"burst"_s, u"Messages a client may send at once before --rate applies."_s, u"messages"_s,
+          QString::number(defaults.burst),
+          number(1, 1e9, false, [](Draft &draft, double value) { draft.config.burst = value; }),
+          Option::Live },
         { u"flood-grace"_s,
           u"Seconds a client may stay over --rate before it is removed as flooding."_s,
-          u"seconds"_s, secondsText(defaults.floodGrace), duration(0.1, 3600, &C::floodGrace), Option::Live },
+          u"seconds"_s, secondsText(defaults.floodGrace), duration(0.1, 3600, &C::floodGrace),
+          Option::Live },
         { u"max-clients"_s, u"Connections the server accepts at once."_s, u"count"_s,
           QString::number(defaults.maxClients), count(1, 1'000'000, &C::maxClients), Option::Live },
         { u"max-per-ip"_s, u"Connections accepted from one address at once."_s, u"count"_s,
-          QString::number(defaults.maxPerAddress), count(1, 1'000'000, &C::maxPerAddress), Option::Live },
+          QString::number(defaults.maxPerAddress), count(1, 1'000'000, &C::maxPerAddress),
+          Option::Live },
         { u"announce-limit"_s,
           u"Members above which joins and leaves are no longer announced one by one, only "
           "the number online (0: always announce)."_s,
@@ -183,7 +187,8 @@ QList<Option> options()
               else
                   return u"is open, registered or operators, not \"%1\"."_s.arg(value);
               return QString();
-          }, Option::Live },
+          },
+          Option::Live },
         { u"log-format"_s,
           u"How log lines are written: text (with the time, unless the journal takes them) or "
           "json (one object per line)."_s,
@@ -223,16 +228,16 @@ QList<Option> options()
               draft.noStore = true;
               return QString();
           } },
-        { u"tls-cert"_s, u"PEM certificate (chain): serve TLS on the port."_s, u"file"_s,
-          QString(), text(&C::tlsCertPath), Option::Live },
+        { u"tls-cert"_s, u"PEM certificate (chain): serve TLS on the port."_s, u"file"_s, QString(),
+          text(&C::tlsCertPath), Option::Live },
         { u"tls-key"_s, u"PEM private key of --tls-cert (unencrypted)."_s, u"file"_s, QString(),
           text(&C::tlsKeyPath), Option::Live },
         { u"tls-only"_s, u"Refuse clients that do not use TLS."_s, QString(), QString(),
           flag(&C::tlsOnly) },
         { u"irc-tls-only"_s, u"Refuse IRC clients that do not use TLS."_s, QString(), QString(),
           flag(&C::ircTlsOnly) },
-        { u"accounts"_s, u"Accounts file: registered nicks and their password hashes."_s,
-          u"file"_s, QString(), text(&C::accountsPath), Option::Live },
+        { u"accounts"_s, u"Accounts file: registered nicks and their password hashes."_s, u"file"_s,
+          QString(), text(&C::accountsPath), Option::Live },
         { u"registered-only"_s, u"Only registered nicks may join."_s, QString(), QString(),
           flag(&C::registeredOnly), Option::Live },
         { u"password-file"_s,
@@ -246,7 +251,8 @@ QList<Option> options()
                   nick = nick.trimmed();
               draft.config.operators.removeAll(QString());
               return QString();
-          }, Option::Live },
+          },
+          Option::Live },
     };
 }
 
@@ -285,7 +291,7 @@ QString readFile(const QString &path, const QList<Option> &table, Draft &draft)
                                          [&key](const Option &entry) { return entry.name == key; });
         if (option == table.cend())
             return u"%1: unknown key \"%2\"; natter-server --help lists the options."_s.arg(path,
-                                                                                           key);
+                                                                                            key);
         // QSettings reads an unquoted a,b as a list.
         const QVariant stored = file.value(key);
         const QString value = stored.typeId() == QMetaType::QStringList
@@ -327,8 +333,8 @@ ServerConfigParseResult parseServerConfig(const QStringList &arguments,
             "command line wins."_s,
             u"file"_s);
     if (!defaultConfigPath.isEmpty())
-        configOption.setDescription(configOption.description() + u" Default: "_s
-                                    + defaultConfigPath + u" if it exists."_s);
+        configOption.setDescription(configOption.description() + u" Default: "_s + defaultConfigPath
+                                    + u" if it exists."_s);
     parser.addOption(configOption);
     for (const Option &option : table) {
         QString description = option.description;

@@ -82,14 +82,15 @@ bool ServerLogging::stderrIsJournal()
     bool inodeOk = false;
     const qulonglong device = stream.left(colon).toULongLong(&deviceOk);
     const qulonglong inode = stream.mid(colon + 1).toULongLong(&inodeOk);
-    struct stat status {};
+    struct stat status
+    {
+    };
     return deviceOk && inodeOk && ::fstat(STDERR_FILENO, &status) == 0
             && qulonglong(status.st_dev) == device && qulonglong(status.st_ino) == inode;
 }
 
-QByteArray ServerLogging::format(Format format, bool journal, QtMsgType type,
-                                 const char *category, const QString &message,
-                                 const QDateTime &time)
+QByteArray ServerLogging::format(Format format, bool journal, QtMsgType type, const char *category,
+                                 const QString &message, const QDateTime &time)
 {
     if (format == Format::Json) {
         QJsonObject object;

@@ -76,7 +76,8 @@ void tst_MetricsEndpoint::cleanup()
 
 tst_MetricsEndpoint::Response tst_MetricsEndpoint::get(const QString &path)
 {
-    QNetworkRequest request(QUrl(u"http://127.0.0.1:%1%2"_s.arg(m_metrics->serverPort()).arg(path)));
+    QNetworkRequest request(
+            QUrl(u"http://127.0.0.1:%1%2"_s.arg(m_metrics->serverPort()).arg(path)));
     request.setTransferTimeout(5000);
     std::unique_ptr<QNetworkReply> reply(m_network.get(request));
     QSignalSpy finished(reply.get(), &QNetworkReply::finished);
@@ -112,7 +113,8 @@ void tst_MetricsEndpoint::countsConnectionsMessagesAndDeliveries()
 {
     const Response page = get(u"/metrics"_s);
     QCOMPARE(page.status, 200);
-    QVERIFY2(page.contentType.startsWith("text/plain; version=0.0.4"), page.contentType.constData());
+    QVERIFY2(page.contentType.startsWith("text/plain; version=0.0.4"),
+             page.contentType.constData());
     // Every sample belongs to a family announced with HELP and TYPE.
     static const QRegularExpression sampleLine(
             u"^(natter_[a-z_]+?)(_bucket|_sum|_count)?(\\{[a-z]+=\"[^\"]*\"\\})? [0-9.e+-]+$"_s);
@@ -121,7 +123,8 @@ void tst_MetricsEndpoint::countsConnectionsMessagesAndDeliveries()
             continue;
         const QRegularExpressionMatch match = sampleLine.match(QString::fromUtf8(line));
         QVERIFY2(match.hasMatch(), line.constData());
-        QVERIFY2(page.body.contains("# TYPE " + match.captured(1).toUtf8() + ' '), line.constData());
+        QVERIFY2(page.body.contains("# TYPE " + match.captured(1).toUtf8() + ' '),
+                 line.constData());
     }
 
     const double received = sample(u"natter_messages_received_total"_s);

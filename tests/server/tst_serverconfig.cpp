@@ -77,7 +77,7 @@ QString field(const ServerConfig &config, const QString &name)
         { u"max-rooms"_s, [&] { return QString::number(config.maxRooms); } },
         { u"room-creation"_s,
           [&] {
-              return config.roomCreation == Creation::Open ? u"open"_s
+              return config.roomCreation == Creation::Open          ? u"open"_s
                       : config.roomCreation == Creation::Registered ? u"registered"_s
                                                                     : u"operators"_s;
           } },
@@ -86,8 +86,7 @@ QString field(const ServerConfig &config, const QString &name)
         { u"tls-only"_s, [&] { return config.tlsOnly ? u"true"_s : u"false"_s; } },
         { u"irc-tls-only"_s, [&] { return config.ircTlsOnly ? u"true"_s : u"false"_s; } },
         { u"accounts"_s, [&] { return config.accountsPath; } },
-        { u"registered-only"_s,
-          [&] { return config.registeredOnly ? u"true"_s : u"false"_s; } },
+        { u"registered-only"_s, [&] { return config.registeredOnly ? u"true"_s : u"false"_s; } },
         { u"password-file"_s, [&] { return config.passwordFile; } },
         { u"operators"_s, [&] { return config.operators.join(u'|'); } },
         { u"metrics"_s,
@@ -183,9 +182,13 @@ void tst_ServerConfig::option_data()
         { "room-creation", u"open"_s, {}, u"open"_s },
         { "room-creation", u"registered"_s, {}, u"registered"_s },
         { "room-creation", u"operators"_s, {}, u"operators"_s },
-        { "tls-cert", u"/etc/natter/natter.pem"_s, { u"--tls-key"_s, u"k.pem"_s },
+        { "tls-cert",
+          u"/etc/natter/natter.pem"_s,
+          { u"--tls-key"_s, u"k.pem"_s },
           u"/etc/natter/natter.pem"_s },
-        { "tls-key", u"/etc/natter/natter.key"_s, { u"--tls-cert"_s, u"c.pem"_s },
+        { "tls-key",
+          u"/etc/natter/natter.key"_s,
+          { u"--tls-cert"_s, u"c.pem"_s },
           u"/etc/natter/natter.key"_s },
         { "tls-only", QString(), tls, u"true"_s },
         { "irc-tls-only", QString(), tls + QStringList { u"--irc-port"_s, u"0"_s }, u"true"_s },
@@ -227,8 +230,8 @@ void tst_ServerConfig::optionFromFile()
             + (value.isEmpty() ? QByteArray("true") : '"' + value.toUtf8() + '"') + '\n';
     const QString path = writeFile("# a comment\n" + line);
     QVERIFY(!path.isEmpty());
-    const ServerConfigParseResult parsed =
-            parseServerConfig(commandLine(QStringList { u"--config"_s, path } + others));
+    const ServerConfigParseResult parsed = parseServerConfig(
+            commandLine(QStringList { u"--config"_s, path } + others));
     QVERIFY2(parsed.action == ServerConfigParseResult::Action::Run, qPrintable(parsed.error));
     QCOMPARE(parsed.configPath, path);
     QCOMPARE(field(parsed.config, name), expected);
@@ -284,22 +287,25 @@ void tst_ServerConfig::badValue_data()
     }
     row("room-creation", { u"--room-creation"_s, u"everyone"_s },
         u"--room-creation is open, registered or operators, not \"everyone\"."_s);
-    for (const char *bad : { "9100", ":9100", "localhost:9100", "127.0.0.1:70000", "127.0.0.1:",
-                             "::1:9100x" }) {
+    for (const char *bad :
+         { "9100", ":9100", "localhost:9100", "127.0.0.1:70000", "127.0.0.1:", "::1:9100x" }) {
         QTest::addRow("metrics %s", bad)
                 << QStringList { u"--metrics"_s, QString::fromLatin1(bad) }
-                << u"--metrics must be ADDRESS:PORT (127.0.0.1:9100, [::1]:9100), not \"%1\"."_s.arg(
-                           QLatin1String(bad));
+                << u"--metrics must be ADDRESS:PORT (127.0.0.1:9100, [::1]:9100), not \"%1\"."_s
+                           .arg(QLatin1String(bad));
     }
     row("log-format", { u"--log-format"_s, u"xml"_s },
         u"--log-format is text or json, not \"xml\"."_s);
     row("room-buffer below twice max-sendq",
         { u"--max-sendq"_s, u"1048576"_s, u"--room-buffer"_s, u"2097151"_s },
         u"--room-buffer must be at least twice --max-sendq."_s);
-    row("timeout not past ping-interval", { u"--ping-interval"_s, u"30"_s, u"--timeout"_s, u"30"_s },
+    row("timeout not past ping-interval",
+        { u"--ping-interval"_s, u"30"_s, u"--timeout"_s, u"30"_s },
         u"--timeout must be longer than --ping-interval."_s);
-    row("tls-cert alone", { u"--tls-cert"_s, u"c.pem"_s }, u"--tls-cert and --tls-key go together."_s);
-    row("tls-key alone", { u"--tls-key"_s, u"k.pem"_s }, u"--tls-cert and --tls-key go together."_s);
+    row("tls-cert alone", { u"--tls-cert"_s, u"c.pem"_s },
+        u"--tls-cert and --tls-key go together."_s);
+    row("tls-key alone", { u"--tls-key"_s, u"k.pem"_s },
+        u"--tls-cert and --tls-key go together."_s);
     row("tls-only without certificate", { u"--tls-only"_s },
         u"--tls-only needs --tls-cert and --tls-key."_s);
     row("irc-tls-only without irc-port",
@@ -359,8 +365,7 @@ void tst_ServerConfig::badValueInFile()
     QFETCH(QString, error);
     const QString path = writeFile(contents);
     QVERIFY(!path.isEmpty());
-    const ServerConfigParseResult parsed =
-            parseServerConfig(commandLine({ u"--config"_s, path }));
+    const ServerConfigParseResult parsed = parseServerConfig(commandLine({ u"--config"_s, path }));
     QCOMPARE(parsed.action, ServerConfigParseResult::Action::Error);
     QCOMPARE(parsed.error, path + u": "_s + error);
 }
@@ -426,12 +431,12 @@ void tst_ServerConfig::actions_data()
     QTest::newRow("run") << QStringList() << Action::Run;
     QTest::newRow("help") << QStringList { u"--help"_s } << Action::Help;
     QTest::newRow("help-all") << QStringList { u"--help-all"_s } << Action::Help;
-    QTest::newRow("help with a bad value") << QStringList { u"--help"_s, u"--port"_s, u"x"_s }
-                                           << Action::Help;
+    QTest::newRow("help with a bad value")
+            << QStringList { u"--help"_s, u"--port"_s, u"x"_s } << Action::Help;
     QTest::newRow("version") << QStringList { u"--version"_s } << Action::Version;
-    QTest::newRow("add-user")
-            << QStringList { u"--accounts"_s, u"accounts"_s, u"--add-user"_s, u"aa"_s }
-            << Action::AddUser;
+    QTest::newRow("add-user") << QStringList { u"--accounts"_s, u"accounts"_s, u"--add-user"_s,
+                                               u"aa"_s }
+                              << Action::AddUser;
 }
 
 void tst_ServerConfig::actions()

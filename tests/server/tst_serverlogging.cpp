@@ -42,14 +42,14 @@ void tst_ServerLogging::text_data()
             << false << int(QtInfoMsg) << u"one\ntwo\r"_s << stamp + " info: one\\ntwo\\r\n";
     QTest::newRow("journal info") << true << int(QtInfoMsg) << u"aa has joined the chat."_s
                                   << QByteArray("<6>info: aa has joined the chat.\n");
-    QTest::newRow("journal warning") << true << int(QtWarningMsg) << u"w"_s
-                                     << QByteArray("<4>warning: w\n");
-    QTest::newRow("journal error") << true << int(QtCriticalMsg) << u"e"_s
-                                   << QByteArray("<3>error: e\n");
-    QTest::newRow("journal debug") << true << int(QtDebugMsg) << u"d"_s
-                                   << QByteArray("<7>debug: d\n");
-    QTest::newRow("journal line break") << true << int(QtInfoMsg) << u"a\nb"_s
-                                        << QByteArray("<6>info: a\\nb\n");
+    QTest::newRow("journal warning")
+            << true << int(QtWarningMsg) << u"w"_s << QByteArray("<4>warning: w\n");
+    QTest::newRow("journal error")
+            << true << int(QtCriticalMsg) << u"e"_s << QByteArray("<3>error: e\n");
+    QTest::newRow("journal debug")
+            << true << int(QtDebugMsg) << u"d"_s << QByteArray("<7>debug: d\n");
+    QTest::newRow("journal line break")
+            << true << int(QtInfoMsg) << u"a\nb"_s << QByteArray("<6>info: a\\nb\n");
 }
 
 void tst_ServerLogging::text()
@@ -84,8 +84,7 @@ void tst_ServerLogging::json()
     QFETCH(QString, message);
     QFETCH(QString, level);
     const QByteArray line = ServerLogging::format(ServerLogging::Format::Json, journal,
-                                                  QtMsgType(type), "natter.session", message,
-                                                  when);
+                                                  QtMsgType(type), "natter.session", message, when);
     QVERIFY(line.endsWith('\n'));
     QCOMPARE(line.count('\n'), 1);
     QJsonParseError error {};
