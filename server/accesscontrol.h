@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #pragma once
 
+#include "accessverdict.h"
 #include "accountstore.h"
 #include "serverconfig.h"
 
@@ -34,7 +35,7 @@ public:
     bool reload(const ServerConfig &next, QString *error);
     qsizetype accountCount() const { return m_accounts.count(); }
 
-    enum class Verdict { Allowed, PasswordRequired, RegistrationRequired, Failed, Banned };
+    using Verdict = AccessVerdict;
     // Calls `done` with the verdict: at once, or, when an account password must be hashed,
     // later on this thread (hashing runs on a thread pool so a login never stalls the room).
     // A failure is recorded against `address`; past the limit the address is banned.
