@@ -287,6 +287,9 @@ QString readFile(const QString &path, const QList<Option> &table, Draft &draft)
         return u"%1 is not an INI file (key = value lines)."_s.arg(path);
     const QStringList keys = file.allKeys();
     for (const QString &key : keys) {
+        // QSettings takes only ';' for a comment: a '#' line with a '=' in it would be a key.
+        if (key.startsWith(u'#'))
+            continue;
         const auto option = std::find_if(table.cbegin(), table.cend(),
                                          [&key](const Option &entry) { return entry.name == key; });
         if (option == table.cend())

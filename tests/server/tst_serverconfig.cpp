@@ -228,7 +228,7 @@ void tst_ServerConfig::optionFromFile()
     // Values are quoted the way an administrator quotes a list or spaces in an INI file.
     const QByteArray line = name.toUtf8() + " = "
             + (value.isEmpty() ? QByteArray("true") : '"' + value.toUtf8() + '"') + '\n';
-    const QString path = writeFile("# a comment\n" + line);
+    const QString path = writeFile("; a comment\n# another = one\n" + line);
     QVERIFY(!path.isEmpty());
     const ServerConfigParseResult parsed = parseServerConfig(
             commandLine(QStringList { u"--config"_s, path } + others));
