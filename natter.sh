@@ -6,6 +6,8 @@
 #   ./natter.sh build           only builds
 #   ./natter.sh sanitize        builds into build-sanitize with ASan+UBSan and runs the tests
 #   ./natter.sh package         builds the Debian packages into build/packages and checks them
+#   ./natter.sh format          checks the formatting of the sources (tools/check-format.sh)
+# NATTER_WERROR=ON makes compiler warnings errors (.ci/run sets it).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -16,11 +18,19 @@ demo_port=6789
 packages=(
     cmake ninja-build g++ pkg-config
     qt6-base-dev libqt6opengl6-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+    # Debian's CMake files of Qt HTTP Server (--metrics) need Qt WebSockets' without saying so.
+    qt6-httpserver-dev qt6-websockets-dev
     libqt6svg6 libqt6sql6-sqlite qt6-qpa-plugins libgl-dev fonts-dejavu-core
     weechat-headless libhiredis-dev redis-server
 )
 # Only for ./natter.sh package: dpkg-shlibdeps computes Depends, the rest check the result.
 package_tools=(dpkg-dev lintian systemd appstream desktop-file-utils)
+# Only for ./natter.sh format: the style is clang-format 14's, Debian 12's.
+format_tools=(clang-format)
+# CI turns warnings into errors; the option is passed whenever it is set, so that it also
+# reaches a build directory configured before.
+cmake_options=()
+[ -n "${NATTER_WERROR:-}" ] && cmake_options+=("-DNATTER_WERROR=$NATTER_WERROR")
 
 say() { printf 'natter: %s\n' "$*" >&2; }
 
@@ -41,9 +51,9 @@ install_dependencies() {
 
 build() {
     install_dependencies
-    if [ ! -f "$build_dir/build.ninja" ]; then
+    if [ ! -f "$build_dir/build.ninja" ] || [ ${#cmake_options[@]} -gt 0 ]; then
         cmake -S "$here" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-            "$@" >/dev/null
+            "${cmake_options[@]}" "$@" >/dev/null
     fi
     cmake --build "$build_dir" --parallel "$(nproc)"
 }
@@ -127,13 +137,19 @@ build_packages() {
     install_dependencies
     # Debian's paths: /usr/bin, /usr/lib/systemd/system, /etc/natter.
     cmake -S "$here" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-        -DCMAKE_INSTALL_PREFIX=/usr >/dev/null
+        -DCMAKE_INSTALL_PREFIX=/usr "${cmake_options[@]}" >/dev/null
     build
     rm -f "$build_dir"/packages/*.deb
     (cd "$build_dir" && cpack --config CPackConfig.cmake >/dev/null)
     ls "$build_dir"/packages/*.deb
     QT_QPA_PLATFORM=offscreen ctest --test-dir "$build_dir" --output-on-failure \
         --timeout 300 -L package
+}
+
+check_format() {
+    packages=("${format_tools[@]}")
+    install_dependencies
+    "$here/tools/check-format.sh"
 }
 
 run_sanitized_tests() {
@@ -153,9 +169,10 @@ case "$command" in
     build) build ;;
     sanitize) run_sanitized_tests ;;
     package) build_packages ;;
+    format) check_format ;;
     server) build >&2 && exec "$build_dir/server/natter-server" "$@" ;;
     *)
-        echo "usage: ./natter.sh demo | cluster | test | sanitize | package | build" \
+        echo "usage: ./natter.sh demo | cluster | test | sanitize | package | format | build" \
             "| server [natter-server options]" >&2
         exit 2
         ;;

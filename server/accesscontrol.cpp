@@ -16,8 +16,6 @@ AccessControl::AccessControl(const ServerConfig &config, QObject *parent)
 {
     // Two at least, so that one can be kept for newcomers (see check()).
     m_hashing.setMaxThreadCount(std::max(2, QThread::idealThreadCount() - 1));
-    for (const QString &nick : config.operators)
-        m_operators.insert(Protocol::nickKey(nick));
     // A file written in place may be caught half-way: reading waits until it has been quiet.
     m_accountsReload.setSingleShot(true);
     m_accountsReload.setInterval(std::chrono::milliseconds(200));
@@ -33,31 +31,44 @@ AccessControl::~AccessControl()
 
 bool AccessControl::load(QString *error)
 {
-    if (!m_config.accountsPath.isEmpty()) {
-        if (!m_accounts.load(m_config.accountsPath, error))
-            return false;
-        m_accountsWatcher.addPath(m_config.accountsPath);
-    }
-    if (!m_config.passwordFile.isEmpty()) {
-        QFile file(m_config.passwordFile);
+    return reload(m_config, error);
+}
+
+bool AccessControl::reload(const ServerConfig &next, QString *error)
+{
+    AccountStore accounts;
+    if (!next.accountsPath.isEmpty() && !accounts.load(next.accountsPath, error))
+        return false;
+    QByteArray serverPassword;
+    if (!next.passwordFile.isEmpty()) {
+        QFile file(next.passwordFile);
         if (!file.open(QIODevice::ReadOnly)) {
-            *error = u"Cannot read the password file %1: %2"_s.arg(m_config.passwordFile,
+            *error = u"Cannot read the password file %1: %2"_s.arg(next.passwordFile,
                                                                    file.errorString());
             return false;
         }
-        m_serverPassword = file.readLine().trimmed();
-        if (m_serverPassword.isEmpty()) {
-            *error = u"The password file %1 is empty."_s.arg(m_config.passwordFile);
+        serverPassword = file.readLine().trimmed();
+        if (serverPassword.isEmpty()) {
+            *error = u"The password file %1 is empty."_s.arg(next.passwordFile);
             return false;
         }
     }
-    for (const QString &nick : m_config.operators) {
-        if (!m_accounts.isRegistered(nick)) {
+    for (const QString &nick : next.operators) {
+        if (!accounts.isRegistered(nick)) {
             *error = u"Operator %1 has no account: an operator must log in with a password "
                      "(natter-server --accounts FILE --add-user %1)."_s.arg(nick);
             return false;
         }
     }
+    m_accounts = std::move(accounts);
+    m_serverPassword = serverPassword;
+    m_operators.clear();
+    for (const QString &nick : next.operators)
+        m_operators.insert(Protocol::nickKey(nick));
+    if (const QStringList watched = m_accountsWatcher.files(); !watched.isEmpty())
+        m_accountsWatcher.removePaths(watched);
+    if (!next.accountsPath.isEmpty())
+        m_accountsWatcher.addPath(next.accountsPath);
     return true;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #pragma once
 
+#include "accessverdict.h"
 #include "accountstore.h"
 #include "serverconfig.h"
 
@@ -29,8 +30,12 @@ public:
     // Reads the accounts and password files named in the configuration. The accounts file is
     // read again whenever it changes (natter-server --add-user on a running server).
     bool load(QString *error);
+    // Reads the accounts, the password file and the operators `next` names (SIGHUP); on a
+    // problem keeps what it has. Sessions already logged in keep their rights.
+    bool reload(const ServerConfig &next, QString *error);
+    qsizetype accountCount() const { return m_accounts.count(); }
 
-    enum class Verdict { Allowed, PasswordRequired, RegistrationRequired, Failed, Banned };
+    using Verdict = AccessVerdict;
     // Calls `done` with the verdict: at once, or, when an account password must be hashed,
     // later on this thread (hashing runs on a thread pool so a login never stalls the room).
     // A failure is recorded against `address`; past the limit the address is banned.

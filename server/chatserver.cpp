@@ -6,6 +6,7 @@
 #include "cluster/clusterstore.h"
 #include "memorystore.h"
 #include "plaintextface.h"
+#include "servercounters.h"
 #include "serverlogging.h"
 #include "session.h"
 #include "sqlitestore.h"
@@ -111,19 +112,18 @@ ChatServer::~ChatServer()
     }
 }
 
-bool ChatServer::setUpTls()
+std::optional<QSslConfiguration> ChatServer::readTls(const QString &certPath,
+                                                    const QString &keyPath, QString *error)
 {
-    QFile certFile(m_config.tlsCertPath);
-    QFile keyFile(m_config.tlsKeyPath);
+    QFile certFile(certPath);
+    QFile keyFile(keyPath);
     if (!certFile.open(QIODevice::ReadOnly)) {
-        m_error = u"cannot read the TLS certificate %1: %2"_s.arg(m_config.tlsCertPath,
-                                                                  certFile.errorString());
-        return false;
+        *error = u"cannot read the TLS certificate %1: %2"_s.arg(certPath, certFile.errorString());
+        return std::nullopt;
     }
     if (!keyFile.open(QIODevice::ReadOnly)) {
-        m_error = u"cannot read the TLS key %1: %2"_s.arg(m_config.tlsKeyPath,
-                                                          keyFile.errorString());
-        return false;
+        *error = u"cannot read the TLS key %1: %2"_s.arg(keyPath, keyFile.errorString());
+        return std::nullopt;
     }
     const QList<QSslCertificate> chain = QSslCertificate::fromData(certFile.readAll());
     const QByteArray keyPem = keyFile.readAll();
@@ -131,17 +131,60 @@ bool ChatServer::setUpTls()
     if (key.isNull())
         key = QSslKey(keyPem, QSsl::Ec);
     if (chain.isEmpty() || key.isNull()) {
-        m_error = u"%1 holds no PEM certificate, or %2 no unencrypted PEM RSA or EC key"_s.arg(
-                m_config.tlsCertPath, m_config.tlsKeyPath);
-        return false;
+        *error = u"%1 holds no PEM certificate, or %2 no unencrypted PEM RSA or EC key"_s.arg(
+                certPath, keyPath);
+        return std::nullopt;
     }
     QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
     tls.setLocalCertificateChain(chain);
     tls.setPrivateKey(key);
     tls.setPeerVerifyMode(QSslSocket::VerifyNone); // clients prove who they are by password
     tls.setProtocol(QSsl::TlsV1_2OrLater);
-    m_listener.setTls(tls);
-    m_ircListener.setTls(tls); // IRC clients call it "SSL" and expect it on the same terms
+    return tls;
+}
+
+bool ChatServer::setUpTls()
+{
+    const std::optional<QSslConfiguration> tls =
+            readTls(m_config.tlsCertPath, m_config.tlsKeyPath, &m_error);
+    if (!tls)
+        return false;
+    m_listener.setTls(*tls);
+    m_ircListener.setTls(*tls); // IRC clients call it "SSL" and expect it on the same terms
+    return true;
+}
+
+bool ChatServer::reload(const ServerConfig &next, QString *error)
+{
+    // Everything is read before anything changes, so that a problem changes nothing.
+    std::optional<QSslConfiguration> tls;
+    if (!next.tlsCertPath.isEmpty()) {
+        if (!(tls = readTls(next.tlsCertPath, next.tlsKeyPath, error)))
+            return false;
+    } else if (m_listener.usesTls()) {
+        *error = u"turning TLS off needs a restart"_s;
+        return false;
+    }
+    if (!m_access.reload(next, error))
+        return false;
+    if (tls) {
+        m_listener.setTls(*tls); // for the connections that follow
+        m_ircListener.setTls(*tls);
+    }
+    m_config.tlsCertPath = next.tlsCertPath;
+    m_config.tlsKeyPath = next.tlsKeyPath;
+    m_config.accountsPath = next.accountsPath;
+    m_config.passwordFile = next.passwordFile;
+    m_config.operators = next.operators;
+    m_config.registeredOnly = next.registeredOnly;
+    m_config.maxClients = next.maxClients;
+    m_config.maxPerAddress = next.maxPerAddress;
+    m_config.rate = next.rate; // for the connections that follow
+    m_config.burst = next.burst;
+    m_config.floodGrace = next.floodGrace;
+    m_config.maxRoomsPerUser = next.maxRoomsPerUser;
+    m_config.maxRooms = next.maxRooms;
+    m_config.roomCreation = next.roomCreation;
     return true;
 }
 
@@ -249,6 +292,7 @@ void ChatServer::acceptPendingConnections(QTcpServer *listener, Face face)
 void ChatServer::refuse(QTcpSocket *socket, Face face, Protocol::ErrorCode code,
                         const QString &text)
 {
+    ServerCounters::instance().countRefusal(code);
     m_refusals.log(lcServer, socket->peerAddress(),
                    u"Refused %1 %2"_s.arg(socket->peerAddress().toString(),
                                           TerminalText::escaped(text)));

@@ -11,11 +11,13 @@
 
 #include <QObject>
 #include <QPointer>
+#include <QSslConfiguration>
 #include <QSet>
 #include <QTcpServer>
 #include <QTimer>
 
 #include <memory>
+#include <optional>
 
 class Session;
 
@@ -37,8 +39,18 @@ public:
     quint16 ircPort() const { return m_ircListener.isListening() ? m_ircListener.serverPort() : 0; }
 
     RoomDirectory *rooms() { return m_rooms.get(); }
+    const RoomDirectory *rooms() const { return m_rooms.get(); }
+    // For the metrics: every open connection, and whether the server still takes clients.
+    const QSet<Session *> &sessions() const { return m_sessions; }
+    bool isServing() const { return m_listener.isListening() && !m_shuttingDown; }
     Room *room() { return m_rooms ? m_rooms->lobby() : nullptr; }
     qsizetype sessionCount() const { return m_sessions.size(); }
+
+    // Applies what may change while clients are connected (SIGHUP): the accounts, password
+    // file and operators, the limits, and the TLS certificate and key, which the connections
+    // that follow get. Reads everything first: on a problem nothing changes, and false says why.
+    bool reload(const ServerConfig &next, QString *error);
+    qsizetype accountCount() const { return m_access.accountCount(); }
 
     // Tells every client, lets their sockets flush, closes them; emits stopped() when done
     // or when the grace period runs out.
@@ -58,6 +70,8 @@ private:
     void refuse(QTcpSocket *socket, Face face, Protocol::ErrorCode code, const QString &text);
     static void answerAndClose(QTcpSocket *socket, const QByteArray &answer);
     bool setUpTls();
+    static std::optional<QSslConfiguration> readTls(const QString &certPath,
+                                                    const QString &keyPath, QString *error);
 
     ServerConfig m_config;
     ChatListener m_listener;

@@ -2,6 +2,7 @@
 #include "messagepipeline.h"
 
 #include "membership.h"
+#include "servercounters.h"
 #include "serverlogging.h"
 
 #include <QDateTime>
@@ -428,12 +429,19 @@ void MessagePipeline::deliver(const Pending &pending)
     const EncodedFrame frame(std::move(delivered));
     // The frame's line is the message as every later history shows it (ids stripped).
     keepEncoded(message.seq, frame.json());
+    ServerCounters &counters = ServerCounters::instance();
+    counters.messagesDelivered.fetch_add(1, std::memory_order_relaxed);
     if (message.isDirect()) {
         const RoomLog::ReaderId recipient = m_log->idOf(m_membership->find(message.to));
-        if (recipient && recipient != pending.sender)
+        if (recipient && recipient != pending.sender) {
             m_log->appendToOne(recipient, encodings(frame), pending.sender);
+            counters.deliveries.fetch_add(1, std::memory_order_relaxed);
+        }
     } else {
         m_log->appendToAllBut(pending.sender, encodings(frame), pending.sender);
+        const qsizetype others = m_membership->size() - (pending.sender ? 1 : 0);
+        counters.deliveries.fetch_add(quint64(std::max<qsizetype>(0, others)),
+                                      std::memory_order_relaxed);
     }
     m_deliveredSeq = message.seq;
     m_accepted.remember(Protocol::storedNickKey(message.from), message.id,

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "protocol.h"
+#include "serverlogging.h"
 
 #include <QHostAddress>
 #include <QStringList>
@@ -103,4 +104,9 @@ struct ServerConfig
     qsizetype maxRooms = 10'000;
     enum class RoomCreation { Open, Registered, Operators };
     RoomCreation roomCreation = RoomCreation::Open;
+
+    ServerLogging::Format logFormat = ServerLogging::Format::Text;
+    // The metrics endpoint (MetricsEndpoint); no port: none.
+    QHostAddress metricsHost = QHostAddress::LocalHost;
+    std::optional<quint16> metricsPort;
 };

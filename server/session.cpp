@@ -10,6 +10,7 @@
 #include "plaintextface.h"
 #include "room.h"
 #include "roomdirectory.h"
+#include "servercounters.h"
 #include "serverlogging.h"
 #include "terminaltext.h"
 
@@ -704,7 +705,9 @@ void Session::say(const QString &text, const QString &to, const QString &room, c
     if (const auto error = target->post(this, text, to, id)) {
         Q_ASSERT(*error == ErrorCode::NoSuchUser);
         reject(*error, u"Nobody called %1 is in the chat."_s.arg(to), id);
+        return;
     }
+    ServerCounters::instance().messagesReceived.fetch_add(1, std::memory_order_relaxed);
 }
 
 void Session::reject(ErrorCode code, const QString &text, const QString &id, LogRejection log)
@@ -1048,6 +1051,15 @@ void Session::shutWriteOnceWritten()
 void Session::drop(LeaveReason reason)
 {
     const bool wasInRoom = m_state == State::InRoom;
+    if (m_state != State::Closing) {
+        ServerCounters &counters = ServerCounters::instance();
+        if (reason == LeaveReason::Slow)
+            counters.removedSlow.fetch_add(1, std::memory_order_relaxed);
+        else if (reason == LeaveReason::Flood)
+            counters.removedFlood.fetch_add(1, std::memory_order_relaxed);
+        else if (reason == LeaveReason::Timeout)
+            counters.removedTimeout.fetch_add(1, std::memory_order_relaxed);
+    }
     m_state = State::Closing;
     // Deferred: this may run inside the room's delivery loop.
     QMetaObject::invokeMethod(

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #pragma once
 
-#include "accesscontrol.h"
+#include "accessverdict.h"
 #include "lineframer.h"
 #include "protocol.h"
 #include "refusallog.h"
@@ -18,6 +18,7 @@
 #include <optional>
 #include <utility>
 
+class AccessControl;
 class EncodedFrame;
 class Room;
 class RoomDirectory;
@@ -139,7 +140,7 @@ private:
     refuseJoin(const QString &name, const Room *room, bool isPrivate, qsizetype roomsHeld) const;
     void rejectTakenNick(const QString &nick);
     void becomeMember(const JoinRequest &request, bool isOperator);
-    void finishAuthentication(AccessControl::Verdict verdict, const JoinRequest &request,
+    void finishAuthentication(AccessVerdict verdict, const JoinRequest &request,
                               bool isOperator);
     void say(const QString &text, const QString &to, const QString &room, const QString &id);
     bool admit(const QString &id, double cost = 1.0);

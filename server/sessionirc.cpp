@@ -3,6 +3,7 @@
 // sends, with the replies IRC clients wait for. Formatting lives in IrcFace.
 #include "session.h"
 
+#include "accesscontrol.h"
 #include "ircface.h"
 #include "room.h"
 #include "roomdirectory.h"

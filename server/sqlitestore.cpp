@@ -12,6 +12,8 @@
 #include <QSqlQuery>
 #include <QTimer>
 
+#include <map>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -267,10 +269,10 @@ public:
             // A handful of statements, each prepared once.
             auto prepared = m_prepared.find(change.statement);
             if (prepared == m_prepared.end()) {
-                prepared = m_prepared.insert(change.statement, QSqlQuery(m_db));
-                prepared->prepare(change.statement);
+                prepared = m_prepared.emplace(change.statement, QSqlQuery(m_db)).first;
+                prepared->second.prepare(change.statement);
             }
-            QSqlQuery &query = *prepared;
+            QSqlQuery &query = prepared->second;
             for (qsizetype i = 0; i < change.values.size(); ++i)
                 query.bindValue(int(i), change.values.at(i));
             if (!query.exec())
@@ -331,7 +333,8 @@ private:
     QString m_name;
     QSqlDatabase m_db;
     QList<SqliteStore::RoomChange> m_changes;
-    QHash<QString, QSqlQuery> m_prepared;
+    // A std::map: QSqlQuery cannot be copied, which QHash's sharing needs.
+    std::map<QString, QSqlQuery> m_prepared;
 };
 
 SqliteStore::SqliteStore(Options options, QObject *parent)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "storequeue.h"
 
+#include "servercounters.h"
+
 StoreQueue::StoreQueue(MessageStore *store, QObject *parent)
     : QObject(parent), m_store(store), m_lastSeq(store->lastSeq())
 {
@@ -23,6 +25,7 @@ void StoreQueue::writeCollected()
         return;
     // Queued first: a store may answer from inside write().
     m_waiting.enqueue(std::exchange(m_collectedDone, {}));
+    m_inFlight.start(); // one batch at a time: the next waits for this one's answer
     m_store->write(std::exchange(m_collected, {}));
 }
 
@@ -30,6 +33,7 @@ void StoreQueue::answer(bool ok, const QString &error)
 {
     if (m_waiting.isEmpty())
         return;
+    ServerCounters::instance().countBatch(m_inFlight.nsecsElapsed() / 1000);
     const QList<Part> done = m_waiting.dequeue();
     const QList<qint64> numbers = ok ? m_store->takeNumbers() : QList<qint64>();
     qsizetype at = 0;

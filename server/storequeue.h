@@ -3,6 +3,7 @@
 
 #include "messagestore.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QQueue>
 
@@ -35,5 +36,6 @@ private:
     QList<Protocol::Message> m_collected; // handed over this turn
     using Part = std::pair<qsizetype, Done>; // a room's part: how many messages, its answer
     QList<Part> m_collectedDone;
+    QElapsedTimer m_inFlight; // since the batch in flight was handed over
     QQueue<QList<Part>> m_waiting; // one entry per store batch in flight, in order
 };

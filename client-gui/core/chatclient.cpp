@@ -1243,6 +1243,8 @@ QString ChatClient::leftText(const Protocol::Left &left) const
         if (left.comment.isEmpty())
             return tr("%1 was removed from the chat by %2.").arg(left.nick, left.by);
         return tr("%1 was removed from the chat by %2: %3").arg(left.nick, left.by, left.comment);
+    case LeaveReason::Part:
+        break; // leaving one room, not the chat: the server's sentence names the room
     }
     return left.text;
 }

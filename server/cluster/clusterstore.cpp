@@ -33,6 +33,18 @@ end
 return numbers
 )lua";
 
+// ARGV: name, info key, owner, private, topic, announcement. 1 when this call made the room;
+// then it is announced, before anything this node says next about the room.
+constexpr char SaveRoomScript[] = R"lua(
+local made = redis.call('SADD', 'natter:rooms', ARGV[1])
+if made == 1 then
+  redis.call('HSET', ARGV[2], 'name', ARGV[1], 'owner', ARGV[3], 'private', ARGV[4])
+  redis.call('PUBLISH', 'natter:cluster', ARGV[6])
+end
+redis.call('HSET', ARGV[2], 'topic', ARGV[5])
+return made
+)lua";
+
 struct ContextDeleter
 {
     void operator()(redisContext *context) const { redisFree(context); }
@@ -275,17 +287,19 @@ void ClusterStore::saveRoom(const RoomRecord &room)
 {
     const QByteArray isPrivate = room.isPrivate ? "1" : "0";
     // Name, owner and privacy are the creator's: a node that created the same room a moment
-    // later does not overwrite them.
+    // later does not overwrite them (one script, so the first SADD and its settings go together).
     const QByteArray info = ClusterKeys::roomField(room.name, "info");
-    m_commands->command({ "HSETNX", info, "name", room.name.toUtf8() });
-    m_commands->command({ "HSETNX", info, "owner", room.owner.toUtf8() });
-    m_commands->command({ "HSETNX", info, "private", isPrivate });
-    m_commands->command({ "HSET", info, "topic", room.topic.toUtf8() });
-    m_commands->command({ "SADD", ClusterKeys::Rooms, room.name.toUtf8() },
+    // Only the node whose SADD made the room announces it: a room two nodes create at the
+    // same moment is announced once, with its first creator's settings, and the other node
+    // takes those from Redis.
+    const QByteArray announcement = ClusterKeys::RoomCreated + m_options.nodeId.toUtf8() + '\n'
+            + room.name.toUtf8() + '\n' + room.owner.toUtf8() + '\n' + isPrivate + '\n'
+            + room.topic.toUtf8();
+    m_commands->command({ "EVAL", SaveRoomScript, "0", room.name.toUtf8(), info, room.owner.toUtf8(),
+                          isPrivate, room.topic.toUtf8(), announcement },
                         [this, info](const Reply &added) {
-        if (added.type != Reply::Type::Integer || added.integer != 0)
+        if (added.type != Reply::Type::Integer || added.integer == 1)
             return;
-        // Another node made the room first (this one had not heard yet): its settings stand.
         m_commands->command({ "HGETALL", info }, [this](const Reply &reply) {
             const auto fields = pairs(reply);
             if (!fields.contains("name"))
@@ -298,10 +312,6 @@ void ClusterStore::saveRoom(const RoomRecord &room)
             emit roomCreated(record);
         });
     });
-    m_commands->command({ "PUBLISH", ClusterKeys::ClusterChannel,
-                          ClusterKeys::RoomCreated + m_options.nodeId.toUtf8() + '\n'
-                                  + room.name.toUtf8() + '\n' + room.owner.toUtf8() + '\n'
-                                  + isPrivate + '\n' + room.topic.toUtf8() });
 }
 
 void ClusterStore::saveMember(const QString &room, const QString &nick)

@@ -411,7 +411,9 @@ private:
             const int small = 4096;
             setsockopt(client.fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
         }
-        epoll_event event { EPOLLIN | EPOLLOUT, { .u32 = uint32_t(index) } };
+        epoll_event event {};
+        event.events = EPOLLIN | EPOLLOUT;
+        event.data.u32 = uint32_t(index);
         client.wantWrite = true;
         epoll_ctl(m_epoll, EPOLL_CTL_ADD, client.fd, &event);
     }
@@ -435,7 +437,9 @@ private:
         }
         const bool wantWrite = !client.out.empty();
         if (wantWrite != client.wantWrite) {
-            epoll_event event { EPOLLIN | (wantWrite ? EPOLLOUT : 0u), { .u32 = uint32_t(index) } };
+            epoll_event event {};
+            event.events = EPOLLIN | (wantWrite ? EPOLLOUT : 0u);
+            event.data.u32 = uint32_t(index);
             epoll_ctl(m_epoll, EPOLL_CTL_MOD, client.fd, &event);
             client.wantWrite = wantWrite;
         }

@@ -44,7 +44,8 @@ public:
         if (m_process.state() == QProcess::NotRunning)
             return;
         m_process.kill();
-        QTest::qWaitFor([this] { return m_process.state() == QProcess::NotRunning; }, 5000);
+        if (!QTest::qWaitFor([this] { return m_process.state() == QProcess::NotRunning; }, 5000))
+            qWarning("a child process did not end within 5 s");
     }
     QByteArray output() const { return m_output; }
 
@@ -88,7 +89,8 @@ public:
         if (m_process.state() == QProcess::NotRunning)
             return;
         ::kill(pid_t(m_process.processId()), SIGKILL);
-        QTest::qWaitFor([this] { return m_process.state() == QProcess::NotRunning; }, 5000);
+        if (!QTest::qWaitFor([this] { return m_process.state() == QProcess::NotRunning; }, 5000))
+            qWarning("a child process did not end within 5 s");
     }
     QString output() const { return QString::fromUtf8(m_output); }
     // With --irc-port 0: the IRC face's port, as the node says it.

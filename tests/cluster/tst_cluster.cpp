@@ -95,7 +95,7 @@ std::unique_ptr<TestClient> tst_Cluster::joinWhenFree(quint16 port, const QStrin
                                                      int protocol)
 {
     std::unique_ptr<TestClient> joined;
-    QTest::qWaitFor(
+    (void)QTest::qWaitFor(
             [&] {
                 auto attempt = std::make_unique<TestClient>();
                 attempt->setProtocol(protocol);
@@ -182,7 +182,8 @@ void tst_Cluster::roomsAndMembershipsAreSharedByNodes()
             [&] {
                 bb.send(ListRooms { {}, {} });
                 const qsizetype lists = bb.count<RoomList>();
-                QTest::qWaitFor([&] { return bb.count<RoomList>() > lists; }, 1000);
+                if (!QTest::qWaitFor([&] { return bb.count<RoomList>() > lists; }, 1000))
+                    return false;
                 const auto rooms = bb.last<RoomList>().rooms;
                 return std::any_of(rooms.cbegin(), rooms.cend(), [](const RoomSummary &room) {
                     return room.room == u"dev"_s && room.members == 1;

@@ -39,7 +39,7 @@ void tst_DuplicateFilter::keepsTheNewestWindow()
 void tst_DuplicateFilter::forgetsLongDepartedNicks()
 {
     DuplicateFilter filter(10, 2);
-    for (const QString nick : { u"aa"_s, u"bb"_s, u"cc"_s })
+    for (const QString &nick : { u"aa"_s, u"bb"_s, u"cc"_s })
         filter.remember(nick, u"x"_s, { 1, 0 });
     filter.nickLeft(u"aa"_s);
     filter.nickLeft(u"bb"_s);

@@ -207,7 +207,7 @@ void tst_PlainTextInjection::kickReasonStaysInItsNotice()
     start(config);
     RawTerminal *reader = terminal("reader");
     RawTerminal *victim = terminal("victim");
-    RawTerminal *other = terminal("other");
+    terminal("other"); // a third member, whose join the reader sees
     QTRY_VERIFY(reader->text().contains(u"other has joined the chat."_s));
     auto *op = new TestClient;
     m_clients.append(op);

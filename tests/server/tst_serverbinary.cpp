@@ -2,6 +2,8 @@
 #include "testclient.h"
 
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QScopeGuard>
@@ -9,8 +11,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <csignal>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace Qt::StringLiterals;
@@ -32,7 +36,11 @@ private slots:
     void cleanup();
     void seedScenarioAndSigterm();
     void plainTextClientLikeNc();
-    void sighupStopsGracefully();
+    void sighupServesRenewedCertificate();
+    void sighupReloadsLimitsFromConfig();
+    void logsForTheJournal_data();
+    void logsForTheJournal();
+    void logsAsJson();
     void portInUseIsAClearError();
     void badOptionIsAClearError_data();
     void badOptionIsAClearError();
@@ -142,21 +150,184 @@ void tst_ServerBinary::plainTextClientLikeNc()
     QCOMPARE(m_server.exitCode(), 0);
 }
 
-void tst_ServerBinary::sighupStopsGracefully()
+namespace {
+
+bool replaceFile(const QString &from, const QString &to)
 {
-    const quint16 port = startServer();
-    QVERIFY(port != 0);
+    QFile::remove(to);
+    return QFile::copy(from, to);
+}
+
+bool writeFile(const QString &path, const QByteArray &contents)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly | QIODevice::Truncate)
+            && file.write(contents) == contents.size();
+}
+
+QSslCertificate certificate(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? QSslCertificate(file.readAll()) : QSslCertificate();
+}
+
+} // namespace
+
+// A renewed certificate, put in place of the old one, is what the next TLS connection gets;
+// the connections already open stay, and the server does not restart.
+void tst_ServerBinary::sighupServesRenewedCertificate()
+{
+    const QString data = QStringLiteral(NATTER_TEST_DATA);
+    const QString cert = m_dataDir.filePath(u"natter.pem"_s);
+    const QString key = m_dataDir.filePath(u"natter.key"_s);
+    QVERIFY(replaceFile(data + u"/test-only-cert.pem"_s, cert));
+    QVERIFY(replaceFile(data + u"/test-only-key.pem"_s, key));
+    const QSslCertificate first = certificate(cert);
+    const QSslCertificate renewed = certificate(data + u"/test-only-renewed-cert.pem"_s);
+    QVERIFY(!first.isNull() && !renewed.isNull() && first != renewed);
+
+    const quint16 port = startServer({ u"--tls-cert"_s, cert, u"--tls-key"_s, key });
+    QVERIFY2(port != 0, qPrintable(output()));
+    const qint64 pid = m_server.processId();
     TestClient aa;
-    aa.connectTo(port);
+    aa.connectEncrypted(port, first);
     aa.hello(u"aa"_s);
     QTRY_COMPARE(aa.count<Welcome>(), 1);
-    // Until SIGHUP means something else, it stops the server like SIGTERM, with notice.
+    QCOMPARE(aa.socket()->peerCertificate(), first);
+
+    QVERIFY(replaceFile(data + u"/test-only-renewed-cert.pem"_s, cert));
+    QVERIFY(replaceFile(data + u"/test-only-renewed-key.pem"_s, key));
+    ::kill(pid_t(pid), SIGHUP);
+    QTRY_VERIFY2(output().contains(u"SIGHUP: reloaded"_s), qPrintable(output()));
+    QVERIFY2(output().contains(u"re-read TLS certificate and key; changed: nothing"_s),
+             qPrintable(output()));
+
+    TestClient bb;
+    bb.connectEncrypted(port, renewed);
+    bb.hello(u"bb"_s);
+    QTRY_COMPARE(bb.count<Welcome>(), 1);
+    QCOMPARE(bb.socket()->peerCertificate(), renewed);
+    aa.say(u"still here"_s, u"renewed-1"_s);
+    QTRY_COMPARE(bb.last<Message>().text, u"still here"_s);
+    QCOMPARE(m_server.processId(), pid);
+    QCOMPARE(m_server.state(), QProcess::Running);
+}
+
+// SIGHUP applies a changed limit at once, names what waits for a restart, and a file with a
+// problem leaves the server running as it was.
+void tst_ServerBinary::sighupReloadsLimitsFromConfig()
+{
+    const QString config = m_dataDir.filePath(u"natter-server.conf"_s);
+    QVERIFY(writeFile(config, "max-per-ip = 50\nhistory = 100\n"));
+    const quint16 port = startServer({ u"--config"_s, config });
+    QVERIFY2(port != 0, qPrintable(output()));
+    TestClient aa;
+    QVERIFY(aa.join(port, u"aa"_s));
+
+    QVERIFY(writeFile(config, "max-per-ip = 1\nhistory = 200\n"));
     ::kill(pid_t(m_server.processId()), SIGHUP);
+    QTRY_VERIFY2(output().contains(u"SIGHUP: reloaded"_s), qPrintable(output()));
+    const QString line = output().section(u"SIGHUP: reloaded"_s, 1).section(u'\n', 0, 0);
+    QCOMPARE(line, u" %1; changed: max-per-ip; not applied until a restart: history"_s.arg(config));
+
+    TestClient bb;
+    bb.connectTo(port);
+    QTRY_COMPARE(bb.count<Error>(), 1);
+    QCOMPARE(bb.last<Error>().code, ErrorCode::TooManyConnections);
+    QTRY_VERIFY(bb.wasDisconnected());
+
+    QVERIFY(writeFile(config, "max-per-ip = 0\n"));
+    ::kill(pid_t(m_server.processId()), SIGHUP);
+    QTRY_VERIFY2(output().contains(u"SIGHUP: keeping the running configuration: "_s),
+                 qPrintable(output()));
+    QVERIFY(output().contains(u"max-per-ip must be a whole number from 1 to 1000000"_s));
+    TestClient cc;
+    cc.connectTo(port);
+    QTRY_COMPARE(cc.count<Error>(), 1); // still one per address
+    QCOMPARE(cc.last<Error>().code, ErrorCode::TooManyConnections);
+    QCOMPARE(m_server.state(), QProcess::Running);
+    QVERIFY(aa.isConnected());
+}
+
+// Under systemd the journal stamps each line and reads its level from "<N>": the server adds
+// no time of its own, but only when JOURNAL_STREAM names the stderr it writes to.
+void tst_ServerBinary::logsForTheJournal_data()
+{
+    QTest::addColumn<bool>("journalIsStderr");
+    QTest::addColumn<QString>("firstLine"); // a regular expression
+    QTest::newRow("journal") << true << u"^<6>info: \\d+ rooms?$"_s;
+    QTest::newRow("another stream's JOURNAL_STREAM")
+            << false << u"^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} info: \\d+ rooms?$"_s;
+}
+
+void tst_ServerBinary::logsForTheJournal()
+{
+    QFETCH(bool, journalIsStderr);
+    QFETCH(QString, firstLine);
+    const QString log = m_dataDir.filePath(u"stderr.log"_s);
+    QVERIFY(writeFile(log, {}));
+    struct stat status {};
+    QCOMPARE(::stat(QFile::encodeName(log).constData(), &status), 0);
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(u"JOURNAL_STREAM"_s,
+                       u"%1:%2"_s.arg(qulonglong(status.st_dev))
+                               .arg(qulonglong(status.st_ino) + (journalIsStderr ? 0 : 1)));
+    QProcess server;
+    server.setProcessEnvironment(environment);
+    server.setStandardErrorFile(log, QIODevice::Append);
+    server.start(QStringLiteral(NATTER_SERVER_BINARY), { u"--port"_s, u"0"_s, u"--no-store"_s });
+    const auto logged = [&log] {
+        QFile file(log);
+        return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
+    };
+    QTRY_VERIFY2(logged().contains(u"listening on 127.0.0.1:"_s), qPrintable(logged()));
+    ::kill(pid_t(server.processId()), SIGTERM);
+    QTRY_COMPARE_WITH_TIMEOUT(server.state(), QProcess::NotRunning, 10000);
+    QCOMPARE(server.exitCode(), 0);
+    const QStringList lines = logged().split(u'\n', Qt::SkipEmptyParts);
+    QVERIFY2(lines.size() >= 4, qPrintable(logged()));
+    QVERIFY2(QRegularExpression(firstLine).match(lines.constFirst()).hasMatch(),
+             qPrintable(lines.constFirst()));
+    const QRegularExpression level(journalIsStderr ? u"^<[2-7]>(debug|info|warning|error): "_s
+                                                   : u"^\\S+ \\S+ (debug|info|warning|error): "_s);
+    for (const QString &line : lines)
+        QVERIFY2(level.match(line).hasMatch(), qPrintable(line));
+    QVERIFY2(lines.constLast().endsWith(journalIsStderr ? u"<6>info: Server stopped"_s
+                                                        : u" info: Server stopped"_s),
+             qPrintable(lines.constLast()));
+}
+
+// --log-format json: every line is one object with the time, the level and the message.
+void tst_ServerBinary::logsAsJson()
+{
+    const quint16 port = startServer({ u"--log-format"_s, u"json"_s });
+    QVERIFY2(port != 0, qPrintable(output()));
+    TestClient aa;
+    QVERIFY(aa.join(port, u"aa"_s));
+    QTRY_VERIFY(output().contains(u"aa has joined the chat."_s));
+    ::kill(pid_t(m_server.processId()), SIGTERM);
     QTRY_COMPARE_WITH_TIMEOUT(m_server.state(), QProcess::NotRunning, 10000);
-    QCOMPARE(m_server.exitStatus(), QProcess::NormalExit);
-    QCOMPARE(m_server.exitCode(), 0);
-    QTRY_COMPARE(aa.count<Shutdown>(), 1);
-    QVERIFY(output().contains(u"Received SIGHUP"_s));
+    const QStringList lines = output().split(u'\n', Qt::SkipEmptyParts);
+    QVERIFY(lines.size() >= 4);
+    QStringList messages;
+    for (const QString &line : lines) {
+        QJsonParseError error {};
+        const QJsonObject object = QJsonDocument::fromJson(line.toUtf8(), &error).object();
+        QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(line));
+        QVERIFY2(object.value(u"level"_s).toString() == u"info"_s
+                         || object.value(u"level"_s).toString() == u"warning"_s,
+                 qPrintable(line));
+        QVERIFY2(QDateTime::fromString(object.value(u"time"_s).toString(), Qt::ISODateWithMs)
+                         .isValid(),
+                 qPrintable(line));
+        messages << object.value(u"message"_s).toString();
+    }
+    QVERIFY2(std::any_of(messages.cbegin(), messages.cend(),
+                         [](const QString &message) {
+                             return message.startsWith(u"aa has joined the chat."_s);
+                         }),
+             qPrintable(output()));
+    QCOMPARE(messages.constLast(), u"Server stopped"_s);
 }
 
 void tst_ServerBinary::portInUseIsAClearError()
@@ -195,6 +366,21 @@ void tst_ServerBinary::badOptionIsAClearError_data()
                                   << QByteArray("cannot read the TLS certificate");
     QTest::newRow("operators without accounts") << QStringList { u"--operators"_s, u"alice"_s }
                                                 << QByteArray("need --accounts");
+    const auto configFile = [this](const QString &name, const QByteArray &contents) {
+        QFile file(m_dataDir.filePath(name));
+        if (!file.open(QIODevice::WriteOnly) || file.write(contents) != contents.size())
+            qFatal("cannot write %s", qPrintable(file.fileName()));
+        return file.fileName();
+    };
+    QTest::newRow("unknown key in --config")
+            << QStringList { u"--config"_s, configFile(u"unknown.conf"_s, "colour = blue\n") }
+            << QByteArray("unknown key \"colour\"");
+    QTest::newRow("bad value in --config")
+            << QStringList { u"--config"_s, configFile(u"bad.conf"_s, "max-clients = 0\n") }
+            << QByteArray("max-clients must be");
+    QTest::newRow("missing --config")
+            << QStringList { u"--config"_s, u"/nonexistent/natter-server.conf"_s }
+            << QByteArray("cannot read the configuration file");
 }
 
 void tst_ServerBinary::badOptionIsAClearError()

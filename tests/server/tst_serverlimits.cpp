@@ -242,7 +242,7 @@ void tst_ServerLimits::serverFullRefusesTheNextClient()
     ServerConfig config;
     config.maxClients = 3;
     start(config);
-    for (const QString nick : { u"a"_s, u"b"_s, u"c"_s })
+    for (const QString &nick : { u"a"_s, u"b"_s, u"c"_s })
         join(nick);
     TestClient *fourth = connectClient();
     QTRY_COMPARE(fourth->count<Error>(), 1);
