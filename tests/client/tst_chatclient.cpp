@@ -1,5 +1,6 @@
 #include "chatclient.h"
 #include "chatserver.h"
+#include "isolatedsettings.h"
 #include "tcprelay.h"
 #include "testclient.h"
 
@@ -65,7 +66,7 @@ private:
     static QStringList texts(const MessageModel *model);
     QStringList texts() const;
 
-    QTemporaryDir m_settingsDir;
+    IsolatedSettings m_settings;
     std::unique_ptr<ChatServer> m_server;
     std::unique_ptr<ChatClient> m_client;
     QList<TestClient *> m_peers;
@@ -74,11 +75,7 @@ private:
 void tst_ChatClient::initTestCase()
 {
     // The client remembers its place in each room per server: not in the user's own settings.
-    QVERIFY(m_settingsDir.isValid());
-    QCoreApplication::setOrganizationName(u"NatterTest"_s);
-    QCoreApplication::setApplicationName(u"tst_chatclient"_s);
-    QSettings::setDefaultFormat(QSettings::IniFormat);
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+    m_settings.install(u"tst_chatclient"_s);
 }
 
 void tst_ChatClient::startServer(quint16 port, ServerConfig config)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "chatclient.h"
 #include "chatserver.h"
+#include "isolatedsettings.h"
 #include "serverlist.h"
 #include "tcprelay.h"
 #include "testclient.h"
@@ -9,7 +10,6 @@
 #include <QSignalSpy>
 #include <QPointer>
 #include <QTcpServer>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
@@ -48,7 +48,7 @@ private:
     TestClient *joinRoom(quint16 port, const QString &nick, const QString &room);
     static QStringList texts(const MessageModel *model);
 
-    QTemporaryDir m_settingsDir;
+    IsolatedSettings m_settings;
     std::unique_ptr<ChatServer> m_first;
     std::unique_ptr<ChatServer> m_second;
     std::unique_ptr<ChatClient> m_client;
@@ -57,11 +57,7 @@ private:
 
 void tst_Failover::initTestCase()
 {
-    QVERIFY(m_settingsDir.isValid());
-    QCoreApplication::setOrganizationName(u"NatterTest"_s);
-    QCoreApplication::setApplicationName(u"tst_failover"_s);
-    QSettings::setDefaultFormat(QSettings::IniFormat);
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+    m_settings.install(u"tst_failover"_s);
 }
 
 std::unique_ptr<ChatServer> tst_Failover::startServer(int historyLimit)
