@@ -1,6 +1,7 @@
 #include "chatclient.h"
 #include "chatserver.h"
 #include "isolatedsettings.h"
+#include "messagetexts.h"
 #include "tcprelay.h"
 #include "testclient.h"
 
@@ -63,7 +64,7 @@ private:
     // A peer that speaks rooms, in `room` besides the lobby.
     TestClient *joinRoom(const QString &nick, const QString &room);
     Conversation *joinAs(const QString &nick, const QString &room);
-    static QStringList texts(const MessageModel *model);
+    static QStringList texts(const MessageModel *model) { return messageTexts(model); }
     QStringList texts() const;
 
     IsolatedSettings m_settings;
@@ -135,16 +136,6 @@ Conversation *tst_ChatClient::joinAs(const QString &nick, const QString &room)
     if (!joined.wait(5000))
         return nullptr;
     return joined.at(0).at(0).value<Conversation *>();
-}
-
-QStringList tst_ChatClient::texts(const MessageModel *model)
-{
-    QStringList result;
-    for (int row = 0; row < model->rowCount(); ++row) {
-        if (model->entry(row).kind == MessageModel::Kind::Message)
-            result.append(model->entry(row).text);
-    }
-    return result;
 }
 
 QStringList tst_ChatClient::texts() const

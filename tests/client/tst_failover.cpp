@@ -2,6 +2,7 @@
 #include "chatclient.h"
 #include "chatserver.h"
 #include "isolatedsettings.h"
+#include "messagetexts.h"
 #include "serverlist.h"
 #include "tcprelay.h"
 #include "testclient.h"
@@ -46,7 +47,7 @@ private:
     static std::unique_ptr<ChatServer> startServer(int historyLimit = 500);
     static quint16 closedPort();
     TestClient *joinRoom(quint16 port, const QString &nick, const QString &room);
-    static QStringList texts(const MessageModel *model);
+    static QStringList texts(const MessageModel *model) { return messageTexts(model); }
 
     IsolatedSettings m_settings;
     std::unique_ptr<ChatServer> m_first;
@@ -109,16 +110,6 @@ TestClient *tst_Failover::joinRoom(quint16 port, const QString &nick, const QStr
     if (!QTest::qWaitFor([&] { return peer->count<Protocol::RoomState>() >= 2; }, 5000))
         qWarning("%s did not get into %s", qPrintable(nick), qPrintable(room));
     return peer;
-}
-
-QStringList tst_Failover::texts(const MessageModel *model)
-{
-    QStringList result;
-    for (int row = 0; row < model->rowCount(); ++row) {
-        if (model->entry(row).kind == MessageModel::Kind::Message)
-            result.append(model->entry(row).text);
-    }
-    return result;
 }
 
 void tst_Failover::parsesListsOfServers_data()
