@@ -1,5 +1,7 @@
 #include "chatclient.h"
 #include "chatserver.h"
+#include "isolatedsettings.h"
+#include "messagetexts.h"
 #include "tcprelay.h"
 #include "testclient.h"
 
@@ -62,10 +64,10 @@ private:
     // A peer that speaks rooms, in `room` besides the lobby.
     TestClient *joinRoom(const QString &nick, const QString &room);
     Conversation *joinAs(const QString &nick, const QString &room);
-    static QStringList texts(const MessageModel *model);
+    static QStringList texts(const MessageModel *model) { return messageTexts(model); }
     QStringList texts() const;
 
-    QTemporaryDir m_settingsDir;
+    IsolatedSettings m_settings;
     std::unique_ptr<ChatServer> m_server;
     std::unique_ptr<ChatClient> m_client;
     QList<TestClient *> m_peers;
@@ -74,11 +76,7 @@ private:
 void tst_ChatClient::initTestCase()
 {
     // The client remembers its place in each room per server: not in the user's own settings.
-    QVERIFY(m_settingsDir.isValid());
-    QCoreApplication::setOrganizationName(u"NatterTest"_s);
-    QCoreApplication::setApplicationName(u"tst_chatclient"_s);
-    QSettings::setDefaultFormat(QSettings::IniFormat);
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+    m_settings.install(u"tst_chatclient"_s);
 }
 
 void tst_ChatClient::startServer(quint16 port, ServerConfig config)
@@ -138,16 +136,6 @@ Conversation *tst_ChatClient::joinAs(const QString &nick, const QString &room)
     if (!joined.wait(5000))
         return nullptr;
     return joined.at(0).at(0).value<Conversation *>();
-}
-
-QStringList tst_ChatClient::texts(const MessageModel *model)
-{
-    QStringList result;
-    for (int row = 0; row < model->rowCount(); ++row) {
-        if (model->entry(row).kind == MessageModel::Kind::Message)
-            result.append(model->entry(row).text);
-    }
-    return result;
 }
 
 QStringList tst_ChatClient::texts() const

@@ -2,6 +2,7 @@
 #include "chatclient.h"
 #include "chatserver.h"
 #include "connectdialog.h"
+#include "isolatedsettings.h"
 #include "mainwindow.h"
 
 #include <QApplication>
@@ -9,9 +10,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QSettings>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
@@ -33,16 +32,12 @@ private slots:
     void aListThatDoesNotReadOpensTheDialog();
 
 private:
-    QTemporaryDir m_settingsDir;
+    IsolatedSettings m_settings;
 };
 
 void tst_ConnectDialog::initTestCase()
 {
-    QVERIFY(m_settingsDir.isValid());
-    QCoreApplication::setOrganizationName(u"NatterTest"_s);
-    QCoreApplication::setApplicationName(u"tst_connectdialog"_s);
-    QSettings::setDefaultFormat(QSettings::IniFormat);
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+    m_settings.install(u"tst_connectdialog"_s);
 }
 
 void tst_ConnectDialog::acceptsAListOfServers_data()

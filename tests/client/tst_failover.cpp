@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "chatclient.h"
 #include "chatserver.h"
+#include "isolatedsettings.h"
+#include "messagetexts.h"
 #include "serverlist.h"
 #include "tcprelay.h"
 #include "testclient.h"
@@ -9,7 +11,6 @@
 #include <QSignalSpy>
 #include <QPointer>
 #include <QTcpServer>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
@@ -46,9 +47,9 @@ private:
     static std::unique_ptr<ChatServer> startServer(int historyLimit = 500);
     static quint16 closedPort();
     TestClient *joinRoom(quint16 port, const QString &nick, const QString &room);
-    static QStringList texts(const MessageModel *model);
+    static QStringList texts(const MessageModel *model) { return messageTexts(model); }
 
-    QTemporaryDir m_settingsDir;
+    IsolatedSettings m_settings;
     std::unique_ptr<ChatServer> m_first;
     std::unique_ptr<ChatServer> m_second;
     std::unique_ptr<ChatClient> m_client;
@@ -57,11 +58,7 @@ private:
 
 void tst_Failover::initTestCase()
 {
-    QVERIFY(m_settingsDir.isValid());
-    QCoreApplication::setOrganizationName(u"NatterTest"_s);
-    QCoreApplication::setApplicationName(u"tst_failover"_s);
-    QSettings::setDefaultFormat(QSettings::IniFormat);
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+    m_settings.install(u"tst_failover"_s);
 }
 
 std::unique_ptr<ChatServer> tst_Failover::startServer(int historyLimit)
@@ -113,16 +110,6 @@ TestClient *tst_Failover::joinRoom(quint16 port, const QString &nick, const QStr
     if (!QTest::qWaitFor([&] { return peer->count<Protocol::RoomState>() >= 2; }, 5000))
         qWarning("%s did not get into %s", qPrintable(nick), qPrintable(room));
     return peer;
-}
-
-QStringList tst_Failover::texts(const MessageModel *model)
-{
-    QStringList result;
-    for (int row = 0; row < model->rowCount(); ++row) {
-        if (model->entry(row).kind == MessageModel::Kind::Message)
-            result.append(model->entry(row).text);
-    }
-    return result;
 }
 
 void tst_Failover::parsesListsOfServers_data()

@@ -10,6 +10,7 @@
 #include "tcprelay.h"
 #include "testclient.h"
 #include "translations.h"
+#include "windowfixture.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -34,10 +35,9 @@
 #include <memory>
 
 using namespace Qt::StringLiterals;
-using namespace std::chrono_literals;
 
 // The window as a person uses it, against an in-process server, on the offscreen platform.
-class tst_MainWindow : public QObject
+class tst_MainWindow : public QObject, public WindowFixture
 {
     Q_OBJECT
 
@@ -89,47 +89,26 @@ private:
     void connectWithDialog(quint16 port);
     // Opens the window and connects with TLS; the certificate question it asks, or null.
     QMessageBox *connectOverTlsUntilAsked();
-    TestClient *join(const QString &nick);
     // A peer that speaks rooms.
     TestClient *joinWithRooms(const QString &nick);
     void type(const QString &line);
     QStringList sidebar() const;
     QString viewText() const;
-
-    QTemporaryDir m_settingsDir;
-    std::unique_ptr<ChatServer> m_server;
-    std::unique_ptr<ChatClient> m_client;
-    std::unique_ptr<MainWindow> m_window;
-    QList<TestClient *> m_peers;
 };
 
 void tst_MainWindow::initTestCase()
 {
-    QVERIFY(m_settingsDir.isValid());
-    QCoreApplication::setOrganizationName(u"NatterTest"_s);
-    QCoreApplication::setApplicationName(u"tst_mainwindow"_s);
-    QSettings::setDefaultFormat(QSettings::IniFormat);
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+    m_settings.install(u"tst_mainwindow"_s);
 }
 
 void tst_MainWindow::init()
 {
-    ServerConfig config;
-    config.port = 0;
-    config.rate = 0;
-    m_server = std::make_unique<ChatServer>(config);
-    QVERIFY(m_server->listen());
-    m_client = std::make_unique<ChatClient>();
-    m_client->setReconnectDelays(50ms, 200ms);
+    startServerAndClient();
 }
 
 void tst_MainWindow::cleanup()
 {
-    m_window.reset();
-    qDeleteAll(m_peers);
-    m_peers.clear();
-    m_client.reset();
-    m_server.reset();
+    tearDown();
     Translations::install(QLocale(QLocale::English));
     QSettings settings;
     settings.remove(u"connection/password"_s);
@@ -139,10 +118,10 @@ void tst_MainWindow::cleanup()
 
 void tst_MainWindow::openWindow(const QString &nick)
 {
-    m_window = std::make_unique<MainWindow>(m_client.get());
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-    m_window->connectTo(u"127.0.0.1"_s, m_server->serverPort(), nick);
+    showWindow();
+    if (QTest::currentTestFailed())
+        return;
+    connectAs(nick);
 }
 
 void tst_MainWindow::connectWithDialog(quint16 port)
@@ -157,19 +136,9 @@ void tst_MainWindow::connectWithDialog(quint16 port)
     dialog->accept();
 }
 
-TestClient *tst_MainWindow::join(const QString &nick)
-{
-    auto *peer = new TestClient;
-    m_peers.append(peer);
-    if (!peer->join(m_server->serverPort(), nick))
-        qWarning("no welcome for %s", qPrintable(nick));
-    return peer;
-}
-
 TestClient *tst_MainWindow::joinWithRooms(const QString &nick)
 {
-    auto *peer = new TestClient;
-    m_peers.append(peer);
+    TestClient *peer = newPeer();
     peer->setProtocol(2);
     if (!peer->join(m_server->serverPort(), nick))
         qWarning("no welcome for %s", qPrintable(nick));
@@ -843,8 +812,7 @@ void tst_MainWindow::anotherServerStartsACleanView()
     QVERIFY(other.listen());
     TestClient *bb = join(u"bb"_s);
     bb->say(u"said on the first server"_s, u"1"_s);
-    auto *cc = new TestClient;
-    m_peers.append(cc);
+    TestClient *cc = newPeer();
     QVERIFY(cc->join(other.serverPort(), u"cc"_s));
     cc->say(u"said on the other server"_s, u"1"_s);
     QTRY_COMPARE(cc->count<Protocol::Ack>(), 1);
@@ -871,13 +839,12 @@ void tst_MainWindow::unsentMessagesNeverGoToAnotherServer()
     config.rate = 0;
     ChatServer other(config);
     QVERIFY(other.listen());
-    auto *cc = new TestClient;
-    m_peers.append(cc);
+    TestClient *cc = newPeer();
     QVERIFY(cc->join(other.serverPort(), u"cc"_s));
 
-    m_window = std::make_unique<MainWindow>(m_client.get());
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    showWindow();
+    if (QTest::currentTestFailed())
+        return;
     m_window->connectTo(u"127.0.0.1"_s, relay.port(), u"aa"_s);
     QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
     relay.setAccepting(false);
@@ -934,9 +901,9 @@ void tst_MainWindow::refusedConnectionSaysWhyAndStopsTrying()
     const quint16 port = m_server->serverPort();
     m_server.reset(); // nothing listens there now
     QSignalSpy failed(m_client.get(), &ChatClient::connectFailed);
-    m_window = std::make_unique<MainWindow>(m_client.get());
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    showWindow();
+    if (QTest::currentTestFailed())
+        return;
     m_window->connectTo(u"127.0.0.1"_s, port, u"aa"_s);
     auto *state = m_window->findChild<QLabel *>(u"state"_s);
     QTRY_COMPARE(m_client->state(), ChatClient::State::Reconnecting);

@@ -6,13 +6,12 @@
 #include "messageview.h"
 #include "notifier.h"
 #include "testclient.h"
+#include "windowfixture.h"
 
 #include <QListView>
 #include <QProcess>
 #include <QStandardPaths>
-#include <QSettings>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
@@ -41,11 +40,10 @@ public slots:
 #endif
 
 using namespace Qt::StringLiterals;
-using namespace std::chrono_literals;
 
 // Mentions and the notifications they raise, with the real window against an in-process
 // server: one peer talks, the window is the active one or not.
-class tst_Notifier : public QObject
+class tst_Notifier : public QObject, public WindowFixture
 {
     Q_OBJECT
 
@@ -68,11 +66,7 @@ private:
     // bb says `text` in the lobby; returns once the window's client has it.
     void bbSays(const QString &text, const QString &to = {});
 
-    QTemporaryDir m_settingsDir;
-    std::unique_ptr<ChatServer> m_server;
-    std::unique_ptr<ChatClient> m_client;
-    std::unique_ptr<MainWindow> m_window;
-    std::unique_ptr<TestClient> m_bb;
+    TestClient *m_bb = nullptr; // deleted by tearDown()
     std::unique_ptr<QWidget> m_other;
     int m_said = 0;
     QProcess m_bus; // a session bus of the tests' own, where there is dbus-daemon
@@ -81,11 +75,7 @@ private:
 
 void tst_Notifier::initTestCase()
 {
-    QVERIFY(m_settingsDir.isValid());
-    QCoreApplication::setOrganizationName(u"NatterTest"_s);
-    QCoreApplication::setApplicationName(u"tst_notifier"_s);
-    QSettings::setDefaultFormat(QSettings::IniFormat);
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+    m_settings.install(u"tst_notifier"_s);
     // Before anything connects to a session bus: the window's notifications go to this one.
     const QString daemon = QStandardPaths::findExecutable(u"dbus-daemon"_s);
     if (!daemon.isEmpty()) {
@@ -107,35 +97,23 @@ void tst_Notifier::cleanupTestCase()
 
 void tst_Notifier::init()
 {
-    ServerConfig config;
-    config.port = 0;
-    config.rate = 0;
-    m_server = std::make_unique<ChatServer>(config);
-    QVERIFY(m_server->listen());
-    m_client = std::make_unique<ChatClient>();
-    m_client->setReconnectDelays(50ms, 200ms);
+    startServerAndClient();
     m_said = 0;
 }
 
 void tst_Notifier::cleanup()
 {
     m_other.reset();
-    m_window.reset();
-    m_bb.reset();
-    m_client.reset();
-    m_server.reset();
+    tearDown();
+    m_bb = nullptr;
 }
 
 void tst_Notifier::openWindow()
 {
-    m_window = std::make_unique<MainWindow>(m_client.get());
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-    m_window->activateWindow();
-    QTRY_VERIFY(m_window->isActiveWindow());
-    m_window->connectTo(u"127.0.0.1"_s, m_server->serverPort(), u"aa"_s);
-    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
-    m_bb = std::make_unique<TestClient>();
+    openWindowOnline(u"aa"_s, Activation::Activate);
+    if (QTest::currentTestFailed())
+        return;
+    m_bb = newPeer();
     QVERIFY(m_bb->join(m_server->serverPort(), u"bb"_s));
 }
 

@@ -7,6 +7,7 @@
 #include "messageview.h"
 #include "settingsdialog.h"
 #include "testclient.h"
+#include "windowfixture.h"
 #include "theme.h"
 #include "translations.h"
 
@@ -21,17 +22,15 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStyle>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
 
 using namespace Qt::StringLiterals;
-using namespace std::chrono_literals;
 
 // The settings dialog and what the window does with its answers, offscreen, against an
 // in-process server where something is sent.
-class tst_SettingsDialog : public QObject
+class tst_SettingsDialog : public QObject, public WindowFixture
 {
     Q_OBJECT
 
@@ -51,39 +50,23 @@ private:
     void openWindow();
     SettingsDialog *openDialog();
 
-    QTemporaryDir m_settingsDir;
-    std::unique_ptr<ChatServer> m_server;
-    std::unique_ptr<ChatClient> m_client;
-    std::unique_ptr<MainWindow> m_window;
-    std::unique_ptr<TestClient> m_bb;
+    TestClient *m_bb = nullptr; // deleted by tearDown()
 };
 
 void tst_SettingsDialog::initTestCase()
 {
-    QVERIFY(m_settingsDir.isValid());
-    QCoreApplication::setOrganizationName(u"NatterTest"_s);
-    QCoreApplication::setApplicationName(u"tst_settingsdialog"_s);
-    QSettings::setDefaultFormat(QSettings::IniFormat);
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+    m_settings.install(u"tst_settingsdialog"_s);
 }
 
 void tst_SettingsDialog::init()
 {
-    ServerConfig config;
-    config.port = 0;
-    config.rate = 0;
-    m_server = std::make_unique<ChatServer>(config);
-    QVERIFY(m_server->listen());
-    m_client = std::make_unique<ChatClient>();
-    m_client->setReconnectDelays(50ms, 200ms);
+    startServerAndClient();
 }
 
 void tst_SettingsDialog::cleanup()
 {
-    m_window.reset();
-    m_bb.reset();
-    m_client.reset();
-    m_server.reset();
+    tearDown();
+    m_bb = nullptr;
     QSettings settings;
     settings.clear();
     Theme::apply(Preferences::Theme::System);
@@ -91,14 +74,10 @@ void tst_SettingsDialog::cleanup()
 
 void tst_SettingsDialog::openWindow()
 {
-    m_window = std::make_unique<MainWindow>(m_client.get());
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-    m_window->activateWindow();
-    QTRY_VERIFY(m_window->isActiveWindow());
-    m_window->connectTo(u"127.0.0.1"_s, m_server->serverPort(), u"aa"_s);
-    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
-    m_bb = std::make_unique<TestClient>();
+    openWindowOnline(u"aa"_s, Activation::Activate);
+    if (QTest::currentTestFailed())
+        return;
+    m_bb = newPeer();
     QVERIFY(m_bb->join(m_server->serverPort(), u"bb"_s));
 }
 

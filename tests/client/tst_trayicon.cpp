@@ -3,24 +3,22 @@
 #include "chatserver.h"
 #include "mainwindow.h"
 #include "testclient.h"
+#include "windowfixture.h"
 #include "trayicon.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QMenu>
-#include <QSettings>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
 
 using namespace Qt::StringLiterals;
-using namespace std::chrono_literals;
 
 // The tray icon with the real window against an in-process server. The offscreen platform
 // has no tray, so the tests that need one say the desktop has it (TrayIcon::setAvailable).
-class tst_TrayIcon : public QObject
+class tst_TrayIcon : public QObject, public WindowFixture
 {
     Q_OBJECT
 
@@ -37,49 +35,31 @@ private slots:
 private:
     void openWindow();
 
-    QTemporaryDir m_settingsDir;
-    std::unique_ptr<ChatServer> m_server;
-    std::unique_ptr<ChatClient> m_client;
-    std::unique_ptr<MainWindow> m_window;
-    std::unique_ptr<TestClient> m_bb;
+    TestClient *m_bb = nullptr; // deleted by tearDown()
 };
 
 void tst_TrayIcon::initTestCase()
 {
-    QVERIFY(m_settingsDir.isValid());
-    QCoreApplication::setOrganizationName(u"NatterTest"_s);
-    QCoreApplication::setApplicationName(u"tst_trayicon"_s);
-    QSettings::setDefaultFormat(QSettings::IniFormat);
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+    m_settings.install(u"tst_trayicon"_s);
 }
 
 void tst_TrayIcon::init()
 {
-    ServerConfig config;
-    config.port = 0;
-    config.rate = 0;
-    m_server = std::make_unique<ChatServer>(config);
-    QVERIFY(m_server->listen());
-    m_client = std::make_unique<ChatClient>();
-    m_client->setReconnectDelays(50ms, 200ms);
+    startServerAndClient();
 }
 
 void tst_TrayIcon::cleanup()
 {
-    m_window.reset();
-    m_bb.reset();
-    m_client.reset();
-    m_server.reset();
+    tearDown();
+    m_bb = nullptr;
 }
 
 void tst_TrayIcon::openWindow()
 {
-    m_window = std::make_unique<MainWindow>(m_client.get());
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-    m_window->connectTo(u"127.0.0.1"_s, m_server->serverPort(), u"aa"_s);
-    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
-    m_bb = std::make_unique<TestClient>();
+    openWindowOnline(u"aa"_s);
+    if (QTest::currentTestFailed())
+        return;
+    m_bb = newPeer();
     QVERIFY(m_bb->join(m_server->serverPort(), u"bb"_s));
 }
 

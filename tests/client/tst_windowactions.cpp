@@ -5,10 +5,9 @@
 #include "mainwindow.h"
 #include "messageview.h"
 #include "testclient.h"
+#include "windowfixture.h"
 
-#include <QSettings>
 #include <QStatusBar>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QTextBlock>
 #include <QToolButton>
@@ -16,11 +15,10 @@
 #include <memory>
 
 using namespace Qt::StringLiterals;
-using namespace std::chrono_literals;
 
 // What the window does with "jump to first unread" and /me, offscreen, against an
 // in-process server.
-class tst_WindowActions : public QObject
+class tst_WindowActions : public QObject, public WindowFixture
 {
     Q_OBJECT
 
@@ -37,51 +35,31 @@ private:
     void type(const QString &line);
     MessageView *view() const { return m_window->findChild<MessageView *>(u"messages"_s); }
 
-    QTemporaryDir m_settingsDir;
-    std::unique_ptr<ChatServer> m_server;
-    std::unique_ptr<ChatClient> m_client;
-    std::unique_ptr<MainWindow> m_window;
-    std::unique_ptr<TestClient> m_bb;
+    TestClient *m_bb = nullptr; // deleted by tearDown()
 };
 
 void tst_WindowActions::initTestCase()
 {
-    QVERIFY(m_settingsDir.isValid());
-    QCoreApplication::setOrganizationName(u"NatterTest"_s);
-    QCoreApplication::setApplicationName(u"tst_windowactions"_s);
-    QSettings::setDefaultFormat(QSettings::IniFormat);
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+    m_settings.install(u"tst_windowactions"_s);
 }
 
 void tst_WindowActions::init()
 {
-    ServerConfig config;
-    config.port = 0;
-    config.rate = 0;
-    m_server = std::make_unique<ChatServer>(config);
-    QVERIFY(m_server->listen());
-    m_client = std::make_unique<ChatClient>();
-    m_client->setReconnectDelays(50ms, 200ms);
+    startServerAndClient();
 }
 
 void tst_WindowActions::cleanup()
 {
-    m_window.reset();
-    m_bb.reset();
-    m_client.reset();
-    m_server.reset();
+    tearDown();
+    m_bb = nullptr;
 }
 
 void tst_WindowActions::openWindow()
 {
-    m_window = std::make_unique<MainWindow>(m_client.get());
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-    m_window->activateWindow();
-    QTRY_VERIFY(m_window->isActiveWindow());
-    m_window->connectTo(u"127.0.0.1"_s, m_server->serverPort(), u"aa"_s);
-    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
-    m_bb = std::make_unique<TestClient>();
+    openWindowOnline(u"aa"_s, Activation::Activate);
+    if (QTest::currentTestFailed())
+        return;
+    m_bb = newPeer();
     m_bb->setProtocol(2);
     QVERIFY(m_bb->join(m_server->serverPort(), u"bb"_s));
 }

@@ -4,22 +4,20 @@
 #include "chatserver.h"
 #include "mainwindow.h"
 #include "testclient.h"
+#include "windowfixture.h"
 
 #include <QApplication>
 #include <QClipboard>
 #include <QLabel>
-#include <QSettings>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
 
 using namespace Qt::StringLiterals;
-using namespace std::chrono_literals;
 
 // What the input line does with what is typed and pasted, in the real window against an
 // in-process server, offscreen.
-class tst_WindowInput : public QObject
+class tst_WindowInput : public QObject, public WindowFixture
 {
     Q_OBJECT
 
@@ -34,58 +32,26 @@ private slots:
     void tabWithNothingToCompleteMovesOn();
 
 private:
-    TestClient *join(const QString &nick);
     ChatInput *input() const { return m_window->findChild<ChatInput *>(u"input"_s); }
     void paste(const QString &text);
-
-    QTemporaryDir m_settingsDir;
-    std::unique_ptr<ChatServer> m_server;
-    std::unique_ptr<ChatClient> m_client;
-    std::unique_ptr<MainWindow> m_window;
-    QList<TestClient *> m_peers;
 };
 
 void tst_WindowInput::initTestCase()
 {
-    QVERIFY(m_settingsDir.isValid());
-    QCoreApplication::setOrganizationName(u"NatterTest"_s);
-    QCoreApplication::setApplicationName(u"tst_windowinput"_s);
-    QSettings::setDefaultFormat(QSettings::IniFormat);
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+    m_settings.install(u"tst_windowinput"_s);
 }
 
 void tst_WindowInput::init()
 {
-    ServerConfig config;
-    config.port = 0;
-    config.rate = 0;
-    m_server = std::make_unique<ChatServer>(config);
-    QVERIFY(m_server->listen());
-    m_client = std::make_unique<ChatClient>();
-    m_client->setReconnectDelays(50ms, 200ms);
-    m_window = std::make_unique<MainWindow>(m_client.get());
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
-    m_window->connectTo(u"127.0.0.1"_s, m_server->serverPort(), u"aa"_s);
-    QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
+    startServerAndClient();
+    if (QTest::currentTestFailed())
+        return;
+    openWindowOnline(u"aa"_s);
 }
 
 void tst_WindowInput::cleanup()
 {
-    m_window.reset();
-    qDeleteAll(m_peers);
-    m_peers.clear();
-    m_client.reset();
-    m_server.reset();
-}
-
-TestClient *tst_WindowInput::join(const QString &nick)
-{
-    auto *peer = new TestClient;
-    m_peers.append(peer);
-    if (!peer->join(m_server->serverPort(), nick))
-        qWarning("no welcome for %s", qPrintable(nick));
-    return peer;
+    tearDown();
 }
 
 void tst_WindowInput::paste(const QString &text)
