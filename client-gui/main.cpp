@@ -35,15 +35,17 @@ int main(int argc, char *argv[])
     parser.addVersionOption();
     const QCommandLineOption hostOption(
             u"host"_s,
-            QCoreApplication::translate("main", "Server address, or the nodes of one cluster "
-                                                "(a:6789,b:6789), tried in turn."),
+            QCoreApplication::translate("main",
+                                        "Server address, or the nodes of one cluster "
+                                        "(a:6789,b:6789), tried in turn."),
             u"host"_s);
     const QCommandLineOption portOption(
             u"port"_s,
             QCoreApplication::translate("main", "Server port (for --host entries without one)."),
             u"port"_s, QString::number(Protocol::DefaultPort));
     const QCommandLineOption nickOption(
-            u"nick"_s, QCoreApplication::translate("main", "Nickname; with --host, connect at once."),
+            u"nick"_s,
+            QCoreApplication::translate("main", "Nickname; with --host, connect at once."),
             u"nick"_s);
     parser.addOptions({ hostOption, portOption, nickOption });
     parser.process(app);

@@ -95,9 +95,8 @@ void AccessControl::reloadAccounts()
     }
 }
 
-void AccessControl::check(const QString &nick, const QString &password,
-                          const QHostAddress &address, QObject *context,
-                          std::function<void(Verdict, bool)> done)
+void AccessControl::check(const QString &nick, const QString &password, const QHostAddress &address,
+                          QObject *context, std::function<void(Verdict, bool)> done)
 {
     // Connections made before a ban may still be asking.
     if (isBanned(address)) {

@@ -53,7 +53,10 @@ public:
 
     bool isRegistered(const QString &nick) const { return m_accounts.isRegistered(nick); }
     // Whether any login can need a password (accounts, or a shared password).
-    bool hasPasswords() const { return !m_config.accountsPath.isEmpty() || !m_serverPassword.isEmpty(); }
+    bool hasPasswords() const
+    {
+        return !m_config.accountsPath.isEmpty() || !m_serverPassword.isEmpty();
+    }
     // The account `nick` is or looks like, as the accounts file spells it; empty if none.
     QString registeredNick(const QString &nick) const { return m_accounts.registeredNick(nick); }
 

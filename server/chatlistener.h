@@ -23,7 +23,11 @@ public:
     using QTcpServer::QTcpServer;
     ~ChatListener() override;
 
-    void setTls(const QSslConfiguration &configuration) { m_tls = configuration; m_useTls = true; }
+    void setTls(const QSslConfiguration &configuration)
+    {
+        m_tls = configuration;
+        m_useTls = true;
+    }
     bool usesTls() const { return m_useTls; }
     static bool isPlain(const QTcpSocket *socket);
     static bool isJsonClient(const QTcpSocket *socket); // its first byte was '{'

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "chatserver.h"
 
+#include "cluster/clusterstore.h"
 #include "encodedframe.h"
 #include "ircface.h"
-#include "cluster/clusterstore.h"
 #include "memorystore.h"
 #include "plaintextface.h"
 #include "servercounters.h"
@@ -14,15 +14,15 @@
 
 #include <QDateTime>
 #include <QFile>
-#include <QSysInfo>
 #include <QSslKey>
 #include <QSslSocket>
+#include <QSysInfo>
 #include <QTcpSocket>
 
 #include <algorithm>
+#include <chrono>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <chrono>
 
 using namespace Qt::StringLiterals;
 
@@ -36,10 +36,7 @@ RefusalLog::Limits refusalLimits(const ServerConfig &config)
 } // namespace
 
 ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
-    : QObject(parent),
-      m_config(config),
-      m_access(m_config),
-      m_refusals(refusalLimits(config))
+    : QObject(parent), m_config(config), m_access(m_config), m_refusals(refusalLimits(config))
 {
     if (!config.redisUrl.isEmpty()) {
         ClusterStore::Options options;
@@ -76,8 +73,8 @@ ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
     m_acceptRetry.setInterval(std::chrono::milliseconds(100));
     connect(&m_listener, &QTcpServer::acceptError, this, [this] {
         if (!m_acceptFailing) {
-            qCWarning(lcServer).noquote() << "Cannot accept connections:"
-                                          << m_listener.errorString() << "- trying again";
+            qCWarning(lcServer).noquote()
+                    << "Cannot accept connections:" << m_listener.errorString() << "- trying again";
         }
         m_acceptFailing = true;
         m_acceptRetry.start();
@@ -92,9 +89,8 @@ ChatServer::ChatServer(const ServerConfig &config, QObject *parent)
     // One sweep for all connections instead of a timer each: cheap to keep, and nothing is
     // done per message. A quarter of the shortest limit keeps each limit accurate to 25%.
     using namespace std::chrono;
-    const milliseconds shortest =
-            std::min({ config.pingInterval, config.timeout, config.helloTimeout,
-                       config.tlsHandshakeTimeout });
+    const milliseconds shortest = std::min({ config.pingInterval, config.timeout,
+                                             config.helloTimeout, config.tlsHandshakeTimeout });
     const milliseconds pass = std::clamp<milliseconds>(shortest / 4, 20ms, 1000ms);
     // A pass is cut into slices a tick each: one walk over 10,000 sessions would hold the loop
     // for milliseconds every second, and every message arriving meanwhile would wait.
@@ -113,7 +109,7 @@ ChatServer::~ChatServer()
 }
 
 std::optional<QSslConfiguration> ChatServer::readTls(const QString &certPath,
-                                                    const QString &keyPath, QString *error)
+                                                     const QString &keyPath, QString *error)
 {
     QFile certFile(certPath);
     QFile keyFile(keyPath);
@@ -145,8 +141,8 @@ std::optional<QSslConfiguration> ChatServer::readTls(const QString &certPath,
 
 bool ChatServer::setUpTls()
 {
-    const std::optional<QSslConfiguration> tls =
-            readTls(m_config.tlsCertPath, m_config.tlsKeyPath, &m_error);
+    const std::optional<QSslConfiguration> tls = readTls(m_config.tlsCertPath, m_config.tlsKeyPath,
+                                                         &m_error);
     if (!tls)
         return false;
     m_listener.setTls(*tls);
@@ -219,13 +215,15 @@ bool ChatServer::listen()
             return false;
         }
         m_rooms = std::make_unique<RoomDirectory>(m_store.get(), m_config);
-        connect(m_rooms.get(), &RoomDirectory::membersMustReconnect, this, [this](const QString &why) {
-            // They connect again (to this node or another) and start afresh from their welcomes.
-            const EncodedFrame notice(Protocol::Shutdown { why });
-            const QSet<Session *> sessions = m_sessions;
-            for (Session *session : sessions)
-                session->shutdown(notice);
-        });
+        connect(m_rooms.get(), &RoomDirectory::membersMustReconnect, this,
+                [this](const QString &why) {
+                    // They connect again (to this node or another) and start afresh from their
+                    // welcomes.
+                    const EncodedFrame notice(Protocol::Shutdown { why });
+                    const QSet<Session *> sessions = m_sessions;
+                    for (Session *session : sessions)
+                        session->shutdown(notice);
+                });
         if (m_config.retainDays > 0) {
             connect(&m_retention, &QTimer::timeout, this, &ChatServer::applyRetention);
             m_retention.start(std::chrono::hours(1));
@@ -233,11 +231,13 @@ bool ChatServer::listen()
         }
     }
     m_livenessSweep.start();
-    qCInfo(lcServer).noquote() << u"Natter server listening on %1:%2"_s.arg(
-            m_listener.serverAddress().toString()).arg(m_listener.serverPort());
+    qCInfo(lcServer).noquote() << u"Natter server listening on %1:%2"_s
+                                          .arg(m_listener.serverAddress().toString())
+                                          .arg(m_listener.serverPort());
     if (m_ircListener.isListening()) {
-        qCInfo(lcServer).noquote() << u"IRC clients welcome on %1:%2"_s.arg(
-                m_ircListener.serverAddress().toString()).arg(m_ircListener.serverPort());
+        qCInfo(lcServer).noquote()
+                << u"IRC clients welcome on %1:%2"_s.arg(m_ircListener.serverAddress().toString())
+                           .arg(m_ircListener.serverPort());
     }
     return true;
 }
@@ -256,8 +256,7 @@ void ChatServer::acceptPendingConnections(QTcpServer *listener, Face face)
         const QHostAddress address = socket->peerAddress();
         if (m_access.isBanned(address)) {
             refuse(socket, face, Protocol::ErrorCode::Banned,
-                   u"Too many failed logins from %1; try again later."_s.arg(
-                           address.toString()));
+                   u"Too many failed logins from %1; try again later."_s.arg(address.toString()));
             continue;
         }
         if ((face == Face::Natter ? m_config.tlsOnly : m_config.ircTlsOnly)
@@ -293,9 +292,9 @@ void ChatServer::refuse(QTcpSocket *socket, Face face, Protocol::ErrorCode code,
                         const QString &text)
 {
     ServerCounters::instance().countRefusal(code);
-    m_refusals.log(lcServer, socket->peerAddress(),
-                   u"Refused %1 %2"_s.arg(socket->peerAddress().toString(),
-                                          TerminalText::escaped(text)));
+    m_refusals.log(
+            lcServer, socket->peerAddress(),
+            u"Refused %1 %2"_s.arg(socket->peerAddress().toString(), TerminalText::escaped(text)));
     // Someone at a terminal gets a sentence; JSON clients (and TLS ones) get an error frame.
     const Protocol::Error error { code, text, {} };
     QByteArray answer;

@@ -11,8 +11,8 @@
 
 #include <QObject>
 #include <QPointer>
-#include <QSslConfiguration>
 #include <QSet>
+#include <QSslConfiguration>
 #include <QTcpServer>
 #include <QTimer>
 
@@ -70,8 +70,8 @@ private:
     void refuse(QTcpSocket *socket, Face face, Protocol::ErrorCode code, const QString &text);
     static void answerAndClose(QTcpSocket *socket, const QByteArray &answer);
     bool setUpTls();
-    static std::optional<QSslConfiguration> readTls(const QString &certPath,
-                                                    const QString &keyPath, QString *error);
+    static std::optional<QSslConfiguration> readTls(const QString &certPath, const QString &keyPath,
+                                                    QString *error);
 
     ServerConfig m_config;
     ChatListener m_listener;

@@ -5,7 +5,8 @@
 #include <iterator>
 
 DuplicateFilter::DuplicateFilter(qsizetype window, qsizetype departedNicks)
-    : m_window(std::max<qsizetype>(0, window)), m_departedLimit(std::max<qsizetype>(0, departedNicks))
+    : m_window(std::max<qsizetype>(0, window)),
+      m_departedLimit(std::max<qsizetype>(0, departedNicks))
 {
 }
 

@@ -4,7 +4,9 @@
 #include "ircface.h"
 #include "plaintextface.h"
 
-EncodedFrame::EncodedFrame(Protocol::ServerFrame frame) : m_frame(std::move(frame)) { }
+EncodedFrame::EncodedFrame(Protocol::ServerFrame frame) : m_frame(std::move(frame))
+{
+}
 
 const QByteArray &EncodedFrame::json() const
 {

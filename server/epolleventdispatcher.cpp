@@ -44,16 +44,16 @@ quint32 eventsFor(int type)
 } // namespace
 
 EpollEventDispatcher::EpollEventDispatcher(QObject *parent)
-    : QAbstractEventDispatcher(parent)
-    , m_epoll(epoll_create1(EPOLL_CLOEXEC))
-    , m_wakeFd(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK))
+    : QAbstractEventDispatcher(parent),
+      m_epoll(epoll_create1(EPOLL_CLOEXEC)),
+      m_wakeFd(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK))
 {
     if (m_epoll < 0 || m_wakeFd < 0) {
         qCWarning(lcServer, "epoll is not available (%s): using Qt's event loop",
                   std::strerror(errno));
         return;
     }
-    epoll_event event{};
+    epoll_event event {};
     event.events = EPOLLIN;
     event.data.u64 = WakeTag;
     if (epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_wakeFd, &event) != 0) {
@@ -166,7 +166,7 @@ void EpollEventDispatcher::registerSocketNotifier(QSocketNotifier *notifier)
         return;
     auto watch = m_watches.find(fd);
     if (watch == m_watches.end()) {
-        watch = m_watches.insert(fd, Watch{});
+        watch = m_watches.insert(fd, Watch {});
         watch->generation = m_nextGeneration++;
         if (m_nextGeneration == 0)
             m_nextGeneration = 1;
@@ -199,7 +199,7 @@ void EpollEventDispatcher::updateWatch(int fd, Watch &watch)
         m_watches.remove(fd);
         return;
     }
-    epoll_event event{};
+    epoll_event event {};
     event.events = events;
     event.data.u64 = (quint64(watch.generation) << 32) | quint32(fd);
     if (epoll_ctl(m_epoll, EPOLL_CTL_MOD, fd, &event) == 0)
@@ -229,7 +229,7 @@ bool EpollEventDispatcher::unregisterTimer(int timerId)
     const auto timer = m_timers.find(timerId);
     if (timer == m_timers.end())
         return false;
-    m_dueOrder.erase({timer->deadline, timerId});
+    m_dueOrder.erase({ timer->deadline, timerId });
     m_timersOf.remove(timer->object, timerId);
     m_timers.erase(timer);
     return true;
@@ -265,7 +265,7 @@ int EpollEventDispatcher::remainingTime(int timerId)
 
 void EpollEventDispatcher::schedule(int timerId, Timer &timer, qint64 from)
 {
-    m_dueOrder.erase({timer.deadline, timerId});
+    m_dueOrder.erase({ timer.deadline, timerId });
     // A precise timer keeps its rhythm unless it fell a whole interval behind.
     qint64 next = from + timer.interval;
     if (timer.type == Qt::PreciseTimer && timer.deadline + timer.interval > from)
@@ -307,7 +307,8 @@ int EpollEventDispatcher::timeToNextTimer() const
     for (const auto &[deadline, id] : m_dueOrder) {
         if (m_timers.value(id).firing)
             continue;
-        return int(qBound(qint64(0), qint64(deadline - nowMs()), qint64(std::numeric_limits<int>::max())));
+        return int(qBound(qint64(0), qint64(deadline - nowMs()),
+                          qint64(std::numeric_limits<int>::max())));
     }
     return -1;
 }

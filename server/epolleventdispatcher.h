@@ -67,11 +67,11 @@ private:
 
     int m_epoll = -1;
     int m_wakeFd = -1;
-    std::atomic<bool> m_wakePending{false};
-    std::atomic<bool> m_interrupted{false};
+    std::atomic<bool> m_wakePending { false };
+    std::atomic<bool> m_interrupted { false };
     quint32 m_nextGeneration = 1;
     QHash<int, Watch> m_watches; // by descriptor
-    QHash<int, Timer> m_timers;  // by id
+    QHash<int, Timer> m_timers; // by id
     QMultiHash<QObject *, int> m_timersOf;
     std::set<std::pair<qint64, int>> m_dueOrder; // (deadline, id)
 };

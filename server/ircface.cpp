@@ -44,7 +44,8 @@ QStringList fitted(const QString &head, const QString &text)
             qsizetype end = 0;
             qsizetype lastSpace = -1;
             while (end < rest.size()) {
-                const qsizetype width = rest.at(end).isHighSurrogate() && end + 1 < rest.size() ? 2 : 1;
+                const qsizetype width = rest.at(end).isHighSurrogate() && end + 1 < rest.size() ? 2
+                                                                                                : 1;
                 const qsizetype size = rest.mid(end, width).toUtf8().size();
                 if (bytes + size > room)
                     break;
@@ -82,8 +83,8 @@ QByteArray message(const QString &from, const QString &target, const QString &te
         if (tagged) {
             const QString msgid = part == 1 ? seq : u"%1.%2"_s.arg(seq).arg(part);
             const QString batchTag = batch.isEmpty() ? QString() : u"batch="_s + batch + u';';
-            lines += line(u'@' + batchTag + timeTag(tagged->timestamp) + u";msgid="_s + msgid
-                          + u' ' + head + piece);
+            lines += line(u'@' + batchTag + timeTag(tagged->timestamp) + u";msgid="_s + msgid + u' '
+                          + head + piece);
         } else {
             lines += line(head + piece);
         }
@@ -115,7 +116,8 @@ struct Formatter
     }
     QByteArray operator()(const Protocol::Joined &frame) const
     {
-        return line(at(frame.timestamp) + u"%1 JOIN %2"_s.arg(source(frame.nick), channelOf(frame.room)));
+        return line(at(frame.timestamp)
+                    + u"%1 JOIN %2"_s.arg(source(frame.nick), channelOf(frame.room)));
     }
     QByteArray operator()(const Protocol::Left &frame) const
     {
@@ -123,11 +125,14 @@ struct Formatter
         const QString channel = channelOf(frame.room);
         const QString time = at(frame.timestamp);
         if (frame.reason == LeaveReason::Part)
-            return line(time + u"%1 PART %2 :%3"_s.arg(source(frame.nick), channel, oneLine(frame.text)));
+            return line(
+                    time
+                    + u"%1 PART %2 :%3"_s.arg(source(frame.nick), channel, oneLine(frame.text)));
         if (frame.reason == LeaveReason::Kicked && !frame.by.isEmpty()) {
-            return line(time + u"%1 KICK %2 %3 :%4"_s.arg(
-                    source(frame.by), channel, frame.nick,
-                    oneLine(frame.comment.isEmpty() ? frame.text : frame.comment)));
+            return line(time
+                        + u"%1 KICK %2 %3 :%4"_s.arg(
+                                source(frame.by), channel, frame.nick,
+                                oneLine(frame.comment.isEmpty() ? frame.text : frame.comment)));
         }
         // The chatroom's own sentences ("bb has left the chat.") as the quit message.
         return line(time + u"%1 QUIT :%2"_s.arg(source(frame.nick), oneLine(frame.text)));
@@ -161,8 +166,9 @@ struct Formatter
     }
     QByteArray operator()(const Protocol::TopicChanged &frame) const
     {
-        return line(at(frame.timestamp) + u"%1 TOPIC %2 :%3"_s.arg(source(frame.by), channelOf(frame.room),
-                                                                   oneLine(frame.topic)));
+        return line(at(frame.timestamp)
+                    + u"%1 TOPIC %2 :%3"_s.arg(source(frame.by), channelOf(frame.room),
+                                               oneLine(frame.topic)));
     }
     QByteArray operator()(const Protocol::Invited &frame) const
     {
@@ -300,7 +306,9 @@ QString withoutFormatting(const QString &text)
 {
     QString result;
     result.reserve(text.size());
-    auto isHex = [](QChar c) { return c.isDigit() || (c.toLower() >= u'a' && c.toLower() <= u'f'); };
+    auto isHex = [](QChar c) {
+        return c.isDigit() || (c.toLower() >= u'a' && c.toLower() <= u'f');
+    };
     for (qsizetype i = 0; i < text.size(); ++i) {
         const char16_t c = text.at(i).unicode();
         if (c == 0x02 || c == 0x1d || c == 0x1f || c == 0x1e || c == 0x11 || c == 0x16 || c == 0x0f)
@@ -355,7 +363,8 @@ QByteArray historyMessage(const Protocol::Message &frame, const QString &batch)
 
 QByteArray numeric(int code, const QString &me, const QStringList &params, const QString &trailing)
 {
-    QString text = u":%1 %2 %3"_s.arg(ServerName, QString::number(code).rightJustified(3, u'0'), me);
+    QString text = u":%1 %2 %3"_s.arg(ServerName, QString::number(code).rightJustified(3, u'0'),
+                                      me);
     for (const QString &param : params)
         text += u' ' + oneLine(param);
     text += u" :"_s + oneLine(trailing);
@@ -394,7 +403,8 @@ QByteArray names(const QString &me, const QString &room, const QStringList &nick
     QStringList shown;
     shown.reserve(nicks.size());
     for (const QString &nick : nicks)
-        shown.append(!ownerKey.isEmpty() && Protocol::nickKey(nick) == ownerKey ? u'@' + nick : nick);
+        shown.append(!ownerKey.isEmpty() && Protocol::nickKey(nick) == ownerKey ? u'@' + nick
+                                                                                : nick);
     QByteArray lines;
     for (const QString &piece : fitted(head, shown.join(u' ')))
         lines += line(head + piece.trimmed());

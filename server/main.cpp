@@ -12,12 +12,12 @@
 #include <QTextStream>
 
 #include <csignal>
-#include <termios.h>
-#include <unistd.h>
-#include <sys/resource.h>
 #include <cstdio>
 #include <memory>
 #include <optional>
+#include <sys/resource.h>
+#include <termios.h>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -128,8 +128,8 @@ void reload(ChatServer &server, ServerConfigParseResult &running, const QStringL
         reread << u"accounts (%1)"_s.arg(server.accountCount());
     if (!config.tlsCertPath.isEmpty())
         reread << u"TLS certificate and key"_s;
-    QString line = u"SIGHUP: reloaded %1"_s.arg(
-            next.configPath.isEmpty() ? u"the command line"_s : next.configPath);
+    QString line = u"SIGHUP: reloaded %1"_s.arg(next.configPath.isEmpty() ? u"the command line"_s
+                                                                          : next.configPath);
     if (!reread.isEmpty())
         line += u"; re-read "_s + reread.join(u", "_s);
     line += u"; changed: "_s + (applied.isEmpty() ? u"nothing"_s : applied.join(u", "_s));
@@ -161,8 +161,8 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationName(u"natter-server"_s);
     QCoreApplication::setApplicationVersion(QStringLiteral(NATTER_VERSION));
 
-    const ServerConfigParseResult parsed =
-            parseServerConfig(app.arguments(), QStringLiteral(NATTER_DEFAULT_CONFIG));
+    const ServerConfigParseResult parsed = parseServerConfig(app.arguments(),
+                                                             QStringLiteral(NATTER_DEFAULT_CONFIG));
     switch (parsed.action) {
     case ServerConfigParseResult::Action::Error:
         return fail(parsed.error);
@@ -212,7 +212,8 @@ int main(int argc, char *argv[])
                              reload(server, running, app.arguments());
                              return;
                          }
-                         qCInfo(lcServer) << "Received" << (number == SIGINT ? "SIGINT" : "SIGTERM");
+                         qCInfo(lcServer)
+                                 << "Received" << (number == SIGINT ? "SIGINT" : "SIGTERM");
                          server.shutdown();
                      });
     QObject::connect(&server, &ChatServer::stopped, &app, [] {

@@ -109,7 +109,7 @@ bool isBetween(const Protocol::Message &message, const QString &nick, const QStr
 } // namespace
 
 QList<MessageStore::Conversation> MemoryStore::directConversations(const QString &nick,
-                                                                    qsizetype limit)
+                                                                   qsizetype limit)
 {
     QList<Conversation> found;
     const auto lobby = m_rooms.constFind(Protocol::Lobby);

@@ -205,11 +205,12 @@ void MessagePipeline::writeQueued()
     if (batch.isEmpty())
         finishWrite(true, {}, {});
     else
-        m_queue->write(batch, [self = QPointer<MessagePipeline>(this)](
-                                      bool ok, const QString &error, const QList<qint64> &numbers) {
-            if (self)
-                self->finishWrite(ok, error, numbers);
-        });
+        m_queue->write(batch,
+                       [self = QPointer<MessagePipeline>(this)](bool ok, const QString &error,
+                                                                const QList<qint64> &numbers) {
+                           if (self)
+                               self->finishWrite(ok, error, numbers);
+                       });
 }
 
 RoomLog::Encodings MessagePipeline::encodings(const EncodedFrame &frame) const
@@ -292,7 +293,8 @@ void MessagePipeline::deliverInOrder()
 {
     bool progress = false;
     for (;;) {
-        if (const auto next = m_published.constFind(m_deliveredSeq + 1); next != m_published.cend()) {
+        if (const auto next = m_published.constFind(m_deliveredSeq + 1);
+            next != m_published.cend()) {
             deliverFromElsewhere(*next);
             m_published.erase(next);
             progress = true;
@@ -345,14 +347,15 @@ void MessagePipeline::fillGap()
         m_gapTimer.start();
         return;
     }
-    qint64 next = m_published.isEmpty() ? std::numeric_limits<qint64>::max() : m_published.firstKey();
+    qint64 next = m_published.isEmpty() ? std::numeric_limits<qint64>::max()
+                                        : m_published.firstKey();
     for (const Pending &pending : std::as_const(m_settled))
         if (pending.message)
             next = std::min(next, pending.message->seq);
     if (next == std::numeric_limits<qint64>::max())
         return;
-    qCWarning(lcServer).noquote() << "Messages" << m_deliveredSeq + 1 << "to" << next - 1
-                                  << "of" << m_room << "cannot be found: skipped";
+    qCWarning(lcServer).noquote() << "Messages" << m_deliveredSeq + 1 << "to" << next - 1 << "of"
+                                  << m_room << "cannot be found: skipped";
     m_deliveredSeq = next - 1;
     m_gapRequests = 0;
     deliverInOrder();

@@ -44,7 +44,8 @@ public:
 
     // What a reader may be given of `messages` from the store: nothing not yet delivered, and
     // client ids only on its own messages.
-    QList<Protocol::Message> forReader(const QString &nick, QList<Protocol::Message> messages) const;
+    QList<Protocol::Message> forReader(const QString &nick,
+                                       QList<Protocol::Message> messages) const;
     // The messages as a JSON history array, from the encodings kept of recent messages.
     QByteArray encodeHistory(const QList<Protocol::Message> &messages);
 

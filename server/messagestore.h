@@ -13,10 +13,11 @@
 #include <functional>
 #include <optional>
 
-// Where the rooms' messages, and the rooms themselves, live. Writes are asynchronous and batched: write() takes numbered
-// messages in order, and batchWritten() reports, in the same order, whether each batch is safe.
-// The room delivers and acknowledges a message only after that. Reads are synchronous and see
-// only what was written, except search, which is answered later (it may be slow).
+// Where the rooms' messages, and the rooms themselves, live. Writes are asynchronous and batched:
+// write() takes numbered messages in order, and batchWritten() reports, in the same order, whether
+// each batch is safe. The room delivers and acknowledges a message only after that. Reads are
+// synchronous and see only what was written, except search, which is answered later (it may be
+// slow).
 class MessageStore : public QObject
 {
     Q_OBJECT
@@ -65,8 +66,8 @@ public:
                           qsizetype limit) = 0;
     // Older messages for scrolling back: the newest `limit` with seq < before. `room` may name
     // a direct conversation ("@bb": the lobby's direct messages between `nick` and bb).
-    virtual QList<Protocol::Message> before(const QString &nick, const QString &room,
-                                            qint64 before, qsizetype limit) = 0;
+    virtual QList<Protocol::Message> before(const QString &nick, const QString &room, qint64 before,
+                                            qsizetype limit) = 0;
     // The direct conversations `nick` has (the other nick, as last spelt, and the newest
     // message), newest first, at most `limit`.
     struct Conversation
@@ -121,7 +122,11 @@ public:
     virtual void noteDelivered(const Protocol::Message &) { }
     // Asks again for a room's messages after `after` (a gap in what was published): they
     // arrive as `published`.
-    virtual void fetchAfter(const QString &room, qint64 after) { Q_UNUSED(room) Q_UNUSED(after) }
+    virtual void fetchAfter(const QString &room, qint64 after)
+    {
+        Q_UNUSED(room)
+        Q_UNUSED(after)
+    }
     // Why a membership ended (part or kick) and the topic a room was given, for the members of
     // other nodes.
     virtual void noteParted(const Protocol::Left &left) { Q_UNUSED(left) }

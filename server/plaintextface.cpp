@@ -45,14 +45,14 @@ struct Formatter
         if (!welcome.usersListed) {
             return u"Welcome to Natter, %1! Online now: %2.\n"
                    "Type a line to chat. /msg NICK TEXT sends a direct message, exit leaves."_s
-                    .arg(safe(welcome.nick))
-                    .arg(welcome.online);
+                           .arg(safe(welcome.nick))
+                           .arg(welcome.online);
         }
         return u"Welcome to Natter, %1! Online now (%2): %3.\n"
                "Type a line to chat. /msg NICK TEXT sends a direct message, /who lists who is "
                "online, exit leaves."_s.arg(safe(welcome.nick))
-                .arg(welcome.users.size())
-                .arg(safeList(welcome.users));
+                       .arg(welcome.users.size())
+                       .arg(safeList(welcome.users));
     }
     QString operator()(const Protocol::Message &message) const
     {
@@ -75,7 +75,8 @@ struct Formatter
         if (!state.topic.isEmpty())
             header += u" (topic: %1)"_s.arg(safe(state.topic));
         if (state.usersListed)
-            header += u". Online now (%1): %2."_s.arg(state.users.size()).arg(safeList(state.users));
+            header += u". Online now (%1): %2."_s.arg(state.users.size())
+                              .arg(safeList(state.users));
         else
             header += u". Online now: %1."_s.arg(state.online);
         lines.append(header);
@@ -122,8 +123,9 @@ struct Formatter
     {
         if (!presence.users)
             return inRoom(presence.room, u"Online now: %1."_s.arg(presence.online));
-        return inRoom(presence.room, u"Online now (%1): %2."_s.arg(presence.online).arg(
-                                             safeList(*presence.users)));
+        return inRoom(
+                presence.room,
+                u"Online now (%1): %2."_s.arg(presence.online).arg(safeList(*presence.users)));
     }
     QString operator()(const Protocol::Notices &notices) const
     {

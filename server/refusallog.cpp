@@ -50,8 +50,8 @@ void RefusalLog::flush()
     if (m_untracked > 0) {
         qCInfo(lcServer).noquote()
                 << u"Suppressed %1 refusals from addresses beyond the %2 tracked in the last %3 s"_s
-                           .arg(QString::number(m_untracked), QString::number(m_limits.maxAddresses),
-                                seconds);
+                           .arg(QString::number(m_untracked),
+                                QString::number(m_limits.maxAddresses), seconds);
     }
     m_counts.clear();
     m_untracked = 0;

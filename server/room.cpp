@@ -49,8 +49,7 @@ Room::Room(const MessageStore::RoomRecord &record, StoreQueue *queue, const Serv
     // members a second at most.
     using namespace std::chrono;
     m_slowSweep.setInterval(std::clamp<milliseconds>(config.slowGrace / 4, 50ms, 1000ms));
-    connect(&m_slowSweep, &QTimer::timeout, this,
-            [this] { m_log.sweep(RoomLog::monotonicMs()); });
+    connect(&m_slowSweep, &QTimer::timeout, this, [this] { m_log.sweep(RoomLog::monotonicMs()); });
     // Started by the first member online and stopped by the last: a server of 10,000 rooms
     // must not wake 10,000 timers a second for rooms where nobody is.
     m_resumeCheck.setInterval(50ms);
@@ -157,8 +156,9 @@ void Room::join(RoomMember *member, std::optional<qint64> since, const QString &
     Protocol::Welcome welcome;
     // Numbers from another epoch, or from the future (an older client of a server that was
     // restarted without a store), mean nothing here: the client is told to forget them.
-    if (since && ((!epoch.isEmpty() && epoch != m_store->epoch())
-                  || *since > m_pipeline.deliveredSeq())) {
+    if (since
+        && ((!epoch.isEmpty() && epoch != m_store->epoch())
+            || *since > m_pipeline.deliveredSeq())) {
         since.reset();
         welcome.historyReset = true;
     }
@@ -239,10 +239,10 @@ void Room::join(RoomMember *member, std::optional<qint64> since, const QString &
     qCInfo(lcServer).noquote() << TerminalText::escaped(text)
                                << (isLobby() ? QString() : TerminalText::escaped(m_record.name));
     if (!m_membership.wasLarge() && !m_membership.isLarge()) {
-        m_pipeline.enqueueNotice(EncodedFrame(Protocol::Joined {
-                                         nick, QDateTime::currentMSecsSinceEpoch(), text,
-                                         m_record.name }),
-                                 id);
+        m_pipeline.enqueueNotice(
+                EncodedFrame(Protocol::Joined { nick, QDateTime::currentMSecsSinceEpoch(), text,
+                                                m_record.name }),
+                id);
     }
     updateLargeness();
 }
@@ -253,25 +253,25 @@ void Room::leave(RoomMember *member, Protocol::LeaveReason reason, const QString
     if (!m_membership.remove(member))
         return;
     const QString nick = member->nick();
-    m_log.removeReader(member, reason == Protocol::LeaveReason::Exit
-                                       ? RoomLog::Departure::Orderly
-                                       : RoomLog::Departure::Abrupt);
+    m_log.removeReader(member,
+                       reason == Protocol::LeaveReason::Exit ? RoomLog::Departure::Orderly
+                                                             : RoomLog::Departure::Abrupt);
     m_held.remove(member);
     m_pipeline.nickLeft(nick);
     emit wentOffline(nick, reason);
 
     QString text = Protocol::leftText(nick, reason);
     if (!by.isEmpty()) {
-        text = comment.isEmpty() ? u"%1 was removed from the chat by %2."_s.arg(nick, by)
-                                 : u"%1 was removed from the chat by %2: %3."_s.arg(nick, by,
-                                                                                   comment);
+        text = comment.isEmpty()
+                ? u"%1 was removed from the chat by %2."_s.arg(nick, by)
+                : u"%1 was removed from the chat by %2: %3."_s.arg(nick, by, comment);
     }
     qCInfo(lcServer).noquote() << TerminalText::escaped(text); // the comment is an operator's
     if (!m_closing && !m_membership.wasLarge() && !m_membership.isLarge()) {
-        m_pipeline.enqueueNotice(EncodedFrame(Protocol::Left { nick, reason,
-                                                               QDateTime::currentMSecsSinceEpoch(),
-                                                               text, by, comment, m_record.name }),
-                                 0);
+        m_pipeline.enqueueNotice(
+                EncodedFrame(Protocol::Left { nick, reason, QDateTime::currentMSecsSinceEpoch(),
+                                              text, by, comment, m_record.name }),
+                0);
     }
     updateLargeness();
     resumeHeld();
@@ -290,8 +290,12 @@ void Room::part(const QString &nick, RoomMember *member, Protocol::LeaveReason r
     m_record.members.erase(record);
     m_store->removeMember(m_record.name, spelt);
     emit memberRemoved(spelt);
-    const Protocol::Left left { spelt, reason, QDateTime::currentMSecsSinceEpoch(),
-                                Protocol::partedText(spelt, m_record.name, reason), by, comment,
+    const Protocol::Left left { spelt,
+                                reason,
+                                QDateTime::currentMSecsSinceEpoch(),
+                                Protocol::partedText(spelt, m_record.name, reason),
+                                by,
+                                comment,
                                 m_record.name };
     qCInfo(lcServer).noquote() << TerminalText::escaped(left.text);
     m_store->noteParted(left); // before the member's going offline is published
@@ -333,8 +337,9 @@ QList<Protocol::Message> Room::broadcasts(const QString &reader, qint64 before,
                                           std::optional<qint64> after, qsizetype limit)
 {
     // Asked as nobody, the store has no direct messages to add.
-    return m_pipeline.forReader(reader, after ? m_store->replay({}, m_record.name, after, limit).messages
-                                              : m_store->before({}, m_record.name, before, limit));
+    return m_pipeline.forReader(reader,
+                                after ? m_store->replay({}, m_record.name, after, limit).messages
+                                      : m_store->before({}, m_record.name, before, limit));
 }
 
 void Room::updateLargeness()
@@ -410,10 +415,10 @@ void Room::onlineElsewhere(const QString &nick, const QString &node)
         return;
     m_pipeline.nickJoined(nick);
     if (!m_membership.wasLarge() && !m_membership.isLarge()) {
-        m_pipeline.enqueueNotice(EncodedFrame(Protocol::Joined {
-                                         nick, QDateTime::currentMSecsSinceEpoch(),
-                                         Protocol::joinedText(nick), m_record.name }),
-                                 0);
+        m_pipeline.enqueueNotice(
+                EncodedFrame(Protocol::Joined { nick, QDateTime::currentMSecsSinceEpoch(),
+                                                Protocol::joinedText(nick), m_record.name }),
+                0);
     }
     updateLargeness();
 }
@@ -428,9 +433,13 @@ void Room::offlineElsewhere(const QString &nick, Protocol::LeaveReason reason)
         const QString text = reason == Protocol::LeaveReason::Part
                 ? Protocol::partedText(nick, m_record.name, reason)
                 : Protocol::leftText(nick, reason);
-        m_pipeline.enqueueNotice(EncodedFrame(Protocol::Left { nick, reason,
+        m_pipeline.enqueueNotice(EncodedFrame(Protocol::Left { nick,
+                                                               reason,
                                                                QDateTime::currentMSecsSinceEpoch(),
-                                                               text, {}, {}, m_record.name }),
+                                                               text,
+                                                               {},
+                                                               {},
+                                                               m_record.name }),
                                  0);
     }
     updateLargeness();
@@ -444,8 +453,8 @@ void Room::nodeLost(const QString &node)
             lost.append(m_membership.elsewhere(it.key()));
     for (const QString &nick : std::as_const(lost)) {
         if (!nick.isEmpty()) {
-            qCInfo(lcServer).noquote() << TerminalText::escaped(
-                    Protocol::leftText(nick, Protocol::LeaveReason::Lost));
+            qCInfo(lcServer).noquote()
+                    << TerminalText::escaped(Protocol::leftText(nick, Protocol::LeaveReason::Lost));
             offlineElsewhere(nick, Protocol::LeaveReason::Lost);
         }
     }

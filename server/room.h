@@ -95,7 +95,10 @@ public:
     bool isBusy() const { return m_pipeline.isBusy(); }
 
     // The room as other nodes of a cluster change it: applied here, not written again.
-    void deliverPublished(const Protocol::Message &message) { m_pipeline.deliverPublished(message); }
+    void deliverPublished(const Protocol::Message &message)
+    {
+        m_pipeline.deliverPublished(message);
+    }
     void resetNumbering() { m_pipeline.resetNumbering(); }
     void onlineElsewhere(const QString &nick, const QString &node);
     void offlineElsewhere(const QString &nick, Protocol::LeaveReason reason);

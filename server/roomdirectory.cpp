@@ -55,20 +55,23 @@ void RoomDirectory::followCluster(ClusterStore *cluster)
         }
         target->deliverPublished(message);
     });
-    connect(cluster, &ClusterStore::roomCreated, this, [this](const MessageStore::RoomRecord &record) {
-        if (Room *existing = find(record.name))
-            existing->adoptSettings(record);
-        else
-            add(record);
-    });
-    connect(cluster, &ClusterStore::memberAdded, this, [room](const QString &key, const QString &nick) {
-        if (Room *target = room(key))
-            target->memberAddedElsewhere(nick);
-    });
-    connect(cluster, &ClusterStore::memberRemoved, this, [room](const QString &key, const QString &nick) {
-        if (Room *target = room(key))
-            target->memberRemovedElsewhere(nick);
-    });
+    connect(cluster, &ClusterStore::roomCreated, this,
+            [this](const MessageStore::RoomRecord &record) {
+                if (Room *existing = find(record.name))
+                    existing->adoptSettings(record);
+                else
+                    add(record);
+            });
+    connect(cluster, &ClusterStore::memberAdded, this,
+            [room](const QString &key, const QString &nick) {
+                if (Room *target = room(key))
+                    target->memberAddedElsewhere(nick);
+            });
+    connect(cluster, &ClusterStore::memberRemoved, this,
+            [room](const QString &key, const QString &nick) {
+                if (Room *target = room(key))
+                    target->memberRemovedElsewhere(nick);
+            });
     connect(cluster, &ClusterStore::readMarkerSet, this,
             [room](const QString &key, const QString &nick, qint64 seq) {
                 if (Room *target = room(key))
@@ -169,8 +172,7 @@ RoomDirectory::~RoomDirectory()
     qDeleteAll(m_rooms);
 }
 
-Room *RoomDirectory::add(MessageStore::RoomRecord record,
-                         const QList<Protocol::Message> &accepted)
+Room *RoomDirectory::add(MessageStore::RoomRecord record, const QList<Protocol::Message> &accepted)
 {
     // Members are found by today's nick key, whatever key the store kept them under.
     QHash<QString, MessageStore::RoomRecord::Member> members;
@@ -295,8 +297,9 @@ QList<Protocol::RoomSummary> RoomDirectory::list(const QString &nick, const QStr
 }
 
 void RoomDirectory::search(const QString &reader, const QList<Room *> &rooms,
-                           const QStringList &conversations, const QStringList &terms, std::optional<qint64> before,
-                           qsizetype limit, QObject *context, MessageStore::Found found)
+                           const QStringList &conversations, const QStringList &terms,
+                           std::optional<qint64> before, qsizetype limit, QObject *context,
+                           MessageStore::Found found)
 {
     QStringList names = conversations;
     QHash<QString, QPointer<Room>> byName;
@@ -367,7 +370,8 @@ QList<Protocol::Welcome::Direct> RoomDirectory::directConversations(const QStrin
          m_store->directConversations(nick, MaxListed)) {
         // What is stored but not yet delivered comes as a message in a moment.
         if (conversation.seq <= delivered)
-            found.append({ conversation.peer, conversation.seq, directRead(nick, conversation.peer) });
+            found.append(
+                    { conversation.peer, conversation.seq, directRead(nick, conversation.peer) });
     }
     return found;
 }

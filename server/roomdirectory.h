@@ -46,13 +46,15 @@ public:
 
     // Searches the given rooms, and direct conversations ("@bb"), for `reader`; answered
     // later, if `context` still exists.
-    void search(const QString &reader, const QList<Room *> &rooms,
-                const QStringList &conversations, const QStringList &terms,
-                std::optional<qint64> before, qsizetype limit, QObject *context,
-                MessageStore::Found found);
+    void search(const QString &reader, const QList<Room *> &rooms, const QStringList &conversations,
+                const QStringList &terms, std::optional<qint64> before, qsizetype limit,
+                QObject *context, MessageStore::Found found);
 
     bool isOnline(const QString &nick) const { return m_online.contains(Protocol::nickKey(nick)); }
-    RoomMember *online(const QString &nick) const { return m_online.value(Protocol::nickKey(nick)); }
+    RoomMember *online(const QString &nick) const
+    {
+        return m_online.value(Protocol::nickKey(nick));
+    }
     qsizetype onlineCount() const { return m_online.size(); }
     void setOnline(RoomMember *member);
     void setOffline(RoomMember *member);

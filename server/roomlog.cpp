@@ -16,7 +16,9 @@ constexpr qint64 ChunkBytes = 64 * 1024;
 constexpr qint64 StalledAfterMs = 250;
 }
 
-RoomLog::RoomLog(Limits limits) : m_limits(limits) { }
+RoomLog::RoomLog(Limits limits) : m_limits(limits)
+{
+}
 
 RoomLog::~RoomLog() = default;
 
@@ -155,9 +157,9 @@ RoomLog::Chunk RoomLog::buildChunk(qint64 from, int encoding, const Reader *read
     const qint64 end = head();
     for (; index < end && chunk.bytes.size() < ChunkBytes; ++index) {
         const Entry &entry = at(index);
-        const bool wanted = reader ? (entry.only ? entry.only == reader->id
-                                                 : entry.except != reader->id)
-                                   : entry.only == 0;
+        const bool wanted = reader
+                ? (entry.only ? entry.only == reader->id : entry.except != reader->id)
+                : entry.only == 0;
         if (wanted)
             chunk.bytes += entry.bytes[encoding];
     }
@@ -279,8 +281,8 @@ void RoomLog::trim()
 void RoomLog::removeAsSlow(Reader *reader, const char *why)
 {
     reader->removed = true;
-    qCInfo(lcServer).noquote() << TerminalText::escaped(reader->member->nick()) << why << "-" << lagBytes(*reader)
-                               << "bytes behind";
+    qCInfo(lcServer).noquote() << TerminalText::escaped(reader->member->nick()) << why << "-"
+                               << lagBytes(*reader) << "bytes behind";
     reader->member->removeFromRoom(Protocol::LeaveReason::Slow);
 }
 

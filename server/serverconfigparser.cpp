@@ -290,7 +290,8 @@ QString checkTogether(const ServerConfig &config)
         return u"--tls-only needs --tls-cert and --tls-key."_s;
     if (config.ircTlsOnly && (config.tlsCertPath.isEmpty() || !config.ircPort))
         return u"--irc-tls-only needs --irc-port, --tls-cert and --tls-key."_s;
-    if (config.redisUrl.isEmpty() && (!config.redisPasswordFile.isEmpty() || !config.nodeId.isEmpty()))
+    if (config.redisUrl.isEmpty()
+        && (!config.redisPasswordFile.isEmpty() || !config.nodeId.isEmpty()))
         return u"--redis-password-file and --node-id need --redis URL."_s;
     if (!config.redisPasswordFile.isEmpty() && !QFileInfo::exists(config.redisPasswordFile))
         return u"--redis-password-file: %1 does not exist."_s.arg(config.redisPasswordFile);

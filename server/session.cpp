@@ -38,8 +38,8 @@ namespace {
 constexpr auto UnfinishedLineTimeout = std::chrono::milliseconds(200);
 }
 
-Session::Session(QTcpSocket *socket, RoomDirectory *rooms, AccessControl *access, RefusalLog *refusals,
-                 const ServerConfig &config, QObject *parent)
+Session::Session(QTcpSocket *socket, RoomDirectory *rooms, AccessControl *access,
+                 RefusalLog *refusals, const ServerConfig &config, QObject *parent)
     : QObject(parent),
       m_socket(socket),
       m_directory(rooms),
@@ -105,10 +105,10 @@ void Session::checkLiveness(qint64 nowMs)
         && nowMs - m_connectedMs
                 >= std::min(m_config.tlsHandshakeTimeout, m_config.helloTimeout).count()) {
         // Nothing can be said to a client whose handshake never finished.
-        m_refusals->log(lcSession, m_peerAddress,
-                        u"%1 TLS handshake not finished within %2 ms; closing the connection"_s
-                                .arg(m_peer)
-                                .arg(nowMs - m_connectedMs));
+        m_refusals->log(
+                lcSession, m_peerAddress,
+                u"%1 TLS handshake not finished within %2 ms; closing the connection"_s.arg(m_peer)
+                        .arg(nowMs - m_connectedMs));
         m_state = State::Closing;
         m_socket->abort();
         handleDisconnected();
@@ -120,8 +120,9 @@ void Session::checkLiveness(qint64 nowMs)
         return;
     if (m_state != State::InRoom) {
         if (nowMs - m_connectedMs >= m_config.helloTimeout.count()) {
-            reject(ErrorCode::Timeout, u"No hello within %1 s; closing the connection."_s.arg(
-                                               m_config.helloTimeout.count() / 1000.0));
+            reject(ErrorCode::Timeout,
+                   u"No hello within %1 s; closing the connection."_s.arg(
+                           m_config.helloTimeout.count() / 1000.0));
             closeAfterWriting();
         }
         return;
@@ -162,11 +163,12 @@ bool Session::admit(const QString &id, double cost)
         return false;
     }
     reject(ErrorCode::RateLimited,
-           cost > 1.0 ? u"Too many searches: each costs as much as %1 messages, and at most %2 "
-                        "messages a second are allowed. Try again in a moment."_s.arg(cost).arg(
-                                m_config.rate)
-                      : u"Too many messages: at most %1 a second. This one was not delivered."_s.arg(
-                                m_config.rate),
+           cost > 1.0
+                   ? u"Too many searches: each costs as much as %1 messages, and at most %2 "
+                     "messages a second are allowed. Try again in a moment."_s.arg(cost)
+                             .arg(m_config.rate)
+                   : u"Too many messages: at most %1 a second. This one was not delivered."_s.arg(
+                           m_config.rate),
            id, newStreak ? LogRejection::Yes : LogRejection::No);
     return false;
 }
@@ -355,8 +357,7 @@ void Session::handleFrame(const Protocol::Hello &hello)
                 ? QString::number(Protocol::Version)
                 : u"%1 to %2"_s.arg(Protocol::OldestVersion).arg(Protocol::Version);
         reject(ErrorCode::UnsupportedProtocol,
-               u"This server speaks protocol version %1; the client asked for %2."_s.arg(
-                       supported)
+               u"This server speaks protocol version %1; the client asked for %2."_s.arg(supported)
                        .arg(hello.protocol));
         return;
     }
@@ -390,14 +391,15 @@ void Session::handleFrame(const Protocol::Search &search)
     }
     if (Protocol::isBlankText(search.query)
         || Protocol::textLength(search.query) > m_config.maxTextLength) {
-        reject(ErrorCode::BadFrame, u"A search needs 1 to %1 characters."_s.arg(
-                                            m_config.maxTextLength), search.id);
+        reject(ErrorCode::BadFrame,
+               u"A search needs 1 to %1 characters."_s.arg(m_config.maxTextLength), search.id);
         return;
     }
     const QStringList terms = MessageStore::searchTerms(search.query);
     if (terms.size() > Protocol::MaxSearchTerms) {
-        reject(ErrorCode::BadFrame, u"A search may hold at most %1 different words."_s.arg(
-                                            Protocol::MaxSearchTerms), search.id);
+        reject(ErrorCode::BadFrame,
+               u"A search may hold at most %1 different words."_s.arg(Protocol::MaxSearchTerms),
+               search.id);
         return;
     }
     QList<Room *> rooms = m_rooms;
@@ -413,8 +415,8 @@ void Session::handleFrame(const Protocol::Search &search)
         rooms = { room };
     }
     m_searching = true;
-    m_directory->search(m_nick, rooms, conversations, terms, search.before, Protocol::MaxResults, this,
-                        [this, id = search.id](QList<Protocol::Message> found) {
+    m_directory->search(m_nick, rooms, conversations, terms, search.before, Protocol::MaxResults,
+                        this, [this, id = search.id](QList<Protocol::Message> found) {
                             m_searching = false;
                             send(Protocol::Results { id, std::move(found) });
                         });
@@ -430,9 +432,9 @@ void Session::handleFrame(const Protocol::History &history)
     Room *room = direct ? m_directory->lobby() : myRoom(history.room, history.id);
     if (!room)
         return;
-    send(Protocol::Results { history.id,
-                             room->history(m_nick, direct ? history.room : room->name(),
-                                           history.before, limit) });
+    send(Protocol::Results {
+            history.id,
+            room->history(m_nick, direct ? history.room : room->name(), history.before, limit) });
 }
 
 void Session::handleFrame(const Protocol::Exit &)
@@ -458,8 +460,8 @@ void Session::enterRoom(const JoinRequest &request, const QString &password)
     if (!Protocol::isValidNick(nick)) {
         reject(ErrorCode::NickInvalid,
                NickSkeleton::isSingleScript(nick)
-                       ? u"A nickname is 1 to 32 letters, digits, '_' or '-'; \"%1\" is not."_s
-                                 .arg(nick)
+                       ? u"A nickname is 1 to 32 letters, digits, '_' or '-'; \"%1\" is not."_s.arg(
+                               nick)
                        : u"A nickname is written in one script; \"%1\" mixes letters of "
                          "different scripts (such as Latin and Cyrillic)."_s.arg(nick));
         return;
@@ -504,15 +506,15 @@ void Session::finishAuthentication(AccessControl::Verdict verdict, const JoinReq
     }
     if (verdict == Verdict::Failed) {
         const auto delay = m_access->failureDelay(m_peerAddress);
-        qCWarning(lcSession).noquote() << m_peer << "failed login as"
-                                       << TerminalText::escaped(nick);
+        qCWarning(lcSession).noquote()
+                << m_peer << "failed login as" << TerminalText::escaped(nick);
         // Held back, and nothing more is read meanwhile: guessing gets slower with each try.
         QTimer::singleShot(delay, this, [this, nick] {
             if (m_state != State::Authenticating || !m_socket)
                 return;
             m_state = State::AwaitingNick;
-            reject(ErrorCode::AuthFailed, u"Wrong password for %1."_s.arg(nick),
-                   {}, LogRejection::No);
+            reject(ErrorCode::AuthFailed, u"Wrong password for %1."_s.arg(nick), {},
+                   LogRejection::No);
             closeAfterWriting();
         });
         return;
@@ -585,9 +587,8 @@ void Session::becomeMember(const JoinRequest &request, bool isOperator)
         for (const Protocol::Hello::Position &position : request.rooms) {
             if (!Protocol::directPeer(position.room).isEmpty())
                 continue;
-            Room *room = Protocol::isValidRoomName(position.room)
-                    ? m_directory->find(position.room)
-                    : nullptr;
+            Room *room = Protocol::isValidRoomName(position.room) ? m_directory->find(position.room)
+                                                                  : nullptr;
             if (room && rooms.contains(room))
                 continue;
             if (const auto refusal = refuseJoin(position.room, room, false, rooms.size())) {
@@ -636,7 +637,7 @@ void Session::becomeMember(const JoinRequest &request, bool isOperator)
     }
     m_greeting = false;
     m_currentRoom = m_rooms.contains(m_directory->lobby()) ? m_directory->lobby()
-                                                            : m_rooms.constFirst();
+                                                           : m_rooms.constFirst();
     for (const auto &[code, text] : std::as_const(refusals))
         reject(code, text);
 }
@@ -656,8 +657,7 @@ void Session::handleFrame(const Protocol::Kick &kick)
         return;
     }
     if (!m_operator) {
-        reject(ErrorCode::Forbidden, u"Only operators may remove people from the chat."_s,
-               kick.id);
+        reject(ErrorCode::Forbidden, u"Only operators may remove people from the chat."_s, kick.id);
         return;
     }
     auto *target = dynamic_cast<Session *>(m_directory->online(kick.nick));
@@ -735,8 +735,7 @@ void Session::write(const QByteArray &bytes)
     if (m_socket && m_state != State::Closing
         && m_socket->bytesToWrite() > 2 * m_config.maxSendQueueBytes + m_welcomeBytes) {
         qCInfo(lcSession).noquote() << m_peer << loggedNick() << "send queue over"
-                                    << 2 * m_config.maxSendQueueBytes + m_welcomeBytes
-                                    << "bytes";
+                                    << 2 * m_config.maxSendQueueBytes + m_welcomeBytes << "bytes";
         drop(LeaveReason::Slow);
     }
 }
@@ -805,9 +804,9 @@ bool Session::requireRooms(const QString &id)
     return false;
 }
 
-std::optional<std::pair<ErrorCode, QString>>
-Session::refuseJoin(const QString &name, const Room *room, bool isPrivate,
-                    qsizetype roomsHeld) const
+std::optional<std::pair<ErrorCode, QString>> Session::refuseJoin(const QString &name,
+                                                                 const Room *room, bool isPrivate,
+                                                                 qsizetype roomsHeld) const
 {
     if (!Protocol::isValidRoomName(name)) {
         return std::pair { ErrorCode::RoomInvalid,
@@ -845,8 +844,8 @@ void Session::handleFrame(const Protocol::Join &join)
             reject(ErrorCode::BadFrame, u"You are in #%1 already."_s.arg(room->name()), join.id);
         return;
     }
-    const auto refusal =
-            refuseJoin(join.room, room, join.isPrivate, m_directory->roomsOf(m_nick).size());
+    const auto refusal = refuseJoin(join.room, room, join.isPrivate,
+                                    m_directory->roomsOf(m_nick).size());
     if (refusal) {
         reject(refusal->first, refusal->second, join.id);
         return;
@@ -917,8 +916,7 @@ void Session::handleFrame(const Protocol::Invite &invite)
         return;
     }
     if (!Protocol::isValidNick(invite.nick)) {
-        reject(ErrorCode::NickInvalid, u"\"%1\" is not a nickname."_s.arg(invite.nick),
-               invite.id);
+        reject(ErrorCode::NickInvalid, u"\"%1\" is not a nickname."_s.arg(invite.nick), invite.id);
         return;
     }
     // Only a private room keeps invitations; to a public one an invitation is a pointer.

@@ -140,8 +140,7 @@ private:
     refuseJoin(const QString &name, const Room *room, bool isPrivate, qsizetype roomsHeld) const;
     void rejectTakenNick(const QString &nick);
     void becomeMember(const JoinRequest &request, bool isOperator);
-    void finishAuthentication(AccessVerdict verdict, const JoinRequest &request,
-                              bool isOperator);
+    void finishAuthentication(AccessVerdict verdict, const JoinRequest &request, bool isOperator);
     void say(const QString &text, const QString &to, const QString &room, const QString &id);
     bool admit(const QString &id, double cost = 1.0);
     enum class LogRejection { Yes, No };

@@ -159,7 +159,8 @@ void Session::sendIrcHistory(const IrcFace::Command &command)
     const QString id = u"h%1"_s.arg(++m_irc.batches);
     QByteArray lines;
     if (batch)
-        lines += u":%1 BATCH +%2 chathistory %3\r\n"_s.arg(IrcFace::ServerName, id, target).toUtf8();
+        lines += u":%1 BATCH +%2 chathistory %3\r\n"_s.arg(IrcFace::ServerName, id, target)
+                         .toUtf8();
     for (const Protocol::Message &message : std::as_const(messages))
         lines += IrcFace::historyMessage(message, batch ? id : QString());
     if (batch)
@@ -187,7 +188,8 @@ void Session::authenticateIrcClient(const QString &param)
     }
     if (!m_irc.saslStarted) {
         if (param.toUpper() != u"PLAIN") {
-            write(IrcFace::numeric(908, ircNick(), { u"PLAIN"_s }, u"are available SASL mechanisms"_s));
+            write(IrcFace::numeric(908, ircNick(), { u"PLAIN"_s },
+                                   u"are available SASL mechanisms"_s));
             write(IrcFace::numeric(904, ircNick(), {}, u"SASL authentication failed"_s));
             return;
         }
@@ -215,32 +217,33 @@ void Session::authenticateIrcClient(const QString &param)
     const QString account = QString::fromUtf8(parts.at(1));
     const QString password = QString::fromUtf8(parts.at(2));
     m_irc.saslChecking = true;
-    m_access->check(account, password, m_peerAddress, this,
-                    [this, account, password](AccessControl::Verdict verdict, bool) {
-                        m_irc.saslChecking = false;
-                        using Verdict = AccessControl::Verdict;
-                        if (verdict == Verdict::Allowed && m_access->isRegistered(account)) {
-                            m_irc.account = m_access->registeredNick(account);
-                            m_irc.password = password;
-                            write(IrcFace::numeric(900, ircNick(),
-                                                   { u"%1!%1@%2"_s.arg(ircNick(), IrcFace::ServerName),
-                                                     m_irc.account },
-                                                   u"You are now logged in as %1"_s.arg(m_irc.account)));
-                            write(IrcFace::numeric(903, ircNick(), {},
-                                                   u"SASL authentication successful"_s));
-                            return;
-                        }
-                        qCWarning(lcSession).noquote() << m_peer << "failed SASL login as"
-                                                       << TerminalText::escaped(account);
-                        const auto delay = verdict == Verdict::Failed
-                                ? m_access->failureDelay(m_peerAddress)
-                                : std::chrono::milliseconds(0);
-                        QTimer::singleShot(delay, this, [this, verdict] {
-                            write(IrcFace::numeric(904, ircNick(), {}, u"SASL authentication failed"_s));
-                            if (verdict == AccessControl::Verdict::Banned)
-                                closeAfterWriting();
-                        });
-                    });
+    m_access->check(
+            account, password, m_peerAddress, this,
+            [this, account, password](AccessControl::Verdict verdict, bool) {
+                m_irc.saslChecking = false;
+                using Verdict = AccessControl::Verdict;
+                if (verdict == Verdict::Allowed && m_access->isRegistered(account)) {
+                    m_irc.account = m_access->registeredNick(account);
+                    m_irc.password = password;
+                    write(IrcFace::numeric(
+                            900, ircNick(),
+                            { u"%1!%1@%2"_s.arg(ircNick(), IrcFace::ServerName), m_irc.account },
+                            u"You are now logged in as %1"_s.arg(m_irc.account)));
+                    write(IrcFace::numeric(903, ircNick(), {},
+                                           u"SASL authentication successful"_s));
+                    return;
+                }
+                qCWarning(lcSession).noquote()
+                        << m_peer << "failed SASL login as" << TerminalText::escaped(account);
+                const auto delay = verdict == Verdict::Failed
+                        ? m_access->failureDelay(m_peerAddress)
+                        : std::chrono::milliseconds(0);
+                QTimer::singleShot(delay, this, [this, verdict] {
+                    write(IrcFace::numeric(904, ircNick(), {}, u"SASL authentication failed"_s));
+                    if (verdict == AccessControl::Verdict::Banned)
+                        closeAfterWriting();
+                });
+            });
 }
 
 void Session::handleIrcLine(const QByteArray &bytes)
@@ -351,9 +354,9 @@ void Session::handleIrcCommand(const IrcFace::Command &command)
         }
     } else if (name == u"PRIVMSG" || name == u"NOTICE") {
         if (params.size() < 2 || params.at(1).isEmpty()) {
-            write(params.isEmpty()
-                          ? IrcFace::numeric(411, ircNick(), {}, u"No recipient given (%1)"_s.arg(name))
-                          : IrcFace::numeric(412, ircNick(), {}, u"No text to send"_s));
+            write(params.isEmpty() ? IrcFace::numeric(411, ircNick(), {},
+                                                      u"No recipient given (%1)"_s.arg(name))
+                                   : IrcFace::numeric(412, ircNick(), {}, u"No text to send"_s));
             return;
         }
         if (!admit({}))
@@ -384,7 +387,8 @@ void Session::handleIrcCommand(const IrcFace::Command &command)
         if (!room)
             return;
         if (params.size() >= 2) {
-            handleFrame(Protocol::SetTopic { room->name(), IrcFace::withoutFormatting(params.at(1)), {} });
+            handleFrame(Protocol::SetTopic {
+                    room->name(), IrcFace::withoutFormatting(params.at(1)), {} });
         } else if (room->topic().isEmpty()) {
             write(IrcFace::numeric(331, ircNick(), { params.at(0) }, u"No topic is set"_s));
         } else {
@@ -420,8 +424,9 @@ void Session::handleIrcCommand(const IrcFace::Command &command)
             write(IrcFace::numeric(482, ircNick(), { target },
                                    u"Channel modes are set by Natter's own commands"_s));
         } else {
-            write(IrcFace::numeric(324, ircNick(), { target, room->isPrivate() ? u"+it"_s : u"+t"_s },
-                                   {}).replace(" :\r\n", "\r\n"));
+            write(IrcFace::numeric(324, ircNick(),
+                                   { target, room->isPrivate() ? u"+it"_s : u"+t"_s }, {})
+                          .replace(" :\r\n", "\r\n"));
         }
     } else if (name == u"WHO") {
         const QString target = params.value(0);
@@ -475,13 +480,16 @@ void Session::handleIrcCommand(const IrcFace::Command &command)
         write(IrcFace::numeric(302, ircNick(), {}, replies.join(u' ')));
     } else if (name == u"AWAY") {
         write(params.isEmpty() || params.at(0).isEmpty()
-                      ? IrcFace::numeric(305, ircNick(), {}, u"You are no longer marked as being away"_s)
-                      : IrcFace::numeric(306, ircNick(), {}, u"You have been marked as being away"_s));
+                      ? IrcFace::numeric(305, ircNick(), {},
+                                         u"You are no longer marked as being away"_s)
+                      : IrcFace::numeric(306, ircNick(), {},
+                                         u"You have been marked as being away"_s));
     } else if (name == u"MOTD") {
         write(IrcFace::numeric(422, ircNick(), {}, u"MOTD File is missing"_s));
     } else if (name == u"LUSERS") {
-        write(IrcFace::numeric(251, ircNick(), {},
-                               u"There are %1 users on 1 server"_s.arg(m_directory->onlineCount())));
+        write(IrcFace::numeric(
+                251, ircNick(), {},
+                u"There are %1 users on 1 server"_s.arg(m_directory->onlineCount())));
     } else if (name == u"INVITE") {
         if (requireIrcParams(command, 2)) {
             m_irc.target = params.at(1);
@@ -490,13 +498,13 @@ void Session::handleIrcCommand(const IrcFace::Command &command)
         }
     } else if (name == u"KICK") {
         if (requireIrcParams(command, 2) && ircRoom(params.at(0))) {
-            handleFrame(Protocol::Kick { params.at(1), params.value(2), {},
-                                         IrcFace::roomOf(params.at(0)) });
+            handleFrame(Protocol::Kick {
+                    params.at(1), params.value(2), {}, IrcFace::roomOf(params.at(0)) });
         }
     } else {
         m_refusals->log(lcSession, m_peerAddress,
                         u"%1 %2 unknown IRC command %3"_s.arg(m_peer, loggedNick(),
-                                                             TerminalText::escaped(name)));
+                                                              TerminalText::escaped(name)));
         write(IrcFace::numeric(421, ircNick(), { name }, u"Unknown command"_s));
     }
 }

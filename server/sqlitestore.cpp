@@ -122,10 +122,9 @@ QList<Protocol::Message> readMessages(const QSqlDatabase &db, const QString &sql
     return found;
 }
 
-QList<Protocol::Message> searchMessages(const QSqlDatabase &db, bool fullText,
-                                        const QString &nick, const QStringList &rooms,
-                                        const QStringList &words, std::optional<qint64> before,
-                                        qsizetype limit)
+QList<Protocol::Message> searchMessages(const QSqlDatabase &db, bool fullText, const QString &nick,
+                                        const QStringList &rooms, const QStringList &words,
+                                        std::optional<qint64> before, qsizetype limit)
 {
     if (words.isEmpty() || rooms.isEmpty())
         return {};
@@ -146,8 +145,7 @@ QList<Protocol::Message> searchMessages(const QSqlDatabase &db, bool fullText,
     }
     if (!roomNames.isEmpty())
         conversations.prepend(u"room IN (%1)"_s.arg(roomNames.join(u", "_s)));
-    QString where = u"seq < :before AND (%1) AND "_s.arg(conversations.join(u" OR "_s))
-            + visibleTo;
+    QString where = u"seq < :before AND (%1) AND "_s.arg(conversations.join(u" OR "_s)) + visibleTo;
     if (fullText) {
         // Each word as an FTS5 string, so that operators and punctuation are taken literally.
         QStringList terms;
@@ -163,10 +161,11 @@ QList<Protocol::Message> searchMessages(const QSqlDatabase &db, bool fullText,
             where += u" AND text LIKE :w%1 ESCAPE '\\'"_s.arg(i);
         }
     }
-    return readMessages(db,
-                        u"SELECT %1 FROM messages WHERE %2 ORDER BY seq DESC LIMIT %3"_s.arg(
-                                columns, where).arg(limit),
-                        values);
+    return readMessages(
+            db,
+            u"SELECT %1 FROM messages WHERE %2 ORDER BY seq DESC LIMIT %3"_s.arg(columns, where)
+                    .arg(limit),
+            values);
 }
 
 } // namespace
@@ -276,8 +275,8 @@ public:
             for (qsizetype i = 0; i < change.values.size(); ++i)
                 query.bindValue(int(i), change.values.at(i));
             if (!query.exec())
-                qCWarning(lcServer).noquote() << "message store:" << change.what
-                                              << "failed:" << query.lastError().text();
+                qCWarning(lcServer).noquote()
+                        << "message store:" << change.what << "failed:" << query.lastError().text();
         }
         if (inTransaction && !m_db.commit()) {
             qCWarning(lcServer).noquote()
@@ -326,7 +325,6 @@ private:
         }
         return true;
     }
-
 
     QString m_path;
     qint64 m_maxPageCount;
@@ -382,9 +380,8 @@ bool SqliteStore::open(QString *error)
     // at the first checkpoint: ask the file system now.
     if (QFile existing(m_options.path); existing.exists() && !existing.open(QIODevice::ReadWrite))
         problem = u"the file is read-only (%1)"_s.arg(existing.errorString());
-    QSqlDatabase db = problem.isEmpty()
-            ? openConnection(m_connectionName, m_options.path, &problem)
-            : QSqlDatabase();
+    QSqlDatabase db = problem.isEmpty() ? openConnection(m_connectionName, m_options.path, &problem)
+                                        : QSqlDatabase();
     if (problem.isEmpty())
         migrate(&problem);
     // Finding out now that the file cannot be written beats failing every message later.
@@ -401,9 +398,10 @@ bool SqliteStore::open(QString *error)
         // One walk over the two indexes of direct messages, once at start.
         QSqlQuery query(db);
         query.setForwardOnly(true);
-        if (query.exec(u"SELECT DISTINCT sender_key FROM messages INDEXED BY messages_sent_direct "
-                       "WHERE recipient_key IS NOT NULL UNION SELECT DISTINCT recipient_key "
-                       "FROM messages INDEXED BY messages_direct WHERE recipient_key IS NOT NULL"_s)) {
+        if (query.exec(
+                    u"SELECT DISTINCT sender_key FROM messages INDEXED BY messages_sent_direct "
+                    "WHERE recipient_key IS NOT NULL UNION SELECT DISTINCT recipient_key "
+                    "FROM messages INDEXED BY messages_direct WHERE recipient_key IS NOT NULL"_s)) {
             while (query.next())
                 m_directNicks.insert(query.value(0).toString());
         } else {
@@ -425,8 +423,8 @@ bool SqliteStore::open(QString *error)
         m_searcher = new SqliteSearcher(m_options.path, m_fullText);
         m_searcher->moveToThread(&m_searcherThread);
         m_searcherThread.start();
-        QMetaObject::invokeMethod(m_searcher, &SqliteSearcher::open,
-                                  Qt::BlockingQueuedConnection, &problem);
+        QMetaObject::invokeMethod(m_searcher, &SqliteSearcher::open, Qt::BlockingQueuedConnection,
+                                  &problem);
     }
     if (!problem.isEmpty()) {
         *error = u"cannot use the message store %1: %2"_s.arg(m_options.path, problem);
@@ -443,8 +441,10 @@ bool SqliteStore::loadEpoch(QString *error)
     // Outside the numbered migrations: a store made before epochs existed gets one on its next
     // start, and its numbering simply continues under that name.
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
-    if (!exec(db, u"CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, "
-                  "value TEXT NOT NULL)"_s, error))
+    if (!exec(db,
+              u"CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, "
+              "value TEXT NOT NULL)"_s,
+              error))
         return false;
     QSqlQuery select(u"SELECT value FROM store_meta WHERE key = 'epoch'"_s, db);
     if (select.next()) {
@@ -466,8 +466,7 @@ bool SqliteStore::migrate(QString *error)
 {
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
     // Creating the version table first also proves that the file is a database.
-    if (!exec(db, u"CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"_s,
-              error))
+    if (!exec(db, u"CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"_s, error))
         return false;
     QSqlQuery query(u"SELECT version FROM schema_version"_s, db);
     int version = query.next() ? query.value(0).toInt() : 0;
@@ -527,10 +526,11 @@ void SqliteStore::write(const QList<Protocol::Message> &batch)
 QList<Protocol::Message> SqliteStore::select(const QString &where, const QVariantMap &values,
                                              qsizetype limit)
 {
-    return readMessages(QSqlDatabase::database(m_connectionName, false),
-                        u"SELECT %1 FROM messages WHERE %2 ORDER BY seq DESC LIMIT %3"_s.arg(
-                                columns, where).arg(limit),
-                        values);
+    return readMessages(
+            QSqlDatabase::database(m_connectionName, false),
+            u"SELECT %1 FROM messages WHERE %2 ORDER BY seq DESC LIMIT %3"_s.arg(columns, where)
+                    .arg(limit),
+            values);
 }
 
 QList<Protocol::Message> SqliteStore::selectVisible(const QString &nick, const QString &room,
@@ -577,8 +577,7 @@ QList<Protocol::Message> SqliteStore::selectVisible(const QString &nick, const Q
                              .arg(limit));
     }
     return readMessages(QSqlDatabase::database(m_connectionName, false),
-                        parts.join(u" UNION ALL "_s)
-                                + u" ORDER BY seq DESC LIMIT %1"_s.arg(limit),
+                        parts.join(u" UNION ALL "_s) + u" ORDER BY seq DESC LIMIT %1"_s.arg(limit),
                         values);
 }
 
@@ -635,17 +634,17 @@ QList<Protocol::Message> SqliteStore::before(const QString &nick, const QString 
     return selectVisible(nick, room, u"seq < :before"_s, { { u":before"_s, before } }, limit);
 }
 
-void SqliteStore::search(const QString &nick, const QStringList &rooms,
-                         const QStringList &terms, std::optional<qint64> before, qsizetype limit,
-                         QObject *context, Found found)
+void SqliteStore::search(const QString &nick, const QStringList &rooms, const QStringList &terms,
+                         std::optional<qint64> before, qsizetype limit, QObject *context,
+                         Found found)
 {
     // Run on the searcher thread, answered here; the searcher thread ends before this store.
     QMetaObject::invokeMethod(
             m_searcher,
             [this, searcher = m_searcher, nick, rooms, terms, before, limit,
              context = QPointer<QObject>(context), found = std::move(found)] {
-                QList<Protocol::Message> messages =
-                        searcher->search(nick, rooms, terms, before, limit);
+                QList<Protocol::Message> messages = searcher->search(nick, rooms, terms, before,
+                                                                     limit);
                 QMetaObject::invokeMethod(
                         this,
                         [context, found, messages = std::move(messages)] {
@@ -658,7 +657,7 @@ void SqliteStore::search(const QString &nick, const QStringList &rooms,
 }
 
 QList<MessageStore::Conversation> SqliteStore::directConversations(const QString &nick,
-                                                                    qsizetype limit)
+                                                                   qsizetype limit)
 {
     if (!m_directNicks.contains(Protocol::storedNickKey(nick)))
         return {};
@@ -731,9 +730,9 @@ QList<MessageStore::RoomRecord> SqliteStore::loadRooms()
     if (!members.exec(u"SELECT room_key, nick_key, nick, read_seq FROM room_members"_s))
         qCWarning(lcServer).noquote() << "reading the rooms failed:" << members.lastError().text();
     while (members.next()) {
-        recordFor(members.value(0).toString()).members.insert(
-                members.value(1).toString(),
-                { members.value(2).toString(), members.value(3).toLongLong() });
+        recordFor(members.value(0).toString())
+                .members.insert(members.value(1).toString(),
+                                { members.value(2).toString(), members.value(3).toLongLong() });
     }
     QSqlQuery invites(db);
     invites.setForwardOnly(true);
@@ -762,7 +761,9 @@ void SqliteStore::handOverChanges()
         return;
     QMetaObject::invokeMethod(
             m_writer,
-            [writer = m_writer, changes = std::exchange(m_changes, {})] { writer->change(changes); },
+            [writer = m_writer, changes = std::exchange(m_changes, {})] {
+                writer->change(changes);
+            },
             Qt::QueuedConnection);
 }
 

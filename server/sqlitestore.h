@@ -5,8 +5,8 @@
 
 #include <QSet>
 #include <QSqlDatabase>
-#include <QVariantList>
 #include <QThread>
+#include <QVariantList>
 
 class SqliteSearcher;
 class SqliteWriter;

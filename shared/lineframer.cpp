@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "lineframer.h"
 
-LineFramer::LineFramer(qsizetype maxLineBytes) : m_maxLineBytes(maxLineBytes) { }
+LineFramer::LineFramer(qsizetype maxLineBytes) : m_maxLineBytes(maxLineBytes)
+{
+}
 
 void LineFramer::append(QByteArrayView bytes)
 {

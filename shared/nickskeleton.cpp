@@ -30,7 +30,8 @@ Table readTable()
     QFile file(QStringLiteral(":/natter/confusables.txt"));
     if (!file.open(QIODevice::ReadOnly))
         qFatal("The confusables table %s is missing from this build: nicknames cannot be "
-               "compared safely.", qPrintable(file.fileName()));
+               "compared safely.",
+               qPrintable(file.fileName()));
     Table table;
     table.reserve(6000);
     while (!file.atEnd()) {
@@ -120,7 +121,8 @@ bool isSingleScript(const QString &nick)
             scripts.insert(script);
     }
     return scripts.size() <= 1
-            || within(scripts, { QChar::Script_Han, QChar::Script_Hiragana, QChar::Script_Katakana })
+            || within(scripts,
+                      { QChar::Script_Han, QChar::Script_Hiragana, QChar::Script_Katakana })
             || within(scripts, { QChar::Script_Han, QChar::Script_Bopomofo })
             || within(scripts, { QChar::Script_Han, QChar::Script_Hangul });
 }

@@ -48,10 +48,9 @@ constexpr std::array errorCodeNames = {
 };
 
 constexpr std::array leaveReasonNames = {
-    std::pair { LeaveReason::Exit, "exit" },     std::pair { LeaveReason::Lost, "lost" },
+    std::pair { LeaveReason::Exit, "exit" },       std::pair { LeaveReason::Lost, "lost" },
     std::pair { LeaveReason::Timeout, "timeout" }, std::pair { LeaveReason::Slow, "slow" },
-    std::pair { LeaveReason::Flood, "flood" },
-    std::pair { LeaveReason::Kicked, "kicked" },
+    std::pair { LeaveReason::Flood, "flood" },     std::pair { LeaveReason::Kicked, "kicked" },
     std::pair { LeaveReason::Part, "part" },
 };
 
@@ -279,7 +278,6 @@ QJsonObject typed(QLatin1StringView type)
     return QJsonObject { { "type"_L1, type } };
 }
 
-
 // What a version-1 welcome and a room frame both say of a room: who is online, its numbering
 // and the first page of its history.
 template<typename Greeting>
@@ -416,7 +414,8 @@ struct Encoder
             object.insert("id"_L1, list.id);
         QJsonArray rooms;
         for (const RoomSummary &room : list.rooms) {
-            QJsonObject entry { { "room"_L1, room.room }, { "topic"_L1, room.topic },
+            QJsonObject entry { { "room"_L1, room.room },
+                                { "topic"_L1, room.topic },
                                 { "members"_L1, room.members } };
             if (room.isPrivate)
                 entry.insert("private"_L1, true);

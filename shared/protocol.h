@@ -29,11 +29,11 @@ inline constexpr quint16 DefaultPort = 6789;
 // Room for the longest text however it is spelled: 4,096 characters of 6-byte JSON escapes.
 inline constexpr qsizetype DefaultMaxLineBytes = 32 * 1024;
 inline constexpr qsizetype MaxTextLength = 4096; // characters (code points) of a message's text
-inline constexpr qsizetype MaxNickLength = 32;   // characters of a nickname
-inline constexpr qsizetype MaxResults = 50;      // messages in one results frame
-inline constexpr qsizetype MaxSearchTerms = 16;  // different words in one search
+inline constexpr qsizetype MaxNickLength = 32; // characters of a nickname
+inline constexpr qsizetype MaxResults = 50; // messages in one results frame
+inline constexpr qsizetype MaxSearchTerms = 16; // different words in one search
 inline constexpr qsizetype MaxRoomNameLength = 50; // characters of a room's name
-inline constexpr qsizetype MaxTopicLength = 500;   // characters of a room's topic
+inline constexpr qsizetype MaxTopicLength = 500; // characters of a room's topic
 
 enum class ErrorCode {
     BadFrame,

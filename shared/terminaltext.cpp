@@ -38,8 +38,8 @@ std::pair<char32_t, qsizetype> codePointAt(const QString &text, qsizetype i)
 
 bool isControl(char32_t c)
 {
-    return c < 0x20 || (c >= 0x7F && c <= 0x9F) || isBidiControl(c) || c == 0x2028
-            || c == 0x2029 || (c >= 0xD800 && c <= 0xDFFF);
+    return c < 0x20 || (c >= 0x7F && c <= 0x9F) || isBidiControl(c) || c == 0x2028 || c == 0x2029
+            || (c >= 0xD800 && c <= 0xDFFF);
 }
 
 QString sanitized(const QString &text)

@@ -51,8 +51,8 @@ int main()
         if (nfd->normalize(source, status) != source)
             continue;
         UChar skeleton[64];
-        const int32_t length = uspoof_getSkeleton(checker, 0, source.getBuffer(),
-                                                  source.length(), skeleton, 64, &status);
+        const int32_t length = uspoof_getSkeleton(checker, 0, source.getBuffer(), source.length(),
+                                                  skeleton, 64, &status);
         if (U_FAILURE(status)) {
             std::fprintf(stderr, "U+%04X: %s\n", unsigned(c), u_errorName(status));
             return 1;
@@ -73,8 +73,8 @@ int main()
             continue;
         const icu::UnicodeString source(c);
         UChar skeleton[64];
-        const int32_t length = uspoof_getSkeleton(checker, 0, source.getBuffer(),
-                                                  source.length(), skeleton, 64, &status);
+        const int32_t length = uspoof_getSkeleton(checker, 0, source.getBuffer(), source.length(),
+                                                  skeleton, 64, &status);
         if (U_SUCCESS(status) && icu::UnicodeString(skeleton, length) == source)
             print(source, icu::UnicodeString(UChar32(name[sizeof SmallCapital - 1])));
     }

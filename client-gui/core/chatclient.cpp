@@ -38,8 +38,8 @@ ChatClient::ChatClient(QObject *parent)
     connect(&m_socket, &QTcpSocket::disconnected, this, &ChatClient::handleConnectionLost);
     connect(&m_socket, &QTcpSocket::errorOccurred, this,
             [this](QAbstractSocket::SocketError error) {
-                qCInfo(lcClient) << "connection to" << m_host << m_port << "failed:"
-                                 << m_socket.errorString();
+                qCInfo(lcClient) << "connection to" << m_host << m_port
+                                 << "failed:" << m_socket.errorString();
                 m_lastFailure = failureText(error);
                 handleConnectionLost();
             });
@@ -68,8 +68,9 @@ ChatClient::ChatClient(QObject *parent)
                     setCurrent(m_lobby);
             });
 
-    connect(&m_pingTimer, &QTimer::timeout, this,
-            [this] { write(Protocol::Ping { QString::number(QDateTime::currentMSecsSinceEpoch()) }); });
+    connect(&m_pingTimer, &QTimer::timeout, this, [this] {
+        write(Protocol::Ping { QString::number(QDateTime::currentMSecsSinceEpoch()) });
+    });
     connect(&m_deadTimer, &QTimer::timeout, this, [this] {
         qCInfo(lcClient) << "no traffic from the server; reconnecting";
         m_socket.abort();
@@ -198,8 +199,9 @@ void ChatClient::abandonOutbox()
     const QString server = m_servers.toString();
     for (const Outgoing &message : std::as_const(m_outbox)) {
         qCInfo(lcClient) << "not sending" << message.id << "to another server than" << server;
-        showError(m_lobby, tr("Not sent to %1 (you connected to another server): %2")
-                                   .arg(server, message.text));
+        showError(m_lobby,
+                  tr("Not sent to %1 (you connected to another server): %2")
+                          .arg(server, message.text));
     }
     m_outbox.clear();
 }
@@ -229,8 +231,8 @@ void ChatClient::retryMessage(const QString &id)
 {
     for (Conversation *conversation : m_conversations.all()) {
         MessageModel *messages = conversation->messages();
-        const QModelIndexList found =
-                messages->match(messages->index(0), MessageModel::IdRole, id, 1, Qt::MatchExactly);
+        const QModelIndexList found = messages->match(messages->index(0), MessageModel::IdRole, id,
+                                                      1, Qt::MatchExactly);
         if (found.isEmpty())
             continue;
         const MessageModel::Entry &entry = messages->entry(found.first().row());
@@ -334,8 +336,10 @@ void ChatClient::handleConnected()
 
 void ChatClient::sendHello()
 {
-    Protocol::Hello hello { m_nick, m_protocol, QStringLiteral("natter/" NATTER_VERSION),
-                            std::nullopt, m_password, {}, {} };
+    Protocol::Hello hello {
+        m_nick, m_protocol, QStringLiteral("natter/" NATTER_VERSION), std::nullopt, m_password,
+        {},     {}
+    };
     if (m_protocol < 2) {
         if (m_lobby->lastSeq() > 0) {
             hello.since = m_lobby->lastSeq();
@@ -349,8 +353,8 @@ void ChatClient::sendHello()
         if (!conversation->isRoom())
             continue;
         if (conversation->lastSeq() > 0) {
-            hello.rooms.append({ conversation->name(), conversation->lastSeq(),
-                                 conversation->epoch() });
+            hello.rooms.append(
+                    { conversation->name(), conversation->lastSeq(), conversation->epoch() });
             known.insert(Protocol::roomKey(conversation->name()));
         } else if (m_wasOnline) {
             // A room without messages yet is named too: a node (or a server restarted
@@ -619,7 +623,8 @@ bool ChatClient::isOwn(const QString &nick) const
 
 Conversation *ChatClient::room(const QString &name)
 {
-    return m_conversations.obtain(Conversation::Kind::Room, name.isEmpty() ? Protocol::Lobby : name);
+    return m_conversations.obtain(Conversation::Kind::Room,
+                                  name.isEmpty() ? Protocol::Lobby : name);
 }
 
 Conversation *ChatClient::findRoom(const QString &name) const
@@ -648,8 +653,8 @@ bool ChatClient::addMessage(const Protocol::Message &message)
     inRoom->setLastSeq(message.seq);
     schedulePositionSave();
     const bool own = isOwn(message.from);
-    Conversation *target =
-            message.isDirect() ? openDirect(own ? message.to : message.from) : inRoom;
+    Conversation *target = message.isDirect() ? openDirect(own ? message.to : message.from)
+                                              : inRoom;
     MessageModel *messages = target->messages();
     if (!(own && !message.id.isEmpty()
           && messages->markDelivered(message.id, message.seq, message.timestamp))) {
@@ -668,9 +673,10 @@ bool ChatClient::mentions(const QString &text, const QString &nick)
     if (nick.isEmpty())
         return false;
     // Nicks are letters, digits, '_' and '-': a mention is one not inside a longer word.
-    const QRegularExpression word(u"(?<![\\w-])%1(?![\\w-])"_s.arg(QRegularExpression::escape(nick)),
-                                  QRegularExpression::CaseInsensitiveOption
-                                          | QRegularExpression::UseUnicodePropertiesOption);
+    const QRegularExpression word(
+            u"(?<![\\w-])%1(?![\\w-])"_s.arg(QRegularExpression::escape(nick)),
+            QRegularExpression::CaseInsensitiveOption
+                    | QRegularExpression::UseUnicodePropertiesOption);
     return word.match(text).hasMatch();
 }
 
@@ -731,8 +737,7 @@ bool ChatClient::loadOlder(Conversation *conversation)
         return false;
     m_olderRequest = nextId();
     m_olderConversation = conversation;
-    write(Protocol::History { oldest, Protocol::MaxResults, m_olderRequest,
-                              conversation->name() });
+    write(Protocol::History { oldest, Protocol::MaxResults, m_olderRequest, conversation->name() });
     return true;
 }
 
@@ -828,16 +833,17 @@ void ChatClient::handleFrame(const Protocol::Joined &joined)
 void ChatClient::handleFrame(const Protocol::Left &left)
 {
     Conversation *conversation = room(left.room);
-    const bool membershipEnded =
-            left.reason == LeaveReason::Part || (left.reason == LeaveReason::Kicked && !conversation->isLobby());
+    const bool membershipEnded = left.reason == LeaveReason::Part
+            || (left.reason == LeaveReason::Kicked && !conversation->isLobby());
     if (Protocol::nickKey(left.nick) == Protocol::nickKey(m_nick)) {
         if (!membershipEnded)
             return;
         if (left.reason == LeaveReason::Kicked) {
-            showError(m_lobby, left.comment.isEmpty()
-                               ? tr("%1 removed you from %2.").arg(left.by, conversation->title())
-                               : tr("%1 removed you from %2: %3")
-                                         .arg(left.by, conversation->title(), left.comment));
+            showError(m_lobby,
+                      left.comment.isEmpty()
+                              ? tr("%1 removed you from %2.").arg(left.by, conversation->title())
+                              : tr("%1 removed you from %2: %3")
+                                        .arg(left.by, conversation->title(), left.comment));
         }
         if (!conversation->isLobby())
             m_conversations.remove(conversation);
@@ -1031,9 +1037,9 @@ void ChatClient::loadPositions()
     for (auto it = rooms.cbegin(); it != rooms.cend(); ++it) {
         const QVariantList position = it->toList();
         if (position.size() == 2 && Protocol::isValidRoomName(it.key())) {
-            m_savedPositions.insert(Protocol::roomKey(it.key()),
-                                    { it.key(), position.at(0).toLongLong(),
-                                      position.at(1).toString() });
+            m_savedPositions.insert(
+                    Protocol::roomKey(it.key()),
+                    { it.key(), position.at(0).toLongLong(), position.at(1).toString() });
         }
     }
     const QVariantMap direct = settings.value(u"directRead"_s).toMap();
@@ -1093,8 +1099,8 @@ void ChatClient::handleFrame(const Protocol::Error &error)
     if (error.code == ErrorCode::UnsupportedProtocol && m_state == State::Joining
         && m_protocol > Protocol::OldestVersion) {
         // An older server: the lobby is all it has, and it is still worth being in.
-        qCInfo(lcClient) << "the server does not speak protocol" << m_protocol
-                         << "; trying" << m_protocol - 1;
+        qCInfo(lcClient) << "the server does not speak protocol" << m_protocol << "; trying"
+                         << m_protocol - 1;
         --m_protocol;
         sendHello();
         return;
@@ -1113,8 +1119,7 @@ void ChatClient::handleFrame(const Protocol::Error &error)
         refuseJoin(error.code);
         return;
     }
-    if (Outgoing *message = outgoing(error.id);
-        message && error.code == ErrorCode::RateLimited
+    if (Outgoing *message = outgoing(error.id); message && error.code == ErrorCode::RateLimited
         && ++message->rateLimited < MaxRateLimitedTries) {
         // Not delivered yet, not failed either: hold everything back a moment, then resend.
         message->inFlight = false;

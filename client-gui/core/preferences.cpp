@@ -83,6 +83,6 @@ bool operator==(const Preferences &a, const Preferences &b)
 {
     return a.theme == b.theme && a.fontFamily == b.fontFamily && a.fontSize == b.fontSize
             && a.timestampFormat == b.timestampFormat && a.notifications == b.notifications
-            && a.sound == b.sound && a.highlightWords == b.highlightWords
-            && a.sendKey == b.sendKey && a.closeToTray == b.closeToTray;
+            && a.sound == b.sound && a.highlightWords == b.highlightWords && a.sendKey == b.sendKey
+            && a.closeToTray == b.closeToTray;
 }

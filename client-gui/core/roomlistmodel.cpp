@@ -2,7 +2,9 @@
 
 using namespace Qt::StringLiterals;
 
-RoomListModel::RoomListModel(QObject *parent) : QAbstractTableModel(parent) { }
+RoomListModel::RoomListModel(QObject *parent) : QAbstractTableModel(parent)
+{
+}
 
 int RoomListModel::rowCount(const QModelIndex &parent) const
 {

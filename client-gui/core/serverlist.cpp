@@ -7,7 +7,9 @@
 
 using namespace Qt::StringLiterals;
 
-ServerList::ServerList(const QString &host, quint16 port) : m_endpoints { { host, port } } { }
+ServerList::ServerList(const QString &host, quint16 port) : m_endpoints { { host, port } }
+{
+}
 
 namespace {
 
@@ -37,7 +39,8 @@ std::optional<ServerList> ServerList::parse(const QString &text, quint16 default
     for (const QString &part : text.split(u',')) {
         const QString entry = part.trimmed();
         if (entry.isEmpty())
-            return fail(tr("An empty entry in the list of servers (two commas, or one at an end)."));
+            return fail(
+                    tr("An empty entry in the list of servers (two commas, or one at an end)."));
         Endpoint endpoint { entry, defaultPort };
         if (entry.startsWith(u'[')) {
             // An IPv6 address with a port: [::1]:6789.

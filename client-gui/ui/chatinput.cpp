@@ -8,7 +8,9 @@
 
 using namespace Qt::StringLiterals;
 
-ChatInput::ChatInput(QWidget *parent) : QLineEdit(parent) { }
+ChatInput::ChatInput(QWidget *parent) : QLineEdit(parent)
+{
+}
 
 QString ChatInput::takeText()
 {
@@ -43,8 +45,8 @@ bool ChatInput::event(QEvent *event)
         const bool tab = key->key() == Qt::Key_Tab && key->modifiers() == Qt::NoModifier;
         const bool backTab = key->key() == Qt::Key_Backtab;
         if (tab || backTab) {
-            if (const auto completion =
-                        m_completer.complete(text(), cursorPosition(), m_nickSource(), backTab)) {
+            if (const auto completion = m_completer.complete(text(), cursorPosition(),
+                                                             m_nickSource(), backTab)) {
                 setText(completion->text);
                 setCursorPosition(completion->cursor);
                 return true;

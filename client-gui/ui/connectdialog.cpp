@@ -6,8 +6,8 @@
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
-#include <QHostAddress>
 #include <QFormLayout>
+#include <QHostAddress>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -49,7 +49,8 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     m_password->setPlaceholderText(tr("Only if the nickname or the server has one"));
     m_port->setRange(1, 65535);
     m_port->setValue(Protocol::DefaultPort);
-    m_nick->setMaxLength(int(Protocol::MaxNickLength) * 2); // characters outside the BMP count twice
+    m_nick->setMaxLength(int(Protocol::MaxNickLength)
+                         * 2); // characters outside the BMP count twice
     m_nickHint->setWordWrap(true);
     m_problem->setWordWrap(true);
     m_problem->setStyleSheet(u"color: #d03030"_s);
@@ -76,8 +77,8 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     layout->addWidget(m_buttons);
     // Wide enough for its title, which window managers cut off rather than widen the dialog
     // for (the title bar's buttons need room too).
-    setMinimumWidth(std::max(sizeHint().width(),
-                             fontMetrics().horizontalAdvance(windowTitle()) + 160));
+    setMinimumWidth(
+            std::max(sizeHint().width(), fontMetrics().horizontalAdvance(windowTitle()) + 160));
 
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);

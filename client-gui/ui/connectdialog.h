@@ -8,9 +8,10 @@ class QLabel;
 class QLineEdit;
 class QSpinBox;
 
-// Asks where to connect (one server, or the nodes of a cluster as "a:6789,b:6789"), under which nickname and password, and whether to use TLS; checks the
-// nickname against the protocol's rules while it is typed, and shows why the server refused
-// the last attempt. TLS is on by default for any host but this machine.
+// Asks where to connect (one server, or the nodes of a cluster as "a:6789,b:6789"), under which
+// nickname and password, and whether to use TLS; checks the nickname against the protocol's rules
+// while it is typed, and shows why the server refused the last attempt. TLS is on by default for
+// any host but this machine.
 class ConnectDialog : public QDialog
 {
     Q_OBJECT

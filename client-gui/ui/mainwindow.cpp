@@ -170,11 +170,12 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     });
     connect(m_searchBar, &SearchBar::searchRequested, this,
             [this](const QString &query, bool allRooms) {
-        const QString id = m_client->search(query, allRooms ? nullptr : m_client->current());
-        m_searchBar->setPendingId(id);
-        if (id.isEmpty())
-            m_searchBar->setStatus(tr("Searching needs a connection."));
-    });
+                const QString id = m_client->search(query,
+                                                    allRooms ? nullptr : m_client->current());
+                m_searchBar->setPendingId(id);
+                if (id.isEmpty())
+                    m_searchBar->setStatus(tr("Searching needs a connection."));
+            });
     connect(client, &ChatClient::searchResults, m_searchBar, &SearchBar::showResults);
     connect(m_searchBar, &SearchBar::messageChosen, this, [this](const Protocol::Message &found) {
         // A result from another room (or a direct message) is shown where it was said.
@@ -282,11 +283,10 @@ void MainWindow::showConnectDialog(const QString &problem)
                                          : m_client->servers().isCluster()
                                          ? m_client->servers().toString()
                                          : m_client->host());
-        m_connectDialog->setPort(m_client->port() != 0
-                                         ? m_client->port()
-                                         : quint16(settings.value(Settings::Port,
-                                                                  Protocol::DefaultPort)
-                                                           .toUInt()));
+        m_connectDialog->setPort(
+                m_client->port() != 0
+                        ? m_client->port()
+                        : quint16(settings.value(Settings::Port, Protocol::DefaultPort).toUInt()));
         m_connectDialog->setNick(m_client->nick().isEmpty()
                                          ? settings.value(Settings::Nick).toString()
                                          : m_client->nick());
@@ -320,9 +320,8 @@ void MainWindow::connectTo(const QString &host, quint16 port, const QString &nic
     m_client->connectToServer(*servers, nick, password, tls);
 }
 
-void MainWindow::askCertificateTrust(const QString &host, quint16 port,
-                                     const QString &fingerprint, bool changed,
-                                     const QStringList &problems)
+void MainWindow::askCertificateTrust(const QString &host, quint16 port, const QString &fingerprint,
+                                     bool changed, const QStringList &problems)
 {
     auto *box = new QMessageBox(this);
     box->setObjectName(u"certificateTrust"_s);
@@ -353,13 +352,15 @@ void MainWindow::askCertificateTrust(const QString &host, quint16 port,
     box->setInformativeText(tr("SHA-256 fingerprint:<br><tt>%1</tt><br><br>%2")
                                     .arg(fingerprint, problems.join(u"<br>"_s).toHtmlEscaped()));
     box->setDefaultButton(box->addButton(QMessageBox::Cancel));
-    connect(box, &QMessageBox::buttonClicked, this, [this, box, once, always](QAbstractButton *button) {
-        if (button == once || button == always)
-            m_client->acceptCertificate(button == always);
-        else
-            m_client->showError(tr("Not connected: the server's certificate was not trusted."));
-        box->close();
-    });
+    connect(box, &QMessageBox::buttonClicked, this,
+            [this, box, once, always](QAbstractButton *button) {
+                if (button == once || button == always)
+                    m_client->acceptCertificate(button == always);
+                else
+                    m_client->showError(
+                            tr("Not connected: the server's certificate was not trusted."));
+                box->close();
+            });
     box->open();
 }
 
@@ -446,14 +447,15 @@ void MainWindow::submitLine()
         m_client->showNotice(tr("You left the chat. Use Chat › Connect… to join again."));
         break;
     case Kind::Help:
-        m_client->showNotice(tr("Commands: /msg NICK TEXT sends a direct message; "
-                                "/me ACTION says what you do (* nick ACTION); "
-                                "/join ROOM joins or creates a room; /part leaves this room; "
-                                "/rooms [FILTER] lists rooms; /topic TEXT sets this room's "
-                                "topic; /invite NICK invites someone here; "
-                                "/who lists who is online; /kick NICK [REASON] removes someone "
-                                "(from this room: its owner; from the chat: operators); exit or /quit leaves the chat; "
-                                "/help shows this."));
+        m_client->showNotice(tr(
+                "Commands: /msg NICK TEXT sends a direct message; "
+                "/me ACTION says what you do (* nick ACTION); "
+                "/join ROOM joins or creates a room; /part leaves this room; "
+                "/rooms [FILTER] lists rooms; /topic TEXT sets this room's "
+                "topic; /invite NICK invites someone here; "
+                "/who lists who is online; /kick NICK [REASON] removes someone "
+                "(from this room: its owner; from the chat: operators); exit or /quit leaves the chat; "
+                "/help shows this."));
         break;
     case Kind::Kick:
         // In a room other than the lobby, from that room; in the lobby, from the server.
@@ -464,8 +466,8 @@ void MainWindow::submitLine()
         break;
     case Kind::Who:
         if (m_client->users()->isCountOnly()) {
-            m_client->showNotice(tr("Online: %1 (too many to list)")
-                                         .arg(m_client->users()->onlineCount()));
+            m_client->showNotice(
+                    tr("Online: %1 (too many to list)").arg(m_client->users()->onlineCount()));
         } else {
             const QStringList users = m_client->users()->users();
             m_client->showNotice(
@@ -598,8 +600,7 @@ void MainWindow::showConversation(Conversation *conversation)
     connect(conversation, &Conversation::changed, this, &MainWindow::updateTopic);
     const QModelIndex row = m_client->conversations()->index(
             m_client->conversations()->rowOf(conversation));
-    m_conversationList->selectionModel()->setCurrentIndex(row,
-                                                          QItemSelectionModel::ClearAndSelect);
+    m_conversationList->selectionModel()->setCurrentIndex(row, QItemSelectionModel::ClearAndSelect);
     updateTopic();
     updateStatus();
 }
@@ -671,7 +672,8 @@ void MainWindow::updateTitle()
 {
     // The platform adds the application's display name: a title naming Natter would say it
     // twice. Out of the chat (left, refused) nobody is "on" the server.
-    QString title = m_client->nick().isEmpty() || m_client->state() == ChatClient::State::Disconnected
+    QString title = m_client->nick().isEmpty()
+                    || m_client->state() == ChatClient::State::Disconnected
             ? QString()
             : tr("%1 on %2").arg(m_client->nick(), currentServer());
     if (m_unread > 0)
@@ -717,13 +719,13 @@ void MainWindow::updateStatus()
         m_serverLabel->setText(online ? tr("%1 · %2 online").arg(node).arg(users) : node);
         m_serverLabel->setToolTip(servers.toString());
     } else {
-        m_serverLabel->setText(m_client->host().isEmpty()
-                                       ? QString()
-                                       : online ? tr("%1:%2 · %3 online")
-                                                          .arg(m_client->host())
-                                                          .arg(m_client->port())
-                                                          .arg(users)
-                                                : u"%1:%2"_s.arg(m_client->host()).arg(m_client->port()));
+        m_serverLabel->setText(m_client->host().isEmpty() ? QString()
+                                       : online
+                                       ? tr("%1:%2 · %3 online")
+                                                 .arg(m_client->host())
+                                                 .arg(m_client->port())
+                                                 .arg(users)
+                                       : u"%1:%2"_s.arg(m_client->host()).arg(m_client->port()));
         m_serverLabel->setToolTip({});
     }
     m_userCount->setText(m_client->users()->isCountOnly()
@@ -734,7 +736,7 @@ void MainWindow::updateStatus()
     m_connectButton->setVisible(offline);
     m_input->setPlaceholderText(
             offline ? tr("Offline: messages cannot be sent. Connect with Ctrl+K.")
-            : m_preferences.sendKey == Preferences::SendKey::CtrlEnter
+                    : m_preferences.sendKey == Preferences::SendKey::CtrlEnter
                     ? tr("Type a message and press Ctrl+Enter. /help lists commands.")
                     : tr("Type a message and press Enter. /help lists commands."));
     updateTitle();

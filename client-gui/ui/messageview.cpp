@@ -69,7 +69,8 @@ void MessageView::setModel(MessageModel *model, qint64 unreadAfter)
     if (unreadAfter > 0) {
         for (int row = 0; row < model->rowCount(); ++row) {
             const MessageModel::Entry &entry = model->entry(row);
-            if (entry.kind == MessageModel::Kind::Message && !entry.own && entry.seq > unreadAfter) {
+            if (entry.kind == MessageModel::Kind::Message && !entry.own
+                && entry.seq > unreadAfter) {
                 m_markerSeq = entry.seq;
                 break;
             }
@@ -267,7 +268,9 @@ QString MessageView::html(int row) const
     QString line;
     // A day header inside the row's own block keeps one block per row.
     const bool newDay = row == 0
-            || QDateTime::fromMSecsSinceEpoch(m_model->entry(row - 1).timestamp).toLocalTime().date()
+            || QDateTime::fromMSecsSinceEpoch(m_model->entry(row - 1).timestamp)
+                            .toLocalTime()
+                            .date()
                     != when.date();
     if (newDay) {
         line = u"<span style=\"color:%1\">——— %2 ———</span><br>"_s.arg(
@@ -291,8 +294,8 @@ QString MessageView::html(int row) const
         break;
     }
 
-    const QString nick = u"<b style=\"color:%1\">%2</b>"_s.arg(
-            nickColor(entry.from, dark).name(), entry.from.toHtmlEscaped());
+    const QString nick = u"<b style=\"color:%1\">%2</b>"_s.arg(nickColor(entry.from, dark).name(),
+                                                               entry.from.toHtmlEscaped());
     // An action ("/me waves") reads as a sentence: "* aa waves".
     const bool action = ActionText::isAction(entry.text);
     if (action)
@@ -375,7 +378,7 @@ void MessageView::wheelEvent(QWheelEvent *event)
 void MessageView::mouseMoveEvent(QMouseEvent *event)
 {
     viewport()->setCursor(anchorAt(event->position().toPoint()).isEmpty() ? Qt::IBeamCursor
-                                                                           : Qt::PointingHandCursor);
+                                                                          : Qt::PointingHandCursor);
     QPlainTextEdit::mouseMoveEvent(event);
 }
 

@@ -9,9 +9,8 @@ bool NickCompleter::isNickCharacter(QChar c)
     return c.isLetterOrNumber() || c == u'_' || c == u'-' || c.isMark();
 }
 
-std::optional<NickCompleter::Completion> NickCompleter::complete(const QString &text, int cursor,
-                                                                 const QStringList &nicks,
-                                                                 bool backwards)
+std::optional<NickCompleter::Completion>
+NickCompleter::complete(const QString &text, int cursor, const QStringList &nicks, bool backwards)
 {
     const bool repeated = m_last && m_last->text == text && m_last->cursor == cursor
             && !m_matches.isEmpty();

@@ -40,9 +40,8 @@ void Notifier::consider(const Protocol::Message &message)
 {
     if (!shouldNotify(message))
         return;
-    const QString title = message.isDirect()
-            ? tr("%1 (direct message)").arg(message.from)
-            : tr("%1 in #%2").arg(message.from, message.room);
+    const QString title = message.isDirect() ? tr("%1 (direct message)").arg(message.from)
+                                             : tr("%1 in #%2").arg(message.from, message.room);
     QString body = ActionText::displayed(message.from, message.text);
     if (body.size() > MaxBody)
         body = body.left(MaxBody - 1) + u'…';

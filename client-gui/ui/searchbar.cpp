@@ -14,8 +14,10 @@
 using namespace Qt::StringLiterals;
 
 SearchBar::SearchBar(QWidget *parent)
-    : QWidget(parent), m_query(new QLineEdit(this)),
-      m_allRooms(new QCheckBox(tr("&All rooms"), this)), m_results(new QListWidget(this)),
+    : QWidget(parent),
+      m_query(new QLineEdit(this)),
+      m_allRooms(new QCheckBox(tr("&All rooms"), this)),
+      m_results(new QListWidget(this)),
       m_status(new QLabel(this))
 {
     m_allRooms->setObjectName(u"searchAllRooms"_s);
@@ -73,9 +75,9 @@ void SearchBar::showResults(const QString &id, const QList<Protocol::Message> &m
         QString where;
         if (m_allRooms->isChecked())
             where = it->isDirect() ? tr("(direct) ") : u"#%1 "_s.arg(it->room);
-        auto *item = new QListWidgetItem(u"%1  %2%3: %4"_s.arg(
-                QLocale().toString(when, QLocale::ShortFormat), where, it->from,
-                it->text.left(200).replace(u'\n', u' ')));
+        auto *item = new QListWidgetItem(
+                u"%1  %2%3: %4"_s.arg(QLocale().toString(when, QLocale::ShortFormat), where,
+                                      it->from, it->text.left(200).replace(u'\n', u' ')));
         item->setData(Qt::UserRole, it->seq);
         m_results->addItem(item);
         m_found.append(*it);

@@ -32,8 +32,7 @@ SettingsDialog::SettingsDialog(QWidget *parent)
       m_sound(new QCheckBox(tr("Play a &sound with each notification"), this)),
       m_highlightWords(new QLineEdit(this)),
       m_sendKey(new QComboBox(this)),
-      m_closeToTray(new QCheckBox(tr("&Closing the window keeps Natter running in the tray"),
-                                  this))
+      m_closeToTray(new QCheckBox(tr("&Closing the window keeps Natter running in the tray"), this))
 {
     setWindowTitle(tr("Settings"));
     m_theme->setObjectName(u"theme"_s);

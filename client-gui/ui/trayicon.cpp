@@ -35,7 +35,7 @@ TrayIcon::TrayIcon(ConversationListModel *conversations, QWidget *window, QObjec
     // Its label follows the window: the menu is built when it opens.
     connect(m_menu, &QMenu::aboutToShow, this, [this] {
         m_showAction->setText(m_window && m_window->isVisible() ? tr("&Hide Natter")
-                                                                 : tr("&Show Natter"));
+                                                                : tr("&Show Natter"));
     });
     m_showAction->setText(tr("&Hide Natter"));
     m_icon->setContextMenu(m_menu);

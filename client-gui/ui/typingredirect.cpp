@@ -5,8 +5,7 @@
 
 #include <algorithm>
 
-TypingRedirect::TypingRedirect(QWidget *target, QObject *parent)
-    : QObject(parent), m_target(target)
+TypingRedirect::TypingRedirect(QWidget *target, QObject *parent) : QObject(parent), m_target(target)
 {
 }
 

@@ -10,12 +10,18 @@
 // Redis database can be shared with other programs; rooms and nicks go by their keys
 // (Protocol::roomKey, Protocol::nickKey), so look-alike names meet in one place.
 namespace ClusterKeys {
-inline QByteArray room(const QString &name) { return Protocol::roomKey(name).toUtf8(); }
+inline QByteArray room(const QString &name)
+{
+    return Protocol::roomKey(name).toUtf8();
+}
 inline const QByteArray Epoch = "natter:epoch";
 inline const QByteArray Rooms = "natter:rooms"; // set of room names as created
 inline const QByteArray Nodes = "natter:nodes"; // set of node ids
 inline const QByteArray ClusterChannel = "natter:cluster"; // rooms created, nodes lost
-inline QByteArray roomChannel(const QString &name) { return "natter:room:" + room(name); }
+inline QByteArray roomChannel(const QString &name)
+{
+    return "natter:room:" + room(name);
+}
 inline QByteArray roomField(const QString &name, const char *what)
 {
     return "natter:room:" + room(name) + ':' + what;

@@ -113,10 +113,11 @@ void ClusterPresence::beat()
     redis->command({ "HDEL", "natter:silent", m_node });
     redis->command({ "EVAL", ReapScript, "0", m_node, QByteArray::number(NodeTimeoutMs / 2) },
                    [](const Reply &reply) {
-        for (const Reply &node : reply.elements)
-            qCWarning(lcCluster).noquote() << "Node" << QString::fromUtf8(node.string)
-                                           << "stopped answering: its members are lost";
-    });
+                       for (const Reply &node : reply.elements)
+                           qCWarning(lcCluster).noquote()
+                                   << "Node" << QString::fromUtf8(node.string)
+                                   << "stopped answering: its members are lost";
+                   });
 }
 
 void ClusterPresence::retire(QObject *context, std::function<void()> done)
@@ -138,7 +139,8 @@ void ClusterPresence::claimNick(const QString &nick, QObject *context,
 {
     m_store->commands()->command(
             { "EVAL", ClaimScript, "0", Protocol::nickKey(nick).toUtf8(), m_node },
-            [this, nick, context = QPointer<QObject>(context), done = std::move(done)](const Reply &reply) {
+            [this, nick, context = QPointer<QObject>(context),
+             done = std::move(done)](const Reply &reply) {
                 const bool claimed = reply.type == Reply::Type::Integer && reply.integer == 1;
                 if (context)
                     done(claimed);

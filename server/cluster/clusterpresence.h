@@ -14,9 +14,9 @@ class ClusterStore;
 
 // Who is online on which node of the cluster: a nick is held by one node at a time (a key in
 // Redis naming the node), every node says it is alive every second, and a node that stops
-// saying so for NodeTimeout (half with no heartbeat key, half more seen silent) is declared lost by the first survivor to notice (one script,
-// so once): its nicks are freed, and every node tells its members that the lost node's
-// members are gone, in the seed's words.
+// saying so for NodeTimeout (half with no heartbeat key, half more seen silent) is declared lost by
+// the first survivor to notice (one script, so once): its nicks are freed, and every node tells its
+// members that the lost node's members are gone, in the seed's words.
 class ClusterPresence : public QObject
 {
     Q_OBJECT
@@ -43,7 +43,8 @@ public:
 
 signals:
     void onlineElsewhere(const QString &roomKey, const QString &nick, const QString &node);
-    void offlineElsewhere(const QString &roomKey, const QString &nick, Protocol::LeaveReason reason);
+    void offlineElsewhere(const QString &roomKey, const QString &nick,
+                          Protocol::LeaveReason reason);
     void nodeLost(const QString &node);
     // The others took this node for lost (it was cut off from Redis for longer than the
     // timeout) and freed its nicks: its members must connect again to be counted.

@@ -109,11 +109,10 @@ bool ClusterStore::open(QString *error)
     const timeval timeout { 5, 0 };
     const RedisAddress &address = m_options.address;
     std::unique_ptr<redisContext, ContextDeleter> context(
-            address.socketPath.isEmpty()
-                    ? redisConnectWithTimeout(address.host.toUtf8().constData(), address.port,
-                                              timeout)
-                    : redisConnectUnixWithTimeout(address.socketPath.toUtf8().constData(),
-                                                  timeout));
+            address.socketPath.isEmpty() ? redisConnectWithTimeout(
+                    address.host.toUtf8().constData(), address.port, timeout)
+                                         : redisConnectUnixWithTimeout(
+                                                 address.socketPath.toUtf8().constData(), timeout));
     if (!context || context->err) {
         *error = u"Cannot reach Redis at %1: %2"_s.arg(
                 address.toString(), context ? QString::fromUtf8(context->errstr) : u"no memory"_s);
@@ -148,10 +147,10 @@ bool ClusterStore::load(void *handle, QString *error)
     auto failed = [&](const Reply &reply) {
         if (reply.isOk())
             return false;
-        *error = u"Redis at %1 answered: %2"_s.arg(
-                m_options.address.toString(),
-                reply.type == Reply::Type::Failed ? QString::fromUtf8(context->errstr)
-                                                  : QString::fromUtf8(reply.string));
+        *error = u"Redis at %1 answered: %2"_s.arg(m_options.address.toString(),
+                                                   reply.type == Reply::Type::Failed
+                                                           ? QString::fromUtf8(context->errstr)
+                                                           : QString::fromUtf8(reply.string));
         return true;
     };
     if (!m_options.address.password.isEmpty()
@@ -173,24 +172,29 @@ bool ClusterStore::load(void *handle, QString *error)
         return false;
     for (const Reply &name : names.elements) {
         const QString roomName = QString::fromUtf8(name.string);
-        const auto info = pairs(call(context, { "HGETALL", ClusterKeys::roomField(roomName, "info") }));
+        const auto info = pairs(
+                call(context, { "HGETALL", ClusterKeys::roomField(roomName, "info") }));
         RoomRecord record;
         record.name = info.contains("name") ? QString::fromUtf8(info.value("name")) : roomName;
         record.topic = QString::fromUtf8(info.value("topic"));
         record.owner = QString::fromUtf8(info.value("owner"));
         record.isPrivate = info.value("private") == "1";
-        const auto members = pairs(call(context, { "HGETALL", ClusterKeys::roomField(roomName, "members") }));
-        const auto read = pairs(call(context, { "HGETALL", ClusterKeys::roomField(roomName, "read") }));
+        const auto members = pairs(
+                call(context, { "HGETALL", ClusterKeys::roomField(roomName, "members") }));
+        const auto read = pairs(
+                call(context, { "HGETALL", ClusterKeys::roomField(roomName, "read") }));
         for (auto it = members.cbegin(); it != members.cend(); ++it) {
-            record.members.insert(QString::fromUtf8(it.key()),
-                                  { QString::fromUtf8(it.value()), read.value(it.key()).toLongLong() });
+            record.members.insert(
+                    QString::fromUtf8(it.key()),
+                    { QString::fromUtf8(it.value()), read.value(it.key()).toLongLong() });
         }
-        for (const Reply &key : call(context, { "SMEMBERS", ClusterKeys::roomField(roomName, "invited") }).elements)
+        for (const Reply &key :
+             call(context, { "SMEMBERS", ClusterKeys::roomField(roomName, "invited") }).elements)
             record.invited.insert(QString::fromUtf8(key.string));
         if (!record.name.startsWith(Protocol::DirectPrefix)) {
-            const Reply recent = call(context, { "XREVRANGE", ClusterKeys::roomField(roomName, "log"),
-                                                 "+", "-", "COUNT",
-                                                 QByteArray::number(m_options.historyLimit) });
+            const Reply recent = call(context,
+                                      { "XREVRANGE", ClusterKeys::roomField(roomName, "log"), "+",
+                                        "-", "COUNT", QByteArray::number(m_options.historyLimit) });
             if (failed(recent))
                 return false;
             QList<Protocol::Message> messages = streamMessages(recent);
@@ -199,7 +203,8 @@ bool ClusterStore::load(void *handle, QString *error)
                 if (!message.id.isEmpty())
                     m_loadedWithIds.append(message);
             keep(messages);
-            const auto online = pairs(call(context, { "HGETALL", ClusterKeys::roomField(roomName, "online") }));
+            const auto online = pairs(
+                    call(context, { "HGETALL", ClusterKeys::roomField(roomName, "online") }));
             for (auto it = online.cbegin(); it != online.cend(); ++it) {
                 if (it.value() != m_options.nodeId.toUtf8())
                     m_onlineElsewhere[record.name].append(
@@ -208,8 +213,9 @@ bool ClusterStore::load(void *handle, QString *error)
         }
         m_loadedRooms.append(std::move(record));
     }
-    qCInfo(lcCluster).noquote() << u"Node %1 joined the cluster at %2 (epoch %3, %4 rooms)"_s.arg(
-            m_options.nodeId, m_options.address.toString(), m_epoch)
+    qCInfo(lcCluster).noquote() << u"Node %1 joined the cluster at %2 (epoch %3, %4 rooms)"_s
+                                           .arg(m_options.nodeId, m_options.address.toString(),
+                                                m_epoch)
                                            .arg(m_loadedRooms.size());
     return true;
 }
@@ -232,14 +238,16 @@ void ClusterStore::checkEpoch()
 void ClusterStore::write(const QList<Protocol::Message> &batch)
 {
     QList<QByteArray> arguments { "EVAL", PostScript, "0", m_epoch.toUtf8(),
-                                  QByteArray::number(std::max<qsizetype>(m_options.historyLimit, 1)) };
+                                  QByteArray::number(
+                                          std::max<qsizetype>(m_options.historyLimit, 1)) };
     arguments.reserve(arguments.size() + 2 * batch.size());
     for (const Protocol::Message &message : batch) {
         arguments.append(ClusterKeys::room(message.room));
         arguments.append(Protocol::encode(Protocol::ServerFrame { message }).chopped(1));
     }
     const qsizetype count = batch.size();
-    m_commands->command(arguments, [this, count](const Reply &reply) { finishWrite(reply, count); });
+    m_commands->command(arguments,
+                        [this, count](const Reply &reply) { finishWrite(reply, count); });
 }
 
 void ClusterStore::finishWrite(const Reply &reply, qsizetype count)
@@ -252,9 +260,9 @@ void ClusterStore::finishWrite(const Reply &reply, qsizetype count)
     }
     if (reply.type == Reply::Type::Error && reply.string.startsWith("EPOCH"))
         checkEpoch();
-    emit batchWritten(false, reply.type == Reply::Type::Failed
-                                     ? u"Redis cannot be reached"_s
-                                     : QString::fromUtf8(reply.string));
+    emit batchWritten(false,
+                      reply.type == Reply::Type::Failed ? u"Redis cannot be reached"_s
+                                                        : QString::fromUtf8(reply.string));
 }
 
 void ClusterStore::fetchAfter(const QString &room, qint64 after)
@@ -269,12 +277,14 @@ void ClusterStore::fetchAfter(const QString &room, qint64 after)
 
 void ClusterStore::noteParted(const Protocol::Left &left)
 {
-    publish(left.room, ClusterKeys::Parted, Protocol::encode(Protocol::ServerFrame { left }).chopped(1));
+    publish(left.room, ClusterKeys::Parted,
+            Protocol::encode(Protocol::ServerFrame { left }).chopped(1));
 }
 
 void ClusterStore::noteTopic(const Protocol::TopicChanged &topic)
 {
-    publish(topic.room, ClusterKeys::Topic, Protocol::encode(Protocol::ServerFrame { topic }).chopped(1));
+    publish(topic.room, ClusterKeys::Topic,
+            Protocol::encode(Protocol::ServerFrame { topic }).chopped(1));
 }
 
 void ClusterStore::publish(const QString &room, char kind, const QByteArray &body)
@@ -295,23 +305,23 @@ void ClusterStore::saveRoom(const RoomRecord &room)
     const QByteArray announcement = ClusterKeys::RoomCreated + m_options.nodeId.toUtf8() + '\n'
             + room.name.toUtf8() + '\n' + room.owner.toUtf8() + '\n' + isPrivate + '\n'
             + room.topic.toUtf8();
-    m_commands->command({ "EVAL", SaveRoomScript, "0", room.name.toUtf8(), info, room.owner.toUtf8(),
-                          isPrivate, room.topic.toUtf8(), announcement },
+    m_commands->command({ "EVAL", SaveRoomScript, "0", room.name.toUtf8(), info,
+                          room.owner.toUtf8(), isPrivate, room.topic.toUtf8(), announcement },
                         [this, info](const Reply &added) {
-        if (added.type != Reply::Type::Integer || added.integer == 1)
-            return;
-        m_commands->command({ "HGETALL", info }, [this](const Reply &reply) {
-            const auto fields = pairs(reply);
-            if (!fields.contains("name"))
-                return;
-            RoomRecord record;
-            record.name = QString::fromUtf8(fields.value("name"));
-            record.owner = QString::fromUtf8(fields.value("owner"));
-            record.isPrivate = fields.value("private") == "1";
-            record.topic = QString::fromUtf8(fields.value("topic"));
-            emit roomCreated(record);
-        });
-    });
+                            if (added.type != Reply::Type::Integer || added.integer == 1)
+                                return;
+                            m_commands->command({ "HGETALL", info }, [this](const Reply &reply) {
+                                const auto fields = pairs(reply);
+                                if (!fields.contains("name"))
+                                    return;
+                                RoomRecord record;
+                                record.name = QString::fromUtf8(fields.value("name"));
+                                record.owner = QString::fromUtf8(fields.value("owner"));
+                                record.isPrivate = fields.value("private") == "1";
+                                record.topic = QString::fromUtf8(fields.value("topic"));
+                                emit roomCreated(record);
+                            });
+                        });
 }
 
 void ClusterStore::saveMember(const QString &room, const QString &nick)
@@ -325,8 +335,10 @@ void ClusterStore::saveMember(const QString &room, const QString &nick)
 
 void ClusterStore::removeMember(const QString &room, const QString &nick)
 {
-    m_commands->command({ "HDEL", ClusterKeys::roomField(room, "members"), Protocol::nickKey(nick).toUtf8() });
-    m_commands->command({ "HDEL", ClusterKeys::roomField(room, "read"), Protocol::nickKey(nick).toUtf8() });
+    m_commands->command(
+            { "HDEL", ClusterKeys::roomField(room, "members"), Protocol::nickKey(nick).toUtf8() });
+    m_commands->command(
+            { "HDEL", ClusterKeys::roomField(room, "read"), Protocol::nickKey(nick).toUtf8() });
     publish(room, ClusterKeys::MemberRemoved, nick.toUtf8());
 }
 
@@ -345,13 +357,15 @@ void ClusterStore::saveReadMarker(const QString &room, const QString &nick, qint
 
 void ClusterStore::saveInvite(const QString &room, const QString &nick)
 {
-    m_commands->command({ "SADD", ClusterKeys::roomField(room, "invited"), Protocol::nickKey(nick).toUtf8() });
+    m_commands->command(
+            { "SADD", ClusterKeys::roomField(room, "invited"), Protocol::nickKey(nick).toUtf8() });
     publish(room, ClusterKeys::Invited, nick.toUtf8());
 }
 
 void ClusterStore::removeInvite(const QString &room, const QString &nick)
 {
-    m_commands->command({ "SREM", ClusterKeys::roomField(room, "invited"), Protocol::nickKey(nick).toUtf8() });
+    m_commands->command(
+            { "SREM", ClusterKeys::roomField(room, "invited"), Protocol::nickKey(nick).toUtf8() });
     publish(room, ClusterKeys::Uninvited, nick.toUtf8());
 }
 
@@ -375,7 +389,8 @@ void ClusterStore::handlePublication(const QByteArray &channel, const QByteArray
         const auto decoded = Protocol::decodeServerFrame(QByteArrayView(payload).sliced(cut + 1));
         if (const auto *left = std::get_if<Protocol::Left>(&decoded.frame); left && !decoded.error)
             emit partedElsewhere(*left);
-        else if (const auto *topic = std::get_if<Protocol::TopicChanged>(&decoded.frame); topic && !decoded.error)
+        else if (const auto *topic = std::get_if<Protocol::TopicChanged>(&decoded.frame);
+                 topic && !decoded.error)
             emit topicChangedElsewhere(*topic);
         return;
     }

@@ -112,11 +112,13 @@ void RedisConnection::open()
     // hiredis sends commands given while it connects once it is connected, in order: AUTH and
     // SELECT first, so nothing runs before them.
     if (!m_address.password.isEmpty()) {
-        send({ "AUTH", m_address.password }, new Pending { this, [this](const Reply &reply) {
-                 if (reply.type == Reply::Type::Error)
-                     qCCritical(lcCluster).noquote()
-                             << "Redis refused the password:" << QString::fromUtf8(reply.string);
-             } });
+        send({ "AUTH", m_address.password },
+             new Pending { this, [this](const Reply &reply) {
+                              if (reply.type == Reply::Type::Error)
+                                  qCCritical(lcCluster).noquote()
+                                          << "Redis refused the password:"
+                                          << QString::fromUtf8(reply.string);
+                          } });
     }
     if (m_address.database != 0)
         send({ "SELECT", QByteArray::number(m_address.database) }, new Pending { this, {} });
@@ -151,8 +153,8 @@ void RedisConnection::connected()
         sendSubscription(pattern, true);
     m_failures = 0;
     m_ready = true;
-    qCInfo(lcCluster).noquote() << "Redis connection" << m_name << "to"
-                                << m_address.toString() << "is up";
+    qCInfo(lcCluster).noquote() << "Redis connection" << m_name << "to" << m_address.toString()
+                                << "is up";
     emit ready();
 }
 
@@ -208,8 +210,8 @@ void RedisConnection::failLater(Callback callback)
     if (!callback)
         return;
     // Never from inside the caller: it may be in the middle of changing what the callback reads.
-    QMetaObject::invokeMethod(this, [callback = std::move(callback)] { callback(Reply {}); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+            this, [callback = std::move(callback)] { callback(Reply {}); }, Qt::QueuedConnection);
 }
 
 void RedisConnection::onReply(redisAsyncContext *, void *reply, void *privateData)
@@ -331,8 +333,8 @@ void RedisConnection::addWrite(void *data)
 {
     auto *self = static_cast<RedisConnection *>(data);
     if (!self->m_writeNotifier) {
-        self->m_writeNotifier = new QSocketNotifier(self->m_context->c.fd,
-                                                    QSocketNotifier::Write, self);
+        self->m_writeNotifier = new QSocketNotifier(self->m_context->c.fd, QSocketNotifier::Write,
+                                                    self);
         connect(self->m_writeNotifier, &QSocketNotifier::activated, self, [self] {
             if (self->m_context)
                 redisAsyncHandleWrite(self->m_context);

@@ -79,7 +79,6 @@ private:
     static void removeWrite(void *self);
     static void cleanUp(void *self);
 
-
     void connected();
     void disconnected(const QString &reason);
     void scheduleReconnect();

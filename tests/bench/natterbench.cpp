@@ -19,15 +19,16 @@
 //   --drain S: how long to wait after the last send for messages still in flight (default 3);
 //   "lost" is what had not arrived by then.
 //
-// R is the total rate of all senders. Senders send open-loop (on a schedule, whether or not earlier messages arrived); each message
-// carries its send time, so receivers compute one-way latency on the same clock.
+// R is the total rate of all senders. Senders send open-loop (on a schedule, whether or not earlier
+// messages arrived); each message carries its send time, so receivers compute one-way latency on
+// the same clock.
 
 #include <algorithm>
 #include <arpa/inet.h>
 #include <cerrno>
 #include <chrono>
-#include <cmath>
 #include <cinttypes>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -162,8 +163,8 @@ public:
         const int64_t end = start + int64_t(m_options.duration * 1e9);
         // Each sender sends rate/senders a second, the senders spread evenly over time.
         const int burst = std::max(1, m_options.burst);
-        const int64_t interval =
-                int64_t(1e9 * m_options.senders * burst / std::max(0.001, m_options.rate));
+        const int64_t interval = int64_t(1e9 * m_options.senders * burst
+                                         / std::max(0.001, m_options.rate));
         std::vector<int64_t> due(size_t(m_options.senders));
         for (size_t s = 0; s < due.size(); ++s)
             due[s] = start + int64_t(s) * interval / int64_t(std::max<size_t>(1, due.size()));
@@ -304,8 +305,9 @@ private:
             for (uint64_t n = 0; n < sent; ++n)
                 lost += n < client.seen.size() && client.seen[n] ? 0 : 1;
         }
-        const double perConnection =
-                rssBefore > 0 && m_welcomed > 0 ? double(rssAfter - rssBefore) / m_welcomed : -1;
+        const double perConnection = rssBefore > 0 && m_welcomed > 0
+                ? double(rssAfter - rssBefore) / m_welcomed
+                : -1;
         std::printf(",\"rooms\":%d,\"registration_s\":%.3f,\"expected\":%" PRIu64
                     ",\"lost\":%" PRIu64 ",\"duplicated\":%" PRIu64 ",\"out_of_order\":%" PRIu64
                     ",\"other_room\":%" PRIu64 ",\"kib_per_conn\":%.2f,\"rss_registered_kib\":%ld",
@@ -318,8 +320,8 @@ private:
                      "connection\n",
                      m_options.rooms, m_welcomed, m_clients.size(), m_connectSeconds,
                      percentile(0.5), percentile(0.99),
-                     m_latencyUs.empty() ? -1.0 : m_latencyUs.back() / 1000.0, lost,
-                     m_duplicated, m_outOfOrder, perConnection);
+                     m_latencyUs.empty() ? -1.0 : m_latencyUs.back() / 1000.0, lost, m_duplicated,
+                     m_outOfOrder, perConnection);
     }
 
     void roomSay(Client &client, int sender, const char *head, const std::string &padding)
@@ -404,7 +406,8 @@ private:
                     + "\",\"protocol\":2,\"client\":\"natter-bench\",\"rooms\":{\"r"
                     + std::to_string(client.room) + "\":{}}}\n";
         else
-            client.out = "{\"type\":\"hello\",\"nick\":\"" + nick + "\",\"client\":\"natter-bench\"}\n";
+            client.out = "{\"type\":\"hello\",\"nick\":\"" + nick
+                    + "\",\"client\":\"natter-bench\"}\n";
         if (index >= m_options.clients - m_options.silent && m_options.idle == 0) {
             // A member that never reads: a small receive buffer fills at once, and nothing
             // takes from it after the welcome.
@@ -547,8 +550,8 @@ private:
         if (at == std::string_view::npos)
             return;
         if (m_options.rooms > 0)
-            roomArrived(client, roomOf(text, "\"room\":\"r"), text.data() + at + stamp.size(),
-                        now, nodeOf(index));
+            roomArrived(client, roomOf(text, "\"room\":\"r"), text.data() + at + stamp.size(), now,
+                        nodeOf(index));
         else
             arrived(text.data() + at + stamp.size(), now, nodeOf(index));
     }
@@ -578,8 +581,7 @@ private:
         if (m_options.irc) { // ":server 4xx ..." or "5xx": an error numeric
             const size_t space = text.find(' ');
             error = space != std::string_view::npos && space + 4 < text.size()
-                    && (text[space + 1] == '4' || text[space + 1] == '5')
-                    && text[space + 4] == ' ';
+                    && (text[space + 1] == '4' || text[space + 1] == '5') && text[space + 4] == ' ';
         } else {
             error = text.find("\"type\":\"error\"") != std::string_view::npos;
         }
@@ -636,9 +638,8 @@ private:
         if (!client.welcomed) {
             // 001 ends registration; 366 (end of NAMES) means the JOIN is done.
             if (text.find(" 001 ") != std::string_view::npos) {
-                client.out += m_options.rooms > 0
-                        ? "JOIN #r" + std::to_string(client.room) + "\r\n"
-                        : std::string("JOIN #bench\r\n");
+                client.out += m_options.rooms > 0 ? "JOIN #r" + std::to_string(client.room) + "\r\n"
+                                                  : std::string("JOIN #bench\r\n");
                 flush(index);
             } else if (text.find(" 366 ") != std::string_view::npos) {
                 if (m_options.rooms > 0) {
@@ -657,8 +658,8 @@ private:
         if (at == std::string_view::npos || text.find(" PRIVMSG ") == std::string_view::npos)
             return;
         if (m_options.rooms > 0)
-            roomArrived(client, roomOf(text, " PRIVMSG #r"), text.data() + at + stamp.size(),
-                        now, nodeOf(index));
+            roomArrived(client, roomOf(text, " PRIVMSG #r"), text.data() + at + stamp.size(), now,
+                        nodeOf(index));
         else
             arrived(text.data() + at + stamp.size(), now, nodeOf(index));
     }
@@ -722,8 +723,7 @@ Options parse(int argc, char **argv)
                 options.ports.push_back(std::atoi(list.substr(at, comma - at).c_str()));
                 at = comma + 1;
             }
-        }
-        else if (arg == "--clients")
+        } else if (arg == "--clients")
             options.clients = std::atoi(value());
         else if (arg == "--senders")
             options.senders = std::atoi(value());
@@ -750,10 +750,11 @@ Options parse(int argc, char **argv)
         else if (arg == "--drain")
             options.drain = std::atof(value());
         else {
-            std::fprintf(stderr,
-                         "usage: natter-bench (--port P | --ports P1,P2,...) (--clients C --senders S --rate R "
-                         "--duration D | --idle C) [--server-pid PID] [--text-bytes N] "
-                         "[--proto natter|irc] [--connect-window N] [--burst B] [--silent N] [--rooms N] [--drain S]\n");
+            std::fprintf(
+                    stderr,
+                    "usage: natter-bench (--port P | --ports P1,P2,...) (--clients C --senders S --rate R "
+                    "--duration D | --idle C) [--server-pid PID] [--text-bytes N] "
+                    "[--proto natter|irc] [--connect-window N] [--burst B] [--silent N] [--rooms N] [--drain S]\n");
             std::exit(2);
         }
     }

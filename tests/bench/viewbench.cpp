@@ -81,7 +81,9 @@ int main(int argc, char *argv[])
 
     std::sort(lateUs.begin(), lateUs.end());
     auto at = [&](double p) {
-        return lateUs.empty() ? 0.0 : lateUs[std::min(lateUs.size() - 1, size_t(p * lateUs.size()))] / 1000.0;
+        return lateUs.empty()
+                ? 0.0
+                : lateUs[std::min(lateUs.size() - 1, size_t(p * lateUs.size()))] / 1000.0;
     };
     std::printf("{\"platform\":\"%s\",\"scrollback\":%lld,\"fill_ms\":%lld,\"rate\":%d,"
                 "\"appended\":%lld,\"stall_ms\":{\"p50\":%.2f,\"p99\":%.2f,\"max\":%.2f}}\n",

@@ -441,8 +441,9 @@ void tst_ChatClient::serverNumberingStartingAgainShowsNothingTwiceAndMissesNothi
     // take the new 1 to 3 for messages it has seen.
     restart(unlimited(), { u"n1"_s, u"n2"_s, u"n3"_s });
     QTRY_COMPARE(texts().size(), 8);
-    QCOMPARE(texts(), QStringList({ u"m1"_s, u"m2"_s, u"m3"_s, u"m4"_s, u"m5"_s, u"n1"_s,
-                                    u"n2"_s, u"n3"_s }));
+    QCOMPARE(texts(),
+             QStringList(
+                     { u"m1"_s, u"m2"_s, u"m3"_s, u"m4"_s, u"m5"_s, u"n1"_s, u"n2"_s, u"n3"_s }));
     QCOMPARE(m_client->lastSeq(), 3);
 
     // Back on the store: its numbering resumes where the window left it, so m1 to m5 are not
@@ -750,8 +751,9 @@ void tst_ChatClient::topicAndMembersFollowTheRoom()
     QCOMPARE(dev->owner(), u"bb"_s);
     bb->send(Protocol::SetTopic { u"dev"_s, u"release on Friday"_s, u"t"_s });
     QTRY_COMPARE(dev->topic(), u"release on Friday"_s);
-    QTRY_VERIFY(dev->messages()->entry(dev->messages()->rowCount() - 1).text.contains(
-            u"release on Friday"_s));
+    QTRY_VERIFY(dev->messages()
+                        ->entry(dev->messages()->rowCount() - 1)
+                        .text.contains(u"release on Friday"_s));
     // A member who goes offline stays in the list, after those online.
     QTRY_COMPARE(dev->users()->users(), QStringList({ u"aa"_s, u"bb"_s }));
     bb->send(Protocol::Exit {});
@@ -866,7 +868,8 @@ void tst_ChatClient::ownResentMessagesFollowWhatWasNumberedBefore()
         const qint64 seq = model->entry(row).seq;
         if (seq == 0)
             continue;
-        QVERIFY2(seq > previous, qPrintable(u"row %1: %2 after %3"_s.arg(row).arg(seq).arg(previous)));
+        QVERIFY2(seq > previous,
+                 qPrintable(u"row %1: %2 after %3"_s.arg(row).arg(seq).arg(previous)));
         previous = seq;
     }
 }
@@ -968,8 +971,8 @@ void tst_ChatClient::olderMessagesOfANewNumberingGoBelowTheOldOnes()
     QSignalSpy loaded(m_client.get(), &ChatClient::olderLoaded);
     QVERIFY(m_client->loadOlder());
     QTRY_COMPARE(loaded.size(), 1);
-    QCOMPARE(texts(), QStringList({ u"m1"_s, u"m2"_s, u"m3"_s, u"n1"_s, u"n2"_s, u"n3"_s,
-                                    u"n4"_s }));
+    QCOMPARE(texts(),
+             QStringList({ u"m1"_s, u"m2"_s, u"m3"_s, u"n1"_s, u"n2"_s, u"n3"_s, u"n4"_s }));
 }
 
 QTEST_GUILESS_MAIN(tst_ChatClient)

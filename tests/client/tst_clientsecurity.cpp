@@ -48,8 +48,8 @@ void tst_ClientSecurity::initTestCase()
     QCoreApplication::setOrganizationName(u"natter-tests"_s);
     QSettings::setDefaultFormat(QSettings::IniFormat);
     QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_dir.path());
-    const QList<QSslCertificate> certificate =
-            QSslCertificate::fromPath(QStringLiteral(NATTER_TEST_DATA "/test-only-cert.pem"));
+    const QList<QSslCertificate> certificate = QSslCertificate::fromPath(
+            QStringLiteral(NATTER_TEST_DATA "/test-only-cert.pem"));
     QCOMPARE(certificate.size(), 1);
     m_fingerprint = certificate.constFirst().digest(QCryptographicHash::Sha256);
 }
@@ -81,8 +81,8 @@ QString tst_ClientSecurity::accounts()
     const QString path = m_dir.filePath(u"accounts"_s);
     QFile::remove(path);
     QString error;
-    for (const auto &[nick, password] : { std::pair { u"alice"_s, u"s3cret"_s },
-                                          std::pair { u"bob"_s, u"hunter2"_s } }) {
+    for (const auto &[nick, password] :
+         { std::pair { u"alice"_s, u"s3cret"_s }, std::pair { u"bob"_s, u"hunter2"_s } }) {
         if (!AccountStore::addUser(path, nick, password, &error, 1000))
             qWarning("%s", qPrintable(error));
     }
@@ -197,8 +197,7 @@ void tst_ClientSecurity::kickedClientStaysDisconnected()
     MessageModel *model = alice->messages();
     QCOMPARE(model->entry(model->rowCount() - 1).text,
              u"bob was removed from the chat by alice: spam"_s);
-    QVERIFY(!QTest::qWaitFor([&] { return bob->state() != ChatClient::State::Disconnected; },
-                             300));
+    QVERIFY(!QTest::qWaitFor([&] { return bob->state() != ChatClient::State::Disconnected; }, 300));
 }
 
 QTEST_GUILESS_MAIN(tst_ClientSecurity)

@@ -55,8 +55,7 @@ void tst_ConnectDialog::acceptsAListOfServers_data()
                                     "at an end)."_s;
     QTest::newRow("bad port") << u"chat-a:6789,chat-b:http"_s << false
                               << u"chat-b:http: the port must be 1 to 65535."_s;
-    QTest::newRow("twice") << u"chat-a,chat-a:6789"_s << false
-                           << u"chat-a:6789 is listed twice."_s;
+    QTest::newRow("twice") << u"chat-a,chat-a:6789"_s << false << u"chat-a:6789 is listed twice."_s;
 }
 
 void tst_ConnectDialog::acceptsAListOfServers()
@@ -119,8 +118,8 @@ void tst_ConnectDialog::windowNamesTheNodeInUse()
     MainWindow window(&client);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
-    const QString nodes =
-            u"127.0.0.1:%1,127.0.0.1:%2"_s.arg(first->serverPort()).arg(second->serverPort());
+    const QString nodes = u"127.0.0.1:%1,127.0.0.1:%2"_s.arg(first->serverPort())
+                                  .arg(second->serverPort());
     window.connectTo(nodes, 6789, u"aa"_s);
     QTRY_COMPARE(client.state(), ChatClient::State::Online);
     auto *server = window.findChild<QLabel *>(u"server"_s);

@@ -7,9 +7,9 @@
 #include "tcprelay.h"
 #include "testclient.h"
 
+#include <QPointer>
 #include <QSettings>
 #include <QSignalSpy>
-#include <QPointer>
 #include <QTcpServer>
 #include <QTest>
 
@@ -172,9 +172,8 @@ void tst_Failover::movesToTheNextNodeWhenItsNodeStops()
     TcpRelay relay(m_first->serverPort());
     QVERIFY(relay.listen());
     ServerList nodes;
-    nodes = *ServerList::parse(u"127.0.0.1:%1,127.0.0.1:%2"_s.arg(relay.port())
-                                       .arg(m_second->serverPort()),
-                               6789);
+    nodes = *ServerList::parse(
+            u"127.0.0.1:%1,127.0.0.1:%2"_s.arg(relay.port()).arg(m_second->serverPort()), 6789);
     m_client->connectToServer(nodes, u"aa"_s);
     QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
     QCOMPARE(m_client->port(), relay.port());
@@ -276,8 +275,8 @@ void tst_Failover::aShutdownFrameIsEnoughToMoveOn()
             lobby.users = QStringList { u"aa"_s };
             socket->write(Protocol::encode(Protocol::ServerFrame { welcome }));
             socket->write(Protocol::encode(Protocol::ServerFrame { lobby }));
-            socket->write(Protocol::encode(
-                    Protocol::ServerFrame { Protocol::Shutdown { u"The server is shutting down."_s } }));
+            socket->write(Protocol::encode(Protocol::ServerFrame {
+                    Protocol::Shutdown { u"The server is shutting down."_s } }));
         });
     });
     const ServerList nodes = *ServerList::parse(
@@ -328,8 +327,7 @@ void tst_Failover::aWholeRoundFailingWaitsThenGivesUp()
     QTRY_COMPARE(failed.size(), 1);
     QCOMPARE(m_client->state(), ChatClient::State::Disconnected);
     QVERIFY2(failed.at(0).at(0).toString().startsWith(
-                     u"Could not connect to any of %1: connection refused"_s.arg(
-                             nodes.toString())),
+                     u"Could not connect to any of %1: connection refused"_s.arg(nodes.toString())),
              qPrintable(failed.at(0).at(0).toString()));
 }
 
@@ -379,10 +377,10 @@ void tst_Failover::savedPositionsBelongToTheList()
         return false;
     };
     TestClient *bb = joinRoom(m_first->serverPort(), u"bb"_s, u"dev"_s);
-    m_client->connectToServer(*ServerList::parse(u"127.0.0.1:%1,127.0.0.1:%2"_s.arg(
-                                                         m_first->serverPort()).arg(dead),
-                                                 6789),
-                              u"aa"_s);
+    m_client->connectToServer(
+            *ServerList::parse(u"127.0.0.1:%1,127.0.0.1:%2"_s.arg(m_first->serverPort()).arg(dead),
+                               6789),
+            u"aa"_s);
     QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
     bb->say(u"m1"_s, u"1"_s);
     QTRY_COMPARE(texts(m_client->lobby()->messages()), QStringList { u"m1"_s });
@@ -394,10 +392,10 @@ void tst_Failover::savedPositionsBelongToTheList()
     // The same list in another order: the same cluster, resumed from m1.
     m_client = std::make_unique<ChatClient>();
     m_client->setReconnectDelays(50ms, 400ms);
-    m_client->connectToServer(*ServerList::parse(u"127.0.0.1:%2,127.0.0.1:%1"_s.arg(
-                                                         m_first->serverPort()).arg(dead),
-                                                 6789),
-                              u"aa"_s);
+    m_client->connectToServer(
+            *ServerList::parse(u"127.0.0.1:%2,127.0.0.1:%1"_s.arg(m_first->serverPort()).arg(dead),
+                               6789),
+            u"aa"_s);
     QTRY_COMPARE(m_client->state(), ChatClient::State::Online);
     QCOMPARE(m_client->serverIndex(), 1);
     QTRY_VERIFY(texts(m_client->lobby()->messages()).contains(u"m5"_s));

@@ -147,8 +147,7 @@ TestClient *tst_MainWindow::joinWithRooms(const QString &nick)
 
 QStringList tst_MainWindow::sidebar() const
 {
-    const QAbstractItemModel *model =
-            m_window->findChild<QListView *>(u"conversations"_s)->model();
+    const QAbstractItemModel *model = m_window->findChild<QListView *>(u"conversations"_s)->model();
     QStringList rows;
     for (int row = 0; row < model->rowCount(); ++row)
         rows.append(model->index(row, 0).data().toString());
@@ -220,7 +219,8 @@ void tst_MainWindow::userListFollowsJoinsAndLeaves()
     QTRY_VERIFY(viewText().contains(u"bb has left the chat."_s));
     QTRY_COMPARE(users->model()->rowCount(), 2);
     cc->socket()->abort();
-    QTRY_VERIFY(viewText().contains(u"No message from cc, cc will be removed from the chatroom."_s));
+    QTRY_VERIFY(
+            viewText().contains(u"No message from cc, cc will be removed from the chatroom."_s));
     QTRY_COMPARE(users->model()->rowCount(), 1);
 }
 
@@ -349,7 +349,8 @@ void tst_MainWindow::translationsChangeTheMenus_data()
     QTest::addColumn<QString>("offline");
     QTest::newRow("English") << u"en"_s << u"&Chat"_s << u"&Help"_s << u"Offline"_s;
     QTest::newRow("German") << u"de_DE"_s << u"&Chat"_s << u"&Hilfe"_s << u"Offline"_s;
-    QTest::newRow("Simplified Chinese") << u"zh_CN"_s << u"聊天(&C)"_s << u"帮助(&H)"_s << u"离线"_s;
+    QTest::newRow("Simplified Chinese")
+            << u"zh_CN"_s << u"聊天(&C)"_s << u"帮助(&H)"_s << u"离线"_s;
 }
 
 void tst_MainWindow::translationsChangeTheMenus()
@@ -440,7 +441,6 @@ void tst_MainWindow::findLoadsOlderMessagesToJump()
     QTRY_VERIFY(view->textCursor().block().text().contains(u"the old needle"_s));
     cleanup(); // the store's folder goes with this function
 }
-
 
 void tst_MainWindow::connectDialogUsesTlsForOtherHosts()
 {
@@ -989,8 +989,7 @@ void tst_MainWindow::viewFollowsTheBottomAfterALongOwnMessage()
     // The newest line is on screen, not below it.
     const QTextBlock last = view->document()->lastBlock();
     QVERIFY(last.text().contains(u"after the long one"_s));
-    QTRY_VERIFY(view->viewport()->rect().contains(
-            view->cursorRect(QTextCursor(last)).center()));
+    QTRY_VERIFY(view->viewport()->rect().contains(view->cursorRect(QTextCursor(last)).center()));
 }
 
 void tst_MainWindow::olderHistoryLoadsFromTheKeyboardAndTheWheel()

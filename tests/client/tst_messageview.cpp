@@ -1,11 +1,11 @@
 #include "messagemodel.h"
 #include "messageview.h"
 
+#include <QDateTime>
+#include <QLocale>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QTest>
-#include <QDateTime>
-#include <QLocale>
 #include <QTextBlock>
 #include <QWheelEvent>
 
@@ -155,7 +155,8 @@ void tst_MessageView::dayHeadersAndOlderRowsOnTop()
     model.prepend({ at(u"yesterday 1"_s, today.addDays(-1), 8),
                     at(u"yesterday 2"_s, today.addDays(-1).addSecs(60), 9) });
     QCOMPARE(view.document()->blockCount(), 4);
-    const QString yesterdayHeader = QLocale().toString(today.date().addDays(-1), QLocale::LongFormat);
+    const QString yesterdayHeader = QLocale().toString(today.date().addDays(-1),
+                                                       QLocale::LongFormat);
     QVERIFY(view.document()->findBlockByNumber(0).text().contains(yesterdayHeader));
     QVERIFY(view.document()->findBlockByNumber(1).text().endsWith(u"aa: yesterday 2"_s));
     QVERIFY(!view.document()->findBlockByNumber(1).text().contains(yesterdayHeader));
@@ -237,7 +238,8 @@ void tst_MessageView::actionsReadAsSentences()
     model.append(message(u"bb"_s, u"*bold* is not one either"_s));
     QVERIFY(view.document()->findBlockByNumber(0).text().endsWith(u"* bb waves at everyone"_s));
     QVERIFY(view.document()->findBlockByNumber(1).text().endsWith(u"bb: * "_s));
-    QVERIFY(view.document()->findBlockByNumber(2).text().endsWith(u"bb: *bold* is not one either"_s));
+    QVERIFY(view.document()->findBlockByNumber(2).text().endsWith(
+            u"bb: *bold* is not one either"_s));
 }
 
 void tst_MessageView::timestampFormatIsUsed()
@@ -248,7 +250,9 @@ void tst_MessageView::timestampFormatIsUsed()
     view.setModel(&model);
     MessageModel::Entry entry = message(u"bb"_s, u"hi"_s);
     model.append(entry);
-    const QString time = QDateTime::fromMSecsSinceEpoch(entry.timestamp).toLocalTime().time()
+    const QString time = QDateTime::fromMSecsSinceEpoch(entry.timestamp)
+                                 .toLocalTime()
+                                 .time()
                                  .toString(u"HH:mm:ss"_s);
     QVERIFY(!view.document()->firstBlock().text().contains(time));
     view.setTimestampFormat(u"HH:mm:ss"_s);
@@ -309,8 +313,9 @@ void tst_MessageView::aRowNumberedLaterMovesBelowEarlierOnes()
     QStringList rows;
     for (int row = 0; row < model.rowCount(); ++row)
         rows.append(model.entry(row).text);
-    QCOMPARE(rows, QStringList({ u"first"_s, u"Reconnected."_s, u"m5"_s, u"m6"_s, u"mine"_s,
-                                 u"later"_s }));
+    QCOMPARE(rows,
+             QStringList(
+                     { u"first"_s, u"Reconnected."_s, u"m5"_s, u"m6"_s, u"mine"_s, u"later"_s }));
     QCOMPARE(view.document()->blockCount(), 6);
     for (int row = 0; row < model.rowCount(); ++row) {
         QVERIFY2(view.document()->findBlockByNumber(row).text().contains(rows.at(row)),

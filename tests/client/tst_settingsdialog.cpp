@@ -3,13 +3,13 @@
 #include "chatinput.h"
 #include "chatserver.h"
 #include "mainwindow.h"
-#include "notifier.h"
 #include "messageview.h"
+#include "notifier.h"
 #include "settingsdialog.h"
 #include "testclient.h"
-#include "windowfixture.h"
 #include "theme.h"
 #include "translations.h"
+#include "windowfixture.h"
 
 #include <QApplication>
 #include <QCheckBox>

@@ -3,8 +3,8 @@
 #include "chatserver.h"
 #include "mainwindow.h"
 #include "testclient.h"
-#include "windowfixture.h"
 #include "trayicon.h"
+#include "windowfixture.h"
 
 #include <QAction>
 #include <QApplication>
@@ -87,7 +87,8 @@ void tst_TrayIcon::toolTipAndBadgeFollowTheUnreadCount()
     const QImage badge = tray->icon()->icon().pixmap(64, 64).toImage();
     const QColor inBadge = badge.pixelColor(31, 45);
     QVERIFY2(inBadge.red() > 150 && inBadge.green() < 100, qPrintable(inBadge.name()));
-    QVERIFY(badge != TrayIcon::badged(QApplication::windowIcon(), 0, false).pixmap(64, 64).toImage());
+    QVERIFY(badge
+            != TrayIcon::badged(QApplication::windowIcon(), 0, false).pixmap(64, 64).toImage());
     // Looking at the window reads them.
     m_window->activateWindow();
     QTRY_COMPARE(tray->unreadCount(), 0);

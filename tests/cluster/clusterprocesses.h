@@ -78,8 +78,7 @@ public:
                                 + extra);
         static const QRegularExpression listening(u"listening on 127\\.0\\.0\\.1:(\\d+)"_s);
         QRegularExpressionMatch match;
-        if (!QTest::qWaitFor([&] { return (match = listening.match(output())).hasMatch(); },
-                             10000))
+        if (!QTest::qWaitFor([&] { return (match = listening.match(output())).hasMatch(); }, 10000))
             return 0;
         return quint16(match.captured(1).toUInt());
     }

@@ -92,7 +92,7 @@ QList<qint64> tst_Cluster::seqsOf(const QList<Message> &messages)
 }
 
 std::unique_ptr<TestClient> tst_Cluster::joinWhenFree(quint16 port, const QString &nick,
-                                                     int protocol)
+                                                      int protocol)
 {
     std::unique_ptr<TestClient> joined;
     (void)QTest::qWaitFor(
@@ -102,9 +102,13 @@ std::unique_ptr<TestClient> tst_Cluster::joinWhenFree(quint16 port, const QStrin
                 attempt->connectTo(port);
                 attempt->hello(nick);
                 // An answer either way: the welcome, or nick_taken while the old node lets go.
-                if (!QTest::qWaitFor([&] { return attempt->count<Welcome>() + attempt->count<Error>()
-                                                  + attempt->count<RoomState>() > 0; },
-                                     5000)
+                if (!QTest::qWaitFor(
+                            [&] {
+                                return attempt->count<Welcome>() + attempt->count<Error>()
+                                        + attempt->count<RoomState>()
+                                        > 0;
+                            },
+                            5000)
                     || attempt->count<Error>() > 0)
                     return false;
                 joined = std::move(attempt);
@@ -265,7 +269,8 @@ void tst_Cluster::kickAndTopicReachAnotherNode()
     auto kicksIn = [](const TestClient &client) {
         int kicks = 0;
         for (const Left &left : client.all<Left>())
-            kicks += left.room == u"dev"_s && left.nick == u"bb"_s && left.reason == LeaveReason::Kicked;
+            kicks += left.room == u"dev"_s && left.nick == u"bb"_s
+                    && left.reason == LeaveReason::Kicked;
         return kicks;
     };
     QTRY_COMPARE(kicksIn(bb), 1);
@@ -302,7 +307,8 @@ void tst_Cluster::ircClientOnOneNodeTalksWithJsonOnAnother()
     js.say(u"hello irc\nsecond line"_s, u"1"_s);
     QTRY_VERIFY(ircText.contains(":js!js@natter PRIVMSG #lobby :hello irc\r\n"
                                  ":js!js@natter PRIVMSG #lobby :second line\r\n"));
-    irc.write("PRIVMSG #lobby :\x02" "bold\x02 from irc\r\nQUIT :bye\r\n");
+    irc.write("PRIVMSG #lobby :\x02"
+              "bold\x02 from irc\r\nQUIT :bye\r\n");
     QTRY_COMPARE(js.count<Message>(), 1);
     QCOMPARE(js.last<Message>().text, u"bold from irc"_s);
     QCOMPARE(js.last<Message>().from, u"wee"_s);
@@ -487,9 +493,9 @@ void tst_Cluster::windowClientMovesToASurvivingNode()
     QVERIFY(first && second);
     ChatClient client;
     client.setReconnectDelays(std::chrono::milliseconds(100), std::chrono::milliseconds(1000));
-    client.connectToServer(*ServerList::parse(u"127.0.0.1:%1,127.0.0.1:%2"_s.arg(first).arg(second),
-                                              6789),
-                           u"aa"_s);
+    client.connectToServer(
+            *ServerList::parse(u"127.0.0.1:%1,127.0.0.1:%2"_s.arg(first).arg(second), 6789),
+            u"aa"_s);
     QTRY_COMPARE(client.state(), ChatClient::State::Online);
     QSignalSpy joined(&client, &ChatClient::roomJoined);
     client.joinRoom(u"dev"_s);

@@ -27,8 +27,10 @@ void tst_RedisConnection::parsesAddresses_data()
     QTest::addColumn<bool>("valid");
     QTest::addColumn<QString>("shown");
     QTest::newRow("tcp") << u"redis://10.0.0.5:6380/2"_s << true << u"redis://10.0.0.5:6380/2"_s;
-    QTest::newRow("default port") << u"redis://localhost"_s << true << u"redis://localhost:6379/0"_s;
-    QTest::newRow("unix") << u"unix:/run/redis/redis.sock"_s << true << u"unix:/run/redis/redis.sock"_s;
+    QTest::newRow("default port") << u"redis://localhost"_s << true
+                                  << u"redis://localhost:6379/0"_s;
+    QTest::newRow("unix") << u"unix:/run/redis/redis.sock"_s << true
+                          << u"unix:/run/redis/redis.sock"_s;
     QTest::newRow("unix with slashes") << u"unix:///tmp/r.sock"_s << true << u"unix:/tmp/r.sock"_s;
     QTest::newRow("empty") << QString() << false << QString();
     QTest::newRow("unix without path") << u"unix:"_s << false << QString();
@@ -69,7 +71,8 @@ void tst_RedisConnection::repliesComeInOrder()
     // Commands given while it connects wait for the connection, in order.
     QList<qint64> counts;
     for (int i = 0; i < 100; ++i)
-        connection.command({ "INCR", "n" }, [&](const Reply &reply) { counts.append(reply.integer); });
+        connection.command({ "INCR", "n" },
+                           [&](const Reply &reply) { counts.append(reply.integer); });
     Reply value;
     connection.command({ "SET", "k", QByteArray("a\0b", 3) });
     connection.command({ "GET", "k" }, [&](const Reply &reply) { value = reply; });

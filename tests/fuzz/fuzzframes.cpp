@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "fuzzframes.h"
 
-#include "plaintextface.h"
 #include "lineframer.h"
 #include "nickskeleton.h"
+#include "plaintextface.h"
 #include "protocol.h"
 #include "terminaltext.h"
 
@@ -41,14 +41,13 @@ void plainFace(const QByteArray &line)
     } else if (const auto *frame = std::get_if<Protocol::ClientFrame>(&input)) {
         // What the room would make of it: the text as a message, the nick as a member.
         if (const auto *say = std::get_if<Protocol::Say>(frame)) {
-            checkPlain(PlainTextFace::format(Protocol::Message { 1, 0, *typed, say->to, say->text,
-                                                                 {} }));
+            checkPlain(PlainTextFace::format(
+                    Protocol::Message { 1, 0, *typed, say->to, say->text, {} }));
             checkPlain(PlainTextFace::formatMembers({ say->to, *typed }));
         } else if (const auto *kick = std::get_if<Protocol::Kick>(frame)) {
-            checkPlain(PlainTextFace::format(Protocol::Left { kick->nick,
-                                                              Protocol::LeaveReason::Kicked, 0,
-                                                              kick->reason, *typed,
-                                                              kick->reason }));
+            checkPlain(PlainTextFace::format(
+                    Protocol::Left { kick->nick, Protocol::LeaveReason::Kicked, 0, kick->reason,
+                                     *typed, kick->reason }));
         }
     }
 }

@@ -80,11 +80,10 @@ void tst_IrcClients::weechatChatsWithANatterClientInTheLobby()
     QVERIFY(natter.join(m_server->serverPort(), u"bb"_s));
 
     const QString home = m_dir.filePath(u"weechat"_s);
-    const QString startup =
-            u"/set fifo.file.path %1/fifo;/set logger.file.flush_delay 0;"
-            "/server add natter 127.0.0.1/%2 -notls -nicks=wee -username=wee;"
-            "/connect natter"_s.arg(home)
-                    .arg(m_server->ircPort());
+    const QString startup = u"/set fifo.file.path %1/fifo;/set logger.file.flush_delay 0;"
+                            "/server add natter 127.0.0.1/%2 -notls -nicks=wee -username=wee;"
+                            "/connect natter"_s.arg(home)
+                                    .arg(m_server->ircPort());
     // Its terminal resets and log lines stay in its folder: a failure's details are there.
     m_weechat.setStandardOutputFile(m_dir.filePath(u"weechat-output"_s));
     m_weechat.setStandardErrorFile(m_dir.filePath(u"weechat-errors"_s));

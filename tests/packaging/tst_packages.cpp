@@ -98,22 +98,19 @@ void tst_Packages::initTestCase()
 void tst_Packages::holdsItsFiles_data()
 {
     QTest::addColumn<QString>("path");
-    for (const char *path : { "usr/bin/natter-server",
-                              "usr/lib/systemd/system/natter-server.service",
-                              "etc/natter/natter-server.conf",
-                              "usr/share/man/man1/natter-server.1.gz",
-                              "usr/share/doc/natter-server/copyright",
-                              "usr/share/doc/natter-server/changelog.Debian.gz" })
+    for (const char *path :
+         { "usr/bin/natter-server", "usr/lib/systemd/system/natter-server.service",
+           "etc/natter/natter-server.conf", "usr/share/man/man1/natter-server.1.gz",
+           "usr/share/doc/natter-server/copyright",
+           "usr/share/doc/natter-server/changelog.Debian.gz" })
         QTest::newRow(path) << QString::fromLatin1(path);
 #ifdef NATTER_CLIENT_BINARY
-    for (const char *path : { "usr/bin/natter",
-                              "usr/share/applications/natter.desktop",
+    for (const char *path : { "usr/bin/natter", "usr/share/applications/natter.desktop",
                               "usr/share/metainfo/org.natter.Natter.metainfo.xml",
                               "usr/share/icons/hicolor/scalable/apps/natter.svg",
                               "usr/share/natter/translations/natter_de.qm",
                               "usr/share/natter/translations/natter_zh_CN.qm",
-                              "usr/share/man/man1/natter.1.gz",
-                              "usr/share/doc/natter/copyright" })
+                              "usr/share/man/man1/natter.1.gz", "usr/share/doc/natter/copyright" })
         QTest::newRow(path) << QString::fromLatin1(path);
 #endif
 }
@@ -131,9 +128,8 @@ void tst_Packages::dependsOnWhatItLoads_data()
     // Libraries come from dpkg-shlibdeps; the plugins Qt loads at run time are named by hand.
     QTest::newRow("natter-server")
             << m_serverPackage
-            << QStringList { u"libqt6core6"_s, u"libqt6network6"_s, u"libqt6sql6"_s,
-                             u"libqt6httpserver6"_s,
-                             u"libqt6sql6-sqlite"_s, u"libc6"_s };
+            << QStringList { u"libqt6core6"_s,       u"libqt6network6"_s,    u"libqt6sql6"_s,
+                             u"libqt6httpserver6"_s, u"libqt6sql6-sqlite"_s, u"libc6"_s };
 #ifdef NATTER_CLIENT_BINARY
     QTest::newRow("natter") << m_windowPackage
                             << QStringList { u"libqt6widgets6"_s, u"qt6-qpa-plugins"_s,
@@ -171,10 +167,11 @@ void tst_Packages::unpackedServerListens()
     // Port 0 lets the kernel pick a free port; the server says which one.
     static const QRegularExpression listening(u"listening on 127\\.0\\.0\\.1:(\\d+)"_s);
     QRegularExpressionMatch match;
-    QVERIFY2(QTest::qWaitFor([&] {
-                 return (match = listening.match(QString::fromUtf8(output))).hasMatch();
-             }, 10000),
-             output.constData());
+    QVERIFY2(
+            QTest::qWaitFor(
+                    [&] { return (match = listening.match(QString::fromUtf8(output))).hasMatch(); },
+                    10000),
+            output.constData());
 
     TestClient client;
     QVERIFY(client.join(quint16(match.captured(1).toUInt()), u"aa"_s));
@@ -189,9 +186,11 @@ void tst_Packages::unpackedServerRunsWithConfig_data()
 {
     QTest::addColumn<QByteArray>("sample"); // empty: the configuration file the package ships
     QTest::addColumn<QStringList>("arguments");
-    QTest::newRow("shipped") << QByteArray() << QStringList { u"--port"_s, u"0"_s, u"--no-store"_s };
-    QTest::newRow("sample") << QByteArray("# a sample\nhost = 127.0.0.1\nport = 0\nno-store = true\n"
-                                          "history = 50\nrate = 5\nroom-creation = registered\n")
+    QTest::newRow("shipped") << QByteArray()
+                             << QStringList { u"--port"_s, u"0"_s, u"--no-store"_s };
+    QTest::newRow("sample") << QByteArray(
+            "# a sample\nhost = 127.0.0.1\nport = 0\nno-store = true\n"
+            "history = 50\nrate = 5\nroom-creation = registered\n")
                             << QStringList();
 }
 
@@ -214,13 +213,16 @@ void tst_Packages::unpackedServerRunsWithConfig()
     server.setProcessChannelMode(QProcess::MergedChannels);
     QByteArray output;
     connect(&server, &QProcess::readyRead, this, [&] { output += server.readAll(); });
-    server.start(root(u"usr/bin/natter-server"_s), QStringList { u"--config"_s, config } + arguments);
+    server.start(root(u"usr/bin/natter-server"_s),
+                 QStringList { u"--config"_s, config } + arguments);
     static const QRegularExpression listening(u"listening on 127\\.0\\.0\\.1:(\\d+)"_s);
     QRegularExpressionMatch match;
-    QVERIFY2(QTest::qWaitFor([&] {
-                 return (match = listening.match(QString::fromUtf8(output))).hasMatch()
-                         || server.state() == QProcess::NotRunning;
-             }, 10000),
+    QVERIFY2(QTest::qWaitFor(
+                     [&] {
+                         return (match = listening.match(QString::fromUtf8(output))).hasMatch()
+                                 || server.state() == QProcess::NotRunning;
+                     },
+                     10000),
              output.constData());
     QVERIFY2(match.hasMatch(), output.constData());
 
@@ -270,15 +272,14 @@ void tst_Packages::serviceUnitVerifiesAndIsHardened()
     }
     // Offline, against the unpacked tree: ExecStart= must name the binary the package ships.
     // The unpacked tree has no sysinit.target to pull in, hence no recursive checks.
-    const Result verify = run(analyze, { u"verify"_s, u"--man=no"_s, u"--recursive-errors=no"_s,
-                                         u"--root=%1"_s.arg(m_root.path()),
-                                         u"natter-server.service"_s });
-    QVERIFY2(verify.exitCode == 0 && verify.output.trimmed().isEmpty(),
-             qPrintable(verify.output));
+    const Result verify = run(analyze,
+                              { u"verify"_s, u"--man=no"_s, u"--recursive-errors=no"_s,
+                                u"--root=%1"_s.arg(m_root.path()), u"natter-server.service"_s });
+    QVERIFY2(verify.exitCode == 0 && verify.output.trimmed().isEmpty(), qPrintable(verify.output));
 
-    const Result security = run(analyze, { u"security"_s, u"--offline=yes"_s,
-                                           u"--root=%1"_s.arg(m_root.path()),
-                                           u"natter-server.service"_s });
+    const Result security = run(analyze,
+                                { u"security"_s, u"--offline=yes"_s,
+                                  u"--root=%1"_s.arg(m_root.path()), u"natter-server.service"_s });
     static const QRegularExpression overall(u"Overall exposure level for natter-server\\.service: "
                                             "([0-9.]+)"_s);
     const QRegularExpressionMatch match = overall.match(security.output);
@@ -301,8 +302,8 @@ void tst_Packages::metainfoAndDesktopFileValidate()
     const QString desktopValidate = QStandardPaths::findExecutable(u"desktop-file-validate"_s);
     if (desktopValidate.isEmpty())
         return; // desktop-file-utils is optional; appstreamcli has looked at the launchable
-    const Result desktop =
-            run(desktopValidate, { root(u"usr/share/applications/natter.desktop"_s) });
+    const Result desktop = run(desktopValidate,
+                               { root(u"usr/share/applications/natter.desktop"_s) });
     QVERIFY2(desktop.exitCode == 0 && desktop.output.trimmed().isEmpty(),
              qPrintable(desktop.output));
 }

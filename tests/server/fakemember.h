@@ -13,7 +13,9 @@ class FakeMember : public RoomMember
 {
 public:
     explicit FakeMember(QString nick, Face face = Face::Json)
-        : m_nick(std::move(nick)), m_face(face) { }
+        : m_nick(std::move(nick)), m_face(face)
+    {
+    }
 
     QString nick() const override { return m_nick; }
     Face face() const override { return m_face; }

@@ -571,16 +571,16 @@ void tst_ChatServer::noticesArriveTogetherInAStorm()
         storm.last()->hello(u"s%1"_s.arg(i));
     }
     QTRY_COMPARE(observer->count<Joined>(), 21);
-    const auto coalesced = std::count_if(observer->lines().cbegin(), observer->lines().cend(),
-                                         [](const QByteArray &line) {
-                                             return line.contains("\"type\":\"notices\"");
-                                         });
+    const auto coalesced = std::count_if(
+            observer->lines().cbegin(), observer->lines().cend(),
+            [](const QByteArray &line) { return line.contains("\"type\":\"notices\""); });
     QVERIFY2(coalesced >= 1, "twenty joins should not take twenty frames");
     QVERIFY(observer->lines().size() < 21);
     // A terminal client reads each notice as its own line.
     QTRY_COMPARE(std::count_if(plain->lines().cbegin(), plain->lines().cend(),
                                [](const QByteArray &line) {
-                                   return line.startsWith("s") && line.endsWith("has joined the chat.");
+                                   return line.startsWith("s")
+                                           && line.endsWith("has joined the chat.");
                                }),
                  20);
 }

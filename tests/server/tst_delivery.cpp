@@ -119,8 +119,7 @@ bool tst_Delivery::isReaderRemoved(const TestClient *observer, const QString &ni
     return false;
 }
 
-void tst_Delivery::fillRoom(Reads senders, QList<TestClient *> *readers,
-                            QList<QTcpSocket *> *raw)
+void tst_Delivery::fillRoom(Reads senders, QList<TestClient *> *readers, QList<QTcpSocket *> *raw)
 {
     for (int i = 0; i < 5; ++i)
         readers->append(join(u"reader%1"_s.arg(i)));

@@ -55,7 +55,7 @@ void tst_EpollEventDispatcher::singleShotTimersFireInDeadlineOrder()
     QTimer::singleShot(20ms, Qt::PreciseTimer, this, [&] { fired.append(20); });
     QTimer::singleShot(40ms, Qt::CoarseTimer, this, [&] { fired.append(40); });
     QTRY_COMPARE_WITH_TIMEOUT(fired.size(), 3, 2000);
-    QCOMPARE(fired, QList<int>({20, 40, 60}));
+    QCOMPARE(fired, QList<int>({ 20, 40, 60 }));
 }
 
 void tst_EpollEventDispatcher::repeatingTimerRepeatsUntilStoppedAndReportsWhatIsLeft()
@@ -114,7 +114,8 @@ void tst_EpollEventDispatcher::zeroTimerDoesNotStarveSockets()
     QByteArray received;
     connect(&server, &QTcpServer::newConnection, this, [&] {
         QTcpSocket *peer = server.nextPendingConnection();
-        connect(peer, &QTcpSocket::readyRead, peer, [&received, peer] { received += peer->readAll(); });
+        connect(peer, &QTcpSocket::readyRead, peer,
+                [&received, peer] { received += peer->readAll(); });
     });
     client.connectToHost(QHostAddress::LocalHost, server.serverPort());
     const QByteArray payload(256 * 1024, 'z');
@@ -133,12 +134,18 @@ void tst_EpollEventDispatcher::eventPostedFromAnotherThreadWakesABlockedLoop()
     bool arrived = false;
     // Once the loop is about to wait (only a 10 s timer ahead of it), another thread posts to
     // it: only the wake-up can end the wait before the timer does.
-    connect(dispatcher(), &QAbstractEventDispatcher::aboutToBlock, &inWorker, [&] {
-        QMetaObject::invokeMethod(&loop, [&] {
-            arrived = true;
-            loop.quit();
-        }, Qt::QueuedConnection);
-    }, Qt::SingleShotConnection);
+    connect(
+            dispatcher(), &QAbstractEventDispatcher::aboutToBlock, &inWorker,
+            [&] {
+                QMetaObject::invokeMethod(
+                        &loop,
+                        [&] {
+                            arrived = true;
+                            loop.quit();
+                        },
+                        Qt::QueuedConnection);
+            },
+            Qt::SingleShotConnection);
     QTimer::singleShot(10s, &loop, &QEventLoop::quit);
     loop.exec();
     QVERIFY(arrived);
@@ -228,9 +235,8 @@ void tst_EpollEventDispatcher::nestedLoopInsideAHandlerKeepsTheOuterLoopWorking(
     QTimer::singleShot(0, this, [&] {
         QEventLoop loop;
         QTimer::singleShot(0, &loop, [&] { client.write("inside"); });
-        connect(&client, &QTcpSocket::bytesWritten, &loop, [&] {
-            QTimer::singleShot(20ms, &loop, &QEventLoop::quit);
-        });
+        connect(&client, &QTcpSocket::bytesWritten, &loop,
+                [&] { QTimer::singleShot(20ms, &loop, &QEventLoop::quit); });
         QTimer::singleShot(5000, &loop, &QEventLoop::quit);
         loop.exec();
         nestedDone = true;

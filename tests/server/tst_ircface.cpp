@@ -194,10 +194,10 @@ void tst_IrcFace::registrationSendsTheWelcomeBurst()
     for (const char *code : { " 002 aa ", " 003 aa ", " 004 aa ", " 251 aa ", " 422 aa " })
         QVERIFY2(aa->waitFor(QString::fromLatin1(code)), code);
     const QString isupport = aa->line(u" 005 aa "_s);
-    for (const QString &token : { u"CASEMAPPING="_s, u"CHANTYPES=#"_s, u"NICKLEN=32"_s,
-                                  u"CHANNELLEN="_s, u"TOPICLEN=500"_s, u"PREFIX=(o)@"_s,
-                                  u"CHANMODES="_s, u"NETWORK=Natter"_s, u"TARGMAX="_s,
-                                  u"UTF8ONLY"_s })
+    for (const QString &token :
+         { u"CASEMAPPING="_s, u"CHANTYPES=#"_s, u"NICKLEN=32"_s, u"CHANNELLEN="_s,
+           u"TOPICLEN=500"_s, u"PREFIX=(o)@"_s, u"CHANMODES="_s, u"NETWORK=Natter"_s, u"TARGMAX="_s,
+           u"UTF8ONLY"_s })
         QVERIFY2(isupport.contains(token), qPrintable(token));
     // Like every client without rooms, it is in the lobby: told as a join of #lobby.
     QVERIFY(aa->waitFor(u":aa!aa@natter JOIN #lobby"_s));
@@ -284,7 +284,8 @@ void tst_IrcFace::aLongNatterMessageArrivesWholeInSeveralLines()
     QVERIFY2(lines.size() >= 17, qPrintable(QString::number(lines.size()))); // 8 KiB in 512s
     QString joined;
     for (const QString &line : lines) {
-        QVERIFY2(line.toUtf8().size() + 2 <= 512, qPrintable(QString::number(line.toUtf8().size())));
+        QVERIFY2(line.toUtf8().size() + 2 <= 512,
+                 qPrintable(QString::number(line.toUtf8().size())));
         joined += line.mid(head.size());
     }
     QCOMPARE(joined, text);
@@ -390,7 +391,8 @@ void tst_IrcFace::leavingIsQuitPartAndKick()
     TestClient *cc = natterClient(u"cc"_s);
     QVERIFY(aa->waitFor(u":cc!cc@natter JOIN #lobby"_s));
     cc->socket()->abort();
-    QVERIFY(aa->waitFor(u":cc!cc@natter QUIT :No message from cc, cc will be removed from the chatroom."_s));
+    QVERIFY(aa->waitFor(
+            u":cc!cc@natter QUIT :No message from cc, cc will be removed from the chatroom."_s));
 
     // The owner of a room kicks; a part is a PART.
     TestClient *dd = natterClient(u"dd"_s, { u"dev"_s });
@@ -452,8 +454,7 @@ void tst_IrcFace::tlsOnTheIrcPort()
     config.ircTlsOnly = true;
     m_server = std::make_unique<ChatServer>(config);
     QVERIFY2(m_server->listen(), qPrintable(m_server->errorString()));
-    const QSslCertificate certificate =
-            QSslCertificate::fromPath(config.tlsCertPath).value(0);
+    const QSslCertificate certificate = QSslCertificate::fromPath(config.tlsCertPath).value(0);
     QVERIFY(!certificate.isNull());
 
     auto *secure = new IrcClient(m_server->ircPort(), certificate);
@@ -565,9 +566,9 @@ void tst_IrcFace::chathistoryServesTheRoomsHistory()
     QStringList batch = aa->linesWith(u"@batch=h1;"_s);
     QCOMPARE(batch.size(), 3);
     for (int i = 0; i < 3; ++i) {
-        QVERIFY2(batch.at(i).contains(u";msgid=%1 :bb!bb@natter PRIVMSG #lobby :history %2"_s
-                                              .arg(seqs.at(i + 2))
-                                              .arg(i + 3)),
+        QVERIFY2(batch.at(i).contains(
+                         u";msgid=%1 :bb!bb@natter PRIVMSG #lobby :history %2"_s.arg(seqs.at(i + 2))
+                                 .arg(i + 3)),
                  qPrintable(batch.at(i)));
     }
     aa->send("CHATHISTORY BEFORE #lobby msgid=" + QByteArray::number(seqs.at(2)) + " 10");
@@ -584,7 +585,9 @@ void tst_IrcFace::chathistoryServesTheRoomsHistory()
     aa->send("CHATHISTORY LATEST bb * 10");
     QVERIFY(aa->waitFor(u":natter BATCH -h4"_s));
     QCOMPARE(aa->linesWith(u"@batch=h4;"_s).size(), 1);
-    QVERIFY(aa->linesWith(u"@batch=h4;"_s).constFirst().endsWith(u":bb!bb@natter PRIVMSG aa :between us"_s));
+    QVERIFY(aa->linesWith(u"@batch=h4;"_s)
+                    .constFirst()
+                    .endsWith(u":bb!bb@natter PRIVMSG aa :between us"_s));
     aa->send("CHATHISTORY BETWEEN #lobby msgid=1 msgid=2 10");
     QVERIFY(aa->waitFor(u":natter FAIL CHATHISTORY INVALID_PARAMS"_s));
     aa->send("CHATHISTORY LATEST #lobby timestamp=2026-01-01T00:00:00.000Z 10");
@@ -674,11 +677,16 @@ void tst_IrcFace::formattingCodesDoNotReachOtherFaces()
     IrcClient *aa = ircClient();
     QVERIFY(aa->registerAs(u"aa"_s));
     // (Literals split after each code: a hex escape would run on into the text.)
-    aa->send("PRIVMSG #lobby :\x02" "bold\x02, \x03" "04,12red on blue\x03, \x1d" "italic\x1d\x0f"
-             " and \x04" "ff0000hex\x04");
+    aa->send("PRIVMSG #lobby :\x02"
+             "bold\x02, \x03"
+             "04,12red on blue\x03, \x1d"
+             "italic\x1d\x0f"
+             " and \x04"
+             "ff0000hex\x04");
     QTRY_VERIFY(!bb->all<Message>().isEmpty());
     QCOMPARE(bb->last<Message>().text, u"bold, red on blue, italic and hex"_s);
-    aa->send("PRIVMSG #lobby :\x01" "ACTION waves\x01");
+    aa->send("PRIVMSG #lobby :\x01"
+             "ACTION waves\x01");
     QTRY_COMPARE(bb->last<Message>().text, u"* waves"_s);
     aa->send("PRIVMSG bb :\x01VERSION\x01");
     QVERIFY(aa->waitFor(u"NOTICE aa :CTCP requests are not passed on here."_s));

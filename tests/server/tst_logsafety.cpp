@@ -130,8 +130,8 @@ void tst_LogSafety::peerValuesCannotForgeLogLines()
 
     TestClient *json = clientFrom(u"127.0.0.1"_s);
     json->hello(u"x"_s + forged);
-    json->sendLine(QJsonDocument(QJsonObject { { u"type"_s, forged } })
-                           .toJson(QJsonDocument::Compact));
+    json->sendLine(
+            QJsonDocument(QJsonObject { { u"type"_s, forged } }).toJson(QJsonDocument::Compact));
     json->hello(u"js"_s);
     QTRY_COMPARE(json->count<Welcome>(), 1);
     json->say(u"hi"_s, u"c1"_s, forged);
@@ -155,9 +155,10 @@ void tst_LogSafety::peerValuesCannotForgeLogLines()
     op->send(Kick { u"pt"_s, forged, u"k1"_s });
     QTRY_VERIFY(plain->wasDisconnected());
     // The kick is logged twice: who removed whom, and the notice everyone sees.
-    QTRY_VERIFY(std::count_if(captured.cbegin(), captured.cend(), [](const Captured &line) {
-                    return line.message.contains(u"removed"_s);
-                }) >= 2);
+    QTRY_VERIFY(
+            std::count_if(captured.cbegin(), captured.cend(),
+                          [](const Captured &line) { return line.message.contains(u"removed"_s); })
+            >= 2);
 
     qsizetype mentions = 0;
     for (const Captured &line : std::as_const(captured)) {
@@ -219,8 +220,7 @@ void tst_LogSafety::refusalFloodsAreSummarised()
     };
     auto logged = [] {
         return std::count_if(captured.cbegin(), captured.cend(), [](const Captured &line) {
-            return line.message.contains(u"nick_invalid"_s)
-                    || line.message.contains(u"Refused"_s);
+            return line.message.contains(u"nick_invalid"_s) || line.message.contains(u"Refused"_s);
         });
     };
     // The summaries come when the window ends; then every refusal is accounted for.

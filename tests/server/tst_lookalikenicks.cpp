@@ -86,25 +86,25 @@ static void addAttackNicks()
     QTest::addColumn<QString>("nick");
     QTest::addColumn<QString>("original");
     QTest::addColumn<ErrorCode>("offline"); // while the nick it imitates is away
-    QTest::addColumn<ErrorCode>("online");  // while that nick is in the chat
+    QTest::addColumn<ErrorCode>("online"); // while that nick is in the chat
     // Mixed scripts are refused whoever is online; a single-script lookalike is the nick it
     // imitates: it needs that account's password, and cannot join beside it.
-    QTest::newRow("Cyrillic а: аlice") << u"\u0430lice"_s << Alice << ErrorCode::NickInvalid
-                                       << ErrorCode::NickInvalid;
-    QTest::newRow("Cyrillic о: оp") << u"\u043Ep"_s << Op << ErrorCode::NickInvalid
-                                    << ErrorCode::NickInvalid;
-    QTest::newRow("all Cyrillic: ор") << u"\u043E\u0440"_s << Op << ErrorCode::AuthRequired
-                                      << ErrorCode::NickTaken;
+    QTest::newRow("Cyrillic а: аlice")
+            << u"\u0430lice"_s << Alice << ErrorCode::NickInvalid << ErrorCode::NickInvalid;
+    QTest::newRow("Cyrillic о: оp")
+            << u"\u043Ep"_s << Op << ErrorCode::NickInvalid << ErrorCode::NickInvalid;
+    QTest::newRow("all Cyrillic: ор")
+            << u"\u043E\u0440"_s << Op << ErrorCode::AuthRequired << ErrorCode::NickTaken;
     QTest::newRow("fullwidth: ａｌｉｃｅ") << u"\uFF41\uFF4C\uFF49\uFF43\uFF45"_s << Alice
-                                         << ErrorCode::AuthRequired << ErrorCode::NickTaken;
-    QTest::newRow("dotless i: alıce") << u"al\u0131ce"_s << Alice << ErrorCode::AuthRequired
-                                      << ErrorCode::NickTaken;
+                                           << ErrorCode::AuthRequired << ErrorCode::NickTaken;
+    QTest::newRow("dotless i: alıce")
+            << u"al\u0131ce"_s << Alice << ErrorCode::AuthRequired << ErrorCode::NickTaken;
     QTest::newRow("small capitals: ᴀʟɪᴄᴇ") << u"\u1D00\u029F\u026A\u1D04\u1D07"_s << Alice
                                            << ErrorCode::AuthRequired << ErrorCode::NickTaken;
-    QTest::newRow("Arabic-Indic zero: alice٠") << u"alice\u0660"_s << Alice
-                                              << ErrorCode::NickInvalid << ErrorCode::NickInvalid;
-    QTest::newRow("digit one: a1ice") << u"a1ice"_s << Alice << ErrorCode::AuthRequired
-                                      << ErrorCode::NickTaken;
+    QTest::newRow("Arabic-Indic zero: alice٠")
+            << u"alice\u0660"_s << Alice << ErrorCode::NickInvalid << ErrorCode::NickInvalid;
+    QTest::newRow("digit one: a1ice")
+            << u"a1ice"_s << Alice << ErrorCode::AuthRequired << ErrorCode::NickTaken;
 }
 
 void tst_LookalikeNicks::lookalikesOfRegisteredNicksNeedThePassword_data()

@@ -121,7 +121,8 @@ void tst_Persistence::searchAndHistoryFrames()
     TestClient *bb = join(u"bb"_s);
     TestClient *cc = join(u"cc"_s);
     for (int i = 1; i <= 60; ++i)
-        aa->say(u"message %1 about %2"_s.arg(i).arg(i % 2 ? u"cats"_s : u"dogs"_s), QString::number(i));
+        aa->say(u"message %1 about %2"_s.arg(i).arg(i % 2 ? u"cats"_s : u"dogs"_s),
+                QString::number(i));
     aa->say(u"secret cats"_s, u"s"_s, u"bb"_s);
     QTRY_COMPARE(aa->count<Ack>(), 61);
 

@@ -181,7 +181,9 @@ void tst_PlainTextInjection::lineBreaksCannotFakeASpeaker()
     json->say(u"hi\nbob: fake line"_s, u"c2"_s);
     json->say(u"hi\r\nbob: fake line"_s, u"c3"_s);
     json->say(u"hi\u2028bob: fake line\u2029bob: another"_s, u"c4"_s);
-    json->say(u"hi\x0b\x0c\x85" "bob: fake line"_s, u"c5"_s);
+    json->say(u"hi\x0b\x0c\x85"
+              "bob: fake line"_s,
+              u"c5"_s);
     plain->type("hi\rbob: fake line");
     json->say(u"done"_s, u"c6"_s);
     QTRY_VERIFY(reader->text().contains(u"js: done\n"_s));
@@ -251,7 +253,8 @@ void tst_PlainTextInjection::textsStayIntact()
     QTRY_VERIFY(reader->text().contains(u"Welcome to Natter, reader!"_s));
     TestClient *json = jsonClient(u"js"_s);
     // Combining marks, emoji sequences (joiners, skin tones, flags) and other scripts are text.
-    const QString text = u"e\u0301 👩\u200D👩\u200D👧 👍🏽 🇫🇷 日本語 مرحبا עברית ελληνικά"_s;
+    const QString text =
+            u"e\u0301 👩\u200D👩\u200D👧 👍🏽 🇫🇷 日本語 مرحبا עברית ελληνικά"_s;
     json->say(text, u"c1"_s);
     QTRY_VERIFY(reader->text().contains(u"js: "_s + text + u"\n"_s));
 }

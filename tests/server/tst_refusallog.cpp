@@ -74,12 +74,13 @@ void tst_RefusalLog::firstLinesPerAddressAreLogged()
     log.flush();
     if (refusals > lines) {
         logged.sort(); // one line per address, in no particular order
-        QCOMPARE(logged, QStringList({
-                                 u"Suppressed %1 refusals from 10.0.0.1 in the last 3600 s"_s.arg(
-                                         refusals - lines),
-                                 u"Suppressed %1 refusals from 10.0.0.2 in the last 3600 s"_s.arg(
-                                         refusals - lines),
-                         }));
+        QCOMPARE(logged,
+                 QStringList({
+                         u"Suppressed %1 refusals from 10.0.0.1 in the last 3600 s"_s.arg(refusals
+                                                                                          - lines),
+                         u"Suppressed %1 refusals from 10.0.0.2 in the last 3600 s"_s.arg(refusals
+                                                                                          - lines),
+                 }));
     } else {
         QVERIFY(logged.isEmpty());
     }

@@ -96,7 +96,8 @@ void tst_RoomLog::stalledReaderIsGivenAChunkNotTheBacklog()
         log.appendToAllBut(0, { line(u"%1"_s.arg(i), 4000) }, 0);
     log.flush();
     QCOMPARE(reader.receivedBytes(), 1'000'000);
-    QVERIFY2(stalled.receivedBytes() <= 80 * 1024, qPrintable(QString::number(stalled.receivedBytes())));
+    QVERIFY2(stalled.receivedBytes() <= 80 * 1024,
+             qPrintable(QString::number(stalled.receivedBytes())));
     QVERIFY(log.retainedBytes() >= 900'000); // kept once, for the one behind
 
     stalled.drain();

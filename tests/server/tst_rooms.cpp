@@ -193,9 +193,10 @@ void tst_Rooms::aNewMemberIsPutInTheRoomsItsHelloNames()
 {
     start(); // no store: a restart forgets every membership
     TestClient *bb = enter(u"bb"_s);
-    TestClient *aa = enter(u"aa"_s, { { u"dev"_s, std::nullopt, {} },
-                                      { u"no good"_s, std::nullopt, {} },
-                                      { u"ops"_s, std::nullopt, {} } });
+    TestClient *aa = enter(u"aa"_s,
+                           { { u"dev"_s, std::nullopt, {} },
+                             { u"no good"_s, std::nullopt, {} },
+                             { u"ops"_s, std::nullopt, {} } });
     QCOMPARE(aa->last<Welcome>().rooms, (QStringList { u"dev"_s, u"ops"_s }));
     QCOMPARE(aa->count<RoomState>(), 2);
     QCOMPARE(aa->last<RoomState>().owner, u"aa"_s);
@@ -226,8 +227,8 @@ void tst_Rooms::aNewMemberIsPutInTheRoomsItsHelloNames()
     // After a restart without a store the member is back in its rooms, told to forget numbers
     // from the other epoch.
     restart();
-    TestClient *afterRestart =
-            enter(u"aa"_s, { { u"dev"_s, seen, epoch }, { u"ops"_s, std::nullopt, {} } });
+    TestClient *afterRestart = enter(u"aa"_s,
+                                     { { u"dev"_s, seen, epoch }, { u"ops"_s, std::nullopt, {} } });
     QCOMPARE(afterRestart->last<Welcome>().rooms, (QStringList { u"dev"_s, u"ops"_s }));
     QVERIFY(afterRestart->all<RoomState>().constFirst().historyReset);
     QCOMPARE(afterRestart->count<Error>(), 0);
@@ -304,7 +305,8 @@ void tst_Rooms::membershipOutlivesTheConnection()
     const auto leftDev = [aa] {
         const QList<Left> lefts = leftsOf(aa);
         return std::any_of(lefts.cbegin(), lefts.cend(), [](const Left &left) {
-            return left.room == u"dev"_s && left.nick == u"bb"_s && left.reason == LeaveReason::Exit;
+            return left.room == u"dev"_s && left.nick == u"bb"_s
+                    && left.reason == LeaveReason::Exit;
         });
     };
     QTRY_VERIFY(leftDev());
@@ -322,8 +324,8 @@ void tst_Rooms::membershipOutlivesTheConnection()
 
     // Back, bb is in both rooms again and gets, per room, exactly what it missed.
     const qint64 seenInLobby = 0;
-    TestClient *again = enter(u"bb"_s, { { u"dev"_s, seenInDev, epoch },
-                                          { Lobby, seenInLobby, epoch } });
+    TestClient *again = enter(u"bb"_s,
+                              { { u"dev"_s, seenInDev, epoch }, { Lobby, seenInLobby, epoch } });
     QCOMPARE(again->last<Welcome>().rooms, (QStringList { Lobby, u"dev"_s }));
     const QList<RoomState> rooms = again->all<RoomState>();
     QCOMPARE(rooms.size(), 2);
@@ -380,8 +382,8 @@ void tst_Rooms::roomsMembersAndReadMarkersSurviveARestart()
 void tst_Rooms::privateRoomsAdmitOnlyTheInvited()
 {
     ServerConfig config;
-    config.accountsPath = accountsWith({ u"alice"_s, u"pw-a"_s, u"bob"_s, u"pw-b"_s,
-                                         u"carol"_s, u"pw-c"_s });
+    config.accountsPath = accountsWith(
+            { u"alice"_s, u"pw-a"_s, u"bob"_s, u"pw-b"_s, u"carol"_s, u"pw-c"_s });
     start(config);
     TestClient *alice = enter(u"alice"_s, {}, u"pw-a"_s);
     TestClient *bob = enter(u"bob"_s, {}, u"pw-b"_s);
@@ -565,20 +567,20 @@ void tst_Rooms::limitsHaveClearErrors_data()
     QTest::addColumn<ErrorCode>("code");
     using Creation = ServerConfig::RoomCreation;
     // The lobby counts towards both limits.
-    QTest::newRow("rooms per user") << 2 << 100 << Creation::Open << u"third"_s
-                                    << ErrorCode::TooManyRooms;
-    QTest::newRow("rooms on the server") << 100 << 2 << Creation::Open << u"third"_s
-                                         << ErrorCode::TooManyRooms;
-    QTest::newRow("operators only") << 100 << 100 << Creation::Operators << u"third"_s
-                                    << ErrorCode::Forbidden;
-    QTest::newRow("registered only") << 100 << 100 << Creation::Registered << u"third"_s
-                                     << ErrorCode::Forbidden;
+    QTest::newRow("rooms per user")
+            << 2 << 100 << Creation::Open << u"third"_s << ErrorCode::TooManyRooms;
+    QTest::newRow("rooms on the server")
+            << 100 << 2 << Creation::Open << u"third"_s << ErrorCode::TooManyRooms;
+    QTest::newRow("operators only")
+            << 100 << 100 << Creation::Operators << u"third"_s << ErrorCode::Forbidden;
+    QTest::newRow("registered only")
+            << 100 << 100 << Creation::Registered << u"third"_s << ErrorCode::Forbidden;
     QTest::newRow("a space") << 100 << 100 << Creation::Open << u"two words"_s
                              << ErrorCode::RoomInvalid;
     QTest::newRow("a hash") << 100 << 100 << Creation::Open << u"#dev"_s << ErrorCode::RoomInvalid;
     QTest::newRow("empty") << 100 << 100 << Creation::Open << QString() << ErrorCode::RoomInvalid;
-    QTest::newRow("51 characters") << 100 << 100 << Creation::Open << u"x"_s.repeated(51)
-                                   << ErrorCode::RoomInvalid;
+    QTest::newRow("51 characters")
+            << 100 << 100 << Creation::Open << u"x"_s.repeated(51) << ErrorCode::RoomInvalid;
 }
 
 void tst_Rooms::limitsHaveClearErrors()

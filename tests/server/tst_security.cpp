@@ -5,9 +5,9 @@
 #include "testclient.h"
 
 #include <QElapsedTimer>
-#include <QTcpServer>
 #include <QFile>
 #include <QRegularExpression>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -60,8 +60,8 @@ private:
 void tst_Security::init()
 {
     QVERIFY(m_dir.isValid());
-    const QList<QSslCertificate> certificates =
-            QSslCertificate::fromPath(QStringLiteral(NATTER_TEST_DATA "/test-only-cert.pem"));
+    const QList<QSslCertificate> certificates = QSslCertificate::fromPath(
+            QStringLiteral(NATTER_TEST_DATA "/test-only-cert.pem"));
     QCOMPARE(certificates.size(), 1);
     m_certificate = certificates.constFirst();
 }
@@ -450,8 +450,9 @@ void tst_Security::failuresInFlightCountTowardsTheBan()
     config.loginFailuresBeforeBan = 10;
     config.banDuration = 60s;
     start(config);
-    QTest::ignoreMessage(QtWarningMsg,
-                         QRegularExpression(u"Banning 127.0.0.1 for 60 s after 10 failed logins"_s));
+    QTest::ignoreMessage(
+            QtWarningMsg,
+            QRegularExpression(u"Banning 127.0.0.1 for 60 s after 10 failed logins"_s));
 
     // Fifty guesses sent at once, before any of them is answered.
     QList<TestClient *> guessers;

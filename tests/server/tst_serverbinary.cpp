@@ -113,8 +113,9 @@ void tst_ServerBinary::seedScenarioAndSigterm()
     QCOMPARE(dd.last<Left>().reason, LeaveReason::Lost);
 
     // The console tells the same story, each line stamped with the time.
-    static const QRegularExpression stamped(u"^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} "_s,
-                                            QRegularExpression::MultilineOption);
+    static const QRegularExpression stamped(
+            u"^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} "_s,
+            QRegularExpression::MultilineOption);
     QTRY_VERIFY(output().contains(u"cc will be removed from the chatroom"_s));
     QVERIFY(output().contains(u"dd has joined the chat."_s));
     QVERIFY(output().contains(u"bb has left the chat."_s));
@@ -266,7 +267,9 @@ void tst_ServerBinary::logsForTheJournal()
     QFETCH(QString, firstLine);
     const QString log = m_dataDir.filePath(u"stderr.log"_s);
     QVERIFY(writeFile(log, {}));
-    struct stat status {};
+    struct stat status
+    {
+    };
     QCOMPARE(::stat(QFile::encodeName(log).constData(), &status), 0);
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert(u"JOURNAL_STREAM"_s,
@@ -350,22 +353,23 @@ void tst_ServerBinary::badOptionIsAClearError_data()
     QTest::addColumn<QStringList>("arguments");
     QTest::addColumn<QByteArray>("message");
     QTest::newRow("unknown option") << QStringList { u"--colour"_s } << QByteArray("colour");
-    QTest::newRow("port not a number") << QStringList { u"--port"_s, u"abc"_s }
-                                       << QByteArray("--port must be");
-    QTest::newRow("port too large") << QStringList { u"--port"_s, u"70000"_s }
-                                    << QByteArray("--port must be");
+    QTest::newRow("port not a number")
+            << QStringList { u"--port"_s, u"abc"_s } << QByteArray("--port must be");
+    QTest::newRow("port too large")
+            << QStringList { u"--port"_s, u"70000"_s } << QByteArray("--port must be");
     QTest::newRow("bad host") << QStringList { u"--host"_s, u"not-an-ip"_s }
                               << QByteArray("--host must be");
-    QTest::newRow("negative history") << QStringList { u"--history"_s, u"-1"_s }
-                                      << QByteArray("--history must be");
+    QTest::newRow("negative history")
+            << QStringList { u"--history"_s, u"-1"_s } << QByteArray("--history must be");
     QTest::newRow("cert without key") << QStringList { u"--tls-cert"_s, u"cert.pem"_s }
                                       << QByteArray("--tls-cert and --tls-key go together");
     QTest::newRow("missing cert") << QStringList { u"--tls-cert"_s, u"/nonexistent/cert.pem"_s,
-                                                   u"--tls-key"_s, u"/nonexistent/key.pem"_s,
-                                                   u"--no-store"_s, u"--port"_s, u"0"_s }
+                                                   u"--tls-key"_s,  u"/nonexistent/key.pem"_s,
+                                                   u"--no-store"_s, u"--port"_s,
+                                                   u"0"_s }
                                   << QByteArray("cannot read the TLS certificate");
-    QTest::newRow("operators without accounts") << QStringList { u"--operators"_s, u"alice"_s }
-                                                << QByteArray("need --accounts");
+    QTest::newRow("operators without accounts")
+            << QStringList { u"--operators"_s, u"alice"_s } << QByteArray("need --accounts");
     const auto configFile = [this](const QString &name, const QByteArray &contents) {
         QFile file(m_dataDir.filePath(name));
         if (!file.open(QIODevice::WriteOnly) || file.write(contents) != contents.size())
@@ -418,7 +422,6 @@ void tst_ServerBinary::helpAndVersion()
     QCOMPARE(server.readAllStandardOutput().trimmed(), QByteArray("natter-server " NATTER_VERSION));
 }
 
-
 void tst_ServerBinary::addUserThenLogInOverTls()
 {
     const QString accounts = m_dataDir.filePath(u"accounts"_s);
@@ -436,19 +439,18 @@ void tst_ServerBinary::addUserThenLogInOverTls()
     QVERIFY(!line.contains("s3cret"));
 
     const quint16 port = startServer(
-            { u"--accounts"_s, accounts, u"--registered-only"_s, u"--tls-only"_s,
-              u"--tls-cert"_s, QStringLiteral(NATTER_TEST_DATA "/test-only-cert.pem"),
-              u"--tls-key"_s, QStringLiteral(NATTER_TEST_DATA "/test-only-key.pem") });
+            { u"--accounts"_s, accounts, u"--registered-only"_s, u"--tls-only"_s, u"--tls-cert"_s,
+              QStringLiteral(NATTER_TEST_DATA "/test-only-cert.pem"), u"--tls-key"_s,
+              QStringLiteral(NATTER_TEST_DATA "/test-only-key.pem") });
     QVERIFY(port != 0);
-    const QList<QSslCertificate> certificate =
-            QSslCertificate::fromPath(QStringLiteral(NATTER_TEST_DATA "/test-only-cert.pem"));
+    const QList<QSslCertificate> certificate = QSslCertificate::fromPath(
+            QStringLiteral(NATTER_TEST_DATA "/test-only-cert.pem"));
     TestClient alice;
     alice.connectEncrypted(port, certificate.constFirst());
     alice.hello(u"alice"_s, std::nullopt, u"s3cret"_s);
     QTRY_COMPARE_WITH_TIMEOUT(alice.count<Welcome>(), 1, 10000);
     QVERIFY(alice.socket()->isEncrypted());
 }
-
 
 void tst_ServerBinary::userAddedWhileRunningCanLogIn()
 {

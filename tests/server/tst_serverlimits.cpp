@@ -215,7 +215,8 @@ void tst_ServerLimits::plainTextCommandsPayTheRate()
     TestClient *reader = join(u"reader"_s);
     TestClient *terminal = connectClient();
     terminal->sendLine("terminal");
-    QTRY_VERIFY(!terminal->lines().isEmpty() && terminal->lines().constFirst().startsWith("Welcome"));
+    QTRY_VERIFY(!terminal->lines().isEmpty()
+                && terminal->lines().constFirst().startsWith("Welcome"));
     terminal->clear();
 
     constexpr int burst = 100;
@@ -308,8 +309,12 @@ void tst_ServerLimits::searchFloodLeavesTheRoomResponsive()
         for (int b = 0; b < 10; ++b) {
             QList<Message> batch;
             for (int i = 0; i < 5000; ++i, ++seq) {
-                batch.append(Message { seq + 1, 1'764'000'000'000 + seq, u"u%1"_s.arg(seq % 50), {},
-                                       words.join(u' ') + u" %1"_s.arg(seq), {} });
+                batch.append(Message { seq + 1,
+                                       1'764'000'000'000 + seq,
+                                       u"u%1"_s.arg(seq % 50),
+                                       {},
+                                       words.join(u' ') + u" %1"_s.arg(seq),
+                                       {} });
             }
             QSignalSpy written(&store, &MessageStore::batchWritten);
             store.write(batch);
@@ -353,14 +358,16 @@ void tst_ServerLimits::searchFloodLeavesTheRoomResponsive()
     int answered = 0;
     for (int s = 0; s < 2; ++s) {
         TestClient *searcher = join(u"searcher%1"_s.arg(s));
-        connect(searcher, &TestClient::frameReceived, searcher, [searcher, query, &flooding, &answered] {
-            const auto &frame = searcher->frames().constLast();
-            if (!std::holds_alternative<Results>(frame) && !std::holds_alternative<Error>(frame))
-                return;
-            ++answered;
-            if (flooding)
-                searcher->send(Search { query, u"q"_s, std::nullopt });
-        });
+        connect(searcher, &TestClient::frameReceived, searcher,
+                [searcher, query, &flooding, &answered] {
+                    const auto &frame = searcher->frames().constLast();
+                    if (!std::holds_alternative<Results>(frame)
+                        && !std::holds_alternative<Error>(frame))
+                        return;
+                    ++answered;
+                    if (flooding)
+                        searcher->send(Search { query, u"q"_s, std::nullopt });
+                });
         searcher->send(Search { query, u"q"_s, std::nullopt });
     }
     const qint64 flooded = medianRoundTripUs(10, [&answered] { return answered >= 10; });
@@ -372,8 +379,8 @@ void tst_ServerLimits::searchFloodLeavesTheRoomResponsive()
     // so that the ratio measures the flood, not timer noise.
     const double ratio = double(flooded) / double(std::max<qint64>(idle, 1000));
     qInfo("ping median %lld us idle, %lld us during the search flood (%d searches answered): "
-          "ratio %.2f (%.2f against the raw baseline)", idle, flooded, answered, ratio,
-          double(flooded) / double(std::max<qint64>(idle, 1)));
+          "ratio %.2f (%.2f against the raw baseline)",
+          idle, flooded, answered, ratio, double(flooded) / double(std::max<qint64>(idle, 1)));
     QVERIFY2(ratio < 5, qPrintable(u"ratio %1"_s.arg(ratio)));
 }
 

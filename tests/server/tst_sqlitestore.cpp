@@ -2,16 +2,16 @@
 #include "sqlitestore.h"
 
 #include <QElapsedTimer>
-#include <QSqlError>
 #include <QFile>
 #include <QProcess>
 #include <QScopeGuard>
 #include <QSignalSpy>
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QSqlQuery>
-#include <QTimer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 #include <limits>
 
@@ -54,8 +54,8 @@ private:
     {
         return Message { seq, timestamp, from, to, text, u"id%1"_s.arg(seq), room };
     }
-    static Message inRoom(const QString &room, qint64 seq, const QString &from,
-                          const QString &text, qint64 timestamp = 1'764'000'000'000)
+    static Message inRoom(const QString &room, qint64 seq, const QString &from, const QString &text,
+                          qint64 timestamp = 1'764'000'000'000)
     {
         return message(seq, from, text, {}, timestamp, room);
     }
@@ -135,8 +135,9 @@ void tst_SqliteStore::directMessagesStayBetweenTheirPair()
     SqliteStore store({ path() });
     QString error;
     QVERIFY(store.open(&error));
-    QVERIFY(write(store, { message(1, u"aa"_s, u"public"_s), message(2, u"aa"_s, u"for bb"_s, u"bb"_s),
-                           message(3, u"cc"_s, u"for aa"_s, u"AA"_s) }));
+    QVERIFY(write(store,
+                  { message(1, u"aa"_s, u"public"_s), message(2, u"aa"_s, u"for bb"_s, u"bb"_s),
+                    message(3, u"cc"_s, u"for aa"_s, u"AA"_s) }));
     QCOMPARE(store.replay(u"bb"_s, Protocol::Lobby, std::nullopt, 10).messages.size(), 2);
     QCOMPARE(store.replay(u"aa"_s, Protocol::Lobby, std::nullopt, 10).messages.size(), 3);
     QCOMPARE(store.replay(u"dd"_s, Protocol::Lobby, std::nullopt, 10).messages.size(), 1);
@@ -161,10 +162,11 @@ void tst_SqliteStore::searchFindsAllWordsAndRespectsPrivacy()
     SqliteStore store({ path() });
     QString error;
     QVERIFY(store.open(&error));
-    QVERIFY(write(store, { message(1, u"aa"_s, u"the deploy went fine"_s),
-                           message(2, u"bb"_s, u"deploy again tomorrow"_s),
-                           message(3, u"aa"_s, u"secret deploy plan"_s, u"cc"_s),
-                           message(4, u"dd"_s, u"100% \"quoted\" (deploy) OR NOT"_s) }));
+    QVERIFY(write(store,
+                  { message(1, u"aa"_s, u"the deploy went fine"_s),
+                    message(2, u"bb"_s, u"deploy again tomorrow"_s),
+                    message(3, u"aa"_s, u"secret deploy plan"_s, u"cc"_s),
+                    message(4, u"dd"_s, u"100% \"quoted\" (deploy) OR NOT"_s) }));
     auto texts = [](const QList<Message> &messages) {
         QStringList result;
         for (const Message &m : messages)
@@ -245,16 +247,17 @@ void tst_SqliteStore::readsDoNotWalkOtherPeoplesDirectMessages()
     };
     const qint64 near = timeUs([&] { return joinOf(u"xx"_s).size(); });
     const qint64 far = timeUs([&] { return joinOf(u"yy"_s).size(); });
-    const qint64 historyNear =
-            timeUs([&] { return store.before(u"xx"_s, Protocol::Lobby, last, 100).size(); });
-    const qint64 historyFar =
-            timeUs([&] { return store.before(u"yy"_s, Protocol::Lobby, last, 100).size(); });
+    const qint64 historyNear = timeUs(
+            [&] { return store.before(u"xx"_s, Protocol::Lobby, last, 100).size(); });
+    const qint64 historyFar = timeUs(
+            [&] { return store.before(u"yy"_s, Protocol::Lobby, last, 100).size(); });
     QVERIFY(near > 0 && far > 0 && historyNear > 0 && historyFar > 0);
-    qInfo("10 joins: %lld us for xx, %lld us for yy; 10 history reads: %lld us, %lld us", near,
-          far, historyNear, historyFar);
+    qInfo("10 joins: %lld us for xx, %lld us for yy; 10 history reads: %lld us, %lld us", near, far,
+          historyNear, historyFar);
     const qint64 cheapest = std::min({ near, far, historyNear, historyFar });
     for (const qint64 cost : { near, far, historyNear, historyFar })
-        QVERIFY2(cost < 10 * cheapest, qPrintable(u"%1 us against %2 us"_s.arg(cost).arg(cheapest)));
+        QVERIFY2(cost < 10 * cheapest,
+                 qPrintable(u"%1 us against %2 us"_s.arg(cost).arg(cheapest)));
     QCOMPARE(joinOf(u"yy"_s).constLast().seq, 100);
     QCOMPARE(joinOf(u"xx"_s).constFirst().seq, last - 100);
     QCOMPARE(joinOf(u"pp"_s).constFirst().text, u"between us"_s);
@@ -287,8 +290,10 @@ void tst_SqliteStore::retentionRemovesOldRows()
     SqliteStore store({ path() });
     QString error;
     QVERIFY(store.open(&error));
-    QVERIFY(write(store, { message(1, u"aa"_s, u"old"_s, {}, 1000), message(2, u"aa"_s, u"old too"_s, {}, 2000),
-                           message(3, u"aa"_s, u"new"_s, {}, 5000) }));
+    QVERIFY(write(store,
+                  { message(1, u"aa"_s, u"old"_s, {}, 1000),
+                    message(2, u"aa"_s, u"old too"_s, {}, 2000),
+                    message(3, u"aa"_s, u"new"_s, {}, 5000) }));
     QCOMPARE(store.removeOlderThan(3000), 2);
     const auto replay = store.replay(u"bb"_s, Protocol::Lobby, 0, 10);
     QCOMPARE(replay.messages.size(), 1);
@@ -400,13 +405,12 @@ void tst_SqliteStore::roomsDoNotMix()
     SqliteStore store({ path() });
     QString error;
     QVERIFY2(store.open(&error), qPrintable(error));
-    QVERIFY(write(store, { message(1, u"aa"_s, u"word one"_s),
-                           inRoom(u"Dev"_s, 2, u"aa"_s, u"word two"_s),
-                           message(3, u"bb"_s, u"word three"_s),
-                           inRoom(u"Dev"_s, 4, u"bb"_s, u"word four"_s),
-                           message(5, u"aa"_s, u"word five"_s),
-                           inRoom(u"Ünïcode"_s, 6, u"cc"_s, u"word six"_s),
-                           message(7, u"bb"_s, u"word seven"_s, u"aa"_s) }));
+    QVERIFY(write(
+            store,
+            { message(1, u"aa"_s, u"word one"_s), inRoom(u"Dev"_s, 2, u"aa"_s, u"word two"_s),
+              message(3, u"bb"_s, u"word three"_s), inRoom(u"Dev"_s, 4, u"bb"_s, u"word four"_s),
+              message(5, u"aa"_s, u"word five"_s), inRoom(u"Ünïcode"_s, 6, u"cc"_s, u"word six"_s),
+              message(7, u"bb"_s, u"word seven"_s, u"aa"_s) }));
     const auto replay = store.replay(u"aa"_s, room, std::nullopt, 10);
     QCOMPARE(seqs(replay.messages), expected);
     QVERIFY(!replay.truncated);
@@ -429,9 +433,10 @@ void tst_SqliteStore::directMessagesAreOnlyInTheLobby()
     SqliteStore store({ path() });
     QString error;
     QVERIFY(store.open(&error));
-    QVERIFY(write(store, { message(1, u"aa"_s, u"secret plan"_s, u"bb"_s),
-                           inRoom(u"dev"_s, 2, u"aa"_s, u"public plan"_s),
-                           message(3, u"cc"_s, u"plan for aa"_s, u"AA"_s) }));
+    QVERIFY(write(store,
+                  { message(1, u"aa"_s, u"secret plan"_s, u"bb"_s),
+                    inRoom(u"dev"_s, 2, u"aa"_s, u"public plan"_s),
+                    message(3, u"cc"_s, u"plan for aa"_s, u"AA"_s) }));
     for (const QString &nick : { u"aa"_s, u"bb"_s, u"cc"_s, u"dd"_s }) {
         QCOMPARE(seqs(store.replay(nick, u"dev"_s, std::nullopt, 10).messages),
                  QList<qint64> { 2 });
@@ -488,8 +493,9 @@ void tst_SqliteStore::lastSeqInIsPerRoom()
     QString error;
     QVERIFY(store.open(&error));
     QCOMPARE(store.lastSeqIn(Protocol::Lobby), 0);
-    QVERIFY(write(store, { message(1, u"aa"_s, u"a"_s), inRoom(u"dev"_s, 2, u"aa"_s, u"b"_s),
-                           message(3, u"aa"_s, u"c"_s), message(4, u"aa"_s, u"d"_s, u"bb"_s) }));
+    QVERIFY(write(store,
+                  { message(1, u"aa"_s, u"a"_s), inRoom(u"dev"_s, 2, u"aa"_s, u"b"_s),
+                    message(3, u"aa"_s, u"c"_s), message(4, u"aa"_s, u"d"_s, u"bb"_s) }));
     // The lobby's direct message counts: the room serves nothing numbered above lastSeqIn.
     QCOMPARE(store.lastSeqIn(Protocol::Lobby), 4);
     QCOMPARE(store.lastSeqIn(u"dev"_s), 2);
@@ -561,7 +567,7 @@ void tst_SqliteStore::readMarkerNeverGoesBackwards()
     store.saveMember(Protocol::Lobby, u"aa"_s);
     store.saveReadMarker(Protocol::Lobby, u"aa"_s, 10);
     store.saveReadMarker(Protocol::Lobby, u"aa"_s, 4); // a second connection, behind
-    store.saveMember(Protocol::Lobby, u"aa"_s);        // joining again keeps the marker
+    store.saveMember(Protocol::Lobby, u"aa"_s); // joining again keeps the marker
     QVERIFY(write(store, { message(1, u"aa"_s, u"hi"_s) }));
     auto rooms = store.loadRooms();
     // The lobby was never saved as a room; its members make it one.

@@ -154,7 +154,8 @@ void tst_TextRules::invisibleOnlyTextIsBlank()
 
 void tst_TextRules::textWithSomethingVisibleIsKept()
 {
-    const QStringList texts { u"a\u200B"_s, u"\u200D\U0001F642"_s, u"\u3164x"_s, u"\u0915\u094D"_s };
+    const QStringList texts { u"a\u200B"_s, u"\u200D\U0001F642"_s, u"\u3164x"_s,
+                              u"\u0915\u094D"_s };
     for (qsizetype i = 0; i < texts.size(); ++i)
         m_writer->say(texts.at(i), QString::number(i));
     QTRY_COMPARE(m_writer->count<Ack>(), texts.size());

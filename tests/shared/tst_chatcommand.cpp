@@ -30,13 +30,12 @@ void tst_ChatCommand::parse_data()
     QTest::newRow("non-ascii") << u"你好 мир"_s << Kind::Say << QString() << u"你好 мир"_s;
     QTest::newRow("exit") << u"exit"_s << Kind::Quit << QString() << QString();
     QTest::newRow("exit with spaces") << u" exit "_s << Kind::Quit << QString() << QString();
-    QTest::newRow("exit in a sentence")
-            << u"exit now"_s << Kind::Say << QString() << u"exit now"_s;
+    QTest::newRow("exit in a sentence") << u"exit now"_s << Kind::Say << QString() << u"exit now"_s;
     QTest::newRow("quit") << u"/quit"_s << Kind::Quit << QString() << QString();
     QTest::newRow("msg") << u"/msg bb  hi there "_s << Kind::DirectMessage << u"bb"_s
                          << u"hi there"_s;
-    QTest::newRow("msg without text") << u"/msg bb"_s << Kind::Usage << QString()
-                                      << u"/msg NICK TEXT"_s;
+    QTest::newRow("msg without text")
+            << u"/msg bb"_s << Kind::Usage << QString() << u"/msg NICK TEXT"_s;
     QTest::newRow("bare msg") << u"/msg"_s << Kind::Usage << QString() << u"/msg NICK TEXT"_s;
     QTest::newRow("kick") << u"/kick cc"_s << Kind::Kick << u"cc"_s << QString();
     QTest::newRow("kick with reason")
@@ -51,8 +50,8 @@ void tst_ChatCommand::parse_data()
     QTest::newRow("join") << u"/join dev"_s << Kind::Join << QString() << u"dev"_s;
     QTest::newRow("join with a hash") << u"/join #dev "_s << Kind::Join << QString() << u"dev"_s;
     QTest::newRow("bare join") << u"/join"_s << Kind::Usage << QString() << u"/join ROOM"_s;
-    QTest::newRow("join two words") << u"/join a b"_s << Kind::Usage << QString()
-                                    << u"/join ROOM"_s;
+    QTest::newRow("join two words")
+            << u"/join a b"_s << Kind::Usage << QString() << u"/join ROOM"_s;
     QTest::newRow("part") << u"/part"_s << Kind::Part << QString() << QString();
     QTest::newRow("part a room") << u"/part #dev"_s << Kind::Part << QString() << u"dev"_s;
     QTest::newRow("rooms") << u"/rooms"_s << Kind::Rooms << QString() << QString();
@@ -62,8 +61,7 @@ void tst_ChatCommand::parse_data()
                            << u"release week"_s;
     QTest::newRow("bare topic") << u"/topic"_s << Kind::Usage << QString() << u"/topic TEXT"_s;
     QTest::newRow("invite") << u"/invite bb"_s << Kind::Invite << u"bb"_s << QString();
-    QTest::newRow("bare invite") << u"/invite"_s << Kind::Usage << QString()
-                                 << u"/invite NICK"_s;
+    QTest::newRow("bare invite") << u"/invite"_s << Kind::Usage << QString() << u"/invite NICK"_s;
     QTest::newRow("msg prefix is not msg")
             << u"/msgbb hi"_s << Kind::Unknown << QString() << u"/msgbb"_s;
 }

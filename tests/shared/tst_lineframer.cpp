@@ -27,9 +27,8 @@ void tst_LineFramer::splitsChunks_data()
                               << qsizetype(0);
     QTest::newRow("partial line waits")
             << QByteArrayList { "hel" } << QByteArrayList {} << qsizetype(3);
-    QTest::newRow("line across three reads")
-            << QByteArrayList { "he", "ll", "o\nwor" } << QByteArrayList { "hello" }
-            << qsizetype(3);
+    QTest::newRow("line across three reads") << QByteArrayList { "he", "ll", "o\nwor" }
+                                             << QByteArrayList { "hello" } << qsizetype(3);
     QTest::newRow("several lines in one read")
             << QByteArrayList { "a\nb\nc\n" } << QByteArrayList { "a", "b", "c" } << qsizetype(0);
     QTest::newRow("crlf") << QByteArrayList { "a\r\nb\r", "\n" } << QByteArrayList { "a", "b" }

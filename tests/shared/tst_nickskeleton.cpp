@@ -73,8 +73,8 @@ void tst_NickSkeleton::differentNicksStayDifferent_data()
     QTest::newRow("Chinese") << u"\u674E\u96F7"_s << u"\u97E9\u6885\u6885"_s; // 李雷, 韩梅梅
     QTest::newRow("Arabic") << u"\u0645\u062D\u0645\u062F"_s // محمد
                             << u"\u0623\u062D\u0645\u062F"_s; // أحمد
-    QTest::newRow("Russian and Latin") << u"\u0414\u043C\u0438\u0442\u0440\u0438\u0439"_s
-                                       << u"dmitriy"_s;
+    QTest::newRow("Russian and Latin")
+            << u"\u0414\u043C\u0438\u0442\u0440\u0438\u0439"_s << u"dmitriy"_s;
     QTest::newRow("digits") << u"user1"_s << u"user2"_s;
 }
 
@@ -90,12 +90,12 @@ void tst_NickSkeleton::differentNicksStayDifferent()
 void tst_NickSkeleton::skeletonIsStable()
 {
     // A key of a key is the key: comparing keys is an equivalence, whatever the table maps to.
-    for (const QString &nick : { u"\u1D00\u029F\u026A\u1D04\u1D07"_s, u"rnallory"_s,
-                                 u"\u0414\u043C\u0438\u0442\u0440\u0438\u0439"_s, u"B0B"_s,
-                                 u"\u03A3\u0391\u03A3"_s,
-                                 // A prototype that is a compatibility form ('%' is "º/₀"):
-                                 // found by the fuzz target.
-                                 u"50%"_s, u"sa%yay"_s }) {
+    for (const QString &nick :
+         { u"\u1D00\u029F\u026A\u1D04\u1D07"_s, u"rnallory"_s,
+           u"\u0414\u043C\u0438\u0442\u0440\u0438\u0439"_s, u"B0B"_s, u"\u03A3\u0391\u03A3"_s,
+           // A prototype that is a compatibility form ('%' is "º/₀"):
+           // found by the fuzz target.
+           u"50%"_s, u"sa%yay"_s }) {
         const QString key = NickSkeleton::skeleton(nick);
         QCOMPARE(NickSkeleton::skeleton(key), key);
     }

@@ -56,8 +56,9 @@ void tst_Protocol::clientFramesRoundTrip()
     QCOMPARE(helloBack.protocol, 1);
     QCOMPARE(helloBack.client, hello.client);
     QCOMPARE(helloBack.since, std::optional<qint64>(17));
-    QCOMPARE(parsed(encode(ClientFrame { hello })),
-             parsed(R"({"type":"hello","nick":"aa","protocol":1,"client":"natter/0.1","since":17})"));
+    QCOMPARE(
+            parsed(encode(ClientFrame { hello })),
+            parsed(R"({"type":"hello","nick":"aa","protocol":1,"client":"natter/0.1","since":17})"));
 
     const Hello noSince { u"bb"_s, 1, {}, std::nullopt };
     decoded = decodeClientFrame(encode(ClientFrame { noSince }));
@@ -157,8 +158,8 @@ void tst_Protocol::roomFramesRoundTrip()
     QCOMPARE(back.history.size(), 1);
     QCOMPARE(back.history.constFirst().room, u"dev"_s);
 
-    server = decodeServerFrame(encode(ServerFrame { RoomList {
-            u"l"_s, { RoomSummary { u"dev"_s, u"t"_s, 3, false } } } }));
+    server = decodeServerFrame(encode(
+            ServerFrame { RoomList { u"l"_s, { RoomSummary { u"dev"_s, u"t"_s, 3, false } } } }));
     QCOMPARE(std::get<RoomList>(server.frame).rooms.constFirst().members, 3);
     server = decodeServerFrame(
             encode(ServerFrame { TopicChanged { u"dev"_s, u"t"_s, u"aa"_s, 5 } }));
@@ -207,8 +208,9 @@ void tst_Protocol::serverFramesRoundTrip()
     QCOMPARE(parsed(encode(ServerFrame { broadcast })),
              parsed(R"({"type":"message","seq":43,"ts":1764147303123,"from":"aa","text":"hi"})"));
 
-    Welcome welcome { u"aa"_s, 1, u"natter-server/0.1"_s, { u"aa"_s, u"bb"_s }, true, 2, 44,
-                      u"5eed5eed5eed5eed"_s, { broadcast, direct }, true, true };
+    Welcome welcome { u"aa"_s, 1,  u"natter-server/0.1"_s, { u"aa"_s, u"bb"_s },  true,
+                      2,       44, u"5eed5eed5eed5eed"_s,  { broadcast, direct }, true,
+                      true };
     auto decoded = decodeServerFrame(encode(ServerFrame { welcome }));
     QVERIFY2(decoded.isValid(), qPrintable(decoded.error ? decoded.error->text : QString()));
     const auto &back = std::get<Welcome>(decoded.frame);
@@ -229,7 +231,8 @@ void tst_Protocol::serverFramesRoundTrip()
     const QByteArray users = encodeNicks(welcome.users);
     const QByteArray history = '[' + encode(ServerFrame { broadcast }).chopped(1) + ','
             + encode(ServerFrame { direct }).chopped(1) + ']';
-    QCOMPARE(parsed(encodeWelcome(welcome, users, history)), parsed(encode(ServerFrame { welcome })));
+    QCOMPARE(parsed(encodeWelcome(welcome, users, history)),
+             parsed(encode(ServerFrame { welcome })));
     QCOMPARE(parsed(encodeWelcome(welcome, {}, history)), parsed(encode(ServerFrame { welcome })));
     QCOMPARE(parsed(encodeWelcome(welcome, users)), parsed(encode(ServerFrame { welcome })));
     QVERIFY(encodeWelcome(welcome, users, history).endsWith("}\n"));
@@ -301,39 +304,38 @@ void tst_Protocol::malformedClientFrames_data()
 
     QTest::newRow("empty") << QByteArray() << ErrorCode::BadFrame;
     QTest::newRow("not json") << QByteArray("hello there") << ErrorCode::BadFrame;
-    QTest::newRow("truncated json") << QByteArray(R"({"type":"say","text":"hi")")
-                                    << ErrorCode::BadFrame;
+    QTest::newRow("truncated json")
+            << QByteArray(R"({"type":"say","text":"hi")") << ErrorCode::BadFrame;
     QTest::newRow("array") << QByteArray(R"(["say"])") << ErrorCode::BadFrame;
     QTest::newRow("number") << QByteArray("42") << ErrorCode::BadFrame;
     QTest::newRow("no type") << QByteArray(R"({"text":"hi"})") << ErrorCode::BadFrame;
     QTest::newRow("type not a string") << QByteArray(R"({"type":7})") << ErrorCode::BadFrame;
     QTest::newRow("unknown type") << QByteArray(R"({"type":"dance"})") << ErrorCode::UnknownType;
-    QTest::newRow("hello without nick") << QByteArray(R"({"type":"hello"})")
-                                        << ErrorCode::BadFrame;
-    QTest::newRow("hello nick a number") << QByteArray(R"({"type":"hello","nick":5})")
-                                         << ErrorCode::BadFrame;
-    QTest::newRow("since a string") << QByteArray(R"({"type":"hello","nick":"a","since":"3"})")
-                                    << ErrorCode::BadFrame;
-    QTest::newRow("since a fraction") << QByteArray(R"({"type":"hello","nick":"a","since":1.5})")
-                                      << ErrorCode::BadFrame;
-    QTest::newRow("say without text") << QByteArray(R"({"type":"say","id":"1"})")
-                                      << ErrorCode::BadFrame;
-    QTest::newRow("say text null") << QByteArray(R"({"type":"say","text":null})")
-                                   << ErrorCode::BadFrame;
-    QTest::newRow("say to a number") << QByteArray(R"({"type":"say","text":"x","to":1})")
-                                     << ErrorCode::BadFrame;
-    QTest::newRow("invalid utf-8") << QByteArray("{\"type\":\"say\",\"text\":\"\xff\"}")
-                                   << ErrorCode::BadFrame;
-    QTest::newRow("overlong utf-8 encoding") << QByteArray("{\"type\":\"say\",\"text\":\"\xc0\xaf\"}")
-                                             << ErrorCode::BadFrame;
+    QTest::newRow("hello without nick") << QByteArray(R"({"type":"hello"})") << ErrorCode::BadFrame;
+    QTest::newRow("hello nick a number")
+            << QByteArray(R"({"type":"hello","nick":5})") << ErrorCode::BadFrame;
+    QTest::newRow("since a string")
+            << QByteArray(R"({"type":"hello","nick":"a","since":"3"})") << ErrorCode::BadFrame;
+    QTest::newRow("since a fraction")
+            << QByteArray(R"({"type":"hello","nick":"a","since":1.5})") << ErrorCode::BadFrame;
+    QTest::newRow("say without text")
+            << QByteArray(R"({"type":"say","id":"1"})") << ErrorCode::BadFrame;
+    QTest::newRow("say text null")
+            << QByteArray(R"({"type":"say","text":null})") << ErrorCode::BadFrame;
+    QTest::newRow("say to a number")
+            << QByteArray(R"({"type":"say","text":"x","to":1})") << ErrorCode::BadFrame;
+    QTest::newRow("invalid utf-8")
+            << QByteArray("{\"type\":\"say\",\"text\":\"\xff\"}") << ErrorCode::BadFrame;
+    QTest::newRow("overlong utf-8 encoding")
+            << QByteArray("{\"type\":\"say\",\"text\":\"\xc0\xaf\"}") << ErrorCode::BadFrame;
     QTest::newRow("nul byte") << QByteArray("{\"type\":\"say\",\"text\":\"a\0b\"}", 25)
                               << ErrorCode::BadFrame;
-    QTest::newRow("lone high surrogate") << QByteArray(R"({"type":"say","text":"a\ud800"})")
-                                         << ErrorCode::BadFrame;
-    QTest::newRow("lone low surrogate") << QByteArray(R"({"type":"say","text":"\udc00b"})")
-                                        << ErrorCode::BadFrame;
-    QTest::newRow("surrogates reversed") << QByteArray(R"({"type":"say","text":"\ude42\ud83d"})")
-                                         << ErrorCode::BadFrame;
+    QTest::newRow("lone high surrogate")
+            << QByteArray(R"({"type":"say","text":"a\ud800"})") << ErrorCode::BadFrame;
+    QTest::newRow("lone low surrogate")
+            << QByteArray(R"({"type":"say","text":"\udc00b"})") << ErrorCode::BadFrame;
+    QTest::newRow("surrogates reversed")
+            << QByteArray(R"({"type":"say","text":"\ude42\ud83d"})") << ErrorCode::BadFrame;
     QTest::newRow("lone surrogate in a nick")
             << QByteArray(R"({"type":"hello","nick":"a\udbff"})") << ErrorCode::BadFrame;
 }
@@ -350,8 +352,8 @@ void tst_Protocol::malformedClientFrames()
 
 void tst_Protocol::unknownFieldsAreIgnored()
 {
-    const auto decoded =
-            decodeClientFrame(R"({"type":"say","text":"hi","room":"main","future":[1,2]})");
+    const auto decoded = decodeClientFrame(
+            R"({"type":"say","text":"hi","room":"main","future":[1,2]})");
     QVERIFY(decoded.isValid());
     QCOMPARE(std::get<Say>(decoded.frame).text, u"hi"_s);
 }
@@ -375,8 +377,8 @@ void tst_Protocol::nickRules_data()
     QTest::newRow("cyrillic") << u"Иван"_s << true;
     QTest::newRow("32 characters") << QString(32, u'x') << true;
     QTest::newRow("33 characters") << QString(33, u'x') << false;
-    QTest::newRow("32 characters outside the BMP") << QString::fromUcs4(
-            std::u32string(32, U'\U00020000').c_str()) << true;
+    QTest::newRow("32 characters outside the BMP")
+            << QString::fromUcs4(std::u32string(32, U'\U00020000').c_str()) << true;
     QTest::newRow("space") << u"a b"_s << false;
     QTest::newRow("colon") << u"a:b"_s << false;
     QTest::newRow("slash") << u"/msg"_s << false;
@@ -454,7 +456,7 @@ void tst_Protocol::leaveTexts()
 void tst_Protocol::strictUtf8()
 {
     QCOMPARE(decodeUtf8("h\xc3\xa9llo"), std::optional<QString>(u"héllo"_s));
-    QVERIFY(!decodeUtf8("\xe4\xbd"));      // cut inside a character
+    QVERIFY(!decodeUtf8("\xe4\xbd")); // cut inside a character
     QVERIFY(!decodeUtf8("\xed\xa0\x80")); // a surrogate
     QVERIFY(decodeUtf8(QByteArray()).has_value());
 }

@@ -47,8 +47,8 @@ void tst_TerminalText::sanitized_data()
     QTest::newRow("NUL") << u"a\0b"_s << u"a\\x00b"_s;
     QTest::newRow("BS VT FF DEL") << u"\b\v\f\x7f"_s << u"\\x08\\x0b\\x0c\\x7f"_s;
     QTest::newRow("unpaired surrogate") << QString(QChar(0xD800)) << u"\\ud800"_s;
-    QTest::newRow("combining marks") << u"e\u0301 n\u0303 a\u0308\u0323"_s
-                                     << u"e\u0301 n\u0303 a\u0308\u0323"_s;
+    QTest::newRow("combining marks")
+            << u"e\u0301 n\u0303 a\u0308\u0323"_s << u"e\u0301 n\u0303 a\u0308\u0323"_s;
     QTest::newRow("emoji") << u"👩\u200D👩\u200D👧 👍🏽 🇫🇷 ❤\uFE0F"_s
                            << u"👩\u200D👩\u200D👧 👍🏽 🇫🇷 ❤\uFE0F"_s;
     QTest::newRow("scripts") << u"日本語 مرحبا עברית ελληνικά हिन्दी"_s
@@ -81,7 +81,8 @@ void tst_TerminalText::escaped_data()
     QTest::newRow("C1") << u"\u009B"_s << u"\\x9b"_s;
     QTest::newRow("bidi") << u"\u202E"_s << u"\\u202e"_s;
     QTest::newRow("line separator") << u"a\u2028b"_s << u"a\\u2028b"_s;
-    QTest::newRow("scripts and emoji") << u"日本語 e\u0301 👍🏽"_s << u"日本語 e\u0301 👍🏽"_s;
+    QTest::newRow("scripts and emoji")
+            << u"日本語 e\u0301 👍🏽"_s << u"日本語 e\u0301 👍🏽"_s;
 }
 
 void tst_TerminalText::escaped()
@@ -95,8 +96,8 @@ void tst_TerminalText::escapedIsCapped()
 {
     QCOMPARE(TerminalText::escaped(QString(200, u'x')), QString(200, u'x'));
     QCOMPARE(TerminalText::escaped(QString(201, u'x')), QString(200, u'x') + u'…');
-    QCOMPARE(TerminalText::escaped(QString(100'000, u'\n'), 10), QString(10, u'n')
-                     .replace(u"n"_s, u"\\n"_s) + u'…');
+    QCOMPARE(TerminalText::escaped(QString(100'000, u'\n'), 10),
+             QString(10, u'n').replace(u"n"_s, u"\\n"_s) + u'…');
     QCOMPARE(TerminalText::escaped(u"abcdef"_s, 3), u"abc…"_s);
     // A pair of surrogates is never cut in two.
     QCOMPARE(TerminalText::escaped(u"a👍b"_s, 2), u"a👍…"_s);

@@ -2,20 +2,20 @@
 #include "lineframer.h"
 #include "protocol.h"
 
+#include <QEventLoop>
 #include <QFile>
 #include <QProcess>
-#include <QScopeGuard>
 #include <QRandomGenerator>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QEventLoop>
 #include <QTimer>
 
 #include <algorithm>
-#include <numeric>
 #include <memory>
+#include <numeric>
 
 using namespace Qt::StringLiterals;
 using namespace Protocol;
@@ -30,7 +30,8 @@ class SoakClient : public QObject
 public:
     enum class Kind { Steady, Reconnecting, Slow, Flooder };
 
-    SoakClient(Kind kind, const QString &nick, quint16 port) : m_kind(kind), m_nick(nick), m_port(port)
+    SoakClient(Kind kind, const QString &nick, quint16 port)
+        : m_kind(kind), m_nick(nick), m_port(port)
     {
         connect(&m_socket, &QTcpSocket::readyRead, this, &SoakClient::read);
         if (kind == Kind::Slow)
@@ -150,7 +151,9 @@ private:
     }
     void handle(const Ping &ping) { m_socket.write(encode(ClientFrame { Pong { ping.token } })); }
     template<typename Other>
-    void handle(const Other &) { }
+    void handle(const Other &)
+    {
+    }
 
     Kind m_kind;
     QString m_nick;
@@ -227,7 +230,8 @@ void tst_Soak::twoHundredClients()
     std::vector<std::unique_ptr<SoakClient>> clients;
     auto add = [&](SoakClient::Kind kind, const QString &prefix, int count) {
         for (int i = 0; i < count; ++i)
-            clients.push_back(std::make_unique<SoakClient>(kind, prefix + QString::number(i), port));
+            clients.push_back(
+                    std::make_unique<SoakClient>(kind, prefix + QString::number(i), port));
     };
     add(SoakClient::Kind::Steady, u"steady"_s, Steady);
     add(SoakClient::Kind::Reconnecting, u"rejoin"_s, Reconnecting);
@@ -259,8 +263,8 @@ void tst_Soak::twoHundredClients()
     });
     connect(&sample, &QTimer::timeout, this,
             [&] { peakRssKiB = std::max(peakRssKiB, residentKiB(server.processId())); });
-    talk.start(20);     // about 100 messages a second into a room of 200
-    churn.start(500);   // a reconnect every half second
+    talk.start(20); // about 100 messages a second into a room of 200
+    churn.start(500); // a reconnect every half second
     sample.start(250);
     // The soak itself: traffic and churn run for RunMs.
     QEventLoop soak;
@@ -270,9 +274,10 @@ void tst_Soak::twoHundredClients()
     churn.stop();
 
     // Everyone who stayed catches up to the last message: exactly 1..N, each once.
-    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(talkers.cbegin(), talkers.cend(),
-                                         [](SoakClient *c) { return c->online() && c->outboxSize() == 0; }),
-                             20000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+            std::all_of(talkers.cbegin(), talkers.cend(),
+                        [](SoakClient *c) { return c->online() && c->outboxSize() == 0; }),
+            20000);
     qint64 last = 0;
     for (SoakClient *client : talkers)
         last = std::max(last, client->seen().isEmpty() ? 0 : client->seen().constLast());
@@ -285,7 +290,9 @@ void tst_Soak::twoHundredClients()
     for (SoakClient *client : talkers) {
         QCOMPARE(client->outOfOrder(), 0);
         QVERIFY2(client->seen() == everything,
-                 qPrintable(u"%1 saw %2 of %3"_s.arg(client->nick()).arg(client->seen().size()).arg(last)));
+                 qPrintable(u"%1 saw %2 of %3"_s.arg(client->nick())
+                                    .arg(client->seen().size())
+                                    .arg(last)));
         QCOMPARE(client->errors(), 0); // every say was acknowledged
     }
 

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "tcprelay.h"
 
-TcpRelay::TcpRelay(quint16 targetPort, QObject *parent)
-    : QObject(parent), m_targetPort(targetPort)
+TcpRelay::TcpRelay(quint16 targetPort, QObject *parent) : QObject(parent), m_targetPort(targetPort)
 {
     connect(&m_listener, &QTcpServer::pendingConnectionAvailable, this, &TcpRelay::accept);
 }

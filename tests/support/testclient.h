@@ -55,7 +55,10 @@ public:
         return result;
     }
     template<typename Frame>
-    qsizetype count() const { return all<Frame>().size(); }
+    qsizetype count() const
+    {
+        return all<Frame>().size();
+    }
     template<typename Frame>
     Frame last() const
     {
