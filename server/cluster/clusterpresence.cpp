@@ -87,21 +87,18 @@ ClusterPresence::ClusterPresence(ClusterStore *store, QObject *parent)
 void ClusterPresence::start()
 {
     RedisConnection *redis = m_store->commands();
-    auto announce = [this, redis] {
-        redis->command({ "EVAL", ReapScript, "0", m_node, "retire" });
-        redis->command({ "SADD", ClusterKeys::Nodes, m_node });
-        beat();
-    };
-    // The commands connection opens asynchronously: the first beat goes once it is up, and
-    // a node back after Redis was away says again that it is alive.
+    // Given now, while the connection is being made, so that Redis runs it before any nick
+    // this run claims: what a previous run of this node left is cleared first.
+    redis->command({ "EVAL", ReapScript, "0", m_node, "retire" });
+    // A node back after Redis was away says again that it is alive.
     connect(redis, &RedisConnection::ready, this, [this, redis] {
         redis->command({ "SADD", ClusterKeys::Nodes, m_node });
         beat();
     });
-    if (redis->isReady())
-        announce();
-    else
-        connect(redis, &RedisConnection::ready, this, announce, Qt::SingleShotConnection);
+    if (redis->isReady()) {
+        redis->command({ "SADD", ClusterKeys::Nodes, m_node });
+        beat();
+    }
     m_heartbeat.start();
 }
 
