@@ -498,12 +498,7 @@ void Room::invitedElsewhere(const QString &nick, bool invited)
 
 void Room::partedElsewhere(const Protocol::Left &left)
 {
-    const auto record = m_record.members.constFind(Protocol::nickKey(left.nick));
-    if (record != m_record.members.cend()) {
-        const QString spelt = record->nick;
-        m_record.members.erase(record);
-        emit memberRemoved(spelt);
-    }
+    memberRemovedElsewhere(left.nick);
     if (RoomMember *member = m_membership.find(left.nick)) {
         // Kicked on another node while online here: as a kick here would.
         m_pipeline.enqueueNotice(EncodedFrame(left), 0);
