@@ -72,6 +72,11 @@ bool AccessControl::reload(const ServerConfig &next, QString *error)
     return true;
 }
 
+bool AccessControl::isOperator(const QString &nick) const
+{
+    return m_operators.contains(Protocol::nickKey(nick));
+}
+
 void AccessControl::reloadAccounts()
 {
     const QString &path = m_config.accountsPath;

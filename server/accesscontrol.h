@@ -52,6 +52,8 @@ public:
     bool isBanned(const QHostAddress &address) const;
 
     bool isRegistered(const QString &nick) const { return m_accounts.isRegistered(nick); }
+    // Listed in --operators; the rights need the account's password too.
+    bool isOperator(const QString &nick) const;
     // Whether any login can need a password (accounts, or a shared password).
     bool hasPasswords() const
     {

@@ -181,6 +181,8 @@ bool ChatServer::reload(const ServerConfig &next, QString *error)
     m_config.maxRoomsPerUser = next.maxRoomsPerUser;
     m_config.maxRooms = next.maxRooms;
     m_config.roomCreation = next.roomCreation;
+    for (Session *session : std::as_const(m_sessions))
+        session->applyReloadedConfig();
     return true;
 }
 

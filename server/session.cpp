@@ -145,6 +145,20 @@ void Session::speakIrc()
     m_state = State::AwaitingNick;
 }
 
+void Session::applyReloadedConfig()
+{
+    m_bucket.setLimits(m_config.rate, m_config.burst, monotonicMs());
+    if (m_state != State::InRoom)
+        return;
+    // An account removed since the login takes the rights with it.
+    const bool isOperator = m_loggedIn && m_access->isRegistered(m_nick)
+            && m_access->isOperator(m_nick);
+    if (isOperator != m_operator)
+        qCInfo(lcSession).noquote() << m_peer << loggedNick()
+                                    << (isOperator ? "is an operator now" : "is no operator now");
+    m_operator = isOperator;
+}
+
 bool Session::admit(const QString &id, double cost)
 {
     const qint64 now = monotonicMs();
@@ -565,6 +579,7 @@ void Session::becomeMember(const JoinRequest &request, bool isOperator)
     const QString &nick = request.nick;
     m_nick = nick;
     m_operator = isOperator;
+    m_loggedIn = m_access->isRegistered(nick); // a registered nick gets here only with its password
     m_state = State::InRoom;
     m_directory->setOnline(this);
     // The rooms write their logs to the member as fast as the connection takes them.

@@ -60,6 +60,9 @@ public:
     // Called periodically by the server: pings a silent client, removes a dead one, and closes
     // a connection that never said hello.
     void checkLiveness(qint64 nowMs);
+    // The configuration was reloaded (SIGHUP): the flood limit and operator rights apply to
+    // this connection at once, not only to the connections that follow.
+    void applyReloadedConfig();
 
     void deliver(const EncodedFrame &frame);
     void send(const Protocol::ServerFrame &frame);
@@ -182,6 +185,7 @@ private:
     State m_state = State::AwaitingFirstLine;
     bool m_finished = false;
     bool m_operator = false;
+    bool m_loggedIn = false; // with a registered nick's password
     bool m_readPaused = false;
     qint64 m_welcomeBytes = 0; // written unchecked: the history a joining client asked for
     bool m_greeting = false; // the rooms are writing their greetings

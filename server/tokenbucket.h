@@ -20,15 +20,31 @@ public:
     {
         if (m_rate <= 0)
             return true;
-        m_tokens = std::min(m_burst, m_tokens + double(nowMs - m_updatedMs) * m_rate / 1000.0);
-        m_updatedMs = nowMs;
+        refill(nowMs);
         if (m_tokens < cost)
             return false;
         m_tokens -= cost;
         return true;
     }
 
+    // New limits keep what was saved up, as far as the new burst allows.
+    void setLimits(double rate, double burst, qint64 nowMs)
+    {
+        refill(nowMs);
+        m_rate = rate;
+        m_burst = std::max(1.0, burst);
+        m_tokens = std::min(m_tokens, m_burst);
+    }
+
 private:
+    void refill(qint64 nowMs)
+    {
+        if (m_rate > 0)
+            m_tokens = std::min(m_burst,
+                                m_tokens + double(nowMs - m_updatedMs) * m_rate / 1000.0);
+        m_updatedMs = nowMs;
+    }
+
     double m_rate;
     double m_burst;
     double m_tokens;

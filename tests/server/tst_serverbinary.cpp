@@ -38,6 +38,7 @@ private slots:
     void plainTextClientLikeNc();
     void sighupServesRenewedCertificate();
     void sighupReloadsLimitsFromConfig();
+    void sighupAppliesToConnectedClients();
     void logsForTheJournal_data();
     void logsForTheJournal();
     void logsAsJson();
@@ -52,6 +53,8 @@ private slots:
 
 private:
     quint16 startServer(const QStringList &arguments = {});
+    // natter-server --add-user, as an operator runs it, with the password on stdin.
+    static bool addUser(const QString &accounts, const QString &nick, const QByteArray &password);
     QString output() const;
 
     QTemporaryDir m_dataDir;
@@ -80,6 +83,18 @@ quint16 tst_ServerBinary::startServer(const QStringList &arguments)
     if (!QTest::qWaitFor([&] { return (match = listening.match(output())).hasMatch(); }, 10000))
         return 0;
     return quint16(match.captured(1).toUInt());
+}
+
+bool tst_ServerBinary::addUser(const QString &accounts, const QString &nick,
+                               const QByteArray &password)
+{
+    QProcess process;
+    process.start(QStringLiteral(NATTER_SERVER_BINARY),
+                  { u"--accounts"_s, accounts, u"--add-user"_s, nick });
+    process.write(password + '\n');
+    process.closeWriteChannel();
+    return QTest::qWaitFor([&] { return process.state() == QProcess::NotRunning; }, 10000)
+            && process.exitCode() == 0;
 }
 
 QString tst_ServerBinary::output() const
@@ -248,6 +263,66 @@ void tst_ServerBinary::sighupReloadsLimitsFromConfig()
     QCOMPARE(cc.last<Error>().code, ErrorCode::TooManyConnections);
     QCOMPARE(m_server.state(), QProcess::Running);
     QVERIFY(aa.isConnected());
+}
+
+// SIGHUP gives the connections already here the new flood limit, and the operator rights of
+// the new operators list (taking them from a nick no longer on it), not only the connections
+// that follow.
+void tst_ServerBinary::sighupAppliesToConnectedClients()
+{
+    const QString accounts = m_dataDir.filePath(u"operator-accounts"_s);
+    QFile::remove(accounts);
+    QVERIFY(addUser(accounts, u"alice"_s, "s3cret"));
+    QVERIFY(addUser(accounts, u"bob"_s, "hunter2"));
+    const QString config = m_dataDir.filePath(u"natter-server.conf"_s);
+    const QByteArray common = "accounts = " + accounts.toUtf8() + "\n";
+    QVERIFY(writeFile(config, common + "operators = alice\nrate = 0\n"));
+    const quint16 port = startServer({ u"--config"_s, config });
+    QVERIFY2(port != 0, qPrintable(output()));
+
+    TestClient alice, bob, cc;
+    alice.connectTo(port);
+    alice.hello(u"alice"_s, std::nullopt, u"s3cret"_s);
+    bob.connectTo(port);
+    bob.hello(u"bob"_s, std::nullopt, u"hunter2"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(alice.count<Welcome>(), 1, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(bob.count<Welcome>(), 1, 10000);
+    QVERIFY(cc.join(port, u"cc"_s));
+    bob.send(Kick { u"cc"_s, {}, u"k1"_s, {} });
+    QTRY_COMPARE(bob.count<Error>(), 1);
+    QCOMPARE(bob.last<Error>().code, ErrorCode::Forbidden);
+    constexpr int Burst = 10;
+    for (int i = 0; i < Burst; ++i)
+        alice.say(u"unlimited %1"_s.arg(i), u"u%1"_s.arg(i));
+    QTRY_COMPARE(alice.count<Ack>(), Burst);
+
+    QVERIFY(writeFile(config, common + "operators = bob\nrate = 1\nburst = 3\n"));
+    ::kill(pid_t(m_server.processId()), SIGHUP);
+    QTRY_VERIFY2(output().contains(u"SIGHUP: reloaded"_s), qPrintable(output()));
+    QTRY_VERIFY2(output().contains(u"is an operator now"_s), qPrintable(output()));
+    QVERIFY2(output().contains(u"is no operator now"_s), qPrintable(output()));
+
+    alice.clear();
+    alice.send(Kick { u"cc"_s, {}, u"k2"_s, {} });
+    QTRY_COMPARE(alice.count<Error>(), 1);
+    QCOMPARE(alice.last<Error>().code, ErrorCode::Forbidden);
+    bob.send(Kick { u"cc"_s, u"testing"_s, u"k3"_s, {} });
+    QTRY_VERIFY(cc.wasDisconnected());
+    QTRY_COMPARE(alice.count<Left>(), 1);
+    QCOMPARE(alice.last<Left>().reason, LeaveReason::Kicked);
+
+    // The same burst on the same connection now meets the limit: what is left of the three
+    // (the kick took one; a second may pass and add one) goes, the rest are refused one by one.
+    alice.clear();
+    bob.clear();
+    for (int i = 0; i < Burst; ++i)
+        alice.say(u"limited %1"_s.arg(i), u"l%1"_s.arg(i));
+    QTRY_COMPARE(alice.count<Ack>() + alice.count<Error>(), Burst);
+    const int delivered = alice.count<Ack>();
+    QVERIFY2(delivered >= 2 && delivered <= 3, qPrintable(QString::number(delivered)));
+    QCOMPARE(alice.last<Error>().code, ErrorCode::RateLimited);
+    QTRY_COMPARE(bob.count<Message>(), delivered);
+    QVERIFY(alice.isConnected() && bob.isConnected());
 }
 
 // Under systemd the journal stamps each line and reads its level from "<N>": the server adds
@@ -456,16 +531,7 @@ void tst_ServerBinary::userAddedWhileRunningCanLogIn()
 {
     const QString accounts = m_dataDir.filePath(u"accounts"_s);
     QFile::remove(accounts);
-    const auto addUser = [&](const QString &nick, const QByteArray &password) {
-        QProcess process;
-        process.start(QStringLiteral(NATTER_SERVER_BINARY),
-                      { u"--accounts"_s, accounts, u"--add-user"_s, nick });
-        process.write(password + '\n');
-        process.closeWriteChannel();
-        return QTest::qWaitFor([&] { return process.state() == QProcess::NotRunning; }, 10000)
-                && process.exitCode() == 0;
-    };
-    QVERIFY(addUser(u"alice"_s, "s3cret"));
+    QVERIFY(addUser(accounts, u"alice"_s, "s3cret"));
     const quint16 port = startServer({ u"--accounts"_s, accounts, u"--registered-only"_s });
     QVERIFY(port != 0);
 
@@ -477,7 +543,7 @@ void tst_ServerBinary::userAddedWhileRunningCanLogIn()
     QVERIFY(early.last<Error>().text.contains(u"Only registered nicknames"_s));
 
     // The operator adds bob while the server runs; no restart.
-    QVERIFY(addUser(u"bob"_s, "hunter2"));
+    QVERIFY(addUser(accounts, u"bob"_s, "hunter2"));
     QTRY_VERIFY_WITH_TIMEOUT(output().contains(u"Accounts reloaded from %1: 2"_s.arg(accounts)),
                              5000);
     TestClient bob;
