@@ -40,8 +40,7 @@ private:
     void refill(qint64 nowMs)
     {
         if (m_rate > 0)
-            m_tokens = std::min(m_burst,
-                                m_tokens + double(nowMs - m_updatedMs) * m_rate / 1000.0);
+            m_tokens = std::min(m_burst, m_tokens + double(nowMs - m_updatedMs) * m_rate / 1000.0);
         m_updatedMs = nowMs;
     }
 
