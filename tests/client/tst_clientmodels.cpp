@@ -1,14 +1,23 @@
 // SPDX-License-Identifier: BSD-3-Clause
+#include "chatclient.h"
+#include "chatserver.h"
 #include "conversationlistmodel.h"
+#include "isolatedsettings.h"
 #include "messagemodel.h"
 #include "roomlistmodel.h"
+#include "testclient.h"
 #include "userlistmodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
+#include <memory>
+#include <vector>
+
 using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
 
 // The window's models under QAbstractItemModelTester, which checks after every change that
 // rows, indexes, data and the signals around them keep the contract views rely on; each test
@@ -18,11 +27,16 @@ class tst_ClientModels : public QObject
     Q_OBJECT
 
 private slots:
+    void initTestCase();
     void messageModel();
     void messageModelDropsTheOldestPastItsBound();
     void userListModel();
     void roomListModel();
     void conversationListModel();
+    void modelsOfAConnectedClient();
+
+private:
+    IsolatedSettings m_settings;
 };
 
 namespace {
@@ -40,6 +54,11 @@ MessageModel::Entry message(qint64 seq, const QString &from, const QString &text
 constexpr auto Mode = QAbstractItemModelTester::FailureReportingMode::QtTest;
 
 } // namespace
+
+void tst_ClientModels::initTestCase()
+{
+    m_settings.install(u"tst_clientmodels"_s);
+}
 
 void tst_ClientModels::messageModel()
 {
@@ -139,6 +158,113 @@ void tst_ClientModels::conversationListModel()
     QVERIFY(!model.find(Conversation::Kind::Room, u"dev"_s));
     model.obtain(Conversation::Kind::Room, u"alpha"_s);
     QCOMPARE(model.rowCount(), 3);
+}
+
+// The models of a client connected to a real server, under the tester while real traffic
+// changes them: history, joins and leaves, a message and its ack, older history loaded, a
+// room joined, used and parted, a direct conversation, and a server restart with a new
+// numbering.
+void tst_ClientModels::modelsOfAConnectedClient()
+{
+    QTemporaryDir storeDir;
+    ServerConfig config;
+    config.port = 0;
+    config.rate = 0;
+    config.historyLimit = 40; // the welcome's page: the rest is older history
+    config.storePath = storeDir.filePath(u"natter.sqlite"_s);
+    auto server = std::make_unique<ChatServer>(config);
+    QVERIFY(server->listen());
+    const quint16 port = server->serverPort();
+    TestClient bb;
+    QVERIFY(bb.join(port, u"bb"_s));
+    constexpr int Earlier = 150; // more than a welcome's first page
+    for (int i = 0; i < Earlier; ++i)
+        bb.say(u"earlier %1"_s.arg(i), u"e%1"_s.arg(i));
+    QTRY_COMPARE(bb.count<Protocol::Ack>(), Earlier);
+
+    ChatClient client;
+    client.setReconnectDelays(50ms, 400ms);
+    // Every conversation's models get a tester for as long as the conversation is there.
+    std::vector<std::unique_ptr<QAbstractItemModelTester>> testers;
+    QHash<Conversation *, std::pair<qsizetype, qsizetype>> testersOf;
+    const auto watch = [&](Conversation *conversation) {
+        if (testersOf.contains(conversation))
+            return;
+        testers.push_back(
+                std::make_unique<QAbstractItemModelTester>(conversation->messages(), Mode));
+        testers.push_back(std::make_unique<QAbstractItemModelTester>(conversation->users(), Mode));
+        testersOf.insert(conversation,
+                         { qsizetype(testers.size()) - 2, qsizetype(testers.size()) - 1 });
+    };
+    QAbstractItemModelTester conversations(client.conversations(), Mode);
+    connect(client.conversations(), &ConversationListModel::aboutToRemove, this,
+            [&](Conversation *conversation) {
+                if (const auto found = testersOf.constFind(conversation);
+                    found != testersOf.cend()) {
+                    testers[found->first].reset();
+                    testers[found->second].reset();
+                    testersOf.erase(found);
+                }
+            });
+    watch(client.lobby());
+
+    client.connectToServer(u"127.0.0.1"_s, port, u"aa"_s);
+    QTRY_COMPARE(client.state(), ChatClient::State::Online);
+    MessageModel *lobby = client.lobby()->messages();
+    QTRY_VERIFY(lobby->rowCount() > 0);
+    const int firstPage = lobby->rowCount();
+    QSignalSpy older(&client, &ChatClient::olderLoaded);
+    QVERIFY(client.loadOlder(client.lobby()));
+    QVERIFY(older.wait(5000));
+    QVERIFY2(lobby->rowCount() > firstPage, qPrintable(QString::number(lobby->rowCount())));
+
+    TestClient cc;
+    QVERIFY(cc.join(port, u"cc"_s));
+    QTRY_COMPARE(client.lobby()->users()->users().size(), 3);
+    cc.send(Protocol::Exit {});
+    QTRY_COMPARE(client.lobby()->users()->users().size(), 2);
+    const int before = lobby->rowCount();
+    client.sendMessage(client.lobby(), u"hi bb"_s);
+    QTRY_COMPARE(bb.last<Protocol::Message>().text, u"hi bb"_s);
+    QTRY_COMPARE(lobby->entry(before).delivery, MessageModel::Delivery::Delivered);
+
+    QSignalSpy joined(&client, &ChatClient::roomJoined);
+    client.joinRoom(u"dev"_s);
+    QVERIFY(joined.wait(5000));
+    Conversation *dev = joined.at(0).at(0).value<Conversation *>();
+    watch(dev);
+    TestClient dd;
+    dd.setProtocol(2);
+    QVERIFY(dd.join(port, u"dd"_s));
+    dd.send(Protocol::Join { u"dev"_s, false, u"j"_s });
+    QTRY_COMPARE(dev->users()->users().size(), 2);
+    dd.sayIn(u"dev"_s, u"in dev"_s, u"d1"_s);
+    QTRY_COMPARE(dev->messages()->entry(dev->messages()->rowCount() - 1).text, u"in dev"_s);
+
+    bb.say(u"psst"_s, u"p1"_s, u"aa"_s);
+    QTRY_VERIFY(client.conversations()->find(Conversation::Kind::Direct, u"bb"_s));
+    Conversation *direct = client.conversations()->find(Conversation::Kind::Direct, u"bb"_s);
+    watch(direct);
+    client.sendMessage(direct, u"back at you"_s);
+    QTRY_COMPARE(bb.last<Protocol::Message>().text, u"back at you"_s);
+
+    const int conversationsBefore = client.conversations()->rowCount();
+    client.partRoom(dev);
+    QTRY_COMPARE(client.conversations()->rowCount(), conversationsBefore - 1);
+
+    // The server comes back without its store, so with a new numbering: the client starts
+    // its conversations afresh.
+    server.reset();
+    QTRY_COMPARE(client.state(), ChatClient::State::Reconnecting);
+    config.port = port;
+    config.storePath.clear();
+    server = std::make_unique<ChatServer>(config);
+    QVERIFY(server->listen());
+    QTRY_COMPARE_WITH_TIMEOUT(client.state(), ChatClient::State::Online, 10000);
+    TestClient ee;
+    QVERIFY(ee.join(port, u"ee"_s));
+    ee.say(u"after the restart"_s, u"r1"_s);
+    QTRY_COMPARE(lobby->entry(lobby->rowCount() - 1).text, u"after the restart"_s);
 }
 
 QTEST_GUILESS_MAIN(tst_ClientModels)
