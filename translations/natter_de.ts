@@ -577,13 +577,6 @@
         <source>Offline: messages cannot be sent. Connect with Ctrl+K.</source>
         <translation>Offline: Nachrichten können nicht gesendet werden. Mit Strg+K verbinden.</translation>
     </message>
-    <message numerus="yes">
-        <source>%n lines, sent one by one</source>
-        <translation>
-            <numerusform>%n Zeile, einzeln gesendet</numerusform>
-            <numerusform>%n Zeilen, einzeln gesendet</numerusform>
-        </translation>
-    </message>
     <message>
         <source>%1 (node %2 of %3)</source>
         <translation>%1 (Knoten %2 von %3)</translation>

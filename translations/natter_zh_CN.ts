@@ -577,12 +577,6 @@
         <source>Offline: messages cannot be sent. Connect with Ctrl+K.</source>
         <translation>离线：无法发送消息。按 Ctrl+K 连接。</translation>
     </message>
-    <message numerus="yes">
-        <source>%n lines, sent one by one</source>
-        <translation>
-            <numerusform>%n 行，逐行发送</numerusform>
-        </translation>
-    </message>
     <message>
         <source>%1 (node %2 of %3)</source>
         <translation>%1（第 %2 个节点，共 %3 个）</translation>

@@ -94,7 +94,7 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     });
     m_lengthLabel->setObjectName(u"length"_s);
     m_lengthLabel->hide();
-    connect(m_input, &QLineEdit::textChanged, this, &MainWindow::updateLength);
+    connect(m_input, &QPlainTextEdit::textChanged, this, &MainWindow::updateLength);
     m_connectButton->setObjectName(u"connectButton"_s);
     m_connectButton->setText(tr("Connect…"));
     connect(m_connectButton, &QPushButton::clicked, this, [this] { showConnectDialog(); });
@@ -130,7 +130,7 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     statusBar()->addPermanentWidget(m_serverLabel);
     createMenus();
 
-    connect(m_input, &QLineEdit::returnPressed, this, &MainWindow::submitInput);
+    connect(m_sendKeys, &SendKeyFilter::sendPressed, this, &MainWindow::submitInput);
     connect(m_conversationList->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex &index) {
                 if (Conversation *conversation = m_client->conversations()->at(index.row()))
@@ -378,24 +378,12 @@ void MainWindow::jumpTo(qint64 seq)
 
 void MainWindow::submitInput()
 {
-    // Several lines (a paste) are sent one by one, as typed lines would be; blank ones, a
-    // trailing line break's among them, are not sent at all.
-    const QStringList lines = ChatInput::lines(m_input->text());
-    if (lines.size() <= 1) {
-        if (lines.size() == 1 && lines.constFirst() != m_input->text())
-            m_input->setText(lines.constFirst());
-        submitLine();
-        return;
-    }
-    for (qsizetype i = 0; i < lines.size(); ++i) {
-        m_input->setText(lines.at(i));
-        submitLine();
-        if (!m_input->text().isEmpty()) {
-            // Refused (not connected, too long): it and the lines after it wait in the input.
-            m_input->setText(lines.mid(i).join(u'\n'));
-            return;
-        }
-    }
+    // Several lines are one message; blank lines at either end, a paste's trailing line break
+    // among them, are not part of it.
+    const QString message = ChatInput::messageText(m_input->text());
+    if (message != m_input->text())
+        m_input->setText(message);
+    submitLine();
 }
 
 void MainWindow::submitLine()
@@ -519,18 +507,11 @@ void MainWindow::submitLine()
 void MainWindow::updateLength()
 {
     using ChatCommand::Kind;
-    const ChatCommand::Command command = ChatCommand::parse(m_input->text());
+    const ChatCommand::Command command = ChatCommand::parse(
+            ChatInput::messageText(m_input->text()));
     const qsizetype length = command.kind == Kind::Say || command.kind == Kind::DirectMessage
             ? Protocol::textLength(command.text)
             : 0;
-    const qsizetype lines = ChatInput::lines(m_input->text()).size();
-    if (lines > 1) {
-        // The line draws a pasted line break as a space: say what Enter will do.
-        m_lengthLabel->setVisible(true);
-        m_lengthLabel->setText(tr("%n lines, sent one by one", nullptr, int(lines)));
-        m_lengthLabel->setStyleSheet({});
-        return;
-    }
     // Shown only near the limit: a counter on every short line would be noise.
     m_lengthLabel->setVisible(length > Protocol::MaxTextLength - LengthWarningMargin);
     m_lengthLabel->setText(tr("%1 / %2").arg(length).arg(Protocol::MaxTextLength));
