@@ -1,10 +1,14 @@
 #include "chatinput.h"
 
 #include "protocol.h"
+#include "spellchecker.h"
+#include "spellhighlighter.h"
 
 #include <QAbstractTextDocumentLayout>
+#include <QContextMenuEvent>
 #include <QCoreApplication>
 #include <QKeyEvent>
+#include <QMenu>
 #include <QMimeData>
 #include <QRegularExpression>
 #include <QScrollBar>
@@ -185,4 +189,62 @@ void ChatInput::insertFromMimeData(const QMimeData *source)
     while (lines.size() > 1 && Protocol::isBlankText(lines.constLast()))
         lines.removeLast();
     insertPlainText(lines.join(u'\n'));
+}
+
+void ChatInput::setSpellChecker(SpellChecker *checker, std::function<QStringList()> names)
+{
+    delete m_highlighter;
+    m_spellChecker = checker;
+    m_highlighter = new SpellHighlighter(document(), checker);
+    m_highlighter->setNames(std::move(names));
+}
+
+void ChatInput::setSpellCheckEnabled(bool enabled)
+{
+    if (m_highlighter)
+        m_highlighter->setEnabled(enabled);
+}
+
+QMenu *ChatInput::createContextMenu(const QPoint &position)
+{
+    QMenu *menu = createStandardContextMenu(position - contentOffset().toPoint());
+    const QTextCursor word = m_highlighter && m_spellChecker
+            ? m_highlighter->misspeltWordAt(cursorForPosition(position).position())
+            : QTextCursor();
+    if (word.isNull())
+        return menu;
+    QAction *first = menu->actions().value(0);
+    const QStringList suggestions = m_spellChecker->suggestions(word.selectedText());
+    for (const QString &suggestion : suggestions) {
+        auto *replace = new QAction(suggestion, menu);
+        replace->setObjectName(u"spellSuggestion"_s);
+        // The cursor follows edits made meanwhile, so it still selects the word.
+        connect(replace, &QAction::triggered, this,
+                [cursor = QTextCursor(word), suggestion]() mutable {
+                    cursor.insertText(suggestion);
+                });
+        menu->insertAction(first, replace);
+    }
+    if (suggestions.isEmpty()) {
+        QAction *none = new QAction(tr("No suggestions"), menu);
+        none->setEnabled(false);
+        menu->insertAction(first, none);
+    }
+    auto *add = new QAction(tr("Add to dictionary"), menu);
+    add->setObjectName(u"addToDictionary"_s);
+    connect(add, &QAction::triggered, this, [checker = m_spellChecker, text = word.selectedText()] {
+        if (checker)
+            checker->addToDictionary(text);
+    });
+    menu->insertAction(first, add);
+    menu->insertSeparator(first);
+    return menu;
+}
+
+void ChatInput::contextMenuEvent(QContextMenuEvent *event)
+{
+    // Shown without a nested event loop: the chat goes on while it is open.
+    QMenu *menu = createContextMenu(event->pos());
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    menu->popup(event->globalPos());
 }

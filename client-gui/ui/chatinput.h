@@ -8,11 +8,16 @@
 
 #include <functional>
 
+class QMenu;
+class SpellChecker;
+class SpellHighlighter;
+
 // The box people type into: a message may have several lines (which key makes a new line is
 // the SendKeyFilter's business), and the box grows with them up to MaxVisibleLines, then
 // scrolls. Up on the first line and Down on the last recall what was sent before, like a
 // shell; Page Up, Page Down, Ctrl+Home and Ctrl+End scroll the conversation shown (the scroll
-// target). Tab completes nicks.
+// target). Tab completes nicks. With a spell checker, misspelt words are underlined and the context
+// menu offers corrections.
 class ChatInput : public QPlainTextEdit
 {
     Q_OBJECT
@@ -37,6 +42,14 @@ public:
     // Where Tab finds the nicks to complete (the conversation's members); without one, Tab
     // only moves the focus.
     void setNickSource(std::function<QStringList()> source) { m_nickSource = std::move(source); }
+    // Underlines misspelt words and offers corrections; `names` are words never flagged
+    // (the members' nicks).
+    void setSpellChecker(SpellChecker *checker, std::function<QStringList()> names);
+    SpellHighlighter *spellHighlighter() const { return m_highlighter; }
+    void setSpellCheckEnabled(bool enabled);
+    // The context menu for a right click at `position` (viewport coordinates), the caller's
+    // to show and delete: the standard one, after corrections for a misspelt word there.
+    QMenu *createContextMenu(const QPoint &position);
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
@@ -44,6 +57,7 @@ public:
 protected:
     bool event(QEvent *event) override;
     void keyPressEvent(QKeyEvent *event) override;
+    void contextMenuEvent(QContextMenuEvent *event) override;
     void insertFromMimeData(const QMimeData *source) override;
 
 private:
@@ -59,4 +73,6 @@ private:
     std::function<QStringList()> m_nickSource;
     NickCompleter m_completer;
     int m_shownLines = 1; // what the size hint was last computed for
+    QPointer<SpellChecker> m_spellChecker;
+    SpellHighlighter *m_highlighter = nullptr;
 };

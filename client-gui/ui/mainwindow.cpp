@@ -11,7 +11,9 @@
 #include "searchbar.h"
 #include "sendkeyfilter.h"
 #include "settingsdialog.h"
+#include "spellchecker.h"
 #include "theme.h"
+#include "translations.h"
 #include "trayicon.h"
 #include "typingredirect.h"
 #include "unreadjumpbutton.h"
@@ -66,6 +68,7 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
       m_notifier(new Notifier(client, this, this)),
       m_tray(new TrayIcon(client->conversations(), this, this)),
       m_sendKeys(new SendKeyFilter(m_input)),
+      m_spellChecker(new SpellChecker(this)),
       m_jumpButton(new UnreadJumpButton(this))
 {
     setWindowIcon(QIcon(u":/icons/natter.svg"_s));
@@ -91,6 +94,11 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
         const QString own = Protocol::nickKey(m_client->nick());
         nicks.removeIf([&](const QString &nick) { return Protocol::nickKey(nick) == own; });
         return nicks;
+    });
+    // Nicks are names, not misspellings: the members' and the user's own.
+    m_input->setSpellChecker(m_spellChecker, [this] {
+        return m_client->users()->users() + m_client->users()->away()
+                + QStringList { m_client->nick() };
     });
     m_lengthLabel->setObjectName(u"length"_s);
     m_lengthLabel->hide();
@@ -771,6 +779,9 @@ void MainWindow::applyPreferences(const Preferences &preferences)
     m_notifier->setEnabled(preferences.notifications);
     m_notifier->setSound(preferences.sound);
     m_sendKeys->setSendKey(preferences.sendKey);
+    m_input->setSpellCheckEnabled(preferences.spellCheck);
+    if (preferences.spellCheck) // read only once wanted: it costs memory and a moment
+        m_spellChecker->load(Translations::requested());
     for (MessageView *view : std::as_const(m_views))
         styleView(view);
     updateStatus();
@@ -801,6 +812,8 @@ void MainWindow::showSettings()
                 });
     }
     m_settingsDialog->setTrayAvailable(m_tray->isAvailable());
+    m_settingsDialog->setSpellCheckAvailable(
+            !SpellChecker::dictionaryFor(Translations::requested()).isEmpty());
     m_settingsDialog->setPreferences(m_preferences);
     m_settingsDialog->open();
 }
