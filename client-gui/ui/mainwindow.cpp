@@ -12,6 +12,7 @@
 #include "sendkeyfilter.h"
 #include "settingsdialog.h"
 #include "spellchecker.h"
+#include "spellhighlighter.h"
 #include "theme.h"
 #include "translations.h"
 #include "trayicon.h"
@@ -586,6 +587,9 @@ void MainWindow::showConversation(Conversation *conversation)
     m_input->setText(m_drafts.value(conversation));
     m_userList->setModel(m_client->users());
     connect(m_client->users(), &UserListModel::countChanged, this, &MainWindow::updateStatus);
+    // A nick that arrives is no longer a misspelling.
+    connect(m_client->users(), &UserListModel::countChanged, this,
+            [this] { m_input->spellHighlighter()->rehighlight(); });
     connect(conversation, &Conversation::changed, this, &MainWindow::updateTopic);
     const QModelIndex row = m_client->conversations()->index(
             m_client->conversations()->rowOf(conversation));

@@ -33,6 +33,7 @@ private slots:
     void dictionaryFollowsTheLanguageWithEnglishAsFallback();
     void misspeltWordIsUnderlinedAndCorrectOneIsNot();
     void nicksAddressesAndCommandsAreNotFlagged();
+    void nickStopsBeingFlaggedWhenItsOwnerJoins();
     void suggestionReplacesTheWord();
     void addToDictionaryLastsBeyondTheWindow();
     void turningItOffInTheSettingsRemovesTheUnderlines();
@@ -126,6 +127,14 @@ void tst_SpellCheck::nicksAddressesAndCommandsAreNotFlagged()
     // the user's own and the mail address are left alone.
     const int last = int(input()->text().indexOf(u"grrk"_s));
     QTRY_COMPARE(underlined(), (QList<std::pair<int, int>> { { last, 4 } }));
+}
+
+void tst_SpellCheck::nickStopsBeingFlaggedWhenItsOwnerJoins()
+{
+    typeAndWaitForTheDictionary(u"where is Quorbly"_s);
+    QTRY_COMPARE(underlined(), (QList<std::pair<int, int>> { { 9, 7 } }));
+    join(u"Quorbly"_s);
+    QTRY_VERIFY(underlined().isEmpty());
 }
 
 void tst_SpellCheck::suggestionReplacesTheWord()
