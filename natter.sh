@@ -22,6 +22,8 @@ packages=(
     qt6-httpserver-dev qt6-websockets-dev
     libqt6svg6 libqt6sql6-sqlite qt6-qpa-plugins libgl-dev fonts-dejavu-core
     weechat-headless libhiredis-dev redis-server
+    # Spell checking in the input (optional for the build) and a dictionary for its tests.
+    libhunspell-dev hunspell-en-us
 )
 # Only for ./natter.sh package: dpkg-shlibdeps computes Depends, the rest check the result.
 package_tools=(dpkg-dev lintian systemd appstream desktop-file-utils)

@@ -277,6 +277,17 @@
     </message>
 </context>
 <context>
+    <name>ChatInput</name>
+    <message>
+        <source>No suggestions</source>
+        <translation>Keine Vorschläge</translation>
+    </message>
+    <message>
+        <source>Add to dictionary</source>
+        <translation>Zum Wörterbuch hinzufügen</translation>
+    </message>
+</context>
+<context>
     <name>ConnectDialog</name>
     <message>
         <source>Connect to a Natter server</source>
@@ -577,13 +588,6 @@
         <source>Offline: messages cannot be sent. Connect with Ctrl+K.</source>
         <translation>Offline: Nachrichten können nicht gesendet werden. Mit Strg+K verbinden.</translation>
     </message>
-    <message numerus="yes">
-        <source>%n lines, sent one by one</source>
-        <translation>
-            <numerusform>%n Zeile, einzeln gesendet</numerusform>
-            <numerusform>%n Zeilen, einzeln gesendet</numerusform>
-        </translation>
-    </message>
     <message>
         <source>%1 (node %2 of %3)</source>
         <translation>%1 (Knoten %2 von %3)</translation>
@@ -864,6 +868,14 @@
     <message>
         <source>T&amp;imestamps:</source>
         <translation>&amp;Zeitangaben:</translation>
+    </message>
+    <message>
+        <source>Check spelling &amp;while typing</source>
+        <translation>&amp;Rechtschreibung beim Tippen prüfen</translation>
+    </message>
+    <message>
+        <source>No spelling dictionary is installed (Debian: hunspell-en-us or another hunspell package).</source>
+        <translation>Kein Wörterbuch für die Rechtschreibprüfung installiert (Debian: hunspell-en-us oder ein anderes Hunspell-Paket).</translation>
     </message>
 </context>
 <context>

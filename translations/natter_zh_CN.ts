@@ -277,6 +277,17 @@
     </message>
 </context>
 <context>
+    <name>ChatInput</name>
+    <message>
+        <source>No suggestions</source>
+        <translation>没有拼写建议</translation>
+    </message>
+    <message>
+        <source>Add to dictionary</source>
+        <translation>添加到词典</translation>
+    </message>
+</context>
+<context>
     <name>ConnectDialog</name>
     <message>
         <source>Connect to a Natter server</source>
@@ -577,12 +588,6 @@
         <source>Offline: messages cannot be sent. Connect with Ctrl+K.</source>
         <translation>离线：无法发送消息。按 Ctrl+K 连接。</translation>
     </message>
-    <message numerus="yes">
-        <source>%n lines, sent one by one</source>
-        <translation>
-            <numerusform>%n 行，逐行发送</numerusform>
-        </translation>
-    </message>
     <message>
         <source>%1 (node %2 of %3)</source>
         <translation>%1（第 %2 个节点，共 %3 个）</translation>
@@ -863,6 +868,14 @@
     <message>
         <source>T&amp;imestamps:</source>
         <translation>时间格式(&amp;I)：</translation>
+    </message>
+    <message>
+        <source>Check spelling &amp;while typing</source>
+        <translation>输入时检查拼写(&amp;W)</translation>
+    </message>
+    <message>
+        <source>No spelling dictionary is installed (Debian: hunspell-en-us or another hunspell package).</source>
+        <translation>未安装拼写检查词典（Debian：hunspell-en-us 或其他 hunspell 软件包）。</translation>
     </message>
 </context>
 <context>

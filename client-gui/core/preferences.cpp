@@ -17,6 +17,7 @@ const auto SoundKey = u"notifications/sound"_s;
 const auto HighlightKey = u"notifications/highlightWords"_s;
 const auto SendKeyKey = u"input/sendKey"_s;
 const auto CloseToTrayKey = u"window/closeToTray"_s;
+const auto SpellCheckKey = u"input/spellCheck"_s;
 
 // Stored as words, not numbers: a settings file stays readable and survives reordering.
 QString themeName(Preferences::Theme theme)
@@ -52,6 +53,7 @@ Preferences Preferences::load(const QSettings &settings)
     p.sendKey = settings.value(SendKeyKey).toString() == u"ctrl+enter" ? SendKey::CtrlEnter
                                                                        : SendKey::Enter;
     p.closeToTray = settings.value(CloseToTrayKey, false).toBool();
+    p.spellCheck = settings.value(SpellCheckKey, true).toBool();
     return p;
 }
 
@@ -66,6 +68,7 @@ void Preferences::save(QSettings &settings) const
     settings.setValue(HighlightKey, highlightWords);
     settings.setValue(SendKeyKey, sendKey == SendKey::CtrlEnter ? u"ctrl+enter"_s : u"enter"_s);
     settings.setValue(CloseToTrayKey, closeToTray);
+    settings.setValue(SpellCheckKey, spellCheck);
 }
 
 QStringList Preferences::parseWords(const QString &line)
@@ -84,5 +87,5 @@ bool operator==(const Preferences &a, const Preferences &b)
     return a.theme == b.theme && a.fontFamily == b.fontFamily && a.fontSize == b.fontSize
             && a.timestampFormat == b.timestampFormat && a.notifications == b.notifications
             && a.sound == b.sound && a.highlightWords == b.highlightWords && a.sendKey == b.sendKey
-            && a.closeToTray == b.closeToTray;
+            && a.closeToTray == b.closeToTray && a.spellCheck == b.spellCheck;
 }

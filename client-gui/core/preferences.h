@@ -24,6 +24,7 @@ public:
     QStringList highlightWords; // count as mentions, besides the nick
     SendKey sendKey = SendKey::Enter;
     bool closeToTray = false; // closing the window hides it where a tray can bring it back
+    bool spellCheck = true; // misspelt words in the input are underlined
 
     static Preferences load(const QSettings &settings);
     void save(QSettings &settings) const;

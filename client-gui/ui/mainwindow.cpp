@@ -11,7 +11,10 @@
 #include "searchbar.h"
 #include "sendkeyfilter.h"
 #include "settingsdialog.h"
+#include "spellchecker.h"
+#include "spellhighlighter.h"
 #include "theme.h"
+#include "translations.h"
 #include "trayicon.h"
 #include "typingredirect.h"
 #include "unreadjumpbutton.h"
@@ -66,6 +69,7 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
       m_notifier(new Notifier(client, this, this)),
       m_tray(new TrayIcon(client->conversations(), this, this)),
       m_sendKeys(new SendKeyFilter(m_input)),
+      m_spellChecker(new SpellChecker(this)),
       m_jumpButton(new UnreadJumpButton(this))
 {
     setWindowIcon(QIcon(u":/icons/natter.svg"_s));
@@ -92,9 +96,14 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
         nicks.removeIf([&](const QString &nick) { return Protocol::nickKey(nick) == own; });
         return nicks;
     });
+    // Nicks are names, not misspellings: the members' and the user's own.
+    m_input->setSpellChecker(m_spellChecker, [this] {
+        return m_client->users()->users() + m_client->users()->away()
+                + QStringList { m_client->nick() };
+    });
     m_lengthLabel->setObjectName(u"length"_s);
     m_lengthLabel->hide();
-    connect(m_input, &QLineEdit::textChanged, this, &MainWindow::updateLength);
+    connect(m_input, &QPlainTextEdit::textChanged, this, &MainWindow::updateLength);
     m_connectButton->setObjectName(u"connectButton"_s);
     m_connectButton->setText(tr("Connect…"));
     connect(m_connectButton, &QPushButton::clicked, this, [this] { showConnectDialog(); });
@@ -130,7 +139,7 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
     statusBar()->addPermanentWidget(m_serverLabel);
     createMenus();
 
-    connect(m_input, &QLineEdit::returnPressed, this, &MainWindow::submitInput);
+    connect(m_sendKeys, &SendKeyFilter::sendPressed, this, &MainWindow::submitInput);
     connect(m_conversationList->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex &index) {
                 if (Conversation *conversation = m_client->conversations()->at(index.row()))
@@ -378,24 +387,12 @@ void MainWindow::jumpTo(qint64 seq)
 
 void MainWindow::submitInput()
 {
-    // Several lines (a paste) are sent one by one, as typed lines would be; blank ones, a
-    // trailing line break's among them, are not sent at all.
-    const QStringList lines = ChatInput::lines(m_input->text());
-    if (lines.size() <= 1) {
-        if (lines.size() == 1 && lines.constFirst() != m_input->text())
-            m_input->setText(lines.constFirst());
-        submitLine();
-        return;
-    }
-    for (qsizetype i = 0; i < lines.size(); ++i) {
-        m_input->setText(lines.at(i));
-        submitLine();
-        if (!m_input->text().isEmpty()) {
-            // Refused (not connected, too long): it and the lines after it wait in the input.
-            m_input->setText(lines.mid(i).join(u'\n'));
-            return;
-        }
-    }
+    // Several lines are one message; blank lines at either end, a paste's trailing line break
+    // among them, are not part of it.
+    const QString message = ChatInput::messageText(m_input->text());
+    if (message != m_input->text())
+        m_input->setText(message);
+    submitLine();
 }
 
 void MainWindow::submitLine()
@@ -519,18 +516,11 @@ void MainWindow::submitLine()
 void MainWindow::updateLength()
 {
     using ChatCommand::Kind;
-    const ChatCommand::Command command = ChatCommand::parse(m_input->text());
+    const ChatCommand::Command command = ChatCommand::parse(
+            ChatInput::messageText(m_input->text()));
     const qsizetype length = command.kind == Kind::Say || command.kind == Kind::DirectMessage
             ? Protocol::textLength(command.text)
             : 0;
-    const qsizetype lines = ChatInput::lines(m_input->text()).size();
-    if (lines > 1) {
-        // The line draws a pasted line break as a space: say what Enter will do.
-        m_lengthLabel->setVisible(true);
-        m_lengthLabel->setText(tr("%n lines, sent one by one", nullptr, int(lines)));
-        m_lengthLabel->setStyleSheet({});
-        return;
-    }
     // Shown only near the limit: a counter on every short line would be noise.
     m_lengthLabel->setVisible(length > Protocol::MaxTextLength - LengthWarningMargin);
     m_lengthLabel->setText(tr("%1 / %2").arg(length).arg(Protocol::MaxTextLength));
@@ -597,6 +587,9 @@ void MainWindow::showConversation(Conversation *conversation)
     m_input->setText(m_drafts.value(conversation));
     m_userList->setModel(m_client->users());
     connect(m_client->users(), &UserListModel::countChanged, this, &MainWindow::updateStatus);
+    // A nick that arrives is no longer a misspelling.
+    connect(m_client->users(), &UserListModel::countChanged, this,
+            [this] { m_input->spellHighlighter()->rehighlight(); });
     connect(conversation, &Conversation::changed, this, &MainWindow::updateTopic);
     const QModelIndex row = m_client->conversations()->index(
             m_client->conversations()->rowOf(conversation));
@@ -790,6 +783,9 @@ void MainWindow::applyPreferences(const Preferences &preferences)
     m_notifier->setEnabled(preferences.notifications);
     m_notifier->setSound(preferences.sound);
     m_sendKeys->setSendKey(preferences.sendKey);
+    m_input->setSpellCheckEnabled(preferences.spellCheck);
+    if (preferences.spellCheck) // read only once wanted: it costs memory and a moment
+        m_spellChecker->load(Translations::requested());
     for (MessageView *view : std::as_const(m_views))
         styleView(view);
     updateStatus();
@@ -820,6 +816,8 @@ void MainWindow::showSettings()
                 });
     }
     m_settingsDialog->setTrayAvailable(m_tray->isAvailable());
+    m_settingsDialog->setSpellCheckAvailable(
+            !SpellChecker::dictionaryFor(Translations::requested()).isEmpty());
     m_settingsDialog->setPreferences(m_preferences);
     m_settingsDialog->open();
 }

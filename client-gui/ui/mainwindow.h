@@ -14,6 +14,7 @@ class MessageView;
 class Notifier;
 class SendKeyFilter;
 class SettingsDialog;
+class SpellChecker;
 class TrayIcon;
 class QLabel;
 class QListView;
@@ -56,6 +57,7 @@ public:
     bool jumpToFirstUnread();
     Notifier *notifier() const { return m_notifier; }
     TrayIcon *trayIcon() const { return m_tray; }
+    SpellChecker *spellChecker() const { return m_spellChecker; }
 
 signals:
     // Quit from the tray: the window closes even where closing would hide it.
@@ -121,6 +123,7 @@ private:
     Notifier *m_notifier;
     TrayIcon *m_tray;
     SendKeyFilter *m_sendKeys;
+    SpellChecker *m_spellChecker;
     UnreadJumpButton *m_jumpButton;
     QPointer<SettingsDialog> m_settingsDialog;
     bool m_quitting = false; // closing for good, not to the tray

@@ -32,7 +32,9 @@ SettingsDialog::SettingsDialog(QWidget *parent)
       m_sound(new QCheckBox(tr("Play a &sound with each notification"), this)),
       m_highlightWords(new QLineEdit(this)),
       m_sendKey(new QComboBox(this)),
-      m_closeToTray(new QCheckBox(tr("&Closing the window keeps Natter running in the tray"), this))
+      m_closeToTray(
+              new QCheckBox(tr("&Closing the window keeps Natter running in the tray"), this)),
+      m_spellCheck(new QCheckBox(tr("Check spelling &while typing"), this))
 {
     setWindowTitle(tr("Settings"));
     m_theme->setObjectName(u"theme"_s);
@@ -69,6 +71,7 @@ SettingsDialog::SettingsDialog(QWidget *parent)
     m_sendKey->addItem(tr("Enter"), int(Preferences::SendKey::Enter));
     m_sendKey->addItem(tr("Ctrl+Enter"), int(Preferences::SendKey::CtrlEnter));
     m_closeToTray->setObjectName(u"closeToTray"_s);
+    m_spellCheck->setObjectName(u"spellCheck"_s);
 
     auto *fontRow = new QHBoxLayout;
     fontRow->addWidget(m_customFont);
@@ -86,6 +89,7 @@ SettingsDialog::SettingsDialog(QWidget *parent)
     form->addRow(m_sound);
     form->addRow(tr("&Highlight words:"), m_highlightWords);
     form->addRow(tr("S&end with:"), m_sendKey);
+    form->addRow(m_spellCheck);
     form->addRow(m_closeToTray);
 
     auto *buttons = new QDialogButtonBox(
@@ -118,6 +122,7 @@ void SettingsDialog::setPreferences(const Preferences &p)
     m_highlightWords->setText(p.highlightWords.join(u", "_s));
     m_sendKey->setCurrentIndex(m_sendKey->findData(int(p.sendKey)));
     m_closeToTray->setChecked(p.closeToTray);
+    m_spellCheck->setChecked(p.spellCheck);
     updatePreview();
 }
 
@@ -135,6 +140,7 @@ Preferences SettingsDialog::preferences() const
     p.highlightWords = Preferences::parseWords(m_highlightWords->text());
     p.sendKey = Preferences::SendKey(m_sendKey->currentData().toInt());
     p.closeToTray = m_closeToTray->isChecked();
+    p.spellCheck = m_spellCheck->isChecked();
     return p;
 }
 
@@ -143,6 +149,14 @@ void SettingsDialog::setTrayAvailable(bool available)
     m_closeToTray->setEnabled(available);
     m_closeToTray->setToolTip(available ? QString()
                                         : tr("This desktop has no system tray to keep it in."));
+}
+
+void SettingsDialog::setSpellCheckAvailable(bool available)
+{
+    m_spellCheck->setEnabled(available);
+    m_spellCheck->setToolTip(available ? QString()
+                                       : tr("No spelling dictionary is installed (Debian: "
+                                            "hunspell-en-us or another hunspell package)."));
 }
 
 void SettingsDialog::updatePreview()

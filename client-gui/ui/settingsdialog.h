@@ -13,7 +13,8 @@ class QLineEdit;
 class QSpinBox;
 
 // Chat › Settings… (Ctrl+,): theme, font, timestamps, notifications, highlight words, the send
-// key and closing to the tray. It edits a Preferences value; OK and Apply hand it over.
+// key, spell checking and closing to the tray. It edits a Preferences value; OK and Apply hand it
+// over.
 class SettingsDialog : public QDialog
 {
     Q_OBJECT
@@ -24,6 +25,8 @@ public:
     Preferences preferences() const;
     // Whether the desktop has a tray: closing to it is offered only then.
     void setTrayAvailable(bool available);
+    // Whether a spelling dictionary is installed: checking is offered only then.
+    void setSpellCheckAvailable(bool available);
 
 signals:
     // OK or Apply: the window takes them at once.
@@ -43,4 +46,5 @@ private:
     QLineEdit *m_highlightWords;
     QComboBox *m_sendKey;
     QCheckBox *m_closeToTray;
+    QCheckBox *m_spellCheck;
 };

@@ -9,8 +9,22 @@ using namespace Qt::StringLiterals;
 
 namespace Translations {
 
+namespace {
+QLocale &requestedLocale()
+{
+    static QLocale locale;
+    return locale;
+}
+} // namespace
+
+QLocale requested()
+{
+    return requestedLocale();
+}
+
 bool install(const QLocale &locale)
 {
+    requestedLocale() = locale;
     static QTranslator natter;
     static QTranslator qt;
     QCoreApplication::removeTranslator(&natter);

@@ -10,5 +10,8 @@ namespace Translations {
 // for its standard dialogs, replacing any installed before. English needs none: false then, and
 // also when no translation exists for the locale.
 bool install(const QLocale &locale);
+// The locale last asked for with install() (the system's before): what the UI speaks where a
+// translation exists, and the language the spelling follows.
+QLocale requested();
 
 } // namespace Translations

@@ -34,6 +34,7 @@ void tst_Preferences::defaultsWhenNothingIsSaved()
     QVERIFY(!p.sound);
     QCOMPARE(p.sendKey, Preferences::SendKey::Enter);
     QVERIFY(!p.closeToTray);
+    QVERIFY(p.spellCheck);
     QVERIFY(p.highlightWords.isEmpty());
 }
 
@@ -49,6 +50,7 @@ void tst_Preferences::roundTripThroughASettingsFile()
     p.highlightWords = { u"release"_s, u"backup"_s };
     p.sendKey = Preferences::SendKey::CtrlEnter;
     p.closeToTray = true;
+    p.spellCheck = false;
     {
         QSettings settings(settingsFile(), QSettings::IniFormat);
         p.save(settings);

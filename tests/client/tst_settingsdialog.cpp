@@ -198,19 +198,20 @@ void tst_SettingsDialog::ctrlEnterModeSendsOnlyOnCtrlEnter()
     QTest::keyClicks(input, u"first"_s);
     QTest::keyClick(input, Qt::Key_Return);
     QTest::keyClick(input, Qt::Key_Enter, Qt::KeypadModifier);
-    QCOMPARE(input->text(), u"first"_s); // nothing sent, nothing lost
+    QTest::keyClicks(input, u"second"_s);
+    QCOMPARE(input->text(), u"first\n\nsecond"_s); // Enter makes new lines, nothing is sent
     QTest::keyClick(input, Qt::Key_Return, Qt::ControlModifier);
     QTRY_COMPARE(m_bb->count<Protocol::Message>(), 1);
-    QCOMPARE(m_bb->last<Protocol::Message>().text, u"first"_s);
+    QCOMPARE(m_bb->last<Protocol::Message>().text, u"first\n\nsecond"_s);
     QVERIFY(input->text().isEmpty());
 
     // Back to Enter: it sends again.
     preferences.sendKey = Preferences::SendKey::Enter;
     m_window->applyPreferences(preferences);
-    QTest::keyClicks(input, u"second"_s);
+    QTest::keyClicks(input, u"third"_s);
     QTest::keyClick(input, Qt::Key_Return);
     QTRY_COMPARE(m_bb->count<Protocol::Message>(), 2);
-    QCOMPARE(m_bb->last<Protocol::Message>().text, u"second"_s);
+    QCOMPARE(m_bb->last<Protocol::Message>().text, u"third"_s);
 }
 
 void tst_SettingsDialog::fontAndTimestampsReachTheView()
