@@ -38,6 +38,7 @@ public:
         QString topic;
         QString owner; // the nick that created it (empty for the lobby)
         bool isPrivate = false;
+        qint64 created = 0; // ms since the epoch; 0 when the store does not know
         struct Member
         {
             QString nick;

@@ -36,6 +36,7 @@ public:
     QString owner() const { return m_record.owner; }
     bool isPrivate() const { return m_record.isPrivate; }
     bool isLobby() const { return m_record.name == Protocol::Lobby; }
+    qint64 created() const { return m_record.created; } // ms since the epoch
     // Membership, which outlives connections (presence is `isOnline`).
     bool isMember(const QString &nick) const;
     void addMember(const QString &nick);
@@ -67,7 +68,8 @@ public:
               const QString &by = {}, const QString &comment = {});
     RoomMember *member(const QString &nick) const { return m_membership.find(nick); }
     std::optional<Protocol::ErrorCode> post(RoomMember *sender, const QString &text,
-                                            const QString &to, const QString &id);
+                                            const QString &to, const QString &id,
+                                            const QString &label = {});
 
     // `conversation` is this room's name, or (the lobby) a direct conversation's ("@bb").
     QList<Protocol::Message> history(const QString &reader, const QString &conversation,

@@ -20,8 +20,10 @@ using Protocol::ErrorCode;
 namespace {
 // The IRCv3 capabilities the face has (sasl is added when there are passwords to check).
 // Those that change how the room log's lines look are fixed once the client is in a room.
-const QStringList capabilities { u"batch"_s,        u"draft/chathistory"_s, u"echo-message"_s,
-                                 u"message-tags"_s, u"multi-prefix"_s,      u"server-time"_s };
+const QStringList capabilities { u"batch"_s,        u"draft/chathistory"_s,
+                                 u"echo-message"_s, u"labeled-response"_s,
+                                 u"message-tags"_s, u"multi-prefix"_s,
+                                 u"server-time"_s };
 bool shapesLogLines(const QString &capability)
 {
     return capability == u"message-tags" || capability == u"server-time";
@@ -266,7 +268,31 @@ void Session::handleIrcLine(const QByteArray &bytes)
         return;
     m_irc.command = command->name;
     m_irc.target = command->params.value(0);
+    // Labels are honoured once registered (registration's replies are asynchronous) and not on
+    // QUIT, whose answer is the closed connection.
+    const bool labelled = !command->label.isEmpty() && m_state == State::InRoom
+            && m_irc.capabilities.contains(u"labeled-response"_s)
+            && m_irc.capabilities.contains(u"batch"_s) && command->name != u"QUIT";
+    if (labelled && command->label.toUtf8().size() > IrcFace::MaxLabelBytes) {
+        m_refusals->log(lcSession, m_peerAddress,
+                        u"%1 %2 label over %3 bytes"_s.arg(m_peer, loggedNick())
+                                .arg(IrcFace::MaxLabelBytes));
+        write(u":%1 FAIL %2 INVALID_LABEL :A label may hold at most %3 bytes\r\n"_s
+                      .arg(IrcFace::ServerName, command->name)
+                      .arg(IrcFace::MaxLabelBytes)
+                      .toUtf8());
+        return;
+    }
+    if (labelled)
+        m_irc.label = command->label;
     handleIrcCommand(*command);
+    if (labelled) {
+        const QString label = std::exchange(m_irc.label, {});
+        const QByteArray replies = std::exchange(m_irc.labelled, {});
+        // A message handed to a room is answered once stored, with the label (MessagePipeline).
+        if (!std::exchange(m_irc.labelTaken, false) || !replies.isEmpty())
+            write(IrcFace::labeled(replies, label, u"l%1"_s.arg(++m_irc.batches)));
+    }
     m_irc.command.clear();
     m_irc.target.clear();
 }
@@ -427,6 +453,8 @@ void Session::handleIrcCommand(const IrcFace::Command &command)
             write(IrcFace::numeric(324, ircNick(),
                                    { target, room->isPrivate() ? u"+it"_s : u"+t"_s }, {})
                           .replace(" :\r\n", "\r\n"));
+            write(IrcFace::numeric(329, ircNick(), { target },
+                                   QString::number(room->created() / 1000)));
         }
     } else if (name == u"WHO") {
         const QString target = params.value(0);

@@ -706,7 +706,7 @@ QList<MessageStore::RoomRecord> SqliteStore::loadRooms()
     QStringList order; // as created, so the server lists them the same way every start
     QSqlQuery rooms(db);
     rooms.setForwardOnly(true);
-    if (!rooms.exec(u"SELECT room_key, name, topic, owner, private FROM rooms "
+    if (!rooms.exec(u"SELECT room_key, name, topic, owner, private, created FROM rooms "
                     "ORDER BY created, room_key"_s))
         qCWarning(lcServer).noquote() << "reading the rooms failed:" << rooms.lastError().text();
     while (rooms.next()) {
@@ -715,6 +715,7 @@ QList<MessageStore::RoomRecord> SqliteStore::loadRooms()
         record.topic = rooms.value(2).toString();
         record.owner = rooms.value(3).toString();
         record.isPrivate = rooms.value(4).toBool();
+        record.created = rooms.value(5).toLongLong();
         order.append(rooms.value(0).toString());
     }
     // A membership or invite of a room never saved (the lobby, perhaps) still makes it a room.
@@ -775,7 +776,8 @@ void SqliteStore::saveRoom(const RoomRecord &room)
            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (room_key) DO UPDATE SET name = excluded.name, "
            "topic = excluded.topic, owner = excluded.owner, private = excluded.private"_s,
            { Protocol::roomKey(room.name), text(room.name), text(room.topic), text(room.owner),
-             int(room.isPrivate), QDateTime::currentMSecsSinceEpoch() });
+             int(room.isPrivate),
+             room.created > 0 ? room.created : QDateTime::currentMSecsSinceEpoch() });
 }
 
 void SqliteStore::saveMember(const QString &room, const QString &nick)
