@@ -500,7 +500,7 @@ QByteArray welcome(const QString &me, qsizetype online)
                        u"CHANMODES=,,,it"_s, u"NETWORK=Natter"_s,
                        u"TARGMAX=PRIVMSG:1,NOTICE:1,JOIN:10,PART:10,NAMES:1,WHOIS:1"_s,
                        u"UTF8ONLY"_s, u"CHATHISTORY=%1"_s.arg(Protocol::MaxResults),
-                       u"MSGREFTYPES=msgid"_s },
+                       u"MSGREFTYPES=msgid,timestamp"_s },
                      u"are supported by this server"_s);
     lines += numeric(251, me, {}, u"There are %1 users on 1 server"_s.arg(online));
     lines += numeric(422, me, {}, u"MOTD File is missing"_s);

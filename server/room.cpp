@@ -337,13 +337,20 @@ QList<Protocol::Message> Room::history(const QString &reader, const QString &con
     return m_pipeline.forReader(reader, m_store->before(reader, conversation, before, limit));
 }
 
-QList<Protocol::Message> Room::broadcasts(const QString &reader, qint64 before,
-                                          std::optional<qint64> after, qsizetype limit)
+QList<Protocol::Message> Room::historyAfter(const QString &reader, const QString &conversation,
+                                            qint64 after, qsizetype limit)
+{
+    return m_pipeline.forReader(reader, m_store->after(reader, conversation, after, limit));
+}
+
+QList<Protocol::Message> Room::broadcasts(const QString &reader, Direction direction, qint64 from,
+                                          qsizetype limit)
 {
     // Asked as nobody, the store has no direct messages to add.
     return m_pipeline.forReader(reader,
-                                after ? m_store->replay({}, m_record.name, after, limit).messages
-                                      : m_store->before({}, m_record.name, before, limit));
+                                direction == Direction::After
+                                        ? m_store->after({}, m_record.name, from, limit)
+                                        : m_store->before({}, m_record.name, from, limit));
 }
 
 void Room::updateLargeness()

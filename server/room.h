@@ -74,10 +74,19 @@ public:
     // `conversation` is this room's name, or (the lobby) a direct conversation's ("@bb").
     QList<Protocol::Message> history(const QString &reader, const QString &conversation,
                                      qint64 before, qsizetype limit);
+    // The oldest `limit` after `after`, in order (CHATHISTORY AFTER).
+    QList<Protocol::Message> historyAfter(const QString &reader, const QString &conversation,
+                                          qint64 after, qsizetype limit);
     // The room's own messages, without the direct messages the lobby keeps: the newest `limit`
-    // before `before`, or (with `after`) the newest `limit` after it (catching up).
-    QList<Protocol::Message> broadcasts(const QString &reader, qint64 before,
-                                        std::optional<qint64> after, qsizetype limit);
+    // before `before`, or (Direction::After) the oldest `limit` after `from`.
+    enum class Direction { Before, After };
+    QList<Protocol::Message> broadcasts(const QString &reader, Direction direction, qint64 from,
+                                        qsizetype limit);
+    // The first message here sent at or after `timestamp` (ms), if any (CHATHISTORY timestamp=).
+    std::optional<qint64> firstSeqAt(qint64 timestamp) const
+    {
+        return m_store->firstSeqAt(m_record.name, timestamp);
+    }
     // What the pipeline may serve of messages found in the store for `reader`.
     QList<Protocol::Message> forReader(const QString &reader, QList<Protocol::Message> found) const
     {

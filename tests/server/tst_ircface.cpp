@@ -162,6 +162,8 @@ private slots:
     void labeledResponsesCarryTheLabel();
     void labeledMessagesAreAnsweredOnceStored();
     void modeShowsTheRoomsCreationTime();
+    void chathistoryTakesTimestampsAndEveryDirection_data();
+    void chathistoryTakesTimestampsAndEveryDirection();
 
 private:
     void start(ServerConfig config = {});
@@ -622,11 +624,11 @@ void tst_IrcFace::chathistoryServesTheRoomsHistory()
     QVERIFY(aa->linesWith(u"@batch=h4;"_s)
                     .constFirst()
                     .endsWith(u":bb!bb@natter PRIVMSG aa :between us"_s));
-    aa->send("CHATHISTORY BETWEEN #lobby msgid=1 msgid=2 10");
+    aa->send("CHATHISTORY TARGETS timestamp=2026-01-01T00:00:00.000Z "
+             "timestamp=2027-01-01T00:00:00.000Z 10");
     QVERIFY(aa->waitFor(u":natter FAIL CHATHISTORY INVALID_PARAMS"_s));
-    aa->send("CHATHISTORY LATEST #lobby timestamp=2026-01-01T00:00:00.000Z 10");
-    QCOMPARE(aa->linesWith(u"FAIL CHATHISTORY"_s).size(), 1);
-    QTRY_COMPARE(aa->linesWith(u"FAIL CHATHISTORY"_s).size(), 2);
+    aa->send("CHATHISTORY BEFORE #lobby timestamp=yesterday 10");
+    QTRY_COMPARE(aa->linesWith(u"FAIL CHATHISTORY INVALID_PARAMS"_s).size(), 2);
     aa->send("CHATHISTORY LATEST #nowhere * 10");
     QVERIFY(aa->waitFor(u":natter 403 aa #nowhere "_s));
 }
@@ -891,3 +893,102 @@ void tst_IrcFace::modeShowsTheRoomsCreationTime()
     again->send("MODE #fresh");
     QCOMPARE(again->line(u":natter 329 aa #fresh :"_s), created);
 }
+
+void tst_IrcFace::chathistoryTakesTimestampsAndEveryDirection_data()
+{
+    QTest::addColumn<bool>("sqlite");
+    QTest::newRow("memory store") << false;
+    QTest::newRow("sqlite store") << true;
+}
+
+void tst_IrcFace::chathistoryTakesTimestampsAndEveryDirection()
+{
+    QFETCH(bool, sqlite);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    ServerConfig config;
+    config.burst = 100; // each history request costs as much as a search
+    if (sqlite)
+        config.storePath = dir.filePath(u"natter.sqlite"_s);
+    start(config);
+    TestClient *bb = natterClient(u"bb"_s);
+    QList<qint64> seqs;
+    QList<qint64> times;
+    for (int i = 0; i < 6; ++i) {
+        bb->say(u"m%1"_s.arg(i), u"m%1"_s.arg(i));
+        QTRY_COMPARE(bb->count<Ack>(), i + 1);
+        const Ack ack = bb->last<Ack>();
+        seqs.append(ack.seq);
+        times.append(ack.timestamp);
+        // Each message a millisecond of its own, so that a time names one message.
+        QVERIFY(QTest::qWaitFor([&] { return QDateTime::currentMSecsSinceEpoch() > ack.timestamp; },
+                                1000));
+    }
+    auto msgid = [&](int i) { return "msgid=" + QByteArray::number(seqs.at(i)); };
+    auto timestamp = [&](int i, qint64 shift = 0) {
+        return "timestamp="
+                + QDateTime::fromMSecsSinceEpoch(times.at(i) + shift, Qt::UTC)
+                          .toString(Qt::ISODateWithMs)
+                          .toUtf8();
+    };
+
+    IrcClient *aa = ircClient();
+    aa->send("CAP LS 302");
+    aa->send("CAP REQ :batch server-time message-tags draft/chathistory");
+    aa->send("NICK aa");
+    aa->send("USER aa 0 * :aa");
+    aa->send("CAP END");
+    const QString isupport = aa->line(u" 005 aa "_s);
+    QVERIFY2(isupport.contains(u" CHATHISTORY=%1 "_s.arg(Protocol::MaxResults))
+                     && isupport.contains(u" MSGREFTYPES=msgid,timestamp "_s),
+             qPrintable(isupport));
+    QVERIFY(aa->waitFor(u" 366 aa #lobby "_s));
+    // The texts a request's batch holds, in order.
+    auto history = [aa](const QByteArray &request) {
+        aa->clear();
+        aa->send("CHATHISTORY " + request);
+        QStringList texts;
+        if (!aa->waitFor(u":natter BATCH -"_s))
+            return QStringList { u"(no batch)"_s };
+        for (const QString &line : aa->linesWith(u" PRIVMSG "_s))
+            texts.append(line.section(u" :"_s, -1));
+        return texts;
+    };
+    const QByteArray lobby = " #lobby ";
+    QCOMPARE(history("BEFORE" + lobby + timestamp(3) + " 10"),
+             QStringList({ u"m0"_s, u"m1"_s, u"m2"_s }));
+    QCOMPARE(history("BEFORE" + lobby + timestamp(3, 1) + " 2"), QStringList({ u"m2"_s, u"m3"_s }));
+    // AFTER serves the messages right after the reference, not the newest.
+    QCOMPARE(history("AFTER" + lobby + timestamp(3) + " 2"), QStringList({ u"m4"_s, u"m5"_s }));
+    QCOMPARE(history("AFTER" + lobby + msgid(0) + " 2"), QStringList({ u"m1"_s, u"m2"_s }));
+    QCOMPARE(history("AFTER" + lobby + timestamp(2, -1) + " 1"), QStringList({ u"m2"_s }));
+    QCOMPARE(history("LATEST" + lobby + timestamp(3) + " 10"), QStringList({ u"m4"_s, u"m5"_s }));
+    QCOMPARE(history("LATEST" + lobby + msgid(4) + " 10"), QStringList({ u"m5"_s }));
+    // AROUND: half before the reference, the rest from it on.
+    QCOMPARE(history("AROUND" + lobby + msgid(3) + " 3"),
+             QStringList({ u"m2"_s, u"m3"_s, u"m4"_s }));
+    QCOMPARE(history("AROUND" + lobby + timestamp(3) + " 4"),
+             QStringList({ u"m1"_s, u"m2"_s, u"m3"_s, u"m4"_s }));
+    // BETWEEN excludes both ends, and takes them in either order (the limit counts from the
+    // first).
+    QCOMPARE(history("BETWEEN" + lobby + msgid(0) + ' ' + timestamp(4) + " 10"),
+             QStringList({ u"m1"_s, u"m2"_s, u"m3"_s }));
+    QCOMPARE(history("BETWEEN" + lobby + msgid(0) + ' ' + timestamp(4) + " 2"),
+             QStringList({ u"m1"_s, u"m2"_s }));
+    QCOMPARE(history("BETWEEN" + lobby + timestamp(5) + ' ' + msgid(0) + " 2"),
+             QStringList({ u"m3"_s, u"m4"_s }));
+    QCOMPARE(history("BEFORE" + lobby + timestamp(0) + " 10"), QStringList());
+    QCOMPARE(history("AFTER" + lobby + timestamp(5) + " 10"), QStringList());
+
+    // A direct conversation, by time.
+    bb->say(u"dm one"_s, u"d1"_s, u"aa"_s);
+    QTRY_COMPARE(bb->count<Ack>(), 7);
+    bb->say(u"dm two"_s, u"d2"_s, u"aa"_s);
+    QTRY_COMPARE(bb->count<Ack>(), 8);
+    QCOMPARE(history("AFTER bb " + timestamp(5) + " 10"),
+             QStringList({ u"dm one"_s, u"dm two"_s }));
+    QCOMPARE(history("BEFORE bb " + msgid(5) + " 10"), QStringList());
+    // And the channel's history has no direct messages.
+    QCOMPARE(history("AFTER" + lobby + timestamp(5) + " 10"), QStringList());
+}
+
