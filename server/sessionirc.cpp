@@ -369,6 +369,10 @@ void Session::handleIrcCommand(const IrcFace::Command &command)
 {
     const QString &name = command.name;
     const QStringList &params = command.params;
+    // Before registration every line pays the rate: a client flooding commands (or attempts at
+    // a nick) is cut off like any flood, and --hello-timeout bounds the time it may take.
+    if (m_state != State::InRoom && !admit({}))
+        return;
     if (m_state != State::InRoom && !isRegistrationCommand(name)) {
         if (m_state == State::AwaitingNick)
             write(IrcFace::numeric(451, ircNick(), {}, u"You have not registered"_s));

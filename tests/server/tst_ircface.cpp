@@ -9,6 +9,7 @@
 #include <QSslSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 #include <memory>
 
@@ -163,6 +164,7 @@ private slots:
     void labeledMessagesAreAnsweredOnceStored();
     void modeShowsTheRoomsCreationTime();
     void chathistoryTakesTimestampsAndEveryDirection_data();
+    void unregisteredClientsAreRateLimitedAndTimedOut();
     void chathistoryTakesTimestampsAndEveryDirection();
 
 private:
@@ -992,3 +994,40 @@ void tst_IrcFace::chathistoryTakesTimestampsAndEveryDirection()
     QCOMPARE(history("AFTER" + lobby + timestamp(5) + " 10"), QStringList());
 }
 
+void tst_IrcFace::unregisteredClientsAreRateLimitedAndTimedOut()
+{
+    ServerConfig config;
+    config.rate = 5;
+    config.burst = 5;
+    config.floodGrace = std::chrono::milliseconds(300);
+    config.helloTimeout = std::chrono::milliseconds(1500);
+    start(config);
+
+    // Lines before NICK/USER are charged like any others: a flood is refused, then cut off.
+    IrcClient *flooder = ircClient();
+    QSignalSpy flooderGone(&flooder->socket(), &QAbstractSocket::disconnected);
+    QTimer flood;
+    flood.setInterval(20);
+    int sent = 0;
+    connect(&flood, &QTimer::timeout, flooder, [&] {
+        for (int i = 0; i < 5; ++i)
+            flooder->send("NICK x" + QByteArray::number(++sent));
+    });
+    flood.start();
+    QVERIFY(flooder->waitFor(u":natter NOTICE * :Too many messages"_s));
+    // Cut off after the flood grace, before the registration time runs out.
+    QTRY_VERIFY_WITH_TIMEOUT(flooderGone.size() == 1, 1400);
+    flood.stop();
+    QVERIFY(flooder->linesWith(u" 001 "_s).isEmpty());
+
+    // One that never completes registration is closed once the time to register is over.
+    IrcClient *idle = ircClient();
+    QSignalSpy idleGone(&idle->socket(), &QAbstractSocket::disconnected);
+    idle->send("NICK idle");
+    QTRY_VERIFY_WITH_TIMEOUT(idleGone.size() == 1, 5000);
+    QVERIFY(idle->waitFor(u"ERROR :"_s));
+
+    // A client that registers at an ordinary pace is not affected.
+    IrcClient *aa = ircClient();
+    QVERIFY(aa->registerAs(u"aa"_s, "batch server-time"));
+}
