@@ -21,9 +21,11 @@ packages=(
     # Debian's CMake files of Qt HTTP Server (--metrics) need Qt WebSockets' without saying so.
     qt6-httpserver-dev qt6-websockets-dev
     libqt6svg6 libqt6sql6-sqlite qt6-qpa-plugins libgl-dev fonts-dejavu-core
-    weechat-headless libhiredis-dev redis-server
+    weechat-headless irssi bsdutils libhiredis-dev redis-server
     # Spell checking in the input (optional for the build) and a dictionary for its tests.
     libhunspell-dev hunspell-en-us
+    # Qt's own strings (Cancel, the text context menus) in the window's languages.
+    qt6-translations-l10n
 )
 # Only for ./natter.sh package: dpkg-shlibdeps computes Depends, the rest check the result.
 package_tools=(dpkg-dev lintian systemd appstream desktop-file-utils)

@@ -63,6 +63,76 @@ QStringList fitted(const QString &head, const QString &text)
     return pieces;
 }
 
+// IRCv3 tag values escape what would end the tag, the tags or the line.
+QString escapedTagValue(const QString &value)
+{
+    QString result;
+    result.reserve(value.size());
+    for (const QChar c : value) {
+        switch (c.unicode()) {
+        case u';':
+            result += u"\\:"_s;
+            break;
+        case u' ':
+            result += u"\\s"_s;
+            break;
+        case u'\\':
+            result += u"\\\\"_s;
+            break;
+        case u'\r':
+            result += u"\\r"_s;
+            break;
+        case u'\n':
+            result += u"\\n"_s;
+            break;
+        case 0:
+            break;
+        default:
+            result += c;
+        }
+    }
+    return result;
+}
+
+QString unescapedTagValue(QStringView value)
+{
+    QString result;
+    result.reserve(value.size());
+    for (qsizetype i = 0; i < value.size(); ++i) {
+        if (value.at(i) != u'\\') {
+            result += value.at(i);
+            continue;
+        }
+        if (++i == value.size())
+            break; // a lone trailing backslash is dropped
+        switch (value.at(i).unicode()) {
+        case u':':
+            result += u';';
+            break;
+        case u's':
+            result += u' ';
+            break;
+        case u'r':
+            result += u'\r';
+            break;
+        case u'n':
+            result += u'\n';
+            break;
+        default:
+            result += value.at(i); // "\\" and any other escaped character stand for themselves
+        }
+    }
+    return result;
+}
+
+// `line` (one line, CR LF included) with `tag` first among its tags.
+QByteArray withTag(const QByteArray &line, const QByteArray &tag)
+{
+    if (line.startsWith('@'))
+        return '@' + tag + ';' + line.mid(1);
+    return '@' + tag + ' ' + line;
+}
+
 QString timeTag(qint64 timestamp)
 {
     return u"time="_s
@@ -260,15 +330,24 @@ std::optional<Command> parse(const QString &text)
             rest = rest.mid(1);
     };
     skipSpaces();
-    if (rest.startsWith(u'@')) // tags: nothing the server acts on yet
+    Command command;
+    if (rest.startsWith(u'@')) {
+        // Of the client's tags only `label` means something here; the rest are skipped.
+        const qsizetype space = rest.indexOf(u' ');
+        const QStringView tags = rest.mid(1, space < 0 ? rest.size() - 1 : space - 1);
+        for (const QStringView tag : tags.split(u';', Qt::SkipEmptyParts)) {
+            const qsizetype equals = tag.indexOf(u'=');
+            if (tag.left(equals < 0 ? tag.size() : equals) == u"label" && equals > 0)
+                command.label = unescapedTagValue(tag.mid(equals + 1));
+        }
         skipWord();
+    }
     skipSpaces();
     if (rest.startsWith(u':'))
         skipWord();
     skipSpaces();
     if (rest.isEmpty())
         return std::nullopt;
-    Command command;
     const qsizetype space = rest.indexOf(u' ');
     command.name = rest.left(space < 0 ? rest.size() : space).toString().toUpper();
     rest = space < 0 ? QStringView() : rest.mid(space + 1);
@@ -361,6 +440,40 @@ QByteArray historyMessage(const Protocol::Message &frame, const QString &batch)
                    &frame, batch);
 }
 
+QByteArray labeled(const QByteArray &lines, const QString &label, const QString &batch)
+{
+    const QByteArray labelTag = "label=" + escapedTagValue(label).toUtf8();
+    QList<QByteArray> each = lines.split('\n');
+    each.removeIf([](const QByteArray &piece) { return piece.trimmed().isEmpty(); });
+    for (QByteArray &piece : each)
+        piece += '\n';
+    if (each.isEmpty())
+        return withTag(line(u":%1 ACK"_s.arg(ServerName)), labelTag);
+    if (each.size() == 1)
+        return withTag(each.constFirst(), labelTag);
+    // A reply that is one batch already (CHATHISTORY's) is labelled on its start.
+    const QByteArray batchStart = ':' + ServerName.toUtf8() + " BATCH +";
+    if (each.constFirst().startsWith(batchStart)) {
+        const QByteArray reference = each.constFirst().mid(batchStart.size()).split(' ').value(0);
+        const QByteArray end = ':' + ServerName.toUtf8() + " BATCH -" + reference + "\r\n";
+        if (!reference.isEmpty() && each.constLast() == end) {
+            each.first() = withTag(each.constFirst(), labelTag);
+            return each.join();
+        }
+    }
+    const QByteArray batchTag = "batch=" + batch.toUtf8();
+    QByteArray result = withTag(line(u":%1 BATCH +%2 labeled-response"_s.arg(ServerName, batch)),
+                                labelTag);
+    for (const QByteArray &piece : std::as_const(each)) {
+        // Lines of a batch inside this one stay in theirs.
+        const QByteArray tags = piece.startsWith('@') ? piece.left(piece.indexOf(' '))
+                                                      : QByteArray();
+        const bool inBatch = tags.startsWith("@batch=") || tags.contains(";batch=");
+        result += inBatch ? piece : withTag(piece, batchTag);
+    }
+    return result + line(u":%1 BATCH -%2"_s.arg(ServerName, batch));
+}
+
 QByteArray numeric(int code, const QString &me, const QStringList &params, const QString &trailing)
 {
     QString text = u":%1 %2 %3"_s.arg(ServerName, QString::number(code).rightJustified(3, u'0'),
@@ -386,7 +499,8 @@ QByteArray welcome(const QString &me, qsizetype online)
                        u"TOPICLEN=%1"_s.arg(Protocol::MaxTopicLength), u"PREFIX=(o)@"_s,
                        u"CHANMODES=,,,it"_s, u"NETWORK=Natter"_s,
                        u"TARGMAX=PRIVMSG:1,NOTICE:1,JOIN:10,PART:10,NAMES:1,WHOIS:1"_s,
-                       u"UTF8ONLY"_s },
+                       u"UTF8ONLY"_s, u"CHATHISTORY=%1"_s.arg(Protocol::MaxResults),
+                       u"MSGREFTYPES=msgid,timestamp"_s },
                      u"are supported by this server"_s);
     lines += numeric(251, me, {}, u"There are %1 users on 1 server"_s.arg(online));
     lines += numeric(422, me, {}, u"MOTD File is missing"_s);

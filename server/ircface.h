@@ -25,6 +25,7 @@ struct Command
 {
     QString name; // upper case
     QStringList params; // the trailing parameter last, as any other
+    QString label; // the `label` tag (IRCv3 labeled-response), unescaped; empty if none
 };
 // Nothing for an empty line. `line` is valid UTF-8, without its CR LF.
 std::optional<Command> parse(const QString &line);
@@ -50,9 +51,16 @@ QByteArray format(const Protocol::ServerFrame &frame, const QString &me,
 // A stored message as a chathistory batch's lines (tagged, and in batch `batch` if not empty).
 QByteArray historyMessage(const Protocol::Message &message, const QString &batch);
 
+// labeled-response: `lines` (a reply, complete lines) as one logical message carrying `label`:
+// a single line tagged, several in a `labeled-response` batch named `batch` (or, when the
+// reply is one batch already, that batch tagged), none as `ACK`.
+QByteArray labeled(const QByteArray &lines, const QString &label, const QString &batch);
+// A label may hold 64 bytes (labeled-response).
+inline constexpr qsizetype MaxLabelBytes = 64;
+
 // One numeric reply: `:natter NNN me params... :trailing`.
 QByteArray numeric(int code, const QString &me, const QStringList &params, const QString &trailing);
-// The welcome burst (001-005, LUSERS, no MOTD).
+// The welcome burst (001-005, LUSERS, no MOTD). CHATHISTORY= in 005 is Protocol::MaxResults.
 QByteArray welcome(const QString &me, qsizetype online);
 // The room's owner is shown as a channel operator ('@').
 QByteArray names(const QString &me, const QString &room, const QStringList &nicks,

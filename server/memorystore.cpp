@@ -152,6 +152,36 @@ QList<Protocol::Message> MemoryStore::before(const QString &nick, const QString 
                          [&](const Protocol::Message &m) { return m.seq < before; });
 }
 
+QList<Protocol::Message> MemoryStore::after(const QString &nick, const QString &room, qint64 after,
+                                            qsizetype limit)
+{
+    const QString peer = Protocol::directPeer(room);
+    const auto history = m_rooms.constFind(peer.isEmpty() ? room : Protocol::Lobby);
+    if (history == m_rooms.cend())
+        return {};
+    const QString key = Protocol::storedNickKey(nick);
+    QList<Protocol::Message> found;
+    for (auto it = history->messages.cbegin();
+         it != history->messages.cend() && found.size() < limit; ++it) {
+        if (it->seq > after && visibleTo(*it, key)
+            && (peer.isEmpty() || isBetween(*it, nick, peer)))
+            found.append(*it);
+    }
+    return found;
+}
+
+std::optional<qint64> MemoryStore::firstSeqAt(const QString &room, qint64 timestamp)
+{
+    const auto history = m_rooms.constFind(room);
+    if (history == m_rooms.cend())
+        return std::nullopt;
+    const auto found = std::find_if(history->messages.cbegin(), history->messages.cend(),
+                                    [timestamp](const Protocol::Message &message) {
+                                        return message.timestamp >= timestamp;
+                                    });
+    return found == history->messages.cend() ? std::nullopt : std::optional<qint64>(found->seq);
+}
+
 void MemoryStore::search(const QString &nick, const QStringList &rooms, const QStringList &terms,
                          std::optional<qint64> before, qsizetype limit, QObject *context,
                          Found found)

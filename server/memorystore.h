@@ -25,6 +25,9 @@ public:
                   qsizetype limit) override;
     QList<Protocol::Message> before(const QString &nick, const QString &room, qint64 before,
                                     qsizetype limit) override;
+    QList<Protocol::Message> after(const QString &nick, const QString &room, qint64 after,
+                                   qsizetype limit) override;
+    std::optional<qint64> firstSeqAt(const QString &room, qint64 timestamp) override;
     void search(const QString &nick, const QStringList &rooms, const QStringList &terms,
                 std::optional<qint64> before, qsizetype limit, QObject *context,
                 Found found) override;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-3-Clause
 #include "messagepipeline.h"
 
+#include "ircface.h"
 #include "membership.h"
 #include "servercounters.h"
 #include "serverlogging.h"
@@ -73,7 +74,8 @@ void MessagePipeline::nickLeft(const QString &nick)
 }
 
 std::optional<ErrorCode> MessagePipeline::post(RoomMember *sender, const QString &text,
-                                               const QString &to, const QString &id)
+                                               const QString &to, const QString &id,
+                                               const QString &label)
 {
     const QString senderKey = Protocol::storedNickKey(sender->nick());
     const RoomLog::ReaderId senderId = m_log->idOf(sender);
@@ -111,7 +113,7 @@ std::optional<ErrorCode> MessagePipeline::post(RoomMember *sender, const QString
     if (!key.isEmpty())
         m_pendingIds.insert(key, {});
     ++m_waitingBySender[senderId];
-    enqueue({ std::move(message), senderId, std::nullopt });
+    enqueue({ std::move(message), senderId, std::nullopt, label });
     return std::nullopt;
 }
 
@@ -268,8 +270,14 @@ void MessagePipeline::finishWrite(bool ok, const QString &error, const QList<qin
                 ErrorCode::StoreFailed,
                 u"The server could not store the message, so it was not delivered."_s,
                 pending.message->id });
-        for (RoomLog::ReaderId sender : takeSenders(pending))
-            append(sender, failed);
+        for (RoomLog::ReaderId sender : takeSenders(pending)) {
+            if (sender == pending.sender && !pending.label.isEmpty()) {
+                const QByteArray notice = IrcFace::labeled(failed.irc(), pending.label, {});
+                m_log->appendToOne(sender, { {}, {}, notice, notice }, 0);
+            } else {
+                append(sender, failed);
+            }
+        }
     }
     // The failed batch's numbers stay unused: numbers are shared by every room, so a room
     // sees gaps in its numbering anyway, and clients go by `since`, not by counting.
@@ -460,7 +468,19 @@ void MessagePipeline::acknowledge(const Pending &pending, const EncodedFrame &fr
     const EncodedFrame ack(Protocol::Ack { message.id, message.seq, message.timestamp, m_room });
     for (RoomLog::ReaderId sender : takeSenders(pending)) {
         const RoomMember *member = m_log->memberOf(sender);
-        if (member && member->wantsOwnMessages()) {
+        if (member && sender == pending.sender && !pending.label.isEmpty()) {
+            // labeled-response: the echo, or an ACK, carries the label the message came with.
+            const QString batch = u"e%1"_s.arg(message.seq);
+            const bool echo = member->wantsOwnMessages();
+            m_log->appendToOne(
+                    sender,
+                    { {},
+                      {},
+                      IrcFace::labeled(echo ? frame.irc() : QByteArray(), pending.label, batch),
+                      IrcFace::labeled(echo ? frame.ircTagged() : QByteArray(), pending.label,
+                                       batch) },
+                    0);
+        } else if (member && member->wantsOwnMessages()) {
             // IRC's echo-message: the sender's own message is its acknowledgement.
             m_log->appendToOne(sender, { {}, {}, frame.irc(), frame.ircTagged() }, 0);
         } else {

@@ -31,8 +31,10 @@ public:
 
     // A message from a member to everyone else, or to one member when `to` is set. The sender
     // gets its ack (or store_failed) once the store has answered; a repeated id is acked again.
+    // An IRC sender's `label` (labeled-response) tags that answer: its echo, or an ACK.
     std::optional<Protocol::ErrorCode> post(RoomMember *sender, const QString &text,
-                                            const QString &to, const QString &id);
+                                            const QString &to, const QString &id,
+                                            const QString &label = {});
     // A notice for everyone but `except`, in its place among the messages.
     void enqueueNotice(EncodedFrame notice, RoomLog::ReaderId except);
 
@@ -73,6 +75,7 @@ private:
         std::optional<Protocol::Message> message; // numbered, not yet safe
         RoomLog::ReaderId sender = 0;
         std::optional<EncodedFrame> notice; // or a notice for everyone but `sender`
+        QString label; // the IRC sender's, for its answer
     };
     static QString pendingKey(const QString &nickKey, const QString &id);
     // The sender and whoever sent the same id again while it waited for the store.

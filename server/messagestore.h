@@ -38,6 +38,7 @@ public:
         QString topic;
         QString owner; // the nick that created it (empty for the lobby)
         bool isPrivate = false;
+        qint64 created = 0; // ms since the epoch; 0 when the store does not know
         struct Member
         {
             QString nick;
@@ -68,6 +69,13 @@ public:
     // a direct conversation ("@bb": the lobby's direct messages between `nick` and bb).
     virtual QList<Protocol::Message> before(const QString &nick, const QString &room, qint64 before,
                                             qsizetype limit) = 0;
+    // Newer messages, in order from a point: the oldest `limit` with seq > after (`room` as
+    // for before()).
+    virtual QList<Protocol::Message> after(const QString &nick, const QString &room, qint64 after,
+                                           qsizetype limit) = 0;
+    // The number of the first message of `room` (direct messages included) sent at or after
+    // `timestamp` (ms since the epoch); nothing when none was.
+    virtual std::optional<qint64> firstSeqAt(const QString &room, qint64 timestamp) = 0;
     // The direct conversations `nick` has (the other nick, as last spelt, and the newest
     // message), newest first, at most `limit`.
     struct Conversation

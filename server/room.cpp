@@ -34,6 +34,10 @@ Room::Room(const MessageStore::RoomRecord &record, StoreQueue *queue, const Serv
       m_announceLimit(config.announceLimit),
       m_maxBehindBytes(config.maxSendQueueBytes)
 {
+    // A room the store knows no creation time of (one learnt from a cluster's other node, or
+    // from a membership alone) counts from when this server first knew it.
+    if (m_record.created <= 0)
+        m_record.created = QDateTime::currentMSecsSinceEpoch();
     connect(&m_pipeline, &MessagePipeline::delivered, this, [this] {
         m_log.flush();
         resumeHeld();
@@ -322,9 +326,9 @@ void Room::part(const QString &nick, RoomMember *member, Protocol::LeaveReason r
 }
 
 std::optional<ErrorCode> Room::post(RoomMember *sender, const QString &text, const QString &to,
-                                    const QString &id)
+                                    const QString &id, const QString &label)
 {
-    return m_pipeline.post(sender, text, to, id);
+    return m_pipeline.post(sender, text, to, id, label);
 }
 
 QList<Protocol::Message> Room::history(const QString &reader, const QString &conversation,
@@ -333,13 +337,20 @@ QList<Protocol::Message> Room::history(const QString &reader, const QString &con
     return m_pipeline.forReader(reader, m_store->before(reader, conversation, before, limit));
 }
 
-QList<Protocol::Message> Room::broadcasts(const QString &reader, qint64 before,
-                                          std::optional<qint64> after, qsizetype limit)
+QList<Protocol::Message> Room::historyAfter(const QString &reader, const QString &conversation,
+                                            qint64 after, qsizetype limit)
+{
+    return m_pipeline.forReader(reader, m_store->after(reader, conversation, after, limit));
+}
+
+QList<Protocol::Message> Room::broadcasts(const QString &reader, Direction direction, qint64 from,
+                                          qsizetype limit)
 {
     // Asked as nobody, the store has no direct messages to add.
     return m_pipeline.forReader(reader,
-                                after ? m_store->replay({}, m_record.name, after, limit).messages
-                                      : m_store->before({}, m_record.name, before, limit));
+                                direction == Direction::After
+                                        ? m_store->after({}, m_record.name, from, limit)
+                                        : m_store->before({}, m_record.name, from, limit));
 }
 
 void Room::updateLargeness()

@@ -36,6 +36,7 @@ public:
     QString owner() const { return m_record.owner; }
     bool isPrivate() const { return m_record.isPrivate; }
     bool isLobby() const { return m_record.name == Protocol::Lobby; }
+    qint64 created() const { return m_record.created; } // ms since the epoch
     // Membership, which outlives connections (presence is `isOnline`).
     bool isMember(const QString &nick) const;
     void addMember(const QString &nick);
@@ -67,15 +68,25 @@ public:
               const QString &by = {}, const QString &comment = {});
     RoomMember *member(const QString &nick) const { return m_membership.find(nick); }
     std::optional<Protocol::ErrorCode> post(RoomMember *sender, const QString &text,
-                                            const QString &to, const QString &id);
+                                            const QString &to, const QString &id,
+                                            const QString &label = {});
 
     // `conversation` is this room's name, or (the lobby) a direct conversation's ("@bb").
     QList<Protocol::Message> history(const QString &reader, const QString &conversation,
                                      qint64 before, qsizetype limit);
+    // The oldest `limit` after `after`, in order (CHATHISTORY AFTER).
+    QList<Protocol::Message> historyAfter(const QString &reader, const QString &conversation,
+                                          qint64 after, qsizetype limit);
     // The room's own messages, without the direct messages the lobby keeps: the newest `limit`
-    // before `before`, or (with `after`) the newest `limit` after it (catching up).
-    QList<Protocol::Message> broadcasts(const QString &reader, qint64 before,
-                                        std::optional<qint64> after, qsizetype limit);
+    // before `before`, or (Direction::After) the oldest `limit` after `from`.
+    enum class Direction { Before, After };
+    QList<Protocol::Message> broadcasts(const QString &reader, Direction direction, qint64 from,
+                                        qsizetype limit);
+    // The first message here sent at or after `timestamp` (ms), if any (CHATHISTORY timestamp=).
+    std::optional<qint64> firstSeqAt(qint64 timestamp) const
+    {
+        return m_store->firstSeqAt(m_record.name, timestamp);
+    }
     // What the pipeline may serve of messages found in the store for `reader`.
     QList<Protocol::Message> forReader(const QString &reader, QList<Protocol::Message> found) const
     {

@@ -6,6 +6,7 @@
 #include "serverlogging.h"
 #include "terminaltext.h"
 
+#include <QDateTime>
 #include <QPointer>
 
 #include <algorithm>
@@ -33,6 +34,7 @@ RoomDirectory::RoomDirectory(MessageStore *store, const ServerConfig &config, QO
     if (!m_lobby) {
         MessageStore::RoomRecord lobby;
         lobby.name = Protocol::Lobby;
+        lobby.created = QDateTime::currentMSecsSinceEpoch();
         m_lobby = add(lobby, accepted.value(Protocol::Lobby));
         store->saveRoom(lobby);
     }
@@ -268,6 +270,7 @@ Room *RoomDirectory::create(const QString &name, const QString &owner, bool isPr
     record.name = name;
     record.owner = owner;
     record.isPrivate = isPrivate;
+    record.created = QDateTime::currentMSecsSinceEpoch();
     m_store->saveRoom(record);
     qCInfo(lcServer).noquote() << TerminalText::escaped(owner) << "created"
                                << (isPrivate ? "the private room" : "the room")

@@ -717,11 +717,12 @@ void Session::say(const QString &text, const QString &to, const QString &room, c
                u"Direct messages go through the lobby: join it to send one."_s, id);
         return;
     }
-    if (const auto error = target->post(this, text, to, id)) {
+    if (const auto error = target->post(this, text, to, id, m_irc.label)) {
         Q_ASSERT(*error == ErrorCode::NoSuchUser);
         reject(*error, u"Nobody called %1 is in the chat."_s.arg(to), id);
         return;
     }
+    m_irc.labelTaken = !m_irc.label.isEmpty();
     ServerCounters::instance().messagesReceived.fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -744,6 +745,10 @@ QString Session::loggedNick() const
 
 void Session::write(const QByteArray &bytes)
 {
+    if (!m_irc.label.isEmpty()) {
+        m_irc.labelled += bytes; // one command's replies, written out when it is answered
+        return;
+    }
     writeToSocket(bytes);
     // Qt never limits a socket's write buffer: a client that asks and never reads would grow
     // the server without bound. The room's own writes are bounded by its log (see RoomLog).
@@ -761,6 +766,10 @@ void Session::writeFromRoom(const QByteArray &bytes)
     // count against the cap on the session's own answers.
     if (m_greeting)
         m_welcomeBytes += bytes.size();
+    if (m_greeting && !m_irc.label.isEmpty()) {
+        m_irc.labelled += bytes; // the greeting answers an IRC client's labelled JOIN
+        return;
+    }
     writeToSocket(bytes);
 }
 

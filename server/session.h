@@ -210,6 +210,12 @@ private:
         QString account; // logged in by SASL
         QString command;
         QString target;
+        // labeled-response: the label of the command being answered, and its replies so far
+        // (one command's, written out as one labelled whole when it is done). A message handed
+        // to a room takes the label along: its echo or ACK comes once it is stored.
+        QString label;
+        QByteArray labelled;
+        bool labelTaken = false;
     };
     IrcState m_irc;
 };

@@ -10,6 +10,7 @@
 #include "serverlogging.h"
 #include "terminaltext.h"
 
+#include <QDateTime>
 #include <QTimer>
 
 #include <limits>
@@ -20,8 +21,10 @@ using Protocol::ErrorCode;
 namespace {
 // The IRCv3 capabilities the face has (sasl is added when there are passwords to check).
 // Those that change how the room log's lines look are fixed once the client is in a room.
-const QStringList capabilities { u"batch"_s,        u"draft/chathistory"_s, u"echo-message"_s,
-                                 u"message-tags"_s, u"multi-prefix"_s,      u"server-time"_s };
+const QStringList capabilities { u"batch"_s,        u"draft/chathistory"_s,
+                                 u"echo-message"_s, u"labeled-response"_s,
+                                 u"message-tags"_s, u"multi-prefix"_s,
+                                 u"server-time"_s };
 bool shapesLogLines(const QString &capability)
 {
     return capability == u"message-tags" || capability == u"server-time";
@@ -102,58 +105,117 @@ void Session::negotiateIrcCapabilities(const QStringList &params)
 
 void Session::sendIrcHistory(const IrcFace::Command &command)
 {
-    // CHATHISTORY LATEST|BEFORE|AFTER <target> <* | msgid=N> <limit> (IRCv3 draft/chathistory),
-    // over the room's history or a direct conversation's; msgid is the message's seq.
+    // CHATHISTORY (IRCv3 draft/chathistory) over a room's history or a direct conversation's:
+    // LATEST <target> <* | ref> <limit>, BEFORE|AFTER|AROUND <target> <ref> <limit>,
+    // BETWEEN <target> <ref> <ref> <limit>; a reference is msgid=SEQ or timestamp=ISO-8601.
     auto fail = [this](const QString &code, const QString &text) {
         write(u":%1 FAIL CHATHISTORY %2 :%3\r\n"_s.arg(IrcFace::ServerName, code, text).toUtf8());
     };
     const QString sub = command.params.value(0).toUpper();
-    if (sub != u"LATEST" && sub != u"BEFORE" && sub != u"AFTER") {
-        fail(u"INVALID_PARAMS"_s, u"LATEST, BEFORE or AFTER, with a msgid reference"_s);
+    static const QStringList subcommands { u"LATEST"_s, u"BEFORE"_s, u"AFTER"_s, u"AROUND"_s,
+                                           u"BETWEEN"_s };
+    if (!subcommands.contains(sub)) {
+        fail(u"INVALID_PARAMS"_s, u"LATEST, BEFORE, AFTER, AROUND or BETWEEN"_s);
         return;
     }
-    if (command.params.size() < 4) {
-        fail(u"INVALID_PARAMS"_s, u"CHATHISTORY %1 <target> <reference> <limit>"_s.arg(sub));
+    const bool between = sub == u"BETWEEN";
+    if (command.params.size() < (between ? 5 : 4)) {
+        fail(u"INVALID_PARAMS"_s,
+             between ? u"CHATHISTORY BETWEEN <target> <reference> <reference> <limit>"_s
+                     : u"CHATHISTORY %1 <target> <reference> <limit>"_s.arg(sub));
         return;
     }
     if (!admit({}, m_config.searchCost))
         return;
     const QString target = command.params.at(1);
-    const QString reference = command.params.at(2);
-    std::optional<qint64> seq;
-    if (reference.startsWith(u"msgid="_s)) {
-        bool ok = false;
-        seq = reference.mid(6).section(u'.', 0, 0).toLongLong(&ok);
-        if (!ok || *seq < 0) {
-            fail(u"INVALID_PARAMS"_s, u"Unknown message id"_s);
-            return;
-        }
-    } else if (reference != u"*" || sub != u"LATEST") {
-        fail(u"INVALID_PARAMS"_s, u"Messages are referred to by msgid here"_s);
-        return;
-    }
-    const qsizetype limit = std::clamp<qint64>(command.params.at(3).toLongLong(), 1,
-                                               Protocol::MaxResults);
-    QList<Protocol::Message> messages;
+    Room *room = nullptr;
+    QString conversation; // a direct conversation's, in the lobby
     if (target.startsWith(u'#')) {
         m_irc.target = target;
-        Room *room = ircRoom(target);
+        room = ircRoom(target);
         if (!room)
             return;
-        if (sub == u"BEFORE")
-            messages = room->broadcasts(m_nick, *seq, std::nullopt, limit);
-        else
-            messages = room->broadcasts(m_nick, std::numeric_limits<qint64>::max(), seq, limit);
+    } else if (Protocol::isValidNick(target)) {
+        room = m_directory->lobby();
+        conversation = Protocol::DirectPrefix + target;
     } else {
-        if (!Protocol::isValidNick(target)) {
-            fail(u"INVALID_TARGET"_s, u"No such channel or nick"_s);
+        fail(u"INVALID_TARGET"_s, u"No such channel or nick"_s);
+        return;
+    }
+    static constexpr qint64 End = std::numeric_limits<qint64>::max();
+    // A reference as two numbers: the messages before it have seq < below, those after it
+    // seq > above (a msgid is both; a time falls between messages).
+    struct Reference
+    {
+        qint64 below;
+        qint64 above;
+    };
+    auto reference = [room](const QString &text) -> std::optional<Reference> {
+        if (text.startsWith(u"msgid="_s)) {
+            bool ok = false;
+            const qint64 seq = text.mid(6).section(u'.', 0, 0).toLongLong(&ok);
+            return ok && seq >= 0 ? std::optional<Reference>({ seq, seq }) : std::nullopt;
+        }
+        if (text.startsWith(u"timestamp="_s)) {
+            const QDateTime time = QDateTime::fromString(text.mid(10), Qt::ISODateWithMs);
+            if (!time.isValid())
+                return std::nullopt;
+            const qint64 ms = time.toMSecsSinceEpoch();
+            return Reference { room->firstSeqAt(ms).value_or(End),
+                               room->firstSeqAt(ms + 1).value_or(End) - 1 };
+        }
+        return std::nullopt;
+    };
+    std::optional<Reference> first;
+    if (sub != u"LATEST" || command.params.at(2) != u"*") {
+        first = reference(command.params.at(2));
+        if (!first) {
+            fail(u"INVALID_PARAMS"_s,
+                 u"A reference is msgid=N or timestamp=YYYY-MM-DDThh:mm:ss.sssZ"_s);
             return;
         }
-        const QString conversation = Protocol::DirectPrefix + target;
-        const qint64 before = sub == u"BEFORE" ? *seq : std::numeric_limits<qint64>::max();
-        messages = m_directory->lobby()->history(m_nick, conversation, before, limit);
-        if (sub != u"BEFORE" && seq)
-            messages.removeIf([&](const Protocol::Message &m) { return m.seq <= *seq; });
+    }
+    std::optional<Reference> second;
+    if (between) {
+        second = reference(command.params.at(3));
+        if (!second) {
+            fail(u"INVALID_PARAMS"_s,
+                 u"A reference is msgid=N or timestamp=YYYY-MM-DDThh:mm:ss.sssZ"_s);
+            return;
+        }
+    }
+    const qsizetype limit = std::clamp<qint64>(command.params.at(between ? 4 : 3).toLongLong(), 1,
+                                               Protocol::MaxResults);
+    // The newest `count` before `below`, the oldest `count` after `above`; in order.
+    auto older = [&](qint64 below, qsizetype count) {
+        return conversation.isEmpty()
+                ? room->broadcasts(m_nick, Room::Direction::Before, below, count)
+                : room->history(m_nick, conversation, below, count);
+    };
+    auto newer = [&](qint64 above, qsizetype count) {
+        return conversation.isEmpty()
+                ? room->broadcasts(m_nick, Room::Direction::After, above, count)
+                : room->historyAfter(m_nick, conversation, above, count);
+    };
+    QList<Protocol::Message> messages;
+    if (sub == u"LATEST") {
+        messages = older(End, limit);
+        if (first)
+            messages.removeIf([&](const Protocol::Message &m) { return m.seq <= first->above; });
+    } else if (sub == u"BEFORE") {
+        messages = older(first->below, limit);
+    } else if (sub == u"AFTER") {
+        messages = newer(first->above, limit);
+    } else if (sub == u"AROUND") {
+        // Half before the reference, the rest from it on (a msgid's own message included).
+        messages = older(first->below, limit / 2);
+        messages += newer(first->below - 1, limit - messages.size());
+    } else if (first->above < second->below) {
+        messages = newer(first->above, limit);
+        messages.removeIf([&](const Protocol::Message &m) { return m.seq >= second->below; });
+    } else {
+        messages = older(first->below, limit);
+        messages.removeIf([&](const Protocol::Message &m) { return m.seq <= second->above; });
     }
     const bool batch = m_irc.capabilities.contains(u"batch"_s);
     const QString id = u"h%1"_s.arg(++m_irc.batches);
@@ -266,7 +328,31 @@ void Session::handleIrcLine(const QByteArray &bytes)
         return;
     m_irc.command = command->name;
     m_irc.target = command->params.value(0);
+    // Labels are honoured once registered (registration's replies are asynchronous) and not on
+    // QUIT, whose answer is the closed connection.
+    const bool labelled = !command->label.isEmpty() && m_state == State::InRoom
+            && m_irc.capabilities.contains(u"labeled-response"_s)
+            && m_irc.capabilities.contains(u"batch"_s) && command->name != u"QUIT";
+    if (labelled && command->label.toUtf8().size() > IrcFace::MaxLabelBytes) {
+        m_refusals->log(lcSession, m_peerAddress,
+                        u"%1 %2 label over %3 bytes"_s.arg(m_peer, loggedNick())
+                                .arg(IrcFace::MaxLabelBytes));
+        write(u":%1 FAIL %2 INVALID_LABEL :A label may hold at most %3 bytes\r\n"_s
+                      .arg(IrcFace::ServerName, command->name)
+                      .arg(IrcFace::MaxLabelBytes)
+                      .toUtf8());
+        return;
+    }
+    if (labelled)
+        m_irc.label = command->label;
     handleIrcCommand(*command);
+    if (labelled) {
+        const QString label = std::exchange(m_irc.label, {});
+        const QByteArray replies = std::exchange(m_irc.labelled, {});
+        // A message handed to a room is answered once stored, with the label (MessagePipeline).
+        if (!std::exchange(m_irc.labelTaken, false) || !replies.isEmpty())
+            write(IrcFace::labeled(replies, label, u"l%1"_s.arg(++m_irc.batches)));
+    }
     m_irc.command.clear();
     m_irc.target.clear();
 }
@@ -283,6 +369,10 @@ void Session::handleIrcCommand(const IrcFace::Command &command)
 {
     const QString &name = command.name;
     const QStringList &params = command.params;
+    // Before registration every line pays the rate: a client flooding commands (or attempts at
+    // a nick) is cut off like any flood, and --hello-timeout bounds the time it may take.
+    if (m_state != State::InRoom && !admit({}))
+        return;
     if (m_state != State::InRoom && !isRegistrationCommand(name)) {
         if (m_state == State::AwaitingNick)
             write(IrcFace::numeric(451, ircNick(), {}, u"You have not registered"_s));
@@ -427,6 +517,8 @@ void Session::handleIrcCommand(const IrcFace::Command &command)
             write(IrcFace::numeric(324, ircNick(),
                                    { target, room->isPrivate() ? u"+it"_s : u"+t"_s }, {})
                           .replace(" :\r\n", "\r\n"));
+            write(IrcFace::numeric(329, ircNick(), { target },
+                                   QString::number(room->created() / 1000)));
         }
     } else if (name == u"WHO") {
         const QString target = params.value(0);

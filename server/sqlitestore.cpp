@@ -12,6 +12,7 @@
 #include <QSqlQuery>
 #include <QTimer>
 
+#include <algorithm>
 #include <map>
 
 using namespace Qt::StringLiterals;
@@ -535,14 +536,22 @@ QList<Protocol::Message> SqliteStore::select(const QString &where, const QVarian
 
 QList<Protocol::Message> SqliteStore::selectVisible(const QString &nick, const QString &room,
                                                     const QString &range, QVariantMap values,
-                                                    qsizetype limit)
+                                                    qsizetype limit, Pick pick)
 {
+    const QString order = pick == Pick::Newest ? u"DESC"_s : u"ASC"_s;
+    // Rows come newest first and are put in order as read; the oldest come the other way.
+    auto inOrder = [pick](QList<Protocol::Message> found) {
+        if (pick == Pick::Oldest)
+            std::reverse(found.begin(), found.end());
+        return found;
+    };
     if (const QString peer = Protocol::directPeer(room); !peer.isEmpty()) {
         // One conversation: what the peer sent the reader, and what the reader sent the peer.
         values.insert(u":key"_s, Protocol::storedNickKey(nick));
         values.insert(u":peer"_s, Protocol::storedNickKey(peer));
         const QString part = u"SELECT * FROM (SELECT %1 FROM messages INDEXED BY %2 WHERE %3 "
-                             "AND %4 ORDER BY seq DESC LIMIT %5)"_s;
+                             "AND %4 ORDER BY seq "_s
+                + order + u" LIMIT %5)"_s;
         const QStringList parts {
             part.arg(columns, u"messages_direct"_s, range,
                      u"recipient_key = :key AND sender_key = :peer"_s)
@@ -551,16 +560,18 @@ QList<Protocol::Message> SqliteStore::selectVisible(const QString &nick, const Q
                      u"sender_key = :key AND recipient_key = :peer AND recipient_key IS NOT NULL"_s)
                     .arg(limit),
         };
-        return readMessages(QSqlDatabase::database(m_connectionName, false),
-                            parts.join(u" UNION "_s) + u" ORDER BY seq DESC LIMIT %1"_s.arg(limit),
-                            values);
+        return inOrder(readMessages(QSqlDatabase::database(m_connectionName, false),
+                                    parts.join(u" UNION "_s) + u" ORDER BY seq "_s + order
+                                            + u" LIMIT %1"_s.arg(limit),
+                                    values));
     }
     values.insert(u":room"_s, room);
     // Broadcasts, direct messages to the reader, and those it sent, each read newest first from
     // its own index, then merged: a single query with OR would walk every row in `range`.
     // Direct messages are only ever in the lobby; other rooms have broadcasts alone.
     const QString part = u"SELECT * FROM (SELECT %1 FROM messages INDEXED BY %2 WHERE %3 AND %4 "
-                         "ORDER BY seq DESC LIMIT %5)"_s;
+                         "ORDER BY seq "_s
+            + order + u" LIMIT %5)"_s;
     QStringList parts {
         part.arg(columns, u"messages_room_broadcast"_s, range,
                  u"room = :room AND recipient_key IS NULL"_s)
@@ -576,9 +587,10 @@ QList<Protocol::Message> SqliteStore::selectVisible(const QString &nick, const Q
                               "AND recipient_key <> :key AND room = :room"_s)
                              .arg(limit));
     }
-    return readMessages(QSqlDatabase::database(m_connectionName, false),
-                        parts.join(u" UNION ALL "_s) + u" ORDER BY seq DESC LIMIT %1"_s.arg(limit),
-                        values);
+    return inOrder(readMessages(QSqlDatabase::database(m_connectionName, false),
+                                parts.join(u" UNION ALL "_s) + u" ORDER BY seq "_s + order
+                                        + u" LIMIT %1"_s.arg(limit),
+                                values));
 }
 
 qint64 SqliteStore::lastSeqIn(const QString &room) const
@@ -632,6 +644,29 @@ QList<Protocol::Message> SqliteStore::before(const QString &nick, const QString 
                                              qint64 before, qsizetype limit)
 {
     return selectVisible(nick, room, u"seq < :before"_s, { { u":before"_s, before } }, limit);
+}
+
+QList<Protocol::Message> SqliteStore::after(const QString &nick, const QString &room, qint64 after,
+                                            qsizetype limit)
+{
+    return selectVisible(nick, room, u"seq > :after"_s, { { u":after"_s, after } }, limit,
+                         Pick::Oldest);
+}
+
+std::optional<qint64> SqliteStore::firstSeqAt(const QString &room, qint64 timestamp)
+{
+    // Through the index on time: numbers and times rise together.
+    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    query.setForwardOnly(true);
+    query.prepare(u"SELECT seq FROM messages INDEXED BY messages_by_time WHERE ts >= :ts "
+                  "AND room = :room ORDER BY ts, seq LIMIT 1"_s);
+    query.bindValue(u":ts"_s, timestamp);
+    query.bindValue(u":room"_s, room);
+    if (!query.exec()) {
+        qCWarning(lcServer).noquote() << "message store query failed:" << query.lastError().text();
+        return std::nullopt;
+    }
+    return query.next() ? std::optional<qint64>(query.value(0).toLongLong()) : std::nullopt;
 }
 
 void SqliteStore::search(const QString &nick, const QStringList &rooms, const QStringList &terms,
@@ -706,7 +741,7 @@ QList<MessageStore::RoomRecord> SqliteStore::loadRooms()
     QStringList order; // as created, so the server lists them the same way every start
     QSqlQuery rooms(db);
     rooms.setForwardOnly(true);
-    if (!rooms.exec(u"SELECT room_key, name, topic, owner, private FROM rooms "
+    if (!rooms.exec(u"SELECT room_key, name, topic, owner, private, created FROM rooms "
                     "ORDER BY created, room_key"_s))
         qCWarning(lcServer).noquote() << "reading the rooms failed:" << rooms.lastError().text();
     while (rooms.next()) {
@@ -715,6 +750,7 @@ QList<MessageStore::RoomRecord> SqliteStore::loadRooms()
         record.topic = rooms.value(2).toString();
         record.owner = rooms.value(3).toString();
         record.isPrivate = rooms.value(4).toBool();
+        record.created = rooms.value(5).toLongLong();
         order.append(rooms.value(0).toString());
     }
     // A membership or invite of a room never saved (the lobby, perhaps) still makes it a room.
@@ -775,7 +811,8 @@ void SqliteStore::saveRoom(const RoomRecord &room)
            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (room_key) DO UPDATE SET name = excluded.name, "
            "topic = excluded.topic, owner = excluded.owner, private = excluded.private"_s,
            { Protocol::roomKey(room.name), text(room.name), text(room.topic), text(room.owner),
-             int(room.isPrivate), QDateTime::currentMSecsSinceEpoch() });
+             int(room.isPrivate),
+             room.created > 0 ? room.created : QDateTime::currentMSecsSinceEpoch() });
 }
 
 void SqliteStore::saveMember(const QString &room, const QString &nick)

@@ -38,6 +38,9 @@ public:
     void write(const QList<Protocol::Message> &batch) override;
     Replay replay(const QString &nick, const QString &room, std::optional<qint64> since,
                   qsizetype limit) override;
+    QList<Protocol::Message> after(const QString &nick, const QString &room, qint64 after,
+                                   qsizetype limit) override;
+    std::optional<qint64> firstSeqAt(const QString &room, qint64 timestamp) override;
     QList<Protocol::Message> before(const QString &nick, const QString &room, qint64 before,
                                     qsizetype limit) override;
     void search(const QString &nick, const QStringList &rooms, const QStringList &terms,
@@ -72,9 +75,11 @@ private:
                                     qsizetype limit);
     // What `nick` may see of `room` among the messages whose seq meets `range` (which may use
     // the values given; :key and :room are bound here).
+    // The newest `limit` of them, or (OldestFirst) the oldest; in order either way.
+    enum class Pick { Newest, Oldest };
     QList<Protocol::Message> selectVisible(const QString &nick, const QString &room,
                                            const QString &range, QVariantMap values,
-                                           qsizetype limit);
+                                           qsizetype limit, Pick pick = Pick::Newest);
     // Room changes of one turn of the event loop go to the writer together: a crowd joining
     // would otherwise post (and wake the writer thread) twice per member.
     void change(const char *what, const QString &statement, const QVariantList &values);

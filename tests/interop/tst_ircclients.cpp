@@ -3,6 +3,7 @@
 #include "servertestmain.h"
 #include "testclient.h"
 
+#include <QDir>
 #include <QFile>
 #include <QProcess>
 #include <QStandardPaths>
@@ -15,8 +16,9 @@ using namespace Qt::StringLiterals;
 using namespace Protocol;
 
 // Real IRC clients from Debian against natter-server's IRC face, beside a Natter client in the
-// same room. WeeChat runs headless and takes commands through its FIFO; what it received is
-// read from its own channel log.
+// same room. WeeChat runs headless and takes commands through its FIFO; irssi, which needs a
+// terminal, runs on the pseudo-terminal of script(1) and is typed at through it. What each
+// received is read from its own logs.
 class tst_IrcClients : public QObject
 {
     Q_OBJECT
@@ -25,6 +27,7 @@ private slots:
     void init();
     void cleanup();
     void weechatChatsWithANatterClientInTheLobby();
+    void irssiChatsWithANatterClientInTheLobby();
 
 private:
     // Sends a command to WeeChat's IRC server buffer ("*" lines are typed there).
@@ -34,6 +37,7 @@ private:
     QTemporaryDir m_dir;
     std::unique_ptr<ChatServer> m_server;
     QProcess m_weechat;
+    QProcess m_irssi;
 };
 
 void tst_IrcClients::init()
@@ -51,6 +55,10 @@ void tst_IrcClients::cleanup()
     if (m_weechat.state() != QProcess::NotRunning) {
         m_weechat.kill();
         QTRY_COMPARE(m_weechat.state(), QProcess::NotRunning);
+    }
+    if (m_irssi.state() != QProcess::NotRunning) {
+        m_irssi.kill(); // script(1): irssi gets the hang-up of its terminal
+        QTRY_COMPARE(m_irssi.state(), QProcess::NotRunning);
     }
     m_server.reset();
 }
@@ -126,6 +134,87 @@ void tst_IrcClients::weechatChatsWithANatterClientInTheLobby()
             }(),
             10000);
     QTRY_COMPARE_WITH_TIMEOUT(m_weechat.state(), QProcess::NotRunning, 10000);
+}
+
+void tst_IrcClients::irssiChatsWithANatterClientInTheLobby()
+{
+    // natter.sh installs them (Debian irssi, and bsdutils' script for a terminal).
+    const QString irssi = QStandardPaths::findExecutable(u"irssi"_s);
+    const QString script = QStandardPaths::findExecutable(u"script"_s);
+    QVERIFY2(!irssi.isEmpty() && !script.isEmpty(),
+             "irssi or script is not installed (./natter.sh installs them)");
+
+    TestClient natter;
+    natter.setProtocol(2);
+    natter.setAnswersPings(true);
+    QVERIFY(natter.join(m_server->serverPort(), u"bb"_s));
+
+    // A configuration of its own: the server, the nick, and a log of every window.
+    const QString home = m_dir.filePath(u"irssi"_s);
+    QVERIFY(QDir().mkpath(home));
+    QFile config(home + u"/config"_s);
+    QVERIFY(config.open(QIODevice::WriteOnly));
+    config.write(u"servers = ( { address = \"127.0.0.1\"; chatnet = \"natter\"; port = \"%1\"; "
+                 "use_tls = \"no\"; autoconnect = \"yes\"; } );\n"
+                 "chatnets = { natter = { type = \"IRC\"; }; };\n"
+                 "settings = {\n"
+                 "  core = { real_name = \"ii\"; user_name = \"ii\"; nick = \"ii\"; };\n"
+                 "  \"fe-common/core\" = { autolog = \"yes\"; autolog_level = \"all\"; "
+                 "autolog_path = \"%2/logs/$0.log\"; };\n"
+                 "};\n"_s.arg(m_server->ircPort())
+                         .arg(home)
+                         .toUtf8());
+    config.close();
+    auto irssiLog = [&home](const QString &window) {
+        QFile log(home + u"/logs/"_s + window + u".log"_s);
+        return log.open(QIODevice::ReadOnly) ? QString::fromUtf8(log.readAll()) : QString();
+    };
+    // What is typed on script's input reaches irssi as keys; its screen goes to a file.
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(u"TERM"_s, u"xterm"_s);
+    m_irssi.setProcessEnvironment(environment);
+    m_irssi.setStandardOutputFile(m_dir.filePath(u"irssi-screen"_s));
+    m_irssi.start(script,
+                  { u"-qfec"_s, u"stty cols 120 rows 40; exec '%1' --home='%2'"_s.arg(irssi, home),
+                    u"/dev/null"_s });
+    QVERIFY(m_irssi.waitForStarted(5000));
+
+    QTRY_VERIFY_WITH_TIMEOUT(
+            [&natter] {
+                for (const Joined &joined : natter.all<Joined>()) {
+                    if (joined.nick == u"ii"_s)
+                        return true;
+                }
+                return false;
+            }(),
+            15000);
+    // In #lobby as every client without rooms: irssi opened its window (and its log).
+    QTRY_VERIFY_WITH_TIMEOUT(irssiLog(u"#lobby"_s).contains(u"has joined #lobby"_s), 10000);
+
+    m_irssi.write("/msg #lobby hello from irssi, ünïcode too\r");
+    QTRY_VERIFY_WITH_TIMEOUT(!natter.all<Message>().isEmpty(), 10000);
+    QCOMPARE(natter.last<Message>().from, u"ii"_s);
+    QCOMPARE(natter.last<Message>().text, u"hello from irssi, ünïcode too"_s);
+
+    natter.say(u"hi ii, from Natter\nsecond line"_s, u"n1"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(irssiLog(u"#lobby"_s).contains(u"second line"_s), 10000);
+    QVERIFY(irssiLog(u"#lobby"_s).contains(u"bb> hi ii, from Natter"_s));
+
+    // A direct message opens irssi's query window with bb.
+    natter.say(u"just for you"_s, u"n2"_s, u"ii"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(irssiLog(u"bb"_s).contains(u"just for you"_s), 10000);
+
+    m_irssi.write("/quit see you\r");
+    QTRY_VERIFY_WITH_TIMEOUT(
+            [&natter] {
+                for (const Left &left : natter.all<Left>()) {
+                    if (left.nick == u"ii"_s)
+                        return left.text == u"ii has left the chat."_s;
+                }
+                return false;
+            }(),
+            10000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_irssi.state(), QProcess::NotRunning, 10000);
 }
 
 NATTER_SERVER_TEST_MAIN(tst_IrcClients)

@@ -4,10 +4,12 @@
 #include "testaccounts.h"
 #include "testclient.h"
 
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QSslSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 #include <memory>
 
@@ -73,6 +75,36 @@ public:
         return arrived ? found : QString();
     }
     bool waitFor(const QString &text) { return !line(text).isEmpty(); }
+    // The reply labelled `label` (labeled-response): its one line, or its batch from the
+    // start to the end; empty when it did not come.
+    QStringList labelled(const QString &label)
+    {
+        QString first;
+        const bool arrived = QTest::qWaitFor(
+                [&] {
+                    for (const QString &each : std::as_const(m_lines)) {
+                        if (each.startsWith(u"@label=%1 "_s.arg(label))
+                            || each.startsWith(u"@label=%1;"_s.arg(label))) {
+                            first = each;
+                            return true;
+                        }
+                    }
+                    return false;
+                },
+                5000);
+        if (!arrived)
+            return {};
+        static const QRegularExpression batchStart(u" BATCH \\+(\\S+)"_s);
+        const QRegularExpressionMatch start = batchStart.match(first);
+        if (!start.hasMatch())
+            return { first };
+        const QString reference = start.captured(1);
+        if (!waitFor(u":natter BATCH -"_s + reference))
+            return {};
+        const qsizetype from = m_lines.indexOf(first);
+        const qsizetype to = m_lines.indexOf(u":natter BATCH -"_s + reference, from);
+        return m_lines.mid(from, to - from + 1);
+    }
     QStringList linesWith(const QString &text) const
     {
         QStringList found;
@@ -128,6 +160,12 @@ private slots:
     void saslPlainLogsInWithTheAccountsPassword();
     void passLogsInAndAWrongOneIsRefused();
     void formattingCodesDoNotReachOtherFaces();
+    void labeledResponsesCarryTheLabel();
+    void labeledMessagesAreAnsweredOnceStored();
+    void modeShowsTheRoomsCreationTime();
+    void chathistoryTakesTimestampsAndEveryDirection_data();
+    void unregisteredClientsAreRateLimitedAndTimedOut();
+    void chathistoryTakesTimestampsAndEveryDirection();
 
 private:
     void start(ServerConfig config = {});
@@ -588,11 +626,11 @@ void tst_IrcFace::chathistoryServesTheRoomsHistory()
     QVERIFY(aa->linesWith(u"@batch=h4;"_s)
                     .constFirst()
                     .endsWith(u":bb!bb@natter PRIVMSG aa :between us"_s));
-    aa->send("CHATHISTORY BETWEEN #lobby msgid=1 msgid=2 10");
+    aa->send("CHATHISTORY TARGETS timestamp=2026-01-01T00:00:00.000Z "
+             "timestamp=2027-01-01T00:00:00.000Z 10");
     QVERIFY(aa->waitFor(u":natter FAIL CHATHISTORY INVALID_PARAMS"_s));
-    aa->send("CHATHISTORY LATEST #lobby timestamp=2026-01-01T00:00:00.000Z 10");
-    QCOMPARE(aa->linesWith(u"FAIL CHATHISTORY"_s).size(), 1);
-    QTRY_COMPARE(aa->linesWith(u"FAIL CHATHISTORY"_s).size(), 2);
+    aa->send("CHATHISTORY BEFORE #lobby timestamp=yesterday 10");
+    QTRY_COMPARE(aa->linesWith(u"FAIL CHATHISTORY INVALID_PARAMS"_s).size(), 2);
     aa->send("CHATHISTORY LATEST #nowhere * 10");
     QVERIFY(aa->waitFor(u":natter 403 aa #nowhere "_s));
 }
@@ -695,3 +733,301 @@ void tst_IrcFace::formattingCodesDoNotReachOtherFaces()
 
 NATTER_SERVER_TEST_MAIN(tst_IrcFace)
 #include "tst_ircface.moc"
+
+void tst_IrcFace::labeledResponsesCarryTheLabel()
+{
+    start();
+    TestClient *bb = natterClient(u"bb"_s, { u"lobby"_s, u"dev"_s });
+    bb->say(u"before aa came"_s, u"b1"_s);
+    QTRY_COMPARE(bb->count<Ack>(), 1);
+    IrcClient *aa = ircClient();
+    QVERIFY(aa->registerAs(u"aa"_s, "batch labeled-response message-tags server-time"));
+
+    // One reply: the line itself carries the label.
+    aa->send("@label=ping1 PING :token");
+    QCOMPARE(aa->labelled(u"ping1"_s),
+             QStringList { u"@label=ping1 :natter PONG natter :token"_s });
+    aa->send("@label=topic1 TOPIC #lobby");
+    QCOMPARE(aa->labelled(u"topic1"_s),
+             QStringList { u"@label=topic1 :natter 331 aa #lobby :No topic is set"_s });
+    aa->send("@label=nobody PRIVMSG nobody :hello");
+    const QStringList noSuchNick = aa->labelled(u"nobody"_s);
+    QCOMPARE(noSuchNick.size(), 1);
+    QVERIFY2(noSuchNick.constFirst().startsWith(u"@label=nobody :natter 401 aa nobody :"_s),
+             qPrintable(noSuchNick.constFirst()));
+
+    // Several: a labeled-response batch, every line in it.
+    auto verifyBatch = [](const QStringList &reply, const QString &label,
+                          const QStringList &contents) {
+        QVERIFY2(reply.size() == contents.size() + 2, qPrintable(reply.join(u'\n')));
+        static const QRegularExpression start(
+                u"^@label=(\\S+) :natter BATCH \\+(\\S+) labeled-response$"_s);
+        const QRegularExpressionMatch match = start.match(reply.constFirst());
+        QVERIFY2(match.hasMatch() && match.captured(1) == label, qPrintable(reply.constFirst()));
+        const QString reference = match.captured(2);
+        for (qsizetype i = 0; i < contents.size(); ++i) {
+            const QString &line = reply.at(i + 1);
+            QVERIFY2(line.startsWith(u"@batch=%1 "_s.arg(reference))
+                             && line.contains(contents.at(i)),
+                     qPrintable(line));
+        }
+        QCOMPARE(reply.constLast(), u":natter BATCH -"_s + reference);
+    };
+    aa->send("@label=join1 JOIN #dev");
+    verifyBatch(aa->labelled(u"join1"_s), u"join1"_s,
+                { u":aa!aa@natter JOIN #dev"_s, u" 353 aa = #dev :"_s, u" 366 aa #dev :"_s });
+    aa->send("@label=who1 WHO #dev");
+    verifyBatch(aa->labelled(u"who1"_s), u"who1"_s,
+                { u" 352 aa #dev "_s, u" 352 aa #dev "_s, u" 315 aa #dev :"_s });
+    aa->send("@label=whois1 WHOIS bb");
+    verifyBatch(aa->labelled(u"whois1"_s), u"whois1"_s,
+                { u" 311 aa bb "_s, u" 312 aa bb "_s, u" 318 aa bb :"_s });
+    aa->send("@label=names1 NAMES #dev");
+    verifyBatch(aa->labelled(u"names1"_s), u"names1"_s,
+                { u" 353 aa = #dev :"_s, u" 366 aa #dev :"_s });
+    aa->send("@label=mode1 MODE #dev");
+    verifyBatch(aa->labelled(u"mode1"_s), u"mode1"_s, { u" 324 aa #dev +t"_s, u" 329 aa #dev "_s });
+    aa->send("@label=mode2 MODE aa");
+    QCOMPARE(aa->labelled(u"mode2"_s), QStringList { u"@label=mode2 :natter 221 aa +i"_s });
+
+    // CHATHISTORY's reply is a batch already: its start carries the label.
+    aa->send("@label=hist1 CHATHISTORY LATEST #lobby * 10");
+    const QStringList history = aa->labelled(u"hist1"_s);
+    QVERIFY2(history.size() == 3, qPrintable(history.join(u'\n')));
+    QVERIFY2(history.constFirst().startsWith(u"@label=hist1 :natter BATCH +"_s)
+                     && history.constFirst().endsWith(u" chathistory #lobby"_s),
+             qPrintable(history.constFirst()));
+    QVERIFY2(history.at(1).contains(u":bb!bb@natter PRIVMSG #lobby :before aa came"_s),
+             qPrintable(history.at(1)));
+
+    // A command that has nothing to say is acknowledged; a label is escaped as a tag value.
+    aa->send("@label=pong1 PONG :whatever");
+    QCOMPARE(aa->labelled(u"pong1"_s), QStringList { u"@label=pong1 :natter ACK"_s });
+    aa->send("@label=two\\swords;+typing=active PING :x");
+    QCOMPARE(aa->labelled(u"two\\swords"_s),
+             QStringList { u"@label=two\\swords :natter PONG natter :x"_s });
+    // A label over 64 bytes is refused, clearly.
+    aa->send("@label=" + QByteArray(65, 'x') + " PING :long");
+    QVERIFY(aa->waitFor(u":natter FAIL PING INVALID_LABEL :"_s));
+
+    // Without the capability, labels are ignored.
+    IrcClient *cc = ircClient();
+    QVERIFY(cc->registerAs(u"cc"_s, "batch"));
+    cc->send("@label=plain PING :plain");
+    QVERIFY(cc->waitFor(u":natter PONG natter :plain"_s));
+    QVERIFY(cc->linesWith(u"label="_s).isEmpty());
+}
+
+void tst_IrcFace::labeledMessagesAreAnsweredOnceStored()
+{
+    start();
+    TestClient *bb = natterClient(u"bb"_s);
+    IrcClient *aa = ircClient();
+    QVERIFY(aa->registerAs(u"aa"_s,
+                           "batch echo-message labeled-response message-tags server-time"));
+    IrcClient *cc = ircClient();
+    QVERIFY(cc->registerAs(u"cc"_s, "batch labeled-response"));
+
+    // With echo-message the echo is the answer, labelled; the others get it without the label.
+    aa->send("@label=say1 PRIVMSG #lobby :labelled hello");
+    QTRY_VERIFY(!bb->all<Message>().isEmpty());
+    const Message said = bb->last<Message>();
+    QCOMPARE(said.text, u"labelled hello"_s);
+    const QStringList echo = aa->labelled(u"say1"_s);
+    QCOMPARE(echo.size(), 1);
+    QVERIFY2(echo.constFirst().startsWith(u"@label=say1;time="_s)
+                     && echo.constFirst().endsWith(
+                             u";msgid=%1 :aa!aa@natter PRIVMSG #lobby :labelled hello"_s.arg(
+                                     said.seq)),
+             qPrintable(echo.constFirst()));
+    QVERIFY(cc->waitFor(u":aa!aa@natter PRIVMSG #lobby :labelled hello"_s));
+    QVERIFY(cc->linesWith(u"say1"_s).isEmpty());
+
+    // Without echo-message, an ACK once the message is stored.
+    cc->send("@label=say2 PRIVMSG #lobby :from cc");
+    QCOMPARE(cc->labelled(u"say2"_s), QStringList { u"@label=say2 :natter ACK"_s });
+    QTRY_COMPARE(bb->last<Message>().text, u"from cc"_s);
+
+    // A direct message, too.
+    cc->send("@label=say3 PRIVMSG bb :just you");
+    QCOMPARE(cc->labelled(u"say3"_s), QStringList { u"@label=say3 :natter ACK"_s });
+    QTRY_COMPARE(bb->last<Message>().text, u"just you"_s);
+
+    // An echo of several lines is one labelled batch: a line that fits coming in does not
+    // going out, behind the sender's prefix.
+    const QString longText = QString(u"word "_s).repeated(98).trimmed();
+    aa->send("@label=long PRIVMSG #lobby :" + longText.toUtf8());
+    const QStringList longEcho = aa->labelled(u"long"_s);
+    QVERIFY2(longEcho.size() == 4, qPrintable(longEcho.join(u'\n')));
+    QVERIFY(longEcho.constFirst().startsWith(u"@label=long :natter BATCH +"_s));
+    QVERIFY(longEcho.at(1).contains(u" PRIVMSG #lobby :word"_s));
+    QVERIFY(longEcho.at(2).contains(u" PRIVMSG #lobby :word"_s));
+    QTRY_COMPARE(bb->last<Message>().text, longText);
+}
+
+void tst_IrcFace::modeShowsTheRoomsCreationTime()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    ServerConfig config;
+    config.storePath = dir.filePath(u"natter.sqlite"_s);
+    const qint64 before = QDateTime::currentSecsSinceEpoch();
+    start(config);
+    IrcClient *aa = ircClient();
+    QVERIFY(aa->registerAs(u"aa"_s));
+    aa->send("JOIN #fresh");
+    QVERIFY(aa->waitFor(u" 366 aa #fresh "_s));
+    aa->send("MODE #fresh");
+    const QString created = aa->line(u":natter 329 aa #fresh :"_s);
+    QVERIFY(!created.isEmpty());
+    const qint64 seconds = created.section(u':', 2).toLongLong();
+    QVERIFY2(seconds >= before && seconds <= QDateTime::currentSecsSinceEpoch(),
+             qPrintable(created));
+    QVERIFY(aa->waitFor(u":natter 329 aa #fresh :"_s));
+    aa->send("MODE #lobby");
+    QVERIFY(aa->waitFor(u":natter 329 aa #lobby :"_s));
+
+    // The store keeps it: after a restart the room has the same creation time.
+    cleanup();
+    start(config);
+    IrcClient *again = ircClient();
+    QVERIFY(again->registerAs(u"aa"_s));
+    again->send("MODE #fresh");
+    QCOMPARE(again->line(u":natter 329 aa #fresh :"_s), created);
+}
+
+void tst_IrcFace::chathistoryTakesTimestampsAndEveryDirection_data()
+{
+    QTest::addColumn<bool>("sqlite");
+    QTest::newRow("memory store") << false;
+    QTest::newRow("sqlite store") << true;
+}
+
+void tst_IrcFace::chathistoryTakesTimestampsAndEveryDirection()
+{
+    QFETCH(bool, sqlite);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    ServerConfig config;
+    config.burst = 100; // each history request costs as much as a search
+    if (sqlite)
+        config.storePath = dir.filePath(u"natter.sqlite"_s);
+    start(config);
+    TestClient *bb = natterClient(u"bb"_s);
+    QList<qint64> seqs;
+    QList<qint64> times;
+    for (int i = 0; i < 6; ++i) {
+        bb->say(u"m%1"_s.arg(i), u"m%1"_s.arg(i));
+        QTRY_COMPARE(bb->count<Ack>(), i + 1);
+        const Ack ack = bb->last<Ack>();
+        seqs.append(ack.seq);
+        times.append(ack.timestamp);
+        // Each message a millisecond of its own, so that a time names one message.
+        QVERIFY(QTest::qWaitFor([&] { return QDateTime::currentMSecsSinceEpoch() > ack.timestamp; },
+                                1000));
+    }
+    auto msgid = [&](int i) { return "msgid=" + QByteArray::number(seqs.at(i)); };
+    auto timestamp = [&](int i, qint64 shift = 0) {
+        return "timestamp="
+                + QDateTime::fromMSecsSinceEpoch(times.at(i) + shift, Qt::UTC)
+                          .toString(Qt::ISODateWithMs)
+                          .toUtf8();
+    };
+
+    IrcClient *aa = ircClient();
+    aa->send("CAP LS 302");
+    aa->send("CAP REQ :batch server-time message-tags draft/chathistory");
+    aa->send("NICK aa");
+    aa->send("USER aa 0 * :aa");
+    aa->send("CAP END");
+    const QString isupport = aa->line(u" 005 aa "_s);
+    QVERIFY2(isupport.contains(u" CHATHISTORY=%1 "_s.arg(Protocol::MaxResults))
+                     && isupport.contains(u" MSGREFTYPES=msgid,timestamp "_s),
+             qPrintable(isupport));
+    QVERIFY(aa->waitFor(u" 366 aa #lobby "_s));
+    // The texts a request's batch holds, in order.
+    auto history = [aa](const QByteArray &request) {
+        aa->clear();
+        aa->send("CHATHISTORY " + request);
+        QStringList texts;
+        if (!aa->waitFor(u":natter BATCH -"_s))
+            return QStringList { u"(no batch)"_s };
+        for (const QString &line : aa->linesWith(u" PRIVMSG "_s))
+            texts.append(line.section(u" :"_s, -1));
+        return texts;
+    };
+    const QByteArray lobby = " #lobby ";
+    QCOMPARE(history("BEFORE" + lobby + timestamp(3) + " 10"),
+             QStringList({ u"m0"_s, u"m1"_s, u"m2"_s }));
+    QCOMPARE(history("BEFORE" + lobby + timestamp(3, 1) + " 2"), QStringList({ u"m2"_s, u"m3"_s }));
+    // AFTER serves the messages right after the reference, not the newest.
+    QCOMPARE(history("AFTER" + lobby + timestamp(3) + " 2"), QStringList({ u"m4"_s, u"m5"_s }));
+    QCOMPARE(history("AFTER" + lobby + msgid(0) + " 2"), QStringList({ u"m1"_s, u"m2"_s }));
+    QCOMPARE(history("AFTER" + lobby + timestamp(2, -1) + " 1"), QStringList({ u"m2"_s }));
+    QCOMPARE(history("LATEST" + lobby + timestamp(3) + " 10"), QStringList({ u"m4"_s, u"m5"_s }));
+    QCOMPARE(history("LATEST" + lobby + msgid(4) + " 10"), QStringList({ u"m5"_s }));
+    // AROUND: half before the reference, the rest from it on.
+    QCOMPARE(history("AROUND" + lobby + msgid(3) + " 3"),
+             QStringList({ u"m2"_s, u"m3"_s, u"m4"_s }));
+    QCOMPARE(history("AROUND" + lobby + timestamp(3) + " 4"),
+             QStringList({ u"m1"_s, u"m2"_s, u"m3"_s, u"m4"_s }));
+    // BETWEEN excludes both ends, and takes them in either order (the limit counts from the
+    // first).
+    QCOMPARE(history("BETWEEN" + lobby + msgid(0) + ' ' + timestamp(4) + " 10"),
+             QStringList({ u"m1"_s, u"m2"_s, u"m3"_s }));
+    QCOMPARE(history("BETWEEN" + lobby + msgid(0) + ' ' + timestamp(4) + " 2"),
+             QStringList({ u"m1"_s, u"m2"_s }));
+    QCOMPARE(history("BETWEEN" + lobby + timestamp(5) + ' ' + msgid(0) + " 2"),
+             QStringList({ u"m3"_s, u"m4"_s }));
+    QCOMPARE(history("BEFORE" + lobby + timestamp(0) + " 10"), QStringList());
+    QCOMPARE(history("AFTER" + lobby + timestamp(5) + " 10"), QStringList());
+
+    // A direct conversation, by time.
+    bb->say(u"dm one"_s, u"d1"_s, u"aa"_s);
+    QTRY_COMPARE(bb->count<Ack>(), 7);
+    bb->say(u"dm two"_s, u"d2"_s, u"aa"_s);
+    QTRY_COMPARE(bb->count<Ack>(), 8);
+    QCOMPARE(history("AFTER bb " + timestamp(5) + " 10"),
+             QStringList({ u"dm one"_s, u"dm two"_s }));
+    QCOMPARE(history("BEFORE bb " + msgid(5) + " 10"), QStringList());
+    // And the channel's history has no direct messages.
+    QCOMPARE(history("AFTER" + lobby + timestamp(5) + " 10"), QStringList());
+}
+
+void tst_IrcFace::unregisteredClientsAreRateLimitedAndTimedOut()
+{
+    ServerConfig config;
+    config.rate = 5;
+    config.burst = 5;
+    config.floodGrace = std::chrono::milliseconds(300);
+    config.helloTimeout = std::chrono::milliseconds(1500);
+    start(config);
+
+    // Lines before NICK/USER are charged like any others: a flood is refused, then cut off.
+    IrcClient *flooder = ircClient();
+    QSignalSpy flooderGone(&flooder->socket(), &QAbstractSocket::disconnected);
+    QTimer flood;
+    flood.setInterval(20);
+    int sent = 0;
+    connect(&flood, &QTimer::timeout, flooder, [&] {
+        for (int i = 0; i < 5; ++i)
+            flooder->send("NICK x" + QByteArray::number(++sent));
+    });
+    flood.start();
+    QVERIFY(flooder->waitFor(u":natter NOTICE * :Too many messages"_s));
+    // Cut off after the flood grace, before the registration time runs out.
+    QTRY_VERIFY_WITH_TIMEOUT(flooderGone.size() == 1, 1400);
+    flood.stop();
+    QVERIFY(flooder->linesWith(u" 001 "_s).isEmpty());
+
+    // One that never completes registration is closed once the time to register is over.
+    IrcClient *idle = ircClient();
+    QSignalSpy idleGone(&idle->socket(), &QAbstractSocket::disconnected);
+    idle->send("NICK idle");
+    QTRY_VERIFY_WITH_TIMEOUT(idleGone.size() == 1, 5000);
+    QVERIFY(idle->waitFor(u"ERROR :"_s));
+
+    // A client that registers at an ordinary pace is not affected.
+    IrcClient *aa = ircClient();
+    QVERIFY(aa->registerAs(u"aa"_s, "batch server-time"));
+}
