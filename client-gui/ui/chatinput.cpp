@@ -12,6 +12,13 @@ ChatInput::ChatInput(QWidget *parent) : QLineEdit(parent)
 {
 }
 
+void ChatInput::forgetLastSent()
+{
+    if (!m_sent.isEmpty())
+        m_sent.removeLast();
+    m_recallIndex = m_sent.size();
+}
+
 QString ChatInput::takeText()
 {
     const QString line = text();

@@ -19,6 +19,8 @@ public:
 
     // Takes the current text as sent: remembers it and clears the line.
     QString takeText();
+    // The line just taken held a secret (a password): it is not recalled.
+    void forgetLastSent();
     // The lines of `text` that show something: a paste of several lines keeps its line breaks
     // in the text (the line draws them as spaces), and each of these is a message of its own.
     static QStringList lines(const QString &text);

@@ -389,14 +389,15 @@ void tst_IrcFace::capabilitiesAreNegotiated()
     IrcClient *aa = ircClient();
     aa->send("CAP LS 302");
     const QString offered = aa->line(u":natter CAP * LS :"_s);
-    for (const QString &capability : { u"batch"_s, u"draft/chathistory"_s, u"echo-message"_s,
-                                       u"message-tags"_s, u"multi-prefix"_s, u"server-time"_s })
+    for (const QString &capability :
+         { u"away-notify"_s, u"batch"_s, u"draft/chathistory"_s, u"echo-message"_s,
+           u"message-tags"_s, u"multi-prefix"_s, u"server-time"_s })
         QVERIFY2(offered.contains(capability), qPrintable(offered));
     QVERIFY2(!offered.contains(u"sasl"_s), "no passwords to check, no SASL");
     aa->send("CAP REQ :server-time echo-message");
     QVERIFY(aa->waitFor(u":natter CAP * ACK :server-time echo-message"_s));
-    aa->send("CAP REQ :server-time away-notify"); // all or nothing
-    QVERIFY(aa->waitFor(u":natter CAP * NAK :server-time away-notify"_s));
+    aa->send("CAP REQ :server-time account-notify"); // all or nothing
+    QVERIFY(aa->waitFor(u":natter CAP * NAK :server-time account-notify"_s));
     aa->send("CAP LIST");
     QVERIFY(aa->waitFor(u":natter CAP * LIST :echo-message server-time"_s));
     aa->send("CAP END");
