@@ -151,8 +151,7 @@ void tst_WindowNickAway::awayMembersAreDimmedWithTheirReason()
     QTRY_VERIFY(!m_bb->all<Protocol::AwayChanged>().isEmpty()
                 && m_bb->last<Protocol::AwayChanged>().nick == u"aa"_s);
     QCOMPARE(m_bb->last<Protocol::AwayChanged>().reason, u"coffee"_s);
-    QTRY_COMPARE(memberRow(u"aa"_s).data(UserListModel::AwayReasonRole).toString(),
-                 u"coffee"_s);
+    QTRY_COMPARE(memberRow(u"aa"_s).data(UserListModel::AwayReasonRole).toString(), u"coffee"_s);
     type(u"/away"_s);
     QTRY_VERIFY(viewText().contains(u"You are no longer marked as away."_s));
     QTRY_VERIFY(m_client->awayReason().isEmpty());

@@ -217,8 +217,8 @@ void tst_NickAway::registeredNickNeedsItsPassword()
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     ServerConfig config;
-    config.accountsPath =
-            writeAccounts(dir.filePath(u"accounts"_s), { u"rr"_s, u"secret"_s, u"oo"_s, u"pw"_s });
+    config.accountsPath = writeAccounts(dir.filePath(u"accounts"_s),
+                                        { u"rr"_s, u"secret"_s, u"oo"_s, u"pw"_s });
     start(config);
     TestClient *aa = natterClient(u"aa"_s);
     QCOMPARE(aa->count<RoomState>(), 1);
