@@ -246,6 +246,17 @@ struct Formatter
             return line(u"%1 INVITE %2 %3"_s.arg(source(frame.by), me, channelOf(frame.room)));
         return numeric(341, me, { frame.nick, channelOf(frame.room) }, {});
     }
+    QByteArray operator()(const Protocol::Renamed &frame) const
+    {
+        return line(at(frame.timestamp) + u"%1 NICK :%2"_s.arg(source(frame.from), frame.to));
+    }
+    // IRCv3 away-notify; the member's own AWAY is answered with 305/306 instead.
+    QByteArray operator()(const Protocol::AwayChanged &frame) const
+    {
+        if (!frame.isAway())
+            return line(u"%1 AWAY"_s.arg(source(frame.nick)));
+        return line(u"%1 AWAY :%2"_s.arg(source(frame.nick), oneLine(frame.reason)));
+    }
     QByteArray operator()(const Protocol::Error &frame) const { return error(frame); }
     QByteArray operator()(const Protocol::Shutdown &frame) const
     {
@@ -293,6 +304,9 @@ struct Formatter
                                            : numeric(481, who, {}, text);
         case ErrorCode::AuthRequired:
         case ErrorCode::AuthFailed:
+            // A registered nick refused to a NICK change: the connection stays, so not 464.
+            if (command == u"NICK" && who != u"*")
+                return numeric(433, who, { target }, text);
             return numeric(464, who, {}, text);
         case ErrorCode::Banned:
             return numeric(465, who, {}, text);
@@ -496,7 +510,8 @@ QByteArray welcome(const QString &me, qsizetype online)
                      { u"CASEMAPPING=ascii"_s, u"CHANTYPES=#"_s,
                        u"NICKLEN=%1"_s.arg(Protocol::MaxNickLength),
                        u"CHANNELLEN=%1"_s.arg(Protocol::MaxRoomNameLength + 1),
-                       u"TOPICLEN=%1"_s.arg(Protocol::MaxTopicLength), u"PREFIX=(o)@"_s,
+                       u"TOPICLEN=%1"_s.arg(Protocol::MaxTopicLength),
+                       u"AWAYLEN=%1"_s.arg(Protocol::MaxAwayLength), u"PREFIX=(o)@"_s,
                        u"CHANMODES=,,,it"_s, u"NETWORK=Natter"_s,
                        u"TARGMAX=PRIVMSG:1,NOTICE:1,JOIN:10,PART:10,NAMES:1,WHOIS:1"_s,
                        u"UTF8ONLY"_s, u"CHATHISTORY=%1"_s.arg(Protocol::MaxResults),

@@ -41,6 +41,31 @@ bool Membership::remove(RoomMember *member)
     return true;
 }
 
+void Membership::rename(RoomMember *member, const QString &oldNick)
+{
+    const QString oldKey = Protocol::nickKey(oldNick);
+    if (m_members.value(oldKey) == member) {
+        m_members.remove(oldKey);
+        m_orderedNicks.remove(oldKey);
+    }
+    const QString key = Protocol::nickKey(member->nick());
+    Q_ASSERT(!m_members.contains(key) || m_members.value(key) == member);
+    m_elsewhere.remove(key);
+    m_members.insert(key, member);
+    m_orderedNicks.insert(key, member->nick());
+    m_usersJson.clear();
+}
+
+QMap<QString, QString> Membership::awayReasons() const
+{
+    QMap<QString, QString> away;
+    for (const RoomMember *member : m_members) {
+        if (const QString reason = member->awayReason(); !reason.isEmpty())
+            away.insert(member->nick(), reason);
+    }
+    return away;
+}
+
 bool Membership::addElsewhere(const QString &nick)
 {
     const QString key = Protocol::nickKey(nick);

@@ -24,6 +24,12 @@ public:
     void add(RoomMember *member);
     // False if the member was not in (or another member holds its nick now).
     bool remove(RoomMember *member);
+    // The member, online here as `oldNick`, is called member->nick() now (a nick that is free).
+    void rename(RoomMember *member, const QString &oldNick);
+    // The members online on this node.
+    QList<RoomMember *> members() const { return m_members.values(); }
+    // Who of the members online on this node is away, with the reason, by nick.
+    QMap<QString, QString> awayReasons() const;
 
     // Members online on other nodes of a cluster: listed and counted, but written to by their
     // own node. False if the nick was (not) there already.

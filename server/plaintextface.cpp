@@ -12,7 +12,7 @@ namespace {
 
 const QString commandList =
         u"Commands: /msg NICK TEXT, /who, /join ROOM, /part, /rooms [FILTER], /topic TEXT, "
-        "/invite NICK, /kick NICK [REASON], /help, exit."_s;
+        "/invite NICK, /nick NICK, /away [REASON], /kick NICK [REASON], /help, exit."_s;
 
 // Every field a peer may have chosen goes through this before it reaches a terminal (see
 // TerminalText): the server's own sentences around them hold no controls.
@@ -110,6 +110,13 @@ struct Formatter
         return u"%1 invited %2 to #%3 (/join %3)."_s.arg(safe(invited.by), safe(invited.nick),
                                                          safe(invited.room));
     }
+    QString operator()(const Protocol::Renamed &renamed) const { return safe(renamed.text); }
+    QString operator()(const Protocol::AwayChanged &away) const
+    {
+        if (away.isAway())
+            return u"%1 is away: %2"_s.arg(safe(away.nick), safe(away.reason));
+        return u"%1 is back."_s.arg(safe(away.nick));
+    }
     QString operator()(const Protocol::Error &error) const
     {
         return u"Error: "_s + safe(error.text);
@@ -160,6 +167,10 @@ Input read(const QString &line)
         return Protocol::ClientFrame { Protocol::SetTopic { {}, command.text, {} } };
     case Kind::Invite:
         return Protocol::ClientFrame { Protocol::Invite { {}, command.nick, {} } };
+    case Kind::Nick:
+        return Protocol::ClientFrame { Protocol::ChangeNick { command.nick, command.text, {} } };
+    case Kind::Away:
+        return Protocol::ClientFrame { Protocol::SetAway { command.text, {} } };
     case Kind::Quit:
         return Protocol::ClientFrame { Protocol::Exit {} };
     case Kind::Who:
@@ -183,9 +194,17 @@ QByteArray format(const Protocol::ServerFrame &frame)
     return text.toUtf8() + '\n';
 }
 
-QByteArray formatMembers(const QStringList &nicks)
+QByteArray formatMembers(const QStringList &nicks, const QMap<QString, QString> &away)
 {
-    return u"Online now (%1): %2.\n"_s.arg(nicks.size()).arg(safeList(nicks)).toUtf8();
+    QStringList shown;
+    shown.reserve(nicks.size());
+    for (const QString &nick : nicks) {
+        const auto reason = away.constFind(nick);
+        shown.append(reason == away.cend()
+                             ? safe(nick)
+                             : u"%1 (away: %2)"_s.arg(safe(nick), safe(reason.value())));
+    }
+    return u"Online now (%1): %2.\n"_s.arg(nicks.size()).arg(shown.join(u", "_s)).toUtf8();
 }
 
 QByteArray helpText()
@@ -193,7 +212,9 @@ QByteArray helpText()
     return u"Type a line to chat. /msg NICK TEXT sends a direct message, /who lists who is "
            "online, /join ROOM joins (or creates) a room and types into it, /part leaves it, "
            "/rooms [FILTER] lists rooms, /topic TEXT sets its topic, /invite NICK invites, "
-           "/kick NICK [REASON] removes someone (operators only), exit or /quit leaves."
+           "/nick NICK [PASSWORD] changes your nickname, /away [REASON] marks you away (and "
+           "/away alone back), /kick NICK [REASON] removes someone (operators only), exit or "
+           "/quit leaves."
            "\n"_s.toUtf8();
 }
 

@@ -37,7 +37,8 @@ Input read(const QString &line);
 // One server frame as the line(s) a terminal shows, "\n" included; empty when the frame means
 // nothing to a person (an ack, a pong).
 QByteArray format(const Protocol::ServerFrame &frame);
-QByteArray formatMembers(const QStringList &nicks);
+// Who is online, those away with their reason.
+QByteArray formatMembers(const QStringList &nicks, const QMap<QString, QString> &away = {});
 QByteArray helpText();
 
 } // namespace PlainTextFace

@@ -195,6 +195,8 @@ void Room::join(RoomMember *member, std::optional<qint64> since, const QString &
                 && welcome.history.constFirst().seq > 1);
     welcome.online = m_membership.size();
     welcome.usersListed = !m_membership.isLarge();
+    if (welcome.usersListed)
+        welcome.away = m_membership.awayReasons();
     // The welcome goes before the member's place in the log is taken: everything after it
     // comes from the log, in order.
     if (greeting == Greeting::RoomFrame) {
@@ -212,6 +214,7 @@ void Room::join(RoomMember *member, std::optional<qint64> since, const QString &
         if (state.membersListed)
             state.members = memberNicks();
         state.usersListed = welcome.usersListed;
+        state.away = welcome.away;
         state.online = welcome.online;
         state.seq = welcome.seq;
         state.epoch = welcome.epoch;
@@ -249,6 +252,37 @@ void Room::join(RoomMember *member, std::optional<qint64> since, const QString &
                 id);
     }
     updateLargeness();
+}
+
+void Room::rename(RoomMember *member, const QString &oldNick)
+{
+    const QString nick = member->nick();
+    if (m_membership.find(oldNick) != member)
+        return;
+    m_membership.rename(member, oldNick);
+    m_pipeline.nickLeft(oldNick);
+    m_pipeline.nickJoined(nick);
+    const QString oldKey = Protocol::nickKey(oldNick);
+    if (!isMember(nick)) {
+        addMember(nick);
+        // The new nick has read what the old one had, not everything (addMember's default).
+        const qint64 read = readMarker(oldNick);
+        m_record.members[Protocol::nickKey(nick)].read = read;
+        m_store->saveReadMarker(m_record.name, nick, read);
+    }
+    // The membership moves with the member: the old nick, free for anyone now, is no longer one.
+    if (const auto old = m_record.members.constFind(oldKey);
+        old != m_record.members.cend() && oldKey != Protocol::nickKey(nick)) {
+        const QString spelt = old->nick;
+        m_record.members.erase(old);
+        m_store->removeMember(m_record.name, spelt);
+        emit memberRemoved(spelt);
+    }
+    qCInfo(lcServer).noquote() << TerminalText::escaped(Protocol::renamedText(oldNick, nick))
+                               << (isLobby() ? QString() : TerminalText::escaped(m_record.name));
+    // Other nodes of a cluster see the old nick go and the new one come.
+    emit wentOffline(oldNick, Protocol::LeaveReason::Exit);
+    emit wentOnline(nick);
 }
 
 void Room::leave(RoomMember *member, Protocol::LeaveReason reason, const QString &by,

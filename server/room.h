@@ -67,6 +67,16 @@ public:
     void part(const QString &nick, RoomMember *member, Protocol::LeaveReason reason,
               const QString &by = {}, const QString &comment = {});
     RoomMember *member(const QString &nick) const { return m_membership.find(nick); }
+    // The members online on this node (for announcements that are not the room's own: a
+    // member's new nick or its being away).
+    QList<RoomMember *> localMembers() const { return m_membership.members(); }
+    bool isLarge() const { return m_membership.isLarge(); }
+    QMap<QString, QString> awayReasons() const { return m_membership.awayReasons(); }
+    // The member, online here as `oldNick`, changed its nick to member->nick(): the membership
+    // and its read marker move to the new nick, which is online here in the old one's place.
+    // The room's owner stays the nick that created it.
+    // Nothing is announced: the member tells the others once for all its rooms.
+    void rename(RoomMember *member, const QString &oldNick);
     std::optional<Protocol::ErrorCode> post(RoomMember *sender, const QString &text,
                                             const QString &to, const QString &id,
                                             const QString &label = {});

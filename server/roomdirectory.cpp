@@ -344,6 +344,17 @@ void RoomDirectory::setOffline(RoomMember *member)
     }
 }
 
+void RoomDirectory::rename(RoomMember *member, const QString &oldNick)
+{
+    const QString oldKey = Protocol::nickKey(oldNick);
+    m_online.insert(Protocol::nickKey(member->nick()), member);
+    if (m_online.value(oldKey) == member && oldKey != Protocol::nickKey(member->nick())) {
+        m_online.remove(oldKey);
+        if (m_presence)
+            m_presence->releaseNick(oldNick);
+    }
+}
+
 qint64 RoomDirectory::directRead(const QString &nick, const QString &peer) const
 {
     return m_directRead.value(Protocol::nickKey(nick)).value(Protocol::nickKey(peer));

@@ -58,6 +58,9 @@ public:
     qsizetype onlineCount() const { return m_online.size(); }
     void setOnline(RoomMember *member);
     void setOffline(RoomMember *member);
+    // The member, online as `oldNick`, is called member->nick() now: the new nick must have
+    // been claimed, and the old one is released.
+    void rename(RoomMember *member, const QString &oldNick);
     // In a cluster a nick is online on one node at a time: `done` says whether this node may
     // take it (at once without a cluster), if `context` still exists.
     void claimNick(const QString &nick, QObject *context, std::function<void(bool)> done);

@@ -18,6 +18,8 @@ public:
 
     virtual QString nick() const = 0;
     virtual Face face() const = 0;
+    // Why the member is away, or empty while it is not (shown in greetings, WHO and WHOIS).
+    virtual QString awayReason() const { return {}; }
     // IRC clients that negotiated message tags get them (time, msgid); the choice is made
     // before the member is in any room and holds for the connection.
     virtual bool wantsMessageTags() const { return false; }

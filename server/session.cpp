@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include <QDateTime>
 #include <QSslSocket>
 #include <QTimer>
 #include <QTimerEvent>
@@ -150,9 +151,11 @@ void Session::applyReloadedConfig()
     m_bucket.setLimits(m_config.rate, m_config.burst, monotonicMs());
     if (m_state != State::InRoom)
         return;
-    // An account removed since the login takes the rights with it.
-    const bool isOperator = m_loggedIn && m_access->isRegistered(m_nick)
-            && m_access->isOperator(m_nick);
+    // Rights need the account's password (given at login), under the account's own nick; an
+    // account removed since the login takes them with it.
+    if (!m_account.isEmpty())
+        m_accountIsOperator = m_access->isRegistered(m_account) && m_access->isOperator(m_account);
+    const bool isOperator = m_accountIsOperator && Protocol::nickKey(m_nick) == m_account;
     if (isOperator != m_operator)
         qCInfo(lcSession).noquote() << m_peer << loggedNick()
                                     << (isOperator ? "is an operator now" : "is no operator now");
@@ -353,7 +356,9 @@ void Session::handlePlainTextLine(const QByteArray &line)
     if (!requireRoom({}) || !admit({}))
         return;
     if (std::holds_alternative<PlainTextFace::ListMembers>(input))
-        write(PlainTextFace::formatMembers(m_currentRoom ? m_currentRoom->nicks() : QStringList()));
+        write(m_currentRoom ? PlainTextFace::formatMembers(m_currentRoom->nicks(),
+                                                           m_currentRoom->awayReasons())
+                            : PlainTextFace::formatMembers({}));
     else if (std::holds_alternative<PlainTextFace::ShowHelp>(input))
         write(PlainTextFace::helpText());
     else if (const auto *refusal = std::get_if<PlainTextFace::Refusal>(&input))
@@ -472,12 +477,7 @@ void Session::enterRoom(const JoinRequest &request, const QString &password)
         return;
     const QString &nick = request.nick;
     if (!Protocol::isValidNick(nick)) {
-        reject(ErrorCode::NickInvalid,
-               NickSkeleton::isSingleScript(nick)
-                       ? u"A nickname is 1 to 32 letters, digits, '_' or '-'; \"%1\" is not."_s.arg(
-                               nick)
-                       : u"A nickname is written in one script; \"%1\" mixes letters of "
-                         "different scripts (such as Latin and Cyrillic)."_s.arg(nick));
+        reject(ErrorCode::NickInvalid, invalidNickText(nick));
         return;
     }
     if (m_directory->isOnline(nick)) {
@@ -491,16 +491,25 @@ void Session::enterRoom(const JoinRequest &request, const QString &password)
                     });
 }
 
-void Session::rejectTakenNick(const QString &nick)
+QString Session::invalidNickText(const QString &nick)
+{
+    return NickSkeleton::isSingleScript(nick)
+            ? u"A nickname is 1 to 32 letters, digits, '_' or '-'; \"%1\" is not."_s.arg(nick)
+            : u"A nickname is written in one script; \"%1\" mixes letters of "
+              "different scripts (such as Latin and Cyrillic)."_s.arg(nick);
+}
+
+void Session::rejectTakenNick(const QString &nick, const QString &id)
 {
     const RoomMember *holder = m_directory->online(nick);
     if (holder && Protocol::storedNickKey(holder->nick()) != Protocol::storedNickKey(nick)) {
         reject(ErrorCode::NickTaken,
                u"The nickname %1 looks like %2, who is online; choose another."_s.arg(
-                       nick, holder->nick()));
+                       nick, holder->nick()),
+               id);
         return;
     }
-    reject(ErrorCode::NickTaken, u"The nickname %1 is taken; choose another."_s.arg(nick));
+    reject(ErrorCode::NickTaken, u"The nickname %1 is taken; choose another."_s.arg(nick), id);
 }
 
 void Session::finishAuthentication(AccessControl::Verdict verdict, const JoinRequest &request,
@@ -579,7 +588,11 @@ void Session::becomeMember(const JoinRequest &request, bool isOperator)
     const QString &nick = request.nick;
     m_nick = nick;
     m_operator = isOperator;
-    m_loggedIn = m_access->isRegistered(nick); // a registered nick gets here only with its password
+    // Only a registered nick's login proves an account (a shared password proves none).
+    if (m_access->isRegistered(nick)) {
+        m_account = Protocol::nickKey(nick);
+        m_accountIsOperator = isOperator;
+    }
     m_state = State::InRoom;
     m_directory->setOnline(this);
     // The rooms write their logs to the member as fast as the connection takes them.
@@ -967,6 +980,200 @@ void Session::handleFrame(const Protocol::MarkRead &read)
         m_directory->setDirectRead(m_nick, peer, read.seq);
     else if (Room *room = myRoom(read.room, {}))
         room->setReadMarker(m_nick, read.seq);
+}
+
+void Session::handleFrame(const Protocol::ChangeNick &change)
+{
+    if (!requireRoom(change.id) || !admit(change.id))
+        return;
+    const QString &nick = change.nick;
+    if (m_renaming) {
+        reject(ErrorCode::RateLimited,
+               u"One nick change at a time: wait for the answer to the last one."_s, change.id,
+               LogRejection::No);
+        return;
+    }
+    if (!Protocol::isValidNick(nick)) {
+        reject(ErrorCode::NickInvalid, invalidNickText(nick), change.id);
+        return;
+    }
+    if (nick == m_nick) {
+        reject(ErrorCode::BadFrame, u"You are %1 already."_s.arg(nick), change.id);
+        return;
+    }
+    // A new spelling of one's own nick ("aa" to "AA") is free; anyone else's is taken.
+    if (Protocol::nickKey(nick) != Protocol::nickKey(m_nick) && m_directory->isOnline(nick)) {
+        rejectTakenNick(nick, change.id);
+        return;
+    }
+    const QString account = m_access->registeredNick(nick);
+    if (account.isEmpty()) {
+        if (m_config.registeredOnly) {
+            reject(ErrorCode::AuthRequired,
+                   u"Only registered nicknames may join this server; %1 is not one."_s.arg(nick),
+                   change.id);
+            return;
+        }
+        claimNewNick(nick, false, change.id);
+        return;
+    }
+    if (Protocol::nickKey(account) == m_account) {
+        claimNewNick(nick, m_accountIsOperator, change.id);
+        return;
+    }
+    if (change.password.isEmpty()) {
+        const QString how = m_face == Face::Json
+                ? u"give its password with the new nick, or connect with it"_s
+                : u"connect again with it and its password"_s;
+        reject(ErrorCode::AuthRequired,
+               Protocol::storedNickKey(account) == Protocol::storedNickKey(nick)
+                       ? u"The nickname %1 is registered: %2."_s.arg(nick, how)
+                       : u"The nickname %1 looks like the registered nickname %2: %3."_s.arg(
+                               nick, account, how),
+               change.id);
+        return;
+    }
+    // The same check, delays and bans as a login, but a wrong password keeps the connection:
+    // the member is in the chat already, under the nick it has.
+    m_renaming = true;
+    m_access->check(nick, change.password, m_peerAddress, this,
+                    [this, nick, id = change.id](AccessControl::Verdict verdict, bool isOperator) {
+                        using Verdict = AccessControl::Verdict;
+                        if (m_state != State::InRoom) {
+                            m_renaming = false;
+                            return;
+                        }
+                        if (verdict == Verdict::Allowed) {
+                            m_renaming = false;
+                            m_account = Protocol::nickKey(nick);
+                            m_accountIsOperator = isOperator;
+                            claimNewNick(nick, isOperator, id);
+                            return;
+                        }
+                        qCWarning(lcSession).noquote()
+                                << m_peer << loggedNick() << "gave a wrong password for the nick"
+                                << TerminalText::escaped(nick);
+                        const auto delay = verdict == Verdict::Failed
+                                ? m_access->failureDelay(m_peerAddress)
+                                : std::chrono::milliseconds(0);
+                        QTimer::singleShot(delay, this, [this, nick, id, verdict] {
+                            m_renaming = false;
+                            if (m_state != State::InRoom)
+                                return;
+                            m_irc.command = u"NICK"_s;
+                            m_irc.target = nick;
+                            if (verdict == Verdict::Banned) {
+                                reject(ErrorCode::Banned,
+                                       u"Too many failed logins from %1; try again later."_s.arg(
+                                               m_peerAddress.toString()),
+                                       id, LogRejection::No);
+                                leaveAndClose(LeaveReason::Exit);
+                            } else {
+                                reject(ErrorCode::AuthFailed, u"Wrong password for %1."_s.arg(nick),
+                                       id, LogRejection::No);
+                            }
+                            m_irc.command.clear();
+                            m_irc.target.clear();
+                        });
+                    });
+}
+
+void Session::claimNewNick(const QString &nick, bool isOperator, const QString &id)
+{
+    if (Protocol::nickKey(nick) == Protocol::nickKey(m_nick)) {
+        rename(nick, isOperator, id); // this node holds the key already
+        return;
+    }
+    // Held by this node before the old nick is released (rename), so that in a cluster the
+    // member never holds neither, and nobody else can take the new one meanwhile.
+    m_renaming = true;
+    m_directory->claimNick(nick, this, [this, nick, isOperator, id](bool claimed) {
+        m_renaming = false;
+        if (m_state != State::InRoom) {
+            if (claimed && !m_directory->isOnline(nick))
+                m_directory->releaseNick(nick); // gone while the cluster answered
+            return;
+        }
+        m_irc.command = u"NICK"_s;
+        m_irc.target = nick;
+        if (!claimed || m_directory->isOnline(nick))
+            rejectTakenNick(nick, id);
+        else
+            rename(nick, isOperator, id);
+        m_irc.command.clear();
+        m_irc.target.clear();
+    });
+}
+
+void Session::rename(const QString &nick, bool isOperator, const QString &id)
+{
+    const QString old = std::exchange(m_nick, nick);
+    m_operator = isOperator;
+    m_directory->rename(this, old);
+    for (Room *room : std::as_const(m_rooms))
+        room->rename(this, old);
+    Protocol::Renamed renamed {
+        old, nick, QDateTime::currentMSecsSinceEpoch(), Protocol::renamedText(old, nick), {}
+    };
+    qCInfo(lcSession).noquote() << m_peer << TerminalText::escaped(renamed.text);
+    announce(EncodedFrame(renamed), Audience::Everyone);
+    renamed.id = id;
+    send(renamed);
+}
+
+void Session::handleFrame(const Protocol::SetAway &away)
+{
+    if (!requireRoom(away.id) || !admit(away.id))
+        return;
+    if (Protocol::textLength(away.reason) > Protocol::MaxAwayLength) {
+        reject(ErrorCode::TextTooLong,
+               u"An away reason may hold at most %1 characters."_s.arg(Protocol::MaxAwayLength),
+               away.id);
+        return;
+    }
+    // A reason that shows nothing is no reason: the member is back.
+    const QString reason = Protocol::isBlankText(away.reason) ? QString() : away.reason;
+    const bool changed = reason != m_away;
+    m_away = reason;
+    const Protocol::AwayChanged frame { m_nick, reason, {} };
+    if (m_face == Face::Irc) {
+        write(reason.isEmpty() ? IrcFace::numeric(305, ircNick(), {},
+                                                  u"You are no longer marked as being away"_s)
+                               : IrcFace::numeric(306, ircNick(), {},
+                                                  u"You have been marked as being away"_s));
+    } else if (m_face == Face::PlainText) {
+        write((reason.isEmpty() ? u"You are back.\n"_s
+                                : u"You are away: %1\n"_s.arg(TerminalText::sanitized(reason)))
+                      .toUtf8());
+    } else {
+        Protocol::AwayChanged answer = frame;
+        answer.id = away.id;
+        send(answer);
+    }
+    if (changed)
+        announce(EncodedFrame(frame), Audience::AwayNotify);
+}
+
+void Session::announce(const EncodedFrame &frame, Audience audience)
+{
+    QSet<RoomMember *> told { this };
+    for (const Room *room : std::as_const(m_rooms)) {
+        // As joins and leaves: every member hearing of everyone costs the square of the room.
+        if (room->isLarge())
+            continue;
+        for (RoomMember *member : room->localMembers()) {
+            if (told.contains(member))
+                continue;
+            told.insert(member);
+            auto *peer = dynamic_cast<Session *>(member);
+            if (!peer || peer->m_state != State::InRoom)
+                continue;
+            if (audience == Audience::AwayNotify && peer->m_face == Face::Irc
+                && !peer->m_irc.capabilities.contains(u"away-notify"_s))
+                continue;
+            peer->deliver(frame);
+        }
+    }
 }
 
 void Session::kickFromRoom(Room *room, const Protocol::Kick &kick)

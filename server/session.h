@@ -50,6 +50,7 @@ public:
 
     QString nick() const override { return m_nick; }
     Face face() const override { return m_face; }
+    QString awayReason() const override { return m_away; }
     bool wantsMessageTags() const override;
     bool wantsOwnMessages() const override;
     State state() const { return m_state; }
@@ -115,6 +116,19 @@ private:
     void handleFrame(const Protocol::SetTopic &topic);
     void handleFrame(const Protocol::Invite &invite);
     void handleFrame(const Protocol::MarkRead &read);
+    void handleFrame(const Protocol::ChangeNick &change);
+    void handleFrame(const Protocol::SetAway &away);
+    // A nick change, once the new nick's password (if any) is checked: claims it in the
+    // cluster before the old one is let go, so that nobody else can hold either meanwhile.
+    void claimNewNick(const QString &nick, bool isOperator, const QString &id);
+    void rename(const QString &nick, bool isOperator, const QString &id);
+    // Why `nick` breaks the nick rules, for nick_invalid.
+    static QString invalidNickText(const QString &nick);
+    enum class Audience { Everyone, AwayNotify };
+    // Writes the frame once to every other member online here who shares a room with this
+    // one (not in rooms past --announce-limit); Audience::AwayNotify leaves out IRC clients
+    // without away-notify.
+    void announce(const EncodedFrame &frame, Audience audience);
     void kickedBy(const QString &operatorNick, const QString &reason);
     void kickFromRoom(Room *room, const Protocol::Kick &kick);
     // The room's membership ended (part or kick): the session stops being online there.
@@ -141,7 +155,7 @@ private:
     // being in `roomsHeld` rooms already; nothing when it may (creating the room if need be).
     std::optional<std::pair<Protocol::ErrorCode, QString>>
     refuseJoin(const QString &name, const Room *room, bool isPrivate, qsizetype roomsHeld) const;
-    void rejectTakenNick(const QString &nick);
+    void rejectTakenNick(const QString &nick, const QString &id = {});
     void becomeMember(const JoinRequest &request, bool isOperator);
     void finishAuthentication(AccessVerdict verdict, const JoinRequest &request, bool isOperator);
     void say(const QString &text, const QString &to, const QString &room, const QString &id);
@@ -185,7 +199,12 @@ private:
     State m_state = State::AwaitingFirstLine;
     bool m_finished = false;
     bool m_operator = false;
-    bool m_loggedIn = false; // with a registered nick's password
+    // The account whose password this session gave (its nick key), and whether it is an
+    // operator's: a member renamed away from its account may come back to it without it.
+    QString m_account;
+    bool m_accountIsOperator = false;
+    bool m_renaming = false; // a nick change waits for a password check or the cluster
+    QString m_away; // why the member is away; empty while it is not
     bool m_readPaused = false;
     qint64 m_welcomeBytes = 0; // written unchecked: the history a joining client asked for
     bool m_greeting = false; // the rooms are writing their greetings

@@ -21,10 +21,10 @@ using Protocol::ErrorCode;
 namespace {
 // The IRCv3 capabilities the face has (sasl is added when there are passwords to check).
 // Those that change how the room log's lines look are fixed once the client is in a room.
-const QStringList capabilities { u"batch"_s,        u"draft/chathistory"_s,
-                                 u"echo-message"_s, u"labeled-response"_s,
-                                 u"message-tags"_s, u"multi-prefix"_s,
-                                 u"server-time"_s };
+const QStringList capabilities { u"away-notify"_s,       u"batch"_s,
+                                 u"draft/chathistory"_s, u"echo-message"_s,
+                                 u"labeled-response"_s,  u"message-tags"_s,
+                                 u"multi-prefix"_s,      u"server-time"_s };
 bool shapesLogLines(const QString &capability)
 {
     return capability == u"message-tags" || capability == u"server-time";
@@ -394,9 +394,8 @@ void Session::handleIrcCommand(const IrcFace::Command &command)
         if (params.isEmpty() || params.at(0).isEmpty()) {
             write(IrcFace::numeric(431, ircNick(), {}, u"No nickname given"_s));
         } else if (m_state == State::InRoom) {
-            if (Protocol::nickKey(params.at(0)) != Protocol::nickKey(m_nick))
-                write(IrcFace::numeric(447, ircNick(), {},
-                                       u"Changing nickname is not supported here yet"_s));
+            if (params.at(0) != m_nick) // irssi sends NICK with its own nick on reconnect
+                handleFrame(Protocol::ChangeNick { params.at(0), {}, {} });
         } else {
             m_irc.nick = params.at(0);
             registerIrcClient();
@@ -469,6 +468,10 @@ void Session::handleIrcCommand(const IrcFace::Command &command)
                 say(text, {}, IrcFace::roomOf(target), {});
         } else {
             say(text, target, {}, {});
+            // RFC 2812: a private message to someone away is answered with why (not a NOTICE).
+            const RoomMember *member = m_directory->online(target);
+            if (name == u"PRIVMSG" && member && !member->awayReason().isEmpty())
+                write(IrcFace::numeric(301, ircNick(), { member->nick() }, member->awayReason()));
         }
     } else if (name == u"TOPIC") {
         if (!requireIrcParams(command, 1))
@@ -531,9 +534,13 @@ void Session::handleIrcCommand(const IrcFace::Command &command)
             nicks = { member->nick() };
         }
         for (const QString &nick : std::as_const(nicks)) {
+            // H(ere) or G(one): away members online on another node of a cluster show as here.
+            const RoomMember *member = m_directory->online(nick);
+            const bool away = member && !member->awayReason().isEmpty();
             write(IrcFace::numeric(352, ircNick(),
                                    { target.startsWith(u'#') ? target : u"*"_s, nick,
-                                     IrcFace::ServerName, IrcFace::ServerName, nick, u"H"_s },
+                                     IrcFace::ServerName, IrcFace::ServerName, nick,
+                                     away ? u"G"_s : u"H"_s },
                                    u"0 "_s + nick));
         }
         write(IrcFace::numeric(315, ircNick(), { target.isEmpty() ? u"*"_s : target },
@@ -550,6 +557,8 @@ void Session::handleIrcCommand(const IrcFace::Command &command)
                                    member->nick()));
             write(IrcFace::numeric(312, ircNick(), { member->nick(), IrcFace::ServerName },
                                    u"Natter"_s));
+            if (!member->awayReason().isEmpty())
+                write(IrcFace::numeric(301, ircNick(), { member->nick() }, member->awayReason()));
         } else {
             write(IrcFace::numeric(401, ircNick(), { target }, u"No such nick"_s));
         }
@@ -571,11 +580,7 @@ void Session::handleIrcCommand(const IrcFace::Command &command)
         }
         write(IrcFace::numeric(302, ircNick(), {}, replies.join(u' ')));
     } else if (name == u"AWAY") {
-        write(params.isEmpty() || params.at(0).isEmpty()
-                      ? IrcFace::numeric(305, ircNick(), {},
-                                         u"You are no longer marked as being away"_s)
-                      : IrcFace::numeric(306, ircNick(), {},
-                                         u"You have been marked as being away"_s));
+        handleFrame(Protocol::SetAway { IrcFace::withoutFormatting(params.value(0)), {} });
     } else if (name == u"MOTD") {
         write(IrcFace::numeric(422, ircNick(), {}, u"MOTD File is missing"_s));
     } else if (name == u"LUSERS") {

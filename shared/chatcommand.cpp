@@ -71,6 +71,16 @@ Command parse(const QString &line)
             return { Kind::Usage, {}, usage(Kind::Invite) };
         return { Kind::Invite, argument, {} };
     }
+    if (word == "/nick"_L1) {
+        const auto [nick, password] = splitArguments(arguments);
+        if (nick.isEmpty() || password.contains(u' '))
+            return { Kind::Usage, {}, usage(Kind::Nick) };
+        return { Kind::Nick, nick, password };
+    }
+    if (word == "/away"_L1)
+        return { Kind::Away, {}, argument };
+    if (word == "/back"_L1)
+        return { Kind::Away, {}, {} };
     if (word == "/help"_L1)
         return { Kind::Help, {}, {} };
     return { Kind::Unknown, {}, word };
@@ -91,6 +101,8 @@ QString usage(Kind kind)
         return u"/topic TEXT"_s;
     case Kind::Invite:
         return u"/invite NICK"_s;
+    case Kind::Nick:
+        return u"/nick NICK [PASSWORD]"_s;
     default:
         return {};
     }

@@ -16,6 +16,8 @@
 //   /topic TEXT             set the current room's topic
 //   /invite NICK            invite someone to the current room
 //   /kick NICK [REASON]     an operator removes someone
+//   /nick NICK [PASSWORD]   change nick (a registered one needs its password)
+//   /away [REASON]          mark oneself away; without a reason, back
 //   /help                   the list of commands
 //   anything else           a message to everyone ("/..." with an unknown word is an error)
 namespace ChatCommand {
@@ -33,6 +35,8 @@ enum class Kind {
     Rooms,
     Topic,
     Invite,
+    Nick,
+    Away,
     Usage,
     Unknown
 };
@@ -40,10 +44,11 @@ enum class Kind {
 struct Command
 {
     Kind kind = Kind::Empty;
-    QString nick; // DirectMessage, Kick and Invite: who it is for
+    QString nick; // DirectMessage, Kick and Invite: who it is for; Nick: the new nick
     // Say and DirectMessage: the text as typed; Kick: the reason; Join and Part: the room
-    // (without '#'); Rooms: the filter; Topic: the topic; Unknown: the command word; Usage: the
-    // command's usage line (see usage()).
+    // (without '#'); Rooms: the filter; Topic: the topic; Nick: the password (if given); Away:
+    // the reason (empty: back); Unknown: the command word; Usage: the command's usage line
+    // (see usage()).
     QString text;
 };
 

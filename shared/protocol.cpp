@@ -256,6 +256,16 @@ void readGreeting(FieldReader &reader, const QJsonObject &object, Greeting *gree
     greeting->history = messagesFromJson(reader, "history"_L1);
     greeting->historyTruncated = reader.boolean("history_truncated"_L1);
     greeting->historyReset = reader.boolean("history_reset"_L1);
+    if (const QJsonValue away = object.value("away"_L1); !away.isUndefined()) {
+        const QJsonObject reasons = away.toObject();
+        for (auto it = reasons.begin(); it != reasons.end(); ++it) {
+            if (!it.value().isString())
+                reader.fail("away"_L1, "an object of reasons by nick"_L1);
+            greeting->away.insert(it.key(), it.value().toString());
+        }
+        if (!away.isObject())
+            reader.fail("away"_L1, "an object of reasons by nick"_L1);
+    }
 }
 
 template<typename Frame, typename Variant>
@@ -297,6 +307,12 @@ void insertGreeting(QJsonObject *object, const Greeting &greeting)
         object->insert("history_truncated"_L1, true);
     if (greeting.historyReset)
         object->insert("history_reset"_L1, true);
+    if (!greeting.away.isEmpty()) {
+        QJsonObject away;
+        for (auto it = greeting.away.cbegin(); it != greeting.away.cend(); ++it)
+            away.insert(it.key(), it.value());
+        object->insert("away"_L1, away);
+    }
 }
 
 struct Encoder
@@ -439,6 +455,46 @@ struct Encoder
         object.insert("room"_L1, invited.room);
         object.insert("nick"_L1, invited.nick);
         object.insert("by"_L1, invited.by);
+        return object;
+    }
+    QJsonObject operator()(const ChangeNick &change) const
+    {
+        QJsonObject object = typed("nick"_L1);
+        object.insert("nick"_L1, change.nick);
+        if (!change.password.isEmpty())
+            object.insert("password"_L1, change.password);
+        if (!change.id.isEmpty())
+            object.insert("id"_L1, change.id);
+        return object;
+    }
+    QJsonObject operator()(const SetAway &away) const
+    {
+        QJsonObject object = typed("away"_L1);
+        if (!away.reason.isEmpty())
+            object.insert("reason"_L1, away.reason);
+        if (!away.id.isEmpty())
+            object.insert("id"_L1, away.id);
+        return object;
+    }
+    QJsonObject operator()(const Renamed &renamed) const
+    {
+        QJsonObject object = typed("renamed"_L1);
+        object.insert("from"_L1, renamed.from);
+        object.insert("to"_L1, renamed.to);
+        object.insert("ts"_L1, renamed.timestamp);
+        object.insert("text"_L1, renamed.text);
+        if (!renamed.id.isEmpty())
+            object.insert("id"_L1, renamed.id);
+        return object;
+    }
+    QJsonObject operator()(const AwayChanged &away) const
+    {
+        QJsonObject object = typed("away"_L1);
+        object.insert("nick"_L1, away.nick);
+        if (!away.reason.isEmpty())
+            object.insert("reason"_L1, away.reason);
+        if (!away.id.isEmpty())
+            object.insert("id"_L1, away.id);
         return object;
     }
     QJsonObject operator()(const Say &say) const
@@ -676,6 +732,11 @@ QString directPeer(const QString &name)
     return isValidNick(peer) ? peer : QString();
 }
 
+QString renamedText(const QString &from, const QString &to)
+{
+    return u"%1 is now known as %2."_s.arg(from, to);
+}
+
 QString partedText(const QString &nick, const QString &room, LeaveReason reason)
 {
     if (reason == LeaveReason::Kicked)
@@ -862,6 +923,19 @@ Decoded<ClientFrame> decodeClientFrame(QByteArrayView line)
         read.seq = reader.integer("seq"_L1).value_or(0);
         return finish<MarkRead, ClientFrame>(std::move(read), reader);
     }
+    if (type == "nick"_L1) {
+        ChangeNick change;
+        change.id = reader.string("id"_L1, false);
+        change.nick = reader.string("nick"_L1);
+        change.password = reader.string("password"_L1, false);
+        return finish<ChangeNick, ClientFrame>(std::move(change), reader, change.id);
+    }
+    if (type == "away"_L1) {
+        SetAway away;
+        away.id = reader.string("id"_L1, false);
+        away.reason = reader.string("reason"_L1, false);
+        return finish<SetAway, ClientFrame>(std::move(away), reader, away.id);
+    }
     if (type == "ping"_L1)
         return finish<Ping, ClientFrame>(Ping { reader.string("token"_L1, false) }, reader);
     if (type == "pong"_L1)
@@ -948,6 +1022,22 @@ Decoded<ServerFrame> decodeServerFrame(QByteArrayView line)
         invited.nick = reader.string("nick"_L1, false);
         invited.by = reader.string("by"_L1, false);
         return finish<Invited, ServerFrame>(std::move(invited), reader);
+    }
+    if (type == "renamed"_L1) {
+        Renamed renamed;
+        renamed.from = reader.string("from"_L1);
+        renamed.to = reader.string("to"_L1);
+        renamed.timestamp = reader.integer("ts"_L1, false).value_or(0);
+        renamed.text = reader.string("text"_L1, false);
+        renamed.id = reader.string("id"_L1, false);
+        return finish<Renamed, ServerFrame>(std::move(renamed), reader);
+    }
+    if (type == "away"_L1) {
+        AwayChanged away;
+        away.nick = reader.string("nick"_L1);
+        away.reason = reader.string("reason"_L1, false);
+        away.id = reader.string("id"_L1, false);
+        return finish<AwayChanged, ServerFrame>(std::move(away), reader);
     }
     if (type == "ack"_L1) {
         Ack ack;

@@ -5,6 +5,7 @@
 #include <QByteArrayView>
 #include <QJsonObject>
 #include <QList>
+#include <QMap>
 #include <QString>
 #include <QStringList>
 
@@ -16,10 +17,10 @@
 //
 // Grammar of the JSON Lines face: one UTF-8 JSON object per line, ended by "\n".
 //   client: hello (first) -> { say | search | history | kick | ping | pong | join | part
-//           | rooms | topic | invite | read | exit }*
+//           | rooms | topic | invite | read | nick | away | exit }*
 //   server: welcome -> room* (version 2: one per room the member is in) -> { message | ack
 //           | results | joined | left | notices | presence | room | room_list | topic
-//           | invited | error | ping | pong }* -> shutdown?
+//           | invited | renamed | away | error | ping | pong }* -> shutdown?
 // Unknown fields are ignored so the protocol can grow; unknown types are errors.
 namespace Protocol {
 
@@ -34,6 +35,7 @@ inline constexpr qsizetype MaxResults = 50; // messages in one results frame
 inline constexpr qsizetype MaxSearchTerms = 16; // different words in one search
 inline constexpr qsizetype MaxRoomNameLength = 50; // characters of a room's name
 inline constexpr qsizetype MaxTopicLength = 500; // characters of a room's topic
+inline constexpr qsizetype MaxAwayLength = 300; // characters of an away reason
 
 enum class ErrorCode {
     BadFrame,
@@ -76,6 +78,7 @@ std::optional<LeaveReason> leaveReasonFromName(const QString &name);
 QString joinedText(const QString &nick);
 QString leftText(const QString &nick, LeaveReason reason);
 QString partedText(const QString &nick, const QString &room, LeaveReason reason);
+QString renamedText(const QString &from, const QString &to);
 
 // A text's length in characters as a person counts them: an emoji is one, not two UTF-16 units.
 qsizetype textLength(QStringView text);
@@ -193,6 +196,19 @@ struct MarkRead
     QString room;
     qint64 seq = 0;
 };
+// Changes the session's nick without reconnecting; `password` for a registered nick.
+struct ChangeNick
+{
+    QString nick;
+    QString password; // never logged
+    QString id;
+};
+// Marks the member away with a reason; an empty reason marks it back.
+struct SetAway
+{
+    QString reason;
+    QString id;
+};
 struct Ping
 {
     QString token;
@@ -233,6 +249,8 @@ struct Welcome
     // The hello's `since` was from another epoch (or from the future): it was ignored, the
     // history is the newest, and the client must forget the numbers it had.
     bool historyReset = false;
+    // Who of `users` is away, with the reason (listed only with `users`).
+    QMap<QString, QString> away;
     // Version 2: the rooms the member is in, each described by a room frame that follows.
     QStringList rooms;
     // Version 2: the member's direct conversations, newest first ("@nick" in history, search
@@ -258,6 +276,7 @@ struct RoomState
     bool membersListed = true;
     QStringList users; // who is online
     bool usersListed = true;
+    QMap<QString, QString> away; // who of `users` is away, with the reason
     qint64 online = 0;
     qint64 memberCount = 0;
     qint64 seq = 0;
@@ -291,6 +310,23 @@ struct Invited
     QString room;
     QString nick;
     QString by;
+};
+// A member changed its nick; to the member itself it is the answer (with the request's id).
+struct Renamed
+{
+    QString from;
+    QString to;
+    qint64 timestamp = 0;
+    QString text;
+    QString id;
+};
+// A member went away (with a reason) or came back (no reason); the answer to away as well.
+struct AwayChanged
+{
+    QString nick;
+    QString reason;
+    QString id;
+    bool isAway() const { return !reason.isEmpty(); }
 };
 struct Ack
 {
@@ -346,10 +382,10 @@ struct Results
 };
 
 using ClientFrame = std::variant<Hello, Say, Exit, Ping, Pong, Search, History, Kick, Join, Part,
-                                 ListRooms, SetTopic, Invite, MarkRead>;
-using ServerFrame =
-        std::variant<Welcome, Message, Ack, Joined, Left, Error, Shutdown, Ping, Pong, Results,
-                     Notices, Presence, RoomState, RoomList, TopicChanged, Invited>;
+                                 ListRooms, SetTopic, Invite, MarkRead, ChangeNick, SetAway>;
+using ServerFrame = std::variant<Welcome, Message, Ack, Joined, Left, Error, Shutdown, Ping, Pong,
+                                 Results, Notices, Presence, RoomState, RoomList, TopicChanged,
+                                 Invited, Renamed, AwayChanged>;
 
 // A decoded line: either a frame or the error to answer it with.
 template<typename Frame>

@@ -275,6 +275,50 @@
         <source>You are in the chat as %1, on %2.</source>
         <translation>Du bist als %1 im Chat, auf %2.</translation>
     </message>
+    <message>
+        <source>Not in the chat: connect first, then change your nickname.</source>
+        <translation>Nicht im Chat: Verbinde dich zuerst und ändere dann deinen Spitznamen.</translation>
+    </message>
+    <message>
+        <source>Your last nickname change has no answer yet.</source>
+        <translation>Deine letzte Änderung des Spitznamens ist noch unbeantwortet.</translation>
+    </message>
+    <message>
+        <source>Not in the chat: connect first.</source>
+        <translation>Nicht im Chat: Verbinde dich zuerst.</translation>
+    </message>
+    <message>
+        <source>You are now known as %1.</source>
+        <translation>Du heißt jetzt %1.</translation>
+    </message>
+    <message>
+        <source>%1 is now known as %2.</source>
+        <translation>%1 heißt jetzt %2.</translation>
+    </message>
+    <message>
+        <source>You are marked as away: %1</source>
+        <translation>Du bist als abwesend markiert: %1</translation>
+    </message>
+    <message>
+        <source>You are no longer marked as away.</source>
+        <translation>Du bist nicht mehr als abwesend markiert.</translation>
+    </message>
+    <message>
+        <source>%1 is taken, or looks like a nickname that is online.</source>
+        <translation>%1 ist vergeben oder sieht aus wie ein Spitzname, der online ist.</translation>
+    </message>
+    <message>
+        <source>%1 is registered: if it is yours, type /nick %1 PASSWORD.</source>
+        <translation>%1 ist registriert: Wenn es deiner ist, tippe /nick %1 PASSWORT.</translation>
+    </message>
+    <message>
+        <source>wrong password for %1.</source>
+        <translation>falsches Passwort für %1.</translation>
+    </message>
+    <message>
+        <source>You are still %1: %2</source>
+        <translation>Du bist weiterhin %1: %2</translation>
+    </message>
 </context>
 <context>
     <name>ChatInput</name>
@@ -613,16 +657,27 @@
         <translation>Verwendung: /me HANDLUNG</translation>
     </message>
     <message>
-        <source>Commands: /msg NICK TEXT sends a direct message; /me ACTION says what you do (* nick ACTION); /join ROOM joins or creates a room; /part leaves this room; /rooms [FILTER] lists rooms; /topic TEXT sets this room&apos;s topic; /invite NICK invites someone here; /who lists who is online; /kick NICK [REASON] removes someone (from this room: its owner; from the chat: operators); exit or /quit leaves the chat; /help shows this.</source>
-        <translation>Befehle: /msg SPITZNAME TEXT sendet eine Direktnachricht; /me HANDLUNG sagt, was du tust (* Spitzname HANDLUNG); /join RAUM betritt einen Raum oder legt ihn an; /part verlässt diesen Raum; /rooms [FILTER] listet Räume auf; /topic TEXT setzt das Thema dieses Raums; /invite SPITZNAME lädt jemanden hierher ein; /who zeigt, wer online ist; /kick SPITZNAME [GRUND] entfernt jemanden (aus diesem Raum: sein Besitzer; aus dem Chat: Operatoren); exit oder /quit verlässt den Chat; /help zeigt diese Hilfe.</translation>
-    </message>
-    <message>
         <source>Type a message and press Ctrl+Enter. /help lists commands.</source>
         <translation>Nachricht eingeben und Strg+Enter drücken. /help zeigt die Befehle.</translation>
     </message>
     <message>
         <source>Nothing unread here.</source>
         <translation>Hier ist nichts ungelesen.</translation>
+    </message>
+    <message>
+        <source>Commands: /msg NICK TEXT sends a direct message; /me ACTION says what you do (* nick ACTION); /join ROOM joins or creates a room; /part leaves this room; /rooms [FILTER] lists rooms; /topic TEXT sets this room&apos;s topic; /invite NICK invites someone here; /who lists who is online; /nick NICK [PASSWORD] changes your nickname; /away [REASON] marks you away (alone: back); /kick NICK [REASON] removes someone (from this room: its owner; from the chat: operators); exit or /quit leaves the chat; /help shows this.</source>
+        <translation>Befehle: /msg SPITZNAME TEXT sendet eine Direktnachricht; /me HANDLUNG sagt, was du tust (* Spitzname HANDLUNG); /join RAUM betritt einen Raum oder legt ihn an; /part verlässt diesen Raum; /rooms [FILTER] listet Räume auf; /topic TEXT setzt das Thema dieses Raums; /invite SPITZNAME lädt jemanden hierher ein; /who zeigt, wer online ist; /nick SPITZNAME [PASSWORT] ändert deinen Spitznamen; /away [GRUND] markiert dich als abwesend (ohne Grund: zurück); /kick SPITZNAME [GRUND] entfernt jemanden (aus diesem Raum: sein Besitzer; aus dem Chat: Operatoren); exit oder /quit verlässt den Chat; /help zeigt diese Hilfe.</translation>
+    </message>
+    <message>
+        <source>Usage: /nick NICK [PASSWORD]</source>
+        <translation>Verwendung: /nick SPITZNAME [PASSWORT]</translation>
+    </message>
+</context>
+<context>
+    <name>MemberDelegate</name>
+    <message>
+        <source>%1 (away)</source>
+        <translation>%1 (abwesend)</translation>
     </message>
 </context>
 <context>
@@ -916,6 +971,17 @@
     <message>
         <source>↑ Jump to the first unread message (Alt+U)</source>
         <translation>↑ Zur ersten ungelesenen Nachricht springen (Alt+U)</translation>
+    </message>
+</context>
+<context>
+    <name>UserListModel</name>
+    <message>
+        <source>Away: %1</source>
+        <translation>Abwesend: %1</translation>
+    </message>
+    <message>
+        <source>Not online</source>
+        <translation>Nicht online</translation>
     </message>
 </context>
 <context>

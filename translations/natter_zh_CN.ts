@@ -275,6 +275,50 @@
         <source>You are in the chat as %1, on %2.</source>
         <translation>你已以 %1 的身份加入聊天，服务器 %2。</translation>
     </message>
+    <message>
+        <source>Not in the chat: connect first, then change your nickname.</source>
+        <translation>不在聊天中：请先连接，再更改昵称。</translation>
+    </message>
+    <message>
+        <source>Your last nickname change has no answer yet.</source>
+        <translation>上一次更改昵称尚未得到答复。</translation>
+    </message>
+    <message>
+        <source>Not in the chat: connect first.</source>
+        <translation>不在聊天中：请先连接。</translation>
+    </message>
+    <message>
+        <source>You are now known as %1.</source>
+        <translation>你现在的昵称是 %1。</translation>
+    </message>
+    <message>
+        <source>%1 is now known as %2.</source>
+        <translation>%1 现在的昵称是 %2。</translation>
+    </message>
+    <message>
+        <source>You are marked as away: %1</source>
+        <translation>你已被标记为离开：%1</translation>
+    </message>
+    <message>
+        <source>You are no longer marked as away.</source>
+        <translation>你已不再被标记为离开。</translation>
+    </message>
+    <message>
+        <source>%1 is taken, or looks like a nickname that is online.</source>
+        <translation>%1 已被占用，或与某个在线昵称相似。</translation>
+    </message>
+    <message>
+        <source>%1 is registered: if it is yours, type /nick %1 PASSWORD.</source>
+        <translation>%1 已注册：如果是你的，请输入 /nick %1 密码。</translation>
+    </message>
+    <message>
+        <source>wrong password for %1.</source>
+        <translation>%1 的密码错误。</translation>
+    </message>
+    <message>
+        <source>You are still %1: %2</source>
+        <translation>你仍然是 %1：%2</translation>
+    </message>
 </context>
 <context>
     <name>ChatInput</name>
@@ -613,16 +657,27 @@
         <translation>用法：/me 动作</translation>
     </message>
     <message>
-        <source>Commands: /msg NICK TEXT sends a direct message; /me ACTION says what you do (* nick ACTION); /join ROOM joins or creates a room; /part leaves this room; /rooms [FILTER] lists rooms; /topic TEXT sets this room&apos;s topic; /invite NICK invites someone here; /who lists who is online; /kick NICK [REASON] removes someone (from this room: its owner; from the chat: operators); exit or /quit leaves the chat; /help shows this.</source>
-        <translation>命令：/msg 昵称 文本 发送私信；/me 动作 说出你在做什么（* 昵称 动作）；/join 房间 加入或创建房间；/part 离开此房间；/rooms [筛选] 列出房间；/topic 文本 设置此房间的话题；/invite 昵称 邀请某人来此；/who 列出在线用户；/kick 昵称 [原因] 移出某人（移出此房间：房主；移出聊天：管理员）；exit 或 /quit 离开聊天；/help 显示此帮助。</translation>
-    </message>
-    <message>
         <source>Type a message and press Ctrl+Enter. /help lists commands.</source>
         <translation>输入消息后按 Ctrl+回车发送。输入 /help 查看命令。</translation>
     </message>
     <message>
         <source>Nothing unread here.</source>
         <translation>这里没有未读消息。</translation>
+    </message>
+    <message>
+        <source>Commands: /msg NICK TEXT sends a direct message; /me ACTION says what you do (* nick ACTION); /join ROOM joins or creates a room; /part leaves this room; /rooms [FILTER] lists rooms; /topic TEXT sets this room&apos;s topic; /invite NICK invites someone here; /who lists who is online; /nick NICK [PASSWORD] changes your nickname; /away [REASON] marks you away (alone: back); /kick NICK [REASON] removes someone (from this room: its owner; from the chat: operators); exit or /quit leaves the chat; /help shows this.</source>
+        <translation>命令：/msg 昵称 文本 发送私信；/me 动作 说出你在做什么（* 昵称 动作）；/join 房间 加入或创建房间；/part 离开此房间；/rooms [筛选] 列出房间；/topic 文本 设置此房间的话题；/invite 昵称 邀请某人来此；/who 列出在线用户；/nick 昵称 [密码] 更改你的昵称；/away [原因] 将你标记为离开（不带原因：回来）；/kick 昵称 [原因] 移出某人（移出此房间：房主；移出聊天：管理员）；exit 或 /quit 离开聊天；/help 显示此帮助。</translation>
+    </message>
+    <message>
+        <source>Usage: /nick NICK [PASSWORD]</source>
+        <translation>用法：/nick 昵称 [密码]</translation>
+    </message>
+</context>
+<context>
+    <name>MemberDelegate</name>
+    <message>
+        <source>%1 (away)</source>
+        <translation>%1（离开）</translation>
     </message>
 </context>
 <context>
@@ -914,6 +969,17 @@
     <message>
         <source>↑ Jump to the first unread message (Alt+U)</source>
         <translation>↑ 跳到第一条未读消息（Alt+U）</translation>
+    </message>
+</context>
+<context>
+    <name>UserListModel</name>
+    <message>
+        <source>Away: %1</source>
+        <translation>离开：%1</translation>
+    </message>
+    <message>
+        <source>Not online</source>
+        <translation>不在线</translation>
     </message>
 </context>
 <context>

@@ -314,6 +314,72 @@ void ChatClient::kick(const QString &nick, const QString &reason, const QString 
     write(Protocol::Kick { nick, reason, nextId(), room });
 }
 
+void ChatClient::changeNick(const QString &nick, const QString &password)
+{
+    if (m_state != State::Online) {
+        showError(tr("Not in the chat: connect first, then change your nickname."));
+        return;
+    }
+    if (!m_nickRequest.isEmpty()) {
+        showError(tr("Your last nickname change has no answer yet."));
+        return;
+    }
+    m_nickRequest = nextId();
+    m_nickWanted = nick;
+    m_nickPassword = password;
+    write(Protocol::ChangeNick { nick, password, m_nickRequest });
+}
+
+void ChatClient::setAway(const QString &reason)
+{
+    if (m_state != State::Online) {
+        showError(tr("Not in the chat: connect first."));
+        return;
+    }
+    write(Protocol::SetAway { reason, nextId() });
+}
+
+void ChatClient::handleFrame(const Protocol::Renamed &renamed)
+{
+    const bool own = (!renamed.id.isEmpty() && renamed.id == m_nickRequest) || isOwn(renamed.from);
+    if (own) {
+        m_nickRequest.clear();
+        // A reconnect is a hello with the new nick; a registered one needs the password it
+        // was taken with, an unregistered one the server's shared password if there is one.
+        if (!m_nickPassword.isEmpty())
+            m_password = std::exchange(m_nickPassword, {});
+        m_nick = renamed.to;
+    }
+    for (Conversation *conversation : m_conversations.all()) {
+        if (!conversation->isRoom())
+            continue;
+        if (!conversation->users()->renameUser(renamed.from, renamed.to) && !own)
+            continue;
+        showNotice(conversation,
+                   own ? tr("You are now known as %1.").arg(renamed.to)
+                       : tr("%1 is now known as %2.").arg(renamed.from, renamed.to),
+                   renamed.timestamp);
+    }
+    if (own) {
+        qCInfo(lcClient) << "now known as" << renamed.to;
+        schedulePositionSave();
+        emit nickChanged(m_nick);
+    }
+}
+
+void ChatClient::handleFrame(const Protocol::AwayChanged &away)
+{
+    for (Conversation *conversation : m_conversations.all()) {
+        if (conversation->isRoom())
+            conversation->users()->setAwayReason(away.nick, away.reason);
+    }
+    if (!isOwn(away.nick))
+        return;
+    m_awayReason = away.reason;
+    showNotice(away.isAway() ? tr("You are marked as away: %1").arg(away.reason)
+                             : tr("You are no longer marked as away."));
+}
+
 void ChatClient::scheduleReconnect(std::chrono::milliseconds delay)
 {
     m_reconnectDeadline.setRemainingTime(delay);
@@ -377,6 +443,8 @@ void ChatClient::handleConnectionLost()
 {
     m_olderRequest.clear(); // its answer will not come on a new connection
     m_pendingJoins.clear();
+    m_nickRequest.clear(); // unanswered: the nick stays the one the server last accepted
+    m_nickPassword.clear();
     m_contextWanted.clear();
     // Both errorOccurred and disconnected may report the same loss.
     m_pingTimer.stop();
@@ -481,6 +549,7 @@ void ChatClient::handleFrame(const Protocol::Welcome &welcome)
         lobby.room = Protocol::Lobby;
         lobby.users = welcome.users;
         lobby.usersListed = welcome.usersListed;
+        lobby.away = welcome.away;
         lobby.online = welcome.online;
         lobby.seq = welcome.seq;
         lobby.epoch = welcome.epoch;
@@ -519,6 +588,9 @@ void ChatClient::handleFrame(const Protocol::Welcome &welcome)
     for (Outgoing &message : m_outbox)
         message.inFlight = false;
     transmitOutbox();
+    // Away is the session's on the server: a new connection says it again.
+    if (!m_awayReason.isEmpty())
+        write(Protocol::SetAway { m_awayReason, nextId() });
 }
 
 void ChatClient::handleFrame(const Protocol::RoomState &state)
@@ -575,10 +647,12 @@ void ChatClient::handleFrame(const Protocol::RoomState &state)
     conversation->setLastSeq(std::max(conversation->lastSeq(), state.seq));
     conversation->setReadSeq(state.read);
     conversation->setSentReadSeq(std::max(conversation->sentReadSeq(), state.read));
-    if (state.usersListed)
+    if (state.usersListed) {
         conversation->users()->setUsers(state.users);
-    else
+        conversation->users()->setAwayReasons(state.away);
+    } else {
         conversation->users()->setCountOnly(state.online);
+    }
     // Everyone who ever came is a member of the lobby: only rooms list who is away.
     if (!conversation->isLobby() && state.membersListed)
         conversation->users()->setMembers(state.members);
@@ -1125,6 +1199,27 @@ void ChatClient::handleFrame(const Protocol::Error &error)
         message->inFlight = false;
         if (!m_rateLimitPause.isActive())
             m_rateLimitPause.start();
+        return;
+    }
+    if (!error.id.isEmpty() && error.id == m_nickRequest) {
+        m_nickRequest.clear();
+        m_nickPassword.clear();
+        QString why;
+        switch (error.code) {
+        case ErrorCode::NickTaken:
+            why = tr("%1 is taken, or looks like a nickname that is online.").arg(m_nickWanted);
+            break;
+        case ErrorCode::AuthRequired:
+            why = tr("%1 is registered: if it is yours, type /nick %1 PASSWORD.").arg(m_nickWanted);
+            break;
+        case ErrorCode::AuthFailed:
+            why = tr("wrong password for %1.").arg(m_nickWanted);
+            break;
+        default:
+            why = errorText(error.code);
+            break;
+        }
+        showError(tr("You are still %1: %2").arg(m_nick, why));
         return;
     }
     if (!error.id.isEmpty()) {

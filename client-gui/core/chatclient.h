@@ -58,6 +58,12 @@ public:
     // Sends a kick: from a room (by its owner or an operator) when `room` is set, else from
     // the server (operators only). The answer is a left notice, or an error.
     void kick(const QString &nick, const QString &reason, const QString &room = {});
+    // Asks for another nick (with its password if it is registered): answered by nickChanged,
+    // or an error shown in the conversation. Reconnecting uses the nick the server accepted.
+    void changeNick(const QString &nick, const QString &password = {});
+    // Marks the user away with a reason, or back with none.
+    void setAway(const QString &reason);
+    QString awayReason() const { return m_awayReason; }
     // The user's own goodbye: sends exit and does not reconnect.
     void disconnectFromServer();
 
@@ -171,6 +177,8 @@ signals:
     void roomJoined(Conversation *room);
     void currentChanged(Conversation *conversation);
     void roomListReceived(const QString &id, const QList<Protocol::RoomSummary> &rooms);
+    // The server accepted the user's new nick.
+    void nickChanged(const QString &nick);
 
 private:
     struct Outgoing
@@ -212,6 +220,8 @@ private:
     void handleFrame(const Protocol::Results &results);
     void handleFrame(const Protocol::Notices &notices);
     void handleFrame(const Protocol::Presence &presence);
+    void handleFrame(const Protocol::Renamed &renamed);
+    void handleFrame(const Protocol::AwayChanged &away);
     // False when the message was already shown.
     bool addMessage(const Protocol::Message &message);
     MessageModel::Entry entryFor(const Protocol::Message &message) const;
@@ -274,6 +284,11 @@ private:
     quint16 m_port = 0;
     QString m_nick;
     QString m_password;
+    // The nick change under way: its request id, and the password it gave.
+    QString m_nickRequest;
+    QString m_nickWanted;
+    QString m_nickPassword;
+    QString m_awayReason; // as the server last confirmed it
     bool m_useTls = false;
     QString m_idPrefix;
     quint64 m_nextId = 0;

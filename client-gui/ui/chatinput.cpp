@@ -64,6 +64,13 @@ void ChatInput::setCursorPosition(int position)
     setTextCursor(cursor);
 }
 
+void ChatInput::forgetLastSent()
+{
+    if (!m_sent.isEmpty())
+        m_sent.removeLast();
+    m_recallIndex = m_sent.size();
+}
+
 QString ChatInput::takeText()
 {
     const QString typed = text();

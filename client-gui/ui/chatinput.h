@@ -38,6 +38,8 @@ public:
     static QString messageText(const QString &typed);
     // Lines as laid out (wrapped lines count), what the height follows.
     int lineCount() const;
+    // The line just taken held a secret (a password): it is not recalled.
+    void forgetLastSent();
     void setScrollTarget(QWidget *view) { m_scrollTarget = view; }
     // Where Tab finds the nicks to complete (the conversation's members); without one, Tab
     // only moves the focus.

@@ -24,5 +24,11 @@ void MemberDelegate::initStyleOption(QStyleOptionViewItem *option, const QModelI
     if (!index.data(UserListModel::OnlineRole).toBool()) {
         option->palette.setColor(QPalette::Text,
                                  option->palette.color(QPalette::Disabled, QPalette::Text));
+    } else if (!index.data(UserListModel::AwayReasonRole).toString().isEmpty()) {
+        // Online but away: dimmed and in italics, with a note; the reason is the tooltip.
+        option->palette.setColor(QPalette::Text,
+                                 option->palette.color(QPalette::Disabled, QPalette::Text));
+        option->font.setItalic(true);
+        option->text = tr("%1 (away)").arg(option->text);
     }
 }

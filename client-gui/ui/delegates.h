@@ -13,7 +13,7 @@ protected:
     void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override;
 };
 
-// The member list: members who are not online are drawn greyed.
+// The member list: members who are not online are drawn greyed, those away dimmed in italics.
 class MemberDelegate : public QStyledItemDelegate
 {
     Q_OBJECT

@@ -203,6 +203,13 @@ MainWindow::MainWindow(ChatClient *client, QWidget *parent)
             jumpTo(m_jumpTarget);
     });
     connect(client, &ChatClient::stateChanged, this, &MainWindow::updateStatus);
+    connect(client, &ChatClient::nickChanged, this, [this](const QString &nick) {
+        // The next Connect… offers the nick the server accepted.
+        QSettings().setValue(Settings::Nick, nick);
+        if (m_connectDialog)
+            m_connectDialog->setNick(nick);
+        updateTitle();
+    });
     connect(client, &ChatClient::reconnectCountdown, this, &MainWindow::updateStatus);
 
     connect(client, &ChatClient::messageReceived, this, &MainWindow::noteIncoming);
@@ -450,7 +457,8 @@ void MainWindow::submitLine()
                 "/join ROOM joins or creates a room; /part leaves this room; "
                 "/rooms [FILTER] lists rooms; /topic TEXT sets this room's "
                 "topic; /invite NICK invites someone here; "
-                "/who lists who is online; /kick NICK [REASON] removes someone "
+                "/who lists who is online; /nick NICK [PASSWORD] changes your nickname; "
+                "/away [REASON] marks you away (alone: back); /kick NICK [REASON] removes someone "
                 "(from this room: its owner; from the chat: operators); exit or /quit leaves the chat; "
                 "/help shows this."));
         break;
@@ -483,6 +491,8 @@ void MainWindow::submitLine()
             m_client->showError(tr("Usage: /part [ROOM]"));
         else if (command.text == ChatCommand::usage(Kind::Topic))
             m_client->showError(tr("Usage: /topic TEXT"));
+        else if (command.text == ChatCommand::usage(Kind::Nick))
+            m_client->showError(tr("Usage: /nick NICK [PASSWORD]"));
         else
             m_client->showError(tr("Usage: /invite NICK"));
         break;
@@ -506,6 +516,14 @@ void MainWindow::submitLine()
         break;
     case Kind::Invite:
         m_client->invite(m_client->current(), command.nick);
+        break;
+    case Kind::Nick:
+        if (!command.text.isEmpty())
+            m_input->forgetLastSent(); // Up must not bring the password back
+        m_client->changeNick(command.nick, command.text);
+        break;
+    case Kind::Away:
+        m_client->setAway(command.text);
         break;
     case Kind::Unknown:
         m_client->showError(tr("Unknown command %1. Type /help for the list.").arg(command.text));

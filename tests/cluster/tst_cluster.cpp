@@ -33,6 +33,7 @@ private slots:
     void ircClientOnOneNodeTalksWithJsonOnAnother();
     void resendToANodeStartedLaterIsAckedNotRepeated();
     void nickIsOnlineOnOneNodeAtATime();
+    void nickChangeKeepsNicksUniqueAcrossNodes();
     void killedNodeLosesNothingAcknowledgedAndItsMembersAreAnnouncedLost();
     void redisRestartedEmptyChangesTheEpoch();
     void redisAwayTenSecondsLosesNothingAcknowledged();
@@ -359,6 +360,37 @@ void tst_Cluster::nickIsOnlineOnOneNodeAtATime()
     // Free again once aa leaves its node.
     aa.send(Exit {});
     QTRY_VERIFY(aa.wasDisconnected());
+    QVERIFY(joinWhenFree(second, u"aa"_s));
+}
+
+void tst_Cluster::nickChangeKeepsNicksUniqueAcrossNodes()
+{
+    const quint16 first = startNode(0);
+    const quint16 second = startNode(1);
+    QVERIFY(first && second);
+    TestClient aa, bb;
+    QVERIFY(aa.join(first, u"aa"_s));
+    QVERIFY(bb.join(second, u"bb"_s));
+    QTRY_COMPARE(aa.count<Joined>(), 1);
+
+    // bb is online on the other node: its nick cannot be taken by renaming either.
+    aa.send(ChangeNick { u"bb"_s, {}, u"n1"_s });
+    QTRY_COMPARE(aa.count<Error>(), 1);
+    QCOMPARE(aa.last<Error>().code, ErrorCode::NickTaken);
+    QCOMPARE(aa.last<Error>().id, u"n1"_s);
+
+    aa.send(ChangeNick { u"zz"_s, {}, u"n2"_s });
+    QTRY_COMPARE(aa.count<Renamed>(), 1);
+    QCOMPARE(aa.last<Renamed>().to, u"zz"_s);
+    // The other node's members see the old nick go and the new one come.
+    QTRY_VERIFY(bb.count<Left>() + bb.count<Notices>() >= 1);
+    QTRY_VERIFY(!bb.all<Joined>().isEmpty() && bb.last<Joined>().nick == u"zz"_s);
+    // The new nick is held in the cluster, the old one is free on every node.
+    TestClient impostor;
+    impostor.connectTo(second);
+    impostor.hello(u"zz"_s);
+    QTRY_COMPARE(impostor.count<Error>(), 1);
+    QCOMPARE(impostor.last<Error>().code, ErrorCode::NickTaken);
     QVERIFY(joinWhenFree(second, u"aa"_s));
 }
 

@@ -27,6 +27,7 @@ class tst_Protocol : public QObject
 private slots:
     void clientFramesRoundTrip();
     void serverFramesRoundTrip();
+    void nickAndAwayFramesRoundTrip();
     void encodedLinesEndWithOneNewline();
     void malformedClientFrames_data();
     void malformedClientFrames();
@@ -172,6 +173,48 @@ void tst_Protocol::roomFramesRoundTrip()
     server = decodeServerFrame(encode(ServerFrame { welcome }));
     QVERIFY(server.isValid());
     QCOMPARE(std::get<Welcome>(server.frame).rooms, welcome.rooms);
+}
+
+void tst_Protocol::nickAndAwayFramesRoundTrip()
+{
+    auto client = decodeClientFrame(
+            encode(ClientFrame { ChangeNick { u"zz"_s, u"pw"_s, u"n1"_s } }));
+    QVERIFY(client.isValid());
+    QCOMPARE(std::get<ChangeNick>(client.frame).nick, u"zz"_s);
+    QCOMPARE(std::get<ChangeNick>(client.frame).password, u"pw"_s);
+    QCOMPARE(std::get<ChangeNick>(client.frame).id, u"n1"_s);
+    client = decodeClientFrame(R"({"type":"nick","id":"n2"})");
+    QVERIFY(!client.isValid()); // a nick change names the nick
+    QCOMPARE(client.error->code, ErrorCode::BadFrame);
+    QCOMPARE(client.error->id, u"n2"_s);
+    client = decodeClientFrame(R"({"type":"away"})");
+    QVERIFY(client.isValid());
+    QVERIFY(std::get<SetAway>(client.frame).reason.isEmpty()); // back
+    client = decodeClientFrame(encode(ClientFrame { SetAway { u"lunch"_s, u"a1"_s } }));
+    QCOMPARE(std::get<SetAway>(client.frame).reason, u"lunch"_s);
+
+    auto server = decodeServerFrame(encode(ServerFrame {
+            Renamed { u"aa"_s, u"zz"_s, 5, renamedText(u"aa"_s, u"zz"_s), u"n1"_s } }));
+    QVERIFY(server.isValid());
+    QCOMPARE(std::get<Renamed>(server.frame).from, u"aa"_s);
+    QCOMPARE(std::get<Renamed>(server.frame).to, u"zz"_s);
+    QCOMPARE(std::get<Renamed>(server.frame).text, u"aa is now known as zz."_s);
+    QCOMPARE(std::get<Renamed>(server.frame).id, u"n1"_s);
+    server = decodeServerFrame(encode(ServerFrame { AwayChanged { u"bb"_s, u"lunch"_s, {} } }));
+    QVERIFY(std::get<AwayChanged>(server.frame).isAway());
+    server = decodeServerFrame(R"({"type":"away","nick":"bb"})");
+    QVERIFY(!std::get<AwayChanged>(server.frame).isAway());
+
+    RoomState state;
+    state.room = u"dev"_s;
+    state.users = { u"aa"_s, u"bb"_s };
+    state.away = { { u"bb"_s, u"lunch"_s } };
+    server = decodeServerFrame(encodeRoomState(state, encodeNicks(state.users)));
+    QVERIFY(server.isValid());
+    QCOMPARE(std::get<RoomState>(server.frame).away, state.away);
+    server = decodeServerFrame(
+            R"({"type":"room","room":"dev","seq":1,"history":[],"away":["bb"]})");
+    QVERIFY(!server.isValid());
 }
 
 void tst_Protocol::roomNameRules_data()
