@@ -289,6 +289,26 @@ void MessagePipeline::deliverPublished(const Protocol::Message &message)
         m_deliverPublished.start();
 }
 
+void MessagePipeline::catchUp(qint64 after, const QList<Protocol::Message> &messages)
+{
+    for (const Protocol::Message &message : messages)
+        if (message.seq > m_deliveredSeq)
+            m_published.insert(message.seq, message);
+    if (!messages.isEmpty() && messages.constFirst().seq > after + 1) {
+        qint64 next = messages.constFirst().seq;
+        for (const Pending &pending : std::as_const(m_settled))
+            if (pending.message)
+                next = std::min(next, pending.message->seq);
+        if (next - 1 > m_deliveredSeq) {
+            qCInfo(lcServer).noquote()
+                    << "Messages" << m_deliveredSeq + 1 << "to" << next - 1 << "of" << m_room
+                    << "are no longer stored: the room's history here starts after them";
+            m_deliveredSeq = next - 1;
+        }
+    }
+    deliverInOrder();
+}
+
 void MessagePipeline::deliverInOrder()
 {
     bool progress = false;

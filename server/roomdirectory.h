@@ -17,6 +17,7 @@
 // always there), and who is online where: a nick is online at most once on the server.
 class ClusterPresence;
 class ClusterStore;
+class RoomSubscriptions;
 
 class RoomDirectory : public QObject
 {
@@ -59,7 +60,8 @@ public:
     void setOnline(RoomMember *member);
     void setOffline(RoomMember *member);
     // In a cluster a nick is online on one node at a time: `done` says whether this node may
-    // take it (at once without a cluster), if `context` still exists.
+    // take it (at once without a cluster), if `context` still exists. Rooms of the nick's
+    // that nobody here read are caught up first, so that its welcome is the cluster's.
     void claimNick(const QString &nick, QObject *context, std::function<void(bool)> done);
     void releaseNick(const QString &nick);
     // Frees what this node holds in the cluster (at once without one), then `done`.
@@ -100,4 +102,5 @@ private:
     QHash<QString, int> m_roomsOwnedBy; // by Protocol::nickKey
     ClusterStore *m_cluster = nullptr;
     ClusterPresence *m_presence = nullptr;
+    RoomSubscriptions *m_subscriptions = nullptr;
 };

@@ -49,6 +49,23 @@ public:
     }
     QByteArray output() const { return m_output; }
 
+    // A command through redis-cli, its answer as redis-cli prints it (an array: one element
+    // a line), or empty after 5 s without one.
+    QByteArray command(const QStringList &arguments) const
+    {
+        QProcess cli;
+        cli.start(u"redis-cli"_s, QStringList { u"-s"_s, socketPath() } + arguments);
+        if (!QTest::qWaitFor([&] { return cli.state() == QProcess::NotRunning; }, 5000))
+            return {};
+        return cli.readAllStandardOutput().trimmed();
+    }
+    // How many connections are subscribed to the channel (PUBSUB NUMSUB).
+    int subscribers(const QString &channel) const
+    {
+        const QList<QByteArray> lines = command({ u"PUBSUB"_s, u"NUMSUB"_s, channel }).split('\n');
+        return lines.size() == 2 ? lines.at(1).trimmed().toInt() : -1;
+    }
+
 private:
     Persistence m_persistence;
     QTemporaryDir m_dir;

@@ -30,6 +30,7 @@ private slots:
     void roomsAndMembershipsAreSharedByNodes();
     void directMessageReachesAnotherNode();
     void kickAndTopicReachAnotherNode();
+    void nodeFollowsOnlyRoomsWithMembersOnIt();
     void ircClientOnOneNodeTalksWithJsonOnAnother();
     void resendToANodeStartedLaterIsAckedNotRepeated();
     void nickIsOnlineOnOneNodeAtATime();
@@ -42,6 +43,10 @@ private:
     // Flood control off where a test sends bursts on purpose.
     quint16 startNode(int index, const QStringList &extra = { u"--rate"_s, u"0"_s });
     static QList<qint64> seqsOf(const QList<Message> &messages);
+    // What the client was shown of a room, in order: its room frames' history and the
+    // room's messages as they came.
+    static QList<Message> shownIn(const TestClient &client, const QString &room);
+    static QStringList textsOf(const QList<Message> &messages);
     // A client joined as `nick` once the cluster has let go of it (its old node releases it
     // as the old connection closes), or null after 10 s.
     static std::unique_ptr<TestClient> joinWhenFree(quint16 port, const QString &nick,
@@ -89,6 +94,27 @@ QList<qint64> tst_Cluster::seqsOf(const QList<Message> &messages)
     for (const Message &message : messages)
         seqs.append(message.seq);
     return seqs;
+}
+
+QList<Message> tst_Cluster::shownIn(const TestClient &client, const QString &room)
+{
+    QList<Message> shown;
+    for (const ServerFrame &frame : client.frames()) {
+        if (const auto *state = std::get_if<RoomState>(&frame); state && state->room == room)
+            shown += state->history;
+        else if (const auto *message = std::get_if<Message>(&frame);
+                 message && message->room == room)
+            shown.append(*message);
+    }
+    return shown;
+}
+
+QStringList tst_Cluster::textsOf(const QList<Message> &messages)
+{
+    QStringList texts;
+    for (const Message &message : messages)
+        texts.append(message.text);
+    return texts;
 }
 
 std::unique_ptr<TestClient> tst_Cluster::joinWhenFree(quint16 port, const QString &nick,
@@ -285,6 +311,102 @@ void tst_Cluster::kickAndTopicReachAnotherNode()
     QCOMPARE(bb.count<Message>(), 0);
     QCOMPARE(kicksIn(aa), 1);
     QCOMPARE(kicksIn(cc), 1);
+}
+
+void tst_Cluster::nodeFollowsOnlyRoomsWithMembersOnIt()
+{
+    const quint16 first = startNode(0);
+    const quint16 second = startNode(1);
+    QVERIFY(first && second);
+    TestClient aa, bb, cc;
+    for (TestClient *client : { &aa, &bb, &cc })
+        client->setProtocol(2);
+    QVERIFY(aa.join(first, u"aa"_s));
+    QVERIFY(cc.join(first, u"cc"_s));
+    QVERIFY(bb.join(second, u"bb"_s));
+    aa.send(Join { u"dev"_s, false, {} });
+    QTRY_COMPARE(aa.count<RoomState>(), 2);
+    cc.send(Join { u"dev"_s, false, {} });
+    QTRY_COMPARE(cc.count<RoomState>(), 2);
+    // Only the first node has members in #dev, so only it follows the room's channel: Redis
+    // sends a publication to no one else (and no node subscribes to a pattern).
+    const QString dev = u"natter:room:dev"_s;
+    QTRY_COMPARE(m_redis->subscribers(dev), 1);
+    QCOMPARE(m_redis->command({ u"PUBSUB"_s, u"NUMPAT"_s }), QByteArray("0"));
+    QCOMPARE(m_redis->subscribers(u"natter:room:lobby"_s), 2);
+    auto say = [&aa](int from, int to) {
+        const qsizetype acks = aa.count<Ack>();
+        for (int i = from; i < to; ++i)
+            aa.sayIn(u"dev"_s, u"m%1"_s.arg(i), u"d%1"_s.arg(i));
+        return QTest::qWaitFor([&] { return aa.count<Ack>() == acks + (to - from); }, 10000);
+    };
+    auto texts = [](int from, int to) {
+        QStringList expected;
+        for (int i = from; i < to; ++i)
+            expected.append(u"m%1"_s.arg(i));
+        return expected;
+    };
+    QVERIFY(say(0, 10));
+    QTRY_COMPARE(textsOf(shownIn(cc, u"dev"_s)), texts(0, 10));
+    const qint64 ccSaw = cc.last<Message>().seq;
+    const QString epoch = cc.last<RoomState>().epoch;
+    cc.send(Exit {});
+    QTRY_VERIFY(cc.wasDisconnected());
+    QVERIFY(say(10, 20));
+    QCOMPARE(m_redis->subscribers(dev), 1);
+
+    // bb joins #dev on the second node, which followed none of it: it catches up from the
+    // stream, and bb is shown everything once, in order.
+    bb.send(Join { u"dev"_s, false, {} });
+    QTRY_COMPARE(textsOf(shownIn(bb, u"dev"_s)), texts(0, 20));
+    QTRY_COMPARE(m_redis->subscribers(dev), 2);
+    QVERIFY(say(20, 21));
+    QTRY_COMPARE(textsOf(shownIn(bb, u"dev"_s)), texts(0, 21));
+    const QList<qint64> bbSeqs = seqsOf(shownIn(bb, u"dev"_s));
+    QVERIFY(std::is_sorted(bbSeqs.cbegin(), bbSeqs.cend()));
+
+    // The last member here leaves the room: the node stops following it.
+    bb.send(Part { u"dev"_s, {} });
+    QTRY_COMPARE(m_redis->subscribers(dev), 1);
+    QVERIFY(say(21, 30));
+
+    // cc comes back on the second node, from where it stood: its room frame is the cluster's
+    // (no reset, exactly what it missed), and what follows comes once.
+    std::unique_ptr<TestClient> ccAgain;
+    QVERIFY(QTest::qWaitFor(
+            [&] {
+                // A new connection each time: the first node lets go of cc as it closes.
+                ccAgain = std::make_unique<TestClient>();
+                ccAgain->setProtocol(2);
+                ccAgain->connectTo(second);
+                if (!QTest::qWaitFor([&] { return ccAgain->isConnected(); }, 5000))
+                    return false;
+                Hello hello;
+                hello.nick = u"cc"_s;
+                hello.protocol = 2;
+                hello.rooms = { { u"dev"_s, ccSaw, epoch } };
+                ccAgain->send(hello);
+                return QTest::qWaitFor(
+                        [&] {
+                            return std::any_of(ccAgain->frames().cbegin(), ccAgain->frames().cend(),
+                                               [](const ServerFrame &f) {
+                                                   const auto *state = std::get_if<RoomState>(&f);
+                                                   return state && state->room == u"dev"_s;
+                                               });
+                        },
+                        2000);
+            },
+            10000));
+    RoomState state;
+    for (const RoomState &room : ccAgain->all<RoomState>())
+        if (room.room == u"dev"_s)
+            state = room;
+    QVERIFY(!state.historyReset);
+    QCOMPARE(textsOf(state.history), texts(10, 30));
+    QCOMPARE(state.seq, state.history.constLast().seq);
+    QTRY_COMPARE(m_redis->subscribers(dev), 2);
+    QVERIFY(say(30, 31));
+    QTRY_COMPARE(textsOf(shownIn(*ccAgain, u"dev"_s)), texts(10, 31));
 }
 
 void tst_Cluster::ircClientOnOneNodeTalksWithJsonOnAnother()
