@@ -84,7 +84,7 @@ private:
 
     void enqueue(Pending pending);
     void writeQueued();
-    void finishWrite(bool ok, const QString &error, const QList<qint64> &numbers);
+    void finishWrite(bool ok, const QString &error, const QList<MessageStore::Number> &numbers);
     void deliverInOrder();
     void fillGap();
     void deliver(const Pending &pending);

@@ -17,21 +17,36 @@ namespace {
 constexpr QByteArrayView RoomChannelPrefix = "natter:room:";
 
 // Numbers, appends and publishes a batch in one step. ARGV: the epoch the node counts in, the
-// stream's length, then per message the room's key and its frame with "seq":0 in it. A node
-// whose epoch is not Redis's is told so and nothing is written.
+// stream's length, how long a client id is remembered (s), then per message the room's key, its
+// frame with "seq":0 in it, the sender's key and client id ('' for none) and its time. A node
+// whose epoch is not Redis's is told so and nothing is written. A message whose sender sent the
+// same id before (to any node) is not written again: its answer is {seq, time} of the first.
 constexpr char PostScript[] = R"lua(
 local epoch = redis.call('GET', 'natter:epoch')
 if epoch ~= ARGV[1] then return redis.error_reply('EPOCH ' .. tostring(epoch)) end
 local numbers = {}
-for i = 3, #ARGV, 2 do
+for i = 4, #ARGV, 4 do
   local room = 'natter:room:' .. ARGV[i]
-  local frame = ARGV[i + 1]
-  local seq = redis.call('INCR', room .. ':seq')
-  local at = string.find(frame, '"seq":0', 1, true)
-  frame = string.sub(frame, 1, at - 1) .. '"seq":' .. seq .. string.sub(frame, at + 7)
-  redis.call('XADD', room .. ':log', 'MAXLEN', '~', ARGV[2], seq .. '-0', 'm', frame)
-  redis.call('PUBLISH', room, 'm' .. frame)
-  numbers[#numbers + 1] = seq
+  local sent = ARGV[i + 2]
+  local earlier = false
+  if sent ~= '' then
+    sent = room .. ':sent:' .. sent
+    earlier = redis.call('GET', sent)
+  end
+  if earlier then
+    local cut = string.find(earlier, ' ', 1, true)
+    numbers[#numbers + 1] = { tonumber(string.sub(earlier, 1, cut - 1)),
+                              tonumber(string.sub(earlier, cut + 1)) }
+  else
+    local frame = ARGV[i + 1]
+    local seq = redis.call('INCR', room .. ':seq')
+    local at = string.find(frame, '"seq":0', 1, true)
+    frame = string.sub(frame, 1, at - 1) .. '"seq":' .. seq .. string.sub(frame, at + 7)
+    redis.call('XADD', room .. ':log', 'MAXLEN', '~', ARGV[2], seq .. '-0', 'm', frame)
+    redis.call('PUBLISH', room, 'm' .. frame)
+    if sent ~= '' then redis.call('SET', sent, seq .. ' ' .. ARGV[i + 3], 'EX', ARGV[3]) end
+    numbers[#numbers + 1] = seq
+  end
 end
 return numbers
 )lua";
@@ -242,13 +257,22 @@ void ClusterStore::checkEpoch()
 
 void ClusterStore::write(const QList<Protocol::Message> &batch)
 {
-    QList<QByteArray> arguments { "EVAL", PostScript, "0", m_epoch.toUtf8(),
+    QList<QByteArray> arguments { "EVAL",
+                                  PostScript,
+                                  "0",
+                                  m_epoch.toUtf8(),
                                   QByteArray::number(
-                                          std::max<qsizetype>(m_options.historyLimit, 1)) };
-    arguments.reserve(arguments.size() + 2 * batch.size());
+                                          std::max<qsizetype>(m_options.historyLimit, 1)),
+                                  QByteArray::number(RepeatWindowSeconds) };
+    arguments.reserve(arguments.size() + 4 * batch.size());
     for (const Protocol::Message &message : batch) {
         arguments.append(ClusterKeys::room(message.room));
         arguments.append(Protocol::encode(Protocol::ServerFrame { message }).chopped(1));
+        // A nick never holds a line break: the key is unambiguous.
+        arguments.append(message.id.isEmpty() ? QByteArray()
+                                              : Protocol::storedNickKey(message.from).toUtf8()
+                                         + '\n' + message.id.toUtf8());
+        arguments.append(QByteArray::number(message.timestamp));
     }
     const qsizetype count = batch.size();
     m_commands->command(arguments,
@@ -258,8 +282,12 @@ void ClusterStore::write(const QList<Protocol::Message> &batch)
 void ClusterStore::finishWrite(const Reply &reply, qsizetype count)
 {
     if (reply.type == Reply::Type::Array && reply.elements.size() == count) {
-        for (const Reply &number : reply.elements)
-            m_numbers.append(number.integer);
+        for (const Reply &number : reply.elements) {
+            if (number.type == Reply::Type::Array && number.elements.size() == 2)
+                m_numbers.append({ number.elements.at(0).integer, number.elements.at(1).integer });
+            else
+                m_numbers.append({ number.integer, std::nullopt });
+        }
         emit batchWritten(true, {});
         return;
     }

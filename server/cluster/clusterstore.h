@@ -36,7 +36,11 @@ public:
     QString epoch() const override { return m_epoch; }
     void write(const QList<Protocol::Message> &batch) override;
     bool numbersMessages() const override { return true; }
-    QList<qint64> takeNumbers() override { return std::exchange(m_numbers, {}); }
+    QList<Number> takeNumbers() override { return std::exchange(m_numbers, {}); }
+    // How long Redis remembers a message's client id, so that the message sent again through
+    // another node (after a failover) is acknowledged, not taken twice. Older repeats are
+    // caught by each node's own filter, which learns the ids from the rooms' streams.
+    static constexpr int RepeatWindowSeconds = 300;
     void noteDelivered(const Protocol::Message &message) override { keep({ message }); }
     void fetchAfter(const QString &room, qint64 after) override;
     // The room's stored messages after `after`, oldest first, at most FetchCount of them;
@@ -99,7 +103,7 @@ private:
     QString m_epoch;
     QList<RoomRecord> m_loadedRooms;
     QList<Protocol::Message> m_loadedWithIds;
-    QList<qint64> m_numbers;
+    QList<Number> m_numbers;
     QHash<QString, QList<std::pair<QString, QString>>> m_onlineElsewhere;
     RedisConnection *m_commands = nullptr;
     RedisConnection *m_subscriber = nullptr;

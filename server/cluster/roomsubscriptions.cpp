@@ -122,24 +122,25 @@ void RoomSubscriptions::catchUp(const QString &key, qint64 after, quint64 round)
     const auto feed = m_feeds.constFind(key);
     if (feed == m_feeds.cend())
         return;
-    m_store->fetchRange(feed->name, after, this,
-                        [this, key, after, round](bool ok, const QList<Protocol::Message> &messages) {
-                            const auto feed = m_feeds.constFind(key);
-                            if (feed == m_feeds.cend() || feed->round != round)
-                                return; // left, or subscribed again since
-                            if (!ok) {
-                                // Gaps are fetched again as later messages show them.
-                                qCWarning(lcCluster).noquote()
-                                        << "Room" << key << "could not catch up from its stream";
-                                becameCurrent(key);
-                                return;
-                            }
-                            m_catchUp(key, after, messages);
-                            if (messages.size() == ClusterStore::FetchCount)
-                                catchUp(key, messages.constLast().seq, round);
-                            else
-                                becameCurrent(key);
-                        });
+    m_store->fetchRange(
+            feed->name, after, this,
+            [this, key, after, round](bool ok, const QList<Protocol::Message> &messages) {
+                const auto feed = m_feeds.constFind(key);
+                if (feed == m_feeds.cend() || feed->round != round)
+                    return; // left, or subscribed again since
+                if (!ok) {
+                    // Gaps are fetched again as later messages show them.
+                    qCWarning(lcCluster).noquote()
+                            << "Room" << key << "could not catch up from its stream";
+                    becameCurrent(key);
+                    return;
+                }
+                m_catchUp(key, after, messages);
+                if (messages.size() == ClusterStore::FetchCount)
+                    catchUp(key, messages.constLast().seq, round);
+                else
+                    becameCurrent(key);
+            });
 }
 
 void RoomSubscriptions::becameCurrent(const QString &key)

@@ -33,6 +33,7 @@ private slots:
     void nodeFollowsOnlyRoomsWithMembersOnIt();
     void ircClientOnOneNodeTalksWithJsonOnAnother();
     void resendToANodeStartedLaterIsAckedNotRepeated();
+    void resendThroughAnotherNodeIsCaughtByRedis();
     void nickIsOnlineOnOneNodeAtATime();
     void killedNodeLosesNothingAcknowledgedAndItsMembersAreAnnouncedLost();
     void redisRestartedEmptyChangesTheEpoch();
@@ -463,6 +464,43 @@ void tst_Cluster::resendToANodeStartedLaterIsAckedNotRepeated()
     again->say(u"next"_s, u"x2"_s);
     QTRY_COMPARE(bb.count<Message>(), 2);
     QCOMPARE(bb.last<Message>().text, u"next"_s);
+}
+
+void tst_Cluster::resendThroughAnotherNodeIsCaughtByRedis()
+{
+    const quint16 first = startNode(0);
+    const quint16 second = startNode(1);
+    QVERIFY(first && second);
+    TestClient aa, bb;
+    QVERIFY(aa.join(first, u"aa"_s));
+    QVERIFY(bb.join(second, u"bb"_s));
+    aa.say(u"once"_s, u"x"_s);
+    QTRY_COMPARE(aa.count<Ack>(), 1);
+    const Ack original = aa.last<Ack>();
+    // More messages than a node's own filter keeps per nick (1,000): the second node, which
+    // saw "once" go by, no longer knows its id; only Redis does.
+    constexpr int After = 1100;
+    for (int i = 0; i < After; ++i)
+        aa.say(u"after %1"_s.arg(i), u"a%1"_s.arg(i));
+    QTRY_COMPARE_WITH_TIMEOUT(aa.count<Ack>(), 1 + After, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(bb.count<Message>(), 1 + After, 20000);
+    aa.send(Exit {});
+    QTRY_VERIFY(aa.wasDisconnected());
+
+    // Its ack lost (as the client sees it), aa sends "once" again through the second node.
+    const auto again = joinWhenFree(second, u"aa"_s);
+    QVERIFY(again);
+    again->say(u"once"_s, u"x"_s);
+    QTRY_COMPARE(again->count<Ack>(), 1);
+    QCOMPARE(again->last<Ack>().seq, original.seq);
+    QCOMPARE(again->last<Ack>().timestamp, original.timestamp);
+    again->say(u"next"_s, u"y"_s);
+    QTRY_COMPARE(bb.count<Message>(), 2 + After);
+    QCOMPARE(bb.last<Message>().text, u"next"_s);
+    int copies = 0;
+    for (const Message &message : bb.all<Message>())
+        copies += message.text == u"once"_s;
+    QCOMPARE(copies, 1);
 }
 
 void tst_Cluster::nickIsOnlineOnOneNodeAtATime()
