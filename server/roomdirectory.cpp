@@ -4,6 +4,7 @@
 #include "cluster/clusterpresence.h"
 #include "cluster/clusterstore.h"
 #include "cluster/roomsubscriptions.h"
+#include "encodedframe.h"
 #include "serverlogging.h"
 #include "terminaltext.h"
 
@@ -98,6 +99,11 @@ void RoomDirectory::followCluster(ClusterStore *cluster)
         if (Room *target = find(left.room))
             target->partedElsewhere(left);
     });
+    connect(cluster, &ClusterStore::invitationElsewhere, this,
+            [this](const Protocol::Invited &invited) {
+                if (RoomMember *target = online(invited.nick); target && target->speaksRooms())
+                    target->writeFromRoom(encodedFor(*target, EncodedFrame(invited)));
+            });
     connect(cluster, &MessageStore::topicChangedElsewhere, this,
             [this](const Protocol::TopicChanged &topic) {
                 if (Room *target = find(topic.room))
@@ -151,6 +157,18 @@ void RoomDirectory::followPresence(Room *room)
                 m_subscriptions->setMembersHere(room->name(), room->memberCountHere() > 0);
                 m_presence->wentOffline(room->name(), nick, reason);
             });
+}
+
+void RoomDirectory::tellInvited(const Protocol::Invited &invited, const RoomMember *inviter)
+{
+    RoomMember *target = online(invited.nick);
+    if (target) {
+        if (target != inviter && target->speaksRooms())
+            target->writeFromRoom(encodedFor(*target, EncodedFrame(invited)));
+        return;
+    }
+    if (m_cluster)
+        m_cluster->noteInvitation(invited); // online on another node, perhaps
 }
 
 void RoomDirectory::leaveCluster(QObject *context, std::function<void()> done)

@@ -64,6 +64,9 @@ public:
     // that nobody here read are caught up first, so that its welcome is the cluster's.
     void claimNick(const QString &nick, QObject *context, std::function<void(bool)> done);
     void releaseNick(const QString &nick);
+    // Tells the invited nick of its invitation, wherever in the cluster it is online (not
+    // `inviter`, who has its own answer).
+    void tellInvited(const Protocol::Invited &invited, const RoomMember *inviter);
     // Frees what this node holds in the cluster (at once without one), then `done`.
     void leaveCluster(QObject *context, std::function<void()> done);
 

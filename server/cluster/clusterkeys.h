@@ -43,6 +43,7 @@ enum Publication : char {
     ReadMarker = 'k', // node \n nick \n seq
     Invited = 'i', // node \n nick
     Uninvited = 'u', // node \n nick
+    Invitation = 'v', // node \n the invited frame's JSON (for the invitee, wherever it is)
     Parted = 'p', // node \n the left frame's JSON (a part or a kick, with who and why)
     Topic = 't', // node \n the topic frame's JSON
     Online = 'j', // node \n nick

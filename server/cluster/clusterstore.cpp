@@ -340,6 +340,13 @@ void ClusterStore::noteTopic(const Protocol::TopicChanged &topic)
             Protocol::encode(Protocol::ServerFrame { topic }).chopped(1));
 }
 
+void ClusterStore::noteInvitation(const Protocol::Invited &invited)
+{
+    // After the invitation's record (saveInvite): the invitee's node knows it may join first.
+    publish(invited.room, ClusterKeys::Invitation,
+            Protocol::encode(Protocol::ServerFrame { invited }).chopped(1));
+}
+
 void ClusterStore::publish(const QString &room, char kind, const QByteArray &body)
 {
     m_commands->command(
@@ -461,9 +468,14 @@ void ClusterStore::handlePublication(const QByteArray &channel, const QByteArray
         return; // a node's own news (lost, retired): ClusterPresence's
     const QString roomKey = QString::fromUtf8(payload.sliced(nodeEnd + 1, roomEnd - nodeEnd - 1));
     const QByteArrayView body = QByteArrayView(payload).sliced(roomEnd + 1);
-    if (kind == ClusterKeys::Parted || kind == ClusterKeys::Topic) {
+    if (kind == ClusterKeys::Parted || kind == ClusterKeys::Topic
+        || kind == ClusterKeys::Invitation) {
         const auto decoded = Protocol::decodeServerFrame(body);
-        if (const auto *left = std::get_if<Protocol::Left>(&decoded.frame); left && !decoded.error)
+        if (const auto *invitation = std::get_if<Protocol::Invited>(&decoded.frame);
+            invitation && !decoded.error)
+            emit invitationElsewhere(*invitation);
+        else if (const auto *left = std::get_if<Protocol::Left>(&decoded.frame);
+                 left && !decoded.error)
             emit partedElsewhere(*left);
         else if (const auto *topic = std::get_if<Protocol::TopicChanged>(&decoded.frame);
                  topic && !decoded.error)

@@ -54,6 +54,8 @@ public:
     void unsubscribeRoom(const QString &room);
     void noteParted(const Protocol::Left &left) override;
     void noteTopic(const Protocol::TopicChanged &topic) override;
+    // Tells the node where the invitee is online (if any) to give it the notice.
+    void noteInvitation(const Protocol::Invited &invited);
 
     // The loaded messages that carried client ids: a resend to this node of a message another
     // node took before it went is acked, not posted twice.
@@ -86,6 +88,8 @@ signals:
     void memberRemoved(const QString &room, const QString &nick);
     void readMarkerSet(const QString &room, const QString &nick, qint64 seq);
     void invited(const QString &room, const QString &nick, bool invited);
+    // An invitation made on another node, for a nick that may be online here.
+    void invitationElsewhere(const Protocol::Invited &invited);
     // The room's channel is followed from now on: what was published before is in its stream.
     void roomSubscribed(const QString &roomKey);
     // Redis lost the cluster's data (restarted without persistence, flushed): numbers given

@@ -30,6 +30,7 @@ private slots:
     void roomsAndMembershipsAreSharedByNodes();
     void directMessageReachesAnotherNode();
     void kickAndTopicReachAnotherNode();
+    void invitationToAPrivateRoomReachesAnotherNode();
     void nodeFollowsOnlyRoomsWithMembersOnIt();
     void ircClientOnOneNodeTalksWithJsonOnAnother();
     void resendToANodeStartedLaterIsAckedNotRepeated();
@@ -95,6 +96,22 @@ QList<qint64> tst_Cluster::seqsOf(const QList<Message> &messages)
     for (const Message &message : messages)
         seqs.append(message.seq);
     return seqs;
+}
+
+// Registers the nicks in an accounts file the way an administrator does (--add-user).
+static bool createAccounts(const QString &path, const QList<std::pair<QString, QString>> &users)
+{
+    for (const auto &[nick, password] : users) {
+        QProcess add;
+        add.start(QStringLiteral(NATTER_SERVER_BINARY),
+                  { u"--accounts"_s, path, u"--add-user"_s, nick });
+        add.write(password.toUtf8() + '\n');
+        add.closeWriteChannel();
+        if (!QTest::qWaitFor([&] { return add.state() == QProcess::NotRunning; }, 30000)
+            || add.exitCode() != 0)
+            return false;
+    }
+    return true;
 }
 
 QList<Message> tst_Cluster::shownIn(const TestClient &client, const QString &room)
@@ -312,6 +329,53 @@ void tst_Cluster::kickAndTopicReachAnotherNode()
     QCOMPARE(bb.count<Message>(), 0);
     QCOMPARE(kicksIn(aa), 1);
     QCOMPARE(kicksIn(cc), 1);
+}
+
+void tst_Cluster::invitationToAPrivateRoomReachesAnotherNode()
+{
+    // Private rooms need registered nicks: an accounts file every node reads.
+    QTemporaryDir dir;
+    const QString accounts = dir.filePath(u"accounts"_s);
+    QVERIFY(createAccounts(accounts, { { u"aa"_s, u"secret-aa"_s }, { u"bb"_s, u"secret-bb"_s } }));
+    const QStringList options { u"--rate"_s, u"0"_s, u"--accounts"_s, accounts };
+    const quint16 first = startNode(0, options);
+    const quint16 second = startNode(1, options);
+    QVERIFY(first && second);
+    TestClient aa, bb;
+    aa.setProtocol(2);
+    bb.setProtocol(2);
+    aa.connectTo(first);
+    aa.hello(u"aa"_s, std::nullopt, u"secret-aa"_s);
+    bb.connectTo(second);
+    bb.hello(u"bb"_s, std::nullopt, u"secret-bb"_s);
+    QTRY_COMPARE(aa.count<Welcome>(), 1);
+    QTRY_COMPARE(bb.count<Welcome>(), 1);
+    aa.send(Join { u"secret"_s, true, {} });
+    QTRY_COMPARE(aa.count<RoomState>(), 2);
+    QVERIFY(aa.last<RoomState>().isPrivate);
+    // Known on the second node before bb is invited, so that a refusal there means something.
+    QVERIFY(QTest::qWaitFor(
+            [&] {
+                bb.send(Join { u"secret"_s, false, u"early"_s });
+                const qsizetype errors = bb.count<Error>();
+                return QTest::qWaitFor([&] { return bb.count<Error>() > errors; }, 1000)
+                        && bb.last<Error>().code == ErrorCode::NotInvited;
+            },
+            5000));
+
+    aa.send(Invite { u"secret"_s, u"bb"_s, u"i"_s });
+    QTRY_COMPARE(aa.count<Invited>(), 1);
+    // bb, online on the other node, is told, and can join there.
+    QTRY_COMPARE(bb.count<Invited>(), 1);
+    QCOMPARE(bb.last<Invited>().room, u"secret"_s);
+    QCOMPARE(bb.last<Invited>().by, u"aa"_s);
+    bb.send(Join { u"secret"_s, false, u"j"_s });
+    QTRY_COMPARE(bb.count<RoomState>(), 2);
+    QCOMPARE(bb.last<RoomState>().room, u"secret"_s);
+    QCOMPARE(bb.last<RoomState>().owner, u"aa"_s);
+    aa.sayIn(u"secret"_s, u"welcome in"_s, u"w"_s);
+    QTRY_COMPARE(bb.count<Message>(), 1);
+    QCOMPARE(bb.last<Message>().text, u"welcome in"_s);
 }
 
 void tst_Cluster::nodeFollowsOnlyRoomsWithMembersOnIt()
