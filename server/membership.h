@@ -39,6 +39,7 @@ public:
     QString elsewhere(const QString &nick) const;
 
     qsizetype size() const { return m_members.size() + m_elsewhere.size(); }
+    qsizetype sizeHere() const { return m_members.size(); } // online on this node
     QStringList nicks() const; // ordered by case-folded nick
     // Who is online as the JSON array of a welcome, kept between joins so that a welcome costs
     // a copy, not an encoding of every nick. In join order after the first rebuild.

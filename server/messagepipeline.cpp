@@ -207,12 +207,13 @@ void MessagePipeline::writeQueued()
     if (batch.isEmpty())
         finishWrite(true, {}, {});
     else
-        m_queue->write(batch,
-                       [self = QPointer<MessagePipeline>(this)](bool ok, const QString &error,
-                                                                const QList<qint64> &numbers) {
-                           if (self)
-                               self->finishWrite(ok, error, numbers);
-                       });
+        m_queue->write(
+                batch,
+                [self = QPointer<MessagePipeline>(this)](
+                        bool ok, const QString &error, const QList<MessageStore::Number> &numbers) {
+                    if (self)
+                        self->finishWrite(ok, error, numbers);
+                });
 }
 
 RoomLog::Encodings MessagePipeline::encodings(const EncodedFrame &frame) const
@@ -230,23 +231,46 @@ void MessagePipeline::append(RoomLog::ReaderId only, const EncodedFrame &frame)
     m_log->appendToOne(only, encodings(frame), 0);
 }
 
-void MessagePipeline::finishWrite(bool ok, const QString &error, const QList<qint64> &numbers)
+void MessagePipeline::finishWrite(bool ok, const QString &error,
+                                  const QList<MessageStore::Number> &numbers)
 {
     QList<Pending> done = std::exchange(m_writing, {});
     if (!ok)
         qCCritical(lcServer).noquote() << "Could not store messages:" << error;
     if (ok && m_numberedByStore) {
         qsizetype next = 0;
+        bool repeated = false;
         for (Pending &pending : done) {
             if (!pending.message)
                 continue;
-            pending.message->seq = numbers.value(next++);
+            const MessageStore::Number number = numbers.value(next++);
+            pending.message->seq = number.seq;
             if (auto waiting = m_waitingBySender.find(pending.sender);
                 waiting != m_waitingBySender.end() && --*waiting <= 0)
                 m_waitingBySender.erase(waiting);
+            if (number.earlierTimestamp) {
+                // Sent before through another node (its ack lost with that node): the first
+                // copy is the message, and this one only brings its ack again.
+                pending.message->timestamp = *number.earlierTimestamp;
+                m_accepted.remember(Protocol::storedNickKey(pending.message->from),
+                                    pending.message->id,
+                                    { pending.message->seq, pending.message->timestamp });
+                const Protocol::Message &message = *pending.message;
+                const EncodedFrame ack(
+                        Protocol::Ack { message.id, message.seq, message.timestamp, m_room });
+                for (RoomLog::ReaderId sender : takeSenders(pending))
+                    append(sender, ack);
+                pending.message.reset();
+                pending.notice.reset();
+                repeated = true;
+            }
         }
+        // What was only acknowledged again is done with.
+        done.removeIf([](const Pending &pending) { return !pending.message && !pending.notice; });
         m_settled += std::move(done);
         deliverInOrder();
+        if (repeated)
+            emit delivered(); // the acks go out
         if (!m_queued.isEmpty())
             m_handOff.start();
         else if (!isBusy())
@@ -295,6 +319,26 @@ void MessagePipeline::deliverPublished(const Protocol::Message &message)
     m_published.insert(message.seq, message);
     if (!m_deliverPublished.isActive())
         m_deliverPublished.start();
+}
+
+void MessagePipeline::catchUp(qint64 after, const QList<Protocol::Message> &messages)
+{
+    for (const Protocol::Message &message : messages)
+        if (message.seq > m_deliveredSeq)
+            m_published.insert(message.seq, message);
+    if (!messages.isEmpty() && messages.constFirst().seq > after + 1) {
+        qint64 next = messages.constFirst().seq;
+        for (const Pending &pending : std::as_const(m_settled))
+            if (pending.message)
+                next = std::min(next, pending.message->seq);
+        if (next - 1 > m_deliveredSeq) {
+            qCInfo(lcServer).noquote()
+                    << "Messages" << m_deliveredSeq + 1 << "to" << next - 1 << "of" << m_room
+                    << "are no longer stored: the room's history here starts after them";
+            m_deliveredSeq = next - 1;
+        }
+    }
+    deliverInOrder();
 }
 
 void MessagePipeline::deliverInOrder()

@@ -54,6 +54,10 @@ public:
     // A message another node of the cluster numbered (or this one, seen on its way back):
     // delivered in number order with this node's own, each number once.
     void deliverPublished(const Protocol::Message &message);
+    // The room's stored messages after `after`, fetched from the cluster's store when the
+    // room was taken up again: delivered now, in order. Numbers between `after` and the first
+    // of them are no longer stored (the stream was trimmed meanwhile) and are not waited for.
+    void catchUp(qint64 after, const QList<Protocol::Message> &messages);
     // The cluster's store lost its numbering: this room counts from the start again.
     void resetNumbering();
 
@@ -83,7 +87,7 @@ private:
 
     void enqueue(Pending pending);
     void writeQueued();
-    void finishWrite(bool ok, const QString &error, const QList<qint64> &numbers);
+    void finishWrite(bool ok, const QString &error, const QList<MessageStore::Number> &numbers);
     void deliverInOrder();
     void fillGap();
     void deliver(const Pending &pending);

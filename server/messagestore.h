@@ -125,8 +125,15 @@ public:
     // them (their seq is 0 until then): takeNumbers() then gives the numbers of the batch just
     // reported written, in its order. Messages numbered elsewhere arrive as `published`, and
     // every message a room delivers, from here or elsewhere, is noted in order.
+    struct Number
+    {
+        qint64 seq = 0;
+        // Set when the sender had sent the message before (the same client id, perhaps to
+        // another server): it was not stored again, and `seq` and this are the first copy's.
+        std::optional<qint64> earlierTimestamp;
+    };
     virtual bool numbersMessages() const { return false; }
-    virtual QList<qint64> takeNumbers() { return {}; }
+    virtual QList<Number> takeNumbers() { return {}; }
     virtual void noteDelivered(const Protocol::Message &) { }
     // Asks again for a room's messages after `after` (a gap in what was published): they
     // arrive as `published`.

@@ -120,6 +120,10 @@ public:
     {
         m_pipeline.deliverPublished(message);
     }
+    void catchUp(qint64 after, const QList<Protocol::Message> &messages)
+    {
+        m_pipeline.catchUp(after, messages);
+    }
     void resetNumbering() { m_pipeline.resetNumbering(); }
     void onlineElsewhere(const QString &nick, const QString &node);
     void offlineElsewhere(const QString &nick, Protocol::LeaveReason reason);
@@ -135,6 +139,7 @@ public:
 
     QStringList nicks() const { return m_membership.nicks(); }
     qsizetype memberCount() const { return m_membership.size(); }
+    qsizetype memberCountHere() const { return m_membership.sizeHere(); }
     qint64 lastSeq() const { return m_pipeline.deliveredSeq(); }
     QString epoch() const { return m_store->epoch(); }
     Protocol::RoomSummary summary() const;

@@ -3,6 +3,8 @@
 
 #include "cluster/clusterpresence.h"
 #include "cluster/clusterstore.h"
+#include "cluster/roomsubscriptions.h"
+#include "encodedframe.h"
 #include "serverlogging.h"
 #include "terminaltext.h"
 
@@ -47,6 +49,17 @@ void RoomDirectory::followCluster(ClusterStore *cluster)
 {
     m_cluster = cluster;
     m_presence = new ClusterPresence(cluster, this);
+    m_subscriptions = new RoomSubscriptions(
+            cluster,
+            [this](const QString &key) {
+                const Room *target = m_rooms.value(key);
+                return target ? target->lastSeq() : 0;
+            },
+            [this](const QString &key, qint64 after, const QList<Protocol::Message> &messages) {
+                if (Room *target = m_rooms.value(key))
+                    target->catchUp(after, messages);
+            },
+            this);
     auto room = [this](const QString &key) { return m_rooms.value(key); };
     connect(cluster, &MessageStore::published, this, [this](const Protocol::Message &message) {
         Room *target = find(message.room);
@@ -88,16 +101,16 @@ void RoomDirectory::followCluster(ClusterStore *cluster)
         if (Room *target = find(left.room))
             target->partedElsewhere(left);
     });
+    connect(cluster, &ClusterStore::invitationElsewhere, this,
+            [this](const Protocol::Invited &invited) {
+                if (RoomMember *target = online(invited.nick); target && target->speaksRooms())
+                    target->writeFromRoom(encodedFor(*target, EncodedFrame(invited)));
+            });
     connect(cluster, &MessageStore::topicChangedElsewhere, this,
             [this](const Protocol::TopicChanged &topic) {
                 if (Room *target = find(topic.room))
                     target->topicChangedElsewhere(topic);
             });
-    connect(cluster, &ClusterStore::resubscribed, this, [this] {
-        // Whatever was published while this node was not listening is in the streams.
-        for (Room *target : std::as_const(m_rooms))
-            m_cluster->fetchAfter(target->name(), target->lastSeq());
-    });
     connect(cluster, &ClusterStore::epochChanged, this, [this] {
         for (Room *target : std::as_const(m_rooms))
             target->resetNumbering();
@@ -137,12 +150,27 @@ void RoomDirectory::followPresence(Room *room)
 {
     if (!m_presence)
         return;
-    connect(room, &Room::wentOnline, m_presence,
-            [this, room](const QString &nick) { m_presence->wentOnline(room->name(), nick); });
+    connect(room, &Room::wentOnline, m_presence, [this, room](const QString &nick) {
+        m_subscriptions->setMembersHere(room->name(), true);
+        m_presence->wentOnline(room->name(), nick);
+    });
     connect(room, &Room::wentOffline, m_presence,
             [this, room](const QString &nick, Protocol::LeaveReason reason) {
+                m_subscriptions->setMembersHere(room->name(), room->memberCountHere() > 0);
                 m_presence->wentOffline(room->name(), nick, reason);
             });
+}
+
+void RoomDirectory::tellInvited(const Protocol::Invited &invited, const RoomMember *inviter)
+{
+    RoomMember *target = online(invited.nick);
+    if (target) {
+        if (target != inviter && target->speaksRooms())
+            target->writeFromRoom(encodedFor(*target, EncodedFrame(invited)));
+        return;
+    }
+    if (m_cluster)
+        m_cluster->noteInvitation(invited); // online on another node, perhaps
 }
 
 void RoomDirectory::leaveCluster(QObject *context, std::function<void()> done)
@@ -166,7 +194,24 @@ void RoomDirectory::claimNick(const QString &nick, QObject *context, std::functi
         done(true);
         return;
     }
-    m_presence->claimNick(nick, context, std::move(done));
+    m_presence->claimNick(nick, context,
+                          [this, nick, context = QPointer<QObject>(context),
+                           done = std::move(done)](bool claimed) {
+                              if (!claimed) {
+                                  done(false);
+                                  return;
+                              }
+                              // The member is welcomed into its rooms, or the lobby.
+                              QStringList rooms { m_lobby->name() };
+                              for (const Room *room : roomsOf(nick))
+                                  rooms.append(room->name());
+                              m_subscriptions->whenCurrent(rooms, [this, nick, context, done] {
+                                  if (context)
+                                      done(true);
+                                  else
+                                      releaseNick(nick); // whoever asked is gone
+                              });
+                          });
 }
 
 RoomDirectory::~RoomDirectory()

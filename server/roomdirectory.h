@@ -17,6 +17,7 @@
 // always there), and who is online where: a nick is online at most once on the server.
 class ClusterPresence;
 class ClusterStore;
+class RoomSubscriptions;
 
 class RoomDirectory : public QObject
 {
@@ -62,9 +63,13 @@ public:
     // been claimed, and the old one is released.
     void rename(RoomMember *member, const QString &oldNick);
     // In a cluster a nick is online on one node at a time: `done` says whether this node may
-    // take it (at once without a cluster), if `context` still exists.
+    // take it (at once without a cluster), if `context` still exists. Rooms of the nick's
+    // that nobody here read are caught up first, so that its welcome is the cluster's.
     void claimNick(const QString &nick, QObject *context, std::function<void(bool)> done);
     void releaseNick(const QString &nick);
+    // Tells the invited nick of its invitation, wherever in the cluster it is online (not
+    // `inviter`, who has its own answer).
+    void tellInvited(const Protocol::Invited &invited, const RoomMember *inviter);
     // Frees what this node holds in the cluster (at once without one), then `done`.
     void leaveCluster(QObject *context, std::function<void()> done);
 
@@ -103,4 +108,5 @@ private:
     QHash<QString, int> m_roomsOwnedBy; // by Protocol::nickKey
     ClusterStore *m_cluster = nullptr;
     ClusterPresence *m_presence = nullptr;
+    RoomSubscriptions *m_subscriptions = nullptr;
 };

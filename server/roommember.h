@@ -25,6 +25,8 @@ public:
     virtual bool wantsMessageTags() const { return false; }
     // IRC's echo-message: the member's own messages come back to it, in place of an ack.
     virtual bool wantsOwnMessages() const { return false; }
+    // Whether it knows rooms (an old JSON client knows only the lobby).
+    virtual bool speaksRooms() const { return true; }
     // Bytes written to the member that its connection has not yet handed to the network: the
     // room writes more only while this is small.
     virtual qint64 unsentBytes() const = 0;

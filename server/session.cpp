@@ -966,9 +966,7 @@ void Session::handleFrame(const Protocol::Invite &invite)
     }
     const Protocol::Invited invited { room->name(), invite.nick, m_nick };
     send(invited);
-    auto *target = dynamic_cast<Session *>(m_directory->online(invite.nick));
-    if (target && target != this && target->speaksRooms())
-        target->send(invited);
+    m_directory->tellInvited(invited, this);
 }
 
 void Session::handleFrame(const Protocol::MarkRead &read)

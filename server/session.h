@@ -138,7 +138,7 @@ private:
     // One of the rooms this member is online in, by name (plain text: empty is the current
     // room); refuses with no_such_room or not_a_member and returns nothing otherwise.
     Room *myRoom(const QString &name, const QString &id);
-    bool speaksRooms() const { return m_face != Face::Json || m_protocol >= 2; }
+    bool speaksRooms() const override { return m_face != Face::Json || m_protocol >= 2; }
     bool requireRooms(const QString &id);
     void leaveRooms(Protocol::LeaveReason reason, const QString &by = {},
                     const QString &comment = {});

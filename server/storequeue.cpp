@@ -35,7 +35,8 @@ void StoreQueue::answer(bool ok, const QString &error)
         return;
     ServerCounters::instance().countBatch(m_inFlight.nsecsElapsed() / 1000);
     const QList<Part> done = m_waiting.dequeue();
-    const QList<qint64> numbers = ok ? m_store->takeNumbers() : QList<qint64>();
+    const QList<MessageStore::Number> numbers = ok ? m_store->takeNumbers()
+                                                   : QList<MessageStore::Number>();
     qsizetype at = 0;
     for (const auto &[count, room] : done) {
         room(ok, error, numbers.mid(at, numbers.isEmpty() ? 0 : count));

@@ -19,7 +19,8 @@ class StoreQueue : public QObject
     Q_OBJECT
 public:
     // `numbers`: what a store that numbers messages gave this part of the batch, in order.
-    using Done = std::function<void(bool ok, const QString &error, const QList<qint64> &numbers)>;
+    using Done = std::function<void(bool ok, const QString &error,
+                                    const QList<MessageStore::Number> &numbers)>;
 
     explicit StoreQueue(MessageStore *store, QObject *parent = nullptr);
 

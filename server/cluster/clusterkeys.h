@@ -17,7 +17,10 @@ inline QByteArray room(const QString &name)
 inline const QByteArray Epoch = "natter:epoch";
 inline const QByteArray Rooms = "natter:rooms"; // set of room names as created
 inline const QByteArray Nodes = "natter:nodes"; // set of node ids
-inline const QByteArray ClusterChannel = "natter:cluster"; // rooms created, nodes lost
+// Every node follows the node-wide channel: rooms created, nodes lost, and every change to a
+// room but its messages.
+inline const QByteArray ClusterChannel = "natter:cluster";
+// A room's messages, followed by the nodes where the room has members online.
 inline QByteArray roomChannel(const QString &name)
 {
     return "natter:room:" + room(name);
@@ -31,7 +34,8 @@ inline QByteArray nodeField(const QString &node, const char *what)
     return "natter:node:" + node.toUtf8() + ':' + what;
 }
 
-// What a publication on a room's channel is: its first byte.
+// What a publication is: its first byte. On a room's channel only Message; on the cluster
+// channel a room's change is the kind, node \n room key \n and what is shown below.
 enum Publication : char {
     Message = 'm', // the message frame's JSON
     MemberAdded = 'a', // node \n nick
@@ -39,12 +43,13 @@ enum Publication : char {
     ReadMarker = 'k', // node \n nick \n seq
     Invited = 'i', // node \n nick
     Uninvited = 'u', // node \n nick
+    Invitation = 'v', // node \n the invited frame's JSON (for the invitee, wherever it is)
     Parted = 'p', // node \n the left frame's JSON (a part or a kick, with who and why)
     Topic = 't', // node \n the topic frame's JSON
     Online = 'j', // node \n nick
     Offline = 'l', // node \n nick \n reason
-    // On the cluster channel:
+    // Of the cluster itself:
     RoomCreated = 'c', // node \n name \n owner \n private (0/1) \n topic
-    NodeLost = 'd', // node
+    NodeLost = 'd', // node \n lost or retired
 };
 } // namespace ClusterKeys

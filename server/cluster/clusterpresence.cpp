@@ -158,8 +158,9 @@ void ClusterPresence::wentOnline(const QString &room, const QString &nick)
     redis->command({ "HSET", ClusterKeys::roomField(room, "online"), nick.toUtf8(), m_node });
     redis->command({ "SADD", ClusterKeys::nodeField(m_store->nodeId(), "presence"),
                      ClusterKeys::room(room) + '\n' + nick.toUtf8() });
-    redis->command({ "PUBLISH", ClusterKeys::roomChannel(room),
-                     ClusterKeys::Online + m_node + '\n' + nick.toUtf8() });
+    redis->command({ "PUBLISH", ClusterKeys::ClusterChannel,
+                     ClusterKeys::Online + m_node + '\n' + ClusterKeys::room(room) + '\n'
+                             + nick.toUtf8() });
 }
 
 void ClusterPresence::wentOffline(const QString &room, const QString &nick,
@@ -169,38 +170,35 @@ void ClusterPresence::wentOffline(const QString &room, const QString &nick,
     redis->command({ "HDEL", ClusterKeys::roomField(room, "online"), nick.toUtf8() });
     redis->command({ "SREM", ClusterKeys::nodeField(m_store->nodeId(), "presence"),
                      ClusterKeys::room(room) + '\n' + nick.toUtf8() });
-    redis->command({ "PUBLISH", ClusterKeys::roomChannel(room),
-                     ClusterKeys::Offline + m_node + '\n' + nick.toUtf8() + '\n'
-                             + Protocol::leaveReasonName(reason).toUtf8() });
+    redis->command({ "PUBLISH", ClusterKeys::ClusterChannel,
+                     ClusterKeys::Offline + m_node + '\n' + ClusterKeys::room(room) + '\n'
+                             + nick.toUtf8() + '\n' + Protocol::leaveReasonName(reason).toUtf8() });
 }
 
 void ClusterPresence::handlePublication(const QByteArray &channel, const QByteArray &payload)
 {
-    if (payload.size() < 2)
+    if (payload.size() < 2 || channel != ClusterKeys::ClusterChannel)
         return;
     const char kind = payload.at(0);
     const QList<QByteArray> fields = payload.sliced(1).split('\n');
-    if (fields.at(0) == m_node && channel != ClusterKeys::ClusterChannel)
-        return;
     const QString node = QString::fromUtf8(fields.at(0));
-    if (channel == ClusterKeys::ClusterChannel) {
-        if (kind != ClusterKeys::NodeLost)
-            return;
+    if (kind == ClusterKeys::NodeLost) {
         if (node != m_store->nodeId())
             emit nodeLost(node);
         else if (fields.value(1) != "retired") // a previous run's leftovers, cleared at start
             emit declaredLost();
         return;
     }
-    if (fields.size() < 2)
+    // node \n room key \n nick (\n reason)
+    if (fields.at(0) == m_node || fields.size() < 3)
         return;
-    const QString roomKey = QString::fromUtf8(channel.mid(qsizetype(sizeof("natter:room:") - 1)));
-    const QString nick = QString::fromUtf8(fields.at(1));
+    const QString roomKey = QString::fromUtf8(fields.at(1));
+    const QString nick = QString::fromUtf8(fields.at(2));
     if (kind == ClusterKeys::Online) {
         emit onlineElsewhere(roomKey, nick, node);
-    } else if (kind == ClusterKeys::Offline && fields.size() >= 3) {
+    } else if (kind == ClusterKeys::Offline && fields.size() >= 4) {
         emit offlineElsewhere(roomKey, nick,
-                              Protocol::leaveReasonFromName(QString::fromUtf8(fields.at(2)))
+                              Protocol::leaveReasonFromName(QString::fromUtf8(fields.at(3)))
                                       .value_or(Protocol::LeaveReason::Lost));
     }
 }

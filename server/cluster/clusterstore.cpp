@@ -4,6 +4,8 @@
 #include "clusterkeys.h"
 #include "clusterlogging.h"
 
+#include <QPointer>
+
 #include <hiredis/hiredis.h>
 
 #include <memory>
@@ -12,23 +14,39 @@ using namespace Qt::StringLiterals;
 using Reply = RedisConnection::Reply;
 
 namespace {
+constexpr QByteArrayView RoomChannelPrefix = "natter:room:";
 
 // Numbers, appends and publishes a batch in one step. ARGV: the epoch the node counts in, the
-// stream's length, then per message the room's key and its frame with "seq":0 in it. A node
-// whose epoch is not Redis's is told so and nothing is written.
+// stream's length, how long a client id is remembered (s), then per message the room's key, its
+// frame with "seq":0 in it, the sender's key and client id ('' for none) and its time. A node
+// whose epoch is not Redis's is told so and nothing is written. A message whose sender sent the
+// same id before (to any node) is not written again: its answer is {seq, time} of the first.
 constexpr char PostScript[] = R"lua(
 local epoch = redis.call('GET', 'natter:epoch')
 if epoch ~= ARGV[1] then return redis.error_reply('EPOCH ' .. tostring(epoch)) end
 local numbers = {}
-for i = 3, #ARGV, 2 do
+for i = 4, #ARGV, 4 do
   local room = 'natter:room:' .. ARGV[i]
-  local frame = ARGV[i + 1]
-  local seq = redis.call('INCR', room .. ':seq')
-  local at = string.find(frame, '"seq":0', 1, true)
-  frame = string.sub(frame, 1, at - 1) .. '"seq":' .. seq .. string.sub(frame, at + 7)
-  redis.call('XADD', room .. ':log', 'MAXLEN', '~', ARGV[2], seq .. '-0', 'm', frame)
-  redis.call('PUBLISH', room, 'm' .. frame)
-  numbers[#numbers + 1] = seq
+  local sent = ARGV[i + 2]
+  local earlier = false
+  if sent ~= '' then
+    sent = room .. ':sent:' .. sent
+    earlier = redis.call('GET', sent)
+  end
+  if earlier then
+    local cut = string.find(earlier, ' ', 1, true)
+    numbers[#numbers + 1] = { tonumber(string.sub(earlier, 1, cut - 1)),
+                              tonumber(string.sub(earlier, cut + 1)) }
+  else
+    local frame = ARGV[i + 1]
+    local seq = redis.call('INCR', room .. ':seq')
+    local at = string.find(frame, '"seq":0', 1, true)
+    frame = string.sub(frame, 1, at - 1) .. '"seq":' .. seq .. string.sub(frame, at + 7)
+    redis.call('XADD', room .. ':log', 'MAXLEN', '~', ARGV[2], seq .. '-0', 'm', frame)
+    redis.call('PUBLISH', room, 'm' .. frame)
+    if sent ~= '' then redis.call('SET', sent, seq .. ' ' .. ARGV[i + 3], 'EX', ARGV[3]) end
+    numbers[#numbers + 1] = seq
+  end
 end
 return numbers
 )lua";
@@ -130,12 +148,14 @@ bool ClusterStore::open(QString *error)
             checkEpoch();
     });
     connect(m_subscriber, &RedisConnection::message, this, &ClusterStore::handlePublication);
-    connect(m_subscriber, &RedisConnection::ready, this, &ClusterStore::resubscribed);
-    // Every room's channel, whether this node knows the room yet or not: a room created on
-    // another node is announced on the cluster channel before anything is published in it,
-    // and one subscription delivers both in the order they were published.
+    connect(m_subscriber, &RedisConnection::subscribed, this, [this](const QByteArray &channel) {
+        if (channel.startsWith(RoomChannelPrefix))
+            emit roomSubscribed(QString::fromUtf8(channel.sliced(RoomChannelPrefix.size())));
+    });
+    // Rooms' channels carry their messages and are followed only while the room has members
+    // here (subscribeRoom); everything else about rooms and nodes comes on the node-wide
+    // channel, which every node follows, in the order it was published.
     m_subscriber->subscribe(ClusterKeys::ClusterChannel);
-    m_subscriber->subscribePattern("natter:room:*");
     m_commands->open();
     m_subscriber->open();
     return true;
@@ -237,13 +257,22 @@ void ClusterStore::checkEpoch()
 
 void ClusterStore::write(const QList<Protocol::Message> &batch)
 {
-    QList<QByteArray> arguments { "EVAL", PostScript, "0", m_epoch.toUtf8(),
+    QList<QByteArray> arguments { "EVAL",
+                                  PostScript,
+                                  "0",
+                                  m_epoch.toUtf8(),
                                   QByteArray::number(
-                                          std::max<qsizetype>(m_options.historyLimit, 1)) };
-    arguments.reserve(arguments.size() + 2 * batch.size());
+                                          std::max<qsizetype>(m_options.historyLimit, 1)),
+                                  QByteArray::number(RepeatWindowSeconds) };
+    arguments.reserve(arguments.size() + 4 * batch.size());
     for (const Protocol::Message &message : batch) {
         arguments.append(ClusterKeys::room(message.room));
         arguments.append(Protocol::encode(Protocol::ServerFrame { message }).chopped(1));
+        // A nick never holds a line break: the key is unambiguous.
+        arguments.append(message.id.isEmpty() ? QByteArray()
+                                              : Protocol::storedNickKey(message.from).toUtf8()
+                                         + '\n' + message.id.toUtf8());
+        arguments.append(QByteArray::number(message.timestamp));
     }
     const qsizetype count = batch.size();
     m_commands->command(arguments,
@@ -253,8 +282,12 @@ void ClusterStore::write(const QList<Protocol::Message> &batch)
 void ClusterStore::finishWrite(const Reply &reply, qsizetype count)
 {
     if (reply.type == Reply::Type::Array && reply.elements.size() == count) {
-        for (const Reply &number : reply.elements)
-            m_numbers.append(number.integer);
+        for (const Reply &number : reply.elements) {
+            if (number.type == Reply::Type::Array && number.elements.size() == 2)
+                m_numbers.append({ number.elements.at(0).integer, number.elements.at(1).integer });
+            else
+                m_numbers.append({ number.integer, std::nullopt });
+        }
         emit batchWritten(true, {});
         return;
     }
@@ -267,12 +300,32 @@ void ClusterStore::finishWrite(const Reply &reply, qsizetype count)
 
 void ClusterStore::fetchAfter(const QString &room, qint64 after)
 {
+    fetchRange(room, after, this, [this](bool, const QList<Protocol::Message> &messages) {
+        for (const Protocol::Message &message : messages)
+            emit published(message);
+    });
+}
+
+void ClusterStore::fetchRange(const QString &room, qint64 after, QObject *context, Fetched fetched)
+{
     m_commands->command({ "XRANGE", ClusterKeys::roomField(room, "log"),
-                          QByteArray::number(after + 1) + "-0", "+", "COUNT", "1000" },
-                        [this](const Reply &reply) {
-                            for (const Protocol::Message &message : streamMessages(reply))
-                                emit published(message);
+                          QByteArray::number(after + 1) + "-0", "+", "COUNT",
+                          QByteArray::number(FetchCount) },
+                        [context = QPointer<QObject>(context),
+                         fetched = std::move(fetched)](const Reply &reply) {
+                            if (context)
+                                fetched(reply.type == Reply::Type::Array, streamMessages(reply));
                         });
+}
+
+void ClusterStore::subscribeRoom(const QString &room)
+{
+    m_subscriber->subscribe(ClusterKeys::roomChannel(room));
+}
+
+void ClusterStore::unsubscribeRoom(const QString &room)
+{
+    m_subscriber->unsubscribe(ClusterKeys::roomChannel(room));
 }
 
 void ClusterStore::noteParted(const Protocol::Left &left)
@@ -287,10 +340,18 @@ void ClusterStore::noteTopic(const Protocol::TopicChanged &topic)
             Protocol::encode(Protocol::ServerFrame { topic }).chopped(1));
 }
 
+void ClusterStore::noteInvitation(const Protocol::Invited &invited)
+{
+    // After the invitation's record (saveInvite): the invitee's node knows it may join first.
+    publish(invited.room, ClusterKeys::Invitation,
+            Protocol::encode(Protocol::ServerFrame { invited }).chopped(1));
+}
+
 void ClusterStore::publish(const QString &room, char kind, const QByteArray &body)
 {
-    m_commands->command({ "PUBLISH", ClusterKeys::roomChannel(room),
-                          kind + m_options.nodeId.toUtf8() + '\n' + body });
+    m_commands->command(
+            { "PUBLISH", ClusterKeys::ClusterChannel,
+              kind + m_options.nodeId.toUtf8() + '\n' + ClusterKeys::room(room) + '\n' + body });
 }
 
 void ClusterStore::saveRoom(const RoomRecord &room)
@@ -374,7 +435,11 @@ void ClusterStore::handlePublication(const QByteArray &channel, const QByteArray
     if (payload.isEmpty())
         return;
     const char kind = payload.at(0);
-    if (kind == ClusterKeys::Message) {
+    if (channel != ClusterKeys::ClusterChannel) {
+        // What was on its way when the room was left is not followed any more: if the room
+        // is taken up again, it catches up from its stream.
+        if (kind != ClusterKeys::Message || !m_subscriber->isSubscribed(channel))
+            return;
         if (const auto message = decodeMessage(QByteArrayView(payload).sliced(1)))
             emit published(*message);
         else
@@ -382,34 +447,43 @@ void ClusterStore::handlePublication(const QByteArray &channel, const QByteArray
                                  << "that does not decode";
         return;
     }
-    if (kind == ClusterKeys::Parted || kind == ClusterKeys::Topic) {
-        const qsizetype cut = payload.indexOf('\n');
-        if (cut < 0 || payload.sliced(1, cut - 1) == m_options.nodeId.toUtf8())
+    // kind node \n ...: a room's change is kind node \n room key \n what changed.
+    const qsizetype nodeEnd = payload.indexOf('\n');
+    if (nodeEnd < 0 || payload.sliced(1, nodeEnd - 1) == m_options.nodeId.toUtf8())
+        return; // this node's own change, applied already
+    if (kind == ClusterKeys::RoomCreated) {
+        const QList<QByteArray> fields = payload.sliced(nodeEnd + 1).split('\n');
+        if (fields.size() < 4)
             return;
-        const auto decoded = Protocol::decodeServerFrame(QByteArrayView(payload).sliced(cut + 1));
-        if (const auto *left = std::get_if<Protocol::Left>(&decoded.frame); left && !decoded.error)
+        RoomRecord record;
+        record.name = QString::fromUtf8(fields.at(0));
+        record.owner = QString::fromUtf8(fields.at(1));
+        record.isPrivate = fields.at(2) == "1";
+        record.topic = QString::fromUtf8(fields.mid(3).join('\n'));
+        emit roomCreated(record);
+        return;
+    }
+    const qsizetype roomEnd = payload.indexOf('\n', nodeEnd + 1);
+    if (roomEnd < 0)
+        return; // a node's own news (lost, retired): ClusterPresence's
+    const QString roomKey = QString::fromUtf8(payload.sliced(nodeEnd + 1, roomEnd - nodeEnd - 1));
+    const QByteArrayView body = QByteArrayView(payload).sliced(roomEnd + 1);
+    if (kind == ClusterKeys::Parted || kind == ClusterKeys::Topic
+        || kind == ClusterKeys::Invitation) {
+        const auto decoded = Protocol::decodeServerFrame(body);
+        if (const auto *invitation = std::get_if<Protocol::Invited>(&decoded.frame);
+            invitation && !decoded.error)
+            emit invitationElsewhere(*invitation);
+        else if (const auto *left = std::get_if<Protocol::Left>(&decoded.frame);
+                 left && !decoded.error)
             emit partedElsewhere(*left);
         else if (const auto *topic = std::get_if<Protocol::TopicChanged>(&decoded.frame);
                  topic && !decoded.error)
             emit topicChangedElsewhere(*topic);
         return;
     }
-    const QList<QByteArray> fields = payload.sliced(1).split('\n');
-    if (fields.size() < 2 || fields.at(0) == m_options.nodeId.toUtf8())
-        return; // this node's own change, applied already
-    const QString nick = QString::fromUtf8(fields.at(1));
-    if (channel == ClusterKeys::ClusterChannel) {
-        if (kind == ClusterKeys::RoomCreated && fields.size() >= 5) {
-            RoomRecord record;
-            record.name = nick;
-            record.owner = QString::fromUtf8(fields.at(2));
-            record.isPrivate = fields.at(3) == "1";
-            record.topic = QString::fromUtf8(fields.mid(4).join('\n'));
-            emit roomCreated(record);
-        }
-        return;
-    }
-    const QString roomKey = QString::fromUtf8(channel.mid(qsizetype(sizeof("natter:room:") - 1)));
+    const QList<QByteArray> fields = body.toByteArray().split('\n');
+    const QString nick = QString::fromUtf8(fields.at(0));
     switch (kind) {
     case ClusterKeys::MemberAdded:
         emit memberAdded(roomKey, nick);
@@ -418,8 +492,8 @@ void ClusterStore::handlePublication(const QByteArray &channel, const QByteArray
         emit memberRemoved(roomKey, nick);
         break;
     case ClusterKeys::ReadMarker:
-        if (fields.size() >= 3)
-            emit readMarkerSet(roomKey, nick, fields.at(2).toLongLong());
+        if (fields.size() >= 2)
+            emit readMarkerSet(roomKey, nick, fields.at(1).toLongLong());
         break;
     case ClusterKeys::Invited:
     case ClusterKeys::Uninvited:

@@ -147,6 +147,7 @@ void RedisConnection::onDisconnect(const redisAsyncContext *context, int status)
 
 void RedisConnection::connected()
 {
+    m_unconfirmed.clear(); // a new connection: nothing sent on it yet
     for (const QByteArray &channel : std::as_const(m_channels))
         sendSubscription(channel, false);
     for (const QByteArray &pattern : std::as_const(m_patterns))
@@ -239,6 +240,17 @@ void RedisConnection::subscribe(const QByteArray &channel)
         sendSubscription(channel, false);
 }
 
+void RedisConnection::unsubscribe(const QByteArray &channel)
+{
+    if (!m_channels.removeOne(channel))
+        return;
+    if (m_ready && m_context) {
+        const char *argv[] = { "UNSUBSCRIBE", channel.constData() };
+        const size_t lengths[] = { size_t(11), size_t(channel.size()) };
+        redisAsyncCommandArgv(m_context, &RedisConnection::onPublication, this, 2, argv, lengths);
+    }
+}
+
 void RedisConnection::subscribePattern(const QByteArray &pattern)
 {
     if (m_patterns.contains(pattern))
@@ -252,7 +264,10 @@ void RedisConnection::sendSubscription(const QByteArray &channel, bool isPattern
 {
     const char *argv[] = { isPattern ? "PSUBSCRIBE" : "SUBSCRIBE", channel.constData() };
     const size_t lengths[] = { isPattern ? size_t(10) : size_t(9), size_t(channel.size()) };
-    redisAsyncCommandArgv(m_context, &RedisConnection::onPublication, this, 2, argv, lengths);
+    if (redisAsyncCommandArgv(m_context, &RedisConnection::onPublication, this, 2, argv, lengths)
+                == REDIS_OK
+        && !isPattern)
+        ++m_unconfirmed[channel];
 }
 
 void RedisConnection::onPublication(redisAsyncContext *, void *reply, void *privateData)
@@ -261,15 +276,24 @@ void RedisConnection::onPublication(redisAsyncContext *, void *reply, void *priv
     if (!reply || self->m_destroying)
         return;
     const Reply converted = convert(reply);
-    // ["message", channel, payload] or ["pmessage", pattern, channel, payload]; the
-    // confirmations of (p)subscribe are not publications.
+    // ["message", channel, payload], ["pmessage", pattern, channel, payload], or the
+    // confirmation of a (p)(un)subscribe: ["subscribe", channel, count] and the like.
     if (converted.type != Reply::Type::Array)
         return;
     const QList<Reply> &parts = converted.elements;
-    if (parts.size() == 3 && parts.at(0).string == "message")
+    if (parts.size() == 3 && parts.at(0).string == "message") {
         emit self->message(parts.at(1).string, parts.at(2).string);
-    else if (parts.size() == 4 && parts.at(0).string == "pmessage")
+    } else if (parts.size() == 3 && parts.at(0).string == "subscribe") {
+        const QByteArray &channel = parts.at(1).string;
+        const auto unconfirmed = self->m_unconfirmed.find(channel);
+        if (unconfirmed == self->m_unconfirmed.end() || --*unconfirmed > 0)
+            return;
+        self->m_unconfirmed.erase(unconfirmed);
+        if (self->m_channels.contains(channel))
+            emit self->subscribed(channel);
+    } else if (parts.size() == 4 && parts.at(0).string == "pmessage") {
         emit self->message(parts.at(2).string, parts.at(3).string);
+    }
 }
 
 RedisConnection::Reply RedisConnection::convert(const void *reply)

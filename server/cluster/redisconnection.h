@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QHash>
 #include <QList>
 #include <QObject>
 #include <QString>
@@ -55,8 +56,12 @@ public:
     // Runs the command; the callback gets its reply, or a Failed reply (through the event loop)
     // when the connection is down or goes down before the answer.
     void command(const QList<QByteArray> &arguments, Callback callback = {});
-    // Subscribes now, and again after every reconnect; `message` carries what is published.
+    // Subscribes now, and again after every reconnect; `message` carries what is published,
+    // `subscribed` says when Redis has taken the subscription (each time it is made).
     void subscribe(const QByteArray &channel);
+    // Ends a subscription; publications already on their way may still arrive.
+    void unsubscribe(const QByteArray &channel);
+    bool isSubscribed(const QByteArray &channel) const { return m_channels.contains(channel); }
     // The same for every channel matching a glob pattern (PSUBSCRIBE).
     void subscribePattern(const QByteArray &pattern);
     // A hiredis reply as a Reply (also for the blocking calls made before the server serves).
@@ -66,6 +71,9 @@ signals:
     void ready();
     void lost(const QString &reason);
     void message(const QByteArray &channel, const QByteArray &payload);
+    // Redis confirmed the latest SUBSCRIBE of the channel: from here on nothing published on it
+    // is missed (until `lost`).
+    void subscribed(const QByteArray &channel);
 
 private:
     struct Pending;
@@ -93,6 +101,9 @@ private:
     QSocketNotifier *m_writeNotifier = nullptr;
     QList<QByteArray> m_channels;
     QList<QByteArray> m_patterns;
+    // SUBSCRIBEs sent and not yet confirmed, per channel: a channel left and taken again at
+    // once is only reported subscribed when the newest one is.
+    QHash<QByteArray, int> m_unconfirmed;
     QTimer m_reconnect;
     int m_failures = 0;
     bool m_ready = false;

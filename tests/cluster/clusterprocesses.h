@@ -25,6 +25,12 @@ public:
     }
     ~RedisProcess() { stop(); }
 
+    // Served on TCP (127.0.0.1) with a password instead of the Unix socket; before start().
+    void useTcp(quint16 port, const QString &password)
+    {
+        m_port = port;
+        m_password = password;
+    }
     QString url() const { return u"unix:"_s + socketPath(); }
     QString socketPath() const { return m_dir.filePath(u"redis.sock"_s); }
 
@@ -32,11 +38,17 @@ public:
     {
         const bool aof = m_persistence == Persistence::AppendOnly;
         m_output.clear();
-        m_process.start(u"redis-server"_s,
-                        { u"--port"_s, u"0"_s, u"--unixsocket"_s, socketPath(), u"--dir"_s,
-                          m_dir.path(), u"--save"_s, u""_s, u"--appendonly"_s,
-                          aof ? u"yes"_s : u"no"_s, u"--appendfsync"_s, u"always"_s });
-        return QTest::qWaitFor([this] { return m_output.contains("ready to accept connections"); },
+        QStringList arguments { u"--dir"_s,         m_dir.path(),
+                                u"--save"_s,        u""_s,
+                                u"--appendonly"_s,  aof ? u"yes"_s : u"no"_s,
+                                u"--appendfsync"_s, u"always"_s };
+        if (m_port == 0)
+            arguments += { u"--port"_s, u"0"_s, u"--unixsocket"_s, socketPath() };
+        else
+            arguments += { u"--port"_s,    QString::number(m_port), u"--bind"_s,
+                           u"127.0.0.1"_s, u"--requirepass"_s,      m_password };
+        m_process.start(u"redis-server"_s, arguments);
+        return QTest::qWaitFor([this] { return m_output.contains("eady to accept connections"); },
                                10000);
     }
     void stop()
@@ -49,8 +61,35 @@ public:
     }
     QByteArray output() const { return m_output; }
 
+    // A command through redis-cli, its answer as redis-cli prints it (an array: one element
+    // a line), or empty after 5 s without one.
+    QByteArray command(const QStringList &arguments) const
+    {
+        QProcess cli;
+        const QStringList where = m_port == 0 ? QStringList { u"-s"_s, socketPath() }
+                                              : QStringList { u"-h"_s,
+                                                              u"127.0.0.1"_s,
+                                                              u"-p"_s,
+                                                              QString::number(m_port),
+                                                              u"--no-auth-warning"_s,
+                                                              u"-a"_s,
+                                                              m_password };
+        cli.start(u"redis-cli"_s, where + arguments);
+        if (!QTest::qWaitFor([&] { return cli.state() == QProcess::NotRunning; }, 5000))
+            return {};
+        return cli.readAllStandardOutput().trimmed();
+    }
+    // How many connections are subscribed to the channel (PUBSUB NUMSUB).
+    int subscribers(const QString &channel) const
+    {
+        const QList<QByteArray> lines = command({ u"PUBSUB"_s, u"NUMSUB"_s, channel }).split('\n');
+        return lines.size() == 2 ? lines.at(1).trimmed().toInt() : -1;
+    }
+
 private:
     Persistence m_persistence;
+    quint16 m_port = 0;
+    QString m_password;
     QTemporaryDir m_dir;
     QProcess m_process;
     QByteArray m_output;

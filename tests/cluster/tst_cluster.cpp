@@ -9,6 +9,7 @@
 #include <QSet>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTcpSocket>
 
 #include <algorithm>
@@ -30,10 +31,14 @@ private slots:
     void roomsAndMembershipsAreSharedByNodes();
     void directMessageReachesAnotherNode();
     void kickAndTopicReachAnotherNode();
+    void invitationToAPrivateRoomReachesAnotherNode();
+    void nodeFollowsOnlyRoomsWithMembersOnIt();
     void ircClientOnOneNodeTalksWithJsonOnAnother();
     void resendToANodeStartedLaterIsAckedNotRepeated();
+    void resendThroughAnotherNodeIsCaughtByRedis();
     void nickIsOnlineOnOneNodeAtATime();
     void nickChangeKeepsNicksUniqueAcrossNodes();
+    void redisOverTcpWithAPassword();
     void killedNodeLosesNothingAcknowledgedAndItsMembersAreAnnouncedLost();
     void redisRestartedEmptyChangesTheEpoch();
     void redisAwayTenSecondsLosesNothingAcknowledged();
@@ -43,6 +48,10 @@ private:
     // Flood control off where a test sends bursts on purpose.
     quint16 startNode(int index, const QStringList &extra = { u"--rate"_s, u"0"_s });
     static QList<qint64> seqsOf(const QList<Message> &messages);
+    // What the client was shown of a room, in order: its room frames' history and the
+    // room's messages as they came.
+    static QList<Message> shownIn(const TestClient &client, const QString &room);
+    static QStringList textsOf(const QList<Message> &messages);
     // A client joined as `nick` once the cluster has let go of it (its old node releases it
     // as the old connection closes), or null after 10 s.
     static std::unique_ptr<TestClient> joinWhenFree(quint16 port, const QString &nick,
@@ -90,6 +99,43 @@ QList<qint64> tst_Cluster::seqsOf(const QList<Message> &messages)
     for (const Message &message : messages)
         seqs.append(message.seq);
     return seqs;
+}
+
+// Registers the nicks in an accounts file the way an administrator does (--add-user).
+static bool createAccounts(const QString &path, const QList<std::pair<QString, QString>> &users)
+{
+    for (const auto &[nick, password] : users) {
+        QProcess add;
+        add.start(QStringLiteral(NATTER_SERVER_BINARY),
+                  { u"--accounts"_s, path, u"--add-user"_s, nick });
+        add.write(password.toUtf8() + '\n');
+        add.closeWriteChannel();
+        if (!QTest::qWaitFor([&] { return add.state() == QProcess::NotRunning; }, 30000)
+            || add.exitCode() != 0)
+            return false;
+    }
+    return true;
+}
+
+QList<Message> tst_Cluster::shownIn(const TestClient &client, const QString &room)
+{
+    QList<Message> shown;
+    for (const ServerFrame &frame : client.frames()) {
+        if (const auto *state = std::get_if<RoomState>(&frame); state && state->room == room)
+            shown += state->history;
+        else if (const auto *message = std::get_if<Message>(&frame);
+                 message && message->room == room)
+            shown.append(*message);
+    }
+    return shown;
+}
+
+QStringList tst_Cluster::textsOf(const QList<Message> &messages)
+{
+    QStringList texts;
+    for (const Message &message : messages)
+        texts.append(message.text);
+    return texts;
 }
 
 std::unique_ptr<TestClient> tst_Cluster::joinWhenFree(quint16 port, const QString &nick,
@@ -288,6 +334,140 @@ void tst_Cluster::kickAndTopicReachAnotherNode()
     QCOMPARE(kicksIn(cc), 1);
 }
 
+void tst_Cluster::invitationToAPrivateRoomReachesAnotherNode()
+{
+    // Private rooms need registered nicks: an accounts file every node reads.
+    QTemporaryDir dir;
+    const QString accounts = dir.filePath(u"accounts"_s);
+    QVERIFY(createAccounts(accounts, { { u"aa"_s, u"secret-aa"_s }, { u"bb"_s, u"secret-bb"_s } }));
+    const QStringList options { u"--rate"_s, u"0"_s, u"--accounts"_s, accounts };
+    const quint16 first = startNode(0, options);
+    const quint16 second = startNode(1, options);
+    QVERIFY(first && second);
+    TestClient aa, bb;
+    aa.setProtocol(2);
+    bb.setProtocol(2);
+    aa.connectTo(first);
+    aa.hello(u"aa"_s, std::nullopt, u"secret-aa"_s);
+    bb.connectTo(second);
+    bb.hello(u"bb"_s, std::nullopt, u"secret-bb"_s);
+    QTRY_COMPARE(aa.count<Welcome>(), 1);
+    QTRY_COMPARE(bb.count<Welcome>(), 1);
+    aa.send(Join { u"secret"_s, true, {} });
+    QTRY_COMPARE(aa.count<RoomState>(), 2);
+    QVERIFY(aa.last<RoomState>().isPrivate);
+    aa.send(Invite { u"secret"_s, u"bb"_s, u"i"_s });
+    QTRY_COMPARE(aa.count<Invited>(), 1);
+    // bb, online on the other node, is told, and can join there (the notice follows the room's
+    // announcement and the invitation's record, so the node knows both by then).
+    QTRY_COMPARE(bb.count<Invited>(), 1);
+    QCOMPARE(bb.last<Invited>().room, u"secret"_s);
+    QCOMPARE(bb.last<Invited>().by, u"aa"_s);
+    bb.send(Join { u"secret"_s, false, u"j"_s });
+    QTRY_COMPARE(bb.count<RoomState>(), 2);
+    QCOMPARE(bb.last<RoomState>().room, u"secret"_s);
+    QCOMPARE(bb.last<RoomState>().owner, u"aa"_s);
+    aa.sayIn(u"secret"_s, u"welcome in"_s, u"w"_s);
+    QTRY_COMPARE(bb.count<Message>(), 1);
+    QCOMPARE(bb.last<Message>().text, u"welcome in"_s);
+}
+
+void tst_Cluster::nodeFollowsOnlyRoomsWithMembersOnIt()
+{
+    const quint16 first = startNode(0);
+    const quint16 second = startNode(1);
+    QVERIFY(first && second);
+    TestClient aa, bb, cc;
+    for (TestClient *client : { &aa, &bb, &cc })
+        client->setProtocol(2);
+    QVERIFY(aa.join(first, u"aa"_s));
+    QVERIFY(cc.join(first, u"cc"_s));
+    QVERIFY(bb.join(second, u"bb"_s));
+    aa.send(Join { u"dev"_s, false, {} });
+    QTRY_COMPARE(aa.count<RoomState>(), 2);
+    cc.send(Join { u"dev"_s, false, {} });
+    QTRY_COMPARE(cc.count<RoomState>(), 2);
+    // Only the first node has members in #dev, so only it follows the room's channel: Redis
+    // sends a publication to no one else (and no node subscribes to a pattern).
+    const QString dev = u"natter:room:dev"_s;
+    QTRY_COMPARE(m_redis->subscribers(dev), 1);
+    QCOMPARE(m_redis->command({ u"PUBSUB"_s, u"NUMPAT"_s }), QByteArray("0"));
+    QCOMPARE(m_redis->subscribers(u"natter:room:lobby"_s), 2);
+    auto say = [&aa](int from, int to) {
+        const qsizetype acks = aa.count<Ack>();
+        for (int i = from; i < to; ++i)
+            aa.sayIn(u"dev"_s, u"m%1"_s.arg(i), u"d%1"_s.arg(i));
+        return QTest::qWaitFor([&] { return aa.count<Ack>() == acks + (to - from); }, 10000);
+    };
+    auto texts = [](int from, int to) {
+        QStringList expected;
+        for (int i = from; i < to; ++i)
+            expected.append(u"m%1"_s.arg(i));
+        return expected;
+    };
+    QVERIFY(say(0, 10));
+    QTRY_COMPARE(textsOf(shownIn(cc, u"dev"_s)), texts(0, 10));
+    const qint64 ccSaw = cc.last<Message>().seq;
+    const QString epoch = cc.last<RoomState>().epoch;
+    cc.send(Exit {});
+    QTRY_VERIFY(cc.wasDisconnected());
+    QVERIFY(say(10, 20));
+    QCOMPARE(m_redis->subscribers(dev), 1);
+
+    // bb joins #dev on the second node, which followed none of it: it catches up from the
+    // stream, and bb is shown everything once, in order.
+    bb.send(Join { u"dev"_s, false, {} });
+    QTRY_COMPARE(textsOf(shownIn(bb, u"dev"_s)), texts(0, 20));
+    QTRY_COMPARE(m_redis->subscribers(dev), 2);
+    QVERIFY(say(20, 21));
+    QTRY_COMPARE(textsOf(shownIn(bb, u"dev"_s)), texts(0, 21));
+    const QList<qint64> bbSeqs = seqsOf(shownIn(bb, u"dev"_s));
+    QVERIFY(std::is_sorted(bbSeqs.cbegin(), bbSeqs.cend()));
+
+    // The last member here leaves the room: the node stops following it.
+    bb.send(Part { u"dev"_s, {} });
+    QTRY_COMPARE(m_redis->subscribers(dev), 1);
+    QVERIFY(say(21, 30));
+
+    // cc comes back on the second node, from where it stood: its room frame is the cluster's
+    // (no reset, exactly what it missed), and what follows comes once.
+    std::unique_ptr<TestClient> ccAgain;
+    QVERIFY(QTest::qWaitFor(
+            [&] {
+                // A new connection each time: the first node lets go of cc as it closes.
+                ccAgain = std::make_unique<TestClient>();
+                ccAgain->setProtocol(2);
+                ccAgain->connectTo(second);
+                if (!QTest::qWaitFor([&] { return ccAgain->isConnected(); }, 5000))
+                    return false;
+                Hello hello;
+                hello.nick = u"cc"_s;
+                hello.protocol = 2;
+                hello.rooms = { { u"dev"_s, ccSaw, epoch } };
+                ccAgain->send(hello);
+                return QTest::qWaitFor(
+                        [&] {
+                            return std::any_of(ccAgain->frames().cbegin(), ccAgain->frames().cend(),
+                                               [](const ServerFrame &f) {
+                                                   const auto *state = std::get_if<RoomState>(&f);
+                                                   return state && state->room == u"dev"_s;
+                                               });
+                        },
+                        2000);
+            },
+            10000));
+    RoomState state;
+    for (const RoomState &room : ccAgain->all<RoomState>())
+        if (room.room == u"dev"_s)
+            state = room;
+    QVERIFY(!state.historyReset);
+    QCOMPARE(textsOf(state.history), texts(10, 30));
+    QCOMPARE(state.seq, state.history.constLast().seq);
+    QTRY_COMPARE(m_redis->subscribers(dev), 2);
+    QVERIFY(say(30, 31));
+    QTRY_COMPARE(textsOf(shownIn(*ccAgain, u"dev"_s)), texts(10, 31));
+}
+
 void tst_Cluster::ircClientOnOneNodeTalksWithJsonOnAnother()
 {
     const quint16 first = startNode(0, { u"--irc-port"_s, u"0"_s });
@@ -342,6 +522,111 @@ void tst_Cluster::resendToANodeStartedLaterIsAckedNotRepeated()
     again->say(u"next"_s, u"x2"_s);
     QTRY_COMPARE(bb.count<Message>(), 2);
     QCOMPARE(bb.last<Message>().text, u"next"_s);
+}
+
+void tst_Cluster::resendThroughAnotherNodeIsCaughtByRedis()
+{
+    const quint16 first = startNode(0);
+    const quint16 second = startNode(1);
+    QVERIFY(first && second);
+    TestClient aa, bb;
+    QVERIFY(aa.join(first, u"aa"_s));
+    QVERIFY(bb.join(second, u"bb"_s));
+    aa.say(u"once"_s, u"x"_s);
+    QTRY_COMPARE(aa.count<Ack>(), 1);
+    const Ack original = aa.last<Ack>();
+    // More messages than a node's own filter keeps per nick (1,000): the second node, which
+    // saw "once" go by, no longer knows its id; only Redis does.
+    constexpr int After = 1100;
+    for (int i = 0; i < After; ++i)
+        aa.say(u"after %1"_s.arg(i), u"a%1"_s.arg(i));
+    QTRY_COMPARE_WITH_TIMEOUT(aa.count<Ack>(), 1 + After, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(bb.count<Message>(), 1 + After, 20000);
+    aa.send(Exit {});
+    QTRY_VERIFY(aa.wasDisconnected());
+
+    // Its ack lost (as the client sees it), aa sends "once" again through the second node.
+    const auto again = joinWhenFree(second, u"aa"_s);
+    QVERIFY(again);
+    again->say(u"once"_s, u"x"_s);
+    QTRY_COMPARE(again->count<Ack>(), 1);
+    QCOMPARE(again->last<Ack>().seq, original.seq);
+    QCOMPARE(again->last<Ack>().timestamp, original.timestamp);
+    again->say(u"next"_s, u"y"_s);
+    QTRY_COMPARE(bb.count<Message>(), 2 + After);
+    QCOMPARE(bb.last<Message>().text, u"next"_s);
+    int copies = 0;
+    for (const Message &message : bb.all<Message>())
+        copies += message.text == u"once"_s;
+    QCOMPARE(copies, 1);
+}
+
+void tst_Cluster::redisOverTcpWithAPassword()
+{
+    // Redis takes no port 0: a port the system just gave out, and closed again.
+    quint16 port = 0;
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        port = probe.serverPort();
+    }
+    m_redis = std::make_unique<RedisProcess>();
+    m_redis->useTcp(port, u"s3cret pass"_s);
+    QVERIFY2(m_redis->start(), m_redis->output().constData());
+    QTemporaryDir dir;
+    auto passwordFile = [&dir](const QString &name, const QByteArray &password) {
+        QFile file(dir.filePath(name));
+        if (!file.open(QIODevice::WriteOnly))
+            return QString();
+        file.write(password + '\n');
+        return file.fileName();
+    };
+    const QString right = passwordFile(u"right"_s, "s3cret pass");
+    const QString wrong = passwordFile(u"wrong"_s, "guess");
+    const QString url = u"redis://127.0.0.1:%1/3"_s.arg(port);
+
+    const quint16 first = m_nodes[0].start(url, u"node1"_s, { u"--redis-password-file"_s, right });
+    const quint16 second = m_nodes[1].start(url, u"node2"_s, { u"--redis-password-file"_s, right });
+    QVERIFY2(first && second, qPrintable(m_nodes[0].output() + m_nodes[1].output()));
+    TestClient aa, bb;
+    QVERIFY(aa.join(first, u"aa"_s));
+    QVERIFY(bb.join(second, u"bb"_s));
+    aa.say(u"through tcp"_s, u"1"_s);
+    QTRY_COMPARE(aa.count<Ack>(), 1);
+    QTRY_COMPARE(bb.count<Message>(), 1);
+    // In the database the URL names.
+    QCOMPARE(m_redis->command({ u"-n"_s, u"3"_s, u"EXISTS"_s, u"natter:epoch"_s }), "1");
+    QCOMPARE(m_redis->command({ u"-n"_s, u"0"_s, u"EXISTS"_s, u"natter:epoch"_s }), "0");
+
+    // A wrong password: the node says so and does not start (it would serve nobody).
+    QProcess refused;
+    refused.setProcessChannelMode(QProcess::MergedChannels);
+    refused.start(QStringLiteral(NATTER_SERVER_BINARY),
+                  { u"--host"_s, u"127.0.0.1"_s, u"--port"_s, u"0"_s, u"--redis"_s, url,
+                    u"--node-id"_s, u"node3"_s, u"--redis-password-file"_s, wrong });
+    QVERIFY(QTest::qWaitFor([&] { return refused.state() == QProcess::NotRunning; }, 10000));
+    const QString said = QString::fromUtf8(refused.readAll());
+    QCOMPARE(refused.exitStatus(), QProcess::NormalExit);
+    QVERIFY(refused.exitCode() != 0);
+    QVERIFY2(said.contains(u"WRONGPASS"_s) && said.contains(url), qPrintable(said));
+    QVERIFY2(!said.contains(u"listening on"_s), qPrintable(said));
+
+    // The password changed under a running node: its connections come back refused; a message
+    // is answered store_failed, and the node lives on.
+    QCOMPARE(m_redis->command({ u"CONFIG"_s, u"SET"_s, u"requirepass"_s, u"changed"_s }), "OK");
+    m_redis->useTcp(port, u"changed"_s);
+    m_redis->command({ u"CLIENT"_s, u"KILL"_s, u"TYPE"_s, u"normal"_s });
+    QTRY_VERIFY_WITH_TIMEOUT(m_nodes[0].output().contains(u"Redis refused the password"_s), 10000);
+    QVERIFY(QTest::qWaitFor(
+            [&] {
+                const qsizetype errors = aa.count<Error>();
+                aa.say(u"refused"_s, u"2"_s);
+                return QTest::qWaitFor([&] { return aa.count<Error>() > errors; }, 1000);
+            },
+            10000));
+    QCOMPARE(aa.last<Error>().code, ErrorCode::StoreFailed);
+    QCOMPARE(aa.count<Ack>(), 1);
+    QVERIFY(aa.isConnected());
 }
 
 void tst_Cluster::nickIsOnlineOnOneNodeAtATime()

@@ -18,6 +18,7 @@ private slots:
     void parsesAddresses();
     void repliesComeInOrder();
     void publicationsReachSubscribers();
+    void subscriptionsAreConfirmedAndCanEnd();
     void commandsFailWhileRedisIsAwayAndWorkWhenItIsBack();
 };
 
@@ -116,6 +117,53 @@ void tst_RedisConnection::publicationsReachSubscribers()
     QTRY_COMPARE(messages.size(), 2);
     QCOMPARE(messages.at(0).at(0).toByteArray(), QByteArray("natter:cluster"));
     QCOMPARE(messages.at(1).at(1).toByteArray(), QByteArray("m"));
+}
+
+void tst_RedisConnection::subscriptionsAreConfirmedAndCanEnd()
+{
+    RedisProcess redis;
+    QVERIFY(redis.start());
+    RedisConnection publisher(addressOf(redis), u"pub"_s);
+    RedisConnection subscriber(addressOf(redis), u"sub"_s);
+    QSignalSpy subscribed(&subscriber, &RedisConnection::subscribed);
+    QSignalSpy messages(&subscriber, &RedisConnection::message);
+    subscriber.subscribe("natter:cluster");
+    publisher.open();
+    subscriber.open();
+    QTRY_COMPARE(subscribed.size(), 1);
+    QCOMPARE(subscribed.at(0).at(0).toByteArray(), QByteArray("natter:cluster"));
+    subscriber.subscribe("natter:room:dev");
+    QTRY_COMPARE(subscribed.size(), 2);
+    // Confirmed: a publication from now on is not missed, and Redis counts one receiver.
+    Reply receivers;
+    publisher.command({ "PUBLISH", "natter:room:dev", "one" },
+                      [&](const Reply &reply) { receivers = reply; });
+    QTRY_COMPARE(receivers.type, Reply::Type::Integer);
+    QCOMPARE(receivers.integer, 1);
+    QTRY_COMPARE(messages.size(), 1);
+
+    subscriber.unsubscribe("natter:room:dev");
+    QVERIFY(!subscriber.isSubscribed("natter:room:dev"));
+    QVERIFY(QTest::qWaitFor(
+            [&] {
+                receivers = {};
+                publisher.command({ "PUBLISH", "natter:room:dev", "nobody" },
+                                  [&](const Reply &reply) { receivers = reply; });
+                return QTest::qWaitFor([&] { return receivers.type != Reply::Type::Failed; }, 1000)
+                        && receivers.integer == 0;
+            },
+            5000));
+    // Left and taken again before Redis answered: one confirmation, for the newest, and the
+    // subscription holds (hiredis keeps the channel's callback).
+    subscriber.subscribe("natter:room:dev");
+    subscriber.unsubscribe("natter:room:dev");
+    subscriber.subscribe("natter:room:dev");
+    QTRY_COMPARE(subscribed.size(), 3);
+    messages.clear();
+    publisher.command({ "PUBLISH", "natter:room:dev", "two" });
+    QTRY_COMPARE(messages.size(), 1);
+    QCOMPARE(messages.at(0).at(1).toByteArray(), QByteArray("two"));
+    QCOMPARE(subscribed.size(), 3);
 }
 
 void tst_RedisConnection::commandsFailWhileRedisIsAwayAndWorkWhenItIsBack()
