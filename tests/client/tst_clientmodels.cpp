@@ -14,7 +14,6 @@
 #include <QTest>
 
 #include <memory>
-#include <vector>
 
 using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
@@ -184,28 +183,12 @@ void tst_ClientModels::modelsOfAConnectedClient()
 
     ChatClient client;
     client.setReconnectDelays(50ms, 400ms);
-    // Every conversation's models get a tester for as long as the conversation is there.
-    std::vector<std::unique_ptr<QAbstractItemModelTester>> testers;
-    QHash<Conversation *, std::pair<qsizetype, qsizetype>> testersOf;
-    const auto watch = [&](Conversation *conversation) {
-        if (testersOf.contains(conversation))
-            return;
-        testers.push_back(
-                std::make_unique<QAbstractItemModelTester>(conversation->messages(), Mode));
-        testers.push_back(std::make_unique<QAbstractItemModelTester>(conversation->users(), Mode));
-        testersOf.insert(conversation,
-                         { qsizetype(testers.size()) - 2, qsizetype(testers.size()) - 1 });
+    // Every conversation's models get testers that go with the conversation.
+    const auto watch = [](Conversation *conversation) {
+        new QAbstractItemModelTester(conversation->messages(), Mode, conversation);
+        new QAbstractItemModelTester(conversation->users(), Mode, conversation);
     };
     QAbstractItemModelTester conversations(client.conversations(), Mode);
-    connect(client.conversations(), &ConversationListModel::aboutToRemove, this,
-            [&](Conversation *conversation) {
-                if (const auto found = testersOf.constFind(conversation);
-                    found != testersOf.cend()) {
-                    testers[found->first].reset();
-                    testers[found->second].reset();
-                    testersOf.erase(found);
-                }
-            });
     watch(client.lobby());
 
     client.connectToServer(u"127.0.0.1"_s, port, u"aa"_s);
